@@ -1,0 +1,166 @@
+/**
+ * @file civrules/engine.h
+ * @brief Evaluating households: engines and results.
+ *
+ * An engine holds the scratch memory one thread needs to evaluate
+ * households against a policy. A result holds what one evaluation decided;
+ * it is reused from evaluation to evaluation so that, once warm, an
+ * evaluation allocates nothing.
+ *
+ * Thread safety: an engine and a result each belong to one thread at a
+ * time. Any number of engines may share one policy.
+ */
+#ifndef CIVRULES_ENGINE_H
+#define CIVRULES_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "household.h"
+#include "policy.h"
+#include "values.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Per-thread evaluation state. Opaque. */
+typedef struct civr_engine civr_engine;
+/** What one evaluation decided. Opaque; see the accessors below. */
+typedef struct civr_result civr_result;
+/** One program's part of a result. Borrowed from its civr_result. */
+typedef struct civr_program_result civr_program_result;
+
+/** Options for civr_engine_new. */
+typedef struct civr_engine_options {
+    unsigned version; /**< set to CIVR_ENGINE_OPTIONS_VERSION */
+    /** Limits for households parsed by civr_engine_eval_text; NULL: defaults. */
+    const civr_limits *limits;
+} civr_engine_options;
+
+#define CIVR_ENGINE_OPTIONS_VERSION 1
+#define CIVR_ENGINE_OPTIONS_INIT {CIVR_ENGINE_OPTIONS_VERSION, NULL}
+
+/** Make an engine for `policy` (borrowed: it must outlive the engine). */
+int civr_engine_new(civr_engine **out, const civr_policy *policy, const civr_engine_options *opts,
+                    civr_error *err);
+/** Free an engine. NULL is a no-op. */
+void civr_engine_free(civr_engine *engine);
+
+/** Evaluation flags. */
+enum {
+    CIVR_EVAL_TRACE = 1u << 0 /**< record every step (parameters, rules, rounding) */
+};
+
+/**
+ * Evaluate `household` on `date` into `result`, replacing what `result`
+ * held. The household must have been made for the engine's policy.
+ *
+ * Outcomes the rules cannot decide because household facts are missing are
+ * not errors: the program's status is "undetermined" with the missing facts
+ * listed. An error (CIVR_EEVAL: arithmetic overflow, a parameter with no
+ * value on `date`, a table with no matching row) leaves `result` holding
+ * only the household id and the error, so that a batch can record it.
+ */
+int civr_engine_eval(civr_engine *engine, const civr_household *household, civr_date date,
+                     unsigned flags, civr_result *result, civr_error *err);
+
+/**
+ * Parse `text` (JSON or YAML, see civr_household_parse) with the engine's
+ * scratch memory and evaluate it. On a parse error `result` holds the error
+ * and whatever household id could be read, ready to print as an error record.
+ */
+int civr_engine_eval_text(civr_engine *engine, const char *text, size_t len, civr_format format,
+                          const char *source, civr_date date, unsigned flags, civr_result *result,
+                          civr_error *err);
+
+/* ---- results ---------------------------------------------------------- */
+
+/** Program status. The string forms are those of the result JSON. */
+typedef enum civr_status {
+    CIVR_STATUS_INELIGIBLE = 0,
+    CIVR_STATUS_ELIGIBLE = 1,
+    CIVR_STATUS_MARGINAL = 2,
+    CIVR_STATUS_INDIVIDUAL = 3,
+    CIVR_STATUS_PHASE_OUT = 4,
+    CIVR_STATUS_UNDETERMINED = 5
+} civr_status;
+
+/** "eligible", "marginal", ... Static. */
+const char *civr_status_name(civr_status status);
+
+/** Make an empty result. Free with civr_result_free. */
+int civr_result_new(civr_result **out, civr_error *err);
+/** Free a result. NULL is a no-op. */
+void civr_result_free(civr_result *result);
+
+/**
+ * Strings and objects read from a result are borrowed: valid until the
+ * result is evaluated into again or freed, and while its policy lives.
+ */
+
+/** Household id, or NULL when it could not be read. */
+const char *civr_result_household(const civr_result *result);
+/** Evaluation date. */
+civr_date civr_result_date(const civr_result *result);
+/** The error of a failed evaluation, or NULL when it succeeded. */
+const civr_error *civr_result_error(const civr_result *result);
+/** Sum of all programs' monthly amounts, in fen. */
+int64_t civr_result_total_monthly(const civr_result *result);
+/** Number of programs, in evaluation order. */
+size_t civr_result_program_count(const civr_result *result);
+/** Program `i`, or NULL when out of range. */
+const civr_program_result *civr_result_program(const civr_result *result, size_t i);
+/** The program with id `program`, or NULL. */
+const civr_program_result *civr_result_find(const civr_result *result, const char *program);
+
+/** Program id, e.g. as declared under `programs:` in the bundle. */
+const char *civr_program_result_id(const civr_program_result *pr);
+civr_status civr_program_result_status(const civr_program_result *pr);
+/** Monthly amount for the household in fen: base plus per-member amounts. */
+int64_t civr_program_result_monthly(const civr_program_result *pr);
+
+/** Number of per-member lines. */
+size_t civr_program_result_member_count(const civr_program_result *pr);
+/** Member id of line `i`, its monthly amount (fen) and category (NULL when none). */
+int civr_program_result_member(const civr_program_result *pr, size_t i, const char **member,
+                               int64_t *monthly, const char **category);
+
+/** Number of reasons. */
+size_t civr_program_result_reason_count(const civr_program_result *pr);
+/** Reason `i`: stable code, Chinese and English text, basis. Outputs may be NULL. */
+int civr_program_result_reason(const civr_program_result *pr, size_t i, const char **code,
+                               const char **zh, const char **en, const char **basis);
+
+/** Number of missing facts (status undetermined). */
+size_t civr_program_result_missing_count(const civr_program_result *pr);
+/** Missing fact `i` as a field path, e.g. "members[m2].able_to_work". */
+const char *civr_program_result_missing(const civr_program_result *pr, size_t i);
+
+/** Number of shown facts. */
+size_t civr_program_result_fact_count(const civr_program_result *pr);
+/** Fact `i`: name and its value as JSON text (an exact decimal string for money). */
+int civr_program_result_fact(const civr_program_result *pr, size_t i, const char **name,
+                             const char **json_value);
+
+/** Output formats of civr_result_render. */
+typedef enum civr_render {
+    CIVR_RENDER_JSON = 0, /**< one line of JSON, the result contract */
+    CIVR_RENDER_TEXT = 1  /**< a readable explanation for a caseworker */
+} civr_render;
+
+/**
+ * Render `result` as JSON (one line, no trailing newline) or text, in
+ * language `lang` ("zh" or "en"; used by text only; NULL: "zh"). `*out`
+ * is borrowed from the result (valid until it is rendered, evaluated into
+ * or freed). The same inputs and policy always give byte-identical output.
+ */
+int civr_result_render(civr_result *result, civr_render format, const char *lang,
+                       const char **out, size_t *len, civr_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

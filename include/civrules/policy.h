@@ -1,0 +1,116 @@
+/**
+ * @file civrules/policy.h
+ * @brief Loading a layered policy bundle.
+ *
+ * A bundle is a folder holding `bundle.yaml` (id, title, version, the parent
+ * it `extends`, and the list of its `files`). Loading a bundle loads its
+ * parents first (national → province → city → county) and lays each child
+ * over its parent. The result is a compiled, immutable civr_policy: every
+ * expression is type-checked, every table and program is checked, and
+ * nothing about it changes afterwards.
+ *
+ * Thread safety: a loaded civr_policy is immutable and may be shared by any
+ * number of threads, each with its own civr_engine. It must outlive every
+ * engine, household and result made from it.
+ */
+#ifndef CIVRULES_POLICY_H
+#define CIVRULES_POLICY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A compiled policy bundle. Opaque; immutable after load. */
+typedef struct civr_policy civr_policy;
+
+/**
+ * Limits on hostile or accidental input. Zero in a field means "use the
+ * default" given in brackets. Applied to policy files and household texts.
+ */
+typedef struct civr_limits {
+    unsigned version;        /**< set to CIVR_LIMITS_VERSION */
+    size_t max_text_bytes;   /**< one YAML or JSON text [16 MiB] */
+    uint32_t max_depth;      /**< nesting of mappings and sequences [64] */
+    uint32_t max_nodes;      /**< nodes in one text, aliases expanded [1,000,000] */
+    uint32_t max_members;    /**< members in one household [64] */
+    uint32_t max_layers;     /**< bundles in one extends chain [16] */
+    uint32_t max_expr_depth; /**< nesting of one expression [64] */
+} civr_limits;
+
+#define CIVR_LIMITS_VERSION 1
+#define CIVR_LIMITS_INIT {CIVR_LIMITS_VERSION, 0, 0, 0, 0, 0, 0}
+
+/** Severity of a diagnostic passed to civr_load_options::on_diagnostic. */
+typedef enum civr_severity { CIVR_SEVERITY_ERROR = 0, CIVR_SEVERITY_WARNING = 1 } civr_severity;
+
+/** Options for civr_policy_load. */
+typedef struct civr_load_options {
+    unsigned version;          /**< set to CIVR_LOAD_OPTIONS_VERSION */
+    const civr_limits *limits; /**< NULL: defaults */
+    /**
+     * Called once for every problem found, in file order, while loading goes
+     * on as far as it safely can (so `civrules check` can list them all).
+     * NULL: only the first error is reported, through `err`. The diagnostic
+     * is borrowed for the call.
+     */
+    void (*on_diagnostic)(void *userdata, civr_severity severity, const civr_error *diag);
+    void *userdata;
+} civr_load_options;
+
+#define CIVR_LOAD_OPTIONS_VERSION 1
+#define CIVR_LOAD_OPTIONS_INIT {CIVR_LOAD_OPTIONS_VERSION, NULL, NULL, NULL}
+
+/**
+ * Load and compile the bundle in folder `dir` with all its parents.
+ *
+ * On success `*out` is a new policy owned by the caller (free it with
+ * civr_policy_free). On failure `*out` is NULL, the first error is in `err`
+ * with the file, line and column of the offending text, and every error
+ * found was passed to `opts->on_diagnostic` when set.
+ *
+ * @param out   receives the policy; must not be NULL
+ * @param dir   bundle folder; must not be NULL
+ * @param opts  NULL for defaults
+ * @return 0, or CIVR_EIO, CIVR_ESYNTAX, CIVR_ESCHEMA, CIVR_EEXPR,
+ *         CIVR_EPOLICY, CIVR_ELIMIT, CIVR_ENOMEM, CIVR_EINVAL
+ */
+int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options *opts,
+                     civr_error *err);
+
+/** Free a policy. NULL is a no-op. Every engine, household and result made
+ *  from it must be freed first. */
+void civr_policy_free(civr_policy *policy);
+
+/** Id of the most specific layer, e.g. "cn/guangdong/guangzhou". Borrowed. */
+const char *civr_policy_id(const civr_policy *policy);
+/** Version string of the most specific layer. Borrowed. */
+const char *civr_policy_version(const civr_policy *policy);
+/** Title of the most specific layer in Chinese ("zh") or English ("en"). Borrowed. */
+const char *civr_policy_title(const civr_policy *policy, const char *lang);
+/**
+ * Hex SHA-256 over every file that went into the policy (each layer's path
+ * and bytes, parents first). Two policies with equal digests were built
+ * from identical files. Borrowed, 64 hex digits.
+ */
+const char *civr_policy_digest(const civr_policy *policy);
+
+/** Number of layers, the national baseline first. */
+size_t civr_policy_layer_count(const civr_policy *policy);
+/** Id of layer `i` (0 = the root), or NULL when out of range. Borrowed. */
+const char *civr_policy_layer_id(const civr_policy *policy, size_t i);
+
+/** Number of programs, in evaluation order (dependencies first). */
+size_t civr_policy_program_count(const civr_policy *policy);
+/** Id of program `i` in evaluation order, or NULL when out of range. Borrowed. */
+const char *civr_policy_program_id(const civr_policy *policy, size_t i);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

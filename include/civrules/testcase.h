@@ -1,0 +1,50 @@
+/**
+ * @file civrules/testcase.h
+ * @brief Running a bundle's policy test cases (YAML files under `tests/`).
+ *
+ * A test file holds `cases:`, each with a `name`, a `basis` (the rule the
+ * expected values were worked out from), a `date`, a `household` and
+ * `expect`. See docs/policy-tests.md for the format.
+ *
+ * Thread safety: the call uses its own engine; `policy` may be shared.
+ */
+#ifndef CIVRULES_TESTCASE_H
+#define CIVRULES_TESTCASE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "policy.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The outcome of one test case, passed to the callback. All borrowed for the call. */
+typedef struct civr_case_report {
+    const char *file;   /**< test file */
+    uint32_t line;      /**< line of the case in the file */
+    const char *name;   /**< the case's name */
+    int passed;         /**< 1 when every expectation held */
+    const char *detail; /**< when failed: what differed, one line per mismatch */
+    const char *result_json; /**< the evaluation result as JSON (or the error) */
+} civr_case_report;
+
+/**
+ * Run the test cases in `path` (a YAML test file, or a folder whose `*.yaml`
+ * files are run in name order) against `policy`, calling `on_case` after
+ * each case. Counts go to `*passed` and `*failed` (either may be NULL).
+ *
+ * Returns 0 when the files could be read (even when cases failed), or an
+ * error code for a test file that cannot be read or parsed, with position.
+ */
+int civr_policy_run_tests(const civr_policy *policy, const char *path,
+                          void (*on_case)(void *userdata, const civr_case_report *report),
+                          void *userdata, size_t *passed, size_t *failed, civr_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

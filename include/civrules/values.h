@@ -1,0 +1,72 @@
+/**
+ * @file civrules/values.h
+ * @brief Civil dates and exact money, as they cross the public API.
+ *
+ * Money is always an `int64_t` count of fen (0.01 yuan). Dates are civil
+ * dates without time zone, carried as a day number. No function here uses
+ * floating point. All functions are pure and thread-safe.
+ */
+#ifndef CIVRULES_VALUES_H
+#define CIVRULES_VALUES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A civil date: days since 1970-01-01 (negative before). */
+typedef int32_t civr_date;
+
+/** Smallest and largest year civrules accepts in any date. */
+#define CIVR_DATE_YEAR_MIN 1900
+#define CIVR_DATE_YEAR_MAX 2199
+
+/**
+ * Build a date from year, month (1-12) and day (1-31).
+ * Fails with CIVR_EINVAL (and a message) when the day does not exist, such
+ * as 2023-02-29, or the year is outside CIVR_DATE_YEAR_MIN..MAX.
+ */
+int civr_date_from_ymd(civr_date *out, int year, int month, int day, civr_error *err);
+
+/** Split a date into year, month and day. Any output pointer may be NULL. */
+void civr_date_to_ymd(civr_date date, int *year, int *month, int *day);
+
+/**
+ * Parse an ISO date `YYYY-MM-DD` (exactly that form) from `text` of length
+ * `len`. Errors as civr_date_from_ymd, or CIVR_ESYNTAX for another form.
+ */
+int civr_date_parse(civr_date *out, const char *text, size_t len, civr_error *err);
+
+/** Write `date` as `YYYY-MM-DD` plus NUL into `buf`, which must hold 11 bytes. */
+void civr_date_format(civr_date date, char buf[11]);
+
+/**
+ * Full years of age on `on` for a person born on `birth` (周岁). The age
+ * goes up on the birthday; a person born on 29 February gains a year on
+ * 1 March in years without 29 February. Negative when `on` < `birth`.
+ */
+int civr_age(civr_date birth, civr_date on);
+
+/**
+ * Parse a money amount in yuan ("1282", "1282.5", "-3.05") into fen.
+ * At most two decimals; no exponent, no spaces, no thousands separators.
+ * Exact: the text is read as a decimal, never through a double.
+ * CIVR_ESYNTAX for another form, CIVR_ELIMIT when it does not fit.
+ */
+int civr_money_parse(int64_t *fen, const char *text, size_t len, civr_error *err);
+
+/**
+ * Write `fen` as yuan with exactly two decimals ("2346.00", "-0.05") plus
+ * NUL into `buf`, which must hold 32 bytes. Returns the length.
+ */
+int civr_money_format(int64_t fen, char buf[32]);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,142 @@
+/* Private base layer: allocation, arenas, growable buffers, errors. */
+#ifndef CIVR_BASE_H
+#define CIVR_BASE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "civrules/error.h"
+#include "civrules/policy.h"
+
+#define CIVR__COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define CIVR__UNUSED(x) ((void)(x))
+
+#if defined(__GNUC__)
+#define CIVR__PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define CIVR__LIKELY(x) __builtin_expect(!!(x), 1)
+#define CIVR__UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define CIVR__PRINTF(f, a)
+#define CIVR__LIKELY(x) (x)
+#define CIVR__UNLIKELY(x) (x)
+#endif
+
+/* ---- messages --------------------------------------------------------- */
+
+typedef enum civr_msg {
+#define X(name, id, code, fmt) CIVR_M_##name,
+#include "messages.def"
+#undef X
+    CIVR_M__COUNT
+} civr_msg;
+
+/* Stable id, result code and format of a message. */
+int civr__msg_id(civr_msg m);
+int civr__msg_code(civr_msg m);
+const char *civr__msg_format(civr_msg m);
+
+/* A position in a source text. `source` is borrowed. */
+typedef struct civr_pos {
+    const char *source;
+    uint32_t line, column;
+    uint64_t offset;
+} civr_pos;
+
+/*
+ * Record message `m` in `err` (when err is non-NULL and holds no error yet)
+ * at `pos` (NULL: no position). Returns the message's code, so that
+ * `return civr__fail(...)` reads naturally.
+ */
+int civr__fail(civr_error *err, const civr_pos *pos, civr_msg m, ...);
+int civr__vfail(civr_error *err, const civr_pos *pos, civr_msg m, va_list ap);
+int civr__oom(civr_error *err);
+
+/* ---- allocation -------------------------------------------------------- */
+
+/* The one internal allocator (see fault.c for allocation-failure tests). */
+void *civr__malloc(size_t size);
+void *civr__calloc(size_t n, size_t size);
+void *civr__realloc(void *ptr, size_t size);
+void civr__free(void *ptr);
+
+/* Overflow-checked size arithmetic: false when a*b or a+b overflows. */
+static inline bool civr__mul_size(size_t a, size_t b, size_t *out)
+{
+    return !__builtin_mul_overflow(a, b, out);
+}
+static inline bool civr__add_size(size_t a, size_t b, size_t *out)
+{
+    return !__builtin_add_overflow(a, b, out);
+}
+
+/*
+ * Grow a dynamic array `*items` of `*cap` elements of `size` bytes so that it
+ * holds at least `need`. Returns false on overflow or allocation failure
+ * (the array is unchanged then).
+ */
+bool civr__grow(void **items, size_t *cap, size_t need, size_t size);
+
+/* ---- arenas ------------------------------------------------------------ */
+
+/*
+ * A bump allocator. Everything allocated is freed together by
+ * civr_arena_free, or made reusable by civr_arena_reset, which keeps the
+ * memory so that a warm arena allocates nothing.
+ */
+typedef struct civr_arena_chunk civr_arena_chunk;
+typedef struct civr_arena {
+    civr_arena_chunk *head;  /* current chunk */
+    civr_arena_chunk *spare; /* chunks kept by reset */
+    size_t chunk_size;
+} civr_arena;
+
+void civr_arena_init(civr_arena *a, size_t chunk_size);
+void *civr_arena_alloc(civr_arena *a, size_t size); /* 16-byte aligned, NULL on failure */
+void *civr_arena_zalloc(civr_arena *a, size_t size);
+void *civr_arena_array(civr_arena *a, size_t n, size_t size); /* zeroed, overflow-checked */
+char *civr_arena_strndup(civr_arena *a, const char *s, size_t len);
+char *civr_arena_strdup(civr_arena *a, const char *s);
+char *civr_arena_printf(civr_arena *a, const char *fmt, ...) CIVR__PRINTF(2, 3);
+void civr_arena_reset(civr_arena *a);
+void civr_arena_free(civr_arena *a);
+
+/* ---- growable byte buffers -------------------------------------------- */
+
+typedef struct civr_buf {
+    char *data; /* always NUL-terminated when non-NULL */
+    size_t len, cap;
+    bool failed; /* an append ran out of memory; the content is truncated */
+} civr_buf;
+
+#define CIVR_BUF_INIT {NULL, 0, 0, false}
+void civr_buf_clear(civr_buf *b); /* keep the memory */
+void civr_buf_free(civr_buf *b);
+void civr_buf_add(civr_buf *b, const char *s, size_t len);
+void civr_buf_puts(civr_buf *b, const char *s);
+void civr_buf_putc(civr_buf *b, char c);
+void civr_buf_printf(civr_buf *b, const char *fmt, ...) CIVR__PRINTF(2, 3);
+void civr_buf_json_string(civr_buf *b, const char *s, size_t len); /* quoted, escaped */
+
+/* ---- files and limits --------------------------------------------------- */
+
+/* Read a whole file into a malloc'd NUL-terminated buffer. */
+int civr__read_file(const char *path, size_t max_bytes, char **data, size_t *len,
+                    civr_error *err);
+
+/* Limits with defaults filled in for zero fields. */
+civr_limits civr__limits(const civr_limits *given);
+
+/* ---- small string helpers ---------------------------------------------- */
+
+static inline bool civr__streq(const char *a, const char *b)
+{
+    return strcmp(a, b) == 0;
+}
+bool civr__is_identifier(const char *s, size_t len); /* [a-z_][a-z0-9_]* (dots allowed: dotted) */
+bool civr__utf8_valid(const char *s, size_t len);
+uint32_t civr__hash(const char *s, size_t len); /* FNV-1a */
+
+#endif

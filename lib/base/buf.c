@@ -1,0 +1,110 @@
+/* Growable byte buffers. An append that runs out of memory sets `failed`. */
+#include <stdio.h>
+
+#include "base.h"
+
+void civr_buf_clear(civr_buf *b)
+{
+    b->len = 0;
+    b->failed = false;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+void civr_buf_free(civr_buf *b)
+{
+    civr__free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+    b->failed = false;
+}
+
+static bool reserve(civr_buf *b, size_t extra)
+{
+    size_t need;
+    if (b->failed || !civr__add_size(b->len, extra, &need) || !civr__add_size(need, 1, &need)) {
+        b->failed = true;
+        return false;
+    }
+    if (need <= b->cap)
+        return true;
+    size_t cap = b->cap;
+    void *data = b->data;
+    if (!civr__grow(&data, &cap, need < 256 ? 256 : need, 1)) {
+        b->failed = true;
+        return false;
+    }
+    b->data = data;
+    b->cap = cap;
+    return true;
+}
+
+void civr_buf_add(civr_buf *b, const char *s, size_t len)
+{
+    if (!reserve(b, len))
+        return;
+    if (len)
+        memcpy(b->data + b->len, s, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+}
+
+void civr_buf_puts(civr_buf *b, const char *s)
+{
+    civr_buf_add(b, s, strlen(s));
+}
+
+void civr_buf_putc(civr_buf *b, char c)
+{
+    civr_buf_add(b, &c, 1);
+}
+
+void civr_buf_printf(civr_buf *b, const char *fmt, ...)
+{
+    char small[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->failed = true;
+        return;
+    }
+    if ((size_t)n < sizeof small) {
+        civr_buf_add(b, small, (size_t)n);
+        return;
+    }
+    if (!reserve(b, (size_t)n))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void civr_buf_json_string(civr_buf *b, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    civr_buf_putc(b, '"');
+    size_t start = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+            continue;
+        civr_buf_add(b, s + start, i - start);
+        start = i + 1;
+        switch (c) {
+        case '"': civr_buf_add(b, "\\\"", 2); break;
+        case '\\': civr_buf_add(b, "\\\\", 2); break;
+        case '\n': civr_buf_add(b, "\\n", 2); break;
+        case '\r': civr_buf_add(b, "\\r", 2); break;
+        case '\t': civr_buf_add(b, "\\t", 2); break;
+        default: {
+            char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            civr_buf_add(b, u, 6);
+        }
+        }
+    }
+    civr_buf_add(b, s + start, len - start);
+    civr_buf_putc(b, '"');
+}

@@ -1,0 +1,103 @@
+/* Errors: the message catalogue and filling in civr_error. */
+#include <stdio.h>
+
+#include "base.h"
+
+static const struct {
+    int id, code;
+    const char *format;
+} messages[] = {
+#define X(name, id, code, fmt) {id, code, fmt},
+#include "messages.def"
+#undef X
+};
+
+int civr__msg_id(civr_msg m)
+{
+    return messages[m].id;
+}
+
+int civr__msg_code(civr_msg m)
+{
+    return messages[m].code;
+}
+
+const char *civr__msg_format(civr_msg m)
+{
+    return messages[m].format;
+}
+
+void civr_error_clear(civr_error *err)
+{
+    if (err)
+        memset(err, 0, sizeof *err);
+}
+
+const char *civr_code_name(int code)
+{
+    switch (code) {
+    case CIVR_OK: return "ok";
+    case CIVR_ENOMEM: return "memory";
+    case CIVR_EINVAL: return "invalid";
+    case CIVR_EIO: return "io";
+    case CIVR_ESYNTAX: return "syntax";
+    case CIVR_ESCHEMA: return "schema";
+    case CIVR_EEXPR: return "expression";
+    case CIVR_EPOLICY: return "policy";
+    case CIVR_EDATA: return "data";
+    case CIVR_EEVAL: return "evaluation";
+    case CIVR_ELIMIT: return "limit";
+    case CIVR_EHOOK: return "hook";
+    default: return "unknown";
+    }
+}
+
+int civr__vfail(civr_error *err, const civr_pos *pos, civr_msg m, va_list ap)
+{
+    int code = messages[m].code;
+    if (!err || err->code != CIVR_OK)
+        return code;
+    err->code = code;
+    err->id = messages[m].id;
+    err->line = pos ? pos->line : 0;
+    err->column = pos ? pos->column : 0;
+    err->offset = pos ? pos->offset : 0;
+    err->source[0] = '\0';
+    if (pos && pos->source)
+        snprintf(err->source, sizeof err->source, "%s", pos->source);
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+#endif
+    vsnprintf(err->message, sizeof err->message, messages[m].format, ap);
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+    return code;
+}
+
+int civr__fail(civr_error *err, const civr_pos *pos, civr_msg m, ...)
+{
+    va_list ap;
+    va_start(ap, m);
+    int code = civr__vfail(err, pos, m, ap);
+    va_end(ap);
+    return code;
+}
+
+int civr__oom(civr_error *err)
+{
+    return civr__fail(err, NULL, CIVR_M_NO_MEMORY);
+}
+
+int civr_error_format(const civr_error *e, char *buf, size_t size)
+{
+    if (!e)
+        return snprintf(buf, size, "error: (none)");
+    char where[CIVR_ERROR_SOURCE_MAX + 32] = "";
+    if (e->source[0] && e->line)
+        snprintf(where, sizeof where, "%s:%u:%u: ", e->source, e->line, e->column);
+    else if (e->source[0])
+        snprintf(where, sizeof where, "%s: ", e->source);
+    return snprintf(buf, size, "%serror: [CIVR-%04d] %s", where, e->id, e->message);
+}

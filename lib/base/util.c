@@ -1,0 +1,124 @@
+/* Files, limits and small string helpers. */
+#include <errno.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "base.h"
+
+int civr__read_file(const char *path, size_t max_bytes, char **data, size_t *len, civr_error *err)
+{
+    civr_pos pos = {path, 0, 0, 0};
+    *data = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return civr__fail(err, &pos, CIVR_M_READ_FAILED, path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fclose(f);
+        return civr__fail(err, &pos, CIVR_M_READ_FAILED, path, "not a regular file");
+    }
+    if ((uint64_t)st.st_size > max_bytes) {
+        fclose(f);
+        return civr__fail(err, &pos, CIVR_M_TEXT_TOO_LARGE, (size_t)st.st_size, max_bytes);
+    }
+    size_t size = (size_t)st.st_size;
+    char *buf = civr__malloc(size + 1);
+    if (!buf) {
+        fclose(f);
+        return civr__oom(err);
+    }
+    size_t got = fread(buf, 1, size, f);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad || got != size) {
+        civr__free(buf);
+        return civr__fail(err, &pos, CIVR_M_READ_FAILED, path, "short read");
+    }
+    buf[size] = '\0';
+    *data = buf;
+    *len = size;
+    return 0;
+}
+
+civr_limits civr__limits(const civr_limits *given)
+{
+    civr_limits l = CIVR_LIMITS_INIT;
+    if (given && given->version == CIVR_LIMITS_VERSION)
+        l = *given;
+    if (!l.max_text_bytes)
+        l.max_text_bytes = 16u << 20;
+    if (!l.max_depth)
+        l.max_depth = 64;
+    if (!l.max_nodes)
+        l.max_nodes = 1000000;
+    if (!l.max_members)
+        l.max_members = 64;
+    if (!l.max_layers)
+        l.max_layers = 16;
+    if (!l.max_expr_depth)
+        l.max_expr_depth = 64;
+    return l;
+}
+
+bool civr__is_identifier(const char *s, size_t len)
+{
+    if (len == 0 || !((s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
+        return false;
+    for (size_t i = 1; i < len; i++) {
+        char c = s[i];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+                  (c == '.' && s[i - 1] != '.' && i + 1 < len);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+bool civr__utf8_valid(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    while (p < end) {
+        unsigned char c = *p;
+        if (c < 0x80) {
+            p++;
+            continue;
+        }
+        size_t n;
+        uint32_t cp;
+        if (c >= 0xc2 && c <= 0xdf) {
+            n = 1;
+            cp = c & 0x1f;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            n = 2;
+            cp = c & 0x0f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if ((size_t)(end - p) <= n)
+            return false;
+        for (size_t i = 1; i <= n; i++) {
+            if ((p[i] & 0xc0) != 0x80)
+                return false;
+            cp = (cp << 6) | (p[i] & 0x3f);
+        }
+        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+            (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+        p += n + 1;
+    }
+    return true;
+}
+
+uint32_t civr__hash(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}

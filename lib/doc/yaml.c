@@ -1,0 +1,287 @@
+/*
+ * YAML reader: libyaml's event parser builds a document tree. One document
+ * per text; anchors and aliases are allowed (an alias shares the node and
+ * counts its whole subtree against the node limit, so "billion laughs"
+ * stops early); tags and merge keys are refused; keys must be scalars.
+ */
+#include <stdio.h>
+#include <yaml.h>
+
+#include "doc.h"
+
+typedef struct frame {
+    civr_node *node;
+    void *items; /* civr_node* (sequence) or civr_pair (mapping), malloc'd */
+    size_t count, cap;
+    civr_node *key; /* mapping: key waiting for its value */
+} frame;
+
+typedef struct anchor {
+    char *name;
+    civr_node *node;
+    bool complete;
+} anchor;
+
+typedef struct reader {
+    civr_doc *doc;
+    civr_limits limits;
+    civr_error *err;
+    frame *stack;
+    size_t depth, stack_cap;
+    anchor *anchors;
+    size_t anchor_count, anchor_cap;
+    uint64_t nodes;
+    int documents;
+} reader;
+
+static civr_pos mark_pos(reader *r, yaml_mark_t m)
+{
+    civr_pos p = {r->doc->source, (uint32_t)m.line + 1, (uint32_t)m.column + 1, 0};
+    return p;
+}
+
+static int fail_at(reader *r, yaml_mark_t m, civr_msg msg, const char *what)
+{
+    civr_pos p = mark_pos(r, m);
+    return civr__fail(r->err, &p, msg, what);
+}
+
+static int count_nodes(reader *r, uint32_t weight, yaml_mark_t m)
+{
+    r->nodes += weight;
+    if (r->nodes > r->limits.max_nodes) {
+        civr_pos p = mark_pos(r, m);
+        return civr__fail(r->err, &p, CIVR_M_TOO_MANY_NODES, r->limits.max_nodes);
+    }
+    return 0;
+}
+
+/* Add a finished node to the open collection (or make it the root). */
+static int attach(reader *r, civr_node *n, yaml_mark_t m)
+{
+    if (r->depth == 0) {
+        r->doc->root = n;
+        return 0;
+    }
+    frame *f = &r->stack[r->depth - 1];
+    f->node->weight += n->weight;
+    if (f->node->kind == CIVR_NODE_SEQ) {
+        if (!civr__grow(&f->items, &f->cap, f->count + 1, sizeof(civr_node *)))
+            return civr__oom(r->err);
+        ((civr_node **)f->items)[f->count++] = n;
+        return 0;
+    }
+    if (!f->key) {
+        if (n->kind != CIVR_NODE_SCALAR) {
+            civr_pos p = mark_pos(r, m);
+            return civr__fail(r->err, &p, CIVR_M_KEY_NOT_STRING);
+        }
+        if (n->style == CIVR_STYLE_PLAIN && civr__streq(n->u.scalar.text, "<<"))
+            return fail_at(r, m, CIVR_M_YAML_UNSUPPORTED, "merge keys (<<)");
+        f->key = n;
+        return 0;
+    }
+    if (!civr__grow(&f->items, &f->cap, f->count + 1, sizeof(civr_pair)))
+        return civr__oom(r->err);
+    civr_pair *pair = &((civr_pair *)f->items)[f->count++];
+    pair->key = f->key;
+    pair->value = n;
+    f->key = NULL;
+    return 0;
+}
+
+static int add_anchor(reader *r, const yaml_char_t *name, civr_node *n, bool complete)
+{
+    if (!name)
+        return 0;
+    if (!civr__grow((void **)&r->anchors, &r->anchor_cap, r->anchor_count + 1, sizeof(anchor)))
+        return civr__oom(r->err);
+    char *copy = civr_arena_strdup(&r->doc->arena, (const char *)name);
+    if (!copy)
+        return civr__oom(r->err);
+    r->anchors[r->anchor_count++] = (anchor){copy, n, complete};
+    return 0;
+}
+
+static anchor *find_anchor(reader *r, const yaml_char_t *name)
+{
+    for (size_t i = r->anchor_count; i-- > 0;) /* a later anchor shadows an earlier one */
+        if (civr__streq(r->anchors[i].name, (const char *)name))
+            return &r->anchors[i];
+    return NULL;
+}
+
+static int open_collection(reader *r, civr_node_kind kind, const yaml_event_t *ev,
+                           const yaml_char_t *anchor_name, const yaml_char_t *tag, int implicit)
+{
+    if (tag && !implicit)
+        return fail_at(r, ev->start_mark, CIVR_M_YAML_UNSUPPORTED, "tags");
+    if (r->depth >= r->limits.max_depth) {
+        civr_pos p = mark_pos(r, ev->start_mark);
+        return civr__fail(r->err, &p, CIVR_M_TOO_DEEP, r->limits.max_depth);
+    }
+    int rc = count_nodes(r, 1, ev->start_mark);
+    if (rc)
+        return rc;
+    civr_node *n = civr__doc_node(r->doc, kind, (uint32_t)ev->start_mark.line + 1,
+                                  (uint32_t)ev->start_mark.column + 1, CIVR_OFFSET_UNKNOWN);
+    if (!n)
+        return civr__oom(r->err);
+    if ((rc = add_anchor(r, anchor_name, n, false)))
+        return rc;
+    if (!civr__grow((void **)&r->stack, &r->stack_cap, r->depth + 1, sizeof(frame)))
+        return civr__oom(r->err);
+    r->stack[r->depth++] = (frame){n, NULL, 0, 0, NULL};
+    return 0;
+}
+
+static int close_collection(reader *r, const yaml_event_t *ev)
+{
+    frame f = r->stack[--r->depth];
+    civr_node *n = f.node;
+    size_t item = n->kind == CIVR_NODE_SEQ ? sizeof(civr_node *) : sizeof(civr_pair);
+    void *items = f.count ? civr_arena_array(&r->doc->arena, f.count, item) : NULL;
+    if (f.count && !items) {
+        civr__free(f.items);
+        return civr__oom(r->err);
+    }
+    if (f.count)
+        memcpy(items, f.items, f.count * item);
+    civr__free(f.items);
+    if (n->kind == CIVR_NODE_SEQ) {
+        n->u.seq.items = items;
+        n->u.seq.count = f.count;
+    } else {
+        n->u.map.pairs = items;
+        n->u.map.count = f.count;
+        int rc = civr__doc_check_duplicates(r->doc, n, r->err);
+        if (rc)
+            return rc;
+    }
+    for (size_t i = r->anchor_count; i-- > 0;)
+        if (r->anchors[i].node == n)
+            r->anchors[i].complete = true;
+    return attach(r, n, ev->start_mark);
+}
+
+static int on_scalar(reader *r, const yaml_event_t *ev)
+{
+    const yaml_event_t *e = ev;
+    if (e->data.scalar.tag && !e->data.scalar.plain_implicit && !e->data.scalar.quoted_implicit)
+        return fail_at(r, e->start_mark, CIVR_M_YAML_UNSUPPORTED, "tags");
+    int rc = count_nodes(r, 1, e->start_mark);
+    if (rc)
+        return rc;
+    civr_node *n = civr__doc_node(r->doc, CIVR_NODE_SCALAR, (uint32_t)e->start_mark.line + 1,
+                                  (uint32_t)e->start_mark.column + 1, CIVR_OFFSET_UNKNOWN);
+    if (!n)
+        return civr__oom(r->err);
+    switch (e->data.scalar.style) {
+    case YAML_SINGLE_QUOTED_SCALAR_STYLE:
+    case YAML_DOUBLE_QUOTED_SCALAR_STYLE: n->style = CIVR_STYLE_QUOTED; break;
+    case YAML_LITERAL_SCALAR_STYLE:
+    case YAML_FOLDED_SCALAR_STYLE: n->style = CIVR_STYLE_BLOCK; break;
+    default: n->style = CIVR_STYLE_PLAIN; break;
+    }
+    n->u.scalar.len = e->data.scalar.length;
+    n->u.scalar.text = civr_arena_strndup(&r->doc->arena, (const char *)e->data.scalar.value,
+                                          e->data.scalar.length);
+    if (!n->u.scalar.text)
+        return civr__oom(r->err);
+    if (memchr(n->u.scalar.text, '\0', n->u.scalar.len))
+        return fail_at(r, e->start_mark, CIVR_M_YAML_UNSUPPORTED, "NUL characters in text");
+    if ((rc = add_anchor(r, e->data.scalar.anchor, n, true)))
+        return rc;
+    return attach(r, n, e->start_mark);
+}
+
+static int on_alias(reader *r, const yaml_event_t *e)
+{
+    anchor *a = find_anchor(r, e->data.alias.anchor);
+    if (!a)
+        return fail_at(r, e->start_mark, CIVR_M_YAML_UNSUPPORTED, "an alias to an unknown anchor");
+    if (!a->complete)
+        return fail_at(r, e->start_mark, CIVR_M_YAML_UNSUPPORTED,
+                       "an alias inside the node it refers to");
+    int rc = count_nodes(r, a->node->weight, e->start_mark);
+    if (rc)
+        return rc;
+    return attach(r, a->node, e->start_mark);
+}
+
+static int handle(reader *r, const yaml_event_t *e)
+{
+    switch (e->type) {
+    case YAML_DOCUMENT_START_EVENT:
+        if (++r->documents > 1)
+            return fail_at(r, e->start_mark, CIVR_M_NO_DOCUMENT,
+                           "only one YAML document is allowed per text");
+        return 0;
+    case YAML_SEQUENCE_START_EVENT:
+        return open_collection(r, CIVR_NODE_SEQ, e, e->data.sequence_start.anchor,
+                               e->data.sequence_start.tag, e->data.sequence_start.implicit);
+    case YAML_MAPPING_START_EVENT:
+        return open_collection(r, CIVR_NODE_MAP, e, e->data.mapping_start.anchor,
+                               e->data.mapping_start.tag, e->data.mapping_start.implicit);
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT: return close_collection(r, e);
+    case YAML_SCALAR_EVENT: return on_scalar(r, e);
+    case YAML_ALIAS_EVENT: return on_alias(r, e);
+    default: return 0;
+    }
+}
+
+int civr_doc_parse_yaml(civr_doc *doc, const char *text, size_t len, const char *source,
+                        const civr_limits *limits, civr_error *err)
+{
+    int rc = civr__doc_init(doc, text, len, source, err);
+    if (rc)
+        return rc;
+    reader r = {0};
+    r.doc = doc;
+    r.limits = civr__limits(limits);
+    r.err = err;
+    if (len > r.limits.max_text_bytes) {
+        civr_pos p = {doc->source, 0, 0, 0};
+        return civr__fail(err, &p, CIVR_M_TEXT_TOO_LARGE, len, r.limits.max_text_bytes);
+    }
+    if (!civr__utf8_valid(text, len)) {
+        civr_pos p = {doc->source, 0, 0, 0};
+        return civr__fail(err, &p, CIVR_M_BAD_UTF8);
+    }
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser))
+        return civr__oom(err);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+    bool done = false;
+    while (!done && rc == 0) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&parser, &ev)) {
+            civr_pos p = {doc->source, (uint32_t)parser.problem_mark.line + 1,
+                          (uint32_t)parser.problem_mark.column + 1, 0};
+            char what[300];
+            if (parser.error == YAML_MEMORY_ERROR) {
+                rc = civr__oom(err);
+                break;
+            }
+            if (parser.context)
+                snprintf(what, sizeof what, "%s (%s started at line %u)",
+                         parser.problem ? parser.problem : "error", parser.context,
+                         (unsigned)parser.context_mark.line + 1);
+            else
+                snprintf(what, sizeof what, "%s", parser.problem ? parser.problem : "error");
+            rc = civr__fail(err, &p, CIVR_M_YAML_SYNTAX, what);
+            break;
+        }
+        done = ev.type == YAML_STREAM_END_EVENT;
+        rc = handle(&r, &ev);
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&parser);
+    for (size_t i = 0; i < r.depth; i++)
+        civr__free(r.stack[i].items);
+    civr__free(r.stack);
+    civr__free(r.anchors);
+    return rc;
+}

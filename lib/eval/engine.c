@@ -1,0 +1,144 @@
+/* Engines: per-thread scratch memory, and the evaluation entry points. */
+#include <stdio.h>
+
+#include "eval.h"
+
+struct civr_engine {
+    const civr_policy *policy;
+    civr_limits limits;
+    civr_arena scratch;  /* reset at every evaluation */
+    civr_val *slots;
+    civr_fstate *facts;
+    civr_household text; /* household parsed by civr_engine_eval_text */
+};
+
+int civr_engine_new(civr_engine **out, const civr_policy *policy, const civr_engine_options *opts,
+                    civr_error *err)
+{
+    if (!out || !policy)
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_engine_new needs out and policy");
+    *out = NULL;
+    if (opts && opts->version != CIVR_ENGINE_OPTIONS_VERSION)
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "unknown civr_engine_options version");
+    civr_engine *e = civr__calloc(1, sizeof *e);
+    if (!e)
+        return civr__oom(err);
+    e->policy = policy;
+    e->limits = civr__limits(opts ? opts->limits : NULL);
+    civr_arena_init(&e->scratch, 65536);
+    civr_arena_init(&e->text.arena, 16384);
+    e->slots = civr__calloc(policy->nslots ? policy->nslots : 1, sizeof *e->slots);
+    e->facts = civr__calloc(policy->nhfacts ? policy->nhfacts : 1, sizeof *e->facts);
+    if (!e->slots || !e->facts) {
+        civr_engine_free(e);
+        return civr__oom(err);
+    }
+    *out = e;
+    return 0;
+}
+
+void civr_engine_free(civr_engine *e)
+{
+    if (!e)
+        return;
+    civr_arena_free(&e->scratch);
+    civr_arena_free(&e->text.arena);
+    civr__free(e->slots);
+    civr__free(e->facts);
+    civr__free(e);
+}
+
+static int fail_result(civr_result *r, const civr_error *e, civr_error *err)
+{
+    r->failed = true;
+    r->error = *e;
+    if (err && err->code == CIVR_OK)
+        *err = *e;
+    return e->code;
+}
+
+int civr_engine_eval(civr_engine *engine, const civr_household *hh, civr_date date,
+                     unsigned flags, civr_result *result, civr_error *err)
+{
+    if (!engine || !hh || !result)
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+                          "civr_engine_eval needs an engine, a household and a result");
+    const civr_policy *pol = engine->policy;
+    civr__result_reset(result, pol, date);
+    result->tracing = (flags & CIVR_EVAL_TRACE) != 0;
+    civr_error local = CIVR_ERROR_INIT;
+    result->household = hh->id ? civr_arena_strdup(&result->arena, hh->id) : NULL;
+    if (hh->policy != pol) {
+        civr__fail(&local, NULL, CIVR_M_WRONG_POLICY);
+        return fail_result(result, &local, err);
+    }
+    civr_arena_reset(&engine->scratch);
+    memset(engine->facts, 0, (pol->nhfacts ? pol->nhfacts : 1) * sizeof *engine->facts);
+    uint32_t nmembers = hh->members ? hh->members->count : 0;
+    civr_fstate *mfacts = civr_arena_array(&engine->scratch,
+                                           (size_t)(pol->nmfacts ? pol->nmfacts : 1) *
+                                               (nmembers ? nmembers : 1),
+                                           sizeof *mfacts);
+    result->programs = civr_arena_array(&result->arena, pol->nprograms ? pol->nprograms : 1,
+                                        sizeof *result->programs);
+    if (!mfacts || !result->programs) {
+        civr__oom(&local);
+        return fail_result(result, &local, err);
+    }
+    jmp_buf jb;
+    civr_ectx c = {0};
+    c.pol = pol;
+    c.hh = hh;
+    c.members = hh->members;
+    c.nmembers = nmembers;
+    c.as_of = date;
+    c.arena = &engine->scratch;
+    c.slots = engine->slots;
+    c.facts = engine->facts;
+    c.mfacts = mfacts;
+    c.res = result;
+    c.jb = &jb;
+    c.err = &local;
+    if (setjmp(jb)) {
+        result->nprograms = 0;
+        return fail_result(result, &local, err);
+    }
+    for (uint32_t i = 0; i < pol->nprograms; i++) {
+        civr_program_result *pr = &result->programs[i];
+        civr__run_program(&c, &pol->programs[i], pr);
+        result->nprograms = i + 1;
+        if (__builtin_add_overflow(result->total, pr->monthly, &result->total))
+            civr__eval_fail(&c, pol->programs[i].src, CIVR_M_OVERFLOW, "the household total");
+    }
+    return 0;
+}
+
+int civr_engine_eval_text(civr_engine *engine, const char *text, size_t len, civr_format format,
+                          const char *source, civr_date date, unsigned flags, civr_result *result,
+                          civr_error *err)
+{
+    if (!engine || !result || (!text && len))
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+                          "civr_engine_eval_text needs an engine, a text and a result");
+    civr_doc doc;
+    civr_error local = CIVR_ERROR_INIT;
+    civr_household *hh = &engine->text;
+    civr_arena_reset(&hh->arena);
+    hh->policy = engine->policy;
+    hh->root = NULL;
+    hh->members = NULL;
+    hh->id = NULL;
+    int rc = civr__doc_parse_auto(&doc, text ? text : "", len, format, source, &engine->limits,
+                                  &local);
+    if (rc == 0)
+        rc = civr__household_decode(hh, engine->policy, &doc, &engine->limits, &local);
+    if (rc) {
+        civr__result_reset(result, engine->policy, date);
+        const char *id = doc.root ? civr__household_peek_id(&doc) : NULL;
+        result->household = id ? civr_arena_strdup(&result->arena, id) : NULL;
+        civr_doc_free(&doc);
+        return fail_result(result, &local, err);
+    }
+    civr_doc_free(&doc);
+    return civr_engine_eval(engine, hh, date, flags, result, err);
+}

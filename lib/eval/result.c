@@ -1,0 +1,186 @@
+/* Results: reuse between evaluations, and the public accessors. */
+#include <stdio.h>
+
+#include "../output/output.h"
+#include "eval.h"
+
+const char *civr_status_name(civr_status status)
+{
+    static const char *names[] = {"ineligible", "eligible",  "marginal",
+                                  "individual", "phase_out", "undetermined"};
+    return (unsigned)status < CIVR__COUNT(names) ? names[status] : "unknown";
+}
+
+int civr_result_new(civr_result **out, civr_error *err)
+{
+    if (!out)
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_result_new needs out");
+    civr_result *r = civr__calloc(1, sizeof *r);
+    if (!r)
+        return civr__oom(err);
+    civr_arena_init(&r->arena, 16384);
+    *out = r;
+    return 0;
+}
+
+void civr_result_free(civr_result *r)
+{
+    if (!r)
+        return;
+    civr_arena_free(&r->arena);
+    civr_buf_free(&r->out);
+    civr__free(r);
+}
+
+void civr__result_reset(civr_result *r, const civr_policy *policy, civr_date date)
+{
+    civr_arena_reset(&r->arena);
+    civr_buf_clear(&r->out);
+    r->policy = policy;
+    r->household = NULL;
+    r->date = date;
+    r->failed = false;
+    civr_error_clear(&r->error);
+    r->total = 0;
+    r->nprograms = 0;
+    r->programs = NULL;
+    r->tracing = false;
+    r->ntrace = r->trace_cap = 0;
+    r->trace = NULL;
+}
+
+const char *civr_result_household(const civr_result *r)
+{
+    return r ? r->household : NULL;
+}
+
+civr_date civr_result_date(const civr_result *r)
+{
+    return r ? r->date : 0;
+}
+
+const civr_error *civr_result_error(const civr_result *r)
+{
+    return r && r->failed ? &r->error : NULL;
+}
+
+int64_t civr_result_total_monthly(const civr_result *r)
+{
+    return r ? r->total : 0;
+}
+
+size_t civr_result_program_count(const civr_result *r)
+{
+    return r ? r->nprograms : 0;
+}
+
+const civr_program_result *civr_result_program(const civr_result *r, size_t i)
+{
+    return r && i < r->nprograms ? &r->programs[i] : NULL;
+}
+
+const civr_program_result *civr_result_find(const civr_result *r, const char *program)
+{
+    if (!r || !program)
+        return NULL;
+    for (uint32_t i = 0; i < r->nprograms; i++)
+        if (civr__streq(r->programs[i].prog->id, program))
+            return &r->programs[i];
+    return NULL;
+}
+
+const char *civr_program_result_id(const civr_program_result *pr)
+{
+    return pr ? pr->prog->id : NULL;
+}
+
+civr_status civr_program_result_status(const civr_program_result *pr)
+{
+    return pr ? (civr_status)pr->status : CIVR_STATUS_UNDETERMINED;
+}
+
+int64_t civr_program_result_monthly(const civr_program_result *pr)
+{
+    return pr ? pr->monthly : 0;
+}
+
+size_t civr_program_result_member_count(const civr_program_result *pr)
+{
+    return pr ? pr->nmembers : 0;
+}
+
+int civr_program_result_member(const civr_program_result *pr, size_t i, const char **member,
+                               int64_t *monthly, const char **category)
+{
+    if (!pr || i >= pr->nmembers)
+        return CIVR_EINVAL;
+    if (member)
+        *member = pr->members[i].member_id;
+    if (monthly)
+        *monthly = pr->members[i].monthly;
+    if (category)
+        *category = pr->members[i].category;
+    return 0;
+}
+
+size_t civr_program_result_reason_count(const civr_program_result *pr)
+{
+    return pr ? pr->nreasons : 0;
+}
+
+int civr_program_result_reason(const civr_program_result *pr, size_t i, const char **code,
+                               const char **zh, const char **en, const char **basis)
+{
+    if (!pr || i >= pr->nreasons)
+        return CIVR_EINVAL;
+    const civr_reason *r = pr->reasons[i];
+    if (code)
+        *code = r->code;
+    if (zh)
+        *zh = r->text.zh;
+    if (en)
+        *en = r->text.en;
+    if (basis)
+        *basis = r->basis;
+    return 0;
+}
+
+size_t civr_program_result_missing_count(const civr_program_result *pr)
+{
+    return pr ? pr->nmissing : 0;
+}
+
+const char *civr_program_result_missing(const civr_program_result *pr, size_t i)
+{
+    return pr && i < pr->nmissing ? pr->missing[i] : NULL;
+}
+
+size_t civr_program_result_fact_count(const civr_program_result *pr)
+{
+    return pr ? pr->nfacts : 0;
+}
+
+int civr_program_result_fact(const civr_program_result *pr, size_t i, const char **name,
+                             const char **json_value)
+{
+    if (!pr || i >= pr->nfacts)
+        return CIVR_EINVAL;
+    const civr_fval *fv = &pr->facts[i];
+    if (name)
+        *name = fv->fact->name;
+    if (json_value) {
+        /* formatted on first request into the result's arena; the result is
+         * logically const, the cache is not */
+        civr_program_result *mpr = (civr_program_result *)pr;
+        if (!mpr->fact_json[i]) {
+            civr_buf b = CIVR_BUF_INIT;
+            civr__render_fact(&b, pr->owner->policy, fv);
+            mpr->fact_json[i] = b.failed ? NULL : civr_arena_strdup(&pr->owner->arena, b.data);
+            civr_buf_free(&b);
+            if (!mpr->fact_json[i])
+                return CIVR_ENOMEM;
+        }
+        *json_value = mpr->fact_json[i];
+    }
+    return 0;
+}

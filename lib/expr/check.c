@@ -1,0 +1,1125 @@
+/*
+ * Type checker: untyped syntax tree → typed civr_expr tree. Resolves names
+ * (variables, `m`, facts, household fields, parameters, tables, programs),
+ * converts string literals to enum values where an enum is expected, and
+ * rejects anything that mixes types, with the position of the token.
+ */
+#include <stdio.h>
+
+#include "parse.h"
+
+#define MAX_LOCALS 32
+
+typedef struct local {
+    const char *name;
+    size_t len;
+    uint32_t slot;
+    civr_type type;
+} local;
+
+typedef struct checker {
+    civr_cenv *env;
+    civr_policy *pol;
+    local locals[MAX_LOCALS];
+    uint32_t nlocals;
+    civr_type member_type;
+    int32_t members_field;
+} checker;
+
+static civr_src src_at(checker *ck, uint32_t off)
+{
+    civr_pos pos = civr_doc_pos_in(ck->env->doc, ck->env->node, off);
+    civr_src s = {ck->env->file, pos.line, pos.column};
+    return s;
+}
+
+static civr_pos pos_at(checker *ck, uint32_t off)
+{
+    return civr_doc_pos_in(ck->env->doc, ck->env->node, off);
+}
+
+static const civr_expr *fail(checker *ck, uint32_t off, civr_msg m, ...)
+{
+    civr_pos pos = pos_at(ck, off);
+    va_list ap;
+    va_start(ap, m);
+    civr__vfail(ck->env->err, &pos, m, ap);
+    va_end(ap);
+    return NULL;
+}
+
+static const civr_expr *oom(checker *ck)
+{
+    civr__oom(ck->env->err);
+    return NULL;
+}
+
+/* A type's name for messages, in a rotating static-free buffer of the caller. */
+typedef struct tname {
+    char s[96];
+} tname;
+
+static tname name_of(checker *ck, civr_type t)
+{
+    tname n;
+    civr_buf b = CIVR_BUF_INIT;
+    civr_type__name(ck->pol, t, &b);
+    snprintf(n.s, sizeof n.s, "%s", b.data ? b.data : "?");
+    civr_buf_free(&b);
+    return n;
+}
+
+static civr_expr *node(checker *ck, civr_op op, civr_type t, uint32_t off, uint32_t nargs)
+{
+    civr_expr *e = civr_arena_zalloc(ck->env->arena, sizeof *e);
+    if (!e)
+        return NULL;
+    e->op = (uint16_t)op;
+    e->type = t;
+    e->src = src_at(ck, off);
+    e->nargs = nargs;
+    if (nargs) {
+        e->args = civr_arena_array(ck->env->arena, nargs, sizeof *e->args);
+        if (!e->args)
+            return NULL;
+    }
+    return e;
+}
+
+static bool name_is(const pnode *p, const char *s)
+{
+    size_t n = strlen(s);
+    return p->nlen == n && memcmp(p->name, s, n) == 0;
+}
+
+static const char *name_dup(checker *ck, const pnode *p)
+{
+    return civr_arena_strndup(ck->env->arena, p->name, p->nlen);
+}
+
+static const civr_expr *check(checker *ck, const pnode *p);
+
+/* ---- literals and coercion ------------------------------------------------ */
+
+static bool is_lit(const civr_expr *e, civr_tkind k)
+{
+    return e->op == OP_LIT && e->type.kind == k;
+}
+
+static bool is_zero_lit(const civr_expr *e)
+{
+    return e->op == OP_LIT && (e->type.kind == CT_INT || e->type.kind == CT_RATE) &&
+           e->lit.u.n.n == 0;
+}
+
+/*
+ * Make `*e` usable where type `want` is expected: string literals become
+ * enum values, integers widen to rates, the literal 0 becomes money.
+ * Returns false (with an error at `off`) when it cannot.
+ */
+static bool coerce(checker *ck, const civr_expr **e, civr_type want, uint32_t off)
+{
+    const civr_expr *x = *e;
+    if (civr_type_eq(x->type, want))
+        return true;
+    if (want.kind == CT_ENUM && is_lit(x, CT_STRING)) {
+        const civr_enum *en = &ck->pol->enums[want.ref];
+        int32_t v = civr_policy__enum_value(en, x->lit.u.str.s, x->lit.u.str.len);
+        if (v < 0) {
+            civr_buf vals = CIVR_BUF_INIT;
+            for (uint32_t i = 0; i < en->count; i++)
+                civr_buf_printf(&vals, "%s%s", i ? ", " : "", en->values[i].id);
+            char shown[64];
+            snprintf(shown, sizeof shown, "'%.*s' is not a value of %s (%s)",
+                     (int)(x->lit.u.str.len < 40 ? x->lit.u.str.len : 40), x->lit.u.str.s,
+                     en->name, vals.data ? vals.data : "");
+            civr_buf_free(&vals);
+            fail(ck, off, CIVR_M_EXPR_TYPE, shown);
+            return false;
+        }
+        civr_expr *c = node(ck, OP_LIT, want, off, 0);
+        if (!c)
+            return oom(ck), false;
+        c->src = x->src;
+        c->lit.k = VK_ENUM;
+        c->lit.u.e = (uint32_t)v;
+        *e = c;
+        return true;
+    }
+    if (want.kind == CT_RATE && x->type.kind == CT_INT) {
+        civr_expr *c = civr_arena_alloc(ck->env->arena, sizeof *c);
+        if (!c)
+            return oom(ck), false;
+        *c = *x;
+        c->type = want;
+        *e = c;
+        return true;
+    }
+    if (want.kind == CT_MONEY && is_zero_lit(x)) {
+        civr_expr *c = civr_arena_alloc(ck->env->arena, sizeof *c);
+        if (!c)
+            return oom(ck), false;
+        *c = *x;
+        c->type = want;
+        *e = c;
+        return true;
+    }
+    char msg[256];
+    tname w = name_of(ck, want), f = name_of(ck, x->type);
+    if (want.kind == CT_MONEY && (x->type.kind == CT_INT || x->type.kind == CT_RATE) &&
+        x->op == OP_LIT)
+        snprintf(msg, sizeof msg, "expected %s, found %s (write money as '700 yuan')", w.s, f.s);
+    else
+        snprintf(msg, sizeof msg, "expected %s, found %s", w.s, f.s);
+    fail(ck, off, CIVR_M_EXPR_TYPE, msg);
+    return false;
+}
+
+static const civr_expr *check_as(checker *ck, const pnode *p, civr_type want)
+{
+    const civr_expr *e = check(ck, p);
+    if (!e || !coerce(ck, &e, want, p->off))
+        return NULL;
+    return e;
+}
+
+static const civr_expr *type_error(checker *ck, uint32_t off, const char *fmt, civr_type a,
+                                   civr_type b)
+{
+    char msg[300];
+    tname an = name_of(ck, a), bn = name_of(ck, b);
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+#endif
+    snprintf(msg, sizeof msg, fmt, an.s, bn.s);
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+    return fail(ck, off, CIVR_M_EXPR_TYPE, msg);
+}
+
+static const civr_expr *lit_num(checker *ck, const pnode *p)
+{
+    civr_num v;
+    int scale = p->money == 2 ? 2 : 0;
+    if (!civr_num_parse(p->name, p->nlen, scale, &v, NULL))
+        return fail(ck, p->off, CIVR_M_EXPR_BAD_LITERAL, "number out of range");
+    if (p->percent && !civr_num_div(v, civr_num_int(100), &v))
+        return fail(ck, p->off, CIVR_M_EXPR_BAD_LITERAL, "number out of range");
+    bool point = memchr(p->name, '.', p->nlen) != NULL;
+    civr_tkind k = p->money ? CT_MONEY : (p->percent || point) ? CT_RATE : CT_INT;
+    if (p->money && v.d != 1)
+        return fail(ck, p->off, CIVR_M_EXPR_BAD_LITERAL,
+                    "money literals have at most two decimals (fen)");
+    civr_expr *e = node(ck, OP_LIT, civr_type_of(k, 0), p->off, 0);
+    if (!e)
+        return oom(ck);
+    e->lit.k = VK_NUM;
+    e->lit.u.n = v;
+    return e;
+}
+
+/* ---- names -------------------------------------------------------------------- */
+
+static const local *find_local(checker *ck, const pnode *p)
+{
+    for (uint32_t i = ck->nlocals; i-- > 0;)
+        if (ck->locals[i].len == p->nlen && memcmp(ck->locals[i].name, p->name, p->nlen) == 0)
+            return &ck->locals[i];
+    return NULL;
+}
+
+static const civr_expr *household_field(checker *ck, uint32_t off, int32_t field)
+{
+    const civr_rtype *h = &ck->pol->rtypes[CIVR_RTYPE_HOUSEHOLD];
+    civr_expr *hh = node(ck, OP_HOUSEHOLD, civr_type_of(CT_RECORD, CIVR_RTYPE_HOUSEHOLD), off, 0);
+    civr_expr *e = node(ck, OP_FIELD, h->fields[field].type, off, 1);
+    if (!hh || !e)
+        return oom(ck);
+    e->args[0] = hh;
+    e->idx = (uint32_t)field;
+    e->name = h->fields[field].name;
+    return e;
+}
+
+static const civr_expr *check_name(checker *ck, const pnode *p)
+{
+    const local *l = find_local(ck, p);
+    if (l) {
+        civr_expr *e = node(ck, OP_VAR, l->type, p->off, 0);
+        if (!e)
+            return oom(ck);
+        e->idx = l->slot;
+        e->name = l->name;
+        return e;
+    }
+    if (name_is(p, "as_of")) {
+        civr_expr *e = node(ck, OP_AS_OF, civr_type_of(CT_DATE, 0), p->off, 0);
+        return e ? e : oom(ck);
+    }
+    if (name_is(p, "household")) {
+        civr_expr *e =
+            node(ck, OP_HOUSEHOLD, civr_type_of(CT_RECORD, CIVR_RTYPE_HOUSEHOLD), p->off, 0);
+        return e ? e : oom(ck);
+    }
+    if (name_is(p, "programs"))
+        return fail(ck, p->off, CIVR_M_EXPR_SYNTAX,
+                    "write programs.<id>.status, .monthly, .members, .amount(m) or .<fact>");
+    if (ck->env->fact) {
+        uint32_t idx;
+        civr_type t;
+        bool per_member;
+        civr_pos pos = pos_at(ck, p->off);
+        int rc = ck->env->fact(ck->env->ud, p->name, p->nlen, &pos, &idx, &t, &per_member);
+        if (rc < 0)
+            return NULL; /* error already recorded */
+        if (rc == 1) {
+            if (per_member) {
+                char msg[160];
+                snprintf(msg, sizeof msg, "'%.*s' is a member fact: write %.*s(m)",
+                         (int)p->nlen, p->name, (int)p->nlen, p->name);
+                return fail(ck, p->off, CIVR_M_EXPR_TYPE, msg);
+            }
+            civr_expr *e = node(ck, OP_FACT, t, p->off, 0);
+            if (!e)
+                return oom(ck);
+            e->idx = idx;
+            e->name = name_dup(ck, p);
+            return e;
+        }
+    }
+    int32_t f = civr_policy__field(&ck->pol->rtypes[CIVR_RTYPE_HOUSEHOLD], p->name, p->nlen);
+    if (f >= 0)
+        return household_field(ck, p->off, f);
+    char shown[80];
+    snprintf(shown, sizeof shown, "%.*s", (int)(p->nlen < 60 ? p->nlen : 60), p->name);
+    return fail(ck, p->off, CIVR_M_EXPR_UNKNOWN_NAME, shown);
+}
+
+/* `programs.<id>` as the base of a field access: the program index, or -1. */
+static int program_base(checker *ck, const pnode *base, uint32_t *prog)
+{
+    if (!base || base->kind != P_FIELD || !base->a || base->a->kind != P_NAME ||
+        !name_is(base->a, "programs") || find_local(ck, base->a))
+        return 0;
+    if (!ck->env->program) {
+        fail(ck, base->off, CIVR_M_EXPR_UNKNOWN_PROGRAM, "", " (no programs are visible here)");
+        return -1;
+    }
+    civr_pos pos = pos_at(ck, base->off);
+    if (ck->env->program(ck->env->ud, base->name, base->nlen, &pos, prog) < 0)
+        return -1;
+    return 1;
+}
+
+static const civr_expr *check_program_attr(checker *ck, const pnode *p, uint32_t prog)
+{
+    const civr_program *pr = &ck->pol->programs[prog];
+    civr_expr *e;
+    if (name_is(p, "status")) {
+        e = node(ck, OP_PROG_STATUS, civr_type_of(CT_ENUM, CIVR_ENUM_STATUS), p->off, 0);
+    } else if (name_is(p, "monthly")) {
+        e = node(ck, OP_PROG_MONTHLY, civr_type_of(CT_MONEY, 0), p->off, 0);
+    } else if (name_is(p, "members")) {
+        e = node(ck, OP_PROG_MEMBERS, civr_type_of(CT_LIST, ck->member_type.ref), p->off, 0);
+    } else {
+        for (uint32_t i = 0; i < pr->nfacts; i++) {
+            const civr_fact *f = &pr->facts[i];
+            if (!f->per_member && strlen(f->name) == p->nlen &&
+                memcmp(f->name, p->name, p->nlen) == 0) {
+                e = node(ck, OP_PROG_FACT, f->type, p->off, 0);
+                if (!e)
+                    return oom(ck);
+                e->idx = i;
+                e->idx2 = prog;
+                e->name = f->name;
+                return e;
+            }
+        }
+        char what[200];
+        snprintf(what, sizeof what, "program %s", pr->id);
+        char field[64];
+        snprintf(field, sizeof field, "%.*s", (int)(p->nlen < 60 ? p->nlen : 60), p->name);
+        return fail(ck, p->off, CIVR_M_EXPR_UNKNOWN_FIELD, what, field);
+    }
+    if (!e)
+        return oom(ck);
+    e->idx2 = prog;
+    e->name = pr->id;
+    return e;
+}
+
+static const civr_expr *check_field(checker *ck, const pnode *p)
+{
+    uint32_t prog;
+    int r = program_base(ck, p->a, &prog);
+    if (r < 0)
+        return NULL;
+    if (r == 1)
+        return check_program_attr(ck, p, prog);
+    if (p->a->kind == P_NAME && name_is(p->a, "programs") && !find_local(ck, p->a))
+        return fail(ck, p->off, CIVR_M_EXPR_SYNTAX,
+                    "write programs.<id>.status, .monthly, .members, .amount(m) or .<fact>");
+    const civr_expr *base = check(ck, p->a);
+    if (!base)
+        return NULL;
+    civr_type t = base->type;
+    char field[64];
+    snprintf(field, sizeof field, "%.*s", (int)(p->nlen < 60 ? p->nlen : 60), p->name);
+    if (t.kind == CT_RECORD) {
+        const civr_rtype *rt = &ck->pol->rtypes[t.ref];
+        int32_t f = civr_policy__field(rt, p->name, p->nlen);
+        if (f < 0) {
+            char what[96];
+            snprintf(what, sizeof what, "record %s", rt->name);
+            return fail(ck, p->off, CIVR_M_EXPR_UNKNOWN_FIELD, what, field);
+        }
+        civr_expr *e = node(ck, OP_FIELD, rt->fields[f].type, p->off, 1);
+        if (!e)
+            return oom(ck);
+        e->args[0] = base;
+        e->idx = (uint32_t)f;
+        e->name = rt->fields[f].name;
+        return e;
+    }
+    if (t.kind == CT_MAP) {
+        if (civr_policy__program(ck->pol, p->name, p->nlen) < 0)
+            return fail(ck, p->off, CIVR_M_EXPR_UNKNOWN_PROGRAM, field,
+                        " (entries of this map are keyed by program id)");
+        civr_expr *e = node(ck, OP_MAPGET, civr_type_of(CT_RECORD, t.ref), p->off, 1);
+        if (!e)
+            return oom(ck);
+        e->args[0] = base;
+        e->name = name_dup(ck, p);
+        return e;
+    }
+    if (t.kind == CT_ROW) {
+        if (name_is(p, "id") || t.ref == CIVR_ROW_ANY) {
+            if (!name_is(p, "id"))
+                return fail(ck, p->off, CIVR_M_EXPR_UNKNOWN_FIELD, "a row of one of several tables",
+                            field);
+            civr_expr *e = node(ck, OP_ROWID, civr_type_of(CT_STRING, 0), p->off, 1);
+            if (!e)
+                return oom(ck);
+            e->args[0] = base;
+            return e;
+        }
+        const civr_table *tb = &ck->pol->tables[t.ref];
+        for (uint32_t i = 0; i < tb->noutputs; i++) {
+            if (strlen(tb->outputs[i].name) == p->nlen &&
+                memcmp(tb->outputs[i].name, p->name, p->nlen) == 0) {
+                civr_expr *e = node(ck, OP_ROWOUT, tb->outputs[i].type, p->off, 1);
+                if (!e)
+                    return oom(ck);
+                e->args[0] = base;
+                e->idx = i;
+                e->name = tb->outputs[i].name;
+                return e;
+            }
+        }
+        char what[96];
+        snprintf(what, sizeof what, "table @%s", tb->name);
+        return fail(ck, p->off, CIVR_M_EXPR_UNKNOWN_FIELD, what, field);
+    }
+    tname tn = name_of(ck, t);
+    return fail(ck, p->off, CIVR_M_EXPR_UNKNOWN_FIELD, tn.s, field);
+}
+
+/* ---- parameters and tables ------------------------------------------------------- */
+
+static const civr_expr *check_param(checker *ck, const pnode *p)
+{
+    int32_t idx = civr_policy__param(ck->pol, p->name, p->nlen);
+    char shown[96];
+    snprintf(shown, sizeof shown, "%.*s", (int)(p->nlen < 80 ? p->nlen : 80), p->name);
+    if (idx < 0)
+        return fail(ck, p->off, CIVR_M_EXPR_UNKNOWN_PARAM, shown);
+    const civr_param *pa = &ck->pol->params[idx];
+    if (p->n != pa->ndims) {
+        char what[160], takes[64];
+        snprintf(what, sizeof what, "parameter $%s", pa->name);
+        if (pa->ndims == 0)
+            snprintf(takes, sizeof takes, "no keys");
+        else
+            snprintf(takes, sizeof takes, "%u key%s [%s%s%s]", pa->ndims, pa->ndims > 1 ? "s" : "",
+                     pa->dims[0].name, pa->ndims > 1 ? ", " : "",
+                     pa->ndims > 1 ? pa->dims[1].name : "");
+        return fail(ck, p->off, CIVR_M_EXPR_ARITY, what, takes, (int)p->n);
+    }
+    civr_expr *e = node(ck, OP_PARAM, pa->type, p->off, p->n);
+    if (!e)
+        return oom(ck);
+    e->idx = (uint32_t)idx;
+    e->name = pa->name;
+    for (uint32_t i = 0; i < p->n; i++) {
+        civr_type want = pa->dims[i].enum_index >= 0
+                             ? civr_type_of(CT_ENUM, (uint16_t)pa->dims[i].enum_index)
+                             : civr_type_of(CT_STRING, 0);
+        if (!(e->args[i] = check_as(ck, p->list[i], want)))
+            return NULL;
+    }
+    return e;
+}
+
+static const civr_expr *check_table(checker *ck, const pnode *p)
+{
+    int32_t idx = civr_policy__table(ck->pol, p->name, p->nlen);
+    char shown[96];
+    snprintf(shown, sizeof shown, "%.*s", (int)(p->nlen < 80 ? p->nlen : 80), p->name);
+    if (idx < 0)
+        return fail(ck, p->off, CIVR_M_EXPR_UNKNOWN_TABLE, shown);
+    const civr_table *tb = &ck->pol->tables[idx];
+    civr_expr *e = node(ck, OP_TABLE, civr_type_of(CT_ROW, (uint16_t)idx), p->off, tb->ninputs);
+    if (!e)
+        return oom(ck);
+    e->idx = (uint32_t)idx;
+    e->name = tb->name;
+    for (uint32_t i = 0; i < p->n; i++) {
+        const pnode *a = p->list[i];
+        uint32_t k;
+        for (k = 0; k < tb->ninputs; k++)
+            if (name_is(a, tb->inputs[k].name))
+                break;
+        char in[64];
+        snprintf(in, sizeof in, "%.*s", (int)(a->nlen < 60 ? a->nlen : 60), a->name);
+        if (k == tb->ninputs) {
+            char what[96];
+            snprintf(what, sizeof what, "table @%s", tb->name);
+            return fail(ck, a->off, CIVR_M_EXPR_UNKNOWN_FIELD, what, in);
+        }
+        if (e->args[k]) {
+            char msg[128];
+            snprintf(msg, sizeof msg, "input '%s' is given twice", in);
+            return fail(ck, a->off, CIVR_M_EXPR_SYNTAX, msg);
+        }
+        if (!(e->args[k] = check_as(ck, a->a, tb->inputs[k].type)))
+            return NULL;
+    }
+    for (uint32_t k = 0; k < tb->ninputs; k++)
+        if (!e->args[k]) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "table @%s needs input '%s'", tb->name, tb->inputs[k].name);
+            return fail(ck, p->off, CIVR_M_EXPR_SYNTAX, msg);
+        }
+    return e;
+}
+
+/* ---- operators -------------------------------------------------------------------- */
+
+static civr_tkind num_join(civr_tkind a, civr_tkind b)
+{
+    return a == CT_INT && b == CT_INT ? CT_INT : CT_RATE;
+}
+
+static bool is_plain_num(civr_type t)
+{
+    return t.kind == CT_INT || t.kind == CT_RATE;
+}
+
+static const civr_expr *check_arith(checker *ck, const pnode *p)
+{
+    const civr_expr *a = check(ck, p->a), *b = a ? check(ck, p->b) : NULL;
+    if (!a || !b)
+        return NULL;
+    civr_type ta = a->type, tb = b->type;
+    civr_tkind r = CT_VOID;
+    if (ta.kind == CT_MONEY && is_zero_lit(b))
+        coerce(ck, &b, ta, p->b->off), tb = ta;
+    if (tb.kind == CT_MONEY && is_zero_lit(a))
+        coerce(ck, &a, tb, p->a->off), ta = tb;
+    switch (p->op) {
+    case '+':
+    case '-':
+        if (is_plain_num(ta) && is_plain_num(tb))
+            r = num_join(ta.kind, tb.kind);
+        else if (ta.kind == CT_MONEY && tb.kind == CT_MONEY)
+            r = CT_MONEY;
+        break;
+    case '*':
+        if (is_plain_num(ta) && is_plain_num(tb))
+            r = num_join(ta.kind, tb.kind);
+        else if (ta.kind == CT_MONEY && is_plain_num(tb))
+            r = CT_MONEY;
+        else if (is_plain_num(ta) && tb.kind == CT_MONEY)
+            r = CT_MONEY;
+        break;
+    case '/':
+        if (is_plain_num(ta) && is_plain_num(tb))
+            r = CT_RATE;
+        else if (ta.kind == CT_MONEY && is_plain_num(tb))
+            r = CT_MONEY;
+        else if (ta.kind == CT_MONEY && tb.kind == CT_MONEY)
+            r = CT_RATE;
+        break;
+    default: break;
+    }
+    if (r == CT_VOID) {
+        char fmt[64];
+        snprintf(fmt, sizeof fmt, "cannot apply '%c' to %%s and %%s", p->op);
+        return type_error(ck, p->off, fmt, ta, tb);
+    }
+    civr_op op = p->op == '+' ? OP_ADD : p->op == '-' ? OP_SUB : p->op == '*' ? OP_MUL : OP_DIV;
+    civr_expr *e = node(ck, op, civr_type_of(r, 0), p->off, 2);
+    if (!e)
+        return oom(ck);
+    e->args[0] = a;
+    e->args[1] = b;
+    return e;
+}
+
+/* Make two operands of a comparison or branch agree. */
+static bool unify(checker *ck, const civr_expr **a, const civr_expr **b, uint32_t aoff,
+                  uint32_t boff)
+{
+    civr_type ta = (*a)->type, tb = (*b)->type;
+    if (civr_type_eq(ta, tb))
+        return true;
+    if (ta.kind == CT_ROW && tb.kind == CT_ROW) { /* rows of two tables: only .id is common */
+        civr_expr *ca = civr_arena_alloc(ck->env->arena, sizeof *ca);
+        civr_expr *cb = civr_arena_alloc(ck->env->arena, sizeof *cb);
+        if (!ca || !cb)
+            return oom(ck), false;
+        *ca = **a;
+        *cb = **b;
+        ca->type.ref = cb->type.ref = CIVR_ROW_ANY;
+        *a = ca;
+        *b = cb;
+        return true;
+    }
+    if (is_plain_num(ta) && is_plain_num(tb))
+        return coerce(ck, ta.kind == CT_INT ? a : b, civr_type_of(CT_RATE, 0),
+                      ta.kind == CT_INT ? aoff : boff);
+    if (is_lit(*b, CT_STRING) || is_zero_lit(*b))
+        return coerce(ck, b, ta, boff);
+    if (is_lit(*a, CT_STRING) || is_zero_lit(*a))
+        return coerce(ck, a, tb, aoff);
+    return coerce(ck, b, ta, boff);
+}
+
+static const civr_expr *check_cmp(checker *ck, const pnode *p)
+{
+    const civr_expr *a = check(ck, p->a), *b = a ? check(ck, p->b) : NULL;
+    if (!a || !b)
+        return NULL;
+    civr_op op = (civr_op)p->op;
+    if (a->type.kind == CT_NULL || b->type.kind == CT_NULL) {
+        if (op != OP_EQ && op != OP_NE)
+            return fail(ck, p->off, CIVR_M_EXPR_TYPE, "null can only be compared with == or !=");
+        const civr_expr *x = a->type.kind == CT_NULL ? b : a;
+        civr_expr *e = node(ck, op == OP_EQ ? OP_IS_NULL : OP_NOT_NULL,
+                            civr_type_of(CT_BOOL, 0), p->off, 1);
+        if (!e)
+            return oom(ck);
+        e->args[0] = x;
+        return e;
+    }
+    if (!unify(ck, &a, &b, p->a->off, p->b->off))
+        return NULL;
+    civr_tkind k = a->type.kind;
+    bool ordered = k == CT_INT || k == CT_RATE || k == CT_MONEY || k == CT_DATE;
+    bool equality = ordered || k == CT_ENUM || k == CT_STRING || k == CT_BOOL || k == CT_RECORD;
+    if (!equality || (!ordered && op != OP_EQ && op != OP_NE))
+        return type_error(ck, p->off, "cannot compare %s with %s this way", a->type, b->type);
+    civr_expr *e = node(ck, op, civr_type_of(CT_BOOL, 0), p->off, 2);
+    if (!e)
+        return oom(ck);
+    e->args[0] = a;
+    e->args[1] = b;
+    return e;
+}
+
+static const civr_expr *check_in(checker *ck, const pnode *p)
+{
+    const civr_expr *a = check(ck, p->a);
+    if (!a)
+        return NULL;
+    if (p->b->kind == P_SETLIT) {
+        civr_expr *e = node(ck, OP_IN_LIT, civr_type_of(CT_BOOL, 0), p->off, p->b->n + 1);
+        if (!e)
+            return oom(ck);
+        if (a->type.kind == CT_INT) { /* allow {1, 2.5} against an integer: compare as rates */
+            for (uint32_t i = 0; i < p->b->n; i++)
+                if (p->b->list[i]->kind == P_NUM && memchr(p->b->list[i]->name, '.',
+                                                            p->b->list[i]->nlen))
+                    coerce(ck, &a, civr_type_of(CT_RATE, 0), p->a->off);
+        }
+        e->args[0] = a;
+        for (uint32_t i = 0; i < p->b->n; i++)
+            if (!(e->args[i + 1] = check_as(ck, p->b->list[i], a->type)))
+                return NULL;
+        civr_tkind k = a->type.kind;
+        if (k == CT_LIST || k == CT_MAP || k == CT_SET || k == CT_ROW || k == CT_NULL)
+            return type_error(ck, p->off, "'in {...}' needs a single value, found %s%s", a->type,
+                              civr_type_of(CT_VOID, 0));
+        return e;
+    }
+    const civr_expr *b = check(ck, p->b);
+    if (!b)
+        return NULL;
+    civr_expr *e;
+    if (b->type.kind == CT_SET) {
+        if (!coerce(ck, &a, civr_type_of(CT_ENUM, b->type.ref), p->a->off))
+            return NULL;
+        e = node(ck, OP_IN_SET, civr_type_of(CT_BOOL, 0), p->off, 2);
+    } else if (b->type.kind == CT_LIST) {
+        if (!coerce(ck, &a, civr_type_of(CT_RECORD, b->type.ref), p->a->off))
+            return NULL;
+        e = node(ck, OP_IN_LIST, civr_type_of(CT_BOOL, 0), p->off, 2);
+    } else {
+        return type_error(ck, p->b->off, "'in' needs a set, a list or {...}, found %s%s",
+                          b->type, civr_type_of(CT_VOID, 0));
+    }
+    if (!e)
+        return oom(ck);
+    e->args[0] = a;
+    e->args[1] = b;
+    return e;
+}
+
+/* ---- calls --------------------------------------------------------------------------- */
+
+static const civr_expr *arity(checker *ck, const pnode *p, const char *takes)
+{
+    char what[64];
+    snprintf(what, sizeof what, "%.*s()", (int)(p->nlen < 40 ? p->nlen : 40), p->name);
+    return fail(ck, p->off, CIVR_M_EXPR_ARITY, what, takes, (int)p->n);
+}
+
+static const civr_expr *check_compr(checker *ck, const pnode *c, civr_op op, uint32_t off)
+{
+    const civr_expr *coll = check(ck, c->b);
+    if (!coll)
+        return NULL;
+    if (coll->type.kind != CT_LIST)
+        return type_error(ck, c->b->off, "'for ... in' needs a list, found %s%s", coll->type,
+                          civr_type_of(CT_VOID, 0));
+    if (ck->nlocals >= MAX_LOCALS)
+        return fail(ck, c->off, CIVR_M_EXPR_TOO_DEEP, (unsigned)MAX_LOCALS);
+    local *l = &ck->locals[ck->nlocals++];
+    l->name = c->name;
+    l->len = c->nlen;
+    l->slot = (*ck->env->nslots)++;
+    l->type = civr_type_of(CT_RECORD, coll->type.ref);
+    const civr_expr *filter = NULL, *body = NULL;
+    if (c->c && !(filter = check_as(ck, c->c, civr_type_of(CT_BOOL, 0)))) {
+        ck->nlocals--;
+        return NULL;
+    }
+    body = check(ck, c->a);
+    uint32_t slot = l->slot;
+    ck->nlocals--;
+    if (!body)
+        return NULL;
+    civr_type rt;
+    switch (op) {
+    case OP_AGG_SUM:
+    case OP_AGG_MIN:
+    case OP_AGG_MAX:
+        if (!civr_type_numeric(body->type))
+            return type_error(ck, c->a->off, "this needs numbers, found %s%s", body->type,
+                              civr_type_of(CT_VOID, 0));
+        rt = body->type;
+        break;
+    case OP_AGG_COUNT: rt = civr_type_of(CT_INT, 0); break;
+    case OP_AGG_ANY:
+    case OP_AGG_ALL:
+        if (!coerce(ck, &body, civr_type_of(CT_BOOL, 0), c->a->off))
+            return NULL;
+        rt = civr_type_of(CT_BOOL, 0);
+        break;
+    default: /* OP_AGG_LIST */
+        if (body->type.kind != CT_RECORD)
+            return type_error(ck, c->a->off, "a list [...] holds records, found %s%s", body->type,
+                              civr_type_of(CT_VOID, 0));
+        rt = civr_type_of(CT_LIST, body->type.ref);
+        break;
+    }
+    civr_expr *e = node(ck, op, rt, off, 3);
+    if (!e)
+        return oom(ck);
+    e->idx = slot;
+    e->args[0] = coll;
+    e->args[1] = filter;
+    e->args[2] = body;
+    e->name = civr_arena_strndup(ck->env->arena, c->name, c->nlen);
+    return e;
+}
+
+static const civr_expr *check_call(checker *ck, const pnode *p)
+{
+    bool compr = p->n == 1 && p->list[0]->kind == P_COMPR && !p->list[0]->list_comp;
+    static const struct {
+        const char *name;
+        civr_op op;
+    } aggs[] = {{"sum", OP_AGG_SUM}, {"count", OP_AGG_COUNT}, {"any", OP_AGG_ANY},
+                {"all", OP_AGG_ALL}, {"min", OP_AGG_MIN},     {"max", OP_AGG_MAX}};
+    for (size_t i = 0; i < CIVR__COUNT(aggs); i++) {
+        if (!name_is(p, aggs[i].name))
+            continue;
+        if (compr)
+            return check_compr(ck, p->list[0], aggs[i].op, p->off);
+        if (aggs[i].op == OP_AGG_COUNT && p->n == 1) {
+            const civr_expr *l = check(ck, p->list[0]);
+            if (!l)
+                return NULL;
+            if (l->type.kind != CT_LIST)
+                return type_error(ck, p->list[0]->off, "count() needs a list, found %s%s",
+                                  l->type, civr_type_of(CT_VOID, 0));
+            civr_expr *e = node(ck, OP_COUNT_LIST, civr_type_of(CT_INT, 0), p->off, 1);
+            if (!e)
+                return oom(ck);
+            e->args[0] = l;
+            return e;
+        }
+        if ((aggs[i].op == OP_AGG_MIN || aggs[i].op == OP_AGG_MAX) && p->n >= 2) {
+            civr_expr *e = node(ck, aggs[i].op == OP_AGG_MIN ? OP_MIN : OP_MAX,
+                                civr_type_of(CT_VOID, 0), p->off, p->n);
+            if (!e)
+                return oom(ck);
+            for (uint32_t k = 0; k < p->n; k++)
+                if (!(e->args[k] = check(ck, p->list[k])))
+                    return NULL;
+            for (uint32_t k = 1; k < p->n; k++)
+                if (!unify(ck, &e->args[0], &e->args[k], p->list[0]->off, p->list[k]->off))
+                    return NULL;
+            for (uint32_t k = 1; k < p->n; k++) /* a later int may have widened the first */
+                if (!coerce(ck, &e->args[k], e->args[0]->type, p->list[k]->off))
+                    return NULL;
+            if (!civr_type_numeric(e->args[0]->type) && e->args[0]->type.kind != CT_DATE)
+                return type_error(ck, p->off, "min() and max() need numbers or dates, found %s%s",
+                                  e->args[0]->type, civr_type_of(CT_VOID, 0));
+            e->type = e->args[0]->type;
+            return e;
+        }
+        return arity(ck, p, "a comprehension (x for x in list if ...)");
+    }
+    if (name_is(p, "abs")) {
+        if (p->n != 1)
+            return arity(ck, p, "1 argument");
+        const civr_expr *a = check(ck, p->list[0]);
+        if (!a)
+            return NULL;
+        if (!civr_type_numeric(a->type))
+            return type_error(ck, p->off, "abs() needs a number, found %s%s", a->type,
+                              civr_type_of(CT_VOID, 0));
+        civr_expr *e = node(ck, OP_ABS, a->type, p->off, 1);
+        if (!e)
+            return oom(ck);
+        e->args[0] = a;
+        return e;
+    }
+    if (name_is(p, "round")) {
+        if (p->n != 3)
+            return arity(ck, p, "3 arguments (amount, unit, mode)");
+        civr_expr *e = node(ck, OP_ROUND, civr_type_of(CT_MONEY, 0), p->off, 3);
+        if (!e)
+            return oom(ck);
+        if (!(e->args[0] = check_as(ck, p->list[0], civr_type_of(CT_MONEY, 0))) ||
+            !(e->args[1] =
+                  check_as(ck, p->list[1], civr_type_of(CT_ENUM, CIVR_ENUM_ROUNDING_UNIT))) ||
+            !(e->args[2] =
+                  check_as(ck, p->list[2], civr_type_of(CT_ENUM, CIVR_ENUM_ROUNDING_MODE))))
+            return NULL;
+        return e;
+    }
+    if (name_is(p, "age")) {
+        if (p->n != 1 && p->n != 2)
+            return arity(ck, p, "1 or 2 arguments (person or birth date, [on date])");
+        const civr_expr *a = check(ck, p->list[0]);
+        if (!a)
+            return NULL;
+        if (a->type.kind == CT_RECORD) { /* a person: use its birth_date */
+            const civr_rtype *rt = &ck->pol->rtypes[a->type.ref];
+            int32_t f = civr_policy__field(rt, "birth_date", 10);
+            if (f < 0 || rt->fields[f].type.kind != CT_DATE)
+                return type_error(ck, p->list[0]->off, "age() needs a date or a record with a "
+                                  "birth_date, found %s%s", a->type, civr_type_of(CT_VOID, 0));
+            civr_expr *fe = node(ck, OP_FIELD, civr_type_of(CT_DATE, 0), p->list[0]->off, 1);
+            if (!fe)
+                return oom(ck);
+            fe->args[0] = a;
+            fe->idx = (uint32_t)f;
+            fe->name = rt->fields[f].name;
+            a = fe;
+        } else if (!coerce(ck, &a, civr_type_of(CT_DATE, 0), p->list[0]->off)) {
+            return NULL;
+        }
+        civr_expr *e = node(ck, OP_AGE, civr_type_of(CT_INT, 0), p->off, p->n);
+        if (!e)
+            return oom(ck);
+        e->args[0] = a;
+        if (p->n == 2 && !(e->args[1] = check_as(ck, p->list[1], civr_type_of(CT_DATE, 0))))
+            return NULL;
+        return e;
+    }
+    if (name_is(p, "months_between")) {
+        if (p->n != 2)
+            return arity(ck, p, "2 dates");
+        civr_expr *e = node(ck, OP_MONTHS_BETWEEN, civr_type_of(CT_INT, 0), p->off, 2);
+        if (!e)
+            return oom(ck);
+        if (!(e->args[0] = check_as(ck, p->list[0], civr_type_of(CT_DATE, 0))) ||
+            !(e->args[1] = check_as(ck, p->list[1], civr_type_of(CT_DATE, 0))))
+            return NULL;
+        return e;
+    }
+    if (name_is(p, "has")) {
+        if (p->n != 1)
+            return arity(ck, p, "1 argument");
+        civr_expr *e = node(ck, OP_NOT_NULL, civr_type_of(CT_BOOL, 0), p->off, 1);
+        if (!e)
+            return oom(ck);
+        if (!(e->args[0] = check(ck, p->list[0])))
+            return NULL;
+        return e;
+    }
+    if (name_is(p, "date")) {
+        if (p->n != 1 || p->list[0]->kind != P_STR)
+            return arity(ck, p, "one 'YYYY-MM-DD' text");
+        civr_date d;
+        civr_error e2 = CIVR_ERROR_INIT;
+        if (civr_date_parse(&d, p->list[0]->name, p->list[0]->nlen, &e2) < 0)
+            return fail(ck, p->list[0]->off, CIVR_M_EXPR_BAD_LITERAL, e2.message);
+        civr_expr *e = node(ck, OP_LIT, civr_type_of(CT_DATE, 0), p->off, 0);
+        if (!e)
+            return oom(ck);
+        e->lit.k = VK_DATE;
+        e->lit.u.date = d;
+        return e;
+    }
+    /* a member fact */
+    if (ck->env->fact) {
+        uint32_t idx;
+        civr_type t;
+        bool per_member;
+        civr_pos pos = pos_at(ck, p->off);
+        int rc = ck->env->fact(ck->env->ud, p->name, p->nlen, &pos, &idx, &t, &per_member);
+        if (rc < 0)
+            return NULL;
+        if (rc == 1) {
+            if (!per_member) {
+                char msg[160];
+                snprintf(msg, sizeof msg, "'%.*s' is a household fact: write it without ()",
+                         (int)p->nlen, p->name);
+                return fail(ck, p->off, CIVR_M_EXPR_TYPE, msg);
+            }
+            if (p->n != 1)
+                return arity(ck, p, "1 member");
+            civr_expr *e = node(ck, OP_MFACT, t, p->off, 1);
+            if (!e)
+                return oom(ck);
+            if (!(e->args[0] = check_as(ck, p->list[0], ck->member_type)))
+                return NULL;
+            e->idx = idx;
+            e->name = name_dup(ck, p);
+            return e;
+        }
+    }
+    char shown[80];
+    snprintf(shown, sizeof shown, "%.*s", (int)(p->nlen < 60 ? p->nlen : 60), p->name);
+    return fail(ck, p->off, CIVR_M_EXPR_UNKNOWN_NAME, shown);
+}
+
+static const civr_expr *check_mcall(checker *ck, const pnode *p)
+{
+    uint32_t prog;
+    int r = program_base(ck, p->a, &prog);
+    if (r < 0)
+        return NULL;
+    if (r == 1 && name_is(p, "amount")) {
+        if (p->n != 1)
+            return arity(ck, p, "1 member");
+        civr_expr *e = node(ck, OP_PROG_MEMBER_AMOUNT, civr_type_of(CT_MONEY, 0), p->off, 1);
+        if (!e)
+            return oom(ck);
+        if (!(e->args[0] = check_as(ck, p->list[0], ck->member_type)))
+            return NULL;
+        e->idx2 = prog;
+        e->name = ck->pol->programs[prog].id;
+        return e;
+    }
+    char shown[80];
+    snprintf(shown, sizeof shown, "%.*s()", (int)(p->nlen < 60 ? p->nlen : 60), p->name);
+    return fail(ck, p->off, CIVR_M_EXPR_UNKNOWN_NAME, shown);
+}
+
+/* ---- the rest ------------------------------------------------------------------------ */
+
+static const civr_expr *check(checker *ck, const pnode *p)
+{
+    civr_expr *e;
+    switch ((pkind)p->kind) {
+    case P_NUM: return lit_num(ck, p);
+    case P_STR:
+        if (!(e = node(ck, OP_LIT, civr_type_of(CT_STRING, 0), p->off, 0)))
+            return oom(ck);
+        e->lit.k = VK_STR;
+        e->lit.u.str.s = name_dup(ck, p);
+        e->lit.u.str.len = (uint32_t)p->nlen;
+        return e->lit.u.str.s ? e : oom(ck);
+    case P_BOOL:
+        if (!(e = node(ck, OP_LIT, civr_type_of(CT_BOOL, 0), p->off, 0)))
+            return oom(ck);
+        e->lit.k = VK_BOOL;
+        e->lit.u.b = p->bval;
+        return e;
+    case P_NULL:
+        if (!(e = node(ck, OP_LIT, civr_type_of(CT_NULL, 0), p->off, 0)))
+            return oom(ck);
+        e->lit.k = VK_NULL;
+        return e;
+    case P_NAME: return check_name(ck, p);
+    case P_CALL: return check_call(ck, p);
+    case P_MCALL: return check_mcall(ck, p);
+    case P_FIELD: return check_field(ck, p);
+    case P_PARAM: return check_param(ck, p);
+    case P_TABLE: return check_table(ck, p);
+    case P_COMPR:
+        if (p->list_comp)
+            return check_compr(ck, p, OP_AGG_LIST, p->off);
+        return fail(ck, p->off, CIVR_M_EXPR_SYNTAX,
+                    "a comprehension goes inside sum(), count(), any(), all(), min(), max() or [...]");
+    case P_SETLIT:
+        return fail(ck, p->off, CIVR_M_EXPR_SYNTAX, "a set {...} can only follow 'in'");
+    case P_NAMED: return fail(ck, p->off, CIVR_M_EXPR_SYNTAX, "unexpected 'name:'");
+    case P_NEG: {
+        const civr_expr *a = check(ck, p->a);
+        if (!a)
+            return NULL;
+        if (!civr_type_numeric(a->type))
+            return type_error(ck, p->off, "cannot negate %s%s", a->type, civr_type_of(CT_VOID, 0));
+        if (!(e = node(ck, OP_NEG, a->type, p->off, 1)))
+            return oom(ck);
+        e->args[0] = a;
+        return e;
+    }
+    case P_NOT: {
+        const civr_expr *a = check_as(ck, p->a, civr_type_of(CT_BOOL, 0));
+        if (!a)
+            return NULL;
+        if (!(e = node(ck, OP_NOT, a->type, p->off, 1)))
+            return oom(ck);
+        e->args[0] = a;
+        return e;
+    }
+    case P_ARITH: return check_arith(ck, p);
+    case P_CMP: return check_cmp(ck, p);
+    case P_IN: return check_in(ck, p);
+    case P_LOGIC: {
+        const civr_expr *a = check_as(ck, p->a, civr_type_of(CT_BOOL, 0));
+        const civr_expr *b = a ? check_as(ck, p->b, civr_type_of(CT_BOOL, 0)) : NULL;
+        if (!b)
+            return NULL;
+        if (!(e = node(ck, (civr_op)p->op, a->type, p->off, 2)))
+            return oom(ck);
+        e->args[0] = a;
+        e->args[1] = b;
+        return e;
+    }
+    case P_COALESCE:
+    case P_IF: {
+        const civr_expr *c = NULL;
+        const pnode *pa = p->kind == P_IF ? p->b : p->a, *pb = p->kind == P_IF ? p->c : p->b;
+        if (p->kind == P_IF && !(c = check_as(ck, p->a, civr_type_of(CT_BOOL, 0))))
+            return NULL;
+        const civr_expr *a = check(ck, pa), *b = a ? check(ck, pb) : NULL;
+        if (!b)
+            return NULL;
+        if (a->type.kind != CT_NULL && b->type.kind != CT_NULL &&
+            !unify(ck, &a, &b, pa->off, pb->off))
+            return NULL;
+        civr_type t = a->type.kind == CT_NULL ? b->type : a->type;
+        if (p->kind == P_IF) {
+            if (!(e = node(ck, OP_IF, t, p->off, 3)))
+                return oom(ck);
+            e->args[0] = c;
+            e->args[1] = a;
+            e->args[2] = b;
+        } else {
+            if (!(e = node(ck, OP_COALESCE, t, p->off, 2)))
+                return oom(ck);
+            e->args[0] = a;
+            e->args[1] = b;
+        }
+        return e;
+    }
+    }
+    return fail(ck, p->off, CIVR_M_EXPR_SYNTAX, "unexpected expression");
+}
+
+int civr_expr_compile(const civr_expr **out, civr_type *type, civr_cenv *env)
+{
+    *out = NULL;
+    const civr_node *n = env->node;
+    civr_pos at = civr_doc_pos(env->doc, n);
+    if (!n || n->kind != CIVR_NODE_SCALAR || civr_node_is_null(n))
+        return civr__fail(env->err, &at, CIVR_M_EXPR_SYNTAX,
+                          "expected an expression (a text), found something else");
+    checker ck = {0};
+    ck.env = env;
+    ck.pol = env->policy;
+    ck.members_field = civr_policy__field(&ck.pol->rtypes[CIVR_RTYPE_HOUSEHOLD], "members", 7);
+    if (ck.members_field >= 0)
+        ck.member_type = civr_type_of(
+            CT_RECORD, ck.pol->rtypes[CIVR_RTYPE_HOUSEHOLD].fields[ck.members_field].type.ref);
+    if (env->member) {
+        ck.locals[0] = (local){"m", 1, 0, ck.member_type};
+        ck.nlocals = 1;
+    }
+    /* parse into a scratch arena: the untyped tree is not kept */
+    civr_arena scratch;
+    civr_arena_init(&scratch, 4096);
+    pnode *tree;
+    size_t eoff;
+    const char *emsg;
+    bool too_deep;
+    int rc = 0;
+    if (civr__expr_parse(&tree, n->u.scalar.text, n->u.scalar.len, &scratch,
+                         env->max_depth ? env->max_depth : 64, &eoff, &emsg, &too_deep) < 0) {
+        civr_pos pos = civr_doc_pos_in(env->doc, n, eoff);
+        rc = too_deep ? civr__fail(env->err, &pos, CIVR_M_EXPR_TOO_DEEP,
+                                   env->max_depth ? env->max_depth : 64)
+                      : civr__fail(env->err, &pos, CIVR_M_EXPR_SYNTAX, emsg);
+    } else {
+        const civr_expr *e = check(&ck, tree);
+        if (!e) {
+            rc = env->err && env->err->code ? env->err->code : CIVR_EEXPR;
+        } else {
+            *out = e;
+            *type = e->type;
+        }
+    }
+    civr_arena_free(&scratch);
+    return rc;
+}
+
+int civr_expr_compile_as(const civr_expr **out, civr_type want, civr_cenv *env)
+{
+    civr_type t;
+    int rc = civr_expr_compile(out, &t, env);
+    if (rc)
+        return rc;
+    checker ck = {0};
+    ck.env = env;
+    ck.pol = env->policy;
+    const civr_expr *e = *out;
+    if (!coerce(&ck, &e, want, 0)) {
+        *out = NULL;
+        return env->err && env->err->code ? env->err->code : CIVR_EEXPR;
+    }
+    *out = e;
+    return 0;
+}
+
+bool civr_expr_uses(const civr_expr *e, civr_op lo, civr_op hi)
+{
+    if (!e)
+        return false;
+    if (e->op >= lo && e->op <= hi)
+        return true;
+    for (uint32_t i = 0; i < e->nargs; i++)
+        if (civr_expr_uses(e->args[i], lo, hi))
+            return true;
+    return false;
+}

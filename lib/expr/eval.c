@@ -1,0 +1,940 @@
+/*
+ * Expression evaluator: walks a compiled civr_expr tree.
+ *
+ * Three kinds of "no value" are kept apart:
+ *  - missing: a household fact the input does not give. It propagates
+ *    (Kleene logic: `false and missing` is false, `true or missing` is
+ *    true) and, if it decides an outcome, makes the program undetermined
+ *    with the list of missing facts;
+ *  - null: absent by the schema's own default (no disability certificate):
+ *    field access on null gives null, comparisons with null are false (!=
+ *    is true), and arithmetic on null is an error;
+ *  - errors (overflow, division by zero, no parameter value): the whole
+ *    evaluation fails with the position of the rule in the policy.
+ */
+#include <stdio.h>
+
+#include "../eval/eval.h"
+
+/* ---- helpers ---------------------------------------------------------------------- */
+
+static civr_val mk_bool(bool b)
+{
+    civr_val v = {.k = VK_BOOL};
+    v.u.b = b;
+    return v;
+}
+
+static civr_val mk_num(civr_num n)
+{
+    civr_val v = {.k = VK_NUM};
+    v.u.n = n;
+    return v;
+}
+
+static civr_val mk_null(void)
+{
+    civr_val v = {.k = VK_NULL};
+    return v;
+}
+
+/* Join two missing chains: copies of a's links in front of b's (shared) chain.
+ * The order does not matter: the missing list is sorted when reported. */
+static civr_val join_missing(civr_ectx *c, const civr_val *a, const civr_val *b)
+{
+    if (a->k != VK_MISSING)
+        return *b;
+    if (b->k != VK_MISSING)
+        return *a;
+    const civr_missing *head = b->u.miss;
+    for (const civr_missing *m = a->u.miss; m; m = m->next) {
+        civr_missing *copy = civr_arena_alloc(c->arena, sizeof *copy);
+        if (!copy)
+            civr__eval_fail(c, (civr_src){0, 0, 0}, CIVR_M_NO_MEMORY);
+        copy->rec = m->rec;
+        copy->field = m->field;
+        copy->next = head;
+        head = copy;
+    }
+    civr_val v = {.k = VK_MISSING};
+    v.u.miss = head;
+    return v;
+}
+
+civr_val civr__missing(civr_ectx *c, const civr_rec *rec, uint32_t field)
+{
+    civr_missing *m = civr_arena_alloc(c->arena, sizeof *m);
+    if (!m)
+        civr__eval_fail(c, (civr_src){0, 0, 0}, CIVR_M_NO_MEMORY);
+    m->rec = rec;
+    m->field = field;
+    m->next = NULL;
+    civr_val v = {.k = VK_MISSING};
+    v.u.miss = m;
+    return v;
+}
+
+static void need_value(civr_ectx *c, const civr_expr *e, const civr_val *v)
+{
+    if (v->k == VK_NULL) {
+        char what[96];
+        snprintf(what, sizeof what, "'%s'", e->name ? e->name : "a value");
+        civr__eval_fail(c, e->src, CIVR_M_NULL_VALUE, what);
+    }
+}
+
+static civr_num arith(civr_ectx *c, const civr_expr *e, civr_num a, civr_num b)
+{
+    civr_num r;
+    bool ok;
+    switch (e->op) {
+    case OP_ADD: ok = civr_num_add(a, b, &r); break;
+    case OP_SUB: ok = civr_num_sub(a, b, &r); break;
+    case OP_MUL: ok = civr_num_mul(a, b, &r); break;
+    default:
+        if (b.n == 0)
+            civr__eval_fail(c, e->src, CIVR_M_DIV_ZERO, "a division");
+        ok = civr_num_div(a, b, &r);
+        break;
+    }
+    if (!ok)
+        civr__eval_fail(c, e->src, CIVR_M_OVERFLOW, "an arithmetic operation");
+    return r;
+}
+
+/* Compare two non-missing, non-null values of one type: -1, 0, 1. */
+static int compare(const civr_val *a, const civr_val *b)
+{
+    switch (a->k) {
+    case VK_NUM: return civr_num_cmp(a->u.n, b->u.n);
+    case VK_DATE: return (a->u.date > b->u.date) - (a->u.date < b->u.date);
+    case VK_BOOL: return (int)a->u.b - (int)b->u.b;
+    case VK_ENUM: return a->u.e == b->u.e ? 0 : (a->u.e < b->u.e ? -1 : 1);
+    case VK_STR: {
+        uint32_t n = a->u.str.len < b->u.str.len ? a->u.str.len : b->u.str.len;
+        int r = memcmp(a->u.str.s, b->u.str.s, n);
+        if (r)
+            return r < 0 ? -1 : 1;
+        return (a->u.str.len > b->u.str.len) - (a->u.str.len < b->u.str.len);
+    }
+    case VK_REC: return a->u.rec == b->u.rec ? 0 : (a->u.rec < b->u.rec ? -1 : 1);
+    default: return 0;
+    }
+}
+
+static bool cmp_holds(civr_op op, int r)
+{
+    switch (op) {
+    case OP_EQ: return r == 0;
+    case OP_NE: return r != 0;
+    case OP_LT: return r < 0;
+    case OP_LE: return r <= 0;
+    case OP_GT: return r > 0;
+    default: return r >= 0;
+    }
+}
+
+/* Text key of a value for parameter variants. */
+static bool key_text(civr_ectx *c, const civr_val *v, civr_type t, const char **s, size_t *len)
+{
+    if (v->k == VK_ENUM) {
+        *s = c->pol->enums[t.ref].values[v->u.e].id;
+        *len = strlen(*s);
+        return true;
+    }
+    if (v->k == VK_STR) {
+        *s = v->u.str.s;
+        *len = v->u.str.len;
+        return true;
+    }
+    return false;
+}
+
+static bool val_equal(const civr_val *a, const civr_val *b)
+{
+    if (a->k != b->k)
+        return false;
+    if (a->k == VK_SET)
+        return a->u.set == b->u.set;
+    if (a->k == VK_NULL)
+        return true;
+    return compare(a, b) == 0;
+}
+
+static bool cells_agree(const civr_pcell *cells, uint32_t n, uint32_t depth_left);
+
+static bool cell_equal(const civr_pcell *a, const civr_pcell *b, uint32_t depth_left)
+{
+    if (depth_left == 0)
+        return val_equal(&a->value, &b->value);
+    if (!cells_agree(a->sub, a->nsub, depth_left - 1) || !cells_agree(b->sub, b->nsub,
+                                                                      depth_left - 1))
+        return false;
+    return a->nsub && b->nsub && cell_equal(&a->sub[0], &b->sub[0], depth_left - 1);
+}
+
+/* Do all cells (and their sub-cells) hold one and the same value? */
+static bool cells_agree(const civr_pcell *cells, uint32_t n, uint32_t depth_left)
+{
+    for (uint32_t i = 1; i < n; i++)
+        if (!cell_equal(&cells[0], &cells[i], depth_left))
+            return false;
+    return n > 0;
+}
+
+/* ---- parameters ------------------------------------------------------------------------- */
+
+static void eval_param(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    const civr_param *p = &c->pol->params[e->idx];
+    /* the last value starting on or before the date */
+    uint32_t lo = 0, hi = p->nvalues;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (p->values[mid].from <= c->as_of)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    char date[11];
+    civr_date_format(c->as_of, date);
+    if (lo == 0 || p->values[lo - 1].ended) {
+        char note[64] = "";
+        if (lo < p->nvalues) {
+            char next[11];
+            civr_date_format(p->values[lo].from, next);
+            snprintf(note, sizeof note, " (next value from %s)", next);
+        }
+        civr__eval_fail(c, e->src, CIVR_M_NO_PARAM_VALUE, p->name, date, note);
+    }
+    const civr_pvalue *pv = &p->values[lo - 1];
+    civr_val keys[CIVR_PARAM_MAX_DIMS];
+    civr_val missing = {.k = VK_NULL};
+    for (uint32_t i = 0; i < e->nargs; i++) {
+        civr__eval(c, e->args[i], &keys[i]);
+        if (keys[i].k == VK_MISSING)
+            missing = join_missing(c, &missing, &keys[i]);
+    }
+    const civr_val *result = &pv->value;
+    const civr_pcell *cells = pv->cells;
+    uint32_t ncells = pv->ncells;
+    char detail[160] = "";
+    size_t dlen = 0;
+    for (uint32_t d = 0; d < p->ndims; d++) {
+        const civr_pcell *hit = NULL;
+        if (keys[d].k == VK_MISSING) {
+            /* the key is unknown: fine only if every key gives the same value */
+            if (!cells_agree(cells, ncells, p->ndims - 1 - d)) {
+                *out = missing;
+                return;
+            }
+            hit = &cells[0];
+        } else {
+            const char *k = NULL;
+            size_t klen = 0;
+            bool have = keys[d].k != VK_NULL &&
+                        key_text(c, &keys[d], e->args[d]->type, &k, &klen);
+            for (uint32_t i = 0; have && i < ncells && !hit; i++)
+                if (cells[i].key && strlen(cells[i].key) == klen && memcmp(cells[i].key, k, klen) == 0)
+                    hit = &cells[i];
+            for (uint32_t i = 0; i < ncells && !hit; i++)
+                if (!cells[i].key)
+                    hit = &cells[i];
+            if (!hit) {
+                char note[96];
+                snprintf(note, sizeof note, " for key '%.*s'", (int)(klen < 40 ? klen : 40),
+                         have ? k : "null");
+                civr__eval_fail(c, e->src, CIVR_M_NO_PARAM_VALUE, p->name, date, note);
+            }
+            if (dlen < sizeof detail)
+                dlen += (size_t)snprintf(detail + dlen, sizeof detail - dlen, "%s%s=%s",
+                                         d ? ", " : "", p->dims[d].name,
+                                         hit->key ? hit->key : "default");
+        }
+        result = &hit->value;
+        cells = hit->sub;
+        ncells = hit->nsub;
+    }
+    *out = *result;
+    if (c->res->tracing) {
+        civr__trace(c, CIVR_TRACE_PARAM, p->name,
+                    detail[0] ? civr_arena_strdup(&c->res->arena, detail) : NULL, out, p->type,
+                    pv->src, c->pol->files[pv->src.file].layer);
+        civr_trace_entry *t = civr__trace_last(c);
+        if (t) {
+            t->basis = pv->basis;
+            t->illustrative = pv->illustrative;
+        }
+    }
+}
+
+/* ---- tables ---------------------------------------------------------------------------- */
+
+/* 1 match, 0 no match, -1 unknown (missing input). */
+static int cell_match(const civr_cell *cell, const civr_val *v)
+{
+    if (cell->kind == CIVR_CELL_ANY)
+        return 1;
+    if (v->k == VK_MISSING)
+        return -1;
+    if (v->k == VK_NULL)
+        return cell->kind == CIVR_CELL_NULL;
+    switch (cell->kind) {
+    case CIVR_CELL_NULL: return 0;
+    case CIVR_CELL_EQ: return val_equal(v, &cell->lo);
+    case CIVR_CELL_IN:
+        for (uint32_t i = 0; i < cell->nvals; i++)
+            if (val_equal(v, &cell->vals[i]))
+                return 1;
+        return 0;
+    default: {
+        if (cell->lo_set) {
+            int r = compare(v, &cell->lo);
+            if (r < 0 || (r == 0 && !cell->lo_incl))
+                return 0;
+        }
+        if (cell->hi_set) {
+            int r = compare(v, &cell->hi);
+            if (r > 0 || (r == 0 && !cell->hi_incl))
+                return 0;
+        }
+        return 1;
+    }
+    }
+}
+
+static void eval_table(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    const civr_table *t = &c->pol->tables[e->idx];
+    civr_val in[16];
+    civr_val *inputs = t->ninputs <= 16 ? in : civr_arena_array(c->arena, t->ninputs, sizeof *inputs);
+    if (!inputs)
+        civr__eval_fail(c, e->src, CIVR_M_NO_MEMORY);
+    civr_val missing = {.k = VK_NULL};
+    for (uint32_t i = 0; i < t->ninputs; i++) {
+        civr__eval(c, e->args[i], &inputs[i]);
+        if (inputs[i].k == VK_MISSING)
+            missing = join_missing(c, &missing, &inputs[i]);
+    }
+    const civr_row **rows = civr_arena_array(c->arena, t->nrows ? t->nrows : 1, sizeof *rows);
+    if (!rows)
+        civr__eval_fail(c, e->src, CIVR_M_NO_MEMORY);
+    uint32_t nmatch = 0;
+    bool unknown = false;
+    for (uint32_t r = 0; r < t->nrows; r++) {
+        const civr_row *row = &t->rows[r];
+        int m = 1;
+        for (uint32_t i = 0; i < t->ninputs && m != 0; i++) {
+            int cm = cell_match(&row->cells[i], &inputs[i]);
+            if (cm == 0)
+                m = 0;
+            else if (cm < 0)
+                m = -1;
+        }
+        if (m < 0) {
+            unknown = true;
+            if (t->hit == CIVR_HIT_FIRST)
+                break; /* the first row might or might not match */
+            continue;
+        }
+        if (m == 1) {
+            rows[nmatch++] = row;
+            if (t->hit == CIVR_HIT_FIRST)
+                break;
+        }
+    }
+    if (unknown && !(t->hit == CIVR_HIT_FIRST && nmatch == 1)) {
+        *out = missing;
+        return;
+    }
+    civr_hit *hit = civr_arena_zalloc(c->arena, sizeof *hit);
+    if (!hit)
+        civr__eval_fail(c, e->src, CIVR_M_NO_MEMORY);
+    hit->table = t;
+    hit->rows = rows;
+    switch (t->hit) {
+    case CIVR_HIT_UNIQUE:
+        if (nmatch > 1)
+            civr__eval_fail(c, e->src, CIVR_M_MANY_ROWS, t->name, rows[0]->id, rows[1]->id);
+        /* fall through */
+    case CIVR_HIT_FIRST:
+    case CIVR_HIT_PRIORITY: {
+        const civr_row *best = NULL;
+        for (uint32_t i = 0; i < nmatch; i++)
+            if (!best || rows[i]->priority > best->priority)
+                best = rows[i];
+        if (best) {
+            hit->outputs = best->outputs;
+            rows[0] = best;
+            hit->nrows = 1;
+        }
+        break;
+    }
+    case CIVR_HIT_COLLECT_SUM: {
+        civr_val *o = civr_arena_zalloc(c->arena, sizeof *o);
+        if (!o)
+            civr__eval_fail(c, e->src, CIVR_M_NO_MEMORY);
+        *o = mk_num(civr_num_int(0));
+        for (uint32_t i = 0; i < nmatch; i++)
+            if (!civr_num_add(o->u.n, rows[i]->outputs[0].u.n, &o->u.n))
+                civr__eval_fail(c, e->src, CIVR_M_OVERFLOW, "a table sum");
+        hit->outputs = o;
+        hit->nrows = nmatch;
+        break;
+    }
+    case CIVR_HIT_COLLECT_MAX:
+    case CIVR_HIT_COLLECT_MIN: {
+        const civr_row *best = NULL;
+        for (uint32_t i = 0; i < nmatch; i++) {
+            int r = best ? civr_num_cmp(rows[i]->outputs[0].u.n, best->outputs[0].u.n) : 0;
+            if (!best || (t->hit == CIVR_HIT_COLLECT_MAX ? r > 0 : r < 0))
+                best = rows[i];
+        }
+        if (best) {
+            hit->outputs = best->outputs;
+            rows[0] = best;
+            hit->nrows = 1;
+        }
+        break;
+    }
+    default: { /* count */
+        civr_val *o = civr_arena_zalloc(c->arena, sizeof *o);
+        if (!o)
+            civr__eval_fail(c, e->src, CIVR_M_NO_MEMORY);
+        *o = mk_num(civr_num_int(nmatch));
+        hit->outputs = o;
+        hit->nrows = nmatch;
+        break;
+    }
+    }
+    if (!hit->outputs) {
+        if (!t->has_default) {
+            civr_buf b = CIVR_BUF_INIT;
+            for (uint32_t i = 0; i < t->ninputs; i++) {
+                civr_buf_printf(&b, "%s%s=", i ? ", " : "", t->inputs[i].name);
+                const char *txt = civr__val_text(c, &inputs[i], t->inputs[i].type, NULL);
+                civr_buf_puts(&b, txt ? txt : "?");
+            }
+            char shown[200];
+            snprintf(shown, sizeof shown, "%s", b.data ? b.data : "");
+            civr_buf_free(&b);
+            civr__eval_fail(c, e->src, CIVR_M_NO_ROW, t->name, shown);
+        }
+        hit->outputs = t->default_outputs;
+        hit->nrows = 0;
+    }
+    out->k = VK_ROW;
+    out->u.hit = hit;
+    if (c->res->tracing) {
+        civr_buf b = CIVR_BUF_INIT;
+        for (uint32_t i = 0; i < hit->nrows; i++)
+            civr_buf_printf(&b, "%s%s", i ? "+" : "", hit->rows[i]->id);
+        const char *ids = civr_arena_strdup(&c->res->arena, b.data ? b.data : "(default)");
+        civr_buf_free(&b);
+        civr_src src = hit->nrows ? hit->rows[0]->src : t->src;
+        civr__trace(c, CIVR_TRACE_TABLE, t->name, ids, t->noutputs ? &hit->outputs[0] : NULL,
+                    t->noutputs ? t->outputs[0].type : civr_type_of(CT_VOID, 0), src,
+                    hit->nrows ? hit->rows[0]->layer : c->pol->files[t->src.file].layer);
+    }
+}
+
+/* ---- rounding, dates -------------------------------------------------------------------- */
+
+static void eval_round(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    civr_val x, unit, mode;
+    civr__eval(c, e->args[0], &x);
+    civr__eval(c, e->args[1], &unit);
+    civr__eval(c, e->args[2], &mode);
+    if (x.k == VK_MISSING || unit.k == VK_MISSING || mode.k == VK_MISSING) {
+        *out = join_missing(c, &x, &unit);
+        *out = join_missing(c, out, &mode);
+        return;
+    }
+    need_value(c, e->args[0], &x);
+    need_value(c, e->args[1], &unit);
+    need_value(c, e->args[2], &mode);
+    static const int64_t units[] = {1, 10, 100}; /* fen jiao yuan */
+    int64_t r;
+    if (!civr_num_round(x.u.n, units[unit.u.e], (civr_round_mode)mode.u.e, &r))
+        civr__eval_fail(c, e->src, CIVR_M_OVERFLOW, "rounding");
+    *out = mk_num(civr_num_int(r));
+    if (c->res->tracing) {
+        const civr_policy *p = c->pol;
+        char *detail = civr_arena_printf(&c->res->arena, "%s %s",
+                                         p->enums[CIVR_ENUM_ROUNDING_UNIT].values[unit.u.e].id,
+                                         p->enums[CIVR_ENUM_ROUNDING_MODE].values[mode.u.e].id);
+        civr__trace(c, CIVR_TRACE_ROUND, "round", detail, out, civr_type_of(CT_MONEY, 0), e->src,
+                    p->files[e->src.file].layer);
+        civr_trace_entry *t = civr__trace_last(c);
+        if (t)
+            t->before = x;
+    }
+}
+
+static int64_t months_between(civr_date a, civr_date b)
+{
+    if (b < a)
+        return -months_between(b, a);
+    int ya, ma, da, yb, mb, db;
+    civr_date_to_ymd(a, &ya, &ma, &da);
+    civr_date_to_ymd(b, &yb, &mb, &db);
+    int64_t m = (int64_t)(yb - ya) * 12 + (mb - ma);
+    if (db < da)
+        m--;
+    return m;
+}
+
+/* ---- comprehensions ------------------------------------------------------------------------ */
+
+static void eval_agg(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    civr_val coll;
+    civr__eval(c, e->args[0], &coll);
+    if (coll.k == VK_MISSING) {
+        *out = coll;
+        return;
+    }
+    const civr_list *list = coll.k == VK_LIST ? coll.u.list : NULL; /* null: empty */
+    uint32_t n = list ? list->count : 0;
+    civr_val missing = {.k = VK_NULL};
+    bool found = false; /* any: a true; all: a false; min/max: a value */
+    civr_num acc = civr_num_int(0);
+    int64_t count = 0;
+    const civr_rec **items = NULL;
+    if (e->op == OP_AGG_LIST && n) {
+        items = civr_arena_array(c->arena, n, sizeof *items);
+        if (!items)
+            civr__eval_fail(c, e->src, CIVR_M_NO_MEMORY);
+    }
+    civr_val saved = c->slots[e->idx];
+    for (uint32_t i = 0; i < n; i++) {
+        c->slots[e->idx].k = VK_REC;
+        c->slots[e->idx].u.rec = list->items[i];
+        if (e->args[1]) {
+            civr_val f;
+            civr__eval(c, e->args[1], &f);
+            if (f.k == VK_MISSING) {
+                missing = join_missing(c, &missing, &f);
+                continue;
+            }
+            need_value(c, e->args[1], &f);
+            if (!f.u.b)
+                continue;
+        }
+        if (e->op == OP_AGG_COUNT) {
+            count++;
+            continue;
+        }
+        civr_val b;
+        civr__eval(c, e->args[2], &b);
+        if (b.k == VK_MISSING) {
+            missing = join_missing(c, &missing, &b);
+            continue;
+        }
+        switch (e->op) {
+        case OP_AGG_SUM:
+            need_value(c, e->args[2], &b);
+            if (!civr_num_add(acc, b.u.n, &acc))
+                civr__eval_fail(c, e->src, CIVR_M_OVERFLOW, "a sum");
+            break;
+        case OP_AGG_MIN:
+        case OP_AGG_MAX:
+            need_value(c, e->args[2], &b);
+            if (!found || (e->op == OP_AGG_MIN ? civr_num_cmp(b.u.n, acc) < 0
+                                               : civr_num_cmp(b.u.n, acc) > 0))
+                acc = b.u.n;
+            found = true;
+            break;
+        case OP_AGG_ANY:
+            need_value(c, e->args[2], &b);
+            found |= b.u.b;
+            break;
+        case OP_AGG_ALL:
+            need_value(c, e->args[2], &b);
+            found |= !b.u.b;
+            break;
+        default: /* list */
+            if (b.k == VK_REC)
+                items[count++] = b.u.rec;
+            break;
+        }
+    }
+    c->slots[e->idx] = saved;
+    /* a decided any/all does not need the missing items */
+    if (e->op == OP_AGG_ANY && found) {
+        *out = mk_bool(true);
+        return;
+    }
+    if (e->op == OP_AGG_ALL && found) {
+        *out = mk_bool(false);
+        return;
+    }
+    if (missing.k == VK_MISSING) {
+        *out = missing;
+        return;
+    }
+    switch (e->op) {
+    case OP_AGG_SUM: *out = mk_num(acc); break;
+    case OP_AGG_COUNT: *out = mk_num(civr_num_int(count)); break;
+    case OP_AGG_MIN:
+    case OP_AGG_MAX: *out = found ? mk_num(acc) : mk_null(); break;
+    case OP_AGG_ANY: *out = mk_bool(false); break;
+    case OP_AGG_ALL: *out = mk_bool(true); break;
+    default: {
+        civr_list *l = civr_arena_zalloc(c->arena, sizeof *l);
+        if (!l)
+            civr__eval_fail(c, e->src, CIVR_M_NO_MEMORY);
+        l->count = (uint32_t)count;
+        l->items = items;
+        out->k = VK_LIST;
+        out->u.list = l;
+    }
+    }
+}
+
+/* ---- programs referenced from other programs ------------------------------------------- */
+
+static const civr_program_result *prog_result(civr_ectx *c, const civr_expr *e)
+{
+    const civr_program_result *pr = &c->res->programs[e->idx2];
+    if (!pr->prog)
+        civr__eval_fail(c, e->src, CIVR_M_EVAL_FAILED,
+                        "a program was read before it was evaluated (dependency order)");
+    return pr;
+}
+
+static void eval_program_ref(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    const civr_program_result *pr = prog_result(c, e);
+    switch (e->op) {
+    case OP_PROG_STATUS:
+        out->k = VK_ENUM;
+        out->u.e = pr->status;
+        return;
+    case OP_PROG_MONTHLY: *out = mk_num(civr_num_int(pr->monthly)); return;
+    case OP_PROG_MEMBERS: {
+        civr_list *l = civr_arena_zalloc(c->arena, sizeof *l);
+        const civr_rec **items = civr_arena_array(c->arena, pr->nmembers + 1, sizeof *items);
+        if (!l || !items)
+            civr__eval_fail(c, e->src, CIVR_M_NO_MEMORY);
+        for (uint32_t i = 0; i < pr->nmembers; i++)
+            items[i] = pr->members[i].member;
+        l->count = pr->nmembers;
+        l->items = items;
+        out->k = VK_LIST;
+        out->u.list = l;
+        return;
+    }
+    case OP_PROG_MEMBER_AMOUNT: {
+        civr_val m;
+        civr__eval(c, e->args[0], &m);
+        if (m.k == VK_MISSING) {
+            *out = m;
+            return;
+        }
+        need_value(c, e->args[0], &m);
+        int64_t amount = 0;
+        for (uint32_t i = 0; i < pr->nmembers; i++)
+            if (pr->members[i].member == m.u.rec)
+                amount += pr->members[i].monthly;
+        *out = mk_num(civr_num_int(amount));
+        return;
+    }
+    default: { /* OP_PROG_FACT: evaluate in that program's context */
+        const civr_program *saved = c->prog;
+        c->prog = pr->prog;
+        civr__eval_fact(c, e->idx, NULL, out);
+        c->prog = saved;
+        return;
+    }
+    }
+}
+
+/* ---- the evaluator ------------------------------------------------------------------------ */
+
+void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    civr_val a, b;
+    switch ((civr_op)e->op) {
+    case OP_LIT: *out = e->lit; return;
+    case OP_AS_OF:
+        out->k = VK_DATE;
+        out->u.date = c->as_of;
+        return;
+    case OP_HOUSEHOLD:
+        out->k = VK_REC;
+        out->u.rec = c->hh->root;
+        return;
+    case OP_VAR: *out = c->slots[e->idx]; return;
+    case OP_FACT: civr__eval_fact(c, e->idx, NULL, out); return;
+    case OP_MFACT:
+        civr__eval(c, e->args[0], &a);
+        if (a.k == VK_MISSING || a.k == VK_NULL) {
+            *out = a;
+            return;
+        }
+        civr__eval_fact(c, e->idx, a.u.rec, out);
+        return;
+    case OP_FIELD:
+        civr__eval(c, e->args[0], &a);
+        if (a.k != VK_REC) {
+            *out = a; /* missing or null propagates */
+            return;
+        }
+        *out = a.u.rec->fields[e->idx];
+        if (out->k == VK_MISSING && !out->u.miss)
+            *out = civr__missing(c, a.u.rec, e->idx);
+        return;
+    case OP_MAPGET:
+        civr__eval(c, e->args[0], &a);
+        if (a.k != VK_MAP) {
+            *out = a;
+            return;
+        }
+        *out = mk_null();
+        for (uint32_t i = 0; i < a.u.map->count; i++)
+            if (civr__streq(a.u.map->keys[i], e->name)) {
+                out->k = VK_REC;
+                out->u.rec = a.u.map->items[i];
+            }
+        return;
+    case OP_ROWOUT:
+        civr__eval(c, e->args[0], &a);
+        if (a.k != VK_ROW) {
+            *out = a;
+            return;
+        }
+        *out = a.u.hit->outputs[e->idx];
+        return;
+    case OP_ROWID: {
+        civr__eval(c, e->args[0], &a);
+        if (a.k != VK_ROW) {
+            *out = a;
+            return;
+        }
+        civr_text title;
+        const char *s = civr__val_text(c, &a, e->args[0]->type, &title);
+        out->k = VK_STR;
+        out->u.str.s = s;
+        out->u.str.len = (uint32_t)strlen(s);
+        return;
+    }
+    case OP_PARAM: eval_param(c, e, out); return;
+    case OP_TABLE: eval_table(c, e, out); return;
+    case OP_PROG_STATUS:
+    case OP_PROG_MONTHLY:
+    case OP_PROG_FACT:
+    case OP_PROG_MEMBERS:
+    case OP_PROG_MEMBER_AMOUNT: eval_program_ref(c, e, out); return;
+    case OP_NEG:
+        civr__eval(c, e->args[0], &a);
+        if (a.k == VK_MISSING) {
+            *out = a;
+            return;
+        }
+        need_value(c, e->args[0], &a);
+        if (!civr_num_neg(a.u.n, &out->u.n))
+            civr__eval_fail(c, e->src, CIVR_M_OVERFLOW, "a negation");
+        out->k = VK_NUM;
+        return;
+    case OP_NOT:
+        civr__eval(c, e->args[0], &a);
+        if (a.k == VK_MISSING) {
+            *out = a;
+            return;
+        }
+        need_value(c, e->args[0], &a);
+        *out = mk_bool(!a.u.b);
+        return;
+    case OP_ADD:
+    case OP_SUB:
+    case OP_MUL:
+    case OP_DIV:
+        civr__eval(c, e->args[0], &a);
+        civr__eval(c, e->args[1], &b);
+        if (a.k == VK_MISSING || b.k == VK_MISSING) {
+            *out = join_missing(c, &a, &b);
+            return;
+        }
+        need_value(c, e->args[0], &a);
+        need_value(c, e->args[1], &b);
+        *out = mk_num(arith(c, e, a.u.n, b.u.n));
+        return;
+    case OP_EQ:
+    case OP_NE:
+    case OP_LT:
+    case OP_LE:
+    case OP_GT:
+    case OP_GE:
+        civr__eval(c, e->args[0], &a);
+        civr__eval(c, e->args[1], &b);
+        if (a.k == VK_MISSING || b.k == VK_MISSING) {
+            *out = join_missing(c, &a, &b);
+            return;
+        }
+        if (a.k == VK_NULL || b.k == VK_NULL) {
+            *out = mk_bool(e->op == OP_NE ? !(a.k == VK_NULL && b.k == VK_NULL)
+                                          : (e->op == OP_EQ && a.k == b.k));
+            return;
+        }
+        *out = mk_bool(cmp_holds((civr_op)e->op, compare(&a, &b)));
+        return;
+    case OP_IS_NULL:
+    case OP_NOT_NULL:
+        civr__eval(c, e->args[0], &a);
+        if (a.k == VK_MISSING) {
+            *out = a;
+            return;
+        }
+        *out = mk_bool((a.k == VK_NULL) == (e->op == OP_IS_NULL));
+        return;
+    case OP_AND:
+    case OP_OR: {
+        bool is_and = e->op == OP_AND;
+        civr__eval(c, e->args[0], &a);
+        if (a.k != VK_MISSING) {
+            need_value(c, e->args[0], &a);
+            if (a.u.b != is_and) { /* false and ..., true or ... */
+                *out = a;
+                return;
+            }
+        }
+        civr__eval(c, e->args[1], &b);
+        if (b.k != VK_MISSING) {
+            need_value(c, e->args[1], &b);
+            if (b.u.b != is_and || a.k != VK_MISSING) {
+                *out = b;
+                return;
+            }
+        }
+        *out = join_missing(c, &a, &b);
+        return;
+    }
+    case OP_IN_LIT: {
+        civr__eval(c, e->args[0], &a);
+        if (a.k == VK_MISSING) {
+            *out = a;
+            return;
+        }
+        bool found = false;
+        civr_val miss = {.k = VK_NULL};
+        for (uint32_t i = 1; i < e->nargs && !found; i++) {
+            civr__eval(c, e->args[i], &b);
+            if (b.k == VK_MISSING)
+                miss = join_missing(c, &miss, &b);
+            else if (a.k != VK_NULL && b.k != VK_NULL && compare(&a, &b) == 0)
+                found = true;
+        }
+        *out = found || miss.k != VK_MISSING ? mk_bool(found) : miss;
+        return;
+    }
+    case OP_IN_SET:
+    case OP_IN_LIST:
+        civr__eval(c, e->args[0], &a);
+        civr__eval(c, e->args[1], &b);
+        if (a.k == VK_MISSING || b.k == VK_MISSING) {
+            *out = join_missing(c, &a, &b);
+            return;
+        }
+        if (a.k == VK_NULL || b.k == VK_NULL) {
+            *out = mk_bool(false);
+            return;
+        }
+        if (e->op == OP_IN_SET) {
+            *out = mk_bool((b.u.set >> a.u.e) & 1);
+        } else {
+            bool found = false;
+            for (uint32_t i = 0; i < b.u.list->count && !found; i++)
+                found = b.u.list->items[i] == a.u.rec;
+            *out = mk_bool(found);
+        }
+        return;
+    case OP_COALESCE:
+        civr__eval(c, e->args[0], &a);
+        if (a.k != VK_MISSING && a.k != VK_NULL) {
+            *out = a;
+            return;
+        }
+        civr__eval(c, e->args[1], out);
+        return;
+    case OP_IF:
+        civr__eval(c, e->args[0], &a);
+        if (a.k == VK_MISSING) {
+            *out = a;
+            return;
+        }
+        need_value(c, e->args[0], &a);
+        civr__eval(c, e->args[a.u.b ? 1 : 2], out);
+        return;
+    case OP_MIN:
+    case OP_MAX: {
+        civr_val best = {.k = VK_NULL}, miss = {.k = VK_NULL};
+        for (uint32_t i = 0; i < e->nargs; i++) {
+            civr__eval(c, e->args[i], &a);
+            if (a.k == VK_MISSING) {
+                miss = join_missing(c, &miss, &a);
+                continue;
+            }
+            need_value(c, e->args[i], &a);
+            int r = best.k == VK_NULL ? 0 : compare(&a, &best);
+            if (best.k == VK_NULL || (e->op == OP_MIN ? r < 0 : r > 0))
+                best = a;
+        }
+        *out = miss.k == VK_MISSING ? miss : best;
+        return;
+    }
+    case OP_ABS:
+        civr__eval(c, e->args[0], &a);
+        if (a.k == VK_MISSING) {
+            *out = a;
+            return;
+        }
+        need_value(c, e->args[0], &a);
+        if (a.u.n.n < 0 && !civr_num_neg(a.u.n, &a.u.n))
+            civr__eval_fail(c, e->src, CIVR_M_OVERFLOW, "abs()");
+        *out = a;
+        return;
+    case OP_ROUND: eval_round(c, e, out); return;
+    case OP_AGE:
+        civr__eval(c, e->args[0], &a);
+        b.k = VK_DATE;
+        b.u.date = c->as_of;
+        if (e->nargs > 1)
+            civr__eval(c, e->args[1], &b);
+        if (a.k == VK_MISSING || b.k == VK_MISSING) {
+            *out = join_missing(c, &a, &b);
+            return;
+        }
+        need_value(c, e->args[0], &a);
+        *out = mk_num(civr_num_int(civr_age(a.u.date, b.u.date)));
+        return;
+    case OP_MONTHS_BETWEEN:
+        civr__eval(c, e->args[0], &a);
+        civr__eval(c, e->args[1], &b);
+        if (a.k == VK_MISSING || b.k == VK_MISSING) {
+            *out = join_missing(c, &a, &b);
+            return;
+        }
+        need_value(c, e->args[0], &a);
+        need_value(c, e->args[1], &b);
+        *out = mk_num(civr_num_int(months_between(a.u.date, b.u.date)));
+        return;
+    case OP_COUNT_LIST:
+        civr__eval(c, e->args[0], &a);
+        if (a.k == VK_MISSING) {
+            *out = a;
+            return;
+        }
+        *out = mk_num(civr_num_int(a.k == VK_LIST ? a.u.list->count : 0));
+        return;
+    case OP_AGG_SUM:
+    case OP_AGG_COUNT:
+    case OP_AGG_ANY:
+    case OP_AGG_ALL:
+    case OP_AGG_MIN:
+    case OP_AGG_MAX:
+    case OP_AGG_LIST: eval_agg(c, e, out); return;
+    }
+    civr__eval_fail(c, e->src, CIVR_M_EVAL_FAILED, "unknown operation");
+}

@@ -1,0 +1,50 @@
+/* Untyped syntax tree of one expression (parse.c → check.c). */
+#ifndef CIVR_EXPR_PARSE_H
+#define CIVR_EXPR_PARSE_H
+
+#include "expr.h"
+
+typedef enum pkind {
+    P_NUM = 1, /* name/nlen: digits; percent or money (1 fen, 2 yuan) */
+    P_STR,     /* name/nlen: text without quotes */
+    P_BOOL,
+    P_NULL,
+    P_NAME,
+    P_CALL,    /* name(list...) */
+    P_MCALL,   /* a.name(list...) */
+    P_FIELD,   /* a.name */
+    P_PARAM,   /* $name[list...] */
+    P_TABLE,   /* @name(list of P_NAMED) */
+    P_NAMED,   /* name: a */
+    P_COMPR,   /* a for name in b if c; list_comp for [...] */
+    P_SETLIT,  /* {list...} */
+    P_NEG,
+    P_NOT,
+    P_ARITH,   /* op '+', '-', '*', '/' */
+    P_CMP,     /* op OP_EQ... */
+    P_IN,
+    P_LOGIC,   /* op OP_AND / OP_OR */
+    P_COALESCE,
+    P_IF       /* if a then b else c */
+} pkind;
+
+typedef struct pnode pnode;
+struct pnode {
+    uint8_t kind;
+    int op;
+    bool bval, percent, list_comp;
+    uint8_t money;
+    uint32_t off;      /* byte offset of the node's token in the expression */
+    uint32_t name_off; /* comprehension variable's offset */
+    const char *name;
+    size_t nlen;
+    pnode *a, *b, *c;
+    pnode **list;
+    uint32_t n;
+};
+
+/* Parse; on failure *error is a message at byte *error_off. */
+int civr__expr_parse(pnode **out, const char *text, size_t len, civr_arena *arena,
+                     uint32_t max_depth, size_t *error_off, const char **error, bool *too_deep);
+
+#endif

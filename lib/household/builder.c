@@ -1,0 +1,339 @@
+/*
+ * The household builder: records field by field, checked against the
+ * schema as they come, then written out as JSON and decoded like any
+ * other household, so that both paths give the same households and the
+ * same errors.
+ */
+#include <stdio.h>
+
+#include "household.h"
+
+typedef enum bkind { B_REC, B_LIST, B_MAP, B_SCALAR, B_TEXT } bkind;
+
+typedef struct bnode bnode;
+struct bnode {
+    uint8_t kind;
+    const char *name; /* field name, or map key */
+    const char *text; /* B_SCALAR: raw JSON (number, true); B_TEXT: a string */
+    uint16_t rtype;   /* B_REC */
+    bnode *first, *last, *next;
+};
+
+#define BUILDER_MAX_DEPTH 16
+
+struct civr_builder {
+    const civr_policy *policy;
+    civr_arena arena;
+    bnode *root;
+    bnode *stack[BUILDER_MAX_DEPTH];
+    uint32_t depth;
+    bool failed;
+    civr_error error;
+};
+
+static int fail(civr_builder *b, civr_error *err, civr_msg m, ...)
+{
+    if (!b->failed) {
+        civr_pos pos = {"<builder>", 0, 0, 0};
+        va_list ap;
+        va_start(ap, m);
+        civr__vfail(&b->error, &pos, m, ap);
+        va_end(ap);
+        b->failed = true;
+    }
+    if (err && err->code == CIVR_OK)
+        *err = b->error;
+    return b->error.code;
+}
+
+static bnode *add(civr_builder *b, bnode *parent, bkind kind, const char *name)
+{
+    bnode *n = civr_arena_zalloc(&b->arena, sizeof *n);
+    if (!n)
+        return NULL;
+    n->kind = (uint8_t)kind;
+    n->name = name ? civr_arena_strdup(&b->arena, name) : NULL;
+    if (name && !n->name)
+        return NULL;
+    if (parent->last)
+        parent->last->next = n;
+    else
+        parent->first = n;
+    parent->last = n;
+    return n;
+}
+
+static bnode *child(bnode *parent, const char *name)
+{
+    for (bnode *c = parent->first; c; c = c->next)
+        if (c->name && civr__streq(c->name, name))
+            return c;
+    return NULL;
+}
+
+void civr_builder_reset(civr_builder *b)
+{
+    if (!b)
+        return;
+    civr_arena_reset(&b->arena);
+    b->root = civr_arena_zalloc(&b->arena, sizeof *b->root);
+    if (b->root) {
+        b->root->kind = B_REC;
+        b->root->rtype = CIVR_RTYPE_HOUSEHOLD;
+    }
+    b->stack[0] = b->root;
+    b->depth = 1;
+    b->failed = b->root == NULL;
+    civr_error_clear(&b->error);
+    if (!b->root)
+        civr__oom(&b->error);
+}
+
+int civr_builder_new(civr_builder **out, const civr_policy *policy, civr_error *err)
+{
+    if (!out || !policy)
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_builder_new needs out and a policy");
+    civr_builder *b = civr__calloc(1, sizeof *b);
+    if (!b)
+        return civr__oom(err);
+    b->policy = policy;
+    civr_arena_init(&b->arena, 4096);
+    civr_builder_reset(b);
+    if (b->failed) {
+        civr_builder_free(b);
+        return civr__oom(err);
+    }
+    *out = b;
+    return 0;
+}
+
+void civr_builder_free(civr_builder *b)
+{
+    if (!b)
+        return;
+    civr_arena_free(&b->arena);
+    civr__free(b);
+}
+
+/* The open record and the schema field `field` of it. */
+static int lookup(civr_builder *b, const char *field, const civr_field **f, bnode **rec,
+                  civr_error *err)
+{
+    if (b->failed)
+        return fail(b, err, CIVR_M_BUILDER_STATE, "an earlier call failed");
+    if (!field)
+        return fail(b, err, CIVR_M_INVALID_ARG, "a field name is needed");
+    *rec = b->stack[b->depth - 1];
+    const civr_rtype *rt = &b->policy->rtypes[(*rec)->rtype];
+    int32_t i = civr_policy__field(rt, field, strlen(field));
+    if (i < 0) {
+        char in[96];
+        snprintf(in, sizeof in, " in a %s record", rt->name);
+        return fail(b, err, CIVR_M_UNKNOWN_FIELD, field, in);
+    }
+    *f = &rt->fields[i];
+    return 0;
+}
+
+int civr_builder_begin(civr_builder *b, const char *field, const char *key, civr_error *err)
+{
+    if (!b)
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "builder is NULL");
+    const civr_field *f;
+    bnode *rec;
+    int rc = lookup(b, field, &f, &rec, err);
+    if (rc)
+        return rc;
+    if (b->depth >= BUILDER_MAX_DEPTH)
+        return fail(b, err, CIVR_M_BUILDER_STATE, "records nested too deeply");
+    civr_tkind k = (civr_tkind)f->type.kind;
+    if (f->is_ref || (k != CT_RECORD && k != CT_LIST && k != CT_MAP))
+        return fail(b, err, CIVR_M_BUILDER_STATE, "begin() opens a record, a list item or a map "
+                                                  "entry; use a set function for this field");
+    if ((k == CT_MAP) != (key != NULL))
+        return fail(b, err, CIVR_M_BUILDER_STATE,
+                    k == CT_MAP ? "a map entry needs a key" : "only map entries take a key");
+    bnode *n;
+    if (k == CT_RECORD) {
+        if (child(rec, field))
+            return fail(b, err, CIVR_M_DUPLICATE_KEY, field, 0u);
+        n = add(b, rec, B_REC, field);
+    } else {
+        bnode *coll = child(rec, field);
+        if (!coll && !(coll = add(b, rec, k == CT_LIST ? B_LIST : B_MAP, field)))
+            return fail(b, err, CIVR_M_NO_MEMORY);
+        if (k == CT_MAP && child(coll, key))
+            return fail(b, err, CIVR_M_DUPLICATE_KEY, key, 0u);
+        n = add(b, coll, B_REC, key);
+    }
+    if (!n)
+        return fail(b, err, CIVR_M_NO_MEMORY);
+    n->rtype = f->type.ref;
+    b->stack[b->depth++] = n;
+    return 0;
+}
+
+int civr_builder_end(civr_builder *b, civr_error *err)
+{
+    if (!b)
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "builder is NULL");
+    if (b->failed)
+        return fail(b, err, CIVR_M_BUILDER_STATE, "an earlier call failed");
+    if (b->depth <= 1)
+        return fail(b, err, CIVR_M_BUILDER_STATE, "end() without a matching begin()");
+    b->depth--;
+    return 0;
+}
+
+/* Set scalar `field` to `text` (raw JSON when `raw`), checking the kind. */
+static int set(civr_builder *b, const char *field, const char *text, bool raw,
+               civr_tkind given, civr_error *err)
+{
+    if (!b)
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "builder is NULL");
+    const civr_field *f;
+    bnode *rec;
+    int rc = lookup(b, field, &f, &rec, err);
+    if (rc)
+        return rc;
+    if (!text)
+        return fail(b, err, CIVR_M_INVALID_ARG, "value is NULL");
+    civr_tkind k = (civr_tkind)f->type.kind;
+    bnode *parent = rec;
+    const char *name = field;
+    if (k == CT_LIST && f->shorthand) { /* append a shorthand item */
+        const civr_rtype *item = &b->policy->rtypes[f->type.ref];
+        k = (civr_tkind)item->fields[civr_policy__field(item, f->shorthand,
+                                                        strlen(f->shorthand))].type.kind;
+        if (!(parent = child(rec, field)) && !(parent = add(b, rec, B_LIST, field)))
+            return fail(b, err, CIVR_M_NO_MEMORY);
+        name = NULL;
+    } else if (child(rec, field)) {
+        return fail(b, err, CIVR_M_DUPLICATE_KEY, field, 0u);
+    }
+    if (f->is_ref)
+        k = CT_STRING;
+    bool ok = k == given || (given == CT_STRING && (k == CT_ENUM || k == CT_DATE)) ||
+              (given == CT_INT && k == CT_RATE);
+    if (!ok) {
+        civr_buf want = CIVR_BUF_INIT;
+        civr_type__name(b->policy, civr_type_of(k, 0), &want);
+        char shown[64];
+        snprintf(shown, sizeof shown, "%s", want.data ? want.data : "?");
+        civr_buf_free(&want);
+        return fail(b, err, CIVR_M_WRONG_TYPE, field, shown, "another kind of value");
+    }
+    bnode *n = add(b, parent, raw ? B_SCALAR : B_TEXT, name);
+    if (!n || !(n->text = civr_arena_strdup(&b->arena, text)))
+        return fail(b, err, CIVR_M_NO_MEMORY);
+    return 0;
+}
+
+int civr_builder_set_string(civr_builder *b, const char *field, const char *value,
+                            civr_error *err)
+{
+    return set(b, field, value, false, CT_STRING, err);
+}
+
+int civr_builder_set_int(civr_builder *b, const char *field, int64_t value, civr_error *err)
+{
+    char t[32];
+    snprintf(t, sizeof t, "%lld", (long long)value);
+    return set(b, field, t, true, CT_INT, err);
+}
+
+int civr_builder_set_bool(civr_builder *b, const char *field, int value, civr_error *err)
+{
+    return set(b, field, value ? "true" : "false", true, CT_BOOL, err);
+}
+
+int civr_builder_set_money(civr_builder *b, const char *field, int64_t fen, civr_error *err)
+{
+    char t[32];
+    civr_money_format(fen, t);
+    return set(b, field, t, false, CT_MONEY, err);
+}
+
+int civr_builder_set_date(civr_builder *b, const char *field, int year, int month, int day,
+                          civr_error *err)
+{
+    civr_date d;
+    if (!b)
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "builder is NULL");
+    if (!b->failed && civr_date_from_ymd(&d, year, month, day, &b->error) < 0) {
+        b->failed = true;
+        if (err && err->code == CIVR_OK)
+            *err = b->error;
+        return b->error.code;
+    }
+    char t[11];
+    civr_date_format(d, t);
+    return set(b, field, t, false, CT_DATE, err);
+}
+
+static void write_json(civr_buf *out, const bnode *n)
+{
+    switch (n->kind) {
+    case B_SCALAR: civr_buf_puts(out, n->text); return;
+    case B_TEXT: civr_buf_json_string(out, n->text, strlen(n->text)); return;
+    case B_LIST:
+        civr_buf_putc(out, '[');
+        for (const bnode *c = n->first; c; c = c->next) {
+            write_json(out, c);
+            if (c->next)
+                civr_buf_putc(out, ',');
+        }
+        civr_buf_putc(out, ']');
+        return;
+    default: /* record or map */
+        civr_buf_putc(out, '{');
+        for (const bnode *c = n->first; c; c = c->next) {
+            civr_buf_json_string(out, c->name, strlen(c->name));
+            civr_buf_putc(out, ':');
+            write_json(out, c);
+            if (c->next)
+                civr_buf_putc(out, ',');
+        }
+        civr_buf_putc(out, '}');
+    }
+}
+
+/* Money written by the builder must stay a string in JSON: set() stores it as
+ * text, and the decoder accepts money as a string or a number. */
+int civr_builder_finish(civr_household **out, civr_builder *b, civr_error *err)
+{
+    if (!out || !b)
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_builder_finish needs out and a builder");
+    *out = NULL;
+    if (b->failed) {
+        int rc = fail(b, err, CIVR_M_BUILDER_STATE, "an earlier call failed");
+        civr_builder_reset(b);
+        return rc;
+    }
+    if (b->depth != 1) {
+        int rc = fail(b, err, CIVR_M_BUILDER_STATE, "a begin() has no matching end()");
+        civr_builder_reset(b);
+        return rc;
+    }
+    civr_buf json = CIVR_BUF_INIT;
+    write_json(&json, b->root);
+    int rc;
+    if (json.failed) {
+        rc = civr__oom(err);
+    } else {
+        civr_error local = CIVR_ERROR_INIT;
+        rc = civr_household_parse(out, b->policy, json.data, json.len, CIVR_FORMAT_JSON,
+                                  "<builder>", &local);
+        if (rc) {
+            /* positions in the generated text mean nothing to the caller: the
+             * message names the field path */
+            local.line = local.column = 0;
+            local.offset = 0;
+            if (err && err->code == CIVR_OK)
+                *err = local;
+        }
+    }
+    civr_buf_free(&json);
+    civr_builder_reset(b);
+    return rc;
+}

@@ -1,0 +1,434 @@
+/*
+ * Decoding a household document against the policy's schema: every field
+ * known and typed, money exact, dates valid, ids unique, references
+ * resolved. Errors name the field path and point at the text.
+ */
+#include <stdio.h>
+
+#include "household.h"
+
+typedef struct pending_ref {
+    civr_rec *rec;
+    uint32_t field;
+    const civr_node *node;
+    const char *path;
+} pending_ref;
+
+typedef struct decoder {
+    const civr_policy *p;
+    const civr_doc *doc;
+    civr_household *hh;
+    civr_limits limits;
+    civr_error *err;
+    pending_ref *refs;
+    size_t nrefs, cap;
+} decoder;
+
+static int fail(decoder *d, const civr_node *n, civr_msg m, ...)
+{
+    civr_pos pos = civr_doc_pos(d->doc, n);
+    va_list ap;
+    va_start(ap, m);
+    int rc = civr__vfail(d->err, &pos, m, ap);
+    va_end(ap);
+    return rc;
+}
+
+static const char *sub_path(decoder *d, const char *path, const char *field)
+{
+    if (!path || !path[0])
+        return civr_arena_strdup(&d->hh->arena, field);
+    return civr_arena_printf(&d->hh->arena, "%s.%s", path, field);
+}
+
+static int decode_record(decoder *d, uint16_t type, const civr_node *node, const char *path,
+                         uint32_t index, civr_rec **out);
+
+static int wrong_type(decoder *d, const civr_node *n, const char *path, const char *want)
+{
+    return fail(d, n, CIVR_M_WRONG_TYPE, path, want, civr_node_describe(n));
+}
+
+static bool plain_word(const civr_node *n, const char *w)
+{
+    return n->style == CIVR_STYLE_PLAIN && civr__streq(n->u.scalar.text, w);
+}
+
+static int decode_scalar(decoder *d, const civr_field *f, const civr_node *n, const char *path,
+                         civr_val *v)
+{
+    const civr_policy *p = d->p;
+    if (n->kind != CIVR_NODE_SCALAR)
+        return wrong_type(d, n, path, "a single value");
+    const char *t = n->u.scalar.text;
+    size_t len = n->u.scalar.len;
+    switch ((civr_tkind)f->type.kind) {
+    case CT_STRING:
+        if (n->style == CIVR_STYLE_PLAIN && (plain_word(n, "true") || plain_word(n, "false")))
+            return wrong_type(d, n, path, "a text");
+        if (len > 4096)
+            return fail(d, n, CIVR_M_BAD_VALUE, path, "text longer than 4096 bytes");
+        v->k = VK_STR; /* copied: the document is freed after decoding */
+        v->u.str.s = civr_arena_strndup(&d->hh->arena, t, len);
+        v->u.str.len = (uint32_t)len;
+        return v->u.str.s ? 0 : civr__oom(d->err);
+    case CT_BOOL:
+        if (plain_word(n, "true") || plain_word(n, "false")) {
+            v->k = VK_BOOL;
+            v->u.b = plain_word(n, "true");
+            return 0;
+        }
+        return fail(d, n, CIVR_M_BAD_BOOL, path, t);
+    case CT_INT: {
+        civr_num x;
+        int dec = 0;
+        if (n->style != CIVR_STYLE_PLAIN || !civr_num_parse(t, len, 0, &x, &dec) || dec ||
+            x.d != 1 || x.n < -1000000000 || x.n > 1000000000)
+            return fail(d, n, CIVR_M_BAD_INTEGER, path, t, -1000000000LL, 1000000000LL);
+        v->k = VK_NUM;
+        v->u.n = x;
+        return 0;
+    }
+    case CT_MONEY: {
+        int64_t fen;
+        if (civr_money_parse(&fen, t, len, NULL) < 0 || fen > (int64_t)1e15 ||
+            fen < -(int64_t)1e15)
+            return fail(d, n, CIVR_M_BAD_MONEY, path, t);
+        if (fen < 0 && f->nonnegative)
+            return fail(d, n, CIVR_M_NEGATIVE_MONEY, path, t);
+        v->k = VK_NUM;
+        v->u.n = civr_num_int(fen);
+        return 0;
+    }
+    case CT_RATE: {
+        civr_num x;
+        if (!civr_num_parse(t, len, 0, &x, NULL))
+            return fail(d, n, CIVR_M_BAD_NUMBER, path, t);
+        v->k = VK_NUM;
+        v->u.n = x;
+        return 0;
+    }
+    case CT_DATE:
+        if (civr_date_parse(&v->u.date, t, len, NULL) < 0)
+            return fail(d, n, CIVR_M_BAD_DATE, path, t, CIVR_DATE_YEAR_MIN, CIVR_DATE_YEAR_MAX);
+        v->k = VK_DATE;
+        return 0;
+    case CT_ENUM: {
+        const civr_enum *e = &p->enums[f->type.ref];
+        int32_t k = civr_policy__enum_value(e, t, len);
+        if (k < 0) {
+            civr_buf vals = CIVR_BUF_INIT;
+            for (uint32_t i = 0; i < e->count; i++)
+                civr_buf_printf(&vals, "%s%s", i ? ", " : "", e->values[i].id);
+            char shown[64];
+            snprintf(shown, sizeof shown, "%.48s", t);
+            int rc = fail(d, n, CIVR_M_BAD_ENUM, path, shown, vals.data ? vals.data : "");
+            civr_buf_free(&vals);
+            return rc;
+        }
+        v->k = VK_ENUM;
+        v->u.e = (uint32_t)k;
+        return 0;
+    }
+    default: return wrong_type(d, n, path, "a value");
+    }
+}
+
+static int decode_list(decoder *d, const civr_field *f, const civr_node *n, const char *path,
+                       civr_val *v)
+{
+    if (n->kind != CIVR_NODE_SEQ)
+        return wrong_type(d, n, path, "a list");
+    uint32_t count = (uint32_t)n->u.seq.count;
+    if (count < f->min_items)
+        return fail(d, n, count == 0 ? CIVR_M_EMPTY_LIST : CIVR_M_BAD_VALUE, path,
+                    "too few items");
+    bool members = path && civr__streq(path, "members");
+    if (members && count > d->limits.max_members)
+        return fail(d, n->u.seq.items[d->limits.max_members], CIVR_M_TOO_MANY_MEMBERS, path,
+                    d->limits.max_members);
+    civr_list *list = civr_arena_zalloc(&d->hh->arena, sizeof *list);
+    const civr_rec **items = civr_arena_array(&d->hh->arena, count ? count : 1, sizeof *items);
+    if (!list || !items)
+        return civr__oom(d->err);
+    const civr_rtype *rt = &d->p->rtypes[f->type.ref];
+    for (uint32_t i = 0; i < count; i++) {
+        const civr_node *item = n->u.seq.items[i];
+        civr_rec *rec;
+        civr_node key, map;
+        civr_pair pair;
+        if (item->kind == CIVR_NODE_SCALAR && f->shorthand && !civr_node_is_null(item)) {
+            /* `- in_prison` stands for `- {kind: in_prison}` */
+            key = *item;
+            key.style = CIVR_STYLE_PLAIN;
+            key.u.scalar.text = f->shorthand;
+            key.u.scalar.len = strlen(f->shorthand);
+            pair.key = &key;
+            pair.value = (civr_node *)item;
+            map = *item;
+            map.kind = CIVR_NODE_MAP;
+            map.u.map.pairs = &pair;
+            map.u.map.count = 1;
+            item = &map;
+        }
+        int rc = decode_record(d, f->type.ref, item, path, i, &rec);
+        if (rc)
+            return rc;
+        if (rt->key_field >= 0 && rec->fields[rt->key_field].k == VK_STR) {
+            const civr_val *id = &rec->fields[rt->key_field];
+            for (uint32_t k = 0; k < i; k++) {
+                const civr_val *other = &items[k]->fields[rt->key_field];
+                if (other->k == VK_STR && other->u.str.len == id->u.str.len &&
+                    memcmp(other->u.str.s, id->u.str.s, id->u.str.len) == 0)
+                    return fail(d, item, CIVR_M_DUPLICATE_ID, rec->path, id->u.str.s);
+            }
+        }
+        items[i] = rec;
+    }
+    list->count = count;
+    list->items = items;
+    v->k = VK_LIST;
+    v->u.list = list;
+    return 0;
+}
+
+static int decode_map(decoder *d, const civr_field *f, const civr_node *n, const char *path,
+                      civr_val *v)
+{
+    if (n->kind != CIVR_NODE_MAP)
+        return wrong_type(d, n, path, "a mapping");
+    uint32_t count = (uint32_t)n->u.map.count;
+    civr_map *map = civr_arena_zalloc(&d->hh->arena, sizeof *map);
+    const char **keys = civr_arena_array(&d->hh->arena, count ? count : 1, sizeof *keys);
+    const civr_rec **items = civr_arena_array(&d->hh->arena, count ? count : 1, sizeof *items);
+    if (!map || !keys || !items)
+        return civr__oom(d->err);
+    for (uint32_t i = 0; i < count; i++) {
+        const civr_pair *pr = &n->u.map.pairs[i];
+        const char *key = pr->key->u.scalar.text;
+        if (civr_policy__program(d->p, key, pr->key->u.scalar.len) < 0) {
+            civr_buf progs = CIVR_BUF_INIT;
+            civr_buf_puts(&progs, "programs: ");
+            for (uint32_t k = 0; k < d->p->nprograms; k++)
+                civr_buf_printf(&progs, "%s%s", k ? ", " : "", d->p->programs[k].id);
+            int rc = fail(d, pr->key, CIVR_M_BAD_KEY, path, key, progs.data ? progs.data : "");
+            civr_buf_free(&progs);
+            return rc;
+        }
+        const char *ipath = civr_arena_printf(&d->hh->arena, "%s.%s", path, key);
+        civr_rec *rec;
+        if (!ipath)
+            return civr__oom(d->err);
+        int rc = decode_record(d, f->type.ref, pr->value, ipath, UINT32_MAX, &rec);
+        if (rc)
+            return rc;
+        keys[i] = civr_arena_strdup(&d->hh->arena, key);
+        items[i] = rec;
+        if (!keys[i])
+            return civr__oom(d->err);
+    }
+    map->count = count;
+    map->keys = keys;
+    map->items = items;
+    v->k = VK_MAP;
+    v->u.map = map;
+    return 0;
+}
+
+static int decode_field(decoder *d, civr_rec *rec, uint32_t fi, const civr_node *n,
+                        const char *path)
+{
+    const civr_field *f = &d->p->rtypes[rec->type].fields[fi];
+    civr_val *v = &rec->fields[fi];
+    if (civr_node_is_null(n)) {
+        if (f->required)
+            return fail(d, n, CIVR_M_REQUIRED_FIELD, rec->path[0] ? rec->path : "household",
+                        f->name);
+        v->k = VK_NULL; /* written as null: known to be absent */
+        return 0;
+    }
+    if (f->is_ref) {
+        if (n->kind != CIVR_NODE_SCALAR)
+            return wrong_type(d, n, path, "the id of a member");
+        if (!civr__grow((void **)&d->refs, &d->cap, d->nrefs + 1, sizeof *d->refs))
+            return civr__oom(d->err);
+        d->refs[d->nrefs++] = (pending_ref){rec, fi, n, path};
+        return 0;
+    }
+    switch ((civr_tkind)f->type.kind) {
+    case CT_RECORD: {
+        civr_rec *sub;
+        int rc = decode_record(d, f->type.ref, n, path, UINT32_MAX, &sub);
+        if (rc)
+            return rc;
+        v->k = VK_REC;
+        v->u.rec = sub;
+        return 0;
+    }
+    case CT_LIST: return decode_list(d, f, n, path, v);
+    case CT_MAP: return decode_map(d, f, n, path, v);
+    default: return decode_scalar(d, f, n, path, v);
+    }
+}
+
+static int decode_record(decoder *d, uint16_t type, const civr_node *node, const char *path,
+                         uint32_t index, civr_rec **out)
+{
+    const civr_rtype *rt = &d->p->rtypes[type];
+    const char *where = path && path[0] ? path : "household";
+    if (node->kind != CIVR_NODE_MAP) {
+        if (index != UINT32_MAX) {
+            char *ip = civr_arena_printf(&d->hh->arena, "%s[%u]", where, index);
+            return wrong_type(d, node, ip ? ip : where, "a mapping");
+        }
+        return wrong_type(d, node, where, "a mapping");
+    }
+    size_t bytes = sizeof(civr_rec) + rt->nfields * sizeof(civr_val);
+    civr_rec *rec = civr_arena_zalloc(&d->hh->arena, bytes);
+    if (!rec)
+        return civr__oom(d->err);
+    rec->type = type;
+    rec->index = index;
+    /* the path names list items by id when they have one, else by position */
+    rec->path = path ? path : "";
+    if (index != UINT32_MAX) {
+        const char *id = NULL;
+        if (rt->key_field >= 0) {
+            const civr_node *k = civr_node_get(node, rt->fields[rt->key_field].name);
+            if (k && k->kind == CIVR_NODE_SCALAR && !civr_node_is_null(k))
+                id = k->u.scalar.text;
+        }
+        rec->path = id ? civr_arena_printf(&d->hh->arena, "%s[%s]", where, id)
+                       : civr_arena_printf(&d->hh->arena, "%s[%u]", where, index);
+        if (!rec->path)
+            return civr__oom(d->err);
+    }
+    for (size_t i = 0; i < node->u.map.count; i++) {
+        const civr_pair *pr = &node->u.map.pairs[i];
+        int32_t fi = civr_policy__field(rt, pr->key->u.scalar.text, pr->key->u.scalar.len);
+        if (fi < 0) {
+            civr_buf in = CIVR_BUF_INIT;
+            civr_buf_printf(&in, " in %s (fields:", rec->path[0] ? rec->path : "household");
+            for (uint32_t k = 0; k < rt->nfields; k++)
+                civr_buf_printf(&in, " %s", rt->fields[k].name);
+            civr_buf_putc(&in, ')');
+            char shown[80];
+            snprintf(shown, sizeof shown, "%.64s", pr->key->u.scalar.text);
+            int rc = fail(d, pr->key, CIVR_M_UNKNOWN_FIELD, shown, in.data ? in.data : "");
+            civr_buf_free(&in);
+            return rc;
+        }
+    }
+    for (uint32_t fi = 0; fi < rt->nfields; fi++) {
+        const civr_field *f = &rt->fields[fi];
+        const civr_node *n = civr_node_get(node, f->name);
+        civr_val *v = &rec->fields[fi];
+        if (!n) {
+            if (f->required)
+                return fail(d, node, CIVR_M_REQUIRED_FIELD, rec->path[0] ? rec->path : "household",
+                            f->name);
+            if (f->has_default) {
+                *v = f->deflt;
+                if (v->k == VK_LIST) { /* an empty list of its own */
+                    static const civr_list empty_list = {0, NULL};
+                    v->u.list = &empty_list;
+                } else if (v->k == VK_MAP) {
+                    static const civr_map empty_map = {0, NULL, NULL};
+                    v->u.map = &empty_map;
+                }
+            } else {
+                v->k = VK_MISSING; /* not given: the rules that need it cannot decide */
+                v->u.miss = NULL;
+            }
+            continue;
+        }
+        const char *fp = sub_path(d, rec->path, f->name);
+        if (!fp)
+            return civr__oom(d->err);
+        int rc = decode_field(d, rec, fi, n, fp);
+        if (rc)
+            return rc;
+    }
+    *out = rec;
+    return 0;
+}
+
+/* References name a record of the household's own list of that type. */
+static int resolve_refs(decoder *d, const civr_rec *root)
+{
+    const civr_rtype *h = &d->p->rtypes[root->type];
+    for (size_t i = 0; i < d->nrefs; i++) {
+        pending_ref *r = &d->refs[i];
+        const civr_field *f = &d->p->rtypes[r->rec->type].fields[r->field];
+        const civr_list *list = NULL;
+        for (uint32_t k = 0; k < h->nfields && !list; k++)
+            if (h->fields[k].type.kind == CT_LIST && h->fields[k].type.ref == f->type.ref &&
+                root->fields[k].k == VK_LIST)
+                list = root->fields[k].u.list;
+        const civr_rtype *target = &d->p->rtypes[f->type.ref];
+        const char *id = r->node->u.scalar.text;
+        const civr_rec *found = NULL;
+        for (uint32_t k = 0; list && k < list->count && !found && target->key_field >= 0; k++) {
+            const civr_val *kv = &list->items[k]->fields[target->key_field];
+            if (kv->k == VK_STR && civr__streq(kv->u.str.s, id))
+                found = list->items[k];
+        }
+        if (!found)
+            return fail(d, r->node, CIVR_M_DANGLING_REF, r->path, id);
+        r->rec->fields[r->field].k = VK_REC;
+        r->rec->fields[r->field].u.rec = found;
+    }
+    return 0;
+}
+
+int civr__household_decode(civr_household *hh, const civr_policy *policy, const civr_doc *doc,
+                           const civr_limits *limits, civr_error *err)
+{
+    decoder d = {0};
+    d.p = policy;
+    d.doc = doc;
+    d.hh = hh;
+    d.limits = civr__limits(limits);
+    d.err = err;
+    hh->policy = policy;
+    if (!doc->root) {
+        civr_pos pos = {doc->source, 1, 1, 0};
+        return civr__fail(err, &pos, CIVR_M_NO_DOCUMENT, "the text holds no household");
+    }
+    civr_rec *root;
+    int rc = decode_record(&d, CIVR_RTYPE_HOUSEHOLD, doc->root, NULL, UINT32_MAX, &root);
+    if (rc == 0)
+        rc = resolve_refs(&d, root);
+    civr__free(d.refs);
+    if (rc)
+        return rc;
+    hh->root = root;
+    const civr_rtype *h = &policy->rtypes[CIVR_RTYPE_HOUSEHOLD];
+    int32_t m = civr_policy__field(h, "members", 7);
+    hh->members = m >= 0 && root->fields[m].k == VK_LIST ? root->fields[m].u.list : NULL;
+    int32_t id = civr_policy__field(h, "id", 2);
+    hh->id = id >= 0 && root->fields[id].k == VK_STR ? root->fields[id].u.str.s : NULL;
+    return 0;
+}
+
+const char *civr__household_peek_id(const civr_doc *doc)
+{
+    const civr_node *id = civr_node_get(doc->root, "id");
+    return id && id->kind == CIVR_NODE_SCALAR && !civr_node_is_null(id) ? id->u.scalar.text : NULL;
+}
+
+int civr__doc_parse_auto(civr_doc *doc, const char *text, size_t len, civr_format format,
+                         const char *source, const civr_limits *limits, civr_error *err)
+{
+    if (format == CIVR_FORMAT_AUTO) {
+        size_t i = 0;
+        if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+            i = 3;
+        while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
+            i++;
+        format = i < len && text[i] == '{' ? CIVR_FORMAT_JSON : CIVR_FORMAT_YAML;
+    }
+    if (format == CIVR_FORMAT_JSON)
+        return civr_doc_parse_json(doc, text, len, source, limits, err);
+    return civr_doc_parse_yaml(doc, text, len, source, limits, err);
+}

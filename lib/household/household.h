@@ -1,0 +1,33 @@
+/*
+ * Households as records of the policy's schema (see lib/policy/model.h):
+ * decoded from a document tree (decode.c) or built through the builder API
+ * (builder.c, which makes a tree and decodes it, so both give the same
+ * errors).
+ */
+#ifndef CIVR_HOUSEHOLD_H
+#define CIVR_HOUSEHOLD_H
+
+#include "../policy/model.h"
+#include "civrules/household.h"
+
+struct civr_household {
+    const civr_policy *policy;
+    civr_arena arena;
+    const civr_rec *root;
+    const civr_list *members;
+    const char *id;
+};
+
+/* Decode `doc` into `hh`, whose arena must be initialised (and is used for
+ * everything). On failure the arena may hold partial data. */
+int civr__household_decode(civr_household *hh, const civr_policy *policy, const civr_doc *doc,
+                           const civr_limits *limits, civr_error *err);
+
+/* The household id found in a document that may not decode (for error records). */
+const char *civr__household_peek_id(const civr_doc *doc);
+
+/* Parse text as JSON or YAML (format auto-detection as documented). */
+int civr__doc_parse_auto(civr_doc *doc, const char *text, size_t len, civr_format format,
+                         const char *source, const civr_limits *limits, civr_error *err);
+
+#endif

@@ -1,0 +1,49 @@
+/* The catalogue of user-facing labels: Chinese and English side by side. */
+#include "output.h"
+
+static const struct {
+    const char *zh, *en;
+} labels[L__COUNT] = {
+    [L_HOUSEHOLD] = {"家庭", "Household"},
+    [L_DATE] = {"评估日期", "date"},
+    [L_POLICY] = {"政策", "Policy"},
+    [L_VERSION] = {"版本", "version"},
+    [L_MONTHLY] = {"每月", "monthly"},
+    [L_TOTAL] = {"合计每月", "Total per month"},
+    [L_REASONS] = {"理由", "Reasons"},
+    [L_BASIS] = {"依据", "basis"},
+    [L_MISSING] = {"缺少的信息（补齐后才能认定）", "Missing facts (needed for a decision)"},
+    [L_MEMBERS] = {"成员", "Members"},
+    [L_YUAN] = {"元", "yuan"},
+    [L_FACTS] = {"认定情况", "Facts"},
+    [L_TRACE] = {"计算过程", "Trace"},
+    [L_ERROR] = {"错误", "Error"},
+    [L_ILLUSTRATIVE] = {"示例值，待核实", "illustrative value, to confirm"},
+    [L_ROUNDED] = {"取整", "rounded"},
+    [L_CATEGORY] = {"类别", "category"},
+    [L_OUTCOME] = {"认定结果", "outcome"},
+    [L_CHECK_FAILED] = {"未通过", "not met"},
+};
+
+static const struct {
+    const char *zh, *en;
+} statuses[] = {
+    {"不符合条件", "ineligible"},
+    {"符合条件", "eligible"},
+    {"低保边缘家庭", "marginal household"},
+    {"单人纳入", "individual enrolment"},
+    {"渐退期", "gradual exit (phase-out)"},
+    {"待定（信息不全）", "undetermined (facts missing)"},
+};
+
+const char *civr__label(civr_label l, bool zh)
+{
+    return zh ? labels[l].zh : labels[l].en;
+}
+
+const char *civr__status_label(civr_status s, bool zh)
+{
+    if ((unsigned)s >= CIVR__COUNT(statuses))
+        return "?";
+    return zh ? statuses[s].zh : statuses[s].en;
+}

@@ -1,0 +1,42 @@
+/* Rendering results as JSON (the result contract) and as text for people. */
+#ifndef CIVR_OUTPUT_H
+#define CIVR_OUTPUT_H
+
+#include "../eval/eval.h"
+
+/* Append a value as JSON: money as an exact decimal string in yuan. */
+void civr__render_value(civr_buf *b, const civr_policy *p, const civr_val *v, civr_type t);
+/* Append a shown fact's value as JSON. */
+void civr__render_fact(civr_buf *b, const civr_policy *p, const civr_fval *fv);
+
+void civr__render_json(civr_buf *b, const civr_result *r);
+void civr__render_text(civr_buf *b, const civr_result *r, bool zh);
+
+/* User-facing labels in Chinese and English (labels.c). */
+typedef enum civr_label {
+    L_HOUSEHOLD,
+    L_DATE,
+    L_POLICY,
+    L_VERSION,
+    L_MONTHLY,
+    L_TOTAL,
+    L_REASONS,
+    L_BASIS,
+    L_MISSING,
+    L_MEMBERS,
+    L_YUAN,
+    L_FACTS,
+    L_TRACE,
+    L_ERROR,
+    L_ILLUSTRATIVE,
+    L_ROUNDED,
+    L_CATEGORY,
+    L_OUTCOME,
+    L_CHECK_FAILED,
+    L__COUNT
+} civr_label;
+
+const char *civr__label(civr_label l, bool zh);
+const char *civr__status_label(civr_status s, bool zh);
+
+#endif

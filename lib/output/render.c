@@ -1,0 +1,437 @@
+/*
+ * Rendering a result. JSON follows the result contract of docs/result.md;
+ * field order is fixed and nothing depends on addresses or time, so the
+ * same inputs give byte-identical output. Text is the explanation a
+ * caseworker reads, in Chinese or English.
+ */
+#include <stdio.h>
+
+#include "civrules/version.h"
+#include "output.h"
+
+static void money(civr_buf *b, int64_t fen)
+{
+    char s[32];
+    civr_money_format(fen, s);
+    civr_buf_puts(b, s);
+}
+
+static void json_money(civr_buf *b, int64_t fen)
+{
+    civr_buf_putc(b, '"');
+    money(b, fen);
+    civr_buf_putc(b, '"');
+}
+
+static void json_str(civr_buf *b, const char *s)
+{
+    if (!s)
+        civr_buf_puts(b, "null");
+    else
+        civr_buf_json_string(b, s, strlen(s));
+}
+
+static const char *rec_id(const civr_policy *p, const civr_rec *r)
+{
+    const civr_rtype *rt = &p->rtypes[r->type];
+    if (rt->key_field >= 0 && r->fields[rt->key_field].k == VK_STR)
+        return r->fields[rt->key_field].u.str.s;
+    return r->path;
+}
+
+void civr__render_value(civr_buf *b, const civr_policy *p, const civr_val *v, civr_type t)
+{
+    switch (v->k) {
+    case VK_MISSING:
+    case VK_NULL: civr_buf_puts(b, "null"); return;
+    case VK_BOOL: civr_buf_puts(b, v->u.b ? "true" : "false"); return;
+    case VK_NUM:
+        if (t.kind == CT_INT) {
+            civr_buf_printf(b, "%lld", (long long)v->u.n.n);
+            return;
+        }
+        civr_buf_putc(b, '"');
+        civr_num_format(v->u.n, t.kind == CT_MONEY ? 2 : 0, t.kind == CT_MONEY ? 2 : 0, b);
+        civr_buf_putc(b, '"');
+        return;
+    case VK_DATE: {
+        char d[11];
+        civr_date_format(v->u.date, d);
+        json_str(b, d);
+        return;
+    }
+    case VK_ENUM: json_str(b, p->enums[t.ref].values[v->u.e].id); return;
+    case VK_SET: {
+        civr_buf_putc(b, '[');
+        bool first = true;
+        for (uint32_t i = 0; i < p->enums[t.ref].count; i++)
+            if ((v->u.set >> i) & 1) {
+                if (!first)
+                    civr_buf_putc(b, ',');
+                first = false;
+                json_str(b, p->enums[t.ref].values[i].id);
+            }
+        civr_buf_putc(b, ']');
+        return;
+    }
+    case VK_STR: civr_buf_json_string(b, v->u.str.s, v->u.str.len); return;
+    case VK_REC: json_str(b, rec_id(p, v->u.rec)); return;
+    case VK_LIST:
+        civr_buf_putc(b, '[');
+        for (uint32_t i = 0; i < v->u.list->count; i++) {
+            if (i)
+                civr_buf_putc(b, ',');
+            json_str(b, rec_id(p, v->u.list->items[i]));
+        }
+        civr_buf_putc(b, ']');
+        return;
+    case VK_ROW: {
+        const civr_hit *h = v->u.hit;
+        civr_buf_putc(b, '"');
+        for (uint32_t i = 0; i < h->nrows; i++)
+            civr_buf_printf(b, "%s%s", i ? "+" : "", h->rows[i]->id);
+        civr_buf_putc(b, '"');
+        return;
+    }
+    default: civr_buf_puts(b, "null"); return;
+    }
+}
+
+void civr__render_fact(civr_buf *b, const civr_policy *p, const civr_fval *fv)
+{
+    if (fv->v.k == VK_LIST) { /* ids were copied at evaluation */
+        civr_buf_putc(b, '[');
+        for (uint32_t i = 0; i < fv->nids; i++) {
+            if (i)
+                civr_buf_putc(b, ',');
+            json_str(b, fv->ids[i]);
+        }
+        civr_buf_putc(b, ']');
+        return;
+    }
+    civr__render_value(b, p, &fv->v, fv->type);
+}
+
+static void where(civr_buf *b, const civr_policy *p, civr_src src)
+{
+    civr_policy__where(p, src, b);
+}
+
+static void json_error(civr_buf *b, const civr_error *e)
+{
+    civr_buf_printf(b, "{\"id\":\"CIVR-%04d\",\"code\":", e->id);
+    json_str(b, civr_code_name(e->code));
+    civr_buf_puts(b, ",\"source\":");
+    json_str(b, e->source[0] ? e->source : NULL);
+    civr_buf_printf(b, ",\"line\":%u,\"column\":%u,\"message\":", e->line, e->column);
+    json_str(b, e->message);
+    civr_buf_putc(b, '}');
+}
+
+static void json_trace(civr_buf *b, const civr_result *r)
+{
+    const civr_policy *p = r->policy;
+    static const char *kinds[] = {"fact", "parameter", "table", "round", "check", "outcome",
+                                  "member"};
+    civr_buf_puts(b, ",\"trace\":[");
+    for (uint32_t i = 0; i < r->ntrace; i++) {
+        const civr_trace_entry *t = &r->trace[i];
+        if (i)
+            civr_buf_putc(b, ',');
+        civr_buf_puts(b, "{\"step\":");
+        json_str(b, kinds[t->kind]);
+        civr_buf_puts(b, ",\"program\":");
+        json_str(b, t->program ? t->program->id : NULL);
+        civr_buf_puts(b, ",\"name\":");
+        json_str(b, t->name);
+        if (t->detail) {
+            civr_buf_puts(b, ",\"detail\":");
+            json_str(b, t->detail);
+        }
+        civr_type vt = t->type;
+        civr_buf_puts(b, ",\"value\":");
+        if (t->kind == CIVR_TRACE_OUTCOME || (t->value.k == VK_NULL && vt.kind == CT_VOID))
+            civr_buf_puts(b, "null");
+        else
+            civr__render_value(b, p, &t->value, vt);
+        if (t->kind == CIVR_TRACE_ROUND) {
+            civr_buf_puts(b, ",\"exact\":");
+            civr__render_value(b, p, &t->before, vt);
+        }
+        civr_buf_puts(b, ",\"at\":\"");
+        where(b, p, t->src);
+        civr_buf_puts(b, "\",\"layer\":");
+        json_str(b, p->layers[t->layer].id);
+        if (t->basis) {
+            civr_buf_puts(b, ",\"basis\":");
+            json_str(b, t->basis);
+        }
+        if (t->illustrative)
+            civr_buf_puts(b, ",\"illustrative\":true");
+        civr_buf_putc(b, '}');
+    }
+    civr_buf_putc(b, ']');
+}
+
+void civr__render_json(civr_buf *b, const civr_result *r)
+{
+    const civr_policy *p = r->policy;
+    char date[11];
+    civr_date_format(r->date, date);
+    civr_buf_puts(b, "{\"household\":");
+    json_str(b, r->household);
+    civr_buf_puts(b, ",\"date\":");
+    json_str(b, date);
+    civr_buf_puts(b, ",\"policy\":{\"id\":");
+    json_str(b, p ? civr_policy_id(p) : NULL);
+    civr_buf_puts(b, ",\"version\":");
+    json_str(b, p ? civr_policy_version(p) : NULL);
+    civr_buf_puts(b, ",\"digest\":");
+    json_str(b, p ? civr_policy_digest(p) : NULL);
+    civr_buf_puts(b, "},\"engine\":\"civrules " CIVRULES_VERSION_STRING "\"");
+    if (r->failed) {
+        civr_buf_puts(b, ",\"error\":");
+        json_error(b, &r->error);
+        civr_buf_putc(b, '}');
+        return;
+    }
+    civr_buf_puts(b, ",\"programs\":[");
+    for (uint32_t i = 0; i < r->nprograms; i++) {
+        const civr_program_result *pr = &r->programs[i];
+        if (i)
+            civr_buf_putc(b, ',');
+        civr_buf_puts(b, "{\"program\":");
+        json_str(b, pr->prog->id);
+        civr_buf_puts(b, ",\"status\":");
+        json_str(b, civr_status_name((civr_status)pr->status));
+        civr_buf_puts(b, ",\"monthly\":");
+        json_money(b, pr->monthly);
+        civr_buf_puts(b, ",\"members\":[");
+        for (uint32_t k = 0; k < pr->nmembers; k++) {
+            const civr_mline *m = &pr->members[k];
+            civr_buf_puts(b, k ? ",{\"member\":" : "{\"member\":");
+            json_str(b, m->member_id);
+            civr_buf_puts(b, ",\"monthly\":");
+            json_money(b, m->monthly);
+            if (m->category) {
+                civr_buf_puts(b, ",\"category\":");
+                json_str(b, m->category);
+            }
+            civr_buf_putc(b, '}');
+        }
+        civr_buf_puts(b, "],\"facts\":{");
+        for (uint32_t k = 0; k < pr->nfacts; k++) {
+            if (k)
+                civr_buf_putc(b, ',');
+            json_str(b, pr->facts[k].fact->name);
+            civr_buf_putc(b, ':');
+            civr__render_fact(b, p, &pr->facts[k]);
+        }
+        civr_buf_puts(b, "},\"reasons\":[");
+        for (uint32_t k = 0; k < pr->nreasons; k++) {
+            const civr_reason *rs = pr->reasons[k];
+            civr_buf_puts(b, k ? ",{\"code\":" : "{\"code\":");
+            json_str(b, rs->code);
+            civr_buf_puts(b, ",\"zh\":");
+            json_str(b, rs->text.zh);
+            civr_buf_puts(b, ",\"en\":");
+            json_str(b, rs->text.en);
+            civr_buf_puts(b, ",\"basis\":");
+            json_str(b, rs->basis);
+            civr_buf_putc(b, '}');
+        }
+        civr_buf_puts(b, "],\"missing\":[");
+        for (uint32_t k = 0; k < pr->nmissing; k++) {
+            if (k)
+                civr_buf_putc(b, ',');
+            json_str(b, pr->missing[k]);
+        }
+        civr_buf_puts(b, "]}");
+    }
+    civr_buf_puts(b, "],\"total_monthly\":");
+    json_money(b, r->total);
+    if (r->tracing)
+        json_trace(b, r);
+    civr_buf_putc(b, '}');
+}
+
+/* ---- text ---------------------------------------------------------------------------- */
+
+static const char *pick(civr_text t, bool zh)
+{
+    const char *s = zh ? t.zh : t.en;
+    return s ? s : (zh ? t.en : t.zh);
+}
+
+/* Money for people: exact when it has at most 2 decimals, else 2 decimals and "…". */
+static void text_money(civr_buf *b, civr_num n)
+{
+    int64_t down;
+    civr_num_round(n, 1, CIVR_ROUND_DOWN, &down);
+    if (n.d == 1) {
+        money(b, n.n);
+        return;
+    }
+    money(b, down);
+    civr_buf_puts(b, "…");
+}
+
+static void text_fact(civr_buf *b, const civr_policy *p, const civr_fval *fv, bool zh)
+{
+    const civr_fact *f = fv->fact;
+    const char *title = pick(f->title, zh);
+    civr_buf_printf(b, "    %s%s", title ? title : f->name, zh ? "：" : ": ");
+    const civr_val *v = &fv->v;
+    if (v->k == VK_LIST) {
+        for (uint32_t i = 0; i < fv->nids; i++)
+            civr_buf_printf(b, "%s%s", i ? ", " : "", fv->ids[i]);
+        if (fv->nids == 0)
+            civr_buf_puts(b, "-");
+    } else if (v->k == VK_MISSING || v->k == VK_NULL) {
+        civr_buf_puts(b, zh ? "（未知）" : "(unknown)");
+    } else if (v->k == VK_BOOL) {
+        civr_buf_puts(b, v->u.b ? (zh ? "是" : "yes") : (zh ? "否" : "no"));
+    } else if (v->k == VK_ENUM) {
+        const civr_enum_value *ev = &p->enums[f->type.ref].values[v->u.e];
+        const char *t = pick(ev->title, zh);
+        civr_buf_puts(b, t ? t : ev->id);
+    } else if (v->k == VK_NUM && f->type.kind == CT_MONEY) {
+        text_money(b, v->u.n);
+        civr_buf_printf(b, " %s", civr__label(L_YUAN, zh));
+    } else {
+        civr_buf tmp = CIVR_BUF_INIT;
+        civr__render_fact(&tmp, p, fv);
+        const char *s = tmp.data ? tmp.data : "";
+        size_t n = tmp.len;
+        if (n >= 2 && s[0] == '"') { /* unquote simple strings */
+            s++;
+            n -= 2;
+        }
+        civr_buf_add(b, s, n);
+        civr_buf_free(&tmp);
+    }
+    civr_buf_putc(b, '\n');
+}
+
+void civr__render_text(civr_buf *b, const civr_result *r, bool zh)
+{
+    const civr_policy *p = r->policy;
+    char date[11];
+    civr_date_format(r->date, date);
+    const char *sep = zh ? "：" : ": ";
+    civr_buf_printf(b, "%s %s, %s %s\n", civr__label(L_HOUSEHOLD, zh),
+                    r->household ? r->household : "?", civr__label(L_DATE, zh), date);
+    if (p)
+        civr_buf_printf(b, "%s%s%s (%s), %s %s\n", civr__label(L_POLICY, zh), sep,
+                        civr_policy_id(p), civr_policy_title(p, zh ? "zh" : "en"),
+                        civr__label(L_VERSION, zh), civr_policy_version(p));
+    if (r->failed) {
+        char msg[1024];
+        civr_error_format(&r->error, msg, sizeof msg);
+        civr_buf_printf(b, "%s%s%s\n", civr__label(L_ERROR, zh), sep, msg);
+        return;
+    }
+    for (uint32_t i = 0; i < r->nprograms; i++) {
+        const civr_program_result *pr = &r->programs[i];
+        const civr_program *pg = pr->prog;
+        const char *title = pick(pg->title, zh);
+        civr_buf_printf(b, "\n%s%s%s", title ? title : pg->id, sep,
+                        civr__status_label((civr_status)pr->status, zh));
+        if (pr->monthly || pr->status != CIVR_STATUS_INELIGIBLE) {
+            civr_buf_printf(b, zh ? "，%s " : ", %s ", civr__label(L_MONTHLY, zh));
+            money(b, pr->monthly);
+            civr_buf_printf(b, " %s", civr__label(L_YUAN, zh));
+        }
+        civr_buf_putc(b, '\n');
+        if (pr->nfacts) {
+            civr_buf_printf(b, "  %s%s\n", civr__label(L_FACTS, zh), sep);
+            for (uint32_t k = 0; k < pr->nfacts; k++)
+                text_fact(b, p, &pr->facts[k], zh);
+        }
+        if (pr->nmembers) {
+            civr_buf_printf(b, "  %s%s\n", civr__label(L_MEMBERS, zh), sep);
+            for (uint32_t k = 0; k < pr->nmembers; k++) {
+                const civr_mline *m = &pr->members[k];
+                civr_buf_printf(b, "    %s: ", m->member_id);
+                money(b, m->monthly);
+                civr_buf_printf(b, " %s", civr__label(L_YUAN, zh));
+                if (m->category) {
+                    const char *ct = pick(m->category_title, zh);
+                    civr_buf_printf(b, zh ? "（%s：%s）" : " (%s: %s)", civr__label(L_CATEGORY, zh),
+                                    ct ? ct : m->category);
+                }
+                civr_buf_putc(b, '\n');
+            }
+        }
+        if (pr->nreasons) {
+            civr_buf_printf(b, "  %s%s\n", civr__label(L_REASONS, zh), sep);
+            for (uint32_t k = 0; k < pr->nreasons; k++) {
+                const civr_reason *rs = pr->reasons[k];
+                const char *t = pick(rs->text, zh);
+                civr_buf_printf(b, "    - %s [%s]", t ? t : "", rs->code);
+                if (rs->basis)
+                    civr_buf_printf(b, zh ? "（%s：%s）" : " (%s: %s)", civr__label(L_BASIS, zh),
+                                    rs->basis);
+                civr_buf_putc(b, '\n');
+            }
+        }
+        if (pr->nmissing) {
+            civr_buf_printf(b, "  %s%s\n", civr__label(L_MISSING, zh), sep);
+            for (uint32_t k = 0; k < pr->nmissing; k++)
+                civr_buf_printf(b, "    - %s\n", pr->missing[k]);
+        }
+    }
+    civr_buf_printf(b, "\n%s%s", civr__label(L_TOTAL, zh), sep);
+    money(b, r->total);
+    civr_buf_printf(b, " %s\n", civr__label(L_YUAN, zh));
+    if (r->tracing) {
+        civr_buf_printf(b, "\n%s%s\n", civr__label(L_TRACE, zh), sep);
+        civr_buf tmp = CIVR_BUF_INIT;
+        for (uint32_t i = 0; i < r->ntrace; i++) {
+            const civr_trace_entry *t = &r->trace[i];
+            civr_buf_printf(b, "  %3u. %s", i + 1, t->name ? t->name : "");
+            if (t->detail)
+                civr_buf_printf(b, " [%s]", t->detail);
+            if (t->kind == CIVR_TRACE_ROUND) {
+                civr_buf_puts(b, " ");
+                civr_num_format(t->before.u.n, 2, 2, b);
+                civr_buf_puts(b, " →");
+            }
+            if (t->kind != CIVR_TRACE_OUTCOME) {
+                civr_buf_clear(&tmp);
+                civr__render_value(&tmp, p, &t->value, t->type);
+                civr_buf_printf(b, " = %s", tmp.data ? tmp.data : "");
+            } else if (t->kind == CIVR_TRACE_OUTCOME) {
+                civr_buf_printf(b, " → %s", t->detail ? t->detail : "");
+            }
+            civr_buf_puts(b, "  @ ");
+            where(b, p, t->src);
+            civr_buf_printf(b, " (%s)", p->layers[t->layer].id);
+            if (t->illustrative)
+                civr_buf_printf(b, zh ? "（%s）" : " (%s)", civr__label(L_ILLUSTRATIVE, zh));
+            civr_buf_putc(b, '\n');
+        }
+        civr_buf_free(&tmp);
+    }
+}
+
+int civr_result_render(civr_result *r, civr_render format, const char *lang, const char **out,
+                       size_t *len, civr_error *err)
+{
+    if (!r || !out)
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_result_render needs a result and out");
+    bool zh = !lang || civr__streq(lang, "zh");
+    if (lang && !zh && !civr__streq(lang, "en"))
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "lang must be \"zh\" or \"en\"");
+    civr_buf_clear(&r->out);
+    if (format == CIVR_RENDER_TEXT)
+        civr__render_text(&r->out, r, zh);
+    else
+        civr__render_json(&r->out, r);
+    if (r->out.failed)
+        return civr__oom(err);
+    *out = r->out.data ? r->out.data : "";
+    if (len)
+        *len = r->out.len;
+    return 0;
+}

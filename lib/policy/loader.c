@@ -1,0 +1,593 @@
+/*
+ * Loading a bundle: follow `extends` to the root, read every layer's files
+ * root first, collect the declarations of each name across layers, then
+ * compile phase by phase. Errors are reported with file:line:col and the
+ * loader goes on, so that `civrules check` shows every problem at once.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../base/sha256.h"
+#include "loader.h"
+
+/* ---- diagnostics ----------------------------------------------------------------- */
+
+const civr_doc *civr__ld_doc(civr_loader *ld, uint32_t file)
+{
+    return &ld->pol->files[file].doc;
+}
+
+civr_src civr__ld_src(civr_loader *ld, uint32_t file, const civr_node *node)
+{
+    civr_src s = {file, node ? node->line : 0, node ? node->column : 0};
+    CIVR__UNUSED(ld);
+    return s;
+}
+
+int civr__ld_report(civr_loader *ld, civr_error *e)
+{
+    ld->nerrors++;
+    if (ld->opts && ld->opts->on_diagnostic)
+        ld->opts->on_diagnostic(ld->opts->userdata, CIVR_SEVERITY_ERROR, e);
+    if (ld->rc == 0) {
+        ld->rc = e->code;
+        if (ld->err && ld->err->code == CIVR_OK)
+            *ld->err = *e;
+    }
+    return e->code;
+}
+
+int civr__ld_error_at(civr_loader *ld, const civr_pos *pos, civr_msg m, ...)
+{
+    civr_error e = CIVR_ERROR_INIT;
+    va_list ap;
+    va_start(ap, m);
+    civr__vfail(&e, pos, m, ap);
+    va_end(ap);
+    return civr__ld_report(ld, &e);
+}
+
+int civr__ld_error(civr_loader *ld, uint32_t file, const civr_node *node, civr_msg m, ...)
+{
+    civr_pos pos = node ? civr_doc_pos(civr__ld_doc(ld, file), node)
+                        : (civr_pos){ld->pol->files[file].path, 0, 0, 0};
+    civr_error e = CIVR_ERROR_INIT;
+    va_list ap;
+    va_start(ap, m);
+    civr__vfail(&e, &pos, m, ap);
+    va_end(ap);
+    return civr__ld_report(ld, &e);
+}
+
+void civr__ld_warning(civr_loader *ld, uint32_t file, const civr_node *node, const char *text)
+{
+    if (!ld->opts || !ld->opts->on_diagnostic)
+        return;
+    civr_error e = CIVR_ERROR_INIT;
+    civr_pos pos = civr_doc_pos(civr__ld_doc(ld, file), node);
+    civr__fail(&e, &pos, CIVR_M_BUNDLE_FIELD, text);
+    ld->opts->on_diagnostic(ld->opts->userdata, CIVR_SEVERITY_WARNING, &e);
+}
+
+/* ---- small readers shared by the phases ----------------------------------------------- */
+
+bool civr__ld_want(civr_loader *ld, uint32_t file, const civr_node *node, civr_node_kind kind,
+                   const char *what)
+{
+    if (node && node->kind == kind && !(kind == CIVR_NODE_SCALAR && civr_node_is_null(node)))
+        return true;
+    static const char *names[] = {"a text", "a list", "a mapping"};
+    civr__ld_error(ld, file, node, CIVR_M_WRONG_TYPE, what, names[kind], civr_node_describe(node));
+    return false;
+}
+
+bool civr__ld_keys(civr_loader *ld, uint32_t file, const civr_node *map, const char *what,
+                   const char *const *allowed)
+{
+    bool ok = true;
+    for (size_t i = 0; map && map->kind == CIVR_NODE_MAP && i < map->u.map.count; i++) {
+        const civr_node *k = map->u.map.pairs[i].key;
+        size_t j;
+        for (j = 0; allowed[j]; j++)
+            if (civr__streq(allowed[j], k->u.scalar.text))
+                break;
+        if (!allowed[j]) {
+            civr_buf list = CIVR_BUF_INIT;
+            civr_buf_printf(&list, " in %s (allowed: ", what);
+            for (j = 0; allowed[j]; j++)
+                civr_buf_printf(&list, "%s%s", j ? ", " : "", allowed[j]);
+            civr_buf_putc(&list, ')');
+            civr__ld_error(ld, file, k, CIVR_M_UNKNOWN_FIELD, k->u.scalar.text,
+                           list.data ? list.data : "");
+            civr_buf_free(&list);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+const char *civr__ld_string(civr_loader *ld, uint32_t file, const civr_node *node,
+                            const char *what)
+{
+    if (!civr__ld_want(ld, file, node, CIVR_NODE_SCALAR, what))
+        return NULL;
+    const char *s = civr_arena_strndup(&ld->pol->arena, node->u.scalar.text, node->u.scalar.len);
+    if (!s)
+        civr__ld_error(ld, file, node, CIVR_M_NO_MEMORY);
+    return s;
+}
+
+bool civr__ld_text(civr_loader *ld, uint32_t file, const civr_node *node, const char *what,
+                   bool required, civr_text *out)
+{
+    out->zh = out->en = NULL;
+    if (!node)
+        return !required;
+    if (!civr__ld_want(ld, file, node, CIVR_NODE_MAP, what))
+        return false;
+    static const char *const keys[] = {"zh", "en", NULL};
+    if (!civr__ld_keys(ld, file, node, what, keys))
+        return false;
+    const civr_node *zh = civr_node_get(node, "zh"), *en = civr_node_get(node, "en");
+    if (zh && !(out->zh = civr__ld_string(ld, file, zh, "zh")))
+        return false;
+    if (en && !(out->en = civr__ld_string(ld, file, en, "en")))
+        return false;
+    if (required && (!zh || !en)) {
+        civr__ld_error(ld, file, node, CIVR_M_MISSING_FIELD, what, !zh ? "zh" : "en");
+        return false;
+    }
+    return true;
+}
+
+bool civr__ld_bool(civr_loader *ld, uint32_t file, const civr_node *node, const char *what,
+                   bool *out)
+{
+    const char *t = civr_node_text(node);
+    if (t && node->style == CIVR_STYLE_PLAIN && (civr__streq(t, "true") || civr__streq(t, "false"))) {
+        *out = civr__streq(t, "true");
+        return true;
+    }
+    civr__ld_error(ld, file, node, CIVR_M_BAD_BOOL, what, t ? t : civr_node_describe(node));
+    return false;
+}
+
+int civr__ld_declare(civr_loader *ld, civr_namedset *set, uint32_t file, const civr_node *key,
+                     const civr_node *value)
+{
+    const char *name = key->u.scalar.text;
+    civr_named *n = NULL;
+    for (size_t i = 0; i < set->count; i++)
+        if (civr__streq(set->items[i].name, name)) {
+            n = &set->items[i];
+            break;
+        }
+    if (!n) {
+        if (!civr__grow((void **)&set->items, &set->cap, set->count + 1, sizeof *set->items))
+            return civr__ld_error(ld, file, key, CIVR_M_NO_MEMORY);
+        n = &set->items[set->count++];
+        n->name = name;
+        n->first = n->last = NULL;
+    } else if (ld->pol->files[n->last->file].layer == ld->pol->files[file].layer) {
+        civr_buf at = CIVR_BUF_INIT;
+        civr_src s = civr__ld_src(ld, n->last->file, n->last->key);
+        civr_policy__where(ld->pol, s, &at);
+        civr__ld_error(ld, file, key, CIVR_M_DUPLICATE_NAME, "name", name,
+                       at.data ? at.data : "");
+        civr_buf_free(&at);
+        return CIVR_EPOLICY;
+    }
+    civr_decl *d = civr_arena_zalloc(&ld->pol->arena, sizeof *d);
+    if (!d)
+        return civr__ld_error(ld, file, key, CIVR_M_NO_MEMORY);
+    d->node = value;
+    d->key = key;
+    d->file = file;
+    if (n->last)
+        n->last->next = d;
+    else
+        n->first = d;
+    n->last = d;
+    return 0;
+}
+
+void civr__ld_namedset_free(civr_namedset *set)
+{
+    civr__free(set->items);
+    set->items = NULL;
+    set->count = set->cap = 0;
+}
+
+const civr_pair *civr__ld_last(const civr_named *n, const char *key, uint32_t *file)
+{
+    const civr_pair *found = NULL;
+    for (const civr_decl *d = n->first; d; d = d->next) {
+        const civr_pair *p = civr_node_pair(d->node, key);
+        if (p) {
+            found = p;
+            if (file)
+                *file = d->file;
+        }
+    }
+    return found;
+}
+
+/* ---- files and layers -------------------------------------------------------------------- */
+
+/* Read and parse a file of `layer`. A file that cannot be read is reported at
+ * `named_at` (its name in bundle.yaml, file `named_in`) when given. */
+static int add_file(civr_loader *ld, const char *path, uint32_t layer, uint32_t *index,
+                    uint32_t named_in, const civr_node *named_at)
+{
+    civr_policy *p = ld->pol;
+    size_t cap = p->nfiles; /* grow one by one: files are few */
+    civr_file *files = civr__realloc(p->files, (cap + 1) * sizeof *files);
+    if (!files)
+        return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+    p->files = files;
+    civr_file *f = &files[p->nfiles];
+    memset(f, 0, sizeof *f);
+    f->path = civr_arena_strdup(&p->arena, path);
+    f->layer = layer;
+    if (!f->path)
+        return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+    civr_arena_init(&f->doc.arena, 1024); /* so that freeing is safe even if unread */
+    p->nfiles++;
+    civr_error e = CIVR_ERROR_INIT;
+    int rc = civr__read_file(path, p->limits.max_text_bytes, &f->text, &f->len, &e);
+    if (rc == 0) {
+        civr_doc_free(&f->doc);
+        rc = civr_doc_parse_yaml(&f->doc, f->text, f->len, f->path, &p->limits, &e);
+    }
+    if (rc == CIVR_EIO && named_at) {
+        const char *why = strstr(e.message, "': ");
+        return civr__ld_error(ld, named_in, named_at, CIVR_M_READ_FAILED, path,
+                              why ? why + 3 : e.message);
+    }
+    if (rc)
+        return civr__ld_report(ld, &e);
+    if (!f->doc.root || f->doc.root->kind != CIVR_NODE_MAP) {
+        civr_pos pos = {f->path, 1, 1, 0};
+        return civr__ld_error_at(ld, &pos, CIVR_M_WRONG_TYPE, "the file", "a mapping",
+                                 civr_node_describe(f->doc.root));
+    }
+    *index = p->nfiles - 1;
+    return 0;
+}
+
+/* Collect a policy file's sections into the loader's named sets. */
+static void collect(civr_loader *ld, uint32_t file)
+{
+    const civr_node *root = ld->pol->files[file].doc.root;
+    static const char *const sections[] = {"enums", "schema", "parameters", "tables", "programs",
+                                           NULL};
+    civr__ld_keys(ld, file, root, "a policy file", sections);
+    civr_namedset *sets[] = {&ld->enums, &ld->records, &ld->params, &ld->tables, &ld->programs};
+    for (size_t s = 0; s < 5; s++) {
+        const civr_node *sec = civr_node_get(root, sections[s]);
+        if (!sec || civr_node_is_null(sec))
+            continue;
+        if (!civr__ld_want(ld, file, sec, CIVR_NODE_MAP, sections[s]))
+            continue;
+        for (size_t i = 0; i < sec->u.map.count; i++) {
+            const civr_pair *pr = &sec->u.map.pairs[i];
+            const char *name = pr->key->u.scalar.text;
+            if (!civr__is_identifier(name, pr->key->u.scalar.len)) {
+                civr__ld_error(ld, file, pr->key, CIVR_M_BUNDLE_FIELD,
+                               "names are lower-case letters, digits and _ (dots between parts)");
+                continue;
+            }
+            civr__ld_declare(ld, sets[s], file, pr->key, pr->value);
+        }
+    }
+}
+
+/* Remove "." parts and "x/.." pairs, lexically (a path in messages should be short). */
+static void normalise_path(char *s)
+{
+    bool abs = s[0] == '/';
+    char *parts[256];
+    size_t n = 0;
+    for (char *tok = strtok(s + abs, "/"); tok && n < 256; tok = strtok(NULL, "/")) {
+        if (civr__streq(tok, "."))
+            continue;
+        if (civr__streq(tok, "..") && n && !civr__streq(parts[n - 1], ".."))
+            n--;
+        else
+            parts[n++] = tok;
+    }
+    char *out = s;
+    if (abs)
+        *out++ = '/';
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(parts[i]);
+        memmove(out, parts[i], l);
+        out += l;
+        if (i + 1 < n)
+            *out++ = '/';
+    }
+    if (out == s)
+        *out++ = '.';
+    *out = '\0';
+}
+
+static char *join_path(const char *dir, const char *name)
+{
+    size_t a = strlen(dir), b = strlen(name);
+    char *s = civr__malloc(a + b + 2);
+    if (!s)
+        return NULL;
+    memcpy(s, dir, a);
+    s[a] = '/';
+    memcpy(s + a + 1, name, b + 1);
+    normalise_path(s);
+    return s;
+}
+
+static bool safe_relative(const char *name)
+{
+    if (!name[0] || name[0] == '/')
+        return false;
+    for (const char *p = name; *p; p++)
+        if (p[0] == '.' && p[1] == '.' && (p == name || p[-1] == '/') && (p[2] == '/' || !p[2]))
+            return false;
+    return true;
+}
+
+/* Read one layer's bundle.yaml and files. `*parent` receives the extends dir (malloc'd). */
+static int read_layer(civr_loader *ld, const char *dir, uint32_t layer, char **parent)
+{
+    civr_policy *p = ld->pol;
+    *parent = NULL;
+    char *bpath = join_path(dir, "bundle.yaml");
+    if (!bpath)
+        return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+    uint32_t bf;
+    int rc = add_file(ld, bpath, layer, &bf, 0, NULL);
+    civr__free(bpath);
+    if (rc)
+        return rc;
+    const civr_node *root = p->files[bf].doc.root;
+    static const char *const keys[] = {"id", "title", "version", "extends", "files",
+                                       "description", "basis", NULL};
+    civr__ld_keys(ld, bf, root, "bundle.yaml", keys);
+    civr_layer *l = &p->layers[layer];
+    l->dir = civr_arena_strdup(&p->arena, dir);
+    const civr_node *id = civr_node_get(root, "id");
+    if (!id)
+        civr__ld_error(ld, bf, root, CIVR_M_MISSING_FIELD, "bundle.yaml", "id");
+    else
+        l->id = civr__ld_string(ld, bf, id, "id");
+    const civr_node *version = civr_node_get(root, "version");
+    if (!version)
+        civr__ld_error(ld, bf, root, CIVR_M_MISSING_FIELD, "bundle.yaml", "version");
+    else
+        l->version = civr__ld_string(ld, bf, version, "version");
+    civr_text title;
+    if (civr__ld_text(ld, bf, civr_node_get(root, "title"), "title", true, &title)) {
+        l->title_zh = title.zh;
+        l->title_en = title.en;
+    }
+    const civr_node *ext = civr_node_get(root, "extends");
+    if (ext && !civr_node_is_null(ext)) {
+        const char *e = civr__ld_string(ld, bf, ext, "extends");
+        if (e && !(*parent = join_path(dir, e)))
+            return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+    }
+    const civr_node *files = civr_node_get(root, "files");
+    if (!files || civr_node_is_null(files))
+        return 0;
+    if (!civr__ld_want(ld, bf, files, CIVR_NODE_SEQ, "files"))
+        return 0;
+    for (size_t i = 0; i < files->u.seq.count; i++) {
+        const civr_node *fn = files->u.seq.items[i];
+        if (!civr__ld_want(ld, bf, fn, CIVR_NODE_SCALAR, "a file name"))
+            continue;
+        if (!safe_relative(fn->u.scalar.text)) {
+            civr__ld_error(ld, bf, fn, CIVR_M_BUNDLE_FIELD,
+                           "file names must be relative paths inside the bundle (no '..')");
+            continue;
+        }
+        char *path = join_path(dir, fn->u.scalar.text);
+        if (!path)
+            return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+        uint32_t f;
+        rc = add_file(ld, path, layer, &f, bf, fn);
+        civr__free(path);
+        if (rc == 0)
+            collect(ld, f);
+    }
+    return 0;
+}
+
+/* Follow `extends` from `dir` up to the root; returns the dirs root first. */
+static int chain(civr_loader *ld, const char *dir, char ***dirs, uint32_t *n)
+{
+    char **list = NULL;
+    char **real = NULL;
+    uint32_t count = 0;
+    int rc = 0;
+    char *cur = civr__malloc(strlen(dir) + 1);
+    if (!cur)
+        return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+    strcpy(cur, dir);
+    while (cur) {
+        if (count >= ld->pol->limits.max_layers) {
+            civr_pos pos = {cur, 0, 0, 0};
+            rc = civr__ld_error_at(ld, &pos, CIVR_M_TOO_MANY_LAYERS, ld->pol->limits.max_layers);
+            civr__free(cur);
+            break;
+        }
+        char *r = realpath(cur, NULL);
+        if (!r) {
+            civr_pos pos = {cur, 0, 0, 0};
+            rc = civr__ld_error_at(ld, &pos, CIVR_M_READ_FAILED, cur, strerror(errno));
+            civr__free(cur);
+            break;
+        }
+        for (uint32_t i = 0; i < count && rc == 0; i++)
+            if (civr__streq(real[i], r)) {
+                civr_pos pos = {cur, 0, 0, 0};
+                rc = civr__ld_error_at(ld, &pos, CIVR_M_EXTENDS_CYCLE, cur);
+            }
+        char **nl = civr__realloc(list, (count + 1) * sizeof *nl);
+        char **nr = nl ? civr__realloc(real, (count + 1) * sizeof *nr) : NULL;
+        if (nl)
+            list = nl;
+        if (nr)
+            real = nr;
+        if (!nl || !nr || rc) {
+            if (!rc)
+                rc = civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+            free(r);
+            civr__free(cur);
+            break;
+        }
+        list[count] = cur;
+        real[count] = r;
+        count++;
+        /* peek at extends without keeping the file: read the layer later */
+        char *bpath = join_path(cur, "bundle.yaml");
+        char *text = NULL;
+        size_t len = 0;
+        civr_error e = CIVR_ERROR_INIT;
+        cur = NULL;
+        if (!bpath) {
+            rc = civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+            break;
+        }
+        if (civr__read_file(bpath, ld->pol->limits.max_text_bytes, &text, &len, &e) == 0) {
+            civr_doc doc;
+            if (civr_doc_parse_yaml(&doc, text, len, bpath, &ld->pol->limits, &e) == 0) {
+                const civr_node *ext = civr_node_get(doc.root, "extends");
+                const char *t = civr_node_text(ext);
+                if (t && !civr_node_is_null(ext))
+                    cur = join_path(list[count - 1], t);
+            }
+            civr_doc_free(&doc);
+        }
+        civr__free(text);
+        civr__free(bpath);
+    }
+    for (uint32_t i = 0; i < count; i++)
+        free(real[i]);
+    civr__free(real);
+    /* reverse: root first */
+    for (uint32_t i = 0; i < count / 2; i++) {
+        char *t = list[i];
+        list[i] = list[count - 1 - i];
+        list[count - 1 - i] = t;
+    }
+    *dirs = list;
+    *n = count;
+    return rc;
+}
+
+static void digest(civr_policy *p)
+{
+    civr_sha256 s;
+    civr_sha256_init(&s);
+    for (uint32_t i = 0; i < p->nfiles; i++) {
+        const civr_file *f = &p->files[i];
+        const civr_layer *l = &p->layers[f->layer];
+        const char *rel = f->path + strlen(l->dir) + 1; /* path inside its bundle */
+        const char *id = l->id ? l->id : "";
+        char len[32];
+        snprintf(len, sizeof len, "%zu", f->len);
+        civr_sha256_update(&s, id, strlen(id) + 1);
+        civr_sha256_update(&s, rel, strlen(rel) + 1);
+        civr_sha256_update(&s, len, strlen(len) + 1);
+        civr_sha256_update(&s, f->text, f->len);
+    }
+    unsigned char d[32];
+    civr_sha256_final(&s, d);
+    civr_sha256_hex(d, p->digest);
+}
+
+void civr_policy_free(civr_policy *p)
+{
+    if (!p)
+        return;
+    for (uint32_t i = 0; i < p->nfiles; i++) {
+        civr_doc_free(&p->files[i].doc);
+        civr__free(p->files[i].text);
+    }
+    civr__free(p->files);
+    civr_arena_free(&p->arena);
+    civr__free(p);
+}
+
+int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options *opts,
+                     civr_error *err)
+{
+    if (!out || !dir)
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_policy_load needs out and dir");
+    *out = NULL;
+    if (opts && opts->version != CIVR_LOAD_OPTIONS_VERSION)
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "unknown civr_load_options version");
+    civr_policy *p = civr__calloc(1, sizeof *p);
+    if (!p)
+        return civr__oom(err);
+    civr_arena_init(&p->arena, 65536);
+    p->limits = civr__limits(opts ? opts->limits : NULL);
+    civr_loader ld = {0};
+    ld.pol = p;
+    ld.opts = opts;
+    ld.err = err;
+    char **dirs = NULL;
+    uint32_t ndirs = 0;
+    chain(&ld, dir, &dirs, &ndirs);
+    if (ld.rc == 0) {
+        p->layers = civr_arena_array(&p->arena, ndirs, sizeof *p->layers);
+        if (!p->layers)
+            civr__ld_error_at(&ld, NULL, CIVR_M_NO_MEMORY);
+        p->nlayers = ndirs;
+        for (uint32_t i = 0; i < ndirs && p->layers; i++) {
+            char *parent = NULL;
+            read_layer(&ld, dirs[i], i, &parent);
+            civr__free(parent);
+        }
+        for (uint32_t i = 0; i < ndirs && p->layers; i++)
+            for (uint32_t j = 0; j < i; j++)
+                if (p->layers[i].id && p->layers[j].id &&
+                    civr__streq(p->layers[i].id, p->layers[j].id)) {
+                    civr_pos pos = {p->files[0].path, 0, 0, 0};
+                    for (uint32_t f = 0; f < p->nfiles; f++)
+                        if (p->files[f].layer == i) {
+                            pos.source = p->files[f].path;
+                            break;
+                        }
+                    civr__ld_error_at(&ld, &pos, CIVR_M_DUPLICATE_NAME, "layer id",
+                                      p->layers[i].id, p->layers[j].dir);
+                }
+    }
+    for (uint32_t i = 0; i < ndirs; i++)
+        civr__free(dirs[i]);
+    civr__free(dirs);
+    /* the phases run only on files that read well: a half-read bundle would
+     * give errors that are only echoes of the first ones */
+    if (ld.rc == 0) {
+        digest(p);
+        civr__ld_enums(&ld);
+        civr__ld_schema(&ld);
+        if (ld.rc == 0) {
+            civr__ld_params(&ld);
+            civr__ld_tables(&ld);
+        }
+        if (ld.rc == 0)
+            civr__ld_programs(&ld);
+    }
+    civr__ld_namedset_free(&ld.enums);
+    civr__ld_namedset_free(&ld.records);
+    civr__ld_namedset_free(&ld.params);
+    civr__ld_namedset_free(&ld.tables);
+    civr__ld_namedset_free(&ld.programs);
+    if (ld.rc) {
+        civr_policy_free(p);
+        return ld.rc;
+    }
+    *out = p;
+    return 0;
+}

@@ -1,0 +1,92 @@
+/*
+ * The loader: reads a bundle and its parents, lays the layers over each
+ * other and compiles the result into a civr_policy. Split by concern:
+ *   loader.c   bundles, layers, files, digest, the order of the phases
+ *   schema.c   enums and the household schema
+ *   params.c   parameters and their dated values
+ *   tables.c   decision tables, cells, overlap and reachability checks
+ *   programs.c programs: facts, outcomes, dependencies
+ *   values.c   reading typed values (money, rates, dates...) from YAML
+ */
+#ifndef CIVR_LOADER_H
+#define CIVR_LOADER_H
+
+#include "model.h"
+
+/* One declaration of a named thing in one file: programs, tables... are
+ * declared by the first layer and amended by later ones, so each name has a
+ * chain of these, root layer first. */
+typedef struct civr_decl {
+    const civr_node *node; /* the value under the name */
+    const civr_node *key;  /* the name itself, for positions */
+    uint32_t file;
+    struct civr_decl *next;
+} civr_decl;
+
+typedef struct civr_named {
+    const char *name;
+    civr_decl *first, *last;
+} civr_named;
+
+/* A growable list of named declaration chains, in order of first mention. */
+typedef struct civr_namedset {
+    civr_named *items;
+    size_t count, cap;
+} civr_namedset;
+
+typedef struct civr_loader {
+    civr_policy *pol;
+    const civr_load_options *opts;
+    civr_error *err;
+    int rc;           /* first error code */
+    unsigned nerrors;
+    civr_namedset enums, records, params, tables, programs;
+} civr_loader;
+
+/* Report an error at `node` of file `file` (NULL node: the file) and go on. */
+int civr__ld_error(civr_loader *ld, uint32_t file, const civr_node *node, civr_msg m, ...);
+int civr__ld_error_at(civr_loader *ld, const civr_pos *pos, civr_msg m, ...);
+/* Report an error already formatted in `e`. */
+int civr__ld_report(civr_loader *ld, civr_error *e);
+void civr__ld_warning(civr_loader *ld, uint32_t file, const civr_node *node, const char *text);
+civr_src civr__ld_src(civr_loader *ld, uint32_t file, const civr_node *node);
+const civr_doc *civr__ld_doc(civr_loader *ld, uint32_t file);
+
+/* Add a declaration of `name` (a key node's text) to a set. */
+int civr__ld_declare(civr_loader *ld, civr_namedset *set, uint32_t file, const civr_node *key,
+                     const civr_node *value);
+void civr__ld_namedset_free(civr_namedset *set);
+
+/* Check that mapping `map` only has the keys in `allowed` (NULL-terminated). */
+bool civr__ld_keys(civr_loader *ld, uint32_t file, const civr_node *map, const char *what,
+                   const char *const *allowed);
+/* Require `node` to be a mapping / sequence / scalar; reports and returns false otherwise. */
+bool civr__ld_want(civr_loader *ld, uint32_t file, const civr_node *node, civr_node_kind kind,
+                   const char *what);
+/* A string from a scalar, copied to the policy arena; NULL (with an error) otherwise. */
+const char *civr__ld_string(civr_loader *ld, uint32_t file, const civr_node *node,
+                            const char *what);
+/* {zh: ..., en: ...}; either may be missing unless `required`. */
+bool civr__ld_text(civr_loader *ld, uint32_t file, const civr_node *node, const char *what,
+                   bool required, civr_text *out);
+/* true/false */
+bool civr__ld_bool(civr_loader *ld, uint32_t file, const civr_node *node, const char *what,
+                   bool *out);
+/* The last value of key `key` along a declaration chain (later layers win). */
+const civr_pair *civr__ld_last(const civr_named *n, const char *key, uint32_t *file);
+
+/* Types written in YAML: "money", "list<member>", "set<situation>"... */
+bool civr__ld_type(civr_loader *ld, uint32_t file, const civr_node *node, civr_type *out);
+
+/* Read a YAML scalar or list as a value of type `t` (values.c). */
+bool civr__ld_value(civr_loader *ld, uint32_t file, const civr_node *node, civr_type t,
+                    civr_val *out);
+
+/* The phases, in order (each reports errors and goes on where it can). */
+void civr__ld_enums(civr_loader *ld);
+void civr__ld_schema(civr_loader *ld);
+void civr__ld_params(civr_loader *ld);
+void civr__ld_tables(civr_loader *ld);
+void civr__ld_programs(civr_loader *ld);
+
+#endif

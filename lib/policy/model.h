@@ -1,0 +1,406 @@
+/*
+ * The compiled policy: types and values, enums, the household schema,
+ * parameters with dated values, decision tables and programs. Built once by
+ * the loader (loader.c and friends), immutable afterwards, shared by
+ * engines.
+ *
+ * Nothing here knows any benefit program: programs are data, described by
+ * the bundle's YAML and compiled into the structures below.
+ */
+#ifndef CIVR_MODEL_H
+#define CIVR_MODEL_H
+
+#include "../base/base.h"
+#include "../base/num.h"
+#include "../doc/doc.h"
+#include "civrules/engine.h"
+#include "civrules/values.h"
+
+/* ---- types -------------------------------------------------------------- */
+
+typedef enum civr_tkind {
+    CT_VOID = 0, /* no value (statements, errors) */
+    CT_NULL,     /* the literal null */
+    CT_BOOL,
+    CT_INT,
+    CT_RATE,  /* exact decimal without unit */
+    CT_MONEY, /* fen, exact rational until rounded */
+    CT_DATE,
+    CT_STRING,
+    CT_ENUM,   /* ref: enum index */
+    CT_SET,    /* set of values of enum `ref` */
+    CT_RECORD, /* ref: record type index */
+    CT_LIST,   /* list of records of type `ref` */
+    CT_MAP,    /* map from string keys to records of type `ref` */
+    CT_ROW     /* a decision table hit; ref: table index, or CIVR_ROW_ANY */
+} civr_tkind;
+
+/* The type of `if c then @a(...) else @b(...)`: a row of some table (only .id). */
+#define CIVR_ROW_ANY 0xffff
+
+typedef struct civr_type {
+    uint16_t kind; /* civr_tkind */
+    uint16_t ref;
+} civr_type;
+
+static inline civr_type civr_type_of(civr_tkind k, uint16_t ref)
+{
+    civr_type t = {(uint16_t)k, ref};
+    return t;
+}
+static inline bool civr_type_eq(civr_type a, civr_type b)
+{
+    return a.kind == b.kind && a.ref == b.ref;
+}
+static inline bool civr_type_numeric(civr_type t)
+{
+    return t.kind == CT_INT || t.kind == CT_RATE || t.kind == CT_MONEY;
+}
+
+/* ---- runtime values ----------------------------------------------------- */
+
+typedef enum civr_vkind {
+    VK_MISSING = 0, /* a household fact the input does not give: decides nothing */
+    VK_NULL,        /* absent by the schema's own default (e.g. no disability) */
+    VK_BOOL,
+    VK_NUM,
+    VK_DATE,
+    VK_ENUM,
+    VK_SET,
+    VK_STR,
+    VK_REC,
+    VK_LIST,
+    VK_MAP,
+    VK_ROW
+} civr_vkind;
+
+typedef struct civr_rec civr_rec;
+typedef struct civr_list civr_list;
+typedef struct civr_map civr_map;
+typedef struct civr_hit civr_hit;
+
+/* A missing fact: the record and field that were absent, chained. */
+typedef struct civr_missing {
+    const civr_rec *rec;
+    uint32_t field;
+    const struct civr_missing *next;
+} civr_missing;
+
+typedef struct civr_val {
+    uint8_t k; /* civr_vkind */
+    union {
+        bool b;
+        civr_num n;
+        civr_date date;
+        uint32_t e; /* enum value index */
+        uint64_t set;
+        struct {
+            const char *s;
+            uint32_t len;
+        } str;
+        const civr_rec *rec;
+        const civr_list *list;
+        const civr_map *map;
+        const civr_hit *hit;
+        const civr_missing *miss;
+    } u;
+} civr_val;
+
+struct civr_rec {
+    uint16_t type;     /* record type index */
+    uint32_t index;    /* position in its list (members: the member index) */
+    const char *path;  /* "members[m2]", "assets", for messages */
+    civr_val fields[]; /* one per field of the type */
+};
+
+struct civr_list {
+    uint32_t count;
+    const civr_rec **items;
+};
+
+struct civr_map {
+    uint32_t count;
+    const char **keys;
+    const civr_rec **items;
+};
+
+/* ---- provenance ----------------------------------------------------------- */
+
+/* Where something was written: file index into policy->files, line, column. */
+typedef struct civr_src {
+    uint32_t file;
+    uint32_t line, column;
+} civr_src;
+
+typedef struct civr_file {
+    const char *path;  /* as opened, e.g. "policies/cn/guangdong/params.yaml" */
+    uint32_t layer;    /* index into policy->layers */
+    char *text;        /* owned */
+    size_t len;
+    civr_doc doc;      /* owned */
+} civr_file;
+
+typedef struct civr_layer {
+    const char *id, *version, *title_zh, *title_en, *dir;
+} civr_layer;
+
+/* Texts for people: Chinese and English. */
+typedef struct civr_text {
+    const char *zh, *en;
+} civr_text;
+
+/* ---- enums ------------------------------------------------------------------ */
+
+#define CIVR_ENUM_MAX_VALUES 64 /* sets are 64-bit masks */
+
+typedef struct civr_enum_value {
+    const char *id;
+    civr_text title;
+    civr_src src;
+} civr_enum_value;
+
+typedef struct civr_enum {
+    const char *name;
+    uint32_t count;
+    civr_enum_value values[CIVR_ENUM_MAX_VALUES];
+    civr_src src;
+} civr_enum;
+
+/* Built-in enums the mechanisms themselves interpret (indices fixed). */
+enum {
+    CIVR_ENUM_STATUS = 0,        /* program statuses, in civr_status order */
+    CIVR_ENUM_ROUNDING_UNIT = 1, /* fen jiao yuan */
+    CIVR_ENUM_ROUNDING_MODE = 2, /* up down half_up (civr_round_mode order) */
+    CIVR_ENUM_BUILTIN_COUNT = 3
+};
+
+/* ---- schema ------------------------------------------------------------------- */
+
+typedef struct civr_field {
+    const char *name;
+    civr_type type;
+    bool required;
+    bool has_default;  /* absent means `default` (otherwise: missing) */
+    civr_val deflt;    /* scalars, null, empty list/map */
+    bool is_ref;       /* a string that names a member by id */
+    bool is_key;       /* unique within its list */
+    bool nonnegative;  /* money: must be >= 0 (the default for money) */
+    const char *shorthand; /* list items may be written as this field's scalar */
+    uint32_t min_items;
+    civr_text title;
+    civr_src src;
+} civr_field;
+
+typedef struct civr_rtype {
+    const char *name;
+    uint32_t nfields;
+    civr_field *fields;
+    int32_t key_field; /* field that identifies items in a list, or -1 */
+    civr_src src;
+} civr_rtype;
+
+/* Record types the mechanisms need by name. */
+#define CIVR_RTYPE_HOUSEHOLD 0 /* the root record type "household" */
+
+/* ---- parameters ------------------------------------------------------------- */
+
+typedef struct civr_pcell civr_pcell;
+struct civr_pcell {
+    const char *key;         /* NULL: the default for keys not listed */
+    civr_val value;          /* when this is the last dimension */
+    uint32_t nsub;
+    const civr_pcell *sub;   /* cells of the next dimension */
+};
+
+typedef struct civr_pvalue {
+    civr_date from;
+    bool ended;        /* `value: null`: no value from this date */
+    civr_val value;    /* when the parameter has no dimensions */
+    uint32_t ncells;   /* otherwise the cells of the first dimension */
+    const civr_pcell *cells;
+    const char *basis;
+    const char *note;
+    bool illustrative;
+    civr_src src;
+} civr_pvalue;
+
+#define CIVR_PARAM_MAX_DIMS 3
+
+typedef struct civr_param {
+    const char *name;
+    civr_type type;
+    const char *unit;
+    civr_text title;
+    uint32_t ndims;
+    struct {
+        const char *name; /* an enum name, or "region" for division codes */
+        int32_t enum_index; /* -1 for free-text keys */
+    } dims[CIVR_PARAM_MAX_DIMS];
+    uint32_t nvalues;
+    civr_pvalue *values; /* increasing `from` */
+    civr_src src;
+} civr_param;
+
+/* ---- decision tables ------------------------------------------------------- */
+
+typedef enum civr_hit_policy {
+    CIVR_HIT_UNIQUE = 0,
+    CIVR_HIT_FIRST,
+    CIVR_HIT_PRIORITY,
+    CIVR_HIT_COLLECT_SUM,
+    CIVR_HIT_COLLECT_MAX,
+    CIVR_HIT_COLLECT_MIN,
+    CIVR_HIT_COLLECT_COUNT
+} civr_hit_policy;
+
+typedef enum civr_cell_kind {
+    CIVR_CELL_ANY = 0, /* "-" */
+    CIVR_CELL_EQ,      /* a value */
+    CIVR_CELL_IN,      /* one of several values: [a, b] */
+    CIVR_CELL_RANGE,   /* ">= 70", "< 18", "[60..70)", "1..2" */
+    CIVR_CELL_NULL     /* null: the input is absent */
+} civr_cell_kind;
+
+typedef struct civr_cell {
+    uint8_t kind;
+    bool lo_set, hi_set, lo_incl, hi_incl;
+    civr_val lo, hi;     /* RANGE bounds; EQ uses lo */
+    uint32_t nvals;      /* IN */
+    const civr_val *vals;
+    civr_src src;
+} civr_cell;
+
+typedef struct civr_row {
+    const char *id;
+    civr_text title;
+    int32_t priority;
+    civr_cell *cells;   /* one per input */
+    civr_val *outputs;  /* one per output */
+    uint32_t layer;
+    civr_src src;
+} civr_row;
+
+typedef struct civr_column {
+    const char *name;
+    civr_type type;
+} civr_column;
+
+typedef struct civr_table {
+    const char *name;
+    civr_text title;
+    uint8_t hit;
+    uint32_t ninputs, noutputs;
+    civr_column *inputs, *outputs;
+    uint32_t nrows;
+    civr_row *rows;
+    bool has_default;
+    civr_val *default_outputs;
+    const char *basis;
+    civr_src src;
+} civr_table;
+
+/* A table hit: the outputs and the rows that produced them. */
+struct civr_hit {
+    const civr_table *table;
+    const civr_val *outputs; /* noutputs values */
+    uint32_t nrows;
+    const civr_row **rows; /* matched rows that count (max/min: the chosen one) */
+};
+
+/* ---- programs --------------------------------------------------------------- */
+
+typedef struct civr_expr civr_expr; /* compiled expression, lib/expr */
+
+typedef struct civr_reason {
+    const char *code;
+    civr_text text;
+    const char *basis;
+    civr_src src;
+} civr_reason;
+
+typedef struct civr_fact {
+    const char *name;
+    civr_text title;    /* facts with a title are shown in results */
+    bool show;
+    bool per_member;    /* a member fact: a function of `m` */
+    const civr_expr *expr;
+    civr_type type;
+    const civr_reason *fail; /* a check: this reason when the value is false */
+    uint32_t slot;      /* index among the policy's household (or member) facts */
+    uint32_t layer;
+    civr_src src;
+} civr_fact;
+
+typedef struct civr_outcome {
+    const char *id;
+    const civr_expr *when;   /* NULL: always */
+    uint8_t status;          /* civr_status */
+    const civr_expr *amount; /* NULL: 0 */
+    const civr_expr *members_for;      /* NULL: no member lines */
+    const civr_expr *member_amount;
+    const civr_expr *member_category;  /* NULL: none */
+    const civr_reason *reason;
+    uint32_t layer;
+    civr_src src;
+} civr_outcome;
+
+typedef struct civr_program {
+    const char *id;
+    civr_text title;
+    const char *basis;
+    uint32_t index;          /* in evaluation order */
+    uint32_t ndeps;
+    uint32_t *deps;          /* program indices */
+    uint32_t nfacts;         /* household facts then member facts */
+    civr_fact *facts;
+    uint32_t nshown;
+    uint32_t *shown;         /* fact indices shown in results, declaration order */
+    uint32_t noutcomes;
+    civr_outcome *outcomes;
+    uint32_t nslots;         /* variable slots its expressions use */
+    civr_src src;
+} civr_program;
+
+/* ---- the policy ------------------------------------------------------------- */
+
+struct civr_policy {
+    civr_arena arena;
+    civr_limits limits;
+    char digest[65];
+    uint32_t nlayers;
+    civr_layer *layers;
+    uint32_t nfiles;
+    civr_file *files;
+    uint32_t nenums;
+    civr_enum *enums;
+    uint32_t nrtypes;
+    civr_rtype *rtypes;
+    uint32_t nparams;
+    civr_param *params;
+    uint32_t ntables;
+    civr_table *tables;
+    uint32_t nprograms;
+    civr_program *programs; /* evaluation order */
+    uint32_t nslots;       /* expression variable slots (slot 0 is `m`) */
+    uint32_t nhfacts;      /* household facts of all programs */
+    uint32_t nmfacts;      /* member facts of all programs */
+};
+
+/* Lookups by name (-1 when absent). */
+int32_t civr_policy__enum(const civr_policy *p, const char *name);
+int32_t civr_policy__enum_value(const civr_enum *e, const char *id, size_t len);
+int32_t civr_policy__rtype(const civr_policy *p, const char *name);
+int32_t civr_policy__field(const civr_rtype *t, const char *name, size_t len);
+int32_t civr_policy__param(const civr_policy *p, const char *name, size_t len);
+int32_t civr_policy__table(const civr_policy *p, const char *name, size_t len);
+int32_t civr_policy__program(const civr_policy *p, const char *name, size_t len);
+
+/* The position of a source location, for errors. */
+civr_pos civr_policy__pos(const civr_policy *p, civr_src src);
+/* "file:line" text for traces (in the policy's arena is not needed: caller's buffer). */
+void civr_policy__where(const civr_policy *p, civr_src src, civr_buf *out);
+
+/* Type name for messages: "money", "enum urban_rural", "list of member". */
+void civr_type__name(const civr_policy *p, civr_type t, civr_buf *out);
+
+#endif

@@ -1,0 +1,272 @@
+/*
+ * Parameters: a name, a type and unit, optional variant dimensions (`by`,
+ * e.g. urban/rural), and values keyed by the date they take effect, each
+ * with its basis. The layer that declares a parameter fixes its type; a
+ * child layer adds or replaces dated values (a value on the same date
+ * replaces the parent's), and `value: null` ends a parameter from a date.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "loader.h"
+
+typedef struct entry {
+    civr_pvalue v;
+    uint32_t layer;
+    const civr_node *node;
+    uint32_t file;
+} entry;
+
+static bool read_cells(civr_loader *ld, const civr_param *pa, uint32_t file,
+                       const civr_node *node, uint32_t dim, const civr_pcell **out,
+                       uint32_t *nout);
+
+/* The value of one cell: for the last dimension a typed value, otherwise
+ * the cells of the next dimension. */
+static bool read_cell(civr_loader *ld, const civr_param *pa, uint32_t file,
+                      const civr_node *node, uint32_t dim, civr_pcell *cell)
+{
+    if (dim + 1 == pa->ndims)
+        return civr__ld_value(ld, file, node, pa->type, &cell->value);
+    const civr_pcell *sub;
+    if (!read_cells(ld, pa, file, node, dim + 1, &sub, &cell->nsub))
+        return false;
+    cell->sub = sub;
+    return true;
+}
+
+static bool read_cells(civr_loader *ld, const civr_param *pa, uint32_t file,
+                       const civr_node *node, uint32_t dim, const civr_pcell **out, uint32_t *nout)
+{
+    civr_policy *p = ld->pol;
+    /* a value that is not a mapping of keys applies to every key */
+    bool keyed = node->kind == CIVR_NODE_MAP && pa->type.kind != CT_SET;
+    uint32_t n = keyed ? (uint32_t)node->u.map.count : 1;
+    civr_pcell *cells = civr_arena_array(&p->arena, n ? n : 1, sizeof *cells);
+    if (!cells) {
+        civr__ld_error(ld, file, node, CIVR_M_NO_MEMORY);
+        return false;
+    }
+    if (!keyed) {
+        *out = cells;
+        *nout = 1;
+        return read_cell(ld, pa, file, node, dim, &cells[0]);
+    }
+    bool ok = true;
+    for (uint32_t i = 0; i < n; i++) {
+        const civr_pair *pr = &node->u.map.pairs[i];
+        const char *key = pr->key->u.scalar.text;
+        if (!civr__streq(key, "default")) {
+            int32_t e = pa->dims[dim].enum_index;
+            if (e >= 0 && civr_policy__enum_value(&p->enums[e], key, pr->key->u.scalar.len) < 0) {
+                civr__ld_error(ld, file, pr->key, CIVR_M_UNKNOWN_VARIANT, pa->name, key,
+                               p->enums[e].name);
+                ok = false;
+                continue;
+            }
+            cells[i].key = key;
+        }
+        ok &= read_cell(ld, pa, file, pr->value, dim, &cells[i]);
+    }
+    *out = cells;
+    *nout = n;
+    return ok;
+}
+
+static bool read_entry(civr_loader *ld, civr_param *pa, uint32_t file, const civr_node *node,
+                       entry *en)
+{
+    static const char *const keys[] = {"from", "value", "basis", "illustrative", "note", NULL};
+    if (!civr__ld_want(ld, file, node, CIVR_NODE_MAP, "a dated value") ||
+        !civr__ld_keys(ld, file, node, "a dated value", keys))
+        return false;
+    memset(en, 0, sizeof *en);
+    en->node = node;
+    en->file = file;
+    en->layer = ld->pol->files[file].layer;
+    en->v.src = civr__ld_src(ld, file, node);
+    const civr_node *from = civr_node_get(node, "from"), *value = civr_node_get(node, "value"),
+                    *basis = civr_node_get(node, "basis"), *n;
+    char what[160];
+    snprintf(what, sizeof what, "parameter %s", pa->name);
+    if (!from || !value) {
+        civr__ld_error(ld, file, node, CIVR_M_MISSING_FIELD, what, !from ? "from" : "value");
+        return false;
+    }
+    civr_val d;
+    if (!civr__ld_value(ld, file, from, civr_type_of(CT_DATE, 0), &d))
+        return false;
+    en->v.from = d.u.date;
+    if (!basis || civr_node_is_null(basis)) {
+        civr__ld_error(ld, file, node, CIVR_M_MISSING_BASIS, what);
+        return false;
+    }
+    if (!(en->v.basis = civr__ld_string(ld, file, basis, "basis")))
+        return false;
+    if ((n = civr_node_get(node, "illustrative")) &&
+        !civr__ld_bool(ld, file, n, "illustrative", &en->v.illustrative))
+        return false;
+    if ((n = civr_node_get(node, "note")) && !(en->v.note = civr__ld_string(ld, file, n, "note")))
+        return false;
+    if (civr_node_is_null(value)) {
+        en->v.ended = true;
+        return true;
+    }
+    if (pa->ndims == 0)
+        return civr__ld_value(ld, file, value, pa->type, &en->v.value);
+    return read_cells(ld, pa, file, value, 0, &en->v.cells, &en->v.ncells);
+}
+
+static bool read_dims(civr_loader *ld, civr_param *pa, uint32_t file, const civr_node *by)
+{
+    civr_policy *p = ld->pol;
+    const civr_node *const *items = by->kind == CIVR_NODE_SEQ ? (const civr_node *const *)by->u.seq.items : &by;
+    size_t n = by->kind == CIVR_NODE_SEQ ? by->u.seq.count : 1;
+    if (n > CIVR_PARAM_MAX_DIMS) {
+        civr__ld_error(ld, file, by, CIVR_M_BUNDLE_FIELD, "at most 3 variant dimensions (by)");
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *t = civr_node_text(items[i]);
+        if (!t) {
+            civr__ld_error(ld, file, items[i], CIVR_M_WRONG_TYPE, "by", "an enum name or region",
+                           civr_node_describe(items[i]));
+            return false;
+        }
+        pa->dims[i].name = t;
+        pa->dims[i].enum_index = -1;
+        if (!civr__streq(t, "region")) {
+            int32_t e = civr_policy__enum(p, t);
+            if (e < 0) {
+                civr__ld_error(ld, file, items[i], CIVR_M_UNKNOWN_NAME, "enum", t,
+                               " (variants are by an enum, or by region)");
+                return false;
+            }
+            pa->dims[i].enum_index = e;
+        }
+    }
+    pa->ndims = (uint32_t)n;
+    return true;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+    const entry *x = a, *y = b;
+    if (x->v.from != y->v.from)
+        return x->v.from < y->v.from ? -1 : 1;
+    return (x->layer > y->layer) - (x->layer < y->layer); /* the later layer sorts last */
+}
+
+static void compile_param(civr_loader *ld, const civr_named *nm, civr_param *pa)
+{
+    civr_policy *p = ld->pol;
+    const civr_decl *decl = nm->first;
+    pa->name = nm->name;
+    pa->src = civr__ld_src(ld, decl->file, decl->key);
+    size_t total = 0;
+    for (const civr_decl *d = nm->first; d; d = d->next) {
+        static const char *const keys[] = {"title", "type", "unit", "by", "values", "description",
+                                           NULL};
+        if (!civr__ld_want(ld, d->file, d->node, CIVR_NODE_MAP, "a parameter") ||
+            !civr__ld_keys(ld, d->file, d->node, "a parameter", keys))
+            return;
+        const civr_node *vals = civr_node_get(d->node, "values");
+        if (vals && !civr__ld_want(ld, d->file, vals, CIVR_NODE_SEQ, "values"))
+            return;
+        total += vals ? vals->u.seq.count : 0;
+        if (d == decl)
+            continue;
+        static const char *const fixed[] = {"type", "unit", "by"};
+        for (size_t k = 0; k < 3; k++) {
+            const civr_pair *pr = civr_node_pair(d->node, fixed[k]);
+            if (pr) {
+                civr_buf at = CIVR_BUF_INIT;
+                civr_policy__where(p, pa->src, &at);
+                civr__ld_error(ld, d->file, pr->key, CIVR_M_REDECLARED, "parameter", pa->name,
+                               p->layers[p->files[decl->file].layer].id, at.data ? at.data : "",
+                               fixed[k]);
+                civr_buf_free(&at);
+                return;
+            }
+        }
+    }
+    const civr_node *type = civr_node_get(decl->node, "type");
+    if (!type) {
+        civr__ld_error(ld, decl->file, decl->key, CIVR_M_UNKNOWN_NAME, "parameter", pa->name,
+                       " (no parent layer declares it: give it a type)");
+        return;
+    }
+    if (!civr__ld_type(ld, decl->file, type, &pa->type))
+        return;
+    civr_tkind k = pa->type.kind;
+    if (k == CT_RECORD || k == CT_LIST || k == CT_MAP || k == CT_ROW) {
+        civr__ld_error(ld, decl->file, type, CIVR_M_BUNDLE_FIELD,
+                       "a parameter holds a number, money, date, text, enum value or set");
+        return;
+    }
+    const civr_node *n;
+    if ((n = civr_node_get(decl->node, "unit")) && !(pa->unit = civr__ld_string(ld, decl->file, n, "unit")))
+        return;
+    if ((n = civr_node_get(decl->node, "by")) && !read_dims(ld, pa, decl->file, n))
+        return;
+    for (const civr_decl *d = nm->first; d; d = d->next)
+        if ((n = civr_node_get(d->node, "title")) && !civr__ld_text(ld, d->file, n, "title", false, &pa->title))
+            return;
+    entry *all = civr__calloc(total ? total : 1, sizeof *all);
+    if (!all) {
+        civr__ld_error(ld, decl->file, decl->key, CIVR_M_NO_MEMORY);
+        return;
+    }
+    size_t count = 0;
+    bool ok = true;
+    for (const civr_decl *d = nm->first; d; d = d->next) {
+        const civr_node *vals = civr_node_get(d->node, "values");
+        for (size_t i = 0; vals && i < vals->u.seq.count; i++) {
+            if (!read_entry(ld, pa, d->file, vals->u.seq.items[i], &all[count])) {
+                ok = false;
+                continue;
+            }
+            /* within one layer: strictly increasing dates */
+            if (count && all[count - 1].file == d->file && all[count - 1].v.from >= all[count].v.from) {
+                char a[11], b[11];
+                civr_date_format(all[count].v.from, a);
+                civr_date_format(all[count - 1].v.from, b);
+                civr__ld_error(ld, d->file, civr_node_get(vals->u.seq.items[i], "from"),
+                               CIVR_M_DATE_ORDER, pa->name, a, b);
+                ok = false;
+                continue;
+            }
+            count++;
+        }
+    }
+    if (ok) {
+        qsort(all, count, sizeof *all, cmp_entry);
+        pa->values = civr_arena_array(&p->arena, count ? count : 1, sizeof *pa->values);
+        if (!pa->values) {
+            civr__ld_error(ld, decl->file, decl->key, CIVR_M_NO_MEMORY);
+        } else {
+            for (size_t i = 0; i < count; i++) {
+                /* a later layer's value on the same date replaces the earlier one */
+                if (pa->nvalues && pa->values[pa->nvalues - 1].from == all[i].v.from)
+                    pa->values[pa->nvalues - 1] = all[i].v;
+                else
+                    pa->values[pa->nvalues++] = all[i].v;
+            }
+        }
+    }
+    civr__free(all);
+}
+
+void civr__ld_params(civr_loader *ld)
+{
+    civr_policy *p = ld->pol;
+    p->nparams = (uint32_t)ld->params.count;
+    p->params = civr_arena_array(&p->arena, p->nparams ? p->nparams : 1, sizeof *p->params);
+    if (!p->params) {
+        civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+        p->nparams = 0;
+        return;
+    }
+    for (uint32_t i = 0; i < p->nparams; i++)
+        compile_param(ld, &ld->params.items[i], &p->params[i]);
+}

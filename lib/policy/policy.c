@@ -1,0 +1,160 @@
+/* Policy accessors, name lookups, positions and type names. */
+#include <stdio.h>
+
+#include "civrules/version.h"
+#include "model.h"
+
+const char *civr_version(void)
+{
+    return CIVRULES_VERSION_STRING;
+}
+
+static const civr_layer *top(const civr_policy *p)
+{
+    return p && p->nlayers ? &p->layers[p->nlayers - 1] : NULL;
+}
+
+const char *civr_policy_id(const civr_policy *p)
+{
+    return top(p) ? top(p)->id : NULL;
+}
+
+const char *civr_policy_version(const civr_policy *p)
+{
+    return top(p) ? top(p)->version : NULL;
+}
+
+const char *civr_policy_title(const civr_policy *p, const char *lang)
+{
+    if (!top(p))
+        return NULL;
+    bool en = lang && civr__streq(lang, "en");
+    return en ? top(p)->title_en : top(p)->title_zh;
+}
+
+const char *civr_policy_digest(const civr_policy *p)
+{
+    return p ? p->digest : NULL;
+}
+
+size_t civr_policy_layer_count(const civr_policy *p)
+{
+    return p ? p->nlayers : 0;
+}
+
+const char *civr_policy_layer_id(const civr_policy *p, size_t i)
+{
+    return p && i < p->nlayers ? p->layers[i].id : NULL;
+}
+
+size_t civr_policy_program_count(const civr_policy *p)
+{
+    return p ? p->nprograms : 0;
+}
+
+const char *civr_policy_program_id(const civr_policy *p, size_t i)
+{
+    return p && i < p->nprograms ? p->programs[i].id : NULL;
+}
+
+/* ---- lookups (linear: these run at load time, over short lists) ---------------------- */
+
+static bool eqn(const char *a, const char *b, size_t len)
+{
+    return strlen(a) == len && memcmp(a, b, len) == 0;
+}
+
+int32_t civr_policy__enum(const civr_policy *p, const char *name)
+{
+    for (uint32_t i = 0; i < p->nenums; i++)
+        if (civr__streq(p->enums[i].name, name))
+            return (int32_t)i;
+    return -1;
+}
+
+int32_t civr_policy__enum_value(const civr_enum *e, const char *id, size_t len)
+{
+    for (uint32_t i = 0; i < e->count; i++)
+        if (eqn(e->values[i].id, id, len))
+            return (int32_t)i;
+    return -1;
+}
+
+int32_t civr_policy__rtype(const civr_policy *p, const char *name)
+{
+    for (uint32_t i = 0; i < p->nrtypes; i++)
+        if (civr__streq(p->rtypes[i].name, name))
+            return (int32_t)i;
+    return -1;
+}
+
+int32_t civr_policy__field(const civr_rtype *t, const char *name, size_t len)
+{
+    for (uint32_t i = 0; i < t->nfields; i++)
+        if (eqn(t->fields[i].name, name, len))
+            return (int32_t)i;
+    return -1;
+}
+
+int32_t civr_policy__param(const civr_policy *p, const char *name, size_t len)
+{
+    for (uint32_t i = 0; i < p->nparams; i++)
+        if (eqn(p->params[i].name, name, len))
+            return (int32_t)i;
+    return -1;
+}
+
+int32_t civr_policy__table(const civr_policy *p, const char *name, size_t len)
+{
+    for (uint32_t i = 0; i < p->ntables; i++)
+        if (eqn(p->tables[i].name, name, len))
+            return (int32_t)i;
+    return -1;
+}
+
+int32_t civr_policy__program(const civr_policy *p, const char *name, size_t len)
+{
+    for (uint32_t i = 0; i < p->nprograms; i++)
+        if (eqn(p->programs[i].id, name, len))
+            return (int32_t)i;
+    return -1;
+}
+
+civr_pos civr_policy__pos(const civr_policy *p, civr_src src)
+{
+    civr_pos pos = {NULL, src.line, src.column, 0};
+    if (src.file < p->nfiles)
+        pos.source = p->files[src.file].path;
+    return pos;
+}
+
+void civr_policy__where(const civr_policy *p, civr_src src, civr_buf *out)
+{
+    const char *path = src.file < p->nfiles ? p->files[src.file].path : "?";
+    civr_buf_printf(out, "%s:%u:%u", path, src.line, src.column);
+}
+
+void civr_type__name(const civr_policy *p, civr_type t, civr_buf *out)
+{
+    switch ((civr_tkind)t.kind) {
+    case CT_VOID: return; /* nothing: used to fill message slots */
+    case CT_NULL: civr_buf_puts(out, "null"); return;
+    case CT_BOOL: civr_buf_puts(out, "bool"); return;
+    case CT_INT: civr_buf_puts(out, "integer"); return;
+    case CT_RATE: civr_buf_puts(out, "rate"); return;
+    case CT_MONEY: civr_buf_puts(out, "money"); return;
+    case CT_DATE: civr_buf_puts(out, "date"); return;
+    case CT_STRING: civr_buf_puts(out, "text"); return;
+    case CT_ENUM: civr_buf_printf(out, "enum %s", p->enums[t.ref].name); return;
+    case CT_SET: civr_buf_printf(out, "set<%s>", p->enums[t.ref].name); return;
+    case CT_RECORD: civr_buf_printf(out, "record %s", p->rtypes[t.ref].name); return;
+    case CT_LIST: civr_buf_printf(out, "list<%s>", p->rtypes[t.ref].name); return;
+    case CT_MAP: civr_buf_printf(out, "map<%s>", p->rtypes[t.ref].name); return;
+    case CT_ROW:
+        if (t.ref == CIVR_ROW_ANY)
+            civr_buf_puts(out, "a table row");
+        else
+            civr_buf_printf(out, "a row of table @%s", p->tables[t.ref].name);
+        return;
+    }
+}

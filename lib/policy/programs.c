@@ -1,0 +1,653 @@
+/*
+ * Programs: named facts (household facts and member facts, each an
+ * expression), outcomes tried in order (status, amount, member lines,
+ * reason), and the programs they depend on. Layers amend a program by
+ * name: a fact or outcome keeps the keys a child layer does not give.
+ *
+ * Facts are compiled on first reference, which both gives every
+ * expression the types of the facts it uses and finds cycles.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../expr/expr.h"
+#include "loader.h"
+
+/* A fact or outcome assembled from its declarations in several layers. */
+typedef struct part {
+    const char *name;
+    bool per_member;
+    const civr_node *key; /* first mention */
+    uint32_t key_file;
+    civr_decl *first, *last; /* the nodes, root layer first */
+    uint8_t state;           /* facts: 0 new, 1 compiling, 2 done, 3 failed */
+} part;
+
+typedef struct pctx {
+    civr_loader *ld;
+    civr_program *prog;
+    part *facts;
+    uint32_t nfacts;
+    uint32_t stack[64]; /* facts being compiled, for cycle messages */
+    uint32_t depth;
+} pctx;
+
+/* The last node of `key` among a part's declarations (a scalar fact is its `expr`). */
+static const civr_node *last_of(const part *pt, const char *key, uint32_t *file)
+{
+    const civr_node *found = NULL;
+    for (const civr_decl *d = pt->first; d; d = d->next) {
+        const civr_node *n = d->node->kind == CIVR_NODE_MAP ? civr_node_get(d->node, key)
+                             : civr__streq(key, "expr") ? d->node
+                                                        : NULL;
+        if (n) {
+            found = n;
+            *file = d->file;
+        }
+    }
+    return found;
+}
+
+static int add_part(civr_loader *ld, part **parts, uint32_t *n, size_t *cap, const char *name,
+                    uint32_t file, const civr_node *key, const civr_node *value, bool per_member)
+{
+    part *pt = NULL;
+    for (uint32_t i = 0; i < *n; i++)
+        if (civr__streq((*parts)[i].name, name))
+            pt = &(*parts)[i];
+    if (pt && pt->per_member != per_member) {
+        civr__ld_error(ld, file, key, CIVR_M_BUNDLE_FIELD,
+                       "this name is a fact in one layer and a member fact in another");
+        return CIVR_EPOLICY;
+    }
+    if (!pt) {
+        if (!civr__grow((void **)parts, cap, *n + 1, sizeof **parts))
+            return civr__ld_error(ld, file, key, CIVR_M_NO_MEMORY);
+        pt = &(*parts)[(*n)++];
+        memset(pt, 0, sizeof *pt);
+        pt->name = name;
+        pt->per_member = per_member;
+        pt->key = key;
+        pt->key_file = file;
+    }
+    civr_decl *d = civr_arena_zalloc(&ld->pol->arena, sizeof *d);
+    if (!d)
+        return civr__ld_error(ld, file, key, CIVR_M_NO_MEMORY);
+    d->node = value;
+    d->key = key;
+    d->file = file;
+    if (pt->last)
+        pt->last->next = d;
+    else
+        pt->first = d;
+    pt->last = d;
+    return 0;
+}
+
+/* ---- reasons ------------------------------------------------------------------------- */
+
+static const civr_reason *read_reason(civr_loader *ld, const civr_program *pg, uint32_t file,
+                                      const civr_node *node)
+{
+    static const char *const keys[] = {"code", "zh", "en", "basis", NULL};
+    if (!civr__ld_want(ld, file, node, CIVR_NODE_MAP, "a reason") ||
+        !civr__ld_keys(ld, file, node, "a reason", keys))
+        return NULL;
+    civr_reason *r = civr_arena_zalloc(&ld->pol->arena, sizeof *r);
+    if (!r)
+        return NULL;
+    r->src = civr__ld_src(ld, file, node);
+    static const char *const need[] = {"code", "zh", "en"};
+    for (size_t i = 0; i < 3; i++)
+        if (!civr_node_get(node, need[i])) {
+            civr__ld_error(ld, file, node, CIVR_M_MISSING_FIELD, "a reason", need[i]);
+            return NULL;
+        }
+    if (!(r->code = civr__ld_string(ld, file, civr_node_get(node, "code"), "code")) ||
+        !(r->text.zh = civr__ld_string(ld, file, civr_node_get(node, "zh"), "zh")) ||
+        !(r->text.en = civr__ld_string(ld, file, civr_node_get(node, "en"), "en")))
+        return NULL;
+    const civr_node *b = civr_node_get(node, "basis");
+    r->basis = b ? civr__ld_string(ld, file, b, "basis") : pg->basis;
+    return r;
+}
+
+/* ---- compiling expressions ------------------------------------------------------------ */
+
+static int compile_fact(pctx *pc, uint32_t i);
+
+static int fact_cb(void *ud, const char *name, size_t len, const civr_pos *pos, uint32_t *index,
+                   civr_type *type, bool *per_member)
+{
+    pctx *pc = ud;
+    for (uint32_t i = 0; i < pc->nfacts; i++) {
+        part *pt = &pc->facts[i];
+        if (strlen(pt->name) != len || memcmp(pt->name, name, len) != 0)
+            continue;
+        if (pt->state == 1) {
+            civr_buf path = CIVR_BUF_INIT;
+            uint32_t from = 0;
+            while (from < pc->depth && pc->stack[from] != i)
+                from++;
+            for (uint32_t k = from; k < pc->depth; k++)
+                civr_buf_printf(&path, "%s → ", pc->facts[pc->stack[k]].name);
+            civr_buf_puts(&path, pt->name);
+            civr__ld_error_at(pc->ld, pos, CIVR_M_FACT_CYCLE, pt->name, path.data ? path.data : "");
+            civr_buf_free(&path);
+            return -1;
+        }
+        if (pt->state == 0 && compile_fact(pc, i) != 0)
+            return -1;
+        if (pt->state == 3)
+            return -1;
+        *index = i;
+        *type = pc->prog->facts[i].type;
+        *per_member = pt->per_member;
+        return 1;
+    }
+    return 0;
+}
+
+static int program_cb(void *ud, const char *name, size_t len, const civr_pos *pos,
+                      uint32_t *index)
+{
+    pctx *pc = ud;
+    const civr_policy *p = pc->ld->pol;
+    for (uint32_t i = 0; i < pc->prog->ndeps; i++) {
+        const civr_program *d = &p->programs[pc->prog->deps[i]];
+        if (strlen(d->id) == len && memcmp(d->id, name, len) == 0) {
+            *index = d->index;
+            return 1;
+        }
+    }
+    char shown[80], hint[160];
+    snprintf(shown, sizeof shown, "%.*s", (int)(len < 60 ? len : 60), name);
+    snprintf(hint, sizeof hint, " (program %s must list it under depends:)", pc->prog->id);
+    civr__ld_error_at(pc->ld, pos, CIVR_M_EXPR_UNKNOWN_PROGRAM, shown, hint);
+    return -1;
+}
+
+static const civr_expr *compile_expr(pctx *pc, uint32_t file, const civr_node *node, bool member,
+                                     civr_type want, civr_type *got)
+{
+    civr_policy *p = pc->ld->pol;
+    civr_error e = CIVR_ERROR_INIT;
+    civr_cenv env = {0};
+    env.policy = p;
+    env.arena = &p->arena;
+    env.doc = civr__ld_doc(pc->ld, file);
+    env.node = node;
+    env.file = file;
+    env.err = &e;
+    env.fact = fact_cb;
+    env.program = program_cb;
+    env.ud = pc;
+    env.member = member;
+    env.nslots = &p->nslots;
+    env.max_depth = p->limits.max_expr_depth;
+    const civr_expr *out = NULL;
+    civr_type t;
+    unsigned before = pc->ld->nerrors;
+    int rc = want.kind == CT_VOID ? civr_expr_compile(&out, &t, &env)
+                                  : civr_expr_compile_as(&out, want, &env);
+    if (rc) {
+        /* errors found by nested fact compiles are already reported */
+        if (e.code && pc->ld->nerrors == before)
+            civr__ld_report(pc->ld, &e);
+        return NULL;
+    }
+    if (got)
+        *got = want.kind == CT_VOID ? t : want;
+    return out;
+}
+
+static int compile_fact(pctx *pc, uint32_t i)
+{
+    civr_loader *ld = pc->ld;
+    part *pt = &pc->facts[i];
+    civr_fact *f = &pc->prog->facts[i];
+    if (pc->depth >= CIVR__COUNT(pc->stack)) {
+        civr__ld_error(ld, pt->key_file, pt->key, CIVR_M_BUNDLE_FIELD, "facts nest too deeply");
+        pt->state = 3;
+        return -1;
+    }
+    pt->state = 1;
+    pc->stack[pc->depth++] = i;
+    uint32_t file = pt->key_file;
+    const civr_node *expr = last_of(pt, "expr", &file);
+    f->src = civr__ld_src(ld, file, expr ? expr : pt->key);
+    f->layer = ld->pol->files[file].layer;
+    if (!expr) {
+        civr__ld_error(ld, pt->key_file, pt->key, CIVR_M_MISSING_FIELD, "a fact", "expr");
+    } else {
+        f->expr = compile_expr(pc, file, expr, pt->per_member, civr_type_of(CT_VOID, 0), &f->type);
+    }
+    pc->depth--;
+    pt->state = f->expr ? 2 : 3;
+    if (f->expr && f->fail && f->type.kind != CT_BOOL) {
+        civr__ld_error(ld, file, expr, CIVR_M_EXPR_TYPE,
+                       "a fact with a 'fail' reason is a check: its expression must be true or false");
+        pt->state = 3;
+    }
+    return pt->state == 2 ? 0 : -1;
+}
+
+/* ---- facts ----------------------------------------------------------------------------- */
+
+static bool collect_facts(civr_loader *ld, const civr_named *nm, part **parts, uint32_t *n)
+{
+    size_t cap = 0;
+    bool ok = true;
+    for (const civr_decl *d = nm->first; d; d = d->next) {
+        static const char *const sections[] = {"facts", "member_facts"};
+        for (size_t s = 0; s < 2; s++) {
+            const civr_node *sec = civr_node_get(d->node, sections[s]);
+            if (!sec || civr_node_is_null(sec))
+                continue;
+            if (!civr__ld_want(ld, d->file, sec, CIVR_NODE_MAP, sections[s])) {
+                ok = false;
+                continue;
+            }
+            for (size_t i = 0; i < sec->u.map.count; i++) {
+                const civr_pair *pr = &sec->u.map.pairs[i];
+                const char *name = pr->key->u.scalar.text;
+                if (!civr__is_identifier(name, pr->key->u.scalar.len) || strchr(name, '.')) {
+                    civr__ld_error(ld, d->file, pr->key, CIVR_M_BUNDLE_FIELD,
+                                   "fact names are lower-case letters, digits and _");
+                    ok = false;
+                    continue;
+                }
+                if (add_part(ld, parts, n, &cap, name, d->file, pr->key, pr->value, s == 1))
+                    ok = false;
+            }
+        }
+    }
+    return ok;
+}
+
+static bool read_fact_settings(civr_loader *ld, civr_program *pg, part *pt, civr_fact *f)
+{
+    f->name = pt->name;
+    f->per_member = pt->per_member;
+    bool ok = true;
+    for (const civr_decl *d = pt->first; d; d = d->next) {
+        if (d->node->kind == CIVR_NODE_SCALAR)
+            continue;
+        static const char *const keys[] = {"expr", "title", "show", "fail", "description",
+                                           "basis", NULL};
+        if (!civr__ld_want(ld, d->file, d->node, CIVR_NODE_MAP, "a fact") ||
+            !civr__ld_keys(ld, d->file, d->node, "a fact", keys))
+            ok = false;
+    }
+    if (!ok)
+        return false;
+    uint32_t file;
+    const civr_node *n;
+    if ((n = last_of(pt, "title", &file)) && !civr__ld_text(ld, file, n, "title", false, &f->title))
+        return false;
+    f->show = f->title.zh || f->title.en;
+    if ((n = last_of(pt, "show", &file)) && !civr__ld_bool(ld, file, n, "show", &f->show))
+        return false;
+    if ((n = last_of(pt, "fail", &file)) && !civr_node_is_null(n) &&
+        !(f->fail = read_reason(ld, pg, file, n)))
+        return false;
+    if (f->show && f->per_member) {
+        civr__ld_error(ld, pt->key_file, pt->key, CIVR_M_BUNDLE_FIELD,
+                       "member facts are not shown in results (they appear in the trace)");
+        return false;
+    }
+    if (civr_policy__field(&ld->pol->rtypes[CIVR_RTYPE_HOUSEHOLD], pt->name, strlen(pt->name)) >= 0) {
+        civr__ld_error(ld, pt->key_file, pt->key, CIVR_M_BUNDLE_FIELD,
+                       "a fact cannot have the name of a household field");
+        return false;
+    }
+    return true;
+}
+
+/* ---- outcomes ------------------------------------------------------------------------------ */
+
+static bool collect_outcomes(civr_loader *ld, const civr_named *nm, part **parts, uint32_t *n)
+{
+    size_t cap = 0;
+    bool ok = true;
+    for (const civr_decl *d = nm->first; d; d = d->next) {
+        const civr_node *list = civr_node_get(d->node, "outcomes");
+        if (!list || civr_node_is_null(list))
+            continue;
+        if (!civr__ld_want(ld, d->file, list, CIVR_NODE_SEQ, "outcomes")) {
+            ok = false;
+            continue;
+        }
+        for (size_t i = 0; i < list->u.seq.count; i++) {
+            const civr_node *o = list->u.seq.items[i];
+            if (!civr__ld_want(ld, d->file, o, CIVR_NODE_MAP, "an outcome")) {
+                ok = false;
+                continue;
+            }
+            const civr_node *id = civr_node_get(o, "id");
+            const char *ids = civr_node_text(id);
+            if (!ids || civr_node_is_null(id)) {
+                civr__ld_error(ld, d->file, o, CIVR_M_MISSING_FIELD, "an outcome", "id");
+                ok = false;
+                continue;
+            }
+            uint32_t before = *n;
+            bool dup = false;
+            for (uint32_t k = 0; k < *n; k++)
+                dup |= civr__streq((*parts)[k].name, ids) && (*parts)[k].last->file == d->file;
+            if (dup) {
+                civr__ld_error(ld, d->file, id, CIVR_M_DUPLICATE_NAME, "outcome", ids,
+                               "this program");
+                ok = false;
+                continue;
+            }
+            if (add_part(ld, parts, n, &cap, ids, d->file, id, o, false)) {
+                ok = false;
+                continue;
+            }
+            /* a new outcome may ask for a place: before: or after: an existing one */
+            const civr_node *pl = civr_node_get(o, "before");
+            bool after = false;
+            if (!pl) {
+                pl = civr_node_get(o, "after");
+                after = pl != NULL;
+            }
+            if (pl && *n > before) {
+                const char *target = civr_node_text(pl);
+                uint32_t at;
+                for (at = 0; at < before && !(target && civr__streq((*parts)[at].name, target)); at++)
+                    ;
+                if (at == before) {
+                    civr__ld_error(ld, d->file, pl, CIVR_M_UNKNOWN_NAME, "outcome",
+                                   target ? target : "?", "");
+                    ok = false;
+                    continue;
+                }
+                at += after;
+                part moved = (*parts)[*n - 1];
+                memmove(&(*parts)[at + 1], &(*parts)[at], (*n - 1 - at) * sizeof **parts);
+                (*parts)[at] = moved;
+            }
+        }
+    }
+    return ok;
+}
+
+static bool compile_outcome(pctx *pc, part *pt, civr_outcome *o)
+{
+    civr_loader *ld = pc->ld;
+    civr_program *pg = pc->prog;
+    bool ok = true;
+    for (const civr_decl *d = pt->first; d; d = d->next) {
+        static const char *const keys[] = {"id", "when", "status", "amount", "members", "reason",
+                                           "before", "after", "description", NULL};
+        ok &= civr__ld_keys(ld, d->file, d->node, "an outcome", keys);
+    }
+    if (!ok)
+        return false;
+    o->id = pt->name;
+    uint32_t file = pt->key_file;
+    const civr_node *n;
+    o->src = civr__ld_src(ld, pt->last->file, pt->last->node);
+    o->layer = ld->pol->files[pt->last->file].layer;
+    if (!(n = last_of(pt, "status", &file))) {
+        civr__ld_error(ld, pt->key_file, pt->key, CIVR_M_MISSING_FIELD, "an outcome", "status");
+        return false;
+    }
+    civr_val st;
+    if (!civr__ld_value(ld, file, n, civr_type_of(CT_ENUM, CIVR_ENUM_STATUS), &st))
+        return false;
+    if (st.u.e == CIVR_STATUS_UNDETERMINED) {
+        civr__ld_error(ld, file, n, CIVR_M_BUNDLE_FIELD,
+                       "'undetermined' is decided by the engine when facts are missing");
+        return false;
+    }
+    o->status = (uint8_t)st.u.e;
+    if ((n = last_of(pt, "when", &file)) && !civr_node_is_null(n))
+        ok &= (o->when = compile_expr(pc, file, n, false, civr_type_of(CT_BOOL, 0), NULL)) != NULL;
+    if ((n = last_of(pt, "amount", &file)))
+        ok &= (o->amount = compile_expr(pc, file, n, false, civr_type_of(CT_MONEY, 0), NULL)) != NULL;
+    if ((n = last_of(pt, "reason", &file)) && !civr_node_is_null(n))
+        ok &= (o->reason = read_reason(ld, pg, file, n)) != NULL;
+    if ((n = last_of(pt, "members", &file)) && !civr_node_is_null(n)) {
+        static const char *const keys[] = {"for", "amount", "category", NULL};
+        if (!civr__ld_want(ld, file, n, CIVR_NODE_MAP, "members") ||
+            !civr__ld_keys(ld, file, n, "members", keys))
+            return false;
+        const civr_node *f = civr_node_get(n, "for"), *a = civr_node_get(n, "amount"),
+                        *c = civr_node_get(n, "category");
+        if (!f || !a) {
+            civr__ld_error(ld, file, n, CIVR_M_MISSING_FIELD, "members", !f ? "for" : "amount");
+            return false;
+        }
+        civr_type ft;
+        ok &= (o->members_for = compile_expr(pc, file, f, false, civr_type_of(CT_VOID, 0), &ft)) != NULL;
+        if (o->members_for && ft.kind != CT_LIST) {
+            civr__ld_error(ld, file, f, CIVR_M_EXPR_TYPE, "members: for: needs a list of members");
+            ok = false;
+        }
+        ok &= (o->member_amount = compile_expr(pc, file, a, true, civr_type_of(CT_MONEY, 0), NULL)) != NULL;
+        if (c)
+            ok &= (o->member_category = compile_expr(pc, file, c, true, civr_type_of(CT_VOID, 0), NULL)) != NULL;
+    }
+    return ok;
+}
+
+/* ---- programs and their order ---------------------------------------------------------- */
+
+static int32_t named_index(const civr_namedset *set, const char *name)
+{
+    for (size_t i = 0; i < set->count; i++)
+        if (civr__streq(set->items[i].name, name))
+            return (int32_t)i;
+    return -1;
+}
+
+/* Program dependencies as declared (`depends:` in any layer), by named index. */
+static bool read_depends(civr_loader *ld, uint32_t **deps, uint32_t *ndeps)
+{
+    size_t n = ld->programs.count;
+    bool ok = true;
+    for (size_t i = 0; i < n; i++) {
+        const civr_named *nm = &ld->programs.items[i];
+        size_t cap = 0;
+        for (const civr_decl *d = nm->first; d; d = d->next) {
+            if (d->node->kind != CIVR_NODE_MAP)
+                continue;
+            const civr_node *dep = civr_node_get(d->node, "depends");
+            if (!dep || civr_node_is_null(dep))
+                continue;
+            if (!civr__ld_want(ld, d->file, dep, CIVR_NODE_SEQ, "depends")) {
+                ok = false;
+                continue;
+            }
+            for (size_t k = 0; k < dep->u.seq.count; k++) {
+                const char *t = civr_node_text(dep->u.seq.items[k]);
+                int32_t j = t ? named_index(&ld->programs, t) : -1;
+                if (j < 0) {
+                    civr__ld_error(ld, d->file, dep->u.seq.items[k], CIVR_M_UNKNOWN_NAME, "program",
+                                   t ? t : "?", "");
+                    ok = false;
+                    continue;
+                }
+                if (!civr__grow((void **)&deps[i], &cap, ndeps[i] + 1, sizeof **deps)) {
+                    civr__ld_error(ld, d->file, dep, CIVR_M_NO_MEMORY);
+                    return false;
+                }
+                deps[i][ndeps[i]++] = (uint32_t)j;
+            }
+        }
+    }
+    return ok;
+}
+
+/* Depth-first topological order; reports a cycle with its path. */
+static bool visit(civr_loader *ld, uint32_t i, uint32_t **deps, const uint32_t *ndeps,
+                  uint8_t *mark, uint32_t *order, uint32_t *norder, uint32_t *stack, uint32_t depth)
+{
+    if (mark[i] == 2)
+        return true;
+    stack[depth] = i;
+    if (mark[i] == 1) {
+        civr_buf path = CIVR_BUF_INIT;
+        uint32_t from = 0;
+        while (stack[from] != i)
+            from++;
+        for (uint32_t k = from; k <= depth; k++)
+            civr_buf_printf(&path, "%s%s", k > from ? " → " : "", ld->programs.items[stack[k]].name);
+        const civr_named *nm = &ld->programs.items[stack[depth - 1]];
+        const civr_node *at = nm->first->key;
+        uint32_t file = nm->first->file;
+        for (const civr_decl *d = nm->first; d; d = d->next) {
+            const civr_node *dep = civr_node_get(d->node, "depends");
+            for (size_t k = 0; dep && dep->kind == CIVR_NODE_SEQ && k < dep->u.seq.count; k++)
+                if (civr_node_text(dep->u.seq.items[k]) &&
+                    civr__streq(civr_node_text(dep->u.seq.items[k]), ld->programs.items[i].name)) {
+                    at = dep->u.seq.items[k];
+                    file = d->file;
+                }
+        }
+        civr__ld_error(ld, file, at, CIVR_M_PROGRAM_CYCLE, path.data ? path.data : "");
+        civr_buf_free(&path);
+        return false;
+    }
+    mark[i] = 1;
+    for (uint32_t k = 0; k < ndeps[i]; k++)
+        if (!visit(ld, deps[i][k], deps, ndeps, mark, order, norder, stack, depth + 1))
+            return false;
+    mark[i] = 2;
+    order[(*norder)++] = i;
+    return true;
+}
+
+static void compile_program(civr_loader *ld, const civr_named *nm, civr_program *pg)
+{
+    civr_policy *p = ld->pol;
+    for (const civr_decl *d = nm->first; d; d = d->next) {
+        static const char *const keys[] = {"title", "basis", "depends", "facts", "member_facts",
+                                           "outcomes", "description", NULL};
+        if (!civr__ld_want(ld, d->file, d->node, CIVR_NODE_MAP, "a program") ||
+            !civr__ld_keys(ld, d->file, d->node, "a program", keys))
+            return;
+    }
+    uint32_t f;
+    const civr_pair *pr;
+    if ((pr = civr__ld_last(nm, "title", &f)) && !civr__ld_text(ld, f, pr->value, "title", true, &pg->title))
+        return;
+    if (!(pr = civr__ld_last(nm, "basis", &f))) {
+        civr__ld_error(ld, nm->first->file, nm->first->key, CIVR_M_MISSING_BASIS, "a program");
+        return;
+    }
+    if (!(pg->basis = civr__ld_string(ld, f, pr->value, "basis")))
+        return;
+    pctx pc = {0};
+    pc.ld = ld;
+    pc.prog = pg;
+    part *outs = NULL;
+    uint32_t nouts = 0;
+    if (!collect_facts(ld, nm, &pc.facts, &pc.nfacts) ||
+        !collect_outcomes(ld, nm, &outs, &nouts))
+        goto done;
+    pg->nfacts = pc.nfacts;
+    pg->facts = civr_arena_array(&p->arena, pc.nfacts ? pc.nfacts : 1, sizeof *pg->facts);
+    pg->outcomes = civr_arena_array(&p->arena, nouts ? nouts : 1, sizeof *pg->outcomes);
+    pg->shown = civr_arena_array(&p->arena, pc.nfacts ? pc.nfacts : 1, sizeof *pg->shown);
+    if (!pg->facts || !pg->outcomes || !pg->shown)
+        goto done;
+    bool ok = true;
+    for (uint32_t i = 0; i < pc.nfacts; i++) {
+        civr_fact *fact = &pg->facts[i];
+        if (!read_fact_settings(ld, pg, &pc.facts[i], fact)) {
+            pc.facts[i].state = 3;
+            ok = false;
+        }
+        fact->slot = fact->per_member ? p->nmfacts++ : p->nhfacts++;
+    }
+    for (uint32_t i = 0; i < pc.nfacts; i++)
+        if (pc.facts[i].state == 0)
+            compile_fact(&pc, i);
+    for (uint32_t i = 0; i < pc.nfacts; i++) {
+        ok &= pc.facts[i].state == 2;
+        if (pg->facts[i].show)
+            pg->shown[pg->nshown++] = i;
+    }
+    for (uint32_t i = 0; i < nouts; i++)
+        ok &= compile_outcome(&pc, &outs[i], &pg->outcomes[pg->noutcomes++]);
+    if (ok) {
+        if (nouts == 0 || pg->outcomes[nouts - 1].when) {
+            civr__ld_error(ld, nm->first->file, nm->first->key, CIVR_M_NO_OUTCOME, pg->id);
+        } else {
+            for (uint32_t i = 0; i + 1 < nouts; i++)
+                if (!pg->outcomes[i].when) {
+                    civr_pos pos = civr_policy__pos(p, pg->outcomes[i + 1].src);
+                    civr__ld_error_at(ld, &pos, CIVR_M_BUNDLE_FIELD,
+                                      "this outcome can never be chosen: an earlier one has no 'when'");
+                    break;
+                }
+        }
+    }
+done:
+    civr__free(pc.facts);
+    civr__free(outs);
+}
+
+void civr__ld_programs(civr_loader *ld)
+{
+    civr_policy *p = ld->pol;
+    size_t n = ld->programs.count;
+    p->nslots = 1; /* slot 0 holds `m` */
+    uint32_t **deps = civr__calloc(n ? n : 1, sizeof *deps);
+    uint32_t *ndeps = civr__calloc(n ? n : 1, sizeof *ndeps);
+    uint8_t *mark = civr__calloc(n ? n : 1, 1);
+    uint32_t *order = civr__calloc(n ? n : 1, sizeof *order);
+    uint32_t *stack = civr__calloc(n + 1, sizeof *stack);
+    uint32_t norder = 0;
+    if (!deps || !ndeps || !mark || !order || !stack) {
+        civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+        goto out;
+    }
+    if (!read_depends(ld, deps, ndeps))
+        goto out;
+    for (uint32_t i = 0; i < n; i++)
+        if (!visit(ld, i, deps, ndeps, mark, order, &norder, stack, 0))
+            goto out;
+    p->programs = civr_arena_array(&p->arena, n ? n : 1, sizeof *p->programs);
+    if (!p->programs) {
+        civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+        goto out;
+    }
+    p->nprograms = (uint32_t)n;
+    uint32_t *where = civr__calloc(n ? n : 1, sizeof *where);
+    if (!where) {
+        civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+        goto out;
+    }
+    for (uint32_t k = 0; k < n; k++)
+        where[order[k]] = k;
+    for (uint32_t k = 0; k < n; k++) {
+        civr_program *pg = &p->programs[k];
+        const civr_named *nm = &ld->programs.items[order[k]];
+        pg->id = nm->name;
+        pg->index = k;
+        pg->src = civr__ld_src(ld, nm->first->file, nm->first->key);
+        pg->ndeps = ndeps[order[k]];
+        pg->deps = civr_arena_array(&p->arena, pg->ndeps ? pg->ndeps : 1, sizeof *pg->deps);
+        if (!pg->deps) {
+            civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+            break;
+        }
+        for (uint32_t j = 0; j < pg->ndeps; j++)
+            pg->deps[j] = where[deps[order[k]][j]];
+    }
+    civr__free(where);
+    for (uint32_t k = 0; k < n; k++)
+        compile_program(ld, &ld->programs.items[order[k]], &p->programs[k]);
+out:
+    for (size_t i = 0; deps && i < n; i++)
+        civr__free(deps[i]);
+    civr__free(deps);
+    civr__free(ndeps);
+    civr__free(mark);
+    civr__free(order);
+    civr__free(stack);
+}

@@ -1,0 +1,635 @@
+/*
+ * Decision tables: typed inputs and outputs, rows whose cells test the
+ * inputs ("-", a value, a list of values, ">= 70", "[60..70)", null), and a
+ * hit policy. Rows have ids so that a child layer can replace, insert
+ * (`before:`) or remove them. `check` reports rows that overlap in a unique
+ * table and rows that an earlier (or higher-priority) row always shadows.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "loader.h"
+
+static const struct {
+    const char *name;
+    civr_hit_policy hit;
+} hit_names[] = {{"unique", CIVR_HIT_UNIQUE},           {"first", CIVR_HIT_FIRST},
+                 {"priority", CIVR_HIT_PRIORITY},       {"collect_sum", CIVR_HIT_COLLECT_SUM},
+                 {"collect_max", CIVR_HIT_COLLECT_MAX}, {"collect_min", CIVR_HIT_COLLECT_MIN},
+                 {"collect_count", CIVR_HIT_COLLECT_COUNT}};
+
+static bool ordered(civr_type t)
+{
+    return t.kind == CT_INT || t.kind == CT_RATE || t.kind == CT_MONEY || t.kind == CT_DATE;
+}
+
+/* A value from part of a cell's text, positioned at the cell. */
+static bool part_value(civr_loader *ld, uint32_t file, const civr_node *cell, const char *s,
+                       size_t len, civr_type t, civr_val *out)
+{
+    while (len && (*s == ' ' || *s == '\t')) {
+        s++;
+        len--;
+    }
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    civr_node tmp = *cell;
+    tmp.style = CIVR_STYLE_PLAIN;
+    tmp.u.scalar.text = civr_arena_strndup(&ld->pol->arena, s, len);
+    tmp.u.scalar.len = len;
+    if (!tmp.u.scalar.text) {
+        civr__ld_error(ld, file, cell, CIVR_M_NO_MEMORY);
+        return false;
+    }
+    return civr__ld_value(ld, file, &tmp, t, out);
+}
+
+/* Integer ranges are kept with inclusive bounds, so overlap checks are exact. */
+static void normalise(civr_cell *c, civr_type t)
+{
+    if (t.kind != CT_INT)
+        return;
+    if (c->lo_set && !c->lo_incl) {
+        c->lo.u.n.n++;
+        c->lo_incl = true;
+    }
+    if (c->hi_set && !c->hi_incl) {
+        c->hi.u.n.n--;
+        c->hi_incl = true;
+    }
+}
+
+static bool read_cell(civr_loader *ld, uint32_t file, const civr_node *node, civr_type t,
+                      civr_cell *c)
+{
+    memset(c, 0, sizeof *c);
+    c->src = civr__ld_src(ld, file, node);
+    if (!node) {
+        c->kind = CIVR_CELL_ANY;
+        return true;
+    }
+    if (civr_node_is_null(node)) {
+        c->kind = CIVR_CELL_NULL;
+        return true;
+    }
+    if (node->kind == CIVR_NODE_SEQ) {
+        c->kind = CIVR_CELL_IN;
+        c->nvals = (uint32_t)node->u.seq.count;
+        civr_val *vals = civr_arena_array(&ld->pol->arena, c->nvals ? c->nvals : 1, sizeof *vals);
+        if (!vals)
+            return civr__ld_error(ld, file, node, CIVR_M_NO_MEMORY), false;
+        for (uint32_t i = 0; i < c->nvals; i++)
+            if (!civr__ld_value(ld, file, node->u.seq.items[i], t, &vals[i]))
+                return false;
+        c->vals = vals;
+        return true;
+    }
+    if (node->kind != CIVR_NODE_SCALAR) {
+        civr__ld_error(ld, file, node, CIVR_M_WRONG_TYPE, "a cell", "a value, a list or a range",
+                       civr_node_describe(node));
+        return false;
+    }
+    const char *s = node->u.scalar.text;
+    size_t len = node->u.scalar.len;
+    if (civr__streq(s, "-")) {
+        c->kind = CIVR_CELL_ANY;
+        return true;
+    }
+    const char *dots = node->style == CIVR_STYLE_PLAIN || node->style == CIVR_STYLE_QUOTED
+                           ? strstr(s, "..")
+                           : NULL;
+    bool cmp = ordered(t) && (s[0] == '<' || s[0] == '>');
+    if ((dots || cmp) && !ordered(t)) {
+        civr__ld_error(ld, file, node, CIVR_M_BUNDLE_FIELD,
+                       "ranges need an input that is a number, money or a date");
+        return false;
+    }
+    if (cmp) {
+        c->kind = CIVR_CELL_RANGE;
+        bool lower = s[0] == '>';
+        bool incl = len > 1 && s[1] == '=';
+        size_t skip = incl ? 2 : 1;
+        civr_val v;
+        if (!part_value(ld, file, node, s + skip, len - skip, t, &v))
+            return false;
+        if (lower) {
+            c->lo_set = true;
+            c->lo_incl = incl;
+            c->lo = v;
+        } else {
+            c->hi_set = true;
+            c->hi_incl = incl;
+            c->hi = v;
+        }
+        normalise(c, t);
+        return true;
+    }
+    if (dots && ordered(t)) {
+        c->kind = CIVR_CELL_RANGE;
+        const char *a = s, *end = s + len;
+        c->lo_incl = c->hi_incl = true;
+        if (*a == '[' || *a == '(') {
+            c->lo_incl = *a == '[';
+            a++;
+        }
+        if (end > a && (end[-1] == ']' || end[-1] == ')')) {
+            c->hi_incl = end[-1] == ']';
+            end--;
+        }
+        if (dots > a) {
+            c->lo_set = true;
+            if (!part_value(ld, file, node, a, (size_t)(dots - a), t, &c->lo))
+                return false;
+        }
+        if (dots + 2 < end) {
+            c->hi_set = true;
+            if (!part_value(ld, file, node, dots + 2, (size_t)(end - dots - 2), t, &c->hi))
+                return false;
+        }
+        if (!c->lo_set && !c->hi_set) {
+            civr__ld_error(ld, file, node, CIVR_M_BUNDLE_FIELD, "a range needs at least one bound");
+            return false;
+        }
+        normalise(c, t);
+        return true;
+    }
+    c->kind = CIVR_CELL_EQ;
+    return civr__ld_value(ld, file, node, t, &c->lo);
+}
+
+/* ---- overlap and shadowing -------------------------------------------------------------- */
+
+static int vcmp(const civr_val *a, const civr_val *b)
+{
+    switch (a->k) {
+    case VK_NUM: return civr_num_cmp(a->u.n, b->u.n);
+    case VK_DATE: return (a->u.date > b->u.date) - (a->u.date < b->u.date);
+    case VK_BOOL: return (int)a->u.b - (int)b->u.b;
+    case VK_ENUM: return (a->u.e > b->u.e) - (a->u.e < b->u.e);
+    case VK_STR: return strcmp(a->u.str.s, b->u.str.s);
+    default: return 0;
+    }
+}
+
+static bool in_range(const civr_cell *r, const civr_val *v)
+{
+    if (r->lo_set) {
+        int c = vcmp(v, &r->lo);
+        if (c < 0 || (c == 0 && !r->lo_incl))
+            return false;
+    }
+    if (r->hi_set) {
+        int c = vcmp(v, &r->hi);
+        if (c > 0 || (c == 0 && !r->hi_incl))
+            return false;
+    }
+    return true;
+}
+
+/* The values a discrete cell allows. */
+static const civr_val *cell_vals(const civr_cell *c, uint32_t *n)
+{
+    if (c->kind == CIVR_CELL_EQ) {
+        *n = 1;
+        return &c->lo;
+    }
+    *n = c->nvals;
+    return c->vals;
+}
+
+static bool cells_intersect(const civr_cell *a, const civr_cell *b)
+{
+    if (a->kind == CIVR_CELL_ANY || b->kind == CIVR_CELL_ANY)
+        return true;
+    if (a->kind == CIVR_CELL_NULL || b->kind == CIVR_CELL_NULL)
+        return a->kind == b->kind;
+    if (a->kind == CIVR_CELL_RANGE && b->kind == CIVR_CELL_RANGE) {
+        /* empty iff one ends before the other starts */
+        if (a->hi_set && b->lo_set) {
+            int c = vcmp(&a->hi, &b->lo);
+            if (c < 0 || (c == 0 && !(a->hi_incl && b->lo_incl)))
+                return false;
+        }
+        if (b->hi_set && a->lo_set) {
+            int c = vcmp(&b->hi, &a->lo);
+            if (c < 0 || (c == 0 && !(b->hi_incl && a->lo_incl)))
+                return false;
+        }
+        return true;
+    }
+    if (a->kind == CIVR_CELL_RANGE || b->kind == CIVR_CELL_RANGE) {
+        const civr_cell *r = a->kind == CIVR_CELL_RANGE ? a : b, *d = r == a ? b : a;
+        uint32_t n;
+        const civr_val *v = cell_vals(d, &n);
+        for (uint32_t i = 0; i < n; i++)
+            if (in_range(r, &v[i]))
+                return true;
+        return false;
+    }
+    uint32_t na, nb;
+    const civr_val *va = cell_vals(a, &na), *vb = cell_vals(b, &nb);
+    for (uint32_t i = 0; i < na; i++)
+        for (uint32_t j = 0; j < nb; j++)
+            if (vcmp(&va[i], &vb[j]) == 0)
+                return true;
+    return false;
+}
+
+/* Does every value `inner` allows also pass `outer`? (Conservative: false when unsure.) */
+static bool cell_covers(const civr_cell *outer, const civr_cell *inner)
+{
+    if (outer->kind == CIVR_CELL_ANY)
+        return true;
+    if (inner->kind == CIVR_CELL_ANY)
+        return false;
+    if (outer->kind == CIVR_CELL_NULL || inner->kind == CIVR_CELL_NULL)
+        return outer->kind == inner->kind;
+    if (inner->kind == CIVR_CELL_RANGE) {
+        if (outer->kind != CIVR_CELL_RANGE)
+            return false;
+        if (outer->lo_set) {
+            if (!inner->lo_set)
+                return false;
+            int c = vcmp(&inner->lo, &outer->lo);
+            if (c < 0 || (c == 0 && inner->lo_incl && !outer->lo_incl))
+                return false;
+        }
+        if (outer->hi_set) {
+            if (!inner->hi_set)
+                return false;
+            int c = vcmp(&inner->hi, &outer->hi);
+            if (c > 0 || (c == 0 && inner->hi_incl && !outer->hi_incl))
+                return false;
+        }
+        return true;
+    }
+    uint32_t n;
+    const civr_val *v = cell_vals(inner, &n);
+    for (uint32_t i = 0; i < n; i++) {
+        bool ok;
+        if (outer->kind == CIVR_CELL_RANGE) {
+            ok = in_range(outer, &v[i]);
+        } else {
+            uint32_t m;
+            const civr_val *w = cell_vals(outer, &m);
+            ok = false;
+            for (uint32_t j = 0; j < m && !ok; j++)
+                ok = vcmp(&v[i], &w[j]) == 0;
+        }
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+static void check_rows(civr_loader *ld, const civr_table *t)
+{
+    for (uint32_t j = 1; j < t->nrows; j++) {
+        const civr_row *b = &t->rows[j];
+        for (uint32_t i = 0; i < j; i++) {
+            const civr_row *a = &t->rows[i];
+            bool meet = true, covers = true;
+            for (uint32_t k = 0; k < t->ninputs; k++) {
+                meet &= cells_intersect(&a->cells[k], &b->cells[k]);
+                covers &= cell_covers(&a->cells[k], &b->cells[k]);
+            }
+            civr_pos pos = civr_policy__pos(ld->pol, b->src);
+            if (t->hit == CIVR_HIT_UNIQUE && meet) {
+                civr__ld_error_at(ld, &pos, CIVR_M_TABLE_OVERLAP, t->name, b->id, a->id,
+                                  a->src.line);
+                break;
+            }
+            bool shadows = covers && (t->hit == CIVR_HIT_FIRST ||
+                                      (t->hit == CIVR_HIT_PRIORITY && a->priority >= b->priority));
+            if (shadows) {
+                civr__ld_error_at(ld, &pos, CIVR_M_TABLE_UNREACHABLE, t->name, b->id, a->id,
+                                  a->src.line);
+                break;
+            }
+        }
+    }
+}
+
+/* ---- compiling a table ------------------------------------------------------------------- */
+
+static bool read_columns(civr_loader *ld, uint32_t file, const civr_node *node, const char *what,
+                         civr_column **out, uint32_t *n)
+{
+    if (!civr__ld_want(ld, file, node, CIVR_NODE_MAP, what))
+        return false;
+    *n = (uint32_t)node->u.map.count;
+    *out = civr_arena_array(&ld->pol->arena, *n ? *n : 1, sizeof **out);
+    if (!*out)
+        return civr__ld_error(ld, file, node, CIVR_M_NO_MEMORY), false;
+    for (uint32_t i = 0; i < *n; i++) {
+        const civr_pair *pr = &node->u.map.pairs[i];
+        (*out)[i].name = pr->key->u.scalar.text;
+        if (!civr__ld_type(ld, file, pr->value, &(*out)[i].type))
+            return false;
+        civr_tkind k = (*out)[i].type.kind;
+        if (k == CT_RECORD || k == CT_LIST || k == CT_MAP || k == CT_SET) {
+            civr__ld_error(ld, file, pr->value, CIVR_M_BUNDLE_FIELD,
+                           "table columns hold numbers, money, dates, texts, booleans or enum values");
+            return false;
+        }
+    }
+    return true;
+}
+
+/* One row's declaration: where it was last written and its position. */
+typedef struct rowdecl {
+    const char *id;
+    const civr_node *node;
+    uint32_t file;
+} rowdecl;
+
+static bool read_row(civr_loader *ld, civr_table *t, const rowdecl *rd, civr_row *row)
+{
+    uint32_t file = rd->file;
+    const civr_node *node = rd->node;
+    memset(row, 0, sizeof *row);
+    row->id = rd->id;
+    row->src = civr__ld_src(ld, file, node);
+    row->layer = ld->pol->files[file].layer;
+    const civr_node *n;
+    bool ok = true;
+    for (size_t i = 0; i < node->u.map.count; i++) {
+        const char *k = node->u.map.pairs[i].key->u.scalar.text;
+        bool known = civr__streq(k, "id") || civr__streq(k, "title") || civr__streq(k, "when") ||
+                     civr__streq(k, "priority") || civr__streq(k, "before") ||
+                     civr__streq(k, "basis") || civr__streq(k, "note");
+        for (uint32_t o = 0; o < t->noutputs && !known; o++)
+            known = civr__streq(k, t->outputs[o].name);
+        if (!known) {
+            char what[128];
+            snprintf(what, sizeof what, " in a row of table %s", t->name);
+            civr__ld_error(ld, file, node->u.map.pairs[i].key, CIVR_M_UNKNOWN_FIELD, k, what);
+            ok = false;
+        }
+    }
+    if ((n = civr_node_get(node, "title")))
+        ok &= civr__ld_text(ld, file, n, "title", false, &row->title);
+    row->cells = civr_arena_array(&ld->pol->arena, t->ninputs ? t->ninputs : 1, sizeof *row->cells);
+    row->outputs = civr_arena_array(&ld->pol->arena, t->noutputs ? t->noutputs : 1,
+                                    sizeof *row->outputs);
+    if (!row->cells || !row->outputs)
+        return civr__ld_error(ld, file, node, CIVR_M_NO_MEMORY), false;
+    const civr_node *when = civr_node_get(node, "when");
+    if (when && !civr_node_is_null(when)) {
+        if (!civr__ld_want(ld, file, when, CIVR_NODE_MAP, "when"))
+            return false;
+        for (size_t i = 0; i < when->u.map.count; i++) {
+            const char *k = when->u.map.pairs[i].key->u.scalar.text;
+            uint32_t in;
+            for (in = 0; in < t->ninputs && !civr__streq(k, t->inputs[in].name); in++)
+                ;
+            if (in == t->ninputs) {
+                char what[128];
+                snprintf(what, sizeof what, " (not an input of table %s)", t->name);
+                civr__ld_error(ld, file, when->u.map.pairs[i].key, CIVR_M_UNKNOWN_FIELD, k, what);
+                ok = false;
+            }
+        }
+    }
+    for (uint32_t i = 0; i < t->ninputs; i++) {
+        const civr_pair *pr = civr_node_pair(when, t->inputs[i].name);
+        ok &= read_cell(ld, file, pr ? pr->value : NULL, t->inputs[i].type, &row->cells[i]);
+    }
+    bool collect_count = t->hit == CIVR_HIT_COLLECT_COUNT;
+    for (uint32_t o = 0; o < t->noutputs && !collect_count; o++) {
+        const civr_node *v = civr_node_get(node, t->outputs[o].name);
+        if (!v) {
+            char what[128];
+            snprintf(what, sizeof what, "row '%s' of table %s", row->id, t->name);
+            civr__ld_error(ld, file, node, CIVR_M_MISSING_FIELD, what, t->outputs[o].name);
+            ok = false;
+            continue;
+        }
+        ok &= civr__ld_value(ld, file, v, t->outputs[o].type, &row->outputs[o]);
+    }
+    if ((n = civr_node_get(node, "priority"))) {
+        civr_val v;
+        if (civr__ld_value(ld, file, n, civr_type_of(CT_INT, 0), &v))
+            row->priority = (int32_t)v.u.n.n;
+        else
+            ok = false;
+    } else if (t->hit == CIVR_HIT_PRIORITY) {
+        civr__ld_error(ld, file, node, CIVR_M_MISSING_FIELD, "a row of a priority table",
+                       "priority");
+        ok = false;
+    }
+    return ok;
+}
+
+static void compile_table(civr_loader *ld, const civr_named *nm, civr_table *t)
+{
+    civr_policy *p = ld->pol;
+    const civr_decl *decl = nm->first;
+    t->name = nm->name;
+    t->src = civr__ld_src(ld, decl->file, decl->key);
+    /* layer by layer: settings, then rows by id */
+    size_t maxrows = 0;
+    for (const civr_decl *d = nm->first; d; d = d->next) {
+        static const char *const keys[] = {"title", "hit", "inputs", "outputs", "default",
+                                           "rows", "basis", "description", NULL};
+        if (!civr__ld_want(ld, d->file, d->node, CIVR_NODE_MAP, "a table") ||
+            !civr__ld_keys(ld, d->file, d->node, "a table", keys))
+            return;
+        const civr_node *rows = civr_node_get(d->node, "rows");
+        if (rows && !civr__ld_want(ld, d->file, rows, CIVR_NODE_SEQ, "rows"))
+            return;
+        maxrows += rows ? rows->u.seq.count : 0;
+        if (d != decl)
+            for (size_t k = 0; k < 2; k++) {
+                static const char *const fixed[] = {"inputs", "outputs"};
+                const civr_pair *pr = civr_node_pair(d->node, fixed[k]);
+                if (pr) {
+                    civr_buf at = CIVR_BUF_INIT;
+                    civr_policy__where(p, t->src, &at);
+                    civr__ld_error(ld, d->file, pr->key, CIVR_M_REDECLARED, "table", t->name,
+                                   p->layers[p->files[decl->file].layer].id,
+                                   at.data ? at.data : "", fixed[k]);
+                    civr_buf_free(&at);
+                    return;
+                }
+            }
+    }
+    const civr_node *inputs = civr_node_get(decl->node, "inputs"),
+                    *outputs = civr_node_get(decl->node, "outputs");
+    if (!inputs) {
+        civr__ld_error(ld, decl->file, decl->key, CIVR_M_UNKNOWN_NAME, "table", t->name,
+                       " (no parent layer declares it: give it inputs and outputs)");
+        return;
+    }
+    if (!read_columns(ld, decl->file, inputs, "inputs", &t->inputs, &t->ninputs))
+        return;
+    uint32_t hf = decl->file;
+    const civr_pair *hit = civr__ld_last(nm, "hit", &hf);
+    t->hit = CIVR_HIT_UNIQUE;
+    if (hit) {
+        const char *h = civr_node_text(hit->value);
+        size_t k;
+        for (k = 0; k < CIVR__COUNT(hit_names); k++)
+            if (h && civr__streq(h, hit_names[k].name))
+                break;
+        if (k == CIVR__COUNT(hit_names)) {
+            civr__ld_error(ld, hf, hit->value, CIVR_M_BAD_VALUE, "hit",
+                           "one of unique, first, priority, collect_sum, collect_max, "
+                           "collect_min, collect_count");
+            return;
+        }
+        t->hit = (uint8_t)hit_names[k].hit;
+    }
+    if (t->hit == CIVR_HIT_COLLECT_COUNT) {
+        if (outputs) {
+            civr__ld_error(ld, decl->file, outputs, CIVR_M_BUNDLE_FIELD,
+                           "a collect_count table has no outputs: its value is the number of "
+                           "matching rows (.count)");
+            return;
+        }
+        t->noutputs = 1;
+        t->outputs = civr_arena_zalloc(&p->arena, sizeof *t->outputs);
+        if (!t->outputs)
+            return;
+        t->outputs[0].name = "count";
+        t->outputs[0].type = civr_type_of(CT_INT, 0);
+    } else {
+        if (!outputs) {
+            civr__ld_error(ld, decl->file, decl->node, CIVR_M_MISSING_FIELD, "a table", "outputs");
+            return;
+        }
+        if (!read_columns(ld, decl->file, outputs, "outputs", &t->outputs, &t->noutputs))
+            return;
+        bool aggregate = t->hit == CIVR_HIT_COLLECT_SUM || t->hit == CIVR_HIT_COLLECT_MAX ||
+                         t->hit == CIVR_HIT_COLLECT_MIN;
+        if (aggregate && (t->noutputs != 1 || !civr_type_numeric(t->outputs[0].type))) {
+            civr__ld_error(ld, decl->file, outputs, CIVR_M_BUNDLE_FIELD,
+                           "collect_sum, collect_max and collect_min tables have one numeric output");
+            return;
+        }
+    }
+    uint32_t f;
+    const civr_pair *pr;
+    if ((pr = civr__ld_last(nm, "title", &f)) && !civr__ld_text(ld, f, pr->value, "title", false, &t->title))
+        return;
+    if ((pr = civr__ld_last(nm, "basis", &f)) && !(t->basis = civr__ld_string(ld, f, pr->value, "basis")))
+        return;
+    if ((pr = civr__ld_last(nm, "default", &f)) && !civr_node_is_null(pr->value)) {
+        if (!civr__ld_want(ld, f, pr->value, CIVR_NODE_MAP, "default"))
+            return;
+        t->default_outputs = civr_arena_array(&p->arena, t->noutputs, sizeof *t->default_outputs);
+        if (!t->default_outputs)
+            return;
+        for (uint32_t o = 0; o < t->noutputs; o++) {
+            const civr_node *v = civr_node_get(pr->value, t->outputs[o].name);
+            if (!v) {
+                civr__ld_error(ld, f, pr->value, CIVR_M_MISSING_FIELD, "default", t->outputs[o].name);
+                return;
+            }
+            if (!civr__ld_value(ld, f, v, t->outputs[o].type, &t->default_outputs[o]))
+                return;
+        }
+        t->has_default = true;
+    }
+    /* rows across layers, by id */
+    rowdecl *rows = civr__calloc(maxrows ? maxrows : 1, sizeof *rows);
+    if (!rows) {
+        civr__ld_error(ld, decl->file, decl->key, CIVR_M_NO_MEMORY);
+        return;
+    }
+    size_t n = 0;
+    bool ok = true;
+    for (const civr_decl *d = nm->first; d; d = d->next) {
+        const civr_node *list = civr_node_get(d->node, "rows");
+        for (size_t i = 0; list && i < list->u.seq.count; i++) {
+            const civr_node *r = list->u.seq.items[i];
+            if (!civr__ld_want(ld, d->file, r, CIVR_NODE_MAP, "a row")) {
+                ok = false;
+                continue;
+            }
+            const civr_node *id = civr_node_get(r, "id");
+            const char *ids = civr_node_text(id);
+            if (!ids || civr_node_is_null(id) || !civr__is_identifier(ids, id->u.scalar.len)) {
+                civr__ld_error(ld, d->file, id ? id : r, CIVR_M_MISSING_FIELD, "a row",
+                               "id (lower-case letters, digits and _)");
+                ok = false;
+                continue;
+            }
+            size_t at;
+            for (at = 0; at < n && !civr__streq(rows[at].id, ids); at++)
+                ;
+            if (at < n && d->file == rows[at].file) {
+                civr__ld_error(ld, d->file, id, CIVR_M_DUPLICATE_NAME, "row", ids, "this table");
+                ok = false;
+                continue;
+            }
+            const civr_node *rm = civr_node_get(r, "remove");
+            if (rm) {
+                bool remove = false;
+                if (!civr__ld_bool(ld, d->file, rm, "remove", &remove) || at == n) {
+                    if (at == n)
+                        civr__ld_error(ld, d->file, id, CIVR_M_UNKNOWN_NAME, "row", ids,
+                                       " (nothing to remove)");
+                    ok = false;
+                    continue;
+                }
+                if (remove) {
+                    memmove(&rows[at], &rows[at + 1], (n - at - 1) * sizeof *rows);
+                    n--;
+                }
+                continue;
+            }
+            if (at < n) { /* replace in place */
+                rows[at].node = r;
+                rows[at].file = d->file;
+                continue;
+            }
+            const civr_node *before = civr_node_get(r, "before");
+            size_t pos = n;
+            if (before) {
+                const char *b = civr_node_text(before);
+                for (pos = 0; pos < n && !(b && civr__streq(rows[pos].id, b)); pos++)
+                    ;
+                if (pos == n) {
+                    civr__ld_error(ld, d->file, before, CIVR_M_UNKNOWN_NAME, "row", b ? b : "?",
+                                   " (before: names an existing row)");
+                    ok = false;
+                    continue;
+                }
+            }
+            memmove(&rows[pos + 1], &rows[pos], (n - pos) * sizeof *rows);
+            rows[pos] = (rowdecl){ids, r, d->file};
+            n++;
+        }
+    }
+    if (ok) {
+        t->rows = civr_arena_array(&p->arena, n ? n : 1, sizeof *t->rows);
+        if (!t->rows) {
+            civr__free(rows);
+            return;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (read_row(ld, t, &rows[i], &t->rows[t->nrows]))
+                t->nrows++;
+            else
+                ok = false;
+        }
+        if (ok)
+            check_rows(ld, t);
+    }
+    civr__free(rows);
+}
+
+void civr__ld_tables(civr_loader *ld)
+{
+    civr_policy *p = ld->pol;
+    p->ntables = (uint32_t)ld->tables.count;
+    p->tables = civr_arena_array(&p->arena, p->ntables ? p->ntables : 1, sizeof *p->tables);
+    if (!p->tables) {
+        civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+        p->ntables = 0;
+        return;
+    }
+    for (uint32_t i = 0; i < p->ntables; i++)
+        compile_table(ld, &ld->tables.items[i], &p->tables[i]);
+}

@@ -1,0 +1,115 @@
+/* Reading typed values written in policy YAML: exact, never through a double. */
+#include <stdio.h>
+
+#include "loader.h"
+
+static bool scalar_text(civr_loader *ld, uint32_t file, const civr_node *node, const char *what,
+                        const char **t)
+{
+    if (!node || node->kind != CIVR_NODE_SCALAR || civr_node_is_null(node)) {
+        civr__ld_error(ld, file, node, CIVR_M_WRONG_TYPE, "value", what, civr_node_describe(node));
+        return false;
+    }
+    *t = node->u.scalar.text;
+    return true;
+}
+
+bool civr__ld_value(civr_loader *ld, uint32_t file, const civr_node *node, civr_type t,
+                    civr_val *out)
+{
+    const civr_policy *p = ld->pol;
+    const char *s;
+    memset(out, 0, sizeof *out);
+    switch ((civr_tkind)t.kind) {
+    case CT_MONEY:
+    case CT_RATE:
+    case CT_INT: {
+        const char *what = t.kind == CT_MONEY  ? "an amount in yuan"
+                           : t.kind == CT_RATE ? "a decimal or a percentage"
+                                               : "a whole number";
+        if (!scalar_text(ld, file, node, what, &s))
+            return false;
+        civr_num v;
+        int decimals = 0;
+        size_t len = node->u.scalar.len;
+        bool percent = len && s[len - 1] == '%';
+        bool ok = civr_num_parse(s, len, t.kind == CT_MONEY ? 2 : 0, &v, &decimals);
+        if (ok && t.kind == CT_MONEY)
+            ok = !percent && decimals <= 2 && v.d == 1;
+        if (ok && t.kind == CT_INT)
+            ok = !percent && v.d == 1 && decimals == 0;
+        if (!ok) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "'%.60s' is not %s%s", s, what,
+                     t.kind == CT_MONEY ? " (at most 2 decimals)" : "");
+            civr__ld_error(ld, file, node, CIVR_M_BAD_VALUE, "value", msg);
+            return false;
+        }
+        out->k = VK_NUM;
+        out->u.n = v;
+        return true;
+    }
+    case CT_BOOL: {
+        bool b;
+        if (!civr__ld_bool(ld, file, node, "value", &b))
+            return false;
+        out->k = VK_BOOL;
+        out->u.b = b;
+        return true;
+    }
+    case CT_DATE: {
+        if (!scalar_text(ld, file, node, "a date (YYYY-MM-DD)", &s))
+            return false;
+        civr_error e = CIVR_ERROR_INIT;
+        if (civr_date_parse(&out->u.date, s, node->u.scalar.len, &e) < 0) {
+            civr__ld_error(ld, file, node, CIVR_M_BAD_DATE, "value", s, CIVR_DATE_YEAR_MIN,
+                           CIVR_DATE_YEAR_MAX);
+            return false;
+        }
+        out->k = VK_DATE;
+        return true;
+    }
+    case CT_STRING:
+        if (!scalar_text(ld, file, node, "a text", &s))
+            return false;
+        out->k = VK_STR;
+        out->u.str.s = s;
+        out->u.str.len = (uint32_t)node->u.scalar.len;
+        return true;
+    case CT_ENUM: {
+        const civr_enum *en = &p->enums[t.ref];
+        if (!scalar_text(ld, file, node, "an enum value", &s))
+            return false;
+        int32_t v = civr_policy__enum_value(en, s, node->u.scalar.len);
+        if (v < 0) {
+            civr_buf vals = CIVR_BUF_INIT;
+            for (uint32_t i = 0; i < en->count; i++)
+                civr_buf_printf(&vals, "%s%s", i ? ", " : "", en->values[i].id);
+            civr__ld_error(ld, file, node, CIVR_M_BAD_ENUM, en->name, s, vals.data ? vals.data : "");
+            civr_buf_free(&vals);
+            return false;
+        }
+        out->k = VK_ENUM;
+        out->u.e = (uint32_t)v;
+        return true;
+    }
+    case CT_SET: {
+        if (!civr__ld_want(ld, file, node, CIVR_NODE_SEQ, "a set (a list of enum values)"))
+            return false;
+        uint64_t set = 0;
+        for (size_t i = 0; i < node->u.seq.count; i++) {
+            civr_val v;
+            if (!civr__ld_value(ld, file, node->u.seq.items[i], civr_type_of(CT_ENUM, t.ref), &v))
+                return false;
+            set |= (uint64_t)1 << v.u.e;
+        }
+        out->k = VK_SET;
+        out->u.set = set;
+        return true;
+    }
+    default:
+        civr__ld_error(ld, file, node, CIVR_M_BAD_VALUE, "value",
+                       "values of this type cannot be written in a policy");
+        return false;
+    }
+}

@@ -1,0 +1,354 @@
+/*
+ * Policy test cases: YAML files of households with the outcome a policy
+ * officer worked out by hand. Format (docs/policy-tests.md):
+ *
+ *   cases:
+ *     - name: standard 700, 3 people, income 1000: 1100, not 1101
+ *       basis: 民发〔2021〕57号 (the gap is computed before rounding)
+ *       date: 2024-07-01
+ *       household: { id: ..., members: [...] }
+ *       expect:
+ *         total_monthly: "1100.00"
+ *         programs:
+ *           dibao: {status: eligible, monthly: "1100.00", facts: {size: 3},
+ *                   members: {m1: "0.00"}, reasons: [CODE], missing: []}
+ *         error: CIVR-5003        # instead: the evaluation fails with this id
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "../eval/eval.h"
+#include "civrules/testcase.h"
+
+typedef struct run {
+    const civr_policy *policy;
+    civr_engine *engine;
+    civr_result *result;
+    void (*cb)(void *, const civr_case_report *);
+    void *ud;
+    size_t passed, failed;
+    civr_buf detail;
+} run;
+
+static void mismatch(run *r, const char *fmt, ...) CIVR__PRINTF(2, 3);
+static void mismatch(run *r, const char *fmt, ...)
+{
+    char line[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    civr_buf_puts(&r->detail, line);
+    civr_buf_putc(&r->detail, '\n');
+}
+
+/* Do an expected scalar and an actual JSON value agree? Numbers compare exactly. */
+static bool same_value(const civr_node *want, const char *json)
+{
+    if (!want || want->kind != CIVR_NODE_SCALAR || !json)
+        return false;
+    const char *w = want->u.scalar.text;
+    size_t jl = strlen(json);
+    const char *a = json;
+    size_t al = jl;
+    if (jl >= 2 && json[0] == '"') {
+        a = json + 1;
+        al = jl - 2;
+    }
+    if (civr_node_is_null(want))
+        return civr__streq(json, "null");
+    if (strlen(w) == al && memcmp(w, a, al) == 0)
+        return true;
+    civr_num x, y;
+    return civr_num_parse(w, strlen(w), 2, &x, NULL) && civr_num_parse(a, al, 2, &y, NULL) &&
+           civr_num_cmp(x, y) == 0;
+}
+
+static void money_text(int64_t fen, char buf[32])
+{
+    civr_money_format(fen, buf);
+}
+
+static bool same_money(const civr_node *want, int64_t fen)
+{
+    char s[40];
+    money_text(fen, s);
+    return same_value(want, s);
+}
+
+static void check_program(run *r, const char *id, const civr_node *want)
+{
+    const civr_program_result *pr = civr_result_find(r->result, id);
+    if (!pr) {
+        mismatch(r, "%s: no such program in the result", id);
+        return;
+    }
+    const civr_node *n;
+    if ((n = civr_node_get(want, "status"))) {
+        const char *got = civr_status_name(civr_program_result_status(pr));
+        if (!civr_node_text(n) || !civr__streq(civr_node_text(n), got))
+            mismatch(r, "%s.status: expected %s, got %s", id, civr_node_text(n), got);
+    }
+    if ((n = civr_node_get(want, "monthly")) && !same_money(n, pr->monthly)) {
+        char s[32];
+        money_text(pr->monthly, s);
+        mismatch(r, "%s.monthly: expected %s, got %s", id, civr_node_text(n), s);
+    }
+    if ((n = civr_node_get(want, "facts")) && n->kind == CIVR_NODE_MAP) {
+        for (size_t i = 0; i < n->u.map.count; i++) {
+            const civr_pair *p = &n->u.map.pairs[i];
+            const char *json = NULL;
+            for (size_t k = 0; k < civr_program_result_fact_count(pr); k++) {
+                const char *name;
+                const char *value;
+                civr_program_result_fact(pr, k, &name, &value);
+                if (civr__streq(name, p->key->u.scalar.text))
+                    json = value;
+            }
+            bool ok;
+            if (p->value->kind == CIVR_NODE_SEQ && json) { /* a list of ids */
+                civr_buf w = CIVR_BUF_INIT;
+                civr_buf_putc(&w, '[');
+                for (size_t k = 0; k < p->value->u.seq.count; k++) {
+                    const char *t = civr_node_text(p->value->u.seq.items[k]);
+                    if (k)
+                        civr_buf_putc(&w, ',');
+                    civr_buf_json_string(&w, t ? t : "", t ? strlen(t) : 0);
+                }
+                civr_buf_putc(&w, ']');
+                ok = w.data && civr__streq(w.data, json);
+                civr_buf_free(&w);
+            } else {
+                ok = same_value(p->value, json);
+            }
+            if (!ok)
+                mismatch(r, "%s.facts.%s: expected %s, got %s", id, p->key->u.scalar.text,
+                         civr_node_text(p->value) ? civr_node_text(p->value) : "(a list)",
+                         json ? json : "(no such fact)");
+        }
+    }
+    if ((n = civr_node_get(want, "members")) && n->kind == CIVR_NODE_MAP) {
+        if (n->u.map.count != pr->nmembers)
+            mismatch(r, "%s.members: expected %zu member lines, got %u", id, n->u.map.count,
+                     pr->nmembers);
+        for (size_t i = 0; i < n->u.map.count; i++) {
+            const civr_pair *p = &n->u.map.pairs[i];
+            const civr_mline *line = NULL;
+            for (uint32_t k = 0; k < pr->nmembers; k++)
+                if (civr__streq(pr->members[k].member_id, p->key->u.scalar.text))
+                    line = &pr->members[k];
+            if (!line) {
+                mismatch(r, "%s.members.%s: no line for this member", id, p->key->u.scalar.text);
+                continue;
+            }
+            const civr_node *m = p->value, *c = NULL;
+            if (m->kind == CIVR_NODE_MAP) {
+                c = civr_node_get(m, "category");
+                m = civr_node_get(m, "monthly");
+            }
+            if (m && !same_money(m, line->monthly)) {
+                char s[32];
+                money_text(line->monthly, s);
+                mismatch(r, "%s.members.%s: expected %s, got %s", id, p->key->u.scalar.text,
+                         civr_node_text(m), s);
+            }
+            if (c && !(civr_node_is_null(c) ? !line->category
+                                             : line->category && civr_node_text(c) &&
+                                                   civr__streq(line->category, civr_node_text(c))))
+                mismatch(r, "%s.members.%s.category: expected %s, got %s", id,
+                         p->key->u.scalar.text, civr_node_text(c) ? civr_node_text(c) : "null",
+                         line->category ? line->category : "none");
+        }
+    }
+    if ((n = civr_node_get(want, "reasons")) && n->kind == CIVR_NODE_SEQ) {
+        for (size_t i = 0; i < n->u.seq.count; i++) {
+            const char *code = civr_node_text(n->u.seq.items[i]);
+            bool found = false;
+            for (uint32_t k = 0; k < pr->nreasons && code; k++)
+                found |= civr__streq(pr->reasons[k]->code, code);
+            if (!found)
+                mismatch(r, "%s.reasons: expected %s among them", id, code ? code : "?");
+        }
+    }
+    if ((n = civr_node_get(want, "missing")) && n->kind == CIVR_NODE_SEQ) {
+        bool same = n->u.seq.count == pr->nmissing;
+        for (size_t i = 0; same && i < n->u.seq.count; i++) {
+            const char *t = civr_node_text(n->u.seq.items[i]);
+            same = t && civr__streq(t, pr->missing[i]);
+        }
+        if (!same) {
+            civr_buf got = CIVR_BUF_INIT;
+            for (uint32_t k = 0; k < pr->nmissing; k++)
+                civr_buf_printf(&got, "%s%s", k ? ", " : "", pr->missing[k]);
+            mismatch(r, "%s.missing: got [%s]", id, got.data ? got.data : "");
+            civr_buf_free(&got);
+        }
+    }
+}
+
+static int case_error(const civr_doc *doc, const civr_node *n, const char *msg, civr_error *err)
+{
+    civr_pos pos = civr_doc_pos(doc, n);
+    return civr__fail(err, &pos, CIVR_M_BAD_TEST_CASE, msg);
+}
+
+static int run_case(run *r, const civr_doc *doc, const civr_node *c, civr_error *err)
+{
+    static const char *const keys[] = {"name", "basis", "date", "household", "expect", "note", NULL};
+    if (c->kind != CIVR_NODE_MAP)
+        return case_error(doc, c, "a test case is a mapping", err);
+    for (size_t i = 0; i < c->u.map.count; i++) {
+        size_t k;
+        for (k = 0; keys[k] && !civr__streq(keys[k], c->u.map.pairs[i].key->u.scalar.text); k++)
+            ;
+        if (!keys[k])
+            return case_error(doc, c->u.map.pairs[i].key,
+                              "unknown key in a test case (name basis date household expect note)",
+                              err);
+    }
+    const civr_node *name = civr_node_get(c, "name"), *date = civr_node_get(c, "date"),
+                    *hh = civr_node_get(c, "household"), *expect = civr_node_get(c, "expect"),
+                    *basis = civr_node_get(c, "basis");
+    if (!civr_node_text(name) || !date || !hh || !expect || !civr_node_text(basis))
+        return case_error(doc, c, "a test case needs name, basis, date, household and expect",
+                          err);
+    civr_date d;
+    if (civr_date_parse(&d, civr_node_text(date) ? civr_node_text(date) : "",
+                        civr_node_text(date) ? date->u.scalar.len : 0, NULL) < 0)
+        return case_error(doc, date, "date must be YYYY-MM-DD", err);
+    civr_buf_clear(&r->detail);
+    /* decode the household from the test file itself: errors point into it */
+    civr_household household = {0};
+    civr_arena_init(&household.arena, 8192);
+    civr_doc sub = *doc;
+    sub.root = (civr_node *)hh;
+    civr_error herr = CIVR_ERROR_INIT;
+    int rc = civr__household_decode(&household, r->policy, &sub, &r->policy->limits, &herr);
+    const civr_node *want_error = civr_node_get(expect, "error");
+    if (rc == 0)
+        rc = civr_engine_eval(r->engine, &household, d, CIVR_EVAL_TRACE, r->result, &herr);
+    else
+        civr__result_reset(r->result, r->policy, d), r->result->failed = true,
+            r->result->error = herr;
+    if (want_error) {
+        char id[16];
+        snprintf(id, sizeof id, "CIVR-%04d", herr.id);
+        if (!rc)
+            mismatch(r, "expected error %s, the evaluation succeeded", civr_node_text(want_error));
+        else if (!civr_node_text(want_error) || !civr__streq(civr_node_text(want_error), id))
+            mismatch(r, "expected error %s, got %s: %s", civr_node_text(want_error), id,
+                     herr.message);
+    } else if (rc) {
+        char msg[700];
+        civr_error_format(&herr, msg, sizeof msg);
+        mismatch(r, "evaluation failed: %s", msg);
+    } else {
+        const civr_node *n;
+        if ((n = civr_node_get(expect, "total_monthly")) &&
+            !same_money(n, civr_result_total_monthly(r->result))) {
+            char s[32];
+            money_text(civr_result_total_monthly(r->result), s);
+            mismatch(r, "total_monthly: expected %s, got %s", civr_node_text(n), s);
+        }
+        const civr_node *progs = civr_node_get(expect, "programs");
+        for (size_t i = 0; progs && progs->kind == CIVR_NODE_MAP && i < progs->u.map.count; i++)
+            check_program(r, progs->u.map.pairs[i].key->u.scalar.text,
+                          progs->u.map.pairs[i].value);
+    }
+    const char *json = NULL;
+    civr_result_render(r->result, CIVR_RENDER_JSON, NULL, &json, NULL, NULL);
+    civr_case_report rep = {doc->source, c->line, civr_node_text(name), r->detail.len == 0,
+                            r->detail.data ? r->detail.data : "", json};
+    if (rep.passed)
+        r->passed++;
+    else
+        r->failed++;
+    if (r->cb)
+        r->cb(r->ud, &rep);
+    civr_arena_free(&household.arena);
+    return 0;
+}
+
+static int run_file(run *r, const char *path, civr_error *err)
+{
+    char *text;
+    size_t len;
+    int rc = civr__read_file(path, r->policy->limits.max_text_bytes, &text, &len, err);
+    if (rc)
+        return rc;
+    civr_doc doc;
+    rc = civr_doc_parse_yaml(&doc, text, len, path, &r->policy->limits, err);
+    if (rc == 0) {
+        const civr_node *cases = civr_node_get(doc.root, "cases");
+        if (!cases || cases->kind != CIVR_NODE_SEQ)
+            rc = case_error(&doc, doc.root, "a test file holds a list 'cases:'", err);
+        for (size_t i = 0; rc == 0 && i < cases->u.seq.count; i++)
+            rc = run_case(r, &doc, cases->u.seq.items[i], err);
+    }
+    civr_doc_free(&doc);
+    civr__free(text);
+    return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int civr_policy_run_tests(const civr_policy *policy, const char *path,
+                          void (*on_case)(void *, const civr_case_report *), void *userdata,
+                          size_t *passed, size_t *failed, civr_error *err)
+{
+    if (!policy || !path)
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_policy_run_tests needs a policy and a path");
+    run r = {0};
+    r.policy = policy;
+    r.cb = on_case;
+    r.ud = userdata;
+    int rc = civr_engine_new(&r.engine, policy, NULL, err);
+    if (rc == 0)
+        rc = civr_result_new(&r.result, err);
+    struct stat st;
+    if (rc == 0 && stat(path, &st) != 0) {
+        civr_pos pos = {path, 0, 0, 0};
+        rc = civr__fail(err, &pos, CIVR_M_READ_FAILED, path, "no such file or folder");
+    }
+    if (rc == 0 && S_ISDIR(st.st_mode)) {
+        DIR *dir = opendir(path);
+        char **names = NULL;
+        size_t n = 0, cap = 0;
+        struct dirent *e;
+        while (dir && (e = readdir(dir))) {
+            size_t l = strlen(e->d_name);
+            if (l < 6 || strcmp(e->d_name + l - 5, ".yaml") != 0)
+                continue;
+            if (!civr__grow((void **)&names, &cap, n + 1, sizeof *names))
+                break;
+            names[n] = civr__malloc(strlen(path) + l + 2);
+            if (!names[n])
+                break;
+            sprintf(names[n++], "%s/%s", path, e->d_name);
+        }
+        if (dir)
+            closedir(dir);
+        qsort(names, n, sizeof *names, cmp_str);
+        for (size_t i = 0; i < n; i++) {
+            if (rc == 0)
+                rc = run_file(&r, names[i], err);
+            civr__free(names[i]);
+        }
+        civr__free(names);
+    } else if (rc == 0) {
+        rc = run_file(&r, path, err);
+    }
+    civr_buf_free(&r.detail);
+    civr_result_free(r.result);
+    civr_engine_free(r.engine);
+    if (passed)
+        *passed = r.passed;
+    if (failed)
+        *failed = r.failed;
+    return rc;
+}
