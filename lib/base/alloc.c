@@ -10,23 +10,35 @@
 
 #ifdef CIVR_FAULT_INJECTION
 static _Thread_local long fail_countdown = -1; /* test builds only */
+static _Thread_local bool fail_triggered;
 
 void civr__fault_fail_after(long n)
 {
     fail_countdown = n;
+    fail_triggered = false;
 }
 
-long civr__fault_remaining(void)
+bool civr__fault_triggered(void)
 {
-    return fail_countdown;
+    return fail_triggered;
+}
+
+/* A place for a debugger breakpoint: called for every injected failure. */
+__attribute__((noinline)) void civr__fault_hit(void);
+__attribute__((noinline)) void civr__fault_hit(void)
+{
+    __asm__ volatile("");
 }
 
 static bool should_fail(void)
 {
     if (fail_countdown < 0)
         return false;
-    if (fail_countdown == 0)
+    if (fail_countdown == 0) {
+        civr__fault_hit();
+        fail_triggered = true;
         return true;
+    }
     fail_countdown--;
     return false;
 }

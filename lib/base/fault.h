@@ -6,11 +6,12 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#include <stdbool.h>
 /* Let `n` more allocations succeed on this thread, then fail every one;
  * -1 turns failures off. */
 void civr__fault_fail_after(long n);
-/* Allocations left before failures start (-1: off). */
-long civr__fault_remaining(void);
+/* Has an allocation been made to fail since the last civr__fault_fail_after? */
+bool civr__fault_triggered(void);
 #ifdef __cplusplus
 }
 #endif

@@ -73,7 +73,7 @@ static int attach(reader *r, civr_node *n, yaml_mark_t m)
     }
     if (!f->key) {
         if (n->kind != CIVR_NODE_SCALAR) {
-            civr_pos p = mark_pos(r, m);
+            civr_pos p = {r->doc->source, n->line, n->column, 0};
             return civr__fail(r->err, &p, CIVR_M_KEY_NOT_STRING);
         }
         if (n->style == CIVR_STYLE_PLAIN && civr__streq(n->u.scalar.text, "<<"))

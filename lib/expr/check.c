@@ -64,7 +64,7 @@ static tname name_of(checker *ck, civr_type t)
     tname n;
     civr_buf b = CIVR_BUF_INIT;
     civr_type__name(ck->pol, t, &b);
-    snprintf(n.s, sizeof n.s, "%s", b.data ? b.data : "?");
+    snprintf(n.s, sizeof n.s, "%s", b.data ? b.data : "");
     civr_buf_free(&b);
     return n;
 }

@@ -650,7 +650,10 @@ int civr__expr_parse(pnode **out, const char *text, size_t len, civr_arena *aren
     p.max_depth = max_depth;
     next(&p);
     pnode *n = expr(&p);
-    if (n && p.t != T_END)
+    if (n && p.t == T_BAD)
+        n = fail(&p, p.start, p.s[p.start] == '=' ? "'=' is not an operator: use == to compare"
+                                                  : "unexpected character");
+    else if (n && p.t != T_END)
         n = fail(&p, p.start, "unexpected text after the expression");
     *out = n;
     *error = p.error;

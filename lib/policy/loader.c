@@ -248,7 +248,11 @@ static int add_file(civr_loader *ld, const char *path, uint32_t layer, uint32_t 
     }
     if (rc)
         return civr__ld_report(ld, &e);
-    if (!f->doc.root || f->doc.root->kind != CIVR_NODE_MAP) {
+    if (!f->doc.root) { /* an empty file declares nothing */
+        *index = p->nfiles - 1;
+        return 0;
+    }
+    if (f->doc.root->kind != CIVR_NODE_MAP) {
         civr_pos pos = {f->path, 1, 1, 0};
         return civr__ld_error_at(ld, &pos, CIVR_M_WRONG_TYPE, "the file", "a mapping",
                                  civr_node_describe(f->doc.root));
@@ -261,6 +265,8 @@ static int add_file(civr_loader *ld, const char *path, uint32_t layer, uint32_t 
 static void collect(civr_loader *ld, uint32_t file)
 {
     const civr_node *root = ld->pol->files[file].doc.root;
+    if (!root)
+        return;
     static const char *const sections[] = {"enums", "schema", "parameters", "tables", "programs",
                                            NULL};
     civr__ld_keys(ld, file, root, "a policy file", sections);
@@ -315,6 +321,8 @@ static void normalise_path(char *s)
 
 static char *join_path(const char *dir, const char *name)
 {
+    if (name[0] == '/') /* an absolute path stands alone */
+        dir = "";
     size_t a = strlen(dir), b = strlen(name);
     char *s = civr__malloc(a + b + 2);
     if (!s)
@@ -350,6 +358,10 @@ static int read_layer(civr_loader *ld, const char *dir, uint32_t layer, char **p
     if (rc)
         return rc;
     const civr_node *root = p->files[bf].doc.root;
+    if (!root) {
+        civr_pos pos = {p->files[bf].path, 1, 1, 0};
+        return civr__ld_error_at(ld, &pos, CIVR_M_MISSING_FIELD, "bundle.yaml", "id");
+    }
     static const char *const keys[] = {"id", "title", "version", "extends", "files",
                                        "description", "basis", NULL};
     civr__ld_keys(ld, bf, root, "bundle.yaml", keys);
@@ -409,10 +421,11 @@ static int chain(civr_loader *ld, const char *dir, char ***dirs, uint32_t *n)
     char **real = NULL;
     uint32_t count = 0;
     int rc = 0;
-    char *cur = civr__malloc(strlen(dir) + 1);
+    char *cur = civr__malloc(strlen(dir) + 2);
     if (!cur)
         return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
     strcpy(cur, dir);
+    normalise_path(cur);
     while (cur) {
         if (count >= ld->pol->limits.max_layers) {
             civr_pos pos = {cur, 0, 0, 0};
@@ -492,7 +505,10 @@ static void digest(civr_policy *p)
     for (uint32_t i = 0; i < p->nfiles; i++) {
         const civr_file *f = &p->files[i];
         const civr_layer *l = &p->layers[f->layer];
-        const char *rel = f->path + strlen(l->dir) + 1; /* path inside its bundle */
+        size_t dl = strlen(l->dir);
+        const char *rel = strncmp(f->path, l->dir, dl) == 0 && f->path[dl] == '/'
+                              ? f->path + dl + 1 /* the path inside its bundle */
+                              : f->path;
         const char *id = l->id ? l->id : "";
         char len[32];
         snprintf(len, sizeof len, "%zu", f->len);

@@ -1,0 +1,143 @@
+// The public API contract: NULL handling, ownership, versions, reuse of
+// results, and one policy shared by threads.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/support.h"
+
+extern "C" int civr_test_c_header(void); // test_c_header.c: the headers as strict C
+
+TEST(Api, HeadersCompileAsC)
+{
+    EXPECT_EQ(civr_test_c_header(), CIVRULES_VERSION_NUMBER);
+}
+
+TEST(Api, VersionsAgree)
+{
+    EXPECT_STREQ(civr_version(), CIVRULES_VERSION_STRING);
+    EXPECT_EQ(CIVRULES_VERSION_NUMBER, CIVRULES_VERSION_MAJOR * 10000 +
+                                           CIVRULES_VERSION_MINOR * 100 + CIVRULES_VERSION_PATCH);
+}
+
+TEST(Api, FreeingNullIsANoOp)
+{
+    civr_policy_free(nullptr);
+    civr_engine_free(nullptr);
+    civr_result_free(nullptr);
+    civr_household_free(nullptr);
+    civr_builder_free(nullptr);
+    civr_error_clear(nullptr);
+}
+
+TEST(Api, MisuseIsAnErrorNotACrash)
+{
+    civr_error err = CIVR_ERROR_INIT;
+    civr_engine *e = nullptr;
+    EXPECT_EQ(civr_engine_new(&e, nullptr, nullptr, &err), CIVR_EINVAL);
+    EXPECT_EQ(err.id, 9001);
+    EXPECT_EQ(civr_engine_eval(nullptr, nullptr, 0, 0, nullptr, nullptr), CIVR_EINVAL);
+    EXPECT_EQ(civr_result_new(nullptr, nullptr), CIVR_EINVAL);
+    EXPECT_EQ(civr_household_parse(nullptr, nullptr, "x", 1, CIVR_FORMAT_AUTO, nullptr, nullptr),
+              CIVR_EINVAL);
+    EXPECT_EQ(civr_result_render(nullptr, CIVR_RENDER_JSON, nullptr, nullptr, nullptr, nullptr),
+              CIVR_EINVAL);
+    EXPECT_EQ(civr_result_program(nullptr, 0), nullptr);
+    EXPECT_EQ(civr_result_household(nullptr), nullptr);
+    EXPECT_EQ(civr_program_result_id(nullptr), nullptr);
+    EXPECT_EQ(civr_program_result_member(nullptr, 0, nullptr, nullptr, nullptr), CIVR_EINVAL);
+    EXPECT_EQ(civr_policy_id(nullptr), nullptr);
+    EXPECT_STREQ(civr_status_name((civr_status)42), "unknown");
+    EXPECT_STREQ(civr_code_name(-99), "unknown");
+}
+
+TEST(Api, AHouseholdOfAnotherPolicyIsRefused)
+{
+    civr_policy *a = civt::load("policies/cn/guangdong/guangzhou");
+    civr_policy *b = civt::load("policies/cn/hunan/changde/jinshi");
+    ASSERT_TRUE(a && b);
+    civr_error err = CIVR_ERROR_INIT;
+    civr_household *h = nullptr;
+    const char *t = R"({"id": "H", "members": [{"id": "a", "birth_date": "1950-01-01"}]})";
+    ASSERT_EQ(civr_household_parse(&h, a, t, strlen(t), CIVR_FORMAT_JSON, nullptr, &err), 0);
+    civr_engine *e = nullptr;
+    civr_result *r = nullptr;
+    ASSERT_EQ(civr_engine_new(&e, b, nullptr, &err), 0);
+    ASSERT_EQ(civr_result_new(&r, &err), 0);
+    EXPECT_EQ(civr_engine_eval(e, h, 20000, 0, r, &err), CIVR_EINVAL);
+    EXPECT_EQ(err.id, 2016);
+    ASSERT_NE(civr_result_error(r), nullptr);
+    EXPECT_STREQ(civr_result_household(r), "H");
+    civr_result_free(r);
+    civr_engine_free(e);
+    civr_household_free(h);
+    civr_policy_free(a);
+    civr_policy_free(b);
+}
+
+TEST(Api, ResultsOutliveTheirHouseholdAndAreReused)
+{
+    civr_policy *p = civt::load("policies/cn/guangdong/guangzhou");
+    ASSERT_NE(p, nullptr);
+    civr_error err = CIVR_ERROR_INIT;
+    civr_engine *e = nullptr;
+    civr_result *r = nullptr;
+    ASSERT_EQ(civr_engine_new(&e, p, nullptr, &err), 0);
+    ASSERT_EQ(civr_result_new(&r, &err), 0);
+    civr_date d;
+    civr_date_from_ymd(&d, 2024, 8, 1, &err);
+    std::string last;
+    for (int i = 0; i < 3; i++) {
+        std::string t = R"({"id": "H)" + std::to_string(i) + R"(", "residence": "urban",
+          "members": [{"id": "a", "birth_date": "1950-01-01", "able_to_work": false}],
+          "income": [{"member": "a", "kind": "pension", "monthly": ")" + std::to_string(100 * i) + R"("}],
+          "assets": {"financial": "0"}})";
+        civr_household *h = nullptr;
+        ASSERT_EQ(civr_household_parse(&h, p, t.data(), t.size(), CIVR_FORMAT_JSON, nullptr, &err), 0);
+        ASSERT_EQ(civr_engine_eval(e, h, d, CIVR_EVAL_TRACE, r, &err), 0);
+        civr_household_free(h); // the result stays readable
+        EXPECT_EQ(civr_result_total_monthly(r), 128200 - 10000 * i);
+        const civr_program_result *pr = civr_result_find(r, "dibao");
+        ASSERT_NE(pr, nullptr);
+        const char *member;
+        int64_t monthly;
+        ASSERT_EQ(civr_program_result_member(pr, 0, &member, &monthly, nullptr), 0);
+        EXPECT_STREQ(member, "a");
+        const char *name, *json;
+        ASSERT_EQ(civr_program_result_fact(pr, 1, &name, &json), 0);
+        EXPECT_STREQ(name, "counted");
+        EXPECT_STREQ(json, "[\"a\"]");
+        const char *text;
+        ASSERT_EQ(civr_result_render(r, CIVR_RENDER_TEXT, "en", &text, nullptr, &err), 0);
+        EXPECT_NE(std::string(text).find("Minimum living allowance (dibao): eligible"), std::string::npos)
+            << text;
+        EXPECT_EQ(civr_result_render(r, CIVR_RENDER_TEXT, "fr", &text, nullptr, &err), CIVR_EINVAL);
+        civr_error_clear(&err);
+    }
+    civr_result_free(r);
+    civr_engine_free(e);
+    civr_policy_free(p);
+}
+
+TEST(Api, OnePolicyManyThreadsSameAnswers)
+{
+    civr_policy *p = civt::load("policies/cn/hunan/changde/jinshi");
+    ASSERT_NE(p, nullptr);
+    const std::string h = R"({"id": "H", "residence": "urban", "members": [
+        {"id": "a", "birth_date": "1950-01-01"}, {"id": "b", "birth_date": "2015-01-01"}],
+        "income": [{"member": "a", "kind": "pension", "monthly": "333.33"}], "assets": {"financial": "0"}})";
+    std::string expected = civt::eval_json(p, h, "2024-03-01", CIVR_EVAL_TRACE);
+    std::vector<std::thread> threads;
+    std::vector<int> mismatches(2, 0);
+    for (int t = 0; t < 2; t++)
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 200; i++)
+                mismatches[t] += civt::eval_json(p, h, "2024-03-01", CIVR_EVAL_TRACE) != expected;
+        });
+    for (auto &t : threads)
+        t.join();
+    EXPECT_EQ(mismatches[0] + mismatches[1], 0);
+    civr_policy_free(p);
+}

@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""The civrules command line: eval (JSON, JSON Lines with bad lines, YAML,
+text), check (golden errors, exit codes) and test. Usage: test_cli.py CIVRULES"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+EXE = sys.argv[1]
+failures = 0
+
+
+def run(*args, stdin=None):
+    p = subprocess.run([EXE, *args], input=stdin, capture_output=True, text=True, timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+def check(name, cond, detail=""):
+    global failures
+    if cond:
+        print(f"ok - {name}")
+    else:
+        failures += 1
+        print(f"not ok - {name}\n{detail}")
+
+
+HH = '{"id": "H%d", "residence": "urban", "members": [{"id": "a", "birth_date": "1950-01-01", "able_to_work": false}], "income": [{"member": "a", "kind": "pension", "monthly": "%d"}], "assets": {"financial": "0"}}'
+
+# one household, default (Guangzhou) policy
+rc, out, err = run("eval", "--date", "2024-08-01", "examples/households/gz-family.json")
+res = json.loads(out)
+check("eval one household", rc == 0 and res["total_monthly"] == "2846.00"
+      and res["programs"][0]["status"] == "eligible"
+      and res["policy"]["id"] == "cn/guangdong/guangzhou", out + err)
+check("same input, byte-identical output",
+      run("eval", "--date", "2024-08-01", "examples/households/gz-family.json")[1] == out)
+
+# JSON Lines with bad lines: one output line per input line, errors as records
+lines = [HH % (1, 100), '{"id": "H2", "members": [', HH % (3, 200),
+         '{"id": "H4", "members": [{"id": "a", "birth_date": "1950-02-30"}]}',
+         '{"id": "H5", "members": [{"id": "a", "birth_date": "1950-01-01"}], "colour": "red"}',
+         '[1, 2]', HH % (7, 300)]
+rc, out, err = run("eval", "--date", "2024-08-01", "-", stdin="\n".join(lines) + "\n")
+outs = out.splitlines()
+check("JSON Lines: one line out per line in", len(outs) == len(lines), out)
+recs = [json.loads(o) for o in outs]
+check("JSON Lines: good records evaluated",
+      [r.get("total_monthly") for r in recs] == ["1182.00", None, "1082.00", None, None, None, "982.00"], out)
+check("JSON Lines: errors carry id, position and household",
+      recs[1]["error"]["id"] == "CIVR-1002" and recs[1]["error"]["source"] == "<stdin>:2"
+      and recs[3]["household"] == "H4" and recs[3]["error"]["id"] == "CIVR-2004"
+      and recs[4]["error"]["id"] == "CIVR-2001" and recs[5]["error"]["id"] == "CIVR-2002", out)
+check("JSON Lines: exit 1 when some records failed", rc == 1, str(rc))
+
+# a thousand lines, all answered, in order
+many = "\n".join(HH % (i, i % 1500) for i in range(1000)) + "\n"
+rc, out, err = run("eval", "--date", "2024-08-01", "--jsonl", "-", stdin=many)
+ids = [json.loads(o)["household"] for o in out.splitlines()]
+check("1000 households in order", rc == 0 and ids == ["H%d" % i for i in range(1000)], err)
+
+# YAML input and text output in Chinese and English
+with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
+    f.write("id: Y1\nresidence: urban\nmembers:\n  - {id: a, birth_date: 1950-01-01, able_to_work: false}\nassets: {financial: '0'}\n")
+rc, out, err = run("eval", "--date", "2024-08-01", "--format", "text", f.name)
+check("text output in Chinese", rc == 0 and "最低生活保障：符合条件，每月 1282.00 元" in out
+      and "合计每月：1282.00 元" in out, out + err)
+rc, out, err = run("eval", "--date", "2024-08-01", "--format", "text", "--lang", "en", f.name)
+check("text output in English", rc == 0 and "Minimum living allowance (dibao): eligible, monthly 1282.00 yuan" in out, out)
+rc, out, err = run("eval", "--date", "2024-08-01", "--trace", f.name)
+trace = json.loads(out)["trace"]
+check("trace lists parameters with layer and position",
+      any(t["step"] == "parameter" and t["name"] == "dibao.standard"
+          and t["layer"] == "cn/guangdong/guangzhou" and t["at"].endswith("guangzhou/dibao.yaml:14:9")
+          for t in trace), out)
+os.unlink(f.name)
+
+# other jurisdictions through --policy
+rc, out, err = run("eval", "--policy", "policies/cn/hunan/changde/jinshi", "--date", "2024-03-01", "-",
+                   stdin=HH % (1, 600))
+# 700 - 600 + the 70+ increment 10% x 700 (the member is 74)
+check("Jinshi policy", json.loads(out)["total_monthly"] == "170.00", out + err)
+
+# check: exit codes and golden errors
+rc, out, err = run("check", "policies/cn/guangdong/guangzhou", "policies/cn/hunan/changde/jinshi")
+check("check passes on bundles", rc == 0 and out.count("ok: ") == 2, out + err)
+rc, out, err = run("check", "tests/fixtures/broken/expr_type")
+golden = open("tests/fixtures/broken/expr_type/expected.txt").read().strip()
+check("check prints the golden error and exits 1", rc == 1 and err.splitlines()[0] == golden, err)
+
+# test
+rc, out, err = run("test", "policies/cn/guangdong/guangzhou")
+check("test runs a bundle's cases", rc == 0 and out.strip().endswith(" passed, 0 failed"), out + err)
+
+# usage errors exit 2
+check("unknown command", run("frobnicate")[0] == 2)
+check("bad date", run("eval", "--date", "2024-13-01", "x")[0] == 2)
+check("no input", run("eval")[0] == 2)
+
+print(f"{failures} failed")
+sys.exit(1 if failures else 0)

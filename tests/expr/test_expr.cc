@@ -1,0 +1,210 @@
+// The expression language (docs/expressions.md): values, Kleene logic for
+// missing facts, null semantics, and type errors that point at the token.
+// Each expression becomes the fact `value` of a program `probe` in a
+// temporary bundle over the textbook fixture (standard 700 from 2023-07-01).
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "support/support.h"
+
+namespace {
+
+const char *kHousehold = R"({"id": "H", "residence": "urban",
+  "members": [
+    {"id": "a", "birth_date": "1954-08-02", "hukou": "rural", "situations": [{"kind": "in_prison", "since": "2023-01-15"}]},
+    {"id": "b", "birth_date": "2010-02-28", "disability": {"type": "intellectual", "grade": 3}},
+    {"id": "c", "birth_date": "1990-06-30", "able_to_work": true}
+  ],
+  "income": [{"member": "a", "kind": "pension", "monthly": "1000"}, {"kind": "property", "monthly": "0.05"}],
+  "assets": {"financial": "100"}})";
+
+std::string policy_for(const std::string &expr, const std::string &when = "")
+{
+    std::string p = "programs:\n  probe:\n    title: {zh: 测试, en: probe}\n    basis: test\n"
+                    "    facts:\n      value:\n        title: {zh: 值, en: value}\n"
+                    "        expr: \"" + expr + "\"\n    outcomes:\n";
+    if (!when.empty())
+        p += "      - {id: yes, when: \"" + when + "\", status: eligible}\n";
+    p += "      - {id: no, status: ineligible}\n";
+    return p;
+}
+
+// The value of `expr` as JSON, or "error: ..." (compile or evaluation).
+std::string value_of(const std::string &expr, const char *date = "2024-08-01",
+                     const char *household = kHousehold)
+{
+    civt::TempBundle b("tests/fixtures/bundles/textbook", policy_for(expr));
+    std::string error;
+    civr_policy *p = civt::load(b.dir, &error);
+    if (!p)
+        return "error: " + error.substr(error.find("policy.yaml"));
+    civr_error err = CIVR_ERROR_INIT;
+    civr_engine *e = nullptr;
+    civr_result *r = nullptr;
+    civr_date d;
+    civr_date_parse(&d, date, strlen(date), &err);
+    civr_engine_new(&e, p, nullptr, &err);
+    civr_result_new(&r, &err);
+    std::string out;
+    if (civr_engine_eval_text(e, household, strlen(household), CIVR_FORMAT_JSON, "h", d, 0, r,
+                              &err) != 0) {
+        std::string f = civt::format(err);
+        out = "error: " + f.substr(f.find("policy.yaml"));
+    } else {
+        const char *name, *json;
+        civr_program_result_fact(civr_result_find(r, "probe"), 0, &name, &json);
+        out = json;
+    }
+    civr_result_free(r);
+    civr_engine_free(e);
+    civr_policy_free(p);
+    return out;
+}
+
+// Status and missing facts of a probe whose only outcome is `when`.
+std::string decide(const std::string &when)
+{
+    civt::TempBundle b("tests/fixtures/bundles/textbook", policy_for("0", when));
+    std::string error;
+    civr_policy *p = civt::load(b.dir, &error);
+    if (!p)
+        return "error: " + error;
+    civr_error err = CIVR_ERROR_INIT;
+    civr_engine *e = nullptr;
+    civr_result *r = nullptr;
+    civr_date d;
+    civr_date_parse(&d, "2024-08-01", 10, &err);
+    civr_engine_new(&e, p, nullptr, &err);
+    civr_result_new(&r, &err);
+    std::string out;
+    if (civr_engine_eval_text(e, kHousehold, strlen(kHousehold), CIVR_FORMAT_JSON, "h", d, 0, r,
+                              &err) != 0) {
+        out = "error: " + civt::format(err);
+    } else {
+        const civr_program_result *pr = civr_result_find(r, "probe");
+        out = civr_status_name(civr_program_result_status(pr));
+        for (size_t i = 0; i < civr_program_result_missing_count(pr); i++)
+            out += std::string(i ? ", " : " ") + civr_program_result_missing(pr, i);
+    }
+    civr_result_free(r);
+    civr_engine_free(e);
+    civr_policy_free(p);
+    return out;
+}
+
+// The expression starts at column 16 of line 8 of policy.yaml.
+std::string at(int offset)
+{
+    return "error: policy.yaml:8:" + std::to_string(16 + offset) + ": error: ";
+}
+
+} // namespace
+
+TEST(Expr, MoneyIsExactAndRoundedOnlyWhenAsked)
+{
+    EXPECT_EQ(value_of("700 yuan * 3 - 1000 yuan"), "\"1100.00\"");
+    EXPECT_EQ(value_of("1000 yuan / 3"), "\"1000/3\"");
+    EXPECT_EQ(value_of("(700 yuan - 1000 yuan / 3) * 3"), "\"1100.00\""); // domain.md §2
+    EXPECT_EQ(value_of("round(1000 yuan / 3, 'yuan', 'up')"), "\"334.00\"");
+    EXPECT_EQ(value_of("round(1000 yuan / 3, 'yuan', 'down')"), "\"333.00\"");
+    EXPECT_EQ(value_of("round(1000 yuan / 3, 'jiao', 'half_up')"), "\"333.30\"");
+    EXPECT_EQ(value_of("round(1.6 * 1282 yuan, 'yuan', 'up')"), "\"2052.00\"");   // Guangzhou 特困
+    EXPECT_EQ(value_of("round(1.6 * 672 yuan, 'yuan', 'half_up')"), "\"1075.00\""); // Yunfu
+    EXPECT_EQ(value_of("30% * 700 yuan"), "\"210.00\"");
+    EXPECT_EQ(value_of("5 fen + 0.05 yuan"), "\"0.10\"");
+    EXPECT_EQ(value_of("2 / 3 + 1"), "\"5/3\"");
+    EXPECT_EQ(value_of("max(0 yuan, 100 yuan - 250 yuan)"), "\"0.00\"");
+    EXPECT_EQ(value_of("min(3, 2.5, 4)"), "\"2.5\"");
+    EXPECT_EQ(value_of("abs(-2)"), "2");
+    EXPECT_EQ(value_of("1 / (count(members) - 3)"),
+              at(2) + "[CIVR-5002] division by zero in a division");
+}
+
+TEST(Expr, HouseholdFactsParametersAndTables)
+{
+    EXPECT_EQ(value_of("count(members)"), "3");
+    EXPECT_EQ(value_of("sum(i.monthly for i in income)"), "\"1000.05\"");
+    EXPECT_EQ(value_of("sum(i.monthly for i in income if i.member == null)"), "\"0.05\"");
+    EXPECT_EQ(value_of("[m for m in members if age(m) >= 18]"), "[\"a\",\"c\"]");
+    EXPECT_EQ(value_of("sum(age(m) for m in members)"), "117"); // 69 + 14 + 34 on 2024-08-01
+    EXPECT_EQ(value_of("sum(age(m) for m in members)", "2024-08-02"), "118"); // a turns 70
+    EXPECT_EQ(value_of("age(date('2008-02-29'), date('2009-02-28'))"), "0");
+    EXPECT_EQ(value_of("months_between(date('2024-01-31'), date('2024-02-29'))"), "0");
+    EXPECT_EQ(value_of("months_between(date('2024-01-15'), as_of)"), "6");
+    EXPECT_EQ(value_of("any(any(s.kind in {'in_prison', 'detained'} for s in m.situations) for m in members)"), "true");
+    EXPECT_EQ(value_of("$dibao.standard[household.residence]"), "\"700.00\"");
+    EXPECT_EQ(value_of("$dibao.standard['rural']", "2022-08-01"), "\"600.00\"");
+    EXPECT_EQ(value_of("@dibao.phase_out_schedule(month: 4).share"), "\"1\""); // the default row
+    EXPECT_EQ(value_of("@dibao.individual_criteria(grade: 3, disability: 'mental', serious_illness: true).count"), "2");
+    EXPECT_EQ(value_of("@dibao.individual_criteria(grade: 3, disability: 'mental', serious_illness: true).id"),
+              "\"intellectual_mental_3+serious_illness\"");
+    EXPECT_EQ(value_of("if count(members) > 2 then 'many' else 'few'"), "\"many\"");
+}
+
+TEST(Expr, NullIsAbsentByDefaultAndComparesFalse)
+{
+    // a and c have no disability (default null): comparisons with null are false
+    EXPECT_EQ(value_of("count(m for m in members if m.disability.grade <= 3)"), "1");
+    EXPECT_EQ(value_of("count(m for m in members if m.disability.grade != 3)"), "2");
+    EXPECT_EQ(value_of("count(m for m in members if has(m.disability))"), "1");
+    EXPECT_EQ(value_of("count(m for m in members if m.disability == null)"), "2");
+    // hukou is not given for b and c: the household's residence stands in
+    EXPECT_EQ(value_of("[m for m in members if (m.hukou ?? household.residence) == 'urban']"),
+              "[\"b\",\"c\"]");
+    // arithmetic on null is an error, never a silent zero
+    std::string e = value_of("sum(m.disability.grade for m in members)");
+    EXPECT_NE(e.find("[CIVR-5006]"), std::string::npos) << e;
+}
+
+TEST(Expr, MissingFactsDecideNothingUnlessNeeded)
+{
+    // b has no able_to_work: any() is true because c is; all() cannot be decided
+    EXPECT_EQ(decide("any(m.able_to_work for m in members if has(m.able_to_work))"), "eligible");
+    EXPECT_EQ(decide("any(m.able_to_work for m in members)"), "eligible");
+    EXPECT_EQ(decide("all(m.able_to_work for m in members)"),
+              "undetermined members[a].able_to_work, members[b].able_to_work");
+    EXPECT_EQ(decide("count(members) > 5 and all(m.able_to_work for m in members)"), "ineligible");
+    EXPECT_EQ(decide("count(members) < 5 or all(m.able_to_work for m in members)"), "eligible");
+    EXPECT_EQ(decide("household.region == '440100'"), "undetermined region");
+    EXPECT_EQ(decide("(household.region ?? '0') == '440100'"), "ineligible");
+}
+
+TEST(Expr, TypeErrorsPointAtTheToken)
+{
+    EXPECT_EQ(value_of("700 yuan + 1.5"),
+              at(9) + "[CIVR-3003] type error: cannot apply '+' to money and rate");
+    EXPECT_EQ(value_of("700 yuan * 700 yuan"),
+              at(9) + "[CIVR-3003] type error: cannot apply '*' to money and money");
+    EXPECT_EQ(value_of("household.residence == 'suburb'"),
+              at(23) + "[CIVR-3003] type error: 'suburb' is not a value of urban_rural (urban, rural)");
+    EXPECT_EQ(value_of("count(members) + true"),
+              at(15) + "[CIVR-3003] type error: cannot apply '+' to integer and bool");
+    EXPECT_EQ(value_of("if true then 1 yuan else 2"),
+              at(25) + "[CIVR-3003] type error: expected money, found integer (write money as '700 yuan')");
+    EXPECT_EQ(value_of("1 yuan > 0.5"),
+              at(9) + "[CIVR-3003] type error: expected money, found rate (write money as '700 yuan')");
+    EXPECT_EQ(value_of("not 3"), at(4) + "[CIVR-3003] type error: expected bool, found integer");
+    EXPECT_EQ(value_of("sum(m for m in members)"),
+              at(4) + "[CIVR-3003] type error: this needs numbers, found record member");
+    EXPECT_EQ(value_of("round(1 yuan, 'cent', 'up')"),
+              at(14) + "[CIVR-3003] type error: 'cent' is not a value of rounding_unit (fen, jiao, yuan)");
+    EXPECT_EQ(value_of("round(1 yuan, 'yuan')"),
+              at(0) + "[CIVR-3007] round() takes 3 arguments (amount, unit, mode), given 2");
+    EXPECT_EQ(value_of("$dibao.standard"),
+              at(0) + "[CIVR-3007] parameter $dibao.standard takes 1 key [urban_rural], given 0");
+    EXPECT_EQ(value_of("$dibao.standerd['urban']"),
+              at(0) + "[CIVR-3004] unknown parameter '$dibao.standerd'");
+    EXPECT_EQ(value_of("members.foo"), at(8) + "[CIVR-3006] list<member> has no field 'foo'");
+    EXPECT_EQ(value_of("@dibao.tiers(income: 1).amount"),
+              at(13) + "[CIVR-3006] table @dibao.tiers has no field 'income'");
+    EXPECT_EQ(value_of("sizee + 1"), at(0) + "[CIVR-3002] unknown name 'sizee'");
+    EXPECT_EQ(value_of("count(members) +"),
+              at(16) + "[CIVR-3001] expression syntax error: unexpected end of expression");
+    EXPECT_EQ(value_of("1 = 1"),
+              at(2) + "[CIVR-3001] expression syntax error: '=' is not an operator: use == to compare");
+    EXPECT_EQ(value_of("1 # 1"), at(2) + "[CIVR-3001] expression syntax error: unexpected character");
+    std::string deep(100, '(');
+    EXPECT_EQ(value_of(deep + "1" + std::string(100, ')')),
+              at(64) + "[CIVR-3008] expression nested deeper than the limit of 64");
+}

@@ -1,0 +1,34 @@
+// Helpers shared by the test programs.
+#pragma once
+
+#include <string>
+
+#include "civrules/civrules.h"
+
+namespace civt {
+
+// An error as `file:line:col: error: [CIVR-NNNN] message`.
+std::string format(const civr_error &e);
+
+// Load a bundle; on failure returns nullptr and fills `error` with the first error.
+civr_policy *load(const std::string &dir, std::string *error = nullptr);
+
+// A temporary bundle folder over `parent` (a path from the source root) with
+// one policy file; removed when the object goes away.
+struct TempBundle {
+    std::string dir;
+    TempBundle(const std::string &parent, const std::string &policy_yaml);
+    ~TempBundle();
+    TempBundle(const TempBundle &) = delete;
+    TempBundle &operator=(const TempBundle &) = delete;
+};
+
+// Evaluate a household (JSON or YAML text) and return the result JSON, or
+// the error formatted, prefixed "error: ".
+std::string eval_json(const civr_policy *p, const std::string &household, const char *date,
+                      unsigned flags = 0);
+
+// Absolute path of a file in the source tree.
+std::string source_path(const std::string &relative);
+
+} // namespace civt
