@@ -54,7 +54,7 @@ int civr_age(civr_date birth, civr_date on);
 /**
  * Parse a money amount in yuan ("1282", "1282.5", "-3.05") into fen.
  * At most two decimals; no exponent, no spaces, no thousands separators.
- * Exact: the text is read as a decimal, never through a double.
+ * Exact: the text is read as a decimal, never through binary floating point.
  * CIVR_ESYNTAX for another form, CIVR_ELIMIT when it does not fit.
  */
 int civr_money_parse(int64_t *fen, const char *text, size_t len, civr_error *err);

@@ -7,7 +7,7 @@
  *
  * Scalars keep their text exactly as written: numbers, dates and booleans
  * are interpreted by whoever reads the node, exactly, never through a
- * double.
+ * binary floating point.
  */
 #ifndef CIVR_DOC_H
 #define CIVR_DOC_H

@@ -1,4 +1,4 @@
-/* Reading typed values written in policy YAML: exact, never through a double. */
+/* Reading typed values written in policy YAML: exact, never through binary floating point. */
 #include <stdio.h>
 
 #include "loader.h"

@@ -3,15 +3,15 @@
  * officer worked out by hand. Format (docs/policy-tests.md):
  *
  *   cases:
- *     - name: standard 700, 3 people, income 1000: 1100, not 1101
- *       basis: 民发〔2021〕57号 (the gap is computed before rounding)
+ *     - name: what the case shows
+ *       basis: the rule the expected values were worked out from
  *       date: 2024-07-01
  *       household: { id: ..., members: [...] }
  *       expect:
  *         total_monthly: "1100.00"
  *         programs:
- *           dibao: {status: eligible, monthly: "1100.00", facts: {size: 3},
- *                   members: {m1: "0.00"}, reasons: [CODE], missing: []}
+ *           <program id>: {status: eligible, monthly: "1100.00", facts: {size: 3},
+ *                          members: {m1: "0.00"}, reasons: [CODE], missing: []}
  *         error: CIVR-5003        # instead: the evaluation fails with this id
  */
 #include <dirent.h>

@@ -9,6 +9,7 @@ import tempfile
 
 EXE = sys.argv[1]
 failures = 0
+count = 0
 
 
 def run(*args, stdin=None):
@@ -17,12 +18,15 @@ def run(*args, stdin=None):
 
 
 def check(name, cond, detail=""):
-    global failures
+    global failures, count
+    count += 1
     if cond:
         print(f"ok - {name}")
     else:
         failures += 1
-        print(f"not ok - {name}\n{detail}")
+        print(f"not ok - {name}")
+        for line in str(detail).splitlines()[:40]:
+            print(f"# {line}")
 
 
 HH = '{"id": "H%d", "residence": "urban", "members": [{"id": "a", "birth_date": "1950-01-01", "able_to_work": false}], "income": [{"member": "a", "kind": "pension", "monthly": "%d"}], "assets": {"financial": "0"}}'
@@ -97,5 +101,5 @@ check("unknown command", run("frobnicate")[0] == 2)
 check("bad date", run("eval", "--date", "2024-13-01", "x")[0] == 2)
 check("no input", run("eval")[0] == 2)
 
-print(f"{failures} failed")
+print(f"1..{count}")
 sys.exit(1 if failures else 0)

@@ -1,0 +1,16 @@
+#!/bin/sh
+# The main job: install, build, and evaluate the example households with the
+# bundled default policy (Guangzhou), as JSON lines and as a caseworker's text.
+set -eu
+cd "$(dirname "$0")/.."
+sh scripts/deps.sh
+sh scripts/build.sh build
+civrules=build/tools/civrules/civrules
+date=${CIVRULES_DATE:-2024-08-01}
+echo "== civrules eval --date $date examples/households/*.json examples/households/batch.jsonl"
+$civrules eval --date "$date" examples/households/*.json examples/households/batch.jsonl || true
+echo
+echo "== civrules eval --format text --date $date examples/households/gz-marginal.json"
+$civrules eval --format text --date "$date" examples/households/gz-marginal.json
+echo "== a C program using the builder API (examples/c/evaluate.c)"
+build/examples/evaluate policies/cn/hunan/changde/jinshi "$date"
