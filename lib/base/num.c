@@ -3,12 +3,32 @@
 
 typedef __int128 i128;
 
+static uint64_t gcd64(uint64_t a, uint64_t b)
+{
+    if (!a || !b)
+        return a | b;
+    int shift = __builtin_ctzll(a | b);
+    a >>= __builtin_ctzll(a);
+    do {
+        b >>= __builtin_ctzll(b);
+        if (a > b) {
+            uint64_t t = a;
+            a = b;
+            b = t;
+        }
+        b -= a;
+    } while (b);
+    return a << shift;
+}
+
 static i128 gcd128(i128 a, i128 b)
 {
     if (a < 0)
         a = -a;
     if (b < 0)
         b = -b;
+    if (a <= (i128)UINT64_MAX && b <= (i128)UINT64_MAX)
+        return (i128)gcd64((uint64_t)a, (uint64_t)b);
     while (b) {
         i128 t = a % b;
         a = b;
@@ -26,8 +46,13 @@ static bool make(i128 n, i128 d, civr_num *out)
     }
     i128 g = gcd128(n, d);
     if (g > 1) {
-        n /= g;
-        d /= g;
+        if (n >= -INT64_MAX && n <= INT64_MAX && d <= INT64_MAX) { /* 64-bit division */
+            n = (int64_t)n / (int64_t)g;
+            d = (int64_t)d / (int64_t)g;
+        } else {
+            n /= g;
+            d /= g;
+        }
     }
     if (n > INT64_MAX || n < -INT64_MAX || d > INT64_MAX)
         return false;
@@ -38,6 +63,13 @@ static bool make(i128 n, i128 d, civr_num *out)
 
 bool civr_num_add(civr_num a, civr_num b, civr_num *out)
 {
+    if (a.d == 1 && b.d == 1) { /* whole fen: the common case */
+        int64_t r;
+        if (__builtin_add_overflow(a.n, b.n, &r) || r == INT64_MIN)
+            return false;
+        *out = civr_num_int(r);
+        return true;
+    }
     if (a.d == b.d)
         return make((i128)a.n + b.n, a.d, out);
     return make((i128)a.n * b.d + (i128)b.n * a.d, (i128)a.d * b.d, out);
@@ -45,6 +77,13 @@ bool civr_num_add(civr_num a, civr_num b, civr_num *out)
 
 bool civr_num_sub(civr_num a, civr_num b, civr_num *out)
 {
+    if (a.d == 1 && b.d == 1) {
+        int64_t r;
+        if (__builtin_sub_overflow(a.n, b.n, &r) || r == INT64_MIN)
+            return false;
+        *out = civr_num_int(r);
+        return true;
+    }
     if (a.d == b.d)
         return make((i128)a.n - b.n, a.d, out);
     return make((i128)a.n * b.d - (i128)b.n * a.d, (i128)a.d * b.d, out);
@@ -52,6 +91,13 @@ bool civr_num_sub(civr_num a, civr_num b, civr_num *out)
 
 bool civr_num_mul(civr_num a, civr_num b, civr_num *out)
 {
+    if (a.d == 1 && b.d == 1) {
+        int64_t r;
+        if (__builtin_mul_overflow(a.n, b.n, &r) || r == INT64_MIN)
+            return false;
+        *out = civr_num_int(r);
+        return true;
+    }
     return make((i128)a.n * b.n, (i128)a.d * b.d, out);
 }
 
@@ -69,6 +115,8 @@ bool civr_num_neg(civr_num a, civr_num *out)
 
 int civr_num_cmp(civr_num a, civr_num b)
 {
+    if (a.d == b.d)
+        return (a.n > b.n) - (a.n < b.n);
     i128 l = (i128)a.n * b.d, r = (i128)b.n * a.d;
     return (l > r) - (l < r);
 }

@@ -9,6 +9,7 @@ struct civr_engine {
     civr_arena scratch;  /* reset at every evaluation */
     civr_val *slots;
     civr_fstate *facts;
+    civr_fstate *params;
     civr_household text; /* household parsed by civr_engine_eval_text */
 };
 
@@ -29,7 +30,8 @@ int civr_engine_new(civr_engine **out, const civr_policy *policy, const civr_eng
     civr_arena_init(&e->text.arena, 16384);
     e->slots = civr__calloc(policy->nslots ? policy->nslots : 1, sizeof *e->slots);
     e->facts = civr__calloc(policy->nhfacts ? policy->nhfacts : 1, sizeof *e->facts);
-    if (!e->slots || !e->facts) {
+    e->params = civr__calloc(policy->nparams ? policy->nparams : 1, sizeof *e->params);
+    if (!e->slots || !e->facts || !e->params) {
         civr_engine_free(e);
         return civr__oom(err);
     }
@@ -45,6 +47,7 @@ void civr_engine_free(civr_engine *e)
     civr_arena_free(&e->text.arena);
     civr__free(e->slots);
     civr__free(e->facts);
+    civr__free(e->params);
     civr__free(e);
 }
 
@@ -74,6 +77,7 @@ int civr_engine_eval(civr_engine *engine, const civr_household *hh, civr_date da
     }
     civr_arena_reset(&engine->scratch);
     memset(engine->facts, 0, (pol->nhfacts ? pol->nhfacts : 1) * sizeof *engine->facts);
+    memset(engine->params, 0, (pol->nparams ? pol->nparams : 1) * sizeof *engine->params);
     uint32_t nmembers = hh->members ? hh->members->count : 0;
     civr_fstate *mfacts = civr_arena_array(&engine->scratch,
                                            (size_t)(pol->nmfacts ? pol->nmfacts : 1) *
@@ -92,6 +96,8 @@ int civr_engine_eval(civr_engine *engine, const civr_household *hh, civr_date da
     c.members = hh->members;
     c.nmembers = nmembers;
     c.as_of = date;
+    civr_date_to_ymd(date, &c.as_of_y, &c.as_of_m, &c.as_of_d);
+    c.params = engine->params;
     c.arena = &engine->scratch;
     c.slots = engine->slots;
     c.facts = engine->facts;

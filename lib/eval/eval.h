@@ -96,17 +96,26 @@ typedef struct civr_fstate {
     civr_val v;
 } civr_fstate;
 
+#define CIVR_AGE_CACHE 16
+
 typedef struct civr_ectx {
     const civr_policy *pol;
     const civr_household *hh;
     const civr_list *members;
     uint32_t nmembers;
     civr_date as_of;
+    int as_of_y, as_of_m, as_of_d;
+    struct {
+        bool valid;
+        civr_date birth;
+        int age;
+    } age_cache[CIVR_AGE_CACHE];
     civr_arena *arena;      /* scratch for this evaluation */
     civr_val *slots;        /* variables */
     const civr_program *prog; /* the program being evaluated */
     civr_fstate *facts;     /* household facts of all programs, by civr_fact.slot */
     civr_fstate *mfacts;    /* member facts: slot * nmembers + member index */
+    civr_fstate *params;    /* values of parameters without keys, by parameter index */
     civr_result *res;
     jmp_buf *jb;
     civr_error *err;

@@ -187,9 +187,10 @@ static void add_missing(civr_ectx *c, civr_val *acc, const civr_val *v)
     acc->u.miss = head;
 }
 
-/* Evaluate an amount: a whole, non-negative number of fen. Missing → false. */
-static bool amount(civr_ectx *c, const civr_expr *e, const char *what, int64_t *fen,
-                   civr_val *missing)
+/* Evaluate an amount: a whole, non-negative number of fen. Missing → false.
+ * `o` and `member` only name the amount in an error message. */
+static bool amount(civr_ectx *c, const civr_expr *e, const civr_outcome *o, const char *member,
+                   int64_t *fen, civr_val *missing)
 {
     civr_val v;
     civr__eval(c, e, &v);
@@ -197,6 +198,15 @@ static bool amount(civr_ectx *c, const civr_expr *e, const char *what, int64_t *
         add_missing(c, missing, &v);
         return false;
     }
+    if (v.k == VK_NUM && v.u.n.d == 1 && v.u.n.n >= 0) {
+        *fen = v.u.n.n;
+        return true;
+    }
+    char what[160];
+    if (member)
+        snprintf(what, sizeof what, "the amount of outcome '%s' for member %s", o->id, member);
+    else
+        snprintf(what, sizeof what, "the amount of outcome '%s'", o->id);
     if (v.k != VK_NUM)
         civr__eval_fail(c, e->src, CIVR_M_NULL_VALUE, what);
     if (v.u.n.d != 1) {
@@ -285,10 +295,7 @@ static void member_lines(civr_ectx *c, const civr_outcome *o, civr_program_resul
             civr__eval_fail(c, o->src, CIVR_M_NO_MEMORY);
         c->slots[0].k = VK_REC;
         c->slots[0].u.rec = m;
-        char what[128];
-        snprintf(what, sizeof what, "the amount of outcome '%s' for member %s", o->id,
-                 line->member_id);
-        if (!amount(c, o->member_amount, what, &line->monthly, missing))
+        if (!amount(c, o->member_amount, o, line->member_id, &line->monthly, missing))
             continue;
         if (o->member_category) {
             civr_val cat;
@@ -344,10 +351,8 @@ void civr__run_program(civr_ectx *c, const civr_program *p, civr_program_result 
         if (c->res->tracing)
             civr__trace(c, CIVR_TRACE_OUTCOME, chosen->id, civr_status_name(chosen->status),
                         NULL, civr_type_of(CT_VOID, 0), chosen->src, chosen->layer);
-        char what[128];
-        snprintf(what, sizeof what, "the amount of outcome '%s'", chosen->id);
         if (chosen->amount)
-            amount(c, chosen->amount, what, &pr->base, &missing);
+            amount(c, chosen->amount, chosen, NULL, &pr->base, &missing);
         if (missing.k != VK_MISSING && chosen->members_for)
             member_lines(c, chosen, pr, &missing);
     }

@@ -18,6 +18,18 @@
 
 /* ---- helpers ---------------------------------------------------------------------- */
 
+/* Children that are literals or variables are read in place: about a third
+ * of the nodes an evaluation visits, and a call each saved. */
+static inline void ev(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    if (e->op == OP_LIT)
+        *out = e->lit;
+    else if (e->op == OP_VAR)
+        *out = c->slots[e->idx];
+    else
+        civr__eval(c, e, out);
+}
+
 static civr_val mk_bool(bool b)
 {
     civr_val v = {.k = VK_BOOL};
@@ -184,9 +196,16 @@ static bool cells_agree(const civr_pcell *cells, uint32_t n, uint32_t depth_left
 
 /* ---- parameters ------------------------------------------------------------------------- */
 
-static void eval_param(civr_ectx *c, const civr_expr *e, civr_val *out)
+/* kept out of civr__eval so that its frame stays small */
+__attribute__((noinline)) static void eval_param(civr_ectx *c, const civr_expr *e, civr_val *out)
 {
     const civr_param *p = &c->pol->params[e->idx];
+    /* a parameter without keys has one value for the whole evaluation */
+    civr_fstate *cached = p->ndims == 0 && !c->res->tracing ? &c->params[e->idx] : NULL;
+    if (cached && cached->state == 2) {
+        *out = cached->v;
+        return;
+    }
     /* the last value starting on or before the date */
     uint32_t lo = 0, hi = p->nvalues;
     while (lo < hi) {
@@ -197,9 +216,9 @@ static void eval_param(civr_ectx *c, const civr_expr *e, civr_val *out)
             hi = mid;
     }
     char date[11];
-    civr_date_format(c->as_of, date);
     if (lo == 0 || p->values[lo - 1].ended) {
         char note[64] = "";
+        civr_date_format(c->as_of, date);
         if (lo < p->nvalues) {
             char next[11];
             civr_date_format(p->values[lo].from, next);
@@ -211,7 +230,7 @@ static void eval_param(civr_ectx *c, const civr_expr *e, civr_val *out)
     civr_val keys[CIVR_PARAM_MAX_DIMS];
     civr_val missing = {.k = VK_NULL};
     for (uint32_t i = 0; i < e->nargs; i++) {
-        civr__eval(c, e->args[i], &keys[i]);
+        ev(c, e->args[i], &keys[i]);
         if (keys[i].k == VK_MISSING)
             missing = join_missing(c, &missing, &keys[i]);
     }
@@ -234,19 +253,27 @@ static void eval_param(civr_ectx *c, const civr_expr *e, civr_val *out)
             size_t klen = 0;
             bool have = keys[d].k != VK_NULL &&
                         key_text(c, &keys[d], e->args[d]->type, &k, &klen);
-            for (uint32_t i = 0; have && i < ncells && !hit; i++)
-                if (cells[i].key && strlen(cells[i].key) == klen && memcmp(cells[i].key, k, klen) == 0)
-                    hit = &cells[i];
+            if (have && keys[d].k == VK_ENUM) { /* enum keys were resolved at load */
+                for (uint32_t i = 0; i < ncells && !hit; i++)
+                    if (cells[i].key && cells[i].key_enum == (int32_t)keys[d].u.e)
+                        hit = &cells[i];
+            } else {
+                for (uint32_t i = 0; have && i < ncells && !hit; i++)
+                    if (cells[i].key && cells[i].key_len == klen &&
+                        memcmp(cells[i].key, k, klen) == 0)
+                        hit = &cells[i];
+            }
             for (uint32_t i = 0; i < ncells && !hit; i++)
                 if (!cells[i].key)
                     hit = &cells[i];
             if (!hit) {
                 char note[96];
+                civr_date_format(c->as_of, date);
                 snprintf(note, sizeof note, " for key '%.*s'", (int)(klen < 40 ? klen : 40),
                          have ? k : "null");
                 civr__eval_fail(c, e->src, CIVR_M_NO_PARAM_VALUE, p->name, date, note);
             }
-            if (dlen < sizeof detail)
+            if (c->res->tracing && dlen < sizeof detail)
                 dlen += (size_t)snprintf(detail + dlen, sizeof detail - dlen, "%s%s=%s",
                                          d ? ", " : "", p->dims[d].name,
                                          hit->key ? hit->key : "default");
@@ -256,6 +283,10 @@ static void eval_param(civr_ectx *c, const civr_expr *e, civr_val *out)
         ncells = hit->nsub;
     }
     *out = *result;
+    if (cached) {
+        cached->v = *out;
+        cached->state = 2;
+    }
     if (c->res->tracing) {
         civr__trace(c, CIVR_TRACE_PARAM, p->name,
                     detail[0] ? civr_arena_strdup(&c->res->arena, detail) : NULL, out, p->type,
@@ -303,7 +334,8 @@ static int cell_match(const civr_cell *cell, const civr_val *v)
     }
 }
 
-static void eval_table(civr_ectx *c, const civr_expr *e, civr_val *out)
+/* kept out of civr__eval so that its frame stays small */
+__attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *e, civr_val *out)
 {
     const civr_table *t = &c->pol->tables[e->idx];
     civr_val in[16];
@@ -312,7 +344,7 @@ static void eval_table(civr_ectx *c, const civr_expr *e, civr_val *out)
         civr__eval_fail(c, e->src, CIVR_M_NO_MEMORY);
     civr_val missing = {.k = VK_NULL};
     for (uint32_t i = 0; i < t->ninputs; i++) {
-        civr__eval(c, e->args[i], &inputs[i]);
+        ev(c, e->args[i], &inputs[i]);
         if (inputs[i].k == VK_MISSING)
             missing = join_missing(c, &missing, &inputs[i]);
     }
@@ -440,12 +472,13 @@ static void eval_table(civr_ectx *c, const civr_expr *e, civr_val *out)
 
 /* ---- rounding, dates -------------------------------------------------------------------- */
 
-static void eval_round(civr_ectx *c, const civr_expr *e, civr_val *out)
+/* kept out of civr__eval so that its frame stays small */
+__attribute__((noinline)) static void eval_round(civr_ectx *c, const civr_expr *e, civr_val *out)
 {
     civr_val x, unit, mode;
-    civr__eval(c, e->args[0], &x);
-    civr__eval(c, e->args[1], &unit);
-    civr__eval(c, e->args[2], &mode);
+    ev(c, e->args[0], &x);
+    ev(c, e->args[1], &unit);
+    ev(c, e->args[2], &mode);
     if (x.k == VK_MISSING || unit.k == VK_MISSING || mode.k == VK_MISSING) {
         *out = join_missing(c, &x, &unit);
         *out = join_missing(c, out, &mode);
@@ -472,6 +505,24 @@ static void eval_round(civr_ectx *c, const civr_expr *e, civr_val *out)
     }
 }
 
+/* Age on the evaluation date, whose year, month and day are known. */
+static int civr__age_on(civr_ectx *c, civr_date birth)
+{
+    /* members' ages are asked for again and again: remember the last few */
+    unsigned slot = (unsigned)birth & (CIVR_AGE_CACHE - 1);
+    if (c->age_cache[slot].valid && c->age_cache[slot].birth == birth)
+        return c->age_cache[slot].age;
+    int y, m, d;
+    civr_date_to_ymd(birth, &y, &m, &d);
+    int age = c->as_of_y - y;
+    if (c->as_of_m < m || (c->as_of_m == m && c->as_of_d < d))
+        age--;
+    c->age_cache[slot].valid = true;
+    c->age_cache[slot].birth = birth;
+    c->age_cache[slot].age = age;
+    return age;
+}
+
 static int64_t months_between(civr_date a, civr_date b)
 {
     if (b < a)
@@ -487,10 +538,11 @@ static int64_t months_between(civr_date a, civr_date b)
 
 /* ---- comprehensions ------------------------------------------------------------------------ */
 
-static void eval_agg(civr_ectx *c, const civr_expr *e, civr_val *out)
+/* kept out of civr__eval so that its frame stays small */
+__attribute__((noinline)) static void eval_agg(civr_ectx *c, const civr_expr *e, civr_val *out)
 {
     civr_val coll;
-    civr__eval(c, e->args[0], &coll);
+    ev(c, e->args[0], &coll);
     if (coll.k == VK_MISSING) {
         *out = coll;
         return;
@@ -513,7 +565,7 @@ static void eval_agg(civr_ectx *c, const civr_expr *e, civr_val *out)
         c->slots[e->idx].u.rec = list->items[i];
         if (e->args[1]) {
             civr_val f;
-            civr__eval(c, e->args[1], &f);
+            ev(c, e->args[1], &f);
             if (f.k == VK_MISSING) {
                 missing = join_missing(c, &missing, &f);
                 continue;
@@ -527,7 +579,7 @@ static void eval_agg(civr_ectx *c, const civr_expr *e, civr_val *out)
             continue;
         }
         civr_val b;
-        civr__eval(c, e->args[2], &b);
+        ev(c, e->args[2], &b);
         if (b.k == VK_MISSING) {
             missing = join_missing(c, &missing, &b);
             continue;
@@ -604,7 +656,8 @@ static const civr_program_result *prog_result(civr_ectx *c, const civr_expr *e)
     return pr;
 }
 
-static void eval_program_ref(civr_ectx *c, const civr_expr *e, civr_val *out)
+/* kept out of civr__eval so that its frame stays small */
+__attribute__((noinline)) static void eval_program_ref(civr_ectx *c, const civr_expr *e, civr_val *out)
 {
     const civr_program_result *pr = prog_result(c, e);
     switch (e->op) {
@@ -628,7 +681,7 @@ static void eval_program_ref(civr_ectx *c, const civr_expr *e, civr_val *out)
     }
     case OP_PROG_MEMBER_AMOUNT: {
         civr_val m;
-        civr__eval(c, e->args[0], &m);
+        ev(c, e->args[0], &m);
         if (m.k == VK_MISSING) {
             *out = m;
             return;
@@ -669,7 +722,7 @@ void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
     case OP_VAR: *out = c->slots[e->idx]; return;
     case OP_FACT: civr__eval_fact(c, e->idx, NULL, out); return;
     case OP_MFACT:
-        civr__eval(c, e->args[0], &a);
+        ev(c, e->args[0], &a);
         if (a.k == VK_MISSING || a.k == VK_NULL) {
             *out = a;
             return;
@@ -677,7 +730,7 @@ void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
         civr__eval_fact(c, e->idx, a.u.rec, out);
         return;
     case OP_FIELD:
-        civr__eval(c, e->args[0], &a);
+        ev(c, e->args[0], &a);
         if (a.k != VK_REC) {
             *out = a; /* missing or null propagates */
             return;
@@ -687,7 +740,7 @@ void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
             *out = civr__missing(c, a.u.rec, e->idx);
         return;
     case OP_MAPGET:
-        civr__eval(c, e->args[0], &a);
+        ev(c, e->args[0], &a);
         if (a.k != VK_MAP) {
             *out = a;
             return;
@@ -700,7 +753,7 @@ void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
             }
         return;
     case OP_ROWOUT:
-        civr__eval(c, e->args[0], &a);
+        ev(c, e->args[0], &a);
         if (a.k != VK_ROW) {
             *out = a;
             return;
@@ -708,7 +761,7 @@ void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
         *out = a.u.hit->outputs[e->idx];
         return;
     case OP_ROWID: {
-        civr__eval(c, e->args[0], &a);
+        ev(c, e->args[0], &a);
         if (a.k != VK_ROW) {
             *out = a;
             return;
@@ -728,7 +781,7 @@ void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
     case OP_PROG_MEMBERS:
     case OP_PROG_MEMBER_AMOUNT: eval_program_ref(c, e, out); return;
     case OP_NEG:
-        civr__eval(c, e->args[0], &a);
+        ev(c, e->args[0], &a);
         if (a.k == VK_MISSING) {
             *out = a;
             return;
@@ -739,7 +792,7 @@ void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
         out->k = VK_NUM;
         return;
     case OP_NOT:
-        civr__eval(c, e->args[0], &a);
+        ev(c, e->args[0], &a);
         if (a.k == VK_MISSING) {
             *out = a;
             return;
@@ -751,8 +804,8 @@ void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
     case OP_SUB:
     case OP_MUL:
     case OP_DIV:
-        civr__eval(c, e->args[0], &a);
-        civr__eval(c, e->args[1], &b);
+        ev(c, e->args[0], &a);
+        ev(c, e->args[1], &b);
         if (a.k == VK_MISSING || b.k == VK_MISSING) {
             *out = join_missing(c, &a, &b);
             return;
@@ -767,8 +820,8 @@ void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
     case OP_LE:
     case OP_GT:
     case OP_GE:
-        civr__eval(c, e->args[0], &a);
-        civr__eval(c, e->args[1], &b);
+        ev(c, e->args[0], &a);
+        ev(c, e->args[1], &b);
         if (a.k == VK_MISSING || b.k == VK_MISSING) {
             *out = join_missing(c, &a, &b);
             return;
@@ -782,7 +835,7 @@ void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
         return;
     case OP_IS_NULL:
     case OP_NOT_NULL:
-        civr__eval(c, e->args[0], &a);
+        ev(c, e->args[0], &a);
         if (a.k == VK_MISSING) {
             *out = a;
             return;
@@ -792,7 +845,7 @@ void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
     case OP_AND:
     case OP_OR: {
         bool is_and = e->op == OP_AND;
-        civr__eval(c, e->args[0], &a);
+        ev(c, e->args[0], &a);
         if (a.k != VK_MISSING) {
             need_value(c, e->args[0], &a);
             if (a.u.b != is_and) { /* false and ..., true or ... */
@@ -800,7 +853,7 @@ void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
                 return;
             }
         }
-        civr__eval(c, e->args[1], &b);
+        ev(c, e->args[1], &b);
         if (b.k != VK_MISSING) {
             need_value(c, e->args[1], &b);
             if (b.u.b != is_and || a.k != VK_MISSING) {
@@ -812,7 +865,7 @@ void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
         return;
     }
     case OP_IN_LIT: {
-        civr__eval(c, e->args[0], &a);
+        ev(c, e->args[0], &a);
         if (a.k == VK_MISSING) {
             *out = a;
             return;
@@ -820,7 +873,7 @@ void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
         bool found = false;
         civr_val miss = {.k = VK_NULL};
         for (uint32_t i = 1; i < e->nargs && !found; i++) {
-            civr__eval(c, e->args[i], &b);
+            ev(c, e->args[i], &b);
             if (b.k == VK_MISSING)
                 miss = join_missing(c, &miss, &b);
             else if (a.k != VK_NULL && b.k != VK_NULL && compare(&a, &b) == 0)
@@ -831,8 +884,8 @@ void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
     }
     case OP_IN_SET:
     case OP_IN_LIST:
-        civr__eval(c, e->args[0], &a);
-        civr__eval(c, e->args[1], &b);
+        ev(c, e->args[0], &a);
+        ev(c, e->args[1], &b);
         if (a.k == VK_MISSING || b.k == VK_MISSING) {
             *out = join_missing(c, &a, &b);
             return;
@@ -851,27 +904,27 @@ void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
         }
         return;
     case OP_COALESCE:
-        civr__eval(c, e->args[0], &a);
+        ev(c, e->args[0], &a);
         if (a.k != VK_MISSING && a.k != VK_NULL) {
             *out = a;
             return;
         }
-        civr__eval(c, e->args[1], out);
+        ev(c, e->args[1], out);
         return;
     case OP_IF:
-        civr__eval(c, e->args[0], &a);
+        ev(c, e->args[0], &a);
         if (a.k == VK_MISSING) {
             *out = a;
             return;
         }
         need_value(c, e->args[0], &a);
-        civr__eval(c, e->args[a.u.b ? 1 : 2], out);
+        ev(c, e->args[a.u.b ? 1 : 2], out);
         return;
     case OP_MIN:
     case OP_MAX: {
         civr_val best = {.k = VK_NULL}, miss = {.k = VK_NULL};
         for (uint32_t i = 0; i < e->nargs; i++) {
-            civr__eval(c, e->args[i], &a);
+            ev(c, e->args[i], &a);
             if (a.k == VK_MISSING) {
                 miss = join_missing(c, &miss, &a);
                 continue;
@@ -885,7 +938,7 @@ void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
         return;
     }
     case OP_ABS:
-        civr__eval(c, e->args[0], &a);
+        ev(c, e->args[0], &a);
         if (a.k == VK_MISSING) {
             *out = a;
             return;
@@ -897,21 +950,22 @@ void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
         return;
     case OP_ROUND: eval_round(c, e, out); return;
     case OP_AGE:
-        civr__eval(c, e->args[0], &a);
+        ev(c, e->args[0], &a);
         b.k = VK_DATE;
         b.u.date = c->as_of;
         if (e->nargs > 1)
-            civr__eval(c, e->args[1], &b);
+            ev(c, e->args[1], &b);
         if (a.k == VK_MISSING || b.k == VK_MISSING) {
             *out = join_missing(c, &a, &b);
             return;
         }
         need_value(c, e->args[0], &a);
-        *out = mk_num(civr_num_int(civr_age(a.u.date, b.u.date)));
+        *out = mk_num(civr_num_int(e->nargs > 1 ? civr_age(a.u.date, b.u.date)
+                                                : civr__age_on(c, a.u.date)));
         return;
     case OP_MONTHS_BETWEEN:
-        civr__eval(c, e->args[0], &a);
-        civr__eval(c, e->args[1], &b);
+        ev(c, e->args[0], &a);
+        ev(c, e->args[1], &b);
         if (a.k == VK_MISSING || b.k == VK_MISSING) {
             *out = join_missing(c, &a, &b);
             return;
@@ -921,7 +975,7 @@ void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
         *out = mk_num(civr_num_int(months_between(a.u.date, b.u.date)));
         return;
     case OP_COUNT_LIST:
-        civr__eval(c, e->args[0], &a);
+        ev(c, e->args[0], &a);
         if (a.k == VK_MISSING) {
             *out = a;
             return;

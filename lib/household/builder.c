@@ -139,8 +139,8 @@ int civr_builder_begin(civr_builder *b, const char *field, const char *key, civr
 {
     if (!b)
         return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "builder is NULL");
-    const civr_field *f;
-    bnode *rec;
+    const civr_field *f = NULL;
+    bnode *rec = NULL;
     int rc = lookup(b, field, &f, &rec, err);
     if (rc)
         return rc;
@@ -191,8 +191,8 @@ static int set(civr_builder *b, const char *field, const char *text, bool raw,
 {
     if (!b)
         return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "builder is NULL");
-    const civr_field *f;
-    bnode *rec;
+    const civr_field *f = NULL;
+    bnode *rec = NULL;
     int rc = lookup(b, field, &f, &rec, err);
     if (rc)
         return rc;

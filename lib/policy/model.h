@@ -207,6 +207,8 @@ typedef struct civr_rtype {
 typedef struct civr_pcell civr_pcell;
 struct civr_pcell {
     const char *key;         /* NULL: the default for keys not listed */
+    uint32_t key_len;
+    int32_t key_enum;        /* the key's enum value index, or -1 */
     civr_val value;          /* when this is the last dimension */
     uint32_t nsub;
     const civr_pcell *sub;   /* cells of the next dimension */

@@ -48,6 +48,7 @@ static bool read_cells(civr_loader *ld, const civr_param *pa, uint32_t file,
         return false;
     }
     if (!keyed) {
+        cells[0].key_enum = -1;
         *out = cells;
         *nout = 1;
         return read_cell(ld, pa, file, node, dim, &cells[0]);
@@ -56,15 +57,20 @@ static bool read_cells(civr_loader *ld, const civr_param *pa, uint32_t file,
     for (uint32_t i = 0; i < n; i++) {
         const civr_pair *pr = &node->u.map.pairs[i];
         const char *key = pr->key->u.scalar.text;
+        cells[i].key_enum = -1;
         if (!civr__streq(key, "default")) {
             int32_t e = pa->dims[dim].enum_index;
-            if (e >= 0 && civr_policy__enum_value(&p->enums[e], key, pr->key->u.scalar.len) < 0) {
+            int32_t v = e >= 0 ? civr_policy__enum_value(&p->enums[e], key, pr->key->u.scalar.len)
+                               : -1;
+            if (e >= 0 && v < 0) {
                 civr__ld_error(ld, file, pr->key, CIVR_M_UNKNOWN_VARIANT, pa->name, key,
                                p->enums[e].name);
                 ok = false;
                 continue;
             }
             cells[i].key = key;
+            cells[i].key_len = (uint32_t)pr->key->u.scalar.len;
+            cells[i].key_enum = v;
         }
         ok &= read_cell(ld, pa, file, pr->value, dim, &cells[i]);
     }

@@ -69,3 +69,40 @@ TEST(Faults, EveryAllocationFailureIsReportedCleanly)
     RecordProperty("allocation_sites", (int)n);
     EXPECT_GT(n, 100);
 }
+
+// Design target: no allocation per evaluation once an engine is warm. With
+// every allocation made to fail, a warm engine must still evaluate (without
+// trace) and render JSON.
+TEST(Faults, AWarmEngineEvaluatesWithoutAllocating)
+{
+    civr_error err = CIVR_ERROR_INIT;
+    civr_policy *p = nullptr;
+    civr_engine *e = nullptr;
+    civr_result *r = nullptr;
+    civr_household *h = nullptr;
+    civr_date d;
+    ASSERT_EQ(civr_policy_load(&p, "policies/cn/hunan/changde/jinshi", nullptr, &err), 0);
+    ASSERT_EQ(civr_engine_new(&e, p, nullptr, &err), 0);
+    ASSERT_EQ(civr_result_new(&r, &err), 0);
+    ASSERT_EQ(civr_household_parse(&h, p, kHousehold, strlen(kHousehold), CIVR_FORMAT_JSON, "h",
+                                   &err), 0);
+    civr_date_from_ymd(&d, 2024, 3, 1, &err);
+    const char *json;
+    size_t len;
+    ASSERT_EQ(civr_engine_eval(e, h, d, 0, r, &err), 0);
+    ASSERT_EQ(civr_result_render(r, CIVR_RENDER_JSON, nullptr, &json, &len, &err), 0);
+    std::string first(json, len);
+    civr__fault_fail_after(0);
+    int rc = civr_engine_eval(e, h, d, 0, r, &err);
+    int rc2 = civr_result_render(r, CIVR_RENDER_JSON, nullptr, &json, &len, &err);
+    bool triggered = civr__fault_triggered();
+    civr__fault_fail_after(-1);
+    EXPECT_EQ(rc, 0) << civt::format(err);
+    EXPECT_EQ(rc2, 0);
+    EXPECT_FALSE(triggered) << "a warm evaluation allocated";
+    EXPECT_EQ(std::string(json, len), first);
+    civr_household_free(h);
+    civr_result_free(r);
+    civr_engine_free(e);
+    civr_policy_free(p);
+}

@@ -1,0 +1,229 @@
+/*
+ * bench_eval: how fast civrules loads a bundle and evaluates households,
+ * against a hand-written C function of the same dibao rule (the floor: no
+ * parsing, no rules engine, just the arithmetic).
+ *
+ *   bench_eval [--rounds R] [--n N]
+ *
+ * Each round times N evaluations per method, methods interleaved so that a
+ * noisy machine disturbs them alike; the report gives medians over the
+ * rounds and ratios. Run from the source root (it reads policies/).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <civrules/civrules.h>
+
+static double now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static void die(const civr_error *err)
+{
+    char msg[1024];
+    civr_error_format(err, msg, sizeof msg);
+    fprintf(stderr, "%s\n", msg);
+    exit(1);
+}
+
+/* The floor: Guangzhou's dibao gap for a household whose members all count
+ * and whose property passes, in integer fen, rounded up to the yuan. */
+static int64_t dibao_by_hand(int64_t standard_fen, int64_t size, int64_t income_fen)
+{
+    int64_t gap = standard_fen * size - income_fen;
+    if (income_fen >= standard_fen * size || gap <= 0)
+        return 0;
+    return (gap + 99) / 100 * 100;
+}
+
+/* A typical household: three members, one income, savings, a home. */
+static const char *kTypical =
+    "{\"id\": \"B-1\", \"residence\": \"urban\", \"members\": ["
+    "{\"id\": \"m1\", \"birth_date\": \"1970-05-01\", \"sex\": \"male\", \"able_to_work\": false},"
+    "{\"id\": \"m2\", \"birth_date\": \"1972-09-12\", \"sex\": \"female\", \"able_to_work\": false},"
+    "{\"id\": \"m3\", \"birth_date\": \"2010-02-03\", \"student\": \"full_time\"}],"
+    "\"income\": [{\"member\": \"m1\", \"kind\": \"pension\", \"monthly\": \"1000.50\"}],"
+    "\"assets\": {\"financial\": \"5000.00\", \"homes\": [{\"use\": \"residential\", \"area_m2\": 60}]}}";
+
+/* Jinshi: increments for every member, deductions, a table per member. */
+static const char *kIncrements =
+    "{\"id\": \"B-2\", \"residence\": \"urban\", \"members\": ["
+    "{\"id\": \"m1\", \"birth_date\": \"1952-01-01\", \"disability\": {\"type\": \"physical\", \"grade\": 1}},"
+    "{\"id\": \"m2\", \"birth_date\": \"1956-01-01\", \"serious_illness\": true},"
+    "{\"id\": \"m3\", \"birth_date\": \"2015-01-01\"}, {\"id\": \"m4\", \"birth_date\": \"1985-01-01\"}],"
+    "\"income\": [{\"member\": \"m4\", \"kind\": \"wages\", \"monthly\": \"1500\"}],"
+    "\"expenses\": [{\"member\": \"m4\", \"kind\": \"employment_cost\", \"monthly\": \"100\"},"
+    "{\"kind\": \"rent\", \"monthly\": \"300\"}], \"assets\": {\"financial\": \"0\"}}";
+
+typedef struct bench {
+    const char *name;
+    civr_policy *policy;
+    civr_engine *engine;
+    civr_result *result;
+    civr_household *household;
+    const char *text;
+    civr_date date;
+} bench;
+
+static void setup(bench *b, const char *name, const char *dir, const char *text, const char *date)
+{
+    civr_error err = CIVR_ERROR_INIT;
+    b->name = name;
+    b->text = text;
+    if (civr_policy_load(&b->policy, dir, NULL, &err) ||
+        civr_engine_new(&b->engine, b->policy, NULL, &err) ||
+        civr_result_new(&b->result, &err) ||
+        civr_household_parse(&b->household, b->policy, text, strlen(text), CIVR_FORMAT_JSON,
+                             name, &err) ||
+        civr_date_parse(&b->date, date, strlen(date), &err))
+        die(&err);
+}
+
+static void teardown(bench *b)
+{
+    civr_household_free(b->household);
+    civr_result_free(b->result);
+    civr_engine_free(b->engine);
+    civr_policy_free(b->policy);
+}
+
+static volatile int64_t sink;
+
+static double time_eval(bench *b, int n)
+{
+    civr_error err = CIVR_ERROR_INIT;
+    double t0 = now_ns();
+    for (int i = 0; i < n; i++)
+        if (civr_engine_eval(b->engine, b->household, b->date, 0, b->result, &err))
+            die(&err);
+    double t1 = now_ns();
+    sink = civr_result_total_monthly(b->result);
+    return (t1 - t0) / n;
+}
+
+static double time_eval_text(bench *b, int n)
+{
+    civr_error err = CIVR_ERROR_INIT;
+    size_t len = strlen(b->text);
+    double t0 = now_ns();
+    for (int i = 0; i < n; i++)
+        if (civr_engine_eval_text(b->engine, b->text, len, CIVR_FORMAT_JSON, "b", b->date, 0,
+                                  b->result, &err))
+            die(&err);
+    return (now_ns() - t0) / n;
+}
+
+static double time_render(bench *b, int n)
+{
+    civr_error err = CIVR_ERROR_INIT;
+    const char *out;
+    size_t len = 0;
+    double t0 = now_ns();
+    for (int i = 0; i < n; i++)
+        if (civr_result_render(b->result, CIVR_RENDER_JSON, NULL, &out, &len, &err))
+            die(&err);
+    sink = (int64_t)len;
+    return (now_ns() - t0) / n;
+}
+
+static double time_by_hand(int n)
+{
+    volatile int64_t standard = 128200, size = 3, income = 100050;
+    double t0 = now_ns();
+    int64_t acc = 0;
+    for (int i = 0; i < n; i++)
+        acc += dibao_by_hand(standard, size, income + (i & 1));
+    sink = acc;
+    return (now_ns() - t0) / n;
+}
+
+static double time_load(const char *dir)
+{
+    civr_error err = CIVR_ERROR_INIT;
+    civr_policy *p;
+    double t0 = now_ns();
+    if (civr_policy_load(&p, dir, NULL, &err))
+        die(&err);
+    double t = now_ns() - t0;
+    civr_policy_free(p);
+    return t;
+}
+
+int main(int argc, char **argv)
+{
+    int rounds = 15, n = 20000;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (strcmp(argv[i], "--rounds") == 0)
+            rounds = atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--n") == 0)
+            n = atoi(argv[i + 1]);
+    }
+    if (rounds < 1 || rounds > 1000 || n < 1) {
+        fprintf(stderr, "usage: bench_eval [--rounds R] [--n N]\n");
+        return 2;
+    }
+    bench gz, js;
+    setup(&gz, "guangzhou-typical", "policies/cn/guangdong/guangzhou", kTypical, "2024-08-01");
+    setup(&js, "jinshi-increments", "policies/cn/hunan/changde/jinshi", kIncrements, "2024-08-01");
+    if (civr_result_total_monthly(gz.result) != 0) /* warm */
+        return 1;
+    time_eval(&gz, n);
+    time_eval(&js, n);
+    if (civr_result_total_monthly(gz.result) != 284600 - 100 * 0) { /* 3846 - 1000.50 -> 2846 */
+        fprintf(stderr, "unexpected amount %lld\n", (long long)civr_result_total_monthly(gz.result));
+    }
+    double *t[8];
+    for (int k = 0; k < 8; k++)
+        t[k] = calloc((size_t)rounds, sizeof(double));
+    for (int r = 0; r < rounds; r++) {
+        t[0][r] = time_by_hand(n * 10);
+        t[1][r] = time_eval(&gz, n);
+        t[2][r] = time_eval(&js, n);
+        t[3][r] = time_eval_text(&gz, n / 4);
+        t[4][r] = time_eval_text(&js, n / 4);
+        t[5][r] = time_render(&gz, n / 4);
+        t[6][r] = time_load("policies/cn/guangdong/guangzhou") / 1e6;
+        t[7][r] = time_load("policies/cn/hunan/changde/jinshi") / 1e6;
+    }
+    double hand = median(t[0], rounds);
+    printf("civrules %s, %d rounds of %d evaluations, medians\n\n", civr_version(), rounds, n);
+    printf("%-44s %12s %10s\n", "what", "median", "vs hand C");
+    printf("%-44s %9.1f ns %10s\n", "hand-written C dibao (the floor)", hand, "1x");
+    const char *names[] = {NULL,
+                           "eval, Guangzhou typical household",
+                           "eval, Jinshi household with increments",
+                           "parse JSON + eval, Guangzhou typical",
+                           "parse JSON + eval, Jinshi increments",
+                           "render result JSON, Guangzhou typical"};
+    for (int k = 1; k <= 5; k++) {
+        double m = median(t[k], rounds);
+        printf("%-44s %9.1f ns %9.0fx\n", names[k], m, m / hand);
+    }
+    printf("%-44s %9.2f ms\n", "load bundle cn/guangdong/guangzhou (3 layers)", median(t[6], rounds));
+    printf("%-44s %9.2f ms\n", "load bundle cn/hunan/changde/jinshi (4 layers)", median(t[7], rounds));
+    printf("\nprograms per evaluation: %zu (%s)\n", civr_policy_program_count(gz.policy),
+           civr_policy_program_id(gz.policy, 0));
+    for (int k = 0; k < 8; k++)
+        free(t[k]);
+    teardown(&gz);
+    teardown(&js);
+    return 0;
+}
