@@ -209,21 +209,18 @@ static bool amount(civr_ectx *c, const civr_expr *e, const civr_outcome *o, cons
         snprintf(what, sizeof what, "the amount of outcome '%s'", o->id);
     if (v.k != VK_NUM)
         civr__eval_fail(c, e->src, CIVR_M_NULL_VALUE, what);
+    civr_buf msg = CIVR_BUF_INIT;
     if (v.u.n.d != 1) {
-        char msg[200];
-        civr_buf b = CIVR_BUF_INIT;
-        civr_num_format(v.u.n, 2, 2, &b);
-        snprintf(msg, sizeof msg,
-                 "%s is %s yuan, not a whole number of fen: round it explicitly with round()",
-                 what, b.data ? b.data : "?");
-        civr_buf_free(&b);
-        civr__eval_fail(c, e->src, CIVR_M_EVAL_FAILED, msg);
+        civr_buf_printf(&msg, "%s is ", what);
+        civr_num_format(v.u.n, 2, 2, &msg);
+        civr_buf_puts(&msg, " yuan, not a whole number of fen: round it explicitly with round()");
+    } else {
+        civr_buf_printf(&msg, "%s is negative", what);
     }
-    if (v.u.n.n < 0) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "%s is negative", what);
-        civr__eval_fail(c, e->src, CIVR_M_EVAL_FAILED, msg);
-    }
+    char text[CIVR_ERROR_MESSAGE_MAX];
+    snprintf(text, sizeof text, "%s", msg.data ? msg.data : what);
+    civr_buf_free(&msg);
+    civr__eval_fail(c, e->src, CIVR_M_EVAL_FAILED, text);
     *fen = v.u.n.n;
     return true;
 }
