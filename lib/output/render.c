@@ -390,7 +390,7 @@ void civr__render_text(civr_buf *b, const civr_result *r, bool zh)
         for (uint32_t i = 0; i < r->ntrace; i++) {
             const civr_trace_entry *t = &r->trace[i];
             civr_buf_printf(b, "  %3u. %s", i + 1, t->name ? t->name : "");
-            if (t->detail)
+            if (t->detail && t->kind != CIVR_TRACE_OUTCOME)
                 civr_buf_printf(b, " [%s]", t->detail);
             if (t->kind == CIVR_TRACE_ROUND) {
                 civr_buf_puts(b, " ");

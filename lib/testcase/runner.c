@@ -227,11 +227,13 @@ static int run_case(run *r, const civr_doc *doc, const civr_node *c, civr_error 
     civr_error herr = CIVR_ERROR_INIT;
     int rc = civr__household_decode(&household, r->policy, &sub, &r->policy->limits, &herr);
     const civr_node *want_error = civr_node_get(expect, "error");
-    if (rc == 0)
+    if (rc == 0) {
         rc = civr_engine_eval(r->engine, &household, d, CIVR_EVAL_TRACE, r->result, &herr);
-    else
-        civr__result_reset(r->result, r->policy, d), r->result->failed = true,
-            r->result->error = herr;
+    } else { /* the household did not decode: the report shows the error */
+        civr__result_reset(r->result, r->policy, d);
+        r->result->failed = true;
+        r->result->error = herr;
+    }
     if (want_error) {
         char id[16];
         snprintf(id, sizeof id, "CIVR-%04d", herr.id);

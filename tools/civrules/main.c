@@ -149,7 +149,7 @@ static void emit(evaluator *ev, const char *text, size_t len, civr_format fmt, c
         return;
     }
     fwrite(out, 1, n, stdout);
-    fputs(ev->o->format == CIVR_RENDER_TEXT ? "\n" : "\n", stdout);
+    fputc('\n', stdout);
 }
 
 static int eval_input(evaluator *ev, const char *name)
@@ -377,6 +377,7 @@ static int run_tests(civr_policy *p, const char *path, test_state *st, size_t *p
     *passed += ok;
     *failed += bad;
     if (rc) {
+        fflush(stdout);
         print_error(&err);
         return EXIT_DATA;
     }
