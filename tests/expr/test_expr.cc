@@ -30,11 +30,12 @@ std::string policy_for(const std::string &expr, const std::string &when = "")
     return p;
 }
 
-// The value of `expr` as JSON, or "error: ..." (compile or evaluation).
-std::string value_of(const std::string &expr, const char *date = "2024-08-01",
-                     const char *household = kHousehold)
+// Evaluate a probe program; `read` turns its result into the answer.
+template <typename Read>
+std::string probe(const std::string &expr, const std::string &when, const char *date,
+                  const char *household, Read read)
 {
-    civt::TempBundle b("tests/fixtures/bundles/textbook", policy_for(expr));
+    civt::TempBundle b("tests/fixtures/bundles/textbook", policy_for(expr, when));
     std::string error;
     civr_policy *p = civt::load(b.dir, &error);
     if (!p)
@@ -52,9 +53,7 @@ std::string value_of(const std::string &expr, const char *date = "2024-08-01",
         std::string f = civt::format(err);
         out = "error: " + f.substr(f.find("policy.yaml"));
     } else {
-        const char *name, *json;
-        civr_program_result_fact(civr_result_find(r, "probe"), 0, &name, &json);
-        out = json;
+        out = read(civr_result_find(r, "probe"));
     }
     civr_result_free(r);
     civr_engine_free(e);
@@ -62,35 +61,26 @@ std::string value_of(const std::string &expr, const char *date = "2024-08-01",
     return out;
 }
 
+// The value of `expr` as JSON, or "error: ..." (compile or evaluation).
+std::string value_of(const std::string &expr, const char *date = "2024-08-01",
+                     const char *household = kHousehold)
+{
+    return probe(expr, "", date, household, [](const civr_program_result *pr) {
+        const char *name, *json;
+        civr_program_result_fact(pr, 0, &name, &json);
+        return std::string(json);
+    });
+}
+
 // Status and missing facts of a probe whose only outcome is `when`.
 std::string decide(const std::string &when)
 {
-    civt::TempBundle b("tests/fixtures/bundles/textbook", policy_for("0", when));
-    std::string error;
-    civr_policy *p = civt::load(b.dir, &error);
-    if (!p)
-        return "error: " + error;
-    civr_error err = CIVR_ERROR_INIT;
-    civr_engine *e = nullptr;
-    civr_result *r = nullptr;
-    civr_date d;
-    civr_date_parse(&d, "2024-08-01", 10, &err);
-    civr_engine_new(&e, p, nullptr, &err);
-    civr_result_new(&r, &err);
-    std::string out;
-    if (civr_engine_eval_text(e, kHousehold, strlen(kHousehold), CIVR_FORMAT_JSON, "h", d, 0, r,
-                              &err) != 0) {
-        out = "error: " + civt::format(err);
-    } else {
-        const civr_program_result *pr = civr_result_find(r, "probe");
-        out = civr_status_name(civr_program_result_status(pr));
+    return probe("0", when, "2024-08-01", kHousehold, [](const civr_program_result *pr) {
+        std::string out = civr_status_name(civr_program_result_status(pr));
         for (size_t i = 0; i < civr_program_result_missing_count(pr); i++)
             out += std::string(i ? ", " : " ") + civr_program_result_missing(pr, i);
-    }
-    civr_result_free(r);
-    civr_engine_free(e);
-    civr_policy_free(p);
-    return out;
+        return out;
+    });
 }
 
 // The expression starts at column 16 of line 8 of policy.yaml.
