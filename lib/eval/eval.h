@@ -16,10 +16,23 @@
 typedef struct civr_mline {
     const civr_rec *member;
     const char *member_id;
+    uint8_t status;           /* civr_status of this member (household scope: the program's) */
     int64_t monthly;
-    const char *category;    /* NULL: none */
+    const char *category;     /* NULL: none */
     civr_text category_title; /* zh/en, when the category has a title */
+    uint32_t nreasons, reasons_cap;
+    const civr_reason **reasons; /* member scope and stacking decisions */
+    uint32_t nmissing;
+    const char **missing;     /* status undetermined: the facts that would decide */
+    civr_val undecided;       /* the same as a missing value, for programs that read this one */
+    bool stacked;             /* a stacking rule changed the amount */
 } civr_mline;
+
+/* Statuses under which a program pays or covers someone. */
+static inline bool civr__status_pays(uint8_t s)
+{
+    return s == CIVR_STATUS_ELIGIBLE || s == CIVR_STATUS_INDIVIDUAL || s == CIVR_STATUS_PHASE_OUT;
+}
 
 typedef struct civr_fval {
     const civr_fact *fact;
@@ -37,7 +50,7 @@ struct civr_program_result {
     int64_t base, monthly;
     uint32_t nmembers;
     civr_mline *members;
-    uint32_t nreasons;
+    uint32_t nreasons, reasons_cap;
     const civr_reason **reasons;
     uint32_t nmissing;
     const char **missing;
@@ -53,7 +66,8 @@ typedef enum civr_trace_kind {
     CIVR_TRACE_ROUND,
     CIVR_TRACE_CHECK,
     CIVR_TRACE_OUTCOME,
-    CIVR_TRACE_MEMBER
+    CIVR_TRACE_MEMBER,
+    CIVR_TRACE_STACKING
 } civr_trace_kind;
 
 typedef struct civr_trace_entry {

@@ -225,8 +225,8 @@ static bool amount(civr_ectx *c, const civr_expr *e, const civr_outcome *o, cons
     return true;
 }
 
-/* Format the missing facts of `v` into pr->missing (sorted, unique). */
-static void record_missing(civr_ectx *c, civr_program_result *pr, const civr_val *v)
+/* Format the missing facts of chain `v` as sorted, unique field paths. */
+static const char **missing_paths(civr_ectx *c, const civr_val *v, uint32_t *count)
 {
     uint32_t n = 0;
     for (const civr_missing *m = v->u.miss; m; m = m->next)
@@ -253,18 +253,64 @@ static void record_missing(civr_ectx *c, civr_program_result *pr, const civr_val
         list[at] = path;
         k++;
     }
-    pr->missing = list;
-    pr->nmissing = k;
+    *count = k;
+    return list;
 }
 
-static void undetermined(civr_ectx *c, civr_program_result *pr, const civr_val *missing)
+static void add_reason(civr_ectx *c, civr_mline *line, const civr_reason *r)
 {
-    pr->status = CIVR_STATUS_UNDETERMINED;
-    pr->base = pr->monthly = 0;
-    pr->nmembers = 0;
-    record_missing(c, pr, missing);
+    for (uint32_t i = 0; i < line->nreasons; i++)
+        if (line->reasons[i] == r)
+            return;
+    if (line->nreasons == line->reasons_cap) {
+        uint32_t cap = line->reasons_cap ? line->reasons_cap * 2 : 4;
+        const civr_reason **grown = civr_arena_array(&c->res->arena, cap, sizeof *grown);
+        if (!grown)
+            civr__eval_fail(c, c->prog->src, CIVR_M_NO_MEMORY);
+        if (line->nreasons)
+            memcpy(grown, line->reasons, line->nreasons * sizeof *grown);
+        line->reasons = grown;
+        line->reasons_cap = cap;
+    }
+    line->reasons[line->nreasons++] = r;
 }
 
+static void start_line(civr_ectx *c, civr_mline *line, const civr_rec *m, uint8_t status)
+{
+    memset(line, 0, sizeof *line);
+    line->member = m;
+    line->status = status;
+    const civr_rtype *rt = &c->pol->rtypes[m->type];
+    line->member_id = civr_arena_strdup(&c->res->arena, rt->key_field >= 0
+                                                            ? m->fields[rt->key_field].u.str.s
+                                                            : m->path);
+    if (!line->member_id)
+        civr__eval_fail(c, c->prog->src, CIVR_M_NO_MEMORY);
+}
+
+static void line_undetermined(civr_ectx *c, civr_mline *line, const civr_val *missing)
+{
+    line->status = CIVR_STATUS_UNDETERMINED;
+    line->monthly = 0;
+    line->undecided = *missing;
+    line->missing = missing_paths(c, missing, &line->nmissing);
+}
+
+/* The category of a member line: a table row, an enum value, a text. */
+static void line_category(civr_ectx *c, const civr_expr *e, civr_mline *line, civr_val *missing)
+{
+    civr_val cat;
+    civr__eval(c, e, &cat);
+    if (cat.k == VK_MISSING) {
+        add_missing(c, missing, &cat);
+        return;
+    }
+    if (cat.k != VK_NULL && !(cat.k == VK_ROW && cat.u.hit->nrows == 0) &&
+        !(cat.k == VK_STR && cat.u.str.len == 0))
+        line->category = civr__val_text(c, &cat, e->type, &line->category_title);
+}
+
+/* Household scope: the outcome's member lines. */
 static void member_lines(civr_ectx *c, const civr_outcome *o, civr_program_result *pr,
                          civr_val *missing)
 {
@@ -282,29 +328,13 @@ static void member_lines(civr_ectx *c, const civr_outcome *o, civr_program_resul
     for (uint32_t i = 0; i < n; i++) {
         const civr_rec *m = list.u.list->items[i];
         civr_mline *line = &pr->members[pr->nmembers];
-        memset(line, 0, sizeof *line);
-        line->member = m;
-        const civr_rtype *rt = &c->pol->rtypes[m->type];
-        line->member_id = civr_arena_strdup(&c->res->arena, rt->key_field >= 0
-                                                                ? m->fields[rt->key_field].u.str.s
-                                                                : m->path);
-        if (!line->member_id)
-            civr__eval_fail(c, o->src, CIVR_M_NO_MEMORY);
+        start_line(c, line, m, pr->status);
         c->slots[0].k = VK_REC;
         c->slots[0].u.rec = m;
         if (!amount(c, o->member_amount, o, line->member_id, &line->monthly, missing))
             continue;
-        if (o->member_category) {
-            civr_val cat;
-            civr__eval(c, o->member_category, &cat);
-            if (cat.k == VK_MISSING) {
-                add_missing(c, missing, &cat);
-                continue;
-            }
-            if (cat.k != VK_NULL && !(cat.k == VK_ROW && cat.u.hit->nrows == 0))
-                line->category = civr__val_text(c, &cat, o->member_category->type,
-                                                &line->category_title);
-        }
+        if (o->member_category)
+            line_category(c, o->member_category, line, missing);
         pr->nmembers++;
         if (c->res->tracing) {
             civr_val amt = {.k = VK_NUM};
@@ -316,15 +346,11 @@ static void member_lines(civr_ectx *c, const civr_outcome *o, civr_program_resul
     c->slots[0] = saved;
 }
 
-void civr__run_program(civr_ectx *c, const civr_program *p, civr_program_result *pr)
+/* Member scope: decide for member `m` (slot 0) into `line`. */
+static void decide_member(civr_ectx *c, const civr_program *p, civr_mline *line)
 {
-    c->prog = p;
-    memset(pr, 0, sizeof *pr);
-    pr->prog = p;
-    pr->owner = c->res;
-    pr->status = CIVR_STATUS_INELIGIBLE;
-    const civr_outcome *chosen = NULL;
     civr_val missing = {.k = VK_NULL};
+    const civr_outcome *chosen = NULL;
     for (uint32_t i = 0; i < p->noutcomes && !chosen; i++) {
         const civr_outcome *o = &p->outcomes[i];
         if (!o->when) {
@@ -343,34 +369,245 @@ void civr__run_program(civr_ectx *c, const civr_program *p, civr_program_result 
             chosen = o;
     }
     if (chosen) {
-        pr->outcome = chosen;
-        pr->status = chosen->status;
+        line->status = chosen->status;
         if (c->res->tracing)
-            civr__trace(c, CIVR_TRACE_OUTCOME, chosen->id, civr_status_name(chosen->status),
+            civr__trace(c, CIVR_TRACE_OUTCOME, chosen->id,
+                        civr_arena_printf(&c->res->arena, "%s %s", line->member_id,
+                                          civr_status_name(chosen->status)),
                         NULL, civr_type_of(CT_VOID, 0), chosen->src, chosen->layer);
         if (chosen->amount)
-            amount(c, chosen->amount, chosen, NULL, &pr->base, &missing);
-        if (missing.k != VK_MISSING && chosen->members_for)
-            member_lines(c, chosen, pr, &missing);
+            amount(c, chosen->amount, chosen, line->member_id, &line->monthly, &missing);
+        if (missing.k != VK_MISSING && chosen->member_category)
+            line_category(c, chosen->member_category, line, &missing);
+        if (chosen->reason)
+            add_reason(c, line, chosen->reason);
     }
-    if (missing.k == VK_MISSING) {
-        undetermined(c, pr, &missing);
+    /* the member's failed checks */
+    for (uint32_t i = 0; i < p->nfacts && missing.k != VK_MISSING; i++) {
+        const civr_fact *f = &p->facts[i];
+        if (!f->fail || !f->per_member)
+            continue;
+        civr_val v;
+        civr__eval_fact(c, i, line->member, &v);
+        if (v.k == VK_BOOL && !v.u.b)
+            add_reason(c, line, f->fail);
+    }
+    if (missing.k == VK_MISSING)
+        line_undetermined(c, line, &missing);
+}
+
+static void need_bool(civr_ectx *c, const civr_expr *e, const civr_val *v)
+{
+    if (v->k != VK_BOOL)
+        civr__eval_fail(c, e->src, CIVR_M_NULL_VALUE, "the condition");
+}
+
+static void push_reason(civr_ectx *c, civr_program_result *pr, const civr_reason *r)
+{
+    for (uint32_t i = 0; i < pr->nreasons; i++)
+        if (pr->reasons[i] == r)
+            return;
+    if (pr->nreasons == pr->reasons_cap) {
+        uint32_t cap = pr->reasons_cap ? pr->reasons_cap * 2 : 8;
+        const civr_reason **grown = civr_arena_array(&c->res->arena, cap, sizeof *grown);
+        if (!grown)
+            civr__eval_fail(c, c->prog->src, CIVR_M_NO_MEMORY);
+        if (pr->nreasons)
+            memcpy(grown, pr->reasons, pr->nreasons * sizeof *grown);
+        pr->reasons = grown;
+        pr->reasons_cap = cap;
+    }
+    pr->reasons[pr->nreasons++] = r;
+}
+
+/* Member scope: the program's status from its members'. */
+static void aggregate_members(civr_ectx *c, civr_program_result *pr, const civr_val *missing)
+{
+    if (missing->k == VK_MISSING) { /* the list of members itself is unknown */
+        pr->status = CIVR_STATUS_UNDETERMINED;
+        pr->nmembers = 0;
+        pr->missing = missing_paths(c, missing, &pr->nmissing);
+        return;
+    }
+    bool pays = false, undetermined = false, marginal = false;
+    civr_val all = {.k = VK_NULL};
+    for (uint32_t i = 0; i < pr->nmembers; i++) {
+        const civr_mline *l = &pr->members[i];
+        pays |= civr__status_pays(l->status);
+        marginal |= l->status == CIVR_STATUS_MARGINAL;
+        if (l->status == CIVR_STATUS_UNDETERMINED) {
+            undetermined = true;
+            add_missing(c, &all, &l->undecided);
+        }
+    }
+    if (pays)
+        pr->status = CIVR_STATUS_ELIGIBLE;
+    else if (undetermined)
+        pr->status = CIVR_STATUS_UNDETERMINED;
+    else
+        pr->status = marginal ? CIVR_STATUS_MARGINAL : CIVR_STATUS_INELIGIBLE;
+    if (undetermined) /* also when others are paid: the list says what is still open */
+        pr->missing = missing_paths(c, &all, &pr->nmissing);
+}
+
+static void stacking_trace(civr_ectx *c, const civr_stacking *s, civr_mline *line, int64_t before)
+{
+    civr_val v = {.k = VK_NUM};
+    v.u.n = civr_num_int(line->monthly);
+    civr__trace(c, CIVR_TRACE_STACKING, s->id, line->member_id, &v, civr_type_of(CT_MONEY, 0),
+                s->src, s->layer);
+    civr_trace_entry *t = civr__trace_last(c);
+    if (t) {
+        t->before.k = VK_NUM;
+        t->before.u.n = civr_num_int(before);
+    }
+}
+
+/* Apply the program's stacking rules to a paying member line (m in slot 0). */
+static void stack(civr_ectx *c, const civr_program *p, civr_mline *line)
+{
+    for (uint32_t i = 0; i < p->nstacking && civr__status_pays(line->status); i++) {
+        const civr_stacking *s = &p->stacking[i];
+        civr_val missing = {.k = VK_NULL};
+        if (s->when) {
+            civr_val w;
+            civr__eval(c, s->when, &w);
+            if (w.k == VK_MISSING) {
+                line_undetermined(c, line, &w);
+                return;
+            }
+            need_bool(c, s->when, &w);
+            if (!w.u.b)
+                continue;
+        }
+        int64_t before = line->monthly, other = 0;
+        if (s->other) {
+            civr_outcome named = {0};
+            named.id = s->id;
+            if (!amount(c, s->other, &named, line->member_id, &other, &missing)) {
+                line_undetermined(c, line, &missing);
+                return;
+            }
+        }
+        switch (s->rule) {
+        case CIVR_STACK_EXCLUDE: line->monthly = 0; break;
+        case CIVR_STACK_TAKE_HIGHER:
+            if (other >= line->monthly)
+                line->monthly = 0;
+            else
+                continue; /* this one is higher: paid, nothing to explain */
+            break;
+        default: line->monthly = line->monthly > other ? line->monthly - other : 0; break;
+        }
+        line->stacked = true;
+        if (line->monthly == 0)
+            line->status = CIVR_STATUS_INELIGIBLE;
+        if (s->reason)
+            add_reason(c, line, s->reason);
+        if (c->res->tracing)
+            stacking_trace(c, s, line, before);
+    }
+}
+
+void civr__run_program(civr_ectx *c, const civr_program *p, civr_program_result *pr)
+{
+    c->prog = p;
+    memset(pr, 0, sizeof *pr);
+    pr->prog = p;
+    pr->owner = c->res;
+    pr->status = CIVR_STATUS_INELIGIBLE;
+    const civr_outcome *chosen = NULL;
+    civr_val missing = {.k = VK_NULL};
+    civr_val saved = c->slots[0];
+    if (p->scope == CIVR_SCOPE_MEMBER) {
+        civr_val list;
+        if (p->members_for) {
+            civr__eval(c, p->members_for, &list);
+        } else {
+            list.k = VK_LIST;
+            list.u.list = c->members;
+        }
+        if (list.k == VK_MISSING) {
+            missing = list;
+        } else {
+            uint32_t n = list.k == VK_LIST ? list.u.list->count : 0;
+            pr->members = civr_arena_array(&c->res->arena, n ? n : 1, sizeof *pr->members);
+            if (!pr->members)
+                civr__eval_fail(c, p->src, CIVR_M_NO_MEMORY);
+            for (uint32_t i = 0; i < n; i++) {
+                civr_mline *line = &pr->members[pr->nmembers];
+                start_line(c, line, list.u.list->items[i], CIVR_STATUS_INELIGIBLE);
+                c->slots[0].k = VK_REC;
+                c->slots[0].u.rec = line->member;
+                decide_member(c, p, line);
+                stack(c, p, line);
+                /* members the program does not reach are left out (their
+                 * reasons stay in the program's), unless a stacking rule took
+                 * them out: that decision is shown on their line */
+                if (line->status != CIVR_STATUS_INELIGIBLE || line->stacked) {
+                    pr->nmembers++;
+                } else {
+                    for (uint32_t k = 0; k < line->nreasons; k++)
+                        push_reason(c, pr, line->reasons[k]);
+                }
+            }
+        }
+        aggregate_members(c, pr, &missing);
     } else {
-        civr_num total = civr_num_int(pr->base);
-        for (uint32_t i = 0; i < pr->nmembers; i++)
-            if (!civr_num_add(total, civr_num_int(pr->members[i].monthly), &total))
-                civr__eval_fail(c, chosen->src, CIVR_M_OVERFLOW, "the program total");
-        pr->monthly = total.n;
+        for (uint32_t i = 0; i < p->noutcomes && !chosen; i++) {
+            const civr_outcome *o = &p->outcomes[i];
+            if (!o->when) {
+                chosen = o;
+                break;
+            }
+            civr_val w;
+            civr__eval(c, o->when, &w);
+            if (w.k == VK_MISSING) {
+                missing = w;
+                break;
+            }
+            if (w.k != VK_BOOL)
+                civr__eval_fail(c, o->when->src, CIVR_M_NULL_VALUE, "the condition");
+            if (w.u.b)
+                chosen = o;
+        }
+        if (chosen) {
+            pr->outcome = chosen;
+            pr->status = chosen->status;
+            if (c->res->tracing)
+                civr__trace(c, CIVR_TRACE_OUTCOME, chosen->id, civr_status_name(chosen->status),
+                            NULL, civr_type_of(CT_VOID, 0), chosen->src, chosen->layer);
+            if (chosen->amount)
+                amount(c, chosen->amount, chosen, NULL, &pr->base, &missing);
+            if (missing.k != VK_MISSING && chosen->members_for)
+                member_lines(c, chosen, pr, &missing);
+            for (uint32_t i = 0; i < pr->nmembers && missing.k != VK_MISSING; i++) {
+                c->slots[0].k = VK_REC;
+                c->slots[0].u.rec = pr->members[i].member;
+                stack(c, p, &pr->members[i]);
+            }
+        }
+        if (missing.k == VK_MISSING) {
+            pr->status = CIVR_STATUS_UNDETERMINED;
+            pr->base = 0;
+            pr->nmembers = 0;
+            pr->missing = missing_paths(c, &missing, &pr->nmissing);
+        }
+        if (chosen && chosen->reason && pr->status != CIVR_STATUS_UNDETERMINED)
+            push_reason(c, pr, chosen->reason);
     }
-    /* reasons: the outcome's, then every failed check */
-    uint32_t cap = 1;
-    for (uint32_t i = 0; i < p->nfacts; i++)
-        cap += p->facts[i].fail != NULL;
-    pr->reasons = civr_arena_array(&c->res->arena, cap, sizeof *pr->reasons);
-    if (!pr->reasons)
-        civr__eval_fail(c, p->src, CIVR_M_NO_MEMORY);
-    if (chosen && chosen->reason && pr->status != CIVR_STATUS_UNDETERMINED)
-        pr->reasons[pr->nreasons++] = chosen->reason;
+    c->slots[0] = saved;
+    /* the monthly amount: the household's part and every member line */
+    civr_num total = civr_num_int(pr->status == CIVR_STATUS_UNDETERMINED ? 0 : pr->base);
+    for (uint32_t i = 0; i < pr->nmembers; i++)
+        if (pr->members[i].status != CIVR_STATUS_UNDETERMINED &&
+            !civr_num_add(total, civr_num_int(pr->members[i].monthly), &total))
+            civr__eval_fail(c, p->src, CIVR_M_OVERFLOW, "the program total");
+    pr->monthly = total.n;
+    /* reasons: the deciding ones (above), the member lines', then failed checks */
+    for (uint32_t i = 0; i < pr->nmembers; i++)
+        for (uint32_t k = 0; k < pr->members[i].nreasons; k++)
+            push_reason(c, pr, pr->members[i].reasons[k]);
     for (uint32_t i = 0; i < p->nfacts; i++) {
         const civr_fact *f = &p->facts[i];
         if (!f->fail || f->per_member)
@@ -378,7 +615,7 @@ void civr__run_program(civr_ectx *c, const civr_program *p, civr_program_result 
         civr_val v;
         civr__eval_fact(c, i, NULL, &v);
         if (v.k == VK_BOOL && !v.u.b) {
-            pr->reasons[pr->nreasons++] = f->fail;
+            push_reason(c, pr, f->fail);
             if (c->res->tracing)
                 civr__trace(c, CIVR_TRACE_CHECK, f->name, f->fail->code, &v, f->type, f->src,
                             f->layer);

@@ -265,7 +265,8 @@ static const civr_expr *check_name(checker *ck, const pnode *p)
     }
     if (name_is(p, "programs"))
         return fail(ck, p->off, CIVR_M_EXPR_SYNTAX,
-                    "write programs.<id>.status, .monthly, .members, .amount(m) or .<fact>");
+                    "write programs.<id>.status, .monthly, .members, .amount(m), .covers(m), "
+                    ".category(m) or .<fact>");
     if (ck->env->fact) {
         uint32_t idx;
         civr_type t;
@@ -360,7 +361,8 @@ static const civr_expr *check_field(checker *ck, const pnode *p)
         return check_program_attr(ck, p, prog);
     if (p->a->kind == P_NAME && name_is(p->a, "programs") && !find_local(ck, p->a))
         return fail(ck, p->off, CIVR_M_EXPR_SYNTAX,
-                    "write programs.<id>.status, .monthly, .members, .amount(m) or .<fact>");
+                    "write programs.<id>.status, .monthly, .members, .amount(m), .covers(m), "
+                    ".category(m) or .<fact>");
     const civr_expr *base = check(ck, p->a);
     if (!base)
         return NULL;
@@ -470,6 +472,12 @@ static const civr_expr *check_table(checker *ck, const pnode *p)
     if (idx < 0)
         return fail(ck, p->off, CIVR_M_EXPR_UNKNOWN_TABLE, shown);
     const civr_table *tb = &ck->pol->tables[idx];
+    if (tb->computed) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "@%s is a program's table: write %s(m)", tb->name,
+                 strchr(tb->name, '.') ? strchr(tb->name, '.') + 1 : tb->name);
+        return fail(ck, p->off, CIVR_M_EXPR_SYNTAX, msg);
+    }
     civr_expr *e = node(ck, OP_TABLE, civr_type_of(CT_ROW, (uint16_t)idx), p->off, tb->ninputs);
     if (!e)
         return oom(ck);
@@ -927,10 +935,19 @@ static const civr_expr *check_mcall(checker *ck, const pnode *p)
     int r = program_base(ck, p->a, &prog);
     if (r < 0)
         return NULL;
-    if (r == 1 && name_is(p, "amount")) {
+    static const struct {
+        const char *name;
+        civr_op op;
+        civr_tkind type;
+    } member_reads[] = {{"amount", OP_PROG_MEMBER_AMOUNT, CT_MONEY},
+                        {"covers", OP_PROG_COVERS, CT_BOOL},
+                        {"category", OP_PROG_CATEGORY, CT_STRING}};
+    for (size_t i = 0; r == 1 && i < CIVR__COUNT(member_reads); i++) {
+        if (!name_is(p, member_reads[i].name))
+            continue;
         if (p->n != 1)
             return arity(ck, p, "1 member");
-        civr_expr *e = node(ck, OP_PROG_MEMBER_AMOUNT, civr_type_of(CT_MONEY, 0), p->off, 1);
+        civr_expr *e = node(ck, member_reads[i].op, civr_type_of(member_reads[i].type, 0), p->off, 1);
         if (!e)
             return oom(ck);
         if (!(e->args[0] = check_as(ck, p->list[0], ck->member_type)))

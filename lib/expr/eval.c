@@ -335,7 +335,37 @@ static int cell_match(const civr_cell *cell, const civr_val *v)
 }
 
 /* kept out of civr__eval so that its frame stays small */
-__attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *e, civr_val *out)
+__attribute__((noinline)) /* Does the row of a computed table hold for the current member? 1, 0, -1 missing. */
+static int computed_match(civr_ectx *c, const civr_row *row, civr_val *missing)
+{
+    civr_val w;
+    ev(c, row->when, &w);
+    if (w.k == VK_MISSING) {
+        *missing = join_missing(c, missing, &w);
+        return -1;
+    }
+    need_value(c, row->when, &w);
+    return w.u.b ? 1 : 0;
+}
+
+/* The outputs of a row of a computed table, evaluated now. */
+static const civr_val *computed_outputs(civr_ectx *c, const civr_table *t, const civr_row *row,
+                                        civr_val *missing)
+{
+    civr_val *o = civr_arena_array(c->arena, t->noutputs, sizeof *o);
+    if (!o)
+        civr__eval_fail(c, row->src, CIVR_M_NO_MEMORY);
+    for (uint32_t i = 0; i < t->noutputs; i++) {
+        ev(c, row->output_exprs[i], &o[i]);
+        if (o[i].k == VK_MISSING)
+            *missing = join_missing(c, missing, &o[i]);
+        else
+            need_value(c, row->output_exprs[i], &o[i]);
+    }
+    return o;
+}
+
+static void eval_table(civr_ectx *c, const civr_expr *e, civr_val *out)
 {
     const civr_table *t = &c->pol->tables[e->idx];
     civr_val in[16];
@@ -353,14 +383,27 @@ __attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *
         civr__eval_fail(c, e->src, CIVR_M_NO_MEMORY);
     uint32_t nmatch = 0;
     bool unknown = false;
+    const civr_val **row_outputs = NULL; /* computed tables: outputs per matched row */
+    if (t->computed) {
+        row_outputs = civr_arena_array(c->arena, t->nrows ? t->nrows : 1, sizeof *row_outputs);
+        if (!row_outputs)
+            civr__eval_fail(c, e->src, CIVR_M_NO_MEMORY);
+    }
     for (uint32_t r = 0; r < t->nrows; r++) {
         const civr_row *row = &t->rows[r];
         int m = 1;
+        if (t->computed)
+            m = computed_match(c, row, &missing);
         for (uint32_t i = 0; i < t->ninputs && m != 0; i++) {
             int cm = cell_match(&row->cells[i], &inputs[i]);
             if (cm == 0)
                 m = 0;
             else if (cm < 0)
+                m = -1;
+        }
+        if (m == 1 && t->computed) {
+            row_outputs[nmatch] = computed_outputs(c, t, row, &missing);
+            if (missing.k == VK_MISSING)
                 m = -1;
         }
         if (m < 0) {
@@ -384,6 +427,8 @@ __attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *
         civr__eval_fail(c, e->src, CIVR_M_NO_MEMORY);
     hit->table = t;
     hit->rows = rows;
+    /* the output values of matched row i: the row's own, or computed now */
+#define ROW_OUT(i) (row_outputs ? row_outputs[i] : rows[i]->outputs)
     switch (t->hit) {
     case CIVR_HIT_UNIQUE:
         if (nmatch > 1)
@@ -391,13 +436,13 @@ __attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *
         /* fall through */
     case CIVR_HIT_FIRST:
     case CIVR_HIT_PRIORITY: {
-        const civr_row *best = NULL;
+        uint32_t best = UINT32_MAX;
         for (uint32_t i = 0; i < nmatch; i++)
-            if (!best || rows[i]->priority > best->priority)
-                best = rows[i];
-        if (best) {
-            hit->outputs = best->outputs;
-            rows[0] = best;
+            if (best == UINT32_MAX || rows[i]->priority > rows[best]->priority)
+                best = i;
+        if (best != UINT32_MAX) {
+            hit->outputs = ROW_OUT(best);
+            rows[0] = rows[best];
             hit->nrows = 1;
         }
         break;
@@ -408,7 +453,7 @@ __attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *
             civr__eval_fail(c, e->src, CIVR_M_NO_MEMORY);
         *o = mk_num(civr_num_int(0));
         for (uint32_t i = 0; i < nmatch; i++)
-            if (!civr_num_add(o->u.n, rows[i]->outputs[0].u.n, &o->u.n))
+            if (!civr_num_add(o->u.n, ROW_OUT(i)[0].u.n, &o->u.n))
                 civr__eval_fail(c, e->src, CIVR_M_OVERFLOW, "a table sum");
         hit->outputs = o;
         hit->nrows = nmatch;
@@ -416,15 +461,15 @@ __attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *
     }
     case CIVR_HIT_COLLECT_MAX:
     case CIVR_HIT_COLLECT_MIN: {
-        const civr_row *best = NULL;
+        uint32_t best = UINT32_MAX;
         for (uint32_t i = 0; i < nmatch; i++) {
-            int r = best ? civr_num_cmp(rows[i]->outputs[0].u.n, best->outputs[0].u.n) : 0;
-            if (!best || (t->hit == CIVR_HIT_COLLECT_MAX ? r > 0 : r < 0))
-                best = rows[i];
+            int r = best != UINT32_MAX ? civr_num_cmp(ROW_OUT(i)[0].u.n, ROW_OUT(best)[0].u.n) : 0;
+            if (best == UINT32_MAX || (t->hit == CIVR_HIT_COLLECT_MAX ? r > 0 : r < 0))
+                best = i;
         }
-        if (best) {
-            hit->outputs = best->outputs;
-            rows[0] = best;
+        if (best != UINT32_MAX) {
+            hit->outputs = ROW_OUT(best);
+            rows[0] = rows[best];
             hit->nrows = 1;
         }
         break;
@@ -439,6 +484,7 @@ __attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *
         break;
     }
     }
+#undef ROW_OUT
     if (!hit->outputs) {
         if (!t->has_default) {
             civr_buf b = CIVR_BUF_INIT;
@@ -679,7 +725,9 @@ __attribute__((noinline)) static void eval_program_ref(civr_ectx *c, const civr_
         out->u.list = l;
         return;
     }
-    case OP_PROG_MEMBER_AMOUNT: {
+    case OP_PROG_MEMBER_AMOUNT:
+    case OP_PROG_COVERS:
+    case OP_PROG_CATEGORY: {
         civr_val m;
         ev(c, e->args[0], &m);
         if (m.k == VK_MISSING) {
@@ -687,11 +735,25 @@ __attribute__((noinline)) static void eval_program_ref(civr_ectx *c, const civr_
             return;
         }
         need_value(c, e->args[0], &m);
-        int64_t amount = 0;
-        for (uint32_t i = 0; i < pr->nmembers; i++)
+        const civr_mline *line = NULL;
+        for (uint32_t i = 0; i < pr->nmembers && !line; i++)
             if (pr->members[i].member == m.u.rec)
-                amount += pr->members[i].monthly;
-        *out = mk_num(civr_num_int(amount));
+                line = &pr->members[i];
+        if (line && line->status == CIVR_STATUS_UNDETERMINED) { /* that program could not decide */
+            *out = line->undecided;
+            return;
+        }
+        if (e->op == OP_PROG_MEMBER_AMOUNT) {
+            *out = mk_num(civr_num_int(line ? line->monthly : 0));
+        } else if (e->op == OP_PROG_COVERS) {
+            *out = mk_bool(line && civr__status_pays(line->status));
+        } else if (line && line->category) {
+            out->k = VK_STR;
+            out->u.str.s = line->category;
+            out->u.str.len = (uint32_t)strlen(line->category);
+        } else {
+            *out = mk_null();
+        }
         return;
     }
     default: { /* OP_PROG_FACT: evaluate in that program's context */
@@ -779,7 +841,9 @@ void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
     case OP_PROG_MONTHLY:
     case OP_PROG_FACT:
     case OP_PROG_MEMBERS:
-    case OP_PROG_MEMBER_AMOUNT: eval_program_ref(c, e, out); return;
+    case OP_PROG_MEMBER_AMOUNT:
+    case OP_PROG_COVERS:
+    case OP_PROG_CATEGORY: eval_program_ref(c, e, out); return;
     case OP_NEG:
         ev(c, e->args[0], &a);
         if (a.k == VK_MISSING) {

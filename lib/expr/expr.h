@@ -27,6 +27,8 @@ typedef enum civr_op {
     OP_PROG_FACT,    /* program idx2, fact idx */
     OP_PROG_MEMBERS, /* members with a line in program idx2 */
     OP_PROG_MEMBER_AMOUNT, /* amount of member args[0] in program idx2 */
+    OP_PROG_COVERS,        /* does program idx2 pay or cover member args[0]? */
+    OP_PROG_CATEGORY,      /* member args[0]'s category in program idx2, or null */
     OP_NEG,
     OP_NOT,
     OP_ADD,

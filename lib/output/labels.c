@@ -23,6 +23,7 @@ static const struct {
     [L_CATEGORY] = {"类别", "category"},
     [L_OUTCOME] = {"认定结果", "outcome"},
     [L_CHECK_FAILED] = {"未通过", "not met"},
+    [L_MISSING_SHORT] = {"缺少", "missing"},
 };
 
 static const struct {

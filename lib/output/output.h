@@ -33,6 +33,7 @@ typedef enum civr_label {
     L_CATEGORY,
     L_OUTCOME,
     L_CHECK_FAILED,
+    L_MISSING_SHORT,
     L__COUNT
 } civr_label;
 

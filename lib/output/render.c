@@ -128,11 +128,59 @@ static void json_error(civr_buf *b, const civr_error *e)
     civr_buf_putc(b, '}');
 }
 
+static void json_reason(civr_buf *b, const civr_reason *rs)
+{
+    civr_buf_puts(b, "{\"code\":");
+    json_str(b, rs->code);
+    civr_buf_puts(b, ",\"zh\":");
+    json_str(b, rs->text.zh);
+    civr_buf_puts(b, ",\"en\":");
+    json_str(b, rs->text.en);
+    civr_buf_puts(b, ",\"basis\":");
+    json_str(b, rs->basis);
+    civr_buf_putc(b, '}');
+}
+
+static void json_member(civr_buf *b, const civr_program_result *pr, const civr_mline *m)
+{
+    civr_buf_puts(b, "{\"member\":");
+    json_str(b, m->member_id);
+    if (pr->prog->scope == CIVR_SCOPE_MEMBER) {
+        civr_buf_puts(b, ",\"status\":");
+        json_str(b, civr_status_name((civr_status)m->status));
+    }
+    civr_buf_puts(b, ",\"monthly\":");
+    json_money(b, m->monthly);
+    if (m->category) {
+        civr_buf_puts(b, ",\"category\":");
+        json_str(b, m->category);
+    }
+    if (m->nreasons) {
+        civr_buf_puts(b, ",\"reasons\":[");
+        for (uint32_t k = 0; k < m->nreasons; k++) {
+            if (k)
+                civr_buf_putc(b, ',');
+            json_reason(b, m->reasons[k]);
+        }
+        civr_buf_putc(b, ']');
+    }
+    if (m->nmissing) {
+        civr_buf_puts(b, ",\"missing\":[");
+        for (uint32_t k = 0; k < m->nmissing; k++) {
+            if (k)
+                civr_buf_putc(b, ',');
+            json_str(b, m->missing[k]);
+        }
+        civr_buf_putc(b, ']');
+    }
+    civr_buf_putc(b, '}');
+}
+
 static void json_trace(civr_buf *b, const civr_result *r)
 {
     const civr_policy *p = r->policy;
     static const char *kinds[] = {"fact", "parameter", "table", "round", "check", "outcome",
-                                  "member"};
+                                  "member", "stacking"};
     civr_buf_puts(b, ",\"trace\":[");
     for (uint32_t i = 0; i < r->ntrace; i++) {
         const civr_trace_entry *t = &r->trace[i];
@@ -154,8 +202,8 @@ static void json_trace(civr_buf *b, const civr_result *r)
             civr_buf_puts(b, "null");
         else
             civr__render_value(b, p, &t->value, vt);
-        if (t->kind == CIVR_TRACE_ROUND) {
-            civr_buf_puts(b, ",\"exact\":");
+        if (t->kind == CIVR_TRACE_ROUND || t->kind == CIVR_TRACE_STACKING) {
+            civr_buf_puts(b, t->kind == CIVR_TRACE_ROUND ? ",\"exact\":" : ",\"before\":");
             civr__render_value(b, p, &t->before, vt);
         }
         civr_buf_puts(b, ",\"at\":\"");
@@ -208,16 +256,9 @@ void civr__render_json(civr_buf *b, const civr_result *r)
         json_money(b, pr->monthly);
         civr_buf_puts(b, ",\"members\":[");
         for (uint32_t k = 0; k < pr->nmembers; k++) {
-            const civr_mline *m = &pr->members[k];
-            civr_buf_puts(b, k ? ",{\"member\":" : "{\"member\":");
-            json_str(b, m->member_id);
-            civr_buf_puts(b, ",\"monthly\":");
-            json_money(b, m->monthly);
-            if (m->category) {
-                civr_buf_puts(b, ",\"category\":");
-                json_str(b, m->category);
-            }
-            civr_buf_putc(b, '}');
+            if (k)
+                civr_buf_putc(b, ',');
+            json_member(b, pr, &pr->members[k]);
         }
         civr_buf_puts(b, "],\"facts\":{");
         for (uint32_t k = 0; k < pr->nfacts; k++) {
@@ -229,16 +270,9 @@ void civr__render_json(civr_buf *b, const civr_result *r)
         }
         civr_buf_puts(b, "},\"reasons\":[");
         for (uint32_t k = 0; k < pr->nreasons; k++) {
-            const civr_reason *rs = pr->reasons[k];
-            civr_buf_puts(b, k ? ",{\"code\":" : "{\"code\":");
-            json_str(b, rs->code);
-            civr_buf_puts(b, ",\"zh\":");
-            json_str(b, rs->text.zh);
-            civr_buf_puts(b, ",\"en\":");
-            json_str(b, rs->text.en);
-            civr_buf_puts(b, ",\"basis\":");
-            json_str(b, rs->basis);
-            civr_buf_putc(b, '}');
+            if (k)
+                civr_buf_putc(b, ',');
+            json_reason(b, pr->reasons[k]);
         }
         civr_buf_puts(b, "],\"missing\":[");
         for (uint32_t k = 0; k < pr->nmissing; k++) {
@@ -352,7 +386,10 @@ void civr__render_text(civr_buf *b, const civr_result *r, bool zh)
             civr_buf_printf(b, "  %s%s\n", civr__label(L_MEMBERS, zh), sep);
             for (uint32_t k = 0; k < pr->nmembers; k++) {
                 const civr_mline *m = &pr->members[k];
-                civr_buf_printf(b, "    %s: ", m->member_id);
+                civr_buf_printf(b, "    %s%s", m->member_id, zh ? "：" : ": ");
+                if (pg->scope == CIVR_SCOPE_MEMBER)
+                    civr_buf_printf(b, zh ? "%s，" : "%s, ",
+                                    civr__status_label((civr_status)m->status, zh));
                 money(b, m->monthly);
                 civr_buf_printf(b, " %s", civr__label(L_YUAN, zh));
                 if (m->category) {
@@ -361,6 +398,18 @@ void civr__render_text(civr_buf *b, const civr_result *r, bool zh)
                                     ct ? ct : m->category);
                 }
                 civr_buf_putc(b, '\n');
+                for (uint32_t q = 0; q < m->nreasons; q++) {
+                    const civr_reason *rs = m->reasons[q];
+                    const char *t = pick(rs->text, zh);
+                    civr_buf_printf(b, "        - %s [%s]", t ? t : "", rs->code);
+                    if (rs->basis)
+                        civr_buf_printf(b, zh ? "（%s：%s）" : " (%s: %s)",
+                                        civr__label(L_BASIS, zh), rs->basis);
+                    civr_buf_putc(b, '\n');
+                }
+                for (uint32_t q = 0; q < m->nmissing; q++)
+                    civr_buf_printf(b, "        - %s%s%s\n", civr__label(L_MISSING_SHORT, zh),
+                                    zh ? "：" : ": ", m->missing[q]);
             }
         }
         if (pr->nreasons) {

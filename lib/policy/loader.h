@@ -82,6 +82,19 @@ bool civr__ld_type(civr_loader *ld, uint32_t file, const civr_node *node, civr_t
 bool civr__ld_value(civr_loader *ld, uint32_t file, const civr_node *node, civr_type t,
                     civr_val *out);
 
+/* Tables (tables.c), shared with programs' own computed tables. */
+typedef struct civr_rowdecl {
+    const char *id;
+    const civr_node *node; /* the row as last written */
+    uint32_t file;
+} civr_rowdecl;
+bool civr__ld_columns(civr_loader *ld, uint32_t file, const civr_node *node, const char *what,
+                      civr_column **out, uint32_t *n);
+bool civr__ld_table_header(civr_loader *ld, const civr_named *nm, civr_table *t, bool computed);
+/* Rows by id across layers; *out is malloc'd (free it). */
+bool civr__ld_merge_rows(civr_loader *ld, const civr_named *nm, civr_rowdecl **out,
+                         size_t *count);
+
 /* The phases, in order (each reports errors and goes on where it can). */
 void civr__ld_enums(civr_loader *ld);
 void civr__ld_schema(civr_loader *ld);

@@ -272,12 +272,18 @@ typedef struct civr_cell {
     civr_src src;
 } civr_cell;
 
+typedef struct civr_expr civr_expr; /* compiled expression, lib/expr */
+
 typedef struct civr_row {
     const char *id;
     civr_text title;
     int32_t priority;
     civr_cell *cells;   /* one per input */
     civr_val *outputs;  /* one per output */
+    /* computed tables (declared in a program): a condition and output
+     * expressions evaluated for the member `m` */
+    const civr_expr *when;
+    const civr_expr **output_exprs;
     uint32_t layer;
     civr_src src;
 } civr_row;
@@ -298,6 +304,7 @@ typedef struct civr_table {
     bool has_default;
     civr_val *default_outputs;
     const char *basis;
+    bool computed;      /* rows are expressions about `m` (a program's table) */
     civr_src src;
 } civr_table;
 
@@ -310,8 +317,6 @@ struct civr_hit {
 };
 
 /* ---- programs --------------------------------------------------------------- */
-
-typedef struct civr_expr civr_expr; /* compiled expression, lib/expr */
 
 typedef struct civr_reason {
     const char *code;
@@ -337,19 +342,45 @@ typedef struct civr_outcome {
     const char *id;
     const civr_expr *when;   /* NULL: always */
     uint8_t status;          /* civr_status */
-    const civr_expr *amount; /* NULL: 0 */
-    const civr_expr *members_for;      /* NULL: no member lines */
+    const civr_expr *amount; /* NULL: 0; in a member-scope program, the member's */
+    const civr_expr *members_for;      /* NULL: no member lines (household scope) */
     const civr_expr *member_amount;
-    const civr_expr *member_category;  /* NULL: none */
+    const civr_expr *member_category;  /* NULL: none; member scope: the member's category */
     const civr_reason *reason;
     uint32_t layer;
     civr_src src;
 } civr_outcome;
 
+typedef enum civr_scope {
+    CIVR_SCOPE_HOUSEHOLD = 0, /* outcomes decide for the household, with member lines */
+    CIVR_SCOPE_MEMBER = 1     /* outcomes decide for each member of `for` */
+} civr_scope;
+
+typedef enum civr_stack_rule {
+    CIVR_STACK_EXCLUDE = 0,     /* when it holds, the member gets nothing from this program */
+    CIVR_STACK_TAKE_HIGHER = 1, /* the member keeps the higher of this and `other` */
+    CIVR_STACK_TOP_UP = 2       /* this program pays only what exceeds `other` */
+} civr_stack_rule;
+
+/* A stacking rule: how a member line meets another benefit. */
+typedef struct civr_stacking {
+    const char *id;
+    uint8_t rule;             /* civr_stack_rule */
+    const civr_expr *when;    /* about `m`; NULL: always */
+    const civr_expr *other;   /* money about `m`: the other benefit (take_higher, top_up) */
+    const civr_reason *reason;
+    uint32_t layer;
+    civr_src src;
+} civr_stacking;
+
 typedef struct civr_program {
     const char *id;
     civr_text title;
     const char *basis;
+    uint8_t scope;           /* civr_scope */
+    const civr_expr *members_for; /* member scope: the members decided for (default: all) */
+    uint32_t nstacking;
+    civr_stacking *stacking;
     uint32_t index;          /* in evaluation order */
     uint32_t ndeps;
     uint32_t *deps;          /* program indices */

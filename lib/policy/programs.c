@@ -15,11 +15,11 @@
 
 /* A fact or outcome assembled from its declarations in several layers. */
 typedef struct part {
-    const char *name;
+    civr_named n;            /* name and the nodes, root layer first */
     bool per_member;
-    const civr_node *key; /* first mention */
+    bool is_table;           /* a program's table: a member fact whose value is a row */
+    const civr_node *key;    /* first mention */
     uint32_t key_file;
-    civr_decl *first, *last; /* the nodes, root layer first */
     uint8_t state;           /* facts: 0 new, 1 compiling, 2 done, 3 failed */
 } part;
 
@@ -28,6 +28,7 @@ typedef struct pctx {
     civr_program *prog;
     part *facts;
     uint32_t nfacts;
+    uint32_t *table_index; /* facts that are tables: their index in policy->tables */
     uint32_t stack[64]; /* facts being compiled, for cycle messages */
     uint32_t depth;
 } pctx;
@@ -36,7 +37,7 @@ typedef struct pctx {
 static const civr_node *last_of(const part *pt, const char *key, uint32_t *file)
 {
     const civr_node *found = NULL;
-    for (const civr_decl *d = pt->first; d; d = d->next) {
+    for (const civr_decl *d = pt->n.first; d; d = d->next) {
         const civr_node *n = d->node->kind == CIVR_NODE_MAP ? civr_node_get(d->node, key)
                              : civr__streq(key, "expr") ? d->node
                                                         : NULL;
@@ -49,15 +50,17 @@ static const civr_node *last_of(const part *pt, const char *key, uint32_t *file)
 }
 
 static int add_part(civr_loader *ld, part **parts, uint32_t *n, size_t *cap, const char *name,
-                    uint32_t file, const civr_node *key, const civr_node *value, bool per_member)
+                    uint32_t file, const civr_node *key, const civr_node *value, bool per_member,
+                    bool is_table)
 {
     part *pt = NULL;
     for (uint32_t i = 0; i < *n; i++)
-        if (civr__streq((*parts)[i].name, name))
+        if (civr__streq((*parts)[i].n.name, name))
             pt = &(*parts)[i];
-    if (pt && pt->per_member != per_member) {
+    if (pt && (pt->per_member != per_member || pt->is_table != is_table)) {
         civr__ld_error(ld, file, key, CIVR_M_BUNDLE_FIELD,
-                       "this name is a fact in one layer and a member fact in another");
+                       "this name is declared as different kinds (fact, member fact, table) by two "
+                       "layers");
         return CIVR_EPOLICY;
     }
     if (!pt) {
@@ -65,8 +68,9 @@ static int add_part(civr_loader *ld, part **parts, uint32_t *n, size_t *cap, con
             return civr__ld_error(ld, file, key, CIVR_M_NO_MEMORY);
         pt = &(*parts)[(*n)++];
         memset(pt, 0, sizeof *pt);
-        pt->name = name;
+        pt->n.name = name;
         pt->per_member = per_member;
+        pt->is_table = is_table;
         pt->key = key;
         pt->key_file = file;
     }
@@ -76,11 +80,11 @@ static int add_part(civr_loader *ld, part **parts, uint32_t *n, size_t *cap, con
     d->node = value;
     d->key = key;
     d->file = file;
-    if (pt->last)
-        pt->last->next = d;
+    if (pt->n.last)
+        pt->n.last->next = d;
     else
-        pt->first = d;
-    pt->last = d;
+        pt->n.first = d;
+    pt->n.last = d;
     return 0;
 }
 
@@ -115,6 +119,7 @@ static const civr_reason *read_reason(civr_loader *ld, const civr_program *pg, u
 /* ---- compiling expressions ------------------------------------------------------------ */
 
 static int compile_fact(pctx *pc, uint32_t i);
+static int compile_program_table(pctx *pc, uint32_t i);
 
 static int fact_cb(void *ud, const char *name, size_t len, const civr_pos *pos, uint32_t *index,
                    civr_type *type, bool *per_member)
@@ -122,7 +127,7 @@ static int fact_cb(void *ud, const char *name, size_t len, const civr_pos *pos, 
     pctx *pc = ud;
     for (uint32_t i = 0; i < pc->nfacts; i++) {
         part *pt = &pc->facts[i];
-        if (strlen(pt->name) != len || memcmp(pt->name, name, len) != 0)
+        if (strlen(pt->n.name) != len || memcmp(pt->n.name, name, len) != 0)
             continue;
         if (pt->state == 1) {
             civr_buf path = CIVR_BUF_INIT;
@@ -130,9 +135,9 @@ static int fact_cb(void *ud, const char *name, size_t len, const civr_pos *pos, 
             while (from < pc->depth && pc->stack[from] != i)
                 from++;
             for (uint32_t k = from; k < pc->depth; k++)
-                civr_buf_printf(&path, "%s → ", pc->facts[pc->stack[k]].name);
-            civr_buf_puts(&path, pt->name);
-            civr__ld_error_at(pc->ld, pos, CIVR_M_FACT_CYCLE, pt->name, path.data ? path.data : "");
+                civr_buf_printf(&path, "%s → ", pc->facts[pc->stack[k]].n.name);
+            civr_buf_puts(&path, pt->n.name);
+            civr__ld_error_at(pc->ld, pos, CIVR_M_FACT_CYCLE, pt->n.name, path.data ? path.data : "");
             civr_buf_free(&path);
             return -1;
         }
@@ -214,6 +219,12 @@ static int compile_fact(pctx *pc, uint32_t i)
     pt->state = 1;
     pc->stack[pc->depth++] = i;
     uint32_t file = pt->key_file;
+    if (pt->is_table) {
+        int rc = compile_program_table(pc, i);
+        pc->depth--;
+        pt->state = rc == 0 ? 2 : 3;
+        return rc;
+    }
     const civr_node *expr = last_of(pt, "expr", &file);
     f->src = civr__ld_src(ld, file, expr ? expr : pt->key);
     f->layer = ld->pol->files[file].layer;
@@ -239,8 +250,8 @@ static bool collect_facts(civr_loader *ld, const civr_named *nm, part **parts, u
     size_t cap = 0;
     bool ok = true;
     for (const civr_decl *d = nm->first; d; d = d->next) {
-        static const char *const sections[] = {"facts", "member_facts"};
-        for (size_t s = 0; s < 2; s++) {
+        static const char *const sections[] = {"facts", "member_facts", "tables"};
+        for (size_t s = 0; s < 3; s++) {
             const civr_node *sec = civr_node_get(d->node, sections[s]);
             if (!sec || civr_node_is_null(sec))
                 continue;
@@ -257,7 +268,7 @@ static bool collect_facts(civr_loader *ld, const civr_named *nm, part **parts, u
                     ok = false;
                     continue;
                 }
-                if (add_part(ld, parts, n, &cap, name, d->file, pr->key, pr->value, s == 1))
+                if (add_part(ld, parts, n, &cap, name, d->file, pr->key, pr->value, s >= 1, s == 2))
                     ok = false;
             }
         }
@@ -267,10 +278,12 @@ static bool collect_facts(civr_loader *ld, const civr_named *nm, part **parts, u
 
 static bool read_fact_settings(civr_loader *ld, civr_program *pg, part *pt, civr_fact *f)
 {
-    f->name = pt->name;
+    f->name = pt->n.name;
     f->per_member = pt->per_member;
+    if (pt->is_table) /* checked when the table is read */
+        return true;
     bool ok = true;
-    for (const civr_decl *d = pt->first; d; d = d->next) {
+    for (const civr_decl *d = pt->n.first; d; d = d->next) {
         if (d->node->kind == CIVR_NODE_SCALAR)
             continue;
         static const char *const keys[] = {"expr", "title", "show", "fail", "description",
@@ -296,7 +309,7 @@ static bool read_fact_settings(civr_loader *ld, civr_program *pg, part *pt, civr
                        "member facts are not shown in results (they appear in the trace)");
         return false;
     }
-    if (civr_policy__field(&ld->pol->rtypes[CIVR_RTYPE_HOUSEHOLD], pt->name, strlen(pt->name)) >= 0) {
+    if (civr_policy__field(&ld->pol->rtypes[CIVR_RTYPE_HOUSEHOLD], pt->n.name, strlen(pt->n.name)) >= 0) {
         civr__ld_error(ld, pt->key_file, pt->key, CIVR_M_BUNDLE_FIELD,
                        "a fact cannot have the name of a household field");
         return false;
@@ -306,42 +319,44 @@ static bool read_fact_settings(civr_loader *ld, civr_program *pg, part *pt, civr
 
 /* ---- outcomes ------------------------------------------------------------------------------ */
 
-static bool collect_outcomes(civr_loader *ld, const civr_named *nm, part **parts, uint32_t *n)
+/* The items of list `key` (outcomes, stacking) across layers, by id; a new
+ * item may ask for its place with before: or after: an existing one. */
+static bool collect_by_id(civr_loader *ld, const civr_named *nm, const char *key, const char *what,
+                          part **parts, uint32_t *n)
 {
     size_t cap = 0;
     bool ok = true;
     for (const civr_decl *d = nm->first; d; d = d->next) {
-        const civr_node *list = civr_node_get(d->node, "outcomes");
+        const civr_node *list = civr_node_get(d->node, key);
         if (!list || civr_node_is_null(list))
             continue;
-        if (!civr__ld_want(ld, d->file, list, CIVR_NODE_SEQ, "outcomes")) {
+        if (!civr__ld_want(ld, d->file, list, CIVR_NODE_SEQ, key)) {
             ok = false;
             continue;
         }
         for (size_t i = 0; i < list->u.seq.count; i++) {
             const civr_node *o = list->u.seq.items[i];
-            if (!civr__ld_want(ld, d->file, o, CIVR_NODE_MAP, "an outcome")) {
+            if (!civr__ld_want(ld, d->file, o, CIVR_NODE_MAP, what)) {
                 ok = false;
                 continue;
             }
             const civr_node *id = civr_node_get(o, "id");
             const char *ids = civr_node_text(id);
             if (!ids || civr_node_is_null(id)) {
-                civr__ld_error(ld, d->file, o, CIVR_M_MISSING_FIELD, "an outcome", "id");
+                civr__ld_error(ld, d->file, o, CIVR_M_MISSING_FIELD, what, "id");
                 ok = false;
                 continue;
             }
             uint32_t before = *n;
             bool dup = false;
             for (uint32_t k = 0; k < *n; k++)
-                dup |= civr__streq((*parts)[k].name, ids) && (*parts)[k].last->file == d->file;
+                dup |= civr__streq((*parts)[k].n.name, ids) && (*parts)[k].n.last->file == d->file;
             if (dup) {
-                civr__ld_error(ld, d->file, id, CIVR_M_DUPLICATE_NAME, "outcome", ids,
-                               "this program");
+                civr__ld_error(ld, d->file, id, CIVR_M_DUPLICATE_NAME, key, ids, "this program");
                 ok = false;
                 continue;
             }
-            if (add_part(ld, parts, n, &cap, ids, d->file, id, o, false)) {
+            if (add_part(ld, parts, n, &cap, ids, d->file, id, o, false, false)) {
                 ok = false;
                 continue;
             }
@@ -355,10 +370,10 @@ static bool collect_outcomes(civr_loader *ld, const civr_named *nm, part **parts
             if (pl && *n > before) {
                 const char *target = civr_node_text(pl);
                 uint32_t at;
-                for (at = 0; at < before && !(target && civr__streq((*parts)[at].name, target)); at++)
+                for (at = 0; at < before && !(target && civr__streq((*parts)[at].n.name, target)); at++)
                     ;
                 if (at == before) {
-                    civr__ld_error(ld, d->file, pl, CIVR_M_UNKNOWN_NAME, "outcome",
+                    civr__ld_error(ld, d->file, pl, CIVR_M_UNKNOWN_NAME, what,
                                    target ? target : "?", "");
                     ok = false;
                     continue;
@@ -377,19 +392,24 @@ static bool compile_outcome(pctx *pc, part *pt, civr_outcome *o)
 {
     civr_loader *ld = pc->ld;
     civr_program *pg = pc->prog;
+    bool member = pg->scope == CIVR_SCOPE_MEMBER; /* decided for each member `m` */
     bool ok = true;
-    for (const civr_decl *d = pt->first; d; d = d->next) {
+    for (const civr_decl *d = pt->n.first; d; d = d->next) {
         static const char *const keys[] = {"id", "when", "status", "amount", "members", "reason",
                                            "before", "after", "description", NULL};
-        ok &= civr__ld_keys(ld, d->file, d->node, "an outcome", keys);
+        static const char *const member_keys[] = {"id", "when", "status", "amount", "category",
+                                                  "reason", "before", "after", "description", NULL};
+        ok &= civr__ld_keys(ld, d->file, d->node,
+                            member ? "an outcome of a member program" : "an outcome",
+                            member ? member_keys : keys);
     }
     if (!ok)
         return false;
-    o->id = pt->name;
+    o->id = pt->n.name;
     uint32_t file = pt->key_file;
     const civr_node *n;
-    o->src = civr__ld_src(ld, pt->last->file, pt->last->node);
-    o->layer = ld->pol->files[pt->last->file].layer;
+    o->src = civr__ld_src(ld, pt->n.last->file, pt->n.last->node);
+    o->layer = ld->pol->files[pt->n.last->file].layer;
     if (!(n = last_of(pt, "status", &file))) {
         civr__ld_error(ld, pt->key_file, pt->key, CIVR_M_MISSING_FIELD, "an outcome", "status");
         return false;
@@ -404,9 +424,11 @@ static bool compile_outcome(pctx *pc, part *pt, civr_outcome *o)
     }
     o->status = (uint8_t)st.u.e;
     if ((n = last_of(pt, "when", &file)) && !civr_node_is_null(n))
-        ok &= (o->when = compile_expr(pc, file, n, false, civr_type_of(CT_BOOL, 0), NULL)) != NULL;
+        ok &= (o->when = compile_expr(pc, file, n, member, civr_type_of(CT_BOOL, 0), NULL)) != NULL;
     if ((n = last_of(pt, "amount", &file)))
-        ok &= (o->amount = compile_expr(pc, file, n, false, civr_type_of(CT_MONEY, 0), NULL)) != NULL;
+        ok &= (o->amount = compile_expr(pc, file, n, member, civr_type_of(CT_MONEY, 0), NULL)) != NULL;
+    if ((n = last_of(pt, "category", &file)) && !civr_node_is_null(n))
+        ok &= (o->member_category = compile_expr(pc, file, n, true, civr_type_of(CT_VOID, 0), NULL)) != NULL;
     if ((n = last_of(pt, "reason", &file)) && !civr_node_is_null(n))
         ok &= (o->reason = read_reason(ld, pg, file, n)) != NULL;
     if ((n = last_of(pt, "members", &file)) && !civr_node_is_null(n)) {
@@ -431,6 +453,149 @@ static bool compile_outcome(pctx *pc, part *pt, civr_outcome *o)
             ok &= (o->member_category = compile_expr(pc, file, c, true, civr_type_of(CT_VOID, 0), NULL)) != NULL;
     }
     return ok;
+}
+
+/* ---- stacking ---------------------------------------------------------------------------- */
+
+static bool compile_stacking(pctx *pc, part *pt, civr_stacking *st)
+{
+    civr_loader *ld = pc->ld;
+    bool ok = true;
+    for (const civr_decl *d = pt->n.first; d; d = d->next) {
+        static const char *const keys[] = {"id", "rule", "when", "other", "reason", "before",
+                                           "after", "description", NULL};
+        ok &= civr__ld_keys(ld, d->file, d->node, "a stacking rule", keys);
+    }
+    if (!ok)
+        return false;
+    st->id = pt->n.name;
+    st->src = civr__ld_src(ld, pt->n.last->file, pt->n.last->node);
+    st->layer = ld->pol->files[pt->n.last->file].layer;
+    uint32_t file = pt->key_file;
+    const civr_node *n = last_of(pt, "rule", &file);
+    static const char *const rules[] = {"exclude", "take_higher", "top_up"};
+    size_t r = 0;
+    while (n && civr_node_text(n) && r < 3 && !civr__streq(civr_node_text(n), rules[r]))
+        r++;
+    if (!n || r == 3) {
+        civr__ld_error(ld, file, n ? n : pt->key, CIVR_M_BAD_VALUE, "rule",
+                       "one of exclude, take_higher, top_up");
+        return false;
+    }
+    st->rule = (uint8_t)r;
+    if ((n = last_of(pt, "when", &file)) && !civr_node_is_null(n))
+        ok &= (st->when = compile_expr(pc, file, n, true, civr_type_of(CT_BOOL, 0), NULL)) != NULL;
+    n = last_of(pt, "other", &file);
+    if (st->rule != CIVR_STACK_EXCLUDE && !n) {
+        civr__ld_error(ld, pt->key_file, pt->key, CIVR_M_MISSING_FIELD,
+                       "a take_higher or top_up rule", "other (the other benefit's amount)");
+        return false;
+    }
+    if (n && st->rule == CIVR_STACK_EXCLUDE) {
+        civr__ld_error(ld, file, n, CIVR_M_BUNDLE_FIELD, "an exclude rule has no 'other'");
+        return false;
+    }
+    if (n)
+        ok &= (st->other = compile_expr(pc, file, n, true, civr_type_of(CT_MONEY, 0), NULL)) != NULL;
+    if (!(n = last_of(pt, "reason", &file))) {
+        civr__ld_error(ld, pt->key_file, pt->key, CIVR_M_MISSING_FIELD, "a stacking rule",
+                       "reason (it is shown to the household)");
+        return false;
+    }
+    ok &= (st->reason = read_reason(ld, pc->prog, file, n)) != NULL;
+    return ok;
+}
+
+/* ---- a program's own tables ---------------------------------------------------------------- */
+
+/* A program's table: rows whose `when` and outputs are expressions about the
+ * member `m`, merged across layers by id like any table's rows. It is used
+ * as a member fact: name(m) is the hit row. */
+static int compile_program_table(pctx *pc, uint32_t i)
+{
+    civr_loader *ld = pc->ld;
+    civr_policy *p = ld->pol;
+    part *pt = &pc->facts[i];
+    civr_fact *f = &pc->prog->facts[i];
+    uint32_t tidx = pc->table_index[i];
+    civr_table *t = &p->tables[tidx];
+    civr_named named = pt->n;
+    named.name = civr_arena_printf(&p->arena, "%s.%s", pc->prog->id, pt->n.name);
+    if (!named.name || !civr__ld_table_header(ld, &named, t, true))
+        return -1;
+    civr_rowdecl *rows;
+    size_t n;
+    if (!civr__ld_merge_rows(ld, &pt->n, &rows, &n))
+        return -1;
+    t->rows = civr_arena_array(&p->arena, n ? n : 1, sizeof *t->rows);
+    bool ok = t->rows != NULL;
+    for (size_t r = 0; ok && r < n; r++) {
+        civr_row *row = &t->rows[t->nrows];
+        const civr_node *node = rows[r].node;
+        uint32_t file = rows[r].file;
+        memset(row, 0, sizeof *row);
+        row->id = rows[r].id;
+        row->src = civr__ld_src(ld, file, node);
+        row->layer = p->files[file].layer;
+        for (size_t k = 0; k < node->u.map.count; k++) {
+            const char *key = node->u.map.pairs[k].key->u.scalar.text;
+            bool known = civr__streq(key, "id") || civr__streq(key, "title") ||
+                         civr__streq(key, "when") || civr__streq(key, "priority") ||
+                         civr__streq(key, "before") || civr__streq(key, "basis") ||
+                         civr__streq(key, "note");
+            for (uint32_t o = 0; o < t->noutputs && !known; o++)
+                known = civr__streq(key, t->outputs[o].name);
+            if (!known) {
+                civr__ld_error(ld, file, node->u.map.pairs[k].key, CIVR_M_UNKNOWN_FIELD, key,
+                               " in a row of a program's table (id title when priority <outputs>)");
+                ok = false;
+            }
+        }
+        const civr_node *x;
+        if ((x = civr_node_get(node, "title")))
+            ok &= civr__ld_text(ld, file, x, "title", false, &row->title);
+        if ((x = civr_node_get(node, "priority"))) {
+            civr_val v;
+            if ((ok &= civr__ld_value(ld, file, x, civr_type_of(CT_INT, 0), &v)))
+                row->priority = (int32_t)v.u.n.n;
+        }
+        if (!(x = civr_node_get(node, "when"))) {
+            civr__ld_error(ld, file, node, CIVR_M_MISSING_FIELD, "a row of a program's table", "when");
+            ok = false;
+            continue;
+        }
+        ok &= (row->when = compile_expr(pc, file, x, true, civr_type_of(CT_BOOL, 0), NULL)) != NULL;
+        row->output_exprs = civr_arena_array(&p->arena, t->noutputs ? t->noutputs : 1,
+                                             sizeof *row->output_exprs);
+        if (!row->output_exprs)
+            ok = false;
+        for (uint32_t o = 0; ok && o < t->noutputs && t->hit != CIVR_HIT_COLLECT_COUNT; o++) {
+            if (!(x = civr_node_get(node, t->outputs[o].name))) {
+                civr__ld_error(ld, file, node, CIVR_M_MISSING_FIELD, "a row", t->outputs[o].name);
+                ok = false;
+                break;
+            }
+            ok &= (row->output_exprs[o] = compile_expr(pc, file, x, true, t->outputs[o].type, NULL)) != NULL;
+        }
+        t->nrows++;
+    }
+    civr__free(rows);
+    if (!ok)
+        return -1;
+    /* the member fact: the table's hit for `m` */
+    civr_expr *e = civr_arena_zalloc(&p->arena, sizeof *e);
+    if (!e)
+        return -1;
+    e->op = OP_TABLE;
+    e->type = civr_type_of(CT_ROW, (uint16_t)tidx);
+    e->src = t->src;
+    e->idx = tidx;
+    e->name = t->name;
+    f->expr = e;
+    f->type = e->type;
+    f->src = t->src;
+    f->layer = p->files[pt->n.last->file].layer;
+    return 0;
 }
 
 /* ---- programs and their order ---------------------------------------------------------- */
@@ -524,8 +689,9 @@ static void compile_program(civr_loader *ld, const civr_named *nm, civr_program 
 {
     civr_policy *p = ld->pol;
     for (const civr_decl *d = nm->first; d; d = d->next) {
-        static const char *const keys[] = {"title", "basis", "depends", "facts", "member_facts",
-                                           "outcomes", "description", NULL};
+        static const char *const keys[] = {"title", "basis", "depends", "scope", "for",
+                                           "facts", "member_facts", "tables", "outcomes",
+                                           "stacking", "description", NULL};
         if (!civr__ld_want(ld, d->file, d->node, CIVR_NODE_MAP, "a program") ||
             !civr__ld_keys(ld, d->file, d->node, "a program", keys))
             return;
@@ -540,14 +706,41 @@ static void compile_program(civr_loader *ld, const civr_named *nm, civr_program 
     }
     if (!(pg->basis = civr__ld_string(ld, f, pr->value, "basis")))
         return;
+    if ((pr = civr__ld_last(nm, "scope", &f))) {
+        const char *sc = civr_node_text(pr->value);
+        if (sc && civr__streq(sc, "member")) {
+            pg->scope = CIVR_SCOPE_MEMBER;
+        } else if (!sc || !civr__streq(sc, "household")) {
+            civr__ld_error(ld, f, pr->value, CIVR_M_BAD_VALUE, "scope", "household or member");
+            return;
+        }
+    }
     pctx pc = {0};
     pc.ld = ld;
     pc.prog = pg;
-    part *outs = NULL;
-    uint32_t nouts = 0;
+    part *outs = NULL, *stacks = NULL;
+    uint32_t nouts = 0, nstacks = 0;
     if (!collect_facts(ld, nm, &pc.facts, &pc.nfacts) ||
-        !collect_outcomes(ld, nm, &outs, &nouts))
+        !collect_by_id(ld, nm, "outcomes", "an outcome", &outs, &nouts) ||
+        !collect_by_id(ld, nm, "stacking", "a stacking rule", &stacks, &nstacks))
         goto done;
+    /* the program's own tables join the policy's (expressions refer to them by index) */
+    uint32_t ntables = 0;
+    for (uint32_t i = 0; i < pc.nfacts; i++)
+        ntables += pc.facts[i].is_table;
+    pc.table_index = civr__calloc(pc.nfacts ? pc.nfacts : 1, sizeof *pc.table_index);
+    if (!pc.table_index)
+        goto done;
+    if (ntables) {
+        civr_table *grown = civr_arena_array(&p->arena, p->ntables + ntables, sizeof *grown);
+        if (!grown)
+            goto done;
+        memcpy(grown, p->tables, p->ntables * sizeof *grown);
+        p->tables = grown;
+        for (uint32_t i = 0; i < pc.nfacts; i++)
+            if (pc.facts[i].is_table)
+                pc.table_index[i] = p->ntables++;
+    }
     pg->nfacts = pc.nfacts;
     pg->facts = civr_arena_array(&p->arena, pc.nfacts ? pc.nfacts : 1, sizeof *pg->facts);
     pg->outcomes = civr_arena_array(&p->arena, nouts ? nouts : 1, sizeof *pg->outcomes);
@@ -573,6 +766,25 @@ static void compile_program(civr_loader *ld, const civr_named *nm, civr_program 
     }
     for (uint32_t i = 0; i < nouts; i++)
         ok &= compile_outcome(&pc, &outs[i], &pg->outcomes[pg->noutcomes++]);
+    pg->stacking = civr_arena_array(&p->arena, nstacks ? nstacks : 1, sizeof *pg->stacking);
+    if (!pg->stacking)
+        goto done;
+    for (uint32_t i = 0; i < nstacks; i++)
+        ok &= compile_stacking(&pc, &stacks[i], &pg->stacking[pg->nstacking++]);
+    if ((pr = civr__ld_last(nm, "for", &f))) {
+        civr_type t;
+        if (pg->scope != CIVR_SCOPE_MEMBER) {
+            civr__ld_error(ld, f, pr->key, CIVR_M_BUNDLE_FIELD,
+                           "'for' chooses the members of a program with scope: member");
+            ok = false;
+        } else if ((pg->members_for = compile_expr(&pc, f, pr->value, false,
+                                                   civr_type_of(CT_VOID, 0), &t)) &&
+                   t.kind != CT_LIST) {
+            civr__ld_error(ld, f, pr->value, CIVR_M_EXPR_TYPE, "for: needs a list of members");
+            ok = false;
+        }
+        ok &= pg->members_for != NULL;
+    }
     if (ok) {
         if (nouts == 0 || pg->outcomes[nouts - 1].when) {
             civr__ld_error(ld, nm->first->file, nm->first->key, CIVR_M_NO_OUTCOME, pg->id);
@@ -588,7 +800,9 @@ static void compile_program(civr_loader *ld, const civr_named *nm, civr_program 
     }
 done:
     civr__free(pc.facts);
+    civr__free(pc.table_index);
     civr__free(outs);
+    civr__free(stacks);
 }
 
 void civr__ld_programs(civr_loader *ld)

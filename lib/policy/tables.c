@@ -312,7 +312,7 @@ static void check_rows(civr_loader *ld, const civr_table *t)
 
 /* ---- compiling a table ------------------------------------------------------------------- */
 
-static bool read_columns(civr_loader *ld, uint32_t file, const civr_node *node, const char *what,
+bool civr__ld_columns(civr_loader *ld, uint32_t file, const civr_node *node, const char *what,
                          civr_column **out, uint32_t *n)
 {
     if (!civr__ld_want(ld, file, node, CIVR_NODE_MAP, what))
@@ -336,14 +336,7 @@ static bool read_columns(civr_loader *ld, uint32_t file, const civr_node *node, 
     return true;
 }
 
-/* One row's declaration: where it was last written and its position. */
-typedef struct rowdecl {
-    const char *id;
-    const civr_node *node;
-    uint32_t file;
-} rowdecl;
-
-static bool read_row(civr_loader *ld, civr_table *t, const rowdecl *rd, civr_row *row)
+static bool read_row(civr_loader *ld, civr_table *t, const civr_rowdecl *rd, civr_row *row)
 {
     uint32_t file = rd->file;
     const civr_node *node = rd->node;
@@ -421,24 +414,26 @@ static bool read_row(civr_loader *ld, civr_table *t, const rowdecl *rd, civr_row
     return ok;
 }
 
-static void compile_table(civr_loader *ld, const civr_named *nm, civr_table *t)
+/* Settings of a table across its layers: hit, columns, default, title. */
+bool civr__ld_table_header(civr_loader *ld, const civr_named *nm, civr_table *t, bool computed)
 {
     civr_policy *p = ld->pol;
     const civr_decl *decl = nm->first;
     t->name = nm->name;
+    t->computed = computed;
     t->src = civr__ld_src(ld, decl->file, decl->key);
-    /* layer by layer: settings, then rows by id */
-    size_t maxrows = 0;
     for (const civr_decl *d = nm->first; d; d = d->next) {
         static const char *const keys[] = {"title", "hit", "inputs", "outputs", "default",
                                            "rows", "basis", "description", NULL};
+        static const char *const computed_keys[] = {"title", "hit", "outputs", "default",
+                                                    "rows", "basis", "description", NULL};
         if (!civr__ld_want(ld, d->file, d->node, CIVR_NODE_MAP, "a table") ||
-            !civr__ld_keys(ld, d->file, d->node, "a table", keys))
-            return;
+            !civr__ld_keys(ld, d->file, d->node, computed ? "a program's table" : "a table",
+                           computed ? computed_keys : keys))
+            return false;
         const civr_node *rows = civr_node_get(d->node, "rows");
         if (rows && !civr__ld_want(ld, d->file, rows, CIVR_NODE_SEQ, "rows"))
-            return;
-        maxrows += rows ? rows->u.seq.count : 0;
+            return false;
         if (d != decl)
             for (size_t k = 0; k < 2; k++) {
                 static const char *const fixed[] = {"inputs", "outputs"};
@@ -450,19 +445,21 @@ static void compile_table(civr_loader *ld, const civr_named *nm, civr_table *t)
                                    p->layers[p->files[decl->file].layer].id,
                                    at.data ? at.data : "", fixed[k]);
                     civr_buf_free(&at);
-                    return;
+                    return false;
                 }
             }
     }
     const civr_node *inputs = civr_node_get(decl->node, "inputs"),
                     *outputs = civr_node_get(decl->node, "outputs");
-    if (!inputs) {
-        civr__ld_error(ld, decl->file, decl->key, CIVR_M_UNKNOWN_NAME, "table", t->name,
-                       " (no parent layer declares it: give it inputs and outputs)");
-        return;
+    if (!computed) {
+        if (!inputs) {
+            civr__ld_error(ld, decl->file, decl->key, CIVR_M_UNKNOWN_NAME, "table", t->name,
+                           " (no parent layer declares it: give it inputs and outputs)");
+            return false;
+        }
+        if (!civr__ld_columns(ld, decl->file, inputs, "inputs", &t->inputs, &t->ninputs))
+            return false;
     }
-    if (!read_columns(ld, decl->file, inputs, "inputs", &t->inputs, &t->ninputs))
-        return;
     uint32_t hf = decl->file;
     const civr_pair *hit = civr__ld_last(nm, "hit", &hf);
     t->hit = CIVR_HIT_UNIQUE;
@@ -476,7 +473,7 @@ static void compile_table(civr_loader *ld, const civr_named *nm, civr_table *t)
             civr__ld_error(ld, hf, hit->value, CIVR_M_BAD_VALUE, "hit",
                            "one of unique, first, priority, collect_sum, collect_max, "
                            "collect_min, collect_count");
-            return;
+            return false;
         }
         t->hit = (uint8_t)hit_names[k].hit;
     }
@@ -485,63 +482,74 @@ static void compile_table(civr_loader *ld, const civr_named *nm, civr_table *t)
             civr__ld_error(ld, decl->file, outputs, CIVR_M_BUNDLE_FIELD,
                            "a collect_count table has no outputs: its value is the number of "
                            "matching rows (.count)");
-            return;
+            return false;
         }
         t->noutputs = 1;
         t->outputs = civr_arena_zalloc(&p->arena, sizeof *t->outputs);
         if (!t->outputs)
-            return;
+            return false;
         t->outputs[0].name = "count";
         t->outputs[0].type = civr_type_of(CT_INT, 0);
     } else {
         if (!outputs) {
             civr__ld_error(ld, decl->file, decl->node, CIVR_M_MISSING_FIELD, "a table", "outputs");
-            return;
+            return false;
         }
-        if (!read_columns(ld, decl->file, outputs, "outputs", &t->outputs, &t->noutputs))
-            return;
+        if (!civr__ld_columns(ld, decl->file, outputs, "outputs", &t->outputs, &t->noutputs))
+            return false;
         bool aggregate = t->hit == CIVR_HIT_COLLECT_SUM || t->hit == CIVR_HIT_COLLECT_MAX ||
                          t->hit == CIVR_HIT_COLLECT_MIN;
         if (aggregate && (t->noutputs != 1 || !civr_type_numeric(t->outputs[0].type))) {
             civr__ld_error(ld, decl->file, outputs, CIVR_M_BUNDLE_FIELD,
                            "collect_sum, collect_max and collect_min tables have one numeric output");
-            return;
+            return false;
         }
     }
     uint32_t f;
     const civr_pair *pr;
     if ((pr = civr__ld_last(nm, "title", &f)) && !civr__ld_text(ld, f, pr->value, "title", false, &t->title))
-        return;
+        return false;
     if ((pr = civr__ld_last(nm, "basis", &f)) && !(t->basis = civr__ld_string(ld, f, pr->value, "basis")))
-        return;
+        return false;
     if ((pr = civr__ld_last(nm, "default", &f)) && !civr_node_is_null(pr->value)) {
         if (!civr__ld_want(ld, f, pr->value, CIVR_NODE_MAP, "default"))
-            return;
+            return false;
         t->default_outputs = civr_arena_array(&p->arena, t->noutputs, sizeof *t->default_outputs);
         if (!t->default_outputs)
-            return;
+            return false;
         for (uint32_t o = 0; o < t->noutputs; o++) {
             const civr_node *v = civr_node_get(pr->value, t->outputs[o].name);
             if (!v) {
                 civr__ld_error(ld, f, pr->value, CIVR_M_MISSING_FIELD, "default", t->outputs[o].name);
-                return;
+                return false;
             }
             if (!civr__ld_value(ld, f, v, t->outputs[o].type, &t->default_outputs[o]))
-                return;
+                return false;
         }
         t->has_default = true;
     }
-    /* rows across layers, by id */
-    rowdecl *rows = civr__calloc(maxrows ? maxrows : 1, sizeof *rows);
+    return true;
+}
+
+/* The rows of a table across its layers, by id: later layers replace a row
+ * in place, insert new ones (at the end, or `before:` a row) or remove one. */
+bool civr__ld_merge_rows(civr_loader *ld, const civr_named *nm, civr_rowdecl **out, size_t *count)
+{
+    size_t maxrows = 0;
+    for (const civr_decl *d = nm->first; d; d = d->next) {
+        const civr_node *list = civr_node_get(d->node, "rows");
+        maxrows += list && list->kind == CIVR_NODE_SEQ ? list->u.seq.count : 0;
+    }
+    civr_rowdecl *rows = civr__calloc(maxrows ? maxrows : 1, sizeof *rows);
     if (!rows) {
-        civr__ld_error(ld, decl->file, decl->key, CIVR_M_NO_MEMORY);
-        return;
+        civr__ld_error(ld, nm->first->file, nm->first->key, CIVR_M_NO_MEMORY);
+        return false;
     }
     size_t n = 0;
     bool ok = true;
     for (const civr_decl *d = nm->first; d; d = d->next) {
         const civr_node *list = civr_node_get(d->node, "rows");
-        for (size_t i = 0; list && i < list->u.seq.count; i++) {
+        for (size_t i = 0; list && list->kind == CIVR_NODE_SEQ && i < list->u.seq.count; i++) {
             const civr_node *r = list->u.seq.items[i];
             if (!civr__ld_want(ld, d->file, r, CIVR_NODE_MAP, "a row")) {
                 ok = false;
@@ -598,25 +606,37 @@ static void compile_table(civr_loader *ld, const civr_named *nm, civr_table *t)
                 }
             }
             memmove(&rows[pos + 1], &rows[pos], (n - pos) * sizeof *rows);
-            rows[pos] = (rowdecl){ids, r, d->file};
+            rows[pos] = (civr_rowdecl){ids, r, d->file};
             n++;
         }
     }
-    if (ok) {
-        t->rows = civr_arena_array(&p->arena, n ? n : 1, sizeof *t->rows);
-        if (!t->rows) {
-            civr__free(rows);
-            return;
-        }
-        for (size_t i = 0; i < n; i++) {
-            if (read_row(ld, t, &rows[i], &t->rows[t->nrows]))
-                t->nrows++;
-            else
-                ok = false;
-        }
-        if (ok)
-            check_rows(ld, t);
+    if (!ok) {
+        civr__free(rows);
+        return false;
     }
+    *out = rows;
+    *count = n;
+    return true;
+}
+
+static void compile_table(civr_loader *ld, const civr_named *nm, civr_table *t)
+{
+    if (!civr__ld_table_header(ld, nm, t, false))
+        return;
+    civr_rowdecl *rows;
+    size_t n;
+    if (!civr__ld_merge_rows(ld, nm, &rows, &n))
+        return;
+    t->rows = civr_arena_array(&ld->pol->arena, n ? n : 1, sizeof *t->rows);
+    bool ok = t->rows != NULL;
+    for (size_t i = 0; ok && i < n; i++) {
+        if (read_row(ld, t, &rows[i], &t->rows[t->nrows]))
+            t->nrows++;
+        else
+            ok = false;
+    }
+    if (ok)
+        check_rows(ld, t);
     civr__free(rows);
 }
 

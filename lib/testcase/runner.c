@@ -143,10 +143,26 @@ static void check_program(run *r, const char *id, const civr_node *want)
                 mismatch(r, "%s.members.%s: no line for this member", id, p->key->u.scalar.text);
                 continue;
             }
-            const civr_node *m = p->value, *c = NULL;
+            const civr_node *m = p->value, *c = NULL, *st = NULL, *rs = NULL;
             if (m->kind == CIVR_NODE_MAP) {
                 c = civr_node_get(m, "category");
+                st = civr_node_get(m, "status");
+                rs = civr_node_get(m, "reasons");
                 m = civr_node_get(m, "monthly");
+            }
+            if (st && (!civr_node_text(st) ||
+                       !civr__streq(civr_node_text(st), civr_status_name((civr_status)line->status))))
+                mismatch(r, "%s.members.%s.status: expected %s, got %s", id, p->key->u.scalar.text,
+                         civr_node_text(st) ? civr_node_text(st) : "?",
+                         civr_status_name((civr_status)line->status));
+            for (size_t k = 0; rs && rs->kind == CIVR_NODE_SEQ && k < rs->u.seq.count; k++) {
+                const char *code = civr_node_text(rs->u.seq.items[k]);
+                bool found = false;
+                for (uint32_t q = 0; q < line->nreasons && code; q++)
+                    found |= civr__streq(line->reasons[q]->code, code);
+                if (!found)
+                    mismatch(r, "%s.members.%s.reasons: expected %s among them", id,
+                             p->key->u.scalar.text, code ? code : "?");
             }
             if (m && !same_money(m, line->monthly)) {
                 char s[32];
