@@ -122,6 +122,22 @@ static bool coerce(checker *ck, const civr_expr **e, civr_type want, uint32_t of
     const civr_expr *x = *e;
     if (civr_type_eq(x->type, want))
         return true;
+    if ((x->op == OP_IF || x->op == OP_COALESCE) && want.kind == CT_ENUM &&
+        x->type.kind == CT_STRING) { /* if c then 'a' else 'b': each branch becomes the enum */
+        civr_expr *c = civr_arena_alloc(ck->env->arena, sizeof *c);
+        const civr_expr **args = c ? civr_arena_array(ck->env->arena, x->nargs, sizeof *args) : NULL;
+        if (!args)
+            return oom(ck), false;
+        *c = *x;
+        memcpy(args, x->args, x->nargs * sizeof *args);
+        for (uint32_t i = x->op == OP_IF ? 1 : 0; i < x->nargs; i++)
+            if (!coerce(ck, &args[i], want, off))
+                return false;
+        c->args = args;
+        c->type = want;
+        *e = c;
+        return true;
+    }
     if (want.kind == CT_ENUM && is_lit(x, CT_STRING)) {
         const civr_enum *en = &ck->pol->enums[want.ref];
         int32_t v = civr_policy__enum_value(en, x->lit.u.str.s, x->lit.u.str.len);

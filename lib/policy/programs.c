@@ -228,10 +228,13 @@ static int compile_fact(pctx *pc, uint32_t i)
     const civr_node *expr = last_of(pt, "expr", &file);
     f->src = civr__ld_src(ld, file, expr ? expr : pt->key);
     f->layer = ld->pol->files[file].layer;
+    uint32_t tfile;
+    const civr_node *declared = last_of(pt, "type", &tfile);
+    civr_type want = civr_type_of(CT_VOID, 0);
     if (!expr) {
         civr__ld_error(ld, pt->key_file, pt->key, CIVR_M_MISSING_FIELD, "a fact", "expr");
-    } else {
-        f->expr = compile_expr(pc, file, expr, pt->per_member, civr_type_of(CT_VOID, 0), &f->type);
+    } else if (!declared || civr__ld_type(ld, tfile, declared, &want)) {
+        f->expr = compile_expr(pc, file, expr, pt->per_member, want, &f->type);
     }
     pc->depth--;
     pt->state = f->expr ? 2 : 3;
@@ -286,8 +289,8 @@ static bool read_fact_settings(civr_loader *ld, civr_program *pg, part *pt, civr
     for (const civr_decl *d = pt->n.first; d; d = d->next) {
         if (d->node->kind == CIVR_NODE_SCALAR)
             continue;
-        static const char *const keys[] = {"expr", "title", "show", "fail", "description",
-                                           "basis", NULL};
+        static const char *const keys[] = {"expr", "type", "title", "show", "fail",
+                                           "description", "basis", NULL};
         if (!civr__ld_want(ld, d->file, d->node, CIVR_NODE_MAP, "a fact") ||
             !civr__ld_keys(ld, d->file, d->node, "a fact", keys))
             ok = false;

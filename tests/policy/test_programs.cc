@@ -143,10 +143,14 @@ TEST(Programs, AmountsAreWholeFenRoundedExplicitly)
         std::string json = p ? civt::eval_json(p, kHousehold, "2024-08-01") : "load error";
         civr_policy_free(p);
         size_t at = json.find("[CIVR");
-        return at == std::string::npos ? json.substr(json.find("\"total_monthly\"")) : json.substr(at);
+        if (at != std::string::npos)
+            return json.substr(at);
+        size_t probe = json.find("{\"program\":\"probe\"");
+        return json.substr(probe, json.find(",\"members\"", probe) - probe);
     };
     EXPECT_EQ(outcome("1000 yuan / 3"),
               "[CIVR-5007] the amount of outcome 'paid' is 1000/3 yuan, not a whole number of fen: round it explicitly with round()");
     EXPECT_EQ(outcome("0 yuan - 5 yuan"), "[CIVR-5007] the amount of outcome 'paid' is negative");
-    EXPECT_EQ(outcome("round(1000 yuan / 3, 'fen', 'down')"), "\"total_monthly\":\"1633.33\"}");
+    EXPECT_EQ(outcome("round(1000 yuan / 3, 'fen', 'down')"),
+              "{\"program\":\"probe\",\"status\":\"eligible\",\"monthly\":\"333.33\"");
 }
