@@ -67,7 +67,7 @@ const char *civr_household_member_id(const civr_household *household, size_t i);
  *
  * Fields are named as in the schema. civr_builder_begin opens a nested
  * record: a new item of a list of records ("members", "income",
- * "situations") or a single sub-record ("disability", "assets"); or, for a
+ * "situations") or a single sub-record ("assets"); or, for a
  * map of records ("enrolment"), the entry named `key`. civr_builder_end
  * closes it. The set functions set a scalar field of the open record, or,
  * for a list of scalars, append one item.

@@ -4,7 +4,7 @@
  *
  * A bundle is a folder holding `bundle.yaml` (id, title, version, the parent
  * it `extends`, and the list of its `files`). Loading a bundle loads its
- * parents first (national → province → city → county) and lays each child
+ * parents first (national → province → city → county) and lays each layer
  * over its parent. The result is a compiled, immutable civr_policy: every
  * expression is type-checked, every table and program is checked, and
  * nothing about it changes afterwards.

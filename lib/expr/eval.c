@@ -6,7 +6,7 @@
  *    (Kleene logic: `false and missing` is false, `true or missing` is
  *    true) and, if it decides an outcome, makes the program undetermined
  *    with the list of missing facts;
- *  - null: absent by the schema's own default (no disability certificate):
+ *  - null: absent by the schema's own default (no certificate):
  *    field access on null gives null, comparisons with null are false (!=
  *    is true), and arithmetic on null is an error;
  *  - errors (overflow, division by zero, no parameter value): the whole
@@ -18,7 +18,7 @@
 
 /* ---- helpers ---------------------------------------------------------------------- */
 
-/* Children that are literals or variables are read in place: about a third
+/* Leaves (literals and variables) are read in place: about a third
  * of the nodes an evaluation visits, and a call each saved. */
 static inline void ev(civr_ectx *c, const civr_expr *e, civr_val *out)
 {

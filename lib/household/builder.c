@@ -63,7 +63,7 @@ static bnode *add(civr_builder *b, bnode *parent, bkind kind, const char *name)
     return n;
 }
 
-static bnode *child(bnode *parent, const char *name)
+static bnode *field_node(bnode *parent, const char *name)
 {
     for (bnode *c = parent->first; c; c = c->next)
         if (c->name && civr__streq(c->name, name))
@@ -155,14 +155,14 @@ int civr_builder_begin(civr_builder *b, const char *field, const char *key, civr
                     k == CT_MAP ? "a map entry needs a key" : "only map entries take a key");
     bnode *n;
     if (k == CT_RECORD) {
-        if (child(rec, field))
+        if (field_node(rec, field))
             return fail(b, err, CIVR_M_DUPLICATE_KEY, field, 0u);
         n = add(b, rec, B_REC, field);
     } else {
-        bnode *coll = child(rec, field);
+        bnode *coll = field_node(rec, field);
         if (!coll && !(coll = add(b, rec, k == CT_LIST ? B_LIST : B_MAP, field)))
             return fail(b, err, CIVR_M_NO_MEMORY);
-        if (k == CT_MAP && child(coll, key))
+        if (k == CT_MAP && field_node(coll, key))
             return fail(b, err, CIVR_M_DUPLICATE_KEY, key, 0u);
         n = add(b, coll, B_REC, key);
     }
@@ -205,10 +205,10 @@ static int set(civr_builder *b, const char *field, const char *text, bool raw,
         const civr_rtype *item = &b->policy->rtypes[f->type.ref];
         k = (civr_tkind)item->fields[civr_policy__field(item, f->shorthand,
                                                         strlen(f->shorthand))].type.kind;
-        if (!(parent = child(rec, field)) && !(parent = add(b, rec, B_LIST, field)))
+        if (!(parent = field_node(rec, field)) && !(parent = add(b, rec, B_LIST, field)))
             return fail(b, err, CIVR_M_NO_MEMORY);
         name = NULL;
-    } else if (child(rec, field)) {
+    } else if (field_node(rec, field)) {
         return fail(b, err, CIVR_M_DUPLICATE_KEY, field, 0u);
     }
     if (f->is_ref)

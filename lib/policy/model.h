@@ -61,7 +61,7 @@ static inline bool civr_type_numeric(civr_type t)
 
 typedef enum civr_vkind {
     VK_MISSING = 0, /* a household fact the input does not give: decides nothing */
-    VK_NULL,        /* absent by the schema's own default (e.g. no disability) */
+    VK_NULL,        /* absent by the schema's own default (e.g. no certificate) */
     VK_BOOL,
     VK_NUM,
     VK_DATE,

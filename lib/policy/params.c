@@ -2,7 +2,7 @@
  * Parameters: a name, a type and unit, optional variant dimensions (`by`,
  * e.g. urban/rural), and values keyed by the date they take effect, each
  * with its basis. The layer that declares a parameter fixes its type; a
- * child layer adds or replaces dated values (a value on the same date
+ * later layer adds or replaces dated values (a value on the same date
  * replaces the parent's), and `value: null` ends a parameter from a date.
  */
 #include <stdio.h>

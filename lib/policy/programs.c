@@ -2,7 +2,7 @@
  * Programs: named facts (household facts and member facts, each an
  * expression), outcomes tried in order (status, amount, member lines,
  * reason), and the programs they depend on. Layers amend a program by
- * name: a fact or outcome keeps the keys a child layer does not give.
+ * name: a fact or outcome keeps the keys a later layer does not give.
  *
  * Facts are compiled on first reference, which both gives every
  * expression the types of the facts it uses and finds cycles.
@@ -663,17 +663,25 @@ static bool visit(civr_loader *ld, uint32_t i, uint32_t **deps, const uint32_t *
             from++;
         for (uint32_t k = from; k <= depth; k++)
             civr_buf_printf(&path, "%s%s", k > from ? " → " : "", ld->programs.items[stack[k]].name);
-        const civr_named *nm = &ld->programs.items[stack[depth - 1]];
-        const civr_node *at = nm->first->key;
-        uint32_t file = nm->first->file;
-        for (const civr_decl *d = nm->first; d; d = d->next) {
-            const civr_node *dep = civr_node_get(d->node, "depends");
-            for (size_t k = 0; dep && dep->kind == CIVR_NODE_SEQ && k < dep->u.seq.count; k++)
-                if (civr_node_text(dep->u.seq.items[k]) &&
-                    civr__streq(civr_node_text(dep->u.seq.items[k]), ld->programs.items[i].name)) {
-                    at = dep->u.seq.items[k];
-                    file = d->file;
-                }
+        /* point at the edge of the cycle written by the most specific layer:
+         * usually the one that was just added */
+        const civr_node *at = ld->programs.items[i].first->key;
+        uint32_t file = ld->programs.items[i].first->file;
+        bool found = false;
+        for (uint32_t k = from; k < depth; k++) {
+            const civr_named *nm = &ld->programs.items[stack[k]];
+            const char *to = ld->programs.items[stack[k + 1]].name;
+            for (const civr_decl *d = nm->first; d; d = d->next) {
+                const civr_node *dep = civr_node_get(d->node, "depends");
+                for (size_t q = 0; dep && dep->kind == CIVR_NODE_SEQ && q < dep->u.seq.count; q++)
+                    if (civr_node_text(dep->u.seq.items[q]) &&
+                        civr__streq(civr_node_text(dep->u.seq.items[q]), to) &&
+                        (!found || d->file > file)) {
+                        at = dep->u.seq.items[q];
+                        file = d->file;
+                        found = true;
+                    }
+            }
         }
         civr__ld_error(ld, file, at, CIVR_M_PROGRAM_CYCLE, path.data ? path.data : "");
         civr_buf_free(&path);

@@ -1,7 +1,7 @@
 /*
  * Decision tables: typed inputs and outputs, rows whose cells test the
  * inputs ("-", a value, a list of values, ">= 70", "[60..70)", null), and a
- * hit policy. Rows have ids so that a child layer can replace, insert
+ * hit policy. Rows have ids so that a later layer can replace, insert
  * (`before:`) or remove them. `check` reports rows that overlap in a unique
  * table and rows that an earlier (or higher-priority) row always shadows.
  */

@@ -85,6 +85,14 @@ rc, out, err = run("eval", "--policy", "policies/cn/hunan/changde/jinshi", "--da
 # 700 - 600 + the 70+ increment 10% x 700 (the member is 74)
 check("Jinshi policy", json.loads(out)["total_monthly"] == "170.00", out + err)
 
+# stacking decisions are explained in Chinese, on the member's line
+tekun_disabled = ('{"id": "S1", "residence": "urban", "members": [{"id": "a", "birth_date": "1950-01-01", '
+                  '"self_care": "none", "disability": {"type": "physical", "grade": 1}}], "assets": {"financial": "0"}}')
+rc, out, err = run("eval", "--date", "2024-08-01", "--format", "text", "-", stdin=tekun_disabled)
+check("text explains a stacking decision in Chinese",
+      "a：不符合条件，0.00 元" in out
+      and "已享受特困人员救助供养，不再享受残疾人两项补贴 [DISABILITY_EXCLUDED_TEKUN]" in out, out + err)
+
 # check: exit codes and golden errors
 rc, out, err = run("check", "policies/cn/guangdong/guangzhou", "policies/cn/hunan/changde/jinshi")
 check("check passes on bundles", rc == 0 and out.count("ok: ") == 2, out + err)

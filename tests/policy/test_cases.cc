@@ -16,9 +16,9 @@ struct Bundle {
 };
 
 const Bundle kBundles[] = {
-    {"policies/cn/guangdong/guangzhou", 20},
-    {"policies/cn/hunan/changde/jinshi", 15},
-    {"policies/cn/zhejiang/jinhua/yiwu", 3},
+    {"policies/cn/guangdong/guangzhou", 40},
+    {"policies/cn/hunan/changde/jinshi", 25},
+    {"policies/cn/zhejiang/jinhua/yiwu", 18},
     {"tests/fixtures/bundles/textbook", 3},
     {"tests/fixtures/bundles/textbook/floor", 2},
     {"tests/fixtures/bundles/textbook/tiers", 2},
