@@ -8,8 +8,10 @@ struct civr_engine {
     civr_limits limits;
     civr_arena scratch;  /* reset at every evaluation */
     civr_val *slots;
-    civr_fstate *facts;
+    civr_fstate *facts;   /* household facts */
+    civr_fstate *mfacts;  /* member facts: slot * limits.max_members + member */
     civr_fstate *params;
+    uint32_t gen;         /* evaluations so far: memo entries of older ones are stale */
     civr_household text; /* household parsed by civr_engine_eval_text */
 };
 
@@ -31,7 +33,10 @@ int civr_engine_new(civr_engine **out, const civr_policy *policy, const civr_eng
     e->slots = civr__calloc(policy->nslots ? policy->nslots : 1, sizeof *e->slots);
     e->facts = civr__calloc(policy->nhfacts ? policy->nhfacts : 1, sizeof *e->facts);
     e->params = civr__calloc(policy->nparams ? policy->nparams : 1, sizeof *e->params);
-    if (!e->slots || !e->facts || !e->params) {
+    size_t mslots;
+    if (civr__mul_size(policy->nmfacts ? policy->nmfacts : 1, e->limits.max_members, &mslots))
+        e->mfacts = civr__calloc(mslots, sizeof *e->mfacts);
+    if (!e->slots || !e->facts || !e->params || !e->mfacts) {
         civr_engine_free(e);
         return civr__oom(err);
     }
@@ -47,6 +52,7 @@ void civr_engine_free(civr_engine *e)
     civr_arena_free(&e->text.arena);
     civr__free(e->slots);
     civr__free(e->facts);
+    civr__free(e->mfacts);
     civr__free(e->params);
     civr__free(e);
 }
@@ -76,16 +82,22 @@ int civr_engine_eval(civr_engine *engine, const civr_household *hh, civr_date da
         return fail_result(result, &local, err);
     }
     civr_arena_reset(&engine->scratch);
-    memset(engine->facts, 0, (pol->nhfacts ? pol->nhfacts : 1) * sizeof *engine->facts);
-    memset(engine->params, 0, (pol->nparams ? pol->nparams : 1) * sizeof *engine->params);
     uint32_t nmembers = hh->members ? hh->members->count : 0;
-    civr_fstate *mfacts = civr_arena_array(&engine->scratch,
-                                           (size_t)(pol->nmfacts ? pol->nmfacts : 1) *
-                                               (nmembers ? nmembers : 1),
-                                           sizeof *mfacts);
+    if (nmembers > engine->limits.max_members) { /* parsed under larger limits */
+        civr__fail(&local, NULL, CIVR_M_TOO_MANY_MEMBERS, "members", engine->limits.max_members);
+        return fail_result(result, &local, err);
+    }
+    if (++engine->gen == 0) { /* wrapped after 4 billion evaluations: start afresh */
+        memset(engine->facts, 0, (pol->nhfacts ? pol->nhfacts : 1) * sizeof *engine->facts);
+        memset(engine->params, 0, (pol->nparams ? pol->nparams : 1) * sizeof *engine->params);
+        memset(engine->mfacts, 0,
+               (size_t)(pol->nmfacts ? pol->nmfacts : 1) * engine->limits.max_members *
+                   sizeof *engine->mfacts);
+        engine->gen = 1;
+    }
     result->programs = civr_arena_array(&result->arena, pol->nprograms ? pol->nprograms : 1,
                                         sizeof *result->programs);
-    if (!mfacts || !result->programs) {
+    if (!result->programs) {
         civr__oom(&local);
         return fail_result(result, &local, err);
     }
@@ -101,7 +113,9 @@ int civr_engine_eval(civr_engine *engine, const civr_household *hh, civr_date da
     c.arena = &engine->scratch;
     c.slots = engine->slots;
     c.facts = engine->facts;
-    c.mfacts = mfacts;
+    c.mfacts = engine->mfacts;
+    c.member_stride = engine->limits.max_members;
+    c.gen = engine->gen;
     c.res = result;
     c.jb = &jb;
     c.err = &local;

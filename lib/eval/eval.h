@@ -105,8 +105,11 @@ void civr__result_reset(civr_result *r, const civr_policy *policy, civr_date dat
 
 /* ---- the evaluation context ------------------------------------------------------ */
 
+/* A remembered value. Valid in the evaluation whose number is `gen`, so
+ * that a new evaluation needs no clearing. */
 typedef struct civr_fstate {
-    uint8_t state; /* 0 not computed, 1 computing, 2 done */
+    uint32_t gen;
+    uint8_t state; /* 1 computing, 2 done */
     civr_val v;
 } civr_fstate;
 
@@ -117,6 +120,8 @@ typedef struct civr_ectx {
     const civr_household *hh;
     const civr_list *members;
     uint32_t nmembers;
+    uint32_t member_stride; /* member facts: slot * member_stride + member index */
+    uint32_t gen;           /* this evaluation's number (never 0) */
     civr_date as_of;
     int as_of_y, as_of_m, as_of_d;
     struct {
@@ -128,7 +133,7 @@ typedef struct civr_ectx {
     civr_val *slots;        /* variables */
     const civr_program *prog; /* the program being evaluated */
     civr_fstate *facts;     /* household facts of all programs, by civr_fact.slot */
-    civr_fstate *mfacts;    /* member facts: slot * nmembers + member index */
+    civr_fstate *mfacts;    /* member facts, see member_stride */
     civr_fstate *params;    /* values of parameters without keys, by parameter index */
     civr_result *res;
     jmp_buf *jb;

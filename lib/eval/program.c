@@ -141,14 +141,17 @@ void civr__eval_fact(civr_ectx *c, uint32_t fact, const civr_rec *member, civr_v
 {
     const civr_program *p = c->prog;
     const civr_fact *f = &p->facts[fact];
-    civr_fstate *st = member ? &c->mfacts[(size_t)f->slot * c->nmembers + member->index]
+    civr_fstate *st = member ? &c->mfacts[(size_t)f->slot * c->member_stride + member->index]
                              : &c->facts[f->slot];
-    if (st->state == 2) {
-        *out = st->v;
-        return;
-    }
-    if (st->state == 1) /* the loader rejects cycles; this guards against a bug */
+    if (st->gen == c->gen) { /* computed (or being computed) in this evaluation */
+        if (st->state == 2) {
+            *out = st->v;
+            return;
+        }
+        /* the loader rejects cycles; this guards against a bug */
         civr__eval_fail(c, f->src, CIVR_M_FACT_CYCLE, f->name, "during evaluation");
+    }
+    st->gen = c->gen;
     st->state = 1;
     civr_val saved = c->slots[0];
     if (member) {
@@ -237,10 +240,18 @@ static const char **missing_paths(civr_ectx *c, const civr_val *v, uint32_t *cou
     uint32_t k = 0;
     for (const civr_missing *m = v->u.miss; m; m = m->next) {
         const civr_rtype *rt = &c->pol->rtypes[m->rec->type];
-        const char *path = m->rec->path && m->rec->path[0]
-                               ? civr_arena_printf(&c->res->arena, "%s.%s", m->rec->path,
-                                                   rt->fields[m->field].name)
-                               : rt->fields[m->field].name;
+        const char *field = rt->fields[m->field].name;
+        const char *path = field;
+        if (m->rec->path && m->rec->path[0]) { /* "members[m2]" "." "able_to_work" */
+            size_t a = strlen(m->rec->path), b = strlen(field);
+            char *joined = civr_arena_alloc(&c->res->arena, a + b + 2);
+            if (joined) {
+                memcpy(joined, m->rec->path, a);
+                joined[a] = '.';
+                memcpy(joined + a + 1, field, b + 1);
+            }
+            path = joined;
+        }
         if (!path)
             civr__eval_fail(c, c->prog->src, CIVR_M_NO_MEMORY);
         /* insertion into a sorted list without duplicates */

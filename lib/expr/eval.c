@@ -202,7 +202,7 @@ __attribute__((noinline)) static void eval_param(civr_ectx *c, const civr_expr *
     const civr_param *p = &c->pol->params[e->idx];
     /* a parameter without keys has one value for the whole evaluation */
     civr_fstate *cached = p->ndims == 0 && !c->res->tracing ? &c->params[e->idx] : NULL;
-    if (cached && cached->state == 2) {
+    if (cached && cached->gen == c->gen) {
         *out = cached->v;
         return;
     }
@@ -285,6 +285,7 @@ __attribute__((noinline)) static void eval_param(civr_ectx *c, const civr_expr *
     *out = *result;
     if (cached) {
         cached->v = *out;
+        cached->gen = c->gen;
         cached->state = 2;
     }
     if (c->res->tracing) {
