@@ -219,8 +219,10 @@ int main(int argc, char **argv)
     }
     printf("%-44s %9.2f ms\n", "load bundle cn/guangdong/guangzhou (3 layers)", median(t[6], rounds));
     printf("%-44s %9.2f ms\n", "load bundle cn/hunan/changde/jinshi (4 layers)", median(t[7], rounds));
-    printf("\nprograms per evaluation: %zu (%s)\n", civr_policy_program_count(gz.policy),
-           civr_policy_program_id(gz.policy, 0));
+    printf("\nprograms per evaluation: %zu (", civr_policy_program_count(gz.policy));
+    for (size_t i = 0; i < civr_policy_program_count(gz.policy); i++)
+        printf("%s%s", i ? ", " : "", civr_policy_program_id(gz.policy, i));
+    printf(")\n");
     for (int k = 0; k < 8; k++)
         free(t[k]);
     teardown(&gz);

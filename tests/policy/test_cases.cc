@@ -24,6 +24,7 @@ const Bundle kBundles[] = {
     {"tests/fixtures/bundles/textbook/tiers", 2},
     {"tests/fixtures/bundles/textbook/increments", 1},
     {"tests/fixtures/bundles/textbook/deductions", 1},
+    {"tests/fixtures/bundles/textbook/children", 3},
 };
 
 struct Outcome {
