@@ -104,7 +104,8 @@ size_t civr_policy_layer_count(const civr_policy *policy);
 /** Id of layer `i` (0 = the root), or NULL when out of range. Borrowed. */
 const char *civr_policy_layer_id(const civr_policy *policy, size_t i);
 
-/** Number of programs, in evaluation order (dependencies first). */
+/** Number of programs that decide something, in evaluation order (dependencies first);
+ *  shared programs, which only hold facts for others, are not counted. */
 size_t civr_policy_program_count(const civr_policy *policy);
 /** Id of program `i` in evaluation order, or NULL when out of range. Borrowed. */
 const char *civr_policy_program_id(const civr_policy *policy, size_t i);

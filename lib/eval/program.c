@@ -530,6 +530,8 @@ void civr__run_program(civr_ectx *c, const civr_program *p, civr_program_result 
     const civr_outcome *chosen = NULL;
     civr_val missing = {.k = VK_NULL};
     civr_val saved = c->slots[0];
+    if (p->scope == CIVR_SCOPE_SHARED) /* its facts are computed when another program reads them */
+        return;
     if (p->scope == CIVR_SCOPE_MEMBER) {
         civr_val list;
         if (p->members_for) {

@@ -69,14 +69,18 @@ int64_t civr_result_total_monthly(const civr_result *r)
     return r ? r->total : 0;
 }
 
+/* Programs as the bundle declares them; shared ones (facts for others) are
+ * not part of the result. A failed evaluation has none. */
 size_t civr_result_program_count(const civr_result *r)
 {
-    return r ? r->nprograms : 0;
+    return r && !r->failed && r->policy ? r->policy->nreported : 0;
 }
 
 const civr_program_result *civr_result_program(const civr_result *r, size_t i)
 {
-    return r && i < r->nprograms ? &r->programs[i] : NULL;
+    if (i >= civr_result_program_count(r))
+        return NULL;
+    return &r->programs[r->policy->reported[i]];
 }
 
 const civr_program_result *civr_result_find(const civr_result *r, const char *program)
@@ -84,7 +88,8 @@ const civr_program_result *civr_result_find(const civr_result *r, const char *pr
     if (!r || !program)
         return NULL;
     for (uint32_t i = 0; i < r->nprograms; i++)
-        if (civr__streq(r->programs[i].prog->id, program))
+        if (r->programs[i].prog->scope != CIVR_SCOPE_SHARED &&
+            civr__streq(r->programs[i].prog->id, program))
             return &r->programs[i];
     return NULL;
 }

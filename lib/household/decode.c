@@ -206,11 +206,13 @@ static int decode_map(decoder *d, const civr_field *f, const civr_node *n, const
     for (uint32_t i = 0; i < count; i++) {
         const civr_pair *pr = &n->u.map.pairs[i];
         const char *key = pr->key->u.scalar.text;
-        if (civr_policy__program(d->p, key, pr->key->u.scalar.len) < 0) {
+        int32_t prog = civr_policy__program(d->p, key, pr->key->u.scalar.len);
+        if (prog < 0 || d->p->programs[prog].scope == CIVR_SCOPE_SHARED) {
             civr_buf progs = CIVR_BUF_INIT;
-            civr_buf_puts(&progs, "programs: ");
+            civr_buf_puts(&progs, "programs:");
             for (uint32_t k = 0; k < d->p->nprograms; k++)
-                civr_buf_printf(&progs, "%s%s", k ? ", " : "", d->p->programs[k].id);
+                if (d->p->programs[k].scope != CIVR_SCOPE_SHARED)
+                    civr_buf_printf(&progs, " %s", d->p->programs[k].id);
             int rc = fail(d, pr->key, CIVR_M_BAD_KEY, path, key, progs.data ? progs.data : "");
             civr_buf_free(&progs);
             return rc;

@@ -353,7 +353,8 @@ typedef struct civr_outcome {
 
 typedef enum civr_scope {
     CIVR_SCOPE_HOUSEHOLD = 0, /* outcomes decide for the household, with member lines */
-    CIVR_SCOPE_MEMBER = 1     /* outcomes decide for each member of `for` */
+    CIVR_SCOPE_MEMBER = 1,    /* outcomes decide for each member of `for` */
+    CIVR_SCOPE_SHARED = 2     /* facts only, for other programs: no outcomes, not reported */
 } civr_scope;
 
 typedef enum civr_stack_rule {
@@ -414,6 +415,8 @@ struct civr_policy {
     civr_table *tables;
     uint32_t nprograms;
     civr_program *programs; /* evaluation order */
+    uint32_t nreported;
+    uint32_t *reported;     /* programs in results: declaration order, shared ones left out */
     uint32_t nslots;       /* expression variable slots (slot 0 is `m`) */
     uint32_t nhfacts;      /* household facts of all programs */
     uint32_t nmfacts;      /* member facts of all programs */

@@ -49,12 +49,12 @@ const char *civr_policy_layer_id(const civr_policy *p, size_t i)
 
 size_t civr_policy_program_count(const civr_policy *p)
 {
-    return p ? p->nprograms : 0;
+    return p ? p->nreported : 0;
 }
 
 const char *civr_policy_program_id(const civr_policy *p, size_t i)
 {
-    return p && i < p->nprograms ? p->programs[i].id : NULL;
+    return p && i < p->nreported ? p->programs[p->reported[i]].id : NULL;
 }
 
 /* ---- lookups (linear: these run at load time, over short lists) ---------------------- */

@@ -721,8 +721,11 @@ static void compile_program(civr_loader *ld, const civr_named *nm, civr_program 
         const char *sc = civr_node_text(pr->value);
         if (sc && civr__streq(sc, "member")) {
             pg->scope = CIVR_SCOPE_MEMBER;
+        } else if (sc && civr__streq(sc, "shared")) {
+            pg->scope = CIVR_SCOPE_SHARED;
         } else if (!sc || !civr__streq(sc, "household")) {
-            civr__ld_error(ld, f, pr->value, CIVR_M_BAD_VALUE, "scope", "household or member");
+            civr__ld_error(ld, f, pr->value, CIVR_M_BAD_VALUE, "scope",
+                           "household, member or shared");
             return;
         }
     }
@@ -796,7 +799,10 @@ static void compile_program(civr_loader *ld, const civr_named *nm, civr_program 
         }
         ok &= pg->members_for != NULL;
     }
-    if (ok) {
+    if (ok && pg->scope == CIVR_SCOPE_SHARED && (nouts || nstacks)) {
+        civr__ld_error(ld, nm->first->file, nm->first->key, CIVR_M_BUNDLE_FIELD,
+                       "a shared program holds facts for other programs: no outcomes or stacking");
+    } else if (ok && pg->scope != CIVR_SCOPE_SHARED) {
         if (nouts == 0 || pg->outcomes[nouts - 1].when) {
             civr__ld_error(ld, nm->first->file, nm->first->key, CIVR_M_NO_OUTCOME, pg->id);
         } else {
@@ -864,9 +870,15 @@ void civr__ld_programs(civr_loader *ld)
         for (uint32_t j = 0; j < pg->ndeps; j++)
             pg->deps[j] = where[deps[order[k]][j]];
     }
-    civr__free(where);
     for (uint32_t k = 0; k < n; k++)
         compile_program(ld, &ld->programs.items[order[k]], &p->programs[k]);
+    /* results list programs as the bundle declares them (first mention), not
+     * in the order dependencies impose */
+    p->reported = civr_arena_array(&p->arena, n ? n : 1, sizeof *p->reported);
+    for (uint32_t i = 0; p->reported && i < n; i++)
+        if (p->programs[where[i]].scope != CIVR_SCOPE_SHARED)
+            p->reported[p->nreported++] = where[i];
+    civr__free(where);
 out:
     for (size_t i = 0; deps && i < n; i++)
         civr__free(deps[i]);

@@ -91,7 +91,8 @@ TEST(Api, ResultsOutliveTheirHouseholdAndAreReused)
     std::string last;
     for (int i = 0; i < 3; i++) {
         std::string t = R"({"id": "H)" + std::to_string(i) + R"(", "residence": "urban",
-          "members": [{"id": "a", "birth_date": "1950-01-01", "able_to_work": false}],
+          "members": [{"id": "a", "birth_date": "1950-01-01", "able_to_work": false,
+                       "supporters": [{"relation": "child", "able_to_support": true}]}],
           "income": [{"member": "a", "kind": "pension", "monthly": ")" + std::to_string(100 * i) + R"("}],
           "assets": {"financial": "0"}})";
         civr_household *h = nullptr;
@@ -106,7 +107,7 @@ TEST(Api, ResultsOutliveTheirHouseholdAndAreReused)
         ASSERT_EQ(civr_program_result_member(pr, 0, &member, &monthly, nullptr), 0);
         EXPECT_STREQ(member, "a");
         const char *name, *json;
-        ASSERT_EQ(civr_program_result_fact(pr, 1, &name, &json), 0);
+        ASSERT_EQ(civr_program_result_fact(pr, 2, &name, &json), 0); // standard, tekun_members, counted
         EXPECT_STREQ(name, "counted");
         EXPECT_STREQ(json, "[\"a\"]");
         const char *text;

@@ -81,7 +81,7 @@ TEST_F(Households, ErrorsNameTheFieldAndPosition)
     EXPECT_EQ(parse(R"({"id": "H", "members": [{"id": "a", "birth_date": "1950-01-01", "serious_illness": "yes"}]})"),
               "h.json:1:84: error: [CIVR-2013] members[a].serious_illness: 'yes' is not true or false");
     EXPECT_EQ(parse(R"({"id": "H", "members": [{"id": "a", "birth_date": "1950-01-01"}], "enrolment": {"dibaoo": {}}})"),
-              "h.json:1:81: error: [CIVR-2014] enrolment: 'dibaoo' is not a valid key here (programs: dibao, tekun, child_support, disability_living, disability_care)");
+              "h.json:1:81: error: [CIVR-2014] enrolment: 'dibaoo' is not a valid key here (programs: tekun dibao child_support disability_living disability_care)");
     EXPECT_EQ(parse("id: H\nmembers: {id: a}\n"),
               "h.json:2:10: error: [CIVR-2002] members: expected a list, found a mapping");
 }
@@ -106,7 +106,7 @@ TEST_F(Households, TheBuilderMakesTheSameHouseholdAsJson)
     for (const char *id : {"m1", "m2"}) {
         ASSERT_EQ(civr_builder_begin(b, "members", nullptr, &err), 0);
         ASSERT_EQ(civr_builder_set_string(b, "id", id, &err), 0);
-        ASSERT_EQ(civr_builder_set_date(b, "birth_date", 1950, 1, 1, &err), 0);
+        ASSERT_EQ(civr_builder_set_date(b, "birth_date", 1965, 1, 1, &err), 0);
         ASSERT_EQ(civr_builder_set_bool(b, "able_to_work", 0, &err), 0);
         ASSERT_EQ(civr_builder_set_string(b, "situations", "released_at_home", &err), 0);
         ASSERT_EQ(civr_builder_end(b, &err), 0);
@@ -140,8 +140,8 @@ TEST_F(Households, TheBuilderMakesTheSameHouseholdAsJson)
     const char *json;
     civr_result_render(r, CIVR_RENDER_JSON, nullptr, &json, nullptr, &err);
     std::string via_json = civt::eval_json(policy, R"({"id": "GZ-B1", "residence": "urban",
-      "members": [{"id": "m1", "birth_date": "1950-01-01", "able_to_work": false, "situations": ["released_at_home"]},
-                  {"id": "m2", "birth_date": "1950-01-01", "able_to_work": false, "situations": ["released_at_home"]}],
+      "members": [{"id": "m1", "birth_date": "1965-01-01", "able_to_work": false, "situations": ["released_at_home"]},
+                  {"id": "m2", "birth_date": "1965-01-01", "able_to_work": false, "situations": ["released_at_home"]}],
       "income": [{"member": "m1", "kind": "pension", "monthly": "1000.50"}],
       "assets": {"financial": "0"}, "enrolment": {"dibao": {"monthly": "900"}}})", "2024-08-01");
     EXPECT_EQ(std::string(json), via_json);

@@ -110,7 +110,7 @@ TEST(PolicyCaseRunner, ReportsMismatchesAndBadFiles)
     std::string file = wrong.dir + "/cases.yaml";
     FILE *f = fopen(file.c_str(), "w");
     fputs("cases:\n  - name: off by one\n    basis: test\n    date: 2023-08-01\n"
-          "    household: {id: X, residence: urban, members: [{id: a, birth_date: 1960-01-01}],"
+          "    household: {id: X, residence: urban, members: [{id: a, birth_date: 1980-01-01, able_to_work: true}],"
           " assets: {financial: '0'}}\n"
           "    expect: {programs: {dibao: {status: eligible, monthly: '701.00'}}}\n",
           f);

@@ -8,7 +8,8 @@
 
 namespace {
 const char *kOne = R"({"id": "H", "residence": "urban",
-  "members": [{"id": "a", "birth_date": "1950-01-01", "able_to_work": false}],
+  "members": [{"id": "a", "birth_date": "1950-01-01", "able_to_work": false,
+               "supporters": [{"relation": "child", "able_to_support": true}]}],
   "assets": {"financial": "0"}})";
 }
 
@@ -94,8 +95,10 @@ programs:
     civr_policy *p = civt::load(b.dir);
     ASSERT_NE(p, nullptr);
     std::string h = R"({"id": "H", "residence": "urban", "members": [
-      {"id": "a", "birth_date": "1940-01-01", "disability": {"type": "physical", "grade": 1}},
-      {"id": "b", "birth_date": "2015-01-01"}], "assets": {"financial": "0"}})";
+      {"id": "a", "birth_date": "1940-01-01", "disability": {"type": "physical", "grade": 1},
+       "supporters": [{"relation": "child", "able_to_support": true}]},
+      {"id": "b", "birth_date": "2015-01-01", "supporters": [{"relation": "other", "able_to_support": true}]}],
+      "assets": {"financial": "0"}})";
     std::string j = civt::eval_json(p, h, "2024-06-01");
     // standard 800 (fact replaced); a: 10% + 20% + 5% = 35% of 800 = 280; b: no minor row
     EXPECT_NE(j.find(R"("members":[{"member":"a","monthly":"280.00","category":"elderly_70+severe_disability+elderly_80"},{"member":"b","monthly":"0.00"}])"),
