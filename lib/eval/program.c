@@ -170,6 +170,13 @@ void civr__eval_fact(civr_ectx *c, uint32_t fact, const civr_rec *member, civr_v
 
 /* ---- outcomes -------------------------------------------------------------------------- */
 
+static void need_bool(civr_ectx *c, const civr_expr *e, const civr_val *v)
+{
+    if (v->k != VK_BOOL)
+        civr__eval_fail(c, e->src, CIVR_M_NULL_VALUE, "the condition");
+}
+
+
 /* Add the missing facts of `v` to `*acc`: copies of v's links in front of
  * acc's chain (chains are shared with remembered facts: never modify one). */
 static void add_missing(civr_ectx *c, civr_val *acc, const civr_val *v)
@@ -357,28 +364,32 @@ static void member_lines(civr_ectx *c, const civr_outcome *o, civr_program_resul
     c->slots[0] = saved;
 }
 
+/* The first outcome whose `when` holds, or NULL when a `when` cannot be
+ * decided (its missing facts go to *missing). The last outcome has no `when`. */
+static const civr_outcome *choose_outcome(civr_ectx *c, const civr_program *p, civr_val *missing)
+{
+    for (uint32_t i = 0; i < p->noutcomes; i++) {
+        const civr_outcome *o = &p->outcomes[i];
+        if (!o->when)
+            return o;
+        civr_val w;
+        civr__eval(c, o->when, &w);
+        if (w.k == VK_MISSING) {
+            *missing = w;
+            return NULL;
+        }
+        need_bool(c, o->when, &w);
+        if (w.u.b)
+            return o;
+    }
+    return NULL;
+}
+
 /* Member scope: decide for member `m` (slot 0) into `line`. */
 static void decide_member(civr_ectx *c, const civr_program *p, civr_mline *line)
 {
     civr_val missing = {.k = VK_NULL};
-    const civr_outcome *chosen = NULL;
-    for (uint32_t i = 0; i < p->noutcomes && !chosen; i++) {
-        const civr_outcome *o = &p->outcomes[i];
-        if (!o->when) {
-            chosen = o;
-            break;
-        }
-        civr_val w;
-        civr__eval(c, o->when, &w);
-        if (w.k == VK_MISSING) {
-            missing = w;
-            break;
-        }
-        if (w.k != VK_BOOL)
-            civr__eval_fail(c, o->when->src, CIVR_M_NULL_VALUE, "the condition");
-        if (w.u.b)
-            chosen = o;
-    }
+    const civr_outcome *chosen = choose_outcome(c, p, &missing);
     if (chosen) {
         line->status = chosen->status;
         if (c->res->tracing)
@@ -405,12 +416,6 @@ static void decide_member(civr_ectx *c, const civr_program *p, civr_mline *line)
     }
     if (missing.k == VK_MISSING)
         line_undetermined(c, line, &missing);
-}
-
-static void need_bool(civr_ectx *c, const civr_expr *e, const civr_val *v)
-{
-    if (v->k != VK_BOOL)
-        civr__eval_fail(c, e->src, CIVR_M_NULL_VALUE, "the condition");
 }
 
 static void push_reason(civr_ectx *c, civr_program_result *pr, const civr_reason *r)
@@ -520,6 +525,75 @@ static void stack(civr_ectx *c, const civr_program *p, civr_mline *line)
     }
 }
 
+/* Member scope: a line per member of `for`, decided one by one. */
+static void run_members(civr_ectx *c, const civr_program *p, civr_program_result *pr)
+{
+    civr_val list, missing = {.k = VK_NULL};
+    if (p->members_for) {
+        civr__eval(c, p->members_for, &list);
+    } else {
+        list.k = VK_LIST;
+        list.u.list = c->members;
+    }
+    if (list.k == VK_MISSING) {
+        missing = list;
+    } else {
+        uint32_t n = list.k == VK_LIST ? list.u.list->count : 0;
+        pr->members = civr_arena_array(&c->res->arena, n ? n : 1, sizeof *pr->members);
+        if (!pr->members)
+            civr__eval_fail(c, p->src, CIVR_M_NO_MEMORY);
+        for (uint32_t i = 0; i < n; i++) {
+            civr_mline *line = &pr->members[pr->nmembers];
+            start_line(c, line, list.u.list->items[i], CIVR_STATUS_INELIGIBLE);
+            c->slots[0].k = VK_REC;
+            c->slots[0].u.rec = line->member;
+            decide_member(c, p, line);
+            stack(c, p, line);
+            /* members the program does not reach are left out (their
+             * reasons stay in the program's), unless a stacking rule took
+             * them out: that decision is shown on their line */
+            if (line->status != CIVR_STATUS_INELIGIBLE || line->stacked) {
+                pr->nmembers++;
+            } else {
+                for (uint32_t k = 0; k < line->nreasons; k++)
+                    push_reason(c, pr, line->reasons[k]);
+            }
+        }
+    }
+    aggregate_members(c, pr, &missing);
+}
+
+/* Household scope: one outcome for the household, with its member lines. */
+static void run_household(civr_ectx *c, const civr_program *p, civr_program_result *pr)
+{
+    civr_val missing = {.k = VK_NULL};
+    const civr_outcome *chosen = choose_outcome(c, p, &missing);
+    if (chosen) {
+        pr->outcome = chosen;
+        pr->status = chosen->status;
+        if (c->res->tracing)
+            civr__trace(c, CIVR_TRACE_OUTCOME, chosen->id, civr_status_name(chosen->status), NULL,
+                        civr_type_of(CT_VOID, 0), chosen->src, chosen->layer);
+        if (chosen->amount)
+            amount(c, chosen->amount, chosen, NULL, &pr->base, &missing);
+        if (missing.k != VK_MISSING && chosen->members_for)
+            member_lines(c, chosen, pr, &missing);
+        for (uint32_t i = 0; i < pr->nmembers && missing.k != VK_MISSING; i++) {
+            c->slots[0].k = VK_REC;
+            c->slots[0].u.rec = pr->members[i].member;
+            stack(c, p, &pr->members[i]);
+        }
+    }
+    if (missing.k == VK_MISSING) {
+        pr->status = CIVR_STATUS_UNDETERMINED;
+        pr->base = 0;
+        pr->nmembers = 0;
+        pr->missing = missing_paths(c, &missing, &pr->nmissing);
+    } else if (chosen->reason) {
+        push_reason(c, pr, chosen->reason);
+    }
+}
+
 void civr__run_program(civr_ectx *c, const civr_program *p, civr_program_result *pr)
 {
     c->prog = p;
@@ -527,88 +601,13 @@ void civr__run_program(civr_ectx *c, const civr_program *p, civr_program_result 
     pr->prog = p;
     pr->owner = c->res;
     pr->status = CIVR_STATUS_INELIGIBLE;
-    const civr_outcome *chosen = NULL;
-    civr_val missing = {.k = VK_NULL};
-    civr_val saved = c->slots[0];
     if (p->scope == CIVR_SCOPE_SHARED) /* its facts are computed when another program reads them */
         return;
-    if (p->scope == CIVR_SCOPE_MEMBER) {
-        civr_val list;
-        if (p->members_for) {
-            civr__eval(c, p->members_for, &list);
-        } else {
-            list.k = VK_LIST;
-            list.u.list = c->members;
-        }
-        if (list.k == VK_MISSING) {
-            missing = list;
-        } else {
-            uint32_t n = list.k == VK_LIST ? list.u.list->count : 0;
-            pr->members = civr_arena_array(&c->res->arena, n ? n : 1, sizeof *pr->members);
-            if (!pr->members)
-                civr__eval_fail(c, p->src, CIVR_M_NO_MEMORY);
-            for (uint32_t i = 0; i < n; i++) {
-                civr_mline *line = &pr->members[pr->nmembers];
-                start_line(c, line, list.u.list->items[i], CIVR_STATUS_INELIGIBLE);
-                c->slots[0].k = VK_REC;
-                c->slots[0].u.rec = line->member;
-                decide_member(c, p, line);
-                stack(c, p, line);
-                /* members the program does not reach are left out (their
-                 * reasons stay in the program's), unless a stacking rule took
-                 * them out: that decision is shown on their line */
-                if (line->status != CIVR_STATUS_INELIGIBLE || line->stacked) {
-                    pr->nmembers++;
-                } else {
-                    for (uint32_t k = 0; k < line->nreasons; k++)
-                        push_reason(c, pr, line->reasons[k]);
-                }
-            }
-        }
-        aggregate_members(c, pr, &missing);
-    } else {
-        for (uint32_t i = 0; i < p->noutcomes && !chosen; i++) {
-            const civr_outcome *o = &p->outcomes[i];
-            if (!o->when) {
-                chosen = o;
-                break;
-            }
-            civr_val w;
-            civr__eval(c, o->when, &w);
-            if (w.k == VK_MISSING) {
-                missing = w;
-                break;
-            }
-            if (w.k != VK_BOOL)
-                civr__eval_fail(c, o->when->src, CIVR_M_NULL_VALUE, "the condition");
-            if (w.u.b)
-                chosen = o;
-        }
-        if (chosen) {
-            pr->outcome = chosen;
-            pr->status = chosen->status;
-            if (c->res->tracing)
-                civr__trace(c, CIVR_TRACE_OUTCOME, chosen->id, civr_status_name(chosen->status),
-                            NULL, civr_type_of(CT_VOID, 0), chosen->src, chosen->layer);
-            if (chosen->amount)
-                amount(c, chosen->amount, chosen, NULL, &pr->base, &missing);
-            if (missing.k != VK_MISSING && chosen->members_for)
-                member_lines(c, chosen, pr, &missing);
-            for (uint32_t i = 0; i < pr->nmembers && missing.k != VK_MISSING; i++) {
-                c->slots[0].k = VK_REC;
-                c->slots[0].u.rec = pr->members[i].member;
-                stack(c, p, &pr->members[i]);
-            }
-        }
-        if (missing.k == VK_MISSING) {
-            pr->status = CIVR_STATUS_UNDETERMINED;
-            pr->base = 0;
-            pr->nmembers = 0;
-            pr->missing = missing_paths(c, &missing, &pr->nmissing);
-        }
-        if (chosen && chosen->reason && pr->status != CIVR_STATUS_UNDETERMINED)
-            push_reason(c, pr, chosen->reason);
-    }
+    civr_val saved = c->slots[0];
+    if (p->scope == CIVR_SCOPE_MEMBER)
+        run_members(c, p, pr);
+    else
+        run_household(c, p, pr);
     c->slots[0] = saved;
     /* the monthly amount: the household's part and every member line */
     civr_num total = civr_num_int(pr->status == CIVR_STATUS_UNDETERMINED ? 0 : pr->base);
