@@ -110,6 +110,16 @@ size_t civr_policy_program_count(const civr_policy *policy);
 /** Id of program `i` in evaluation order, or NULL when out of range. Borrowed. */
 const char *civr_policy_program_id(const civr_policy *policy, size_t i);
 
+/**
+ * A description of the policy as one line of JSON, for tools and bindings:
+ * `{"id", "version", "digest", "layers": [...], "programs": [{"id", "title":
+ * {"zh", "en"}, "scope", "facts": [{"name", "type", "title"}]}]}`, programs
+ * as results list them and the facts results show, with their types
+ * ("money", "rate", "integer", "bool", "date", "text", "enum", "list",
+ * "record", "row"). Borrowed: valid as long as the policy.
+ */
+const char *civr_policy_describe(const civr_policy *policy);
+
 #ifdef __cplusplus
 }
 #endif

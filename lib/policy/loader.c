@@ -594,6 +594,8 @@ int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options
         }
         if (ld.rc == 0)
             civr__ld_programs(&ld);
+        if (ld.rc == 0 && civr__policy_describe(p) != 0)
+            civr__ld_error_at(&ld, NULL, CIVR_M_NO_MEMORY);
     }
     civr__ld_namedset_free(&ld.enums);
     civr__ld_namedset_free(&ld.records);

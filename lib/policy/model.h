@@ -417,6 +417,7 @@ struct civr_policy {
     civr_program *programs; /* evaluation order */
     uint32_t nreported;
     uint32_t *reported;     /* programs in results: declaration order, shared ones left out */
+    const char *description; /* civr_policy_describe, made at load */
     uint32_t nslots;       /* expression variable slots (slot 0 is `m`) */
     uint32_t nhfacts;      /* household facts of all programs */
     uint32_t nmfacts;      /* member facts of all programs */
@@ -430,6 +431,9 @@ int32_t civr_policy__field(const civr_rtype *t, const char *name, size_t len);
 int32_t civr_policy__param(const civr_policy *p, const char *name, size_t len);
 int32_t civr_policy__table(const civr_policy *p, const char *name, size_t len);
 int32_t civr_policy__program(const civr_policy *p, const char *name, size_t len);
+
+/* Make the policy's description (civr_policy_describe), at the end of loading. */
+int civr__policy_describe(civr_policy *p);
 
 /* The position of a source location, for errors. */
 civr_pos civr_policy__pos(const civr_policy *p, civr_src src);

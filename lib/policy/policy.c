@@ -158,3 +158,70 @@ void civr_type__name(const civr_policy *p, civr_type t, civr_buf *out)
         return;
     }
 }
+
+static const char *type_word(civr_type t)
+{
+    static const char *words[] = {"void", "null",  "bool", "integer", "rate", "money", "date",
+                                  "text", "enum", "set", "record",  "list", "map", "row"};
+    return t.kind < CIVR__COUNT(words) ? words[t.kind] : "?";
+}
+
+static void describe_text(civr_buf *b, civr_text t)
+{
+    civr_buf_puts(b, "{\"zh\":");
+    if (t.zh)
+        civr_buf_json_string(b, t.zh, strlen(t.zh));
+    else
+        civr_buf_puts(b, "null");
+    civr_buf_puts(b, ",\"en\":");
+    if (t.en)
+        civr_buf_json_string(b, t.en, strlen(t.en));
+    else
+        civr_buf_puts(b, "null");
+    civr_buf_putc(b, '}');
+}
+
+int civr__policy_describe(civr_policy *p)
+{
+    civr_buf b = CIVR_BUF_INIT;
+    static const char *scopes[] = {"household", "member", "shared"};
+    civr_buf_puts(&b, "{\"id\":");
+    civr_buf_json_string(&b, civr_policy_id(p), strlen(civr_policy_id(p)));
+    civr_buf_puts(&b, ",\"version\":");
+    civr_buf_json_string(&b, civr_policy_version(p), strlen(civr_policy_version(p)));
+    civr_buf_printf(&b, ",\"digest\":\"%s\",\"layers\":[", p->digest);
+    for (uint32_t i = 0; i < p->nlayers; i++) {
+        if (i)
+            civr_buf_putc(&b, ',');
+        civr_buf_json_string(&b, p->layers[i].id, strlen(p->layers[i].id));
+    }
+    civr_buf_puts(&b, "],\"programs\":[");
+    for (uint32_t i = 0; i < p->nreported; i++) {
+        const civr_program *pg = &p->programs[p->reported[i]];
+        if (i)
+            civr_buf_putc(&b, ',');
+        civr_buf_puts(&b, "{\"id\":");
+        civr_buf_json_string(&b, pg->id, strlen(pg->id));
+        civr_buf_puts(&b, ",\"title\":");
+        describe_text(&b, pg->title);
+        civr_buf_printf(&b, ",\"scope\":\"%s\",\"facts\":[", scopes[pg->scope]);
+        for (uint32_t k = 0; k < pg->nshown; k++) {
+            const civr_fact *f = &pg->facts[pg->shown[k]];
+            civr_buf_puts(&b, k ? ",{\"name\":" : "{\"name\":");
+            civr_buf_json_string(&b, f->name, strlen(f->name));
+            civr_buf_printf(&b, ",\"type\":\"%s\",\"title\":", type_word(f->type));
+            describe_text(&b, f->title);
+            civr_buf_putc(&b, '}');
+        }
+        civr_buf_puts(&b, "]}");
+    }
+    civr_buf_puts(&b, "]}");
+    p->description = b.failed ? NULL : civr_arena_strdup(&p->arena, b.data);
+    civr_buf_free(&b);
+    return p->description ? 0 : CIVR_ENOMEM;
+}
+
+const char *civr_policy_describe(const civr_policy *p)
+{
+    return p ? p->description : NULL;
+}
