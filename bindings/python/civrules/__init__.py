@@ -1,0 +1,347 @@
+"""civrules: eligibility and monthly amounts of county civil-affairs benefits.
+
+Three lines from a household to a decision::
+
+    import civrules
+    policy = civrules.Policy.load("policies/cn/guangdong/guangzhou")
+    result = policy.evaluate({"id": "H1", "members": [...]}, date="2024-08-01")
+
+A result is a plain dict shaped like the JSON of ``civrules eval`` (see
+docs/result.md), with money as :class:`decimal.Decimal` (an exact amount that
+does not end, such as a per-capita income of 1000/3 yuan, as
+:class:`fractions.Fraction`) and dates as :class:`datetime.date`.
+
+A loaded policy is immutable and may be used from many threads: each thread
+gets its own engine, and the C work runs without the GIL.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime
+import decimal
+import fractions
+import json
+import os
+import threading
+import weakref
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Deque, Dict, Iterable, Iterator, List, Optional, Union
+
+from . import native as _capi
+from .errors import (Error, EvaluationError, ExpressionError, HookError, HouseholdDataError,
+                     LimitError, ParseError, PolicyError, SchemaError, UsageError, from_record)
+
+__all__ = [
+    "Policy", "Diagnostic", "check", "raise_for", "__version__",
+    "Error", "ParseError", "SchemaError", "HouseholdDataError", "ExpressionError", "PolicyError",
+    "EvaluationError", "HookError", "LimitError", "UsageError",
+]
+
+#: the version of the C library this module runs with
+__version__: str = _capi.civr_version()
+
+Household = Union[Dict[str, Any], str, bytes]
+DateLike = Union[datetime.date, str, None]
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem found by :func:`check`, as ``civrules check`` prints it."""
+
+    severity: str        #: "error" or "warning"
+    id: str              #: "CIVR-NNNN"
+    code: int            #: the C result code
+    file: Optional[str]  #: the file, or None
+    line: int            #: 1-based, 0 when unknown
+    column: int          #: 1-based characters, 0 when unknown
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}: " if self.file and self.line else (
+            f"{self.file}: " if self.file else "")
+        return f"{where}{self.severity}: [{self.id}] {self.message}"
+
+
+def check(path: Union[str, os.PathLike]) -> List[Diagnostic]:
+    """Validate the bundle in folder ``path`` and its parents, without raising.
+
+    Returns every problem found (an empty list when the bundle is sound),
+    in the order ``civrules check`` reports them.
+    """
+    text = _capi.py_check(os.fspath(path))
+    found = []
+    for line in text.splitlines():
+        d = json.loads(line)
+        found.append(Diagnostic(d["severity"], f"CIVR-{d['id']:04d}", d["code"],
+                                d["source"] or None, d["line"], d["column"], d["message"]))
+    return found
+
+
+# ---- values ---------------------------------------------------------------------------------
+
+def _money(text: Optional[str]) -> Union[decimal.Decimal, fractions.Fraction, None]:
+    """"2846.00" -> Decimal; "1000/3" (an exact amount that does not end) -> Fraction."""
+    if text is None:
+        return None
+    if "/" in text:
+        return fractions.Fraction(text)
+    return decimal.Decimal(text)
+
+
+_FACT_CONVERTERS = {
+    "money": _money,
+    "rate": _money,
+    "date": lambda v: None if v is None else datetime.date.fromisoformat(v),
+}
+
+
+def _json_default(value: Any) -> Any:
+    """Encode what households built in Python commonly hold."""
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.date().isoformat() if isinstance(value, datetime.datetime) else value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, fractions.Fraction) and value.denominator in (1, 2, 4, 5, 10, 20, 25, 50, 100):
+        return str(decimal.Decimal(value.numerator) / decimal.Decimal(value.denominator))
+    if hasattr(value, "item"):  # numpy scalars from pandas
+        return value.item()
+    raise TypeError(f"{type(value).__name__} cannot be written into a household")
+
+
+def _household_text(household: Household) -> str:
+    if isinstance(household, bytes):
+        return household.decode("utf-8")
+    if isinstance(household, str):
+        return household
+    return json.dumps(household, ensure_ascii=False, default=_json_default)
+
+
+def _date_text(date: DateLike) -> str:
+    if date is None:
+        return datetime.date.today().isoformat()
+    if isinstance(date, datetime.datetime):
+        return date.date().isoformat()
+    if isinstance(date, datetime.date):
+        return date.isoformat()
+    return str(date)
+
+
+# ---- handles ----------------------------------------------------------------------------------
+
+class _PolicyHandle:
+    """Owns the C policy; engines keep it alive, so it is freed after them."""
+
+    def __init__(self, ptr: Any):
+        self.ptr = ptr
+        self._finalizer = weakref.finalize(self, _capi.civr_policy_free, ptr)
+
+
+def _free_engine(engine: Any, result: Any) -> None:
+    _capi.civr_result_free(result)
+    _capi.civr_engine_free(engine)
+
+
+class _Engine:
+    """One thread's evaluation state: a C engine and a reusable C result."""
+
+    def __init__(self, handle: _PolicyHandle):
+        self.handle = handle  # the policy outlives its engines
+        self.engine = _capi.py_engine_new(handle.ptr)
+        try:
+            self.result = _capi.py_result_new()
+        except BaseException:
+            _capi.civr_engine_free(self.engine)
+            raise
+        self._finalizer = weakref.finalize(self, _free_engine, self.engine, self.result)
+
+    def evaluate(self, text: str, date: str, trace: bool, strict: bool) -> str:
+        return _capi.py_eval(self.engine, self.result, text, date, int(trace), int(strict))
+
+
+# ---- the policy -------------------------------------------------------------------------------
+
+class Policy:
+    """A loaded, compiled policy bundle (immutable; share it between threads)."""
+
+    def __init__(self, handle: _PolicyHandle, path: str):
+        self._handle = handle
+        self._path = path
+        self._local = threading.local()
+        self._description = json.loads(_capi.civr_policy_describe(handle.ptr))
+        self._fact_types = {p["id"]: {f["name"]: f["type"] for f in p["facts"]}
+                            for p in self._description["programs"]}
+
+    @classmethod
+    def load(cls, path: Union[str, os.PathLike]) -> "Policy":
+        """Load the bundle in folder ``path`` with all its parents.
+
+        Raises a :class:`civrules.Error` subclass with the file, line and
+        column of the first problem (use :func:`check` to see all of them).
+        """
+        path = os.fspath(path)
+        return cls(_PolicyHandle(_capi.py_policy_load(path)), path)
+
+    @property
+    def id(self) -> str:
+        """Id of the most specific layer, e.g. "cn/guangdong/guangzhou"."""
+        return _capi.civr_policy_id(self._handle.ptr)
+
+    @property
+    def version(self) -> str:
+        """Version of the most specific layer."""
+        return _capi.civr_policy_version(self._handle.ptr)
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 (hex) over every file of every layer."""
+        return _capi.civr_policy_digest(self._handle.ptr)
+
+    @property
+    def path(self) -> str:
+        """The folder the policy was loaded from."""
+        return self._path
+
+    @property
+    def layers(self) -> List[str]:
+        """Layer ids, the national baseline first."""
+        return list(self._description["layers"])
+
+    @property
+    def programs(self) -> List[str]:
+        """Program ids, as results list them."""
+        return [p["id"] for p in self._description["programs"]]
+
+    def describe(self) -> Dict[str, Any]:
+        """Programs with their titles and the facts results show, with types."""
+        return json.loads(json.dumps(self._description))
+
+    def check(self) -> List[Diagnostic]:
+        """Validate the bundle's folder again (warnings included); see :func:`check`."""
+        return check(self._path)
+
+    def _engine(self) -> _Engine:
+        engine = getattr(self._local, "engine", None)
+        if engine is None:
+            engine = self._local.engine = _Engine(self._handle)
+        return engine
+
+    def _typed(self, text: str) -> Dict[str, Any]:
+        """Result JSON -> dict with Decimal money and datetime.date dates."""
+        result = json.loads(text)
+        if result.get("date"):
+            result["date"] = datetime.date.fromisoformat(result["date"])
+        if "total_monthly" in result:
+            result["total_monthly"] = _money(result["total_monthly"])
+        for program in result.get("programs", ()):
+            program["monthly"] = _money(program["monthly"])
+            for line in program["members"]:
+                line["monthly"] = _money(line["monthly"])
+            types = self._fact_types.get(program["program"], {})
+            for name, value in program["facts"].items():
+                convert = _FACT_CONVERTERS.get(types.get(name, ""))
+                if convert:
+                    program["facts"][name] = convert(value)
+        for step in result.get("trace", ()):
+            if step["step"] in ("round", "member", "stacking"):
+                for key in ("value", "exact", "before"):
+                    if key in step:
+                        step[key] = _money(step[key])
+        return result
+
+    def evaluate(self, household: Household, date: DateLike = None, trace: bool = False) -> Dict[str, Any]:
+        """Evaluate one household (a dict, or JSON or YAML text) on ``date``.
+
+        ``date`` is a :class:`datetime.date` or "YYYY-MM-DD" (default: today).
+        Returns the result dict; with ``trace=True`` it includes every step.
+        Raises :class:`ParseError`, :class:`SchemaError` or
+        :class:`HouseholdDataError` for a household that breaks the contract
+        and :class:`EvaluationError` when the policy cannot decide (for
+        example no parameter value on the date).
+        """
+        text = _household_text(household)
+        return self._typed(self._engine().evaluate(text, _date_text(date), trace, True))
+
+    def _evaluate_chunk(self, chunk: List[Household], date: str, trace: bool) -> List[Dict[str, Any]]:
+        """Evaluate a list of households in one call into C (without the GIL).
+
+        A household that cannot even be written as text becomes an error
+        record here; every other failure comes back from C as one.
+        """
+        texts, records = [], []
+        for household in chunk:
+            try:
+                texts.append(_household_text(household))
+                records.append(None)
+            except (TypeError, ValueError, UnicodeDecodeError) as e:
+                hid = household.get("id") if isinstance(household, dict) else None
+                records.append({"household": hid, "date": datetime.date.fromisoformat(date),
+                                "error": {"id": "CIVR-9001", "code": "invalid", "source": None,
+                                          "line": 0, "column": 0, "message": f"invalid argument: {e}"}})
+        engine = self._engine()
+        lines = _capi.py_eval_batch(engine.engine, engine.result, texts, date, int(trace)).split("\n") \
+            if texts else []
+        if len(lines) != len(texts):  # cannot happen: rendered JSON is one line
+            raise RuntimeError(f"civrules: {len(texts)} households gave {len(lines)} results")
+        out = iter(lines)
+        return [record if record is not None else self._typed(next(out)) for record in records]
+
+    def evaluate_many(self, households: Iterable[Household], date: DateLike = None,
+                      threads: int = 1, trace: bool = False) -> Iterator[Dict[str, Any]]:
+        """Evaluate many households, yielding results in input order.
+
+        A household that cannot be evaluated yields an error record
+        (``{"household": ..., "error": {"id", "code", "source", "line",
+        "column", "message"}}``) instead of stopping the batch; see
+        :func:`raise_for`. Households go into C in batches of
+        ``_CHUNK``, evaluated without the GIL. With ``threads`` > 1 the
+        batches are spread over that many threads, each with its own engine;
+        at most two batches per thread are in flight, so any length of input
+        is fine.
+        """
+        if not isinstance(threads, int) or threads < 1:
+            raise UsageError("threads must be an int of at least 1", code=_capi.CIVR_EINVAL, id="CIVR-9001")
+        day = _date_text(date)
+        _capi.py_date_check(day)  # a bad date raises now, not at the first result
+        return self._many(_chunked(households, _CHUNK), day, threads, trace)
+
+    def _many(self, chunks: Iterator[List[Household]], day: str, threads: int,
+              trace: bool) -> Iterator[Dict[str, Any]]:
+        if threads == 1:
+            for chunk in chunks:
+                yield from self._evaluate_chunk(chunk, day, trace)
+            return
+        window: Deque[Any] = collections.deque()
+        with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="civrules") as pool:
+            for chunk in chunks:
+                window.append(pool.submit(self._evaluate_chunk, chunk, day, trace))
+                if len(window) >= threads * 2:
+                    yield from window.popleft().result()
+            while window:
+                yield from window.popleft().result()
+
+    def __repr__(self) -> str:
+        return f"<civrules.Policy {self.id} {self.version} {self.digest[:12]}>"
+
+
+#: households per call into C in evaluate_many
+_CHUNK = 64
+
+
+def _chunked(items: Iterable[Household], size: int) -> Iterator[List[Household]]:
+    chunk: List[Household] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def raise_for(result: Dict[str, Any]) -> Dict[str, Any]:
+    """Return ``result``, or raise the exception of an error record."""
+    if "error" in result:
+        raise from_record(result["error"])
+    return result

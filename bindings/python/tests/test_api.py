@@ -1,0 +1,77 @@
+"""The Pythonic surface: versions, identity, types of values, traces."""
+import datetime
+import decimal
+import fractions
+import re
+
+import civrules
+from civrules import native
+from conftest import ROOT
+
+FAMILY = {"id": "GZ-P1", "residence": "urban",
+          "members": [{"id": "m1", "birth_date": datetime.date(1970, 5, 1), "sex": "male", "able_to_work": False},
+                      {"id": "m2", "birth_date": "1972-09-12", "sex": "female", "able_to_work": False}],
+          "income": [{"member": "m1", "kind": "pension", "monthly": decimal.Decimal("1000.50")}],
+          "assets": {"financial": 0}}
+
+
+def test_version_is_the_c_librarys():
+    assert civrules.__version__ == native.civr_version()
+    assert civrules.__version__.count(".") == 2
+
+
+def test_policy_identity(guangzhou):
+    assert guangzhou.id == "cn/guangdong/guangzhou"
+    assert guangzhou.version == "2024.1"
+    assert len(guangzhou.digest) == 64
+    assert guangzhou.layers == ["cn", "cn/guangdong", "cn/guangdong/guangzhou"]
+    assert guangzhou.programs == ["dibao", "tekun", "child_support", "disability_living", "disability_care"]
+    facts = {f["name"]: f["type"] for f in guangzhou.describe()["programs"][0]["facts"]}
+    assert facts["standard"] == "money" and facts["size"] == "integer"
+    assert guangzhou.check() == []
+
+
+def test_values_are_exact_python_types(guangzhou):
+    r = guangzhou.evaluate(FAMILY, date=datetime.date(2024, 8, 1))
+    assert r["date"] == datetime.date(2024, 8, 1)
+    dibao = r["programs"][0]
+    # 1282 x 2 - 1000.50 = 1563.50, rounded up to 1564 (Guangzhou)
+    assert dibao["monthly"] == decimal.Decimal("1564.00")
+    assert isinstance(dibao["facts"]["standard"], decimal.Decimal)
+    assert dibao["facts"]["per_capita_income"] == decimal.Decimal("500.25")
+    assert r["total_monthly"] == decimal.Decimal("1564.00")
+    three = dict(FAMILY, members=FAMILY["members"] + [{"id": "m3", "birth_date": "2010-02-03", "student": "full_time",
+                                                      "parents": [{"role": "father", "member": "m1"},
+                                                                  {"role": "mother", "member": "m2"}]}])
+    r = guangzhou.evaluate(three, date="2024-08-01")
+    assert r["programs"][0]["facts"]["per_capita_income"] == fractions.Fraction(100050, 300)
+
+
+def test_json_and_yaml_text_are_accepted(guangzhou):
+    yaml_text = ("id: Y\nresidence: urban\nmembers:\n  - {id: a, birth_date: 1970-01-01, able_to_work: false, "
+                 "supporters: [{relation: child, able_to_support: true}]}\nassets: {financial: '0'}\n")
+    assert guangzhou.evaluate(yaml_text, date="2024-08-01")["total_monthly"] == decimal.Decimal("1282.00")
+
+
+def test_trace_money_is_decimal(guangzhou):
+    r = guangzhou.evaluate(FAMILY, date="2024-08-01", trace=True)
+    rounding = [s for s in r["trace"] if s["step"] == "round" and s["program"] == "dibao"]
+    assert rounding[0]["exact"] == decimal.Decimal("1563.5") and rounding[0]["value"] == decimal.Decimal("1564")
+    params = [s for s in r["trace"] if s["step"] == "parameter" and s["name"] == "dibao.standard"]
+    assert params[0]["layer"] == "cn/guangdong/guangzhou" and params[0]["illustrative"] is True
+
+
+def test_default_date_is_today(guangzhou):
+    assert guangzhou.evaluate(FAMILY)["date"] == datetime.date.today()
+
+
+def test_the_readme_three_lines_work(monkeypatch):
+    """The README's Python block, run as a new user would (from the source root)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```python\n(.*?)```", readme, re.S).group(1)
+    assert len(block.strip().splitlines()) == 3
+    monkeypatch.chdir(ROOT)
+    scope = {}
+    exec(block, scope)  # noqa: S102
+    # examples/households/gz-family.json: 3 x 1282 - 1000 = 2846 (民发〔2021〕57号 第十四条)
+    assert scope["result"]["total_monthly"] == decimal.Decimal("2846.00")

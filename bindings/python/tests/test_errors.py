@@ -1,0 +1,103 @@
+"""Every exception type, with its id and position fields."""
+import pytest
+
+import civrules
+from civrules import errors
+from conftest import ROOT
+
+ONE = {"id": "H", "residence": "urban",
+       "members": [{"id": "a", "birth_date": "1970-01-01", "able_to_work": True}],
+       "assets": {"financial": "0"}}
+
+
+def test_codes_come_from_the_header():
+    from civrules import native
+    assert errors.CODES[native.CIVR_EDATA] == "CIVR_EDATA"
+    assert native.CIVR_OK == 0 and native.CIVR_EHOOK == -11
+
+
+def test_parse_error_in_a_household(guangzhou):
+    with pytest.raises(civrules.ParseError) as e:
+        guangzhou.evaluate('{"id": "H", "members": [', date="2024-08-01")
+    # 24 characters: the error is one past the end
+    assert (e.value.id, e.value.file, e.value.line, e.value.column) == ("CIVR-1002", "<household>", 1, 25)
+    assert isinstance(e.value, civrules.Error)
+
+
+def test_schema_error(guangzhou):
+    with pytest.raises(civrules.SchemaError) as e:
+        guangzhou.evaluate({**ONE, "colour": "red"}, date="2024-08-01")
+    assert e.value.id == "CIVR-2001" and e.value.line == 1 and e.value.column > 1
+    assert "unknown field 'colour'" in e.value.message
+
+
+def test_household_data_error(guangzhou):
+    bad = {**ONE, "members": [{"id": "a", "birth_date": "1970-02-30"}]}
+    with pytest.raises(civrules.HouseholdDataError) as e:
+        guangzhou.evaluate(bad, date="2024-08-01")
+    assert e.value.id == "CIVR-2004" and "members[a].birth_date" in e.value.message
+
+
+def test_expression_error_points_into_the_policy():
+    with pytest.raises(civrules.ExpressionError) as e:
+        civrules.Policy.load(ROOT / "tests/fixtures/broken/expr_type")
+    golden = (ROOT / "tests/fixtures/broken/expr_type/expected.txt").read_text().strip()
+    assert str(e.value) == str(ROOT / golden)  # loaded by absolute path
+    assert (e.value.file, e.value.line, e.value.column) == (
+        str(ROOT / "tests/fixtures/broken/expr_type/policy.yaml"), 5, 32)
+
+
+def test_policy_errors():
+    with pytest.raises(civrules.PolicyError) as e:
+        civrules.Policy.load(ROOT / "tests/fixtures/broken/fact_cycle")
+    assert e.value.id == "CIVR-4010" and e.value.line == 7
+    with pytest.raises(civrules.PolicyError) as e:
+        civrules.Policy.load(ROOT / "no/such/bundle")
+    assert e.value.id == "CIVR-4001"
+
+
+def test_policy_parse_error():
+    with pytest.raises(civrules.ParseError) as e:
+        civrules.Policy.load(ROOT / "tests/fixtures/broken/yaml_syntax")
+    assert (e.value.id, e.value.line, e.value.column) == ("CIVR-1001", 5, 8)
+
+
+def test_evaluation_error(jinshi):
+    with pytest.raises(civrules.EvaluationError) as e:
+        jinshi.evaluate(ONE, date="2023-06-01")  # Jinshi's figures start 2024-01-01
+    assert e.value.id == "CIVR-5003" and "'dibao.standard' has no value on 2023-06-01" in e.value.message
+    assert e.value.file.startswith(str(ROOT / "policies/cn")) and e.value.line > 0
+
+
+def test_limit_error(guangzhou):
+    many = {**ONE, "members": [{"id": f"m{i}", "birth_date": "1970-01-01"} for i in range(65)]}
+    with pytest.raises(civrules.LimitError) as e:
+        guangzhou.evaluate(many, date="2024-08-01")
+    assert e.value.id == "CIVR-2010"
+
+
+def test_usage_errors(guangzhou):
+    with pytest.raises(civrules.UsageError):
+        list(guangzhou.evaluate_many([ONE], date="2024-08-01", threads=0))
+    with pytest.raises(civrules.HouseholdDataError) as e:
+        guangzhou.evaluate(ONE, date="2024-13-01")
+    assert e.value.id == "CIVR-2004"
+    with pytest.raises(TypeError):
+        guangzhou.evaluate({**ONE, "note": object()}, date="2024-08-01")
+
+
+def test_hook_and_memory_codes_map():
+    assert isinstance(errors.from_c(-11, 6001, "h.lua", 3, 1, "boom"), civrules.HookError)
+    assert isinstance(errors.from_c(-1, 9002, "", 0, 0, "out of memory"), MemoryError)
+    e = errors.from_record({"id": "CIVR-2004", "code": "data", "source": "x.jsonl:3", "line": 1,
+                            "column": 9, "message": "m"})
+    assert isinstance(e, civrules.HouseholdDataError) and (e.file, e.line, e.column) == ("x.jsonl:3", 1, 9)
+
+
+def test_check_reports_everything_without_raising(root):
+    found = civrules.check(root / "tests/fixtures/broken/missing_file")
+    assert [d.id for d in found] == ["CIVR-4001"]
+    assert found[0].line == 5 and found[0].column == 22
+    assert str(found[0]) == (root / "tests/fixtures/broken/missing_file/expected.txt").read_text().strip().replace(
+        "tests/fixtures", str(root / "tests/fixtures"))
+    assert civrules.check(root / "policies/cn/guangdong/guangzhou") == []
