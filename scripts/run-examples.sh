@@ -14,3 +14,5 @@ echo "== civrules eval --format text --date $date examples/households/gz-margina
 $civrules eval --format text --date "$date" examples/households/gz-marginal.json
 echo "== a C program using the builder API (examples/c/evaluate.c)"
 build/examples/evaluate policies/cn/hunan/changde/jinshi "$date"
+echo "== the same from Python: examples/python/caseload.py on a CSV caseload"
+PYTHONPATH=build/bindings/python python3 examples/python/caseload.py --date "$date" examples/python/caseload.csv
