@@ -132,10 +132,13 @@ TEST(PolicyCaseRunner, ReportsMismatchesAndBadFiles)
     civr_policy_free(p);
 }
 
-int main(int argc, char **argv)
+static void register_all(void)
 {
-    ::testing::InitGoogleTest(&argc, argv);
     for (const Bundle &b : kBundles)
         register_bundle(b);
-    return RUN_ALL_TESTS();
+}
+
+int main(int argc, char **argv)
+{
+    return civt::test_main(argc, argv, register_all);
 }

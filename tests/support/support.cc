@@ -1,9 +1,12 @@
 #include "support/support.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
+
+#include <gtest/gtest.h>
 
 namespace civt {
 
@@ -78,3 +81,20 @@ std::string eval_json(const civr_policy *p, const std::string &household, const 
 }
 
 } // namespace civt
+
+// meson runs the GoogleTest programs in the build folder, so that GoogleTest
+// writes its XML report there, not in the source tree; the tests then work
+// from the source root.
+int civt::test_main(int argc, char **argv, void (*before)(void))
+{
+    ::testing::InitGoogleTest(&argc, argv); // output paths are fixed here, in the build folder
+    const char *root = std::getenv("CIVRULES_SOURCE_ROOT");
+    if (!root || chdir(root) != 0) {
+        std::fprintf(stderr, "CIVRULES_SOURCE_ROOT must name the source root (got %s)\n",
+                     root ? root : "nothing");
+        return 2;
+    }
+    if (before)
+        before();
+    return RUN_ALL_TESTS();
+}

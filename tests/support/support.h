@@ -28,6 +28,10 @@ struct TempBundle {
 std::string eval_json(const civr_policy *p, const std::string &household, const char *date,
                       unsigned flags = 0);
 
+// Initialise GoogleTest in the current folder (its reports go there), change
+// to $CIVRULES_SOURCE_ROOT, call `before` (may be null), run every test.
+int test_main(int argc, char **argv, void (*before)(void));
+
 // Absolute path of a file in the source tree.
 std::string source_path(const std::string &relative);
 
