@@ -54,24 +54,27 @@ static int64_t dibao_by_hand(int64_t standard_fen, int64_t size, int64_t income_
     return (gap + 99) / 100 * 100;
 }
 
-/* A typical household: three members, one income, savings, a home. */
-static const char *kTypical =
-    "{\"id\": \"B-1\", \"residence\": \"urban\", \"members\": ["
-    "{\"id\": \"m1\", \"birth_date\": \"1970-05-01\", \"sex\": \"male\", \"able_to_work\": false},"
-    "{\"id\": \"m2\", \"birth_date\": \"1972-09-12\", \"sex\": \"female\", \"able_to_work\": false},"
-    "{\"id\": \"m3\", \"birth_date\": \"2010-02-03\", \"student\": \"full_time\"}],"
-    "\"income\": [{\"member\": \"m1\", \"kind\": \"pension\", \"monthly\": \"1000.50\"}],"
-    "\"assets\": {\"financial\": \"5000.00\", \"homes\": [{\"use\": \"residential\", \"area_m2\": 60}]}}";
-
-/* Jinshi: increments for every member, deductions, a table per member. */
-static const char *kIncrements =
-    "{\"id\": \"B-2\", \"residence\": \"urban\", \"members\": ["
-    "{\"id\": \"m1\", \"birth_date\": \"1952-01-01\", \"disability\": {\"type\": \"physical\", \"grade\": 1}},"
-    "{\"id\": \"m2\", \"birth_date\": \"1956-01-01\", \"serious_illness\": true},"
-    "{\"id\": \"m3\", \"birth_date\": \"2015-01-01\"}, {\"id\": \"m4\", \"birth_date\": \"1985-01-01\"}],"
-    "\"income\": [{\"member\": \"m4\", \"kind\": \"wages\", \"monthly\": \"1500\"}],"
-    "\"expenses\": [{\"member\": \"m4\", \"kind\": \"employment_cost\", \"monthly\": \"100\"},"
-    "{\"kind\": \"rent\", \"monthly\": \"300\"}], \"assets\": {\"financial\": \"0\"}}";
+/* The households (bench/households/, shared with bench_python.py). */
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "%s: cannot open (run from the source root)\n", path);
+        exit(1);
+    }
+    static char buf[2][8192];
+    static int next;
+    char *text = buf[next++];
+    size_t n = fread(text, 1, sizeof buf[0] - 1, f);
+    int too_long = !feof(f);
+    fclose(f);
+    if (too_long) {
+        fprintf(stderr, "%s: longer than %zu bytes\n", path, sizeof buf[0] - 1);
+        exit(1);
+    }
+    text[n] = '\0';
+    return text;
+}
 
 typedef struct bench {
     const char *name;
@@ -181,14 +184,16 @@ int main(int argc, char **argv)
         return 2;
     }
     bench gz, js;
-    setup(&gz, "guangzhou-typical", "policies/cn/guangdong/guangzhou", kTypical, "2024-08-01");
-    setup(&js, "jinshi-increments", "policies/cn/hunan/changde/jinshi", kIncrements, "2024-08-01");
-    if (civr_result_total_monthly(gz.result) != 0) /* warm */
-        return 1;
+    setup(&gz, "guangzhou-typical", "policies/cn/guangdong/guangzhou",
+          read_file("bench/households/guangzhou-typical.json"), "2024-08-01");
+    setup(&js, "jinshi-increments", "policies/cn/hunan/changde/jinshi",
+          read_file("bench/households/jinshi-increments.json"), "2024-08-01");
+    time_eval(&js, n); /* warm */
     time_eval(&gz, n);
-    time_eval(&js, n);
-    if (civr_result_total_monthly(gz.result) != 284600 - 100 * 0) { /* 3846 - 1000.50 -> 2846 */
-        fprintf(stderr, "unexpected amount %lld\n", (long long)civr_result_total_monthly(gz.result));
+    /* dibao 3 x 1282 - 1000.50 = 2845.50, rounded up to the yuan */
+    if (civr_result_total_monthly(gz.result) != 284600) {
+        fprintf(stderr, "unexpected amount %lld fen\n", (long long)civr_result_total_monthly(gz.result));
+        return 1;
     }
     double *t[8];
     for (int k = 0; k < 8; k++)
