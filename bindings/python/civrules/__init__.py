@@ -263,12 +263,9 @@ class Policy:
         text = _household_text(household)
         return self._typed(self._engine().evaluate(text, _date_text(date), trace, True))
 
-    def _evaluate_chunk(self, chunk: List[Household], date: str, trace: bool) -> List[Dict[str, Any]]:
-        """Evaluate a list of households in one call into C (without the GIL).
-
-        A household that cannot even be written as text becomes an error
-        record here; every other failure comes back from C as one.
-        """
+    def _prepare(self, chunk: List[Household], date: str) -> Any:
+        """Households -> (their texts, a list with an error record in the place
+        of each household that cannot even be written as text, else None)."""
         texts, records = [], []
         for household in chunk:
             try:
@@ -279,13 +276,23 @@ class Policy:
                 records.append({"household": hid, "date": datetime.date.fromisoformat(date),
                                 "error": {"id": "CIVR-9001", "code": "invalid", "source": None,
                                           "line": 0, "column": 0, "message": f"invalid argument: {e}"}})
+        return texts, records
+
+    def _evaluate_texts(self, texts: List[str], date: str, trace: bool) -> List[str]:
+        """One call into C for a batch (without the GIL): one JSON line each,
+        a result or an error record, on this thread's engine."""
+        if not texts:
+            return []
         engine = self._engine()
-        lines = _capi.py_eval_batch(engine.engine, engine.result, texts, date, int(trace)).split("\n") \
-            if texts else []
+        lines = _capi.py_eval_batch(engine.engine, engine.result, texts, date, int(trace)).split("\n")
         if len(lines) != len(texts):  # cannot happen: rendered JSON is one line
             raise RuntimeError(f"civrules: {len(texts)} households gave {len(lines)} results")
+        return lines
+
+    def _merge(self, records: List[Optional[Dict[str, Any]]], lines: List[str]) -> Iterator[Dict[str, Any]]:
         out = iter(lines)
-        return [record if record is not None else self._typed(next(out)) for record in records]
+        for record in records:
+            yield record if record is not None else self._typed(next(out))
 
     def evaluate_many(self, households: Iterable[Household], date: DateLike = None,
                       threads: int = 1, trace: bool = False) -> Iterator[Dict[str, Any]]:
@@ -294,11 +301,12 @@ class Policy:
         A household that cannot be evaluated yields an error record
         (``{"household": ..., "error": {"id", "code", "source", "line",
         "column", "message"}}``) instead of stopping the batch; see
-        :func:`raise_for`. Households go into C in batches of
-        ``_CHUNK``, evaluated without the GIL. With ``threads`` > 1 the
-        batches are spread over that many threads, each with its own engine;
-        at most two batches per thread are in flight, so any length of input
-        is fine.
+        :func:`raise_for`. Households go into C in batches of ``_CHUNK``,
+        evaluated without the GIL. With ``threads`` > 1 that many threads,
+        each with its own engine, evaluate batches in C while the calling
+        thread writes households as text and turns results into dicts (the
+        Python work, which holds the GIL); at most two batches per thread are
+        in flight, so any length of input is fine.
         """
         if not isinstance(threads, int) or threads < 1:
             raise UsageError("threads must be an int of at least 1", code=_capi.CIVR_EINVAL, id="CIVR-9001")
@@ -310,16 +318,20 @@ class Policy:
               trace: bool) -> Iterator[Dict[str, Any]]:
         if threads == 1:
             for chunk in chunks:
-                yield from self._evaluate_chunk(chunk, day, trace)
+                texts, records = self._prepare(chunk, day)
+                yield from self._merge(records, self._evaluate_texts(texts, day, trace))
             return
         window: Deque[Any] = collections.deque()
         with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="civrules") as pool:
             for chunk in chunks:
-                window.append(pool.submit(self._evaluate_chunk, chunk, day, trace))
+                texts, records = self._prepare(chunk, day)
+                window.append((records, pool.submit(self._evaluate_texts, texts, day, trace)))
                 if len(window) >= threads * 2:
-                    yield from window.popleft().result()
+                    records, lines = window.popleft()
+                    yield from self._merge(records, lines.result())
             while window:
-                yield from window.popleft().result()
+                records, lines = window.popleft()
+                yield from self._merge(records, lines.result())
 
     def __repr__(self) -> str:
         return f"<civrules.Policy {self.id} {self.version} {self.digest[:12]}>"
