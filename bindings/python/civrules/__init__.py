@@ -13,6 +13,10 @@ does not end, such as a per-capita income of 1000/3 yuan, as
 
 A loaded policy is immutable and may be used from many threads: each thread
 gets its own engine, and the C work runs without the GIL.
+
+``civrules.native`` is the raw SWIG layer this package is built on: it is
+internal, takes bare C pointers and does not manage their lifetimes; use the
+classes here instead.
 """
 
 from __future__ import annotations

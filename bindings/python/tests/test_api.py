@@ -2,6 +2,7 @@
 import datetime
 import decimal
 import fractions
+import pathlib
 import re
 
 import civrules
@@ -75,3 +76,27 @@ def test_the_readme_three_lines_work(monkeypatch):
     exec(block, scope)  # noqa: S102
     # examples/households/gz-family.json: 3 x 1282 - 1000 = 2846 (民发〔2021〕57号 第十四条)
     assert scope["result"]["total_monthly"] == decimal.Decimal("2846.00")
+
+
+def test_every_public_name_has_a_docstring_and_a_stub():
+    import ast
+    import inspect
+    stub = ast.parse((pathlib.Path(civrules.__file__).parent / "__init__.pyi").read_text(encoding="utf-8"))
+    stubbed = set()
+    for node in ast.walk(stub):
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            stubbed.add(node.name)
+        elif isinstance(node, ast.AnnAssign):
+            stubbed.add(node.target.id)
+        elif isinstance(node, ast.ImportFrom):
+            stubbed.update(alias.asname or alias.name for alias in node.names)
+    for name in civrules.__all__:
+        assert name in stubbed, f"{name} is not in __init__.pyi"
+        obj = getattr(civrules, name)
+        if name != "__version__":
+            assert inspect.getdoc(obj), f"civrules.{name} has no docstring"
+    for name, member in vars(civrules.Policy).items():
+        if name.startswith("_"):
+            continue
+        assert name in stubbed, f"Policy.{name} is not in __init__.pyi"
+        assert inspect.getdoc(getattr(member, "__func__", member)), f"Policy.{name} has no docstring"
