@@ -35,14 +35,28 @@ typedef struct civr_program_result civr_program_result;
 /** Options for civr_engine_new. */
 typedef struct civr_engine_options {
     unsigned version; /**< set to CIVR_ENGINE_OPTIONS_VERSION */
-    /** Limits for households parsed by civr_engine_eval_text; NULL: defaults. */
+    /** Limits for households parsed by civr_engine_eval_text and for the
+     *  policy's Lua hooks (instructions per call, memory); NULL: defaults. */
     const civr_limits *limits;
+    /**
+     * Receives what a Lua hook passes to `print`, with the hook's name
+     * ("program.point"); both strings are borrowed for the call. Called on
+     * the thread that evaluates. NULL: hook output is dropped.
+     */
+    void (*on_log)(void *userdata, const char *hook, const char *text);
+    void *log_userdata;
 } civr_engine_options;
 
 #define CIVR_ENGINE_OPTIONS_VERSION 1
-#define CIVR_ENGINE_OPTIONS_INIT {CIVR_ENGINE_OPTIONS_VERSION, NULL}
+#define CIVR_ENGINE_OPTIONS_INIT {CIVR_ENGINE_OPTIONS_VERSION, NULL, NULL, NULL}
 
-/** Make an engine for `policy` (borrowed: it must outlive the engine). */
+/**
+ * Make an engine for `policy` (borrowed: it must outlive the engine).
+ *
+ * When the policy has Lua hooks, the engine holds one sandboxed Lua state
+ * with every hook compiled once; it fails with CIVR_ELIMIT when that does
+ * not fit the hook memory limit.
+ */
 int civr_engine_new(civr_engine **out, const civr_policy *policy, const civr_engine_options *opts,
                     civr_error *err);
 /** Free an engine. NULL is a no-op. */

@@ -30,7 +30,9 @@ typedef struct civr_policy civr_policy;
 
 /**
  * Limits on hostile or accidental input. Zero in a field means "use the
- * default" given in brackets. Applied to policy files and household texts.
+ * default" given in brackets. Applied to policy files and household texts,
+ * and (the last two) to Lua hooks, where reaching one makes the household's
+ * result an error record (CIVR_ELIMIT) that the hook cannot catch.
  */
 typedef struct civr_limits {
     unsigned version;        /**< set to CIVR_LIMITS_VERSION */
@@ -40,10 +42,12 @@ typedef struct civr_limits {
     uint32_t max_members;    /**< members in one household [64] */
     uint32_t max_layers;     /**< bundles in one extends chain [16] */
     uint32_t max_expr_depth; /**< nesting of one expression [64] */
+    uint64_t hook_instructions; /**< Lua instructions in one call of a hook [1,000,000] */
+    size_t hook_memory_bytes;   /**< memory of one engine's Lua state [16 MiB] */
 } civr_limits;
 
 #define CIVR_LIMITS_VERSION 1
-#define CIVR_LIMITS_INIT {CIVR_LIMITS_VERSION, 0, 0, 0, 0, 0, 0}
+#define CIVR_LIMITS_INIT {CIVR_LIMITS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0}
 
 /** Severity of a diagnostic passed to civr_load_options::on_diagnostic. */
 typedef enum civr_severity { CIVR_SEVERITY_ERROR = 0, CIVR_SEVERITY_WARNING = 1 } civr_severity;

@@ -58,6 +58,10 @@ civr_limits civr__limits(const civr_limits *given)
         l.max_layers = 16;
     if (!l.max_expr_depth)
         l.max_expr_depth = 64;
+    if (!l.hook_instructions)
+        l.hook_instructions = 1000000;
+    if (!l.hook_memory_bytes)
+        l.hook_memory_bytes = 16u << 20;
     return l;
 }
 

@@ -1,6 +1,7 @@
 /* Engines: per-thread scratch memory, and the evaluation entry points. */
 #include <stdio.h>
 
+#include "../hooks/hooks.h"
 #include "eval.h"
 
 struct civr_engine {
@@ -13,6 +14,7 @@ struct civr_engine {
     civr_fstate *params;
     uint32_t gen;         /* evaluations so far: memo entries of older ones are stale */
     civr_household text; /* household parsed by civr_engine_eval_text */
+    civr_hookrt *hooks;  /* the policy's Lua hooks, compiled; NULL when it has none */
 };
 
 int civr_engine_new(civr_engine **out, const civr_policy *policy, const civr_engine_options *opts,
@@ -40,6 +42,12 @@ int civr_engine_new(civr_engine **out, const civr_policy *policy, const civr_eng
         civr_engine_free(e);
         return civr__oom(err);
     }
+    int rc = civr__hookrt_new(&e->hooks, policy, &e->limits, opts ? opts->on_log : NULL,
+                              opts ? opts->log_userdata : NULL, err);
+    if (rc) {
+        civr_engine_free(e);
+        return rc;
+    }
     *out = e;
     return 0;
 }
@@ -54,6 +62,7 @@ void civr_engine_free(civr_engine *e)
     civr__free(e->facts);
     civr__free(e->mfacts);
     civr__free(e->params);
+    civr__hookrt_free(e->hooks);
     civr__free(e);
 }
 
@@ -119,6 +128,7 @@ int civr_engine_eval(civr_engine *engine, const civr_household *hh, civr_date da
     c.res = result;
     c.jb = &jb;
     c.err = &local;
+    c.hooks = engine->hooks;
     if (setjmp(jb)) {
         result->nprograms = 0;
         return fail_result(result, &local, err);

@@ -67,7 +67,8 @@ typedef enum civr_trace_kind {
     CIVR_TRACE_CHECK,
     CIVR_TRACE_OUTCOME,
     CIVR_TRACE_MEMBER,
-    CIVR_TRACE_STACKING
+    CIVR_TRACE_STACKING,
+    CIVR_TRACE_HOOK
 } civr_trace_kind;
 
 typedef struct civr_trace_entry {
@@ -77,7 +78,7 @@ typedef struct civr_trace_entry {
     const char *detail; /* "member m2", "key urban", rounding "yuan up" ... */
     civr_val value;
     civr_type type;     /* of value */
-    civr_val before;    /* ROUND: the exact value before rounding */
+    civr_val before;    /* ROUND: the exact value before rounding; STACKING, HOOK: the amount before */
     civr_src src;       /* where the rule or value was written */
     uint32_t layer;
     const char *basis;
@@ -138,6 +139,7 @@ typedef struct civr_ectx {
     civr_result *res;
     jmp_buf *jb;
     civr_error *err;
+    struct civr_hookrt *hooks; /* the engine's Lua hooks, NULL when the policy has none */
 } civr_ectx;
 
 /* Evaluate `e`; errors longjmp to c->jb after recording in c->err. */

@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 
+#include "../hooks/hooks.h"
 #include "eval.h"
 
 _Noreturn void civr__eval_fail(civr_ectx *c, civr_src src, civr_msg m, ...)
@@ -293,6 +294,8 @@ static void add_reason(civr_ectx *c, civr_mline *line, const civr_reason *r)
     line->reasons[line->nreasons++] = r;
 }
 
+static void push_reason(civr_ectx *c, civr_program_result *pr, const civr_reason *r);
+
 static void start_line(civr_ectx *c, civr_mline *line, const civr_rec *m, uint8_t status)
 {
     memset(line, 0, sizeof *line);
@@ -385,11 +388,140 @@ static const civr_outcome *choose_outcome(civr_ectx *c, const civr_program *p, c
     return NULL;
 }
 
+/* ---- hooks ------------------------------------------------------------------------------ */
+
+static void hook_trace(civr_ectx *c, const civr_hook *h, const char *detail, const civr_val *v,
+                       civr_type t, const civr_val *before)
+{
+    if (!c->res->tracing)
+        return;
+    civr__trace(c, CIVR_TRACE_HOOK, h->name, detail, v, t, h->src, h->layer);
+    civr_trace_entry *e = civr__trace_last(c);
+    if (e) {
+        e->basis = h->basis;
+        if (before)
+            e->before = *before;
+    }
+}
+
+static void start_call(civr_hookcall *call, const civr_hook *h, const civr_rec *member,
+                       const civr_outcome *outcome)
+{
+    memset(call, 0, sizeof *call);
+    call->hook = h;
+    call->member = member;
+    call->outcome = outcome;
+}
+
+/* before_eligibility: run the hook (for each member of `members` in member
+ * scope), then forget the program's facts computed so far, since they may
+ * rest on what the hook changed, and put the values it set in place. */
+static void before_eligibility(civr_ectx *c, const civr_program *p, civr_program_result *pr,
+                               const civr_list *members, civr_val *missing)
+{
+    const civr_hook *h = p->hooks[CIVR_HOOK_BEFORE_ELIGIBILITY];
+    uint32_t n = members ? members->count : 1;
+    civr_hookcall *calls = civr_arena_array(c->arena, n ? n : 1, sizeof *calls);
+    if (!calls)
+        civr__eval_fail(c, h->src, CIVR_M_NO_MEMORY);
+    for (uint32_t i = 0; i < n; i++) {
+        start_call(&calls[i], h, members ? members->items[i] : NULL, NULL);
+        if (!civr__hook_run(c, &calls[i]))
+            add_missing(c, missing, &calls[i].missing);
+        else if (calls[i].reason)
+            push_reason(c, pr, calls[i].reason);
+    }
+    for (uint32_t i = 0; i < p->nfacts; i++) {
+        const civr_fact *f = &p->facts[i];
+        if (!f->per_member)
+            c->facts[f->slot].gen = 0;
+        else
+            for (uint32_t m = 0; m < c->nmembers; m++)
+                c->mfacts[(size_t)f->slot * c->member_stride + m].gen = 0;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        for (uint32_t k = 0; k < calls[i].nsets; k++) {
+            const civr_fact *f = &p->facts[calls[i].set_fact[k]];
+            const civr_rec *m = calls[i].member;
+            civr_fstate *st = f->per_member
+                                  ? &c->mfacts[(size_t)f->slot * c->member_stride + m->index]
+                                  : &c->facts[f->slot];
+            st->gen = c->gen;
+            st->state = 2;
+            st->v = calls[i].set_value[k];
+            if (c->res->tracing)
+                hook_trace(c, h,
+                           m ? civr_arena_printf(&c->res->arena, "%s %s", f->name, m->path)
+                             : f->name,
+                           &st->v, f->type, NULL);
+        }
+}
+
+/* after_eligibility: the outcome the hook chose (or `chosen`), or NULL when
+ * the hook read a missing fact. Its reason goes to *reason. */
+static const civr_outcome *after_eligibility(civr_ectx *c, const civr_program *p,
+                                             const civr_rec *member, const civr_outcome *chosen,
+                                             civr_val *missing, const civr_reason **reason)
+{
+    const civr_hook *h = p->hooks[CIVR_HOOK_AFTER_ELIGIBILITY];
+    civr_hookcall call;
+    start_call(&call, h, member, chosen);
+    if (!civr__hook_run(c, &call)) {
+        add_missing(c, missing, &call.missing);
+        return NULL;
+    }
+    *reason = call.reason;
+    if (!call.new_outcome || call.new_outcome == chosen)
+        return chosen;
+    if (c->res->tracing) {
+        civr_val v = {.k = VK_STR};
+        v.u.str.s = call.new_outcome->id;
+        v.u.str.len = (uint32_t)strlen(v.u.str.s);
+        hook_trace(c, h,
+                   civr_arena_printf(&c->res->arena, "outcome %s → %s%s%s", chosen->id,
+                                     call.new_outcome->id, member ? " " : "",
+                                     member ? member->path : ""),
+                   &v, civr_type_of(CT_STRING, 0), NULL);
+    }
+    return call.new_outcome;
+}
+
+/* after_amount: the hook's amount for *fen (a paying outcome's). false when
+ * the hook read a missing fact. Its reason goes to *reason. */
+static bool after_amount(civr_ectx *c, const civr_program *p, const civr_rec *member,
+                         const civr_outcome *chosen, int64_t *fen, civr_val *missing,
+                         const civr_reason **reason)
+{
+    const civr_hook *h = p->hooks[CIVR_HOOK_AFTER_AMOUNT];
+    civr_hookcall call;
+    start_call(&call, h, member, chosen);
+    call.amount = *fen;
+    if (!civr__hook_run(c, &call)) {
+        add_missing(c, missing, &call.missing);
+        return false;
+    }
+    *reason = call.reason;
+    if (call.set_amount && call.new_amount != *fen) {
+        civr_val v = {.k = VK_NUM}, before = {.k = VK_NUM};
+        v.u.n = civr_num_int(call.new_amount);
+        before.u.n = civr_num_int(*fen);
+        hook_trace(c, h,
+                   member ? civr_arena_printf(&c->res->arena, "amount %s", member->path)
+                          : "amount",
+                   &v, civr_type_of(CT_MONEY, 0), &before);
+        *fen = call.new_amount;
+    }
+    return true;
+}
+
 /* Member scope: decide for member `m` (slot 0) into `line`. */
 static void decide_member(civr_ectx *c, const civr_program *p, civr_mline *line)
 {
     civr_val missing = {.k = VK_NULL};
+    const civr_reason *hook_reasons[2] = {NULL, NULL};
     const civr_outcome *chosen = choose_outcome(c, p, &missing);
+    if (chosen && p->hooks[CIVR_HOOK_AFTER_ELIGIBILITY])
+        chosen = after_eligibility(c, p, line->member, chosen, &missing, &hook_reasons[0]);
     if (chosen) {
         line->status = chosen->status;
         if (c->res->tracing)
@@ -397,12 +529,17 @@ static void decide_member(civr_ectx *c, const civr_program *p, civr_mline *line)
                         civr_arena_printf(&c->res->arena, "%s %s", line->member_id,
                                           civr_status_name(chosen->status)),
                         NULL, civr_type_of(CT_VOID, 0), chosen->src, chosen->layer);
-        if (chosen->amount)
-            amount(c, chosen->amount, chosen, line->member_id, &line->monthly, &missing);
+        if (chosen->amount &&
+            amount(c, chosen->amount, chosen, line->member_id, &line->monthly, &missing) &&
+            p->hooks[CIVR_HOOK_AFTER_AMOUNT] && civr__status_pays(chosen->status))
+            after_amount(c, p, line->member, chosen, &line->monthly, &missing, &hook_reasons[1]);
         if (missing.k != VK_MISSING && chosen->member_category)
             line_category(c, chosen->member_category, line, &missing);
         if (chosen->reason)
             add_reason(c, line, chosen->reason);
+        for (int k = 0; k < 2; k++)
+            if (hook_reasons[k])
+                add_reason(c, line, hook_reasons[k]);
     }
     /* the member's failed checks */
     for (uint32_t i = 0; i < p->nfacts && missing.k != VK_MISSING; i++) {
@@ -535,8 +672,11 @@ static void run_members(civr_ectx *c, const civr_program *p, civr_program_result
         list.k = VK_LIST;
         list.u.list = c->members;
     }
-    if (list.k == VK_MISSING) {
-        missing = list;
+    if (list.k == VK_LIST && p->hooks[CIVR_HOOK_BEFORE_ELIGIBILITY])
+        before_eligibility(c, p, pr, list.u.list, &missing);
+    if (list.k == VK_MISSING || missing.k == VK_MISSING) {
+        if (list.k == VK_MISSING)
+            missing = list;
     } else {
         uint32_t n = list.k == VK_LIST ? list.u.list->count : 0;
         pr->members = civr_arena_array(&c->res->arena, n ? n : 1, sizeof *pr->members);
@@ -567,15 +707,21 @@ static void run_members(civr_ectx *c, const civr_program *p, civr_program_result
 static void run_household(civr_ectx *c, const civr_program *p, civr_program_result *pr)
 {
     civr_val missing = {.k = VK_NULL};
-    const civr_outcome *chosen = choose_outcome(c, p, &missing);
+    const civr_reason *hook_reasons[2] = {NULL, NULL};
+    if (p->hooks[CIVR_HOOK_BEFORE_ELIGIBILITY])
+        before_eligibility(c, p, pr, NULL, &missing);
+    const civr_outcome *chosen = missing.k == VK_MISSING ? NULL : choose_outcome(c, p, &missing);
+    if (chosen && p->hooks[CIVR_HOOK_AFTER_ELIGIBILITY])
+        chosen = after_eligibility(c, p, NULL, chosen, &missing, &hook_reasons[0]);
     if (chosen) {
         pr->outcome = chosen;
         pr->status = chosen->status;
         if (c->res->tracing)
             civr__trace(c, CIVR_TRACE_OUTCOME, chosen->id, civr_status_name(chosen->status), NULL,
                         civr_type_of(CT_VOID, 0), chosen->src, chosen->layer);
-        if (chosen->amount)
-            amount(c, chosen->amount, chosen, NULL, &pr->base, &missing);
+        if (chosen->amount && amount(c, chosen->amount, chosen, NULL, &pr->base, &missing) &&
+            p->hooks[CIVR_HOOK_AFTER_AMOUNT] && civr__status_pays(chosen->status))
+            after_amount(c, p, NULL, chosen, &pr->base, &missing, &hook_reasons[1]);
         if (missing.k != VK_MISSING && chosen->members_for)
             member_lines(c, chosen, pr, &missing);
         for (uint32_t i = 0; i < pr->nmembers && missing.k != VK_MISSING; i++) {
@@ -589,9 +735,13 @@ static void run_household(civr_ectx *c, const civr_program *p, civr_program_resu
         pr->base = 0;
         pr->nmembers = 0;
         pr->missing = missing_paths(c, &missing, &pr->nmissing);
-    } else if (chosen->reason) {
-        push_reason(c, pr, chosen->reason);
+        return;
     }
+    if (chosen->reason)
+        push_reason(c, pr, chosen->reason);
+    for (int k = 0; k < 2; k++)
+        if (hook_reasons[k])
+            push_reason(c, pr, hook_reasons[k]);
 }
 
 void civr__run_program(civr_ectx *c, const civr_program *p, civr_program_result *pr)

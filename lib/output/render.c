@@ -180,7 +180,7 @@ static void json_trace(civr_buf *b, const civr_result *r)
 {
     const civr_policy *p = r->policy;
     static const char *kinds[] = {"fact", "parameter", "table", "round", "check", "outcome",
-                                  "member", "stacking"};
+                                  "member", "stacking", "hook"};
     civr_buf_puts(b, ",\"trace\":[");
     for (uint32_t i = 0; i < r->ntrace; i++) {
         const civr_trace_entry *t = &r->trace[i];
@@ -202,7 +202,8 @@ static void json_trace(civr_buf *b, const civr_result *r)
             civr_buf_puts(b, "null");
         else
             civr__render_value(b, p, &t->value, vt);
-        if (t->kind == CIVR_TRACE_ROUND || t->kind == CIVR_TRACE_STACKING) {
+        if (t->kind == CIVR_TRACE_ROUND || t->kind == CIVR_TRACE_STACKING ||
+            (t->kind == CIVR_TRACE_HOOK && t->before.k != VK_MISSING)) {
             civr_buf_puts(b, t->kind == CIVR_TRACE_ROUND ? ",\"exact\":" : ",\"before\":");
             civr__render_value(b, p, &t->before, vt);
         }
@@ -441,7 +442,8 @@ void civr__render_text(civr_buf *b, const civr_result *r, bool zh)
             civr_buf_printf(b, "  %3u. %s", i + 1, t->name ? t->name : "");
             if (t->detail && t->kind != CIVR_TRACE_OUTCOME)
                 civr_buf_printf(b, " [%s]", t->detail);
-            if (t->kind == CIVR_TRACE_ROUND) {
+            if (t->kind == CIVR_TRACE_ROUND ||
+                (t->kind == CIVR_TRACE_HOOK && t->before.k == VK_NUM)) {
                 civr_buf_puts(b, " ");
                 civr_num_format(t->before.u.n, 2, 2, b);
                 civr_buf_puts(b, " →");

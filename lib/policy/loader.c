@@ -344,6 +344,48 @@ static bool safe_relative(const char *name)
     return true;
 }
 
+int civr__ld_add_source(civr_loader *ld, uint32_t named_in, const civr_node *name,
+                        uint32_t *index)
+{
+    civr_policy *p = ld->pol;
+    if (!civr__ld_want(ld, named_in, name, CIVR_NODE_SCALAR, "a file name"))
+        return CIVR_EPOLICY;
+    if (!safe_relative(name->u.scalar.text))
+        return civr__ld_error(ld, named_in, name, CIVR_M_BUNDLE_FIELD,
+                              "file names must be relative paths inside the bundle (no '..')");
+    uint32_t layer = p->files[named_in].layer;
+    char *path = join_path(p->layers[layer].dir, name->u.scalar.text);
+    if (!path)
+        return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+    civr_file *files = civr__realloc(p->files, (p->nfiles + 1) * sizeof *files);
+    if (!files) {
+        civr__free(path);
+        return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+    }
+    p->files = files;
+    civr_file *f = &files[p->nfiles];
+    memset(f, 0, sizeof *f);
+    f->path = civr_arena_strdup(&p->arena, path);
+    f->layer = layer;
+    civr_arena_init(&f->doc.arena, 64); /* no document: freeing stays safe */
+    civr_error e = CIVR_ERROR_INIT;
+    int rc = f->path ? civr__read_file(path, p->limits.max_text_bytes, &f->text, &f->len, &e)
+                     : CIVR_ENOMEM;
+    civr__free(path);
+    p->nfiles++;
+    if (rc == CIVR_ENOMEM)
+        return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+    if (rc == CIVR_EIO) {
+        const char *why = strstr(e.message, "': ");
+        return civr__ld_error(ld, named_in, name, CIVR_M_READ_FAILED, f->path,
+                              why ? why + 3 : e.message);
+    }
+    if (rc)
+        return civr__ld_report(ld, &e);
+    *index = p->nfiles - 1;
+    return 0;
+}
+
 /* Read one layer's bundle.yaml and files. `*parent` receives the extends dir (malloc'd). */
 static int read_layer(civr_loader *ld, const char *dir, uint32_t layer, char **parent)
 {
@@ -585,7 +627,6 @@ int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options
     /* the phases run only on files that read well: a half-read bundle would
      * give errors that are only echoes of the first ones */
     if (ld.rc == 0) {
-        digest(p);
         civr__ld_enums(&ld);
         civr__ld_schema(&ld);
         if (ld.rc == 0) {
@@ -594,6 +635,7 @@ int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options
         }
         if (ld.rc == 0)
             civr__ld_programs(&ld);
+        digest(p); /* over every file read, hooks' sources included */
         if (ld.rc == 0 && civr__policy_describe(p) != 0)
             civr__ld_error_at(&ld, NULL, CIVR_M_NO_MEMORY);
     }

@@ -6,6 +6,7 @@
  *   params.c   parameters and their dated values
  *   tables.c   decision tables, cells, overlap and reachability checks
  *   programs.c programs: facts, outcomes, dependencies
+ *   hooks.c    programs' Lua hooks
  *   values.c   reading typed values (money, rates, dates...) from YAML
  */
 #ifndef CIVR_LOADER_H
@@ -94,6 +95,15 @@ bool civr__ld_table_header(civr_loader *ld, const civr_named *nm, civr_table *t,
 /* Rows by id across layers; *out is malloc'd (free it). */
 bool civr__ld_merge_rows(civr_loader *ld, const civr_named *nm, civr_rowdecl **out,
                          size_t *count);
+
+/* Read the file named by scalar `name` (in YAML file `named_in`, relative
+ * to that file's bundle) as a source text: it joins the policy's files and
+ * digest, without being parsed as YAML. 0, or an error reported at `name`. */
+int civr__ld_add_source(civr_loader *ld, uint32_t named_in, const civr_node *name,
+                        uint32_t *index);
+
+/* A program's hooks (hooks.c), after its facts are compiled. */
+bool civr__ld_hooks(civr_loader *ld, const civr_named *nm, civr_program *pg);
 
 /* The phases, in order (each reports errors and goes on where it can). */
 void civr__ld_enums(civr_loader *ld);

@@ -374,6 +374,28 @@ typedef struct civr_stacking {
     civr_src src;
 } civr_stacking;
 
+/* Points in a program where a bundle may attach a Lua hook. */
+typedef enum civr_hook_point {
+    CIVR_HOOK_BEFORE_ELIGIBILITY = 0, /* may set declared facts, before any outcome */
+    CIVR_HOOK_AFTER_ELIGIBILITY = 1,  /* may switch the chosen outcome */
+    CIVR_HOOK_AFTER_AMOUNT = 2,       /* may change the amount of a paying outcome */
+    CIVR_HOOK_POINTS = 3
+} civr_hook_point;
+
+extern const char *const civr__hook_point_names[CIVR_HOOK_POINTS];
+
+typedef struct civr_hook {
+    const char *name;     /* "program.point", for messages and traces */
+    uint8_t point;        /* civr_hook_point */
+    uint32_t index;       /* among the policy's hooks: the engine keeps them compiled */
+    uint32_t file;        /* the Lua source, in policy->files */
+    const char *basis;    /* for the reasons it gives that name none */
+    uint32_t nsets;
+    uint32_t *sets;       /* before_eligibility: the program's facts it may set */
+    uint32_t layer;
+    civr_src src;         /* its declaration in YAML */
+} civr_hook;
+
 typedef struct civr_program {
     const char *id;
     civr_text title;
@@ -392,6 +414,7 @@ typedef struct civr_program {
     uint32_t noutcomes;
     civr_outcome *outcomes;
     uint32_t nslots;         /* variable slots its expressions use */
+    const civr_hook *hooks[CIVR_HOOK_POINTS]; /* NULL where none is attached */
     civr_src src;
 } civr_program;
 
@@ -418,6 +441,8 @@ struct civr_policy {
     uint32_t nreported;
     uint32_t *reported;     /* programs in results: declaration order, shared ones left out */
     const char *description; /* civr_policy_describe, made at load */
+    uint32_t nhooks;
+    const civr_hook **hooks; /* every program's hooks, by civr_hook.index */
     uint32_t nslots;       /* expression variable slots (slot 0 is `m`) */
     uint32_t nhfacts;      /* household facts of all programs */
     uint32_t nmfacts;      /* member facts of all programs */

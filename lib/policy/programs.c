@@ -702,7 +702,7 @@ static void compile_program(civr_loader *ld, const civr_named *nm, civr_program 
     for (const civr_decl *d = nm->first; d; d = d->next) {
         static const char *const keys[] = {"title", "basis", "depends", "scope", "for",
                                            "facts", "member_facts", "tables", "outcomes",
-                                           "stacking", "description", NULL};
+                                           "stacking", "hooks", "description", NULL};
         if (!civr__ld_want(ld, d->file, d->node, CIVR_NODE_MAP, "a program") ||
             !civr__ld_keys(ld, d->file, d->node, "a program", keys))
             return;
@@ -799,6 +799,8 @@ static void compile_program(civr_loader *ld, const civr_named *nm, civr_program 
         }
         ok &= pg->members_for != NULL;
     }
+    if (ok)
+        ok = civr__ld_hooks(ld, nm, pg);
     if (ok && pg->scope == CIVR_SCOPE_SHARED && (nouts || nstacks)) {
         civr__ld_error(ld, nm->first->file, nm->first->key, CIVR_M_BUNDLE_FIELD,
                        "a shared program holds facts for other programs: no outcomes or stacking");

@@ -246,6 +246,13 @@ static civr_policy *load(const char *dir, int *errors)
     return p;
 }
 
+/* What a Lua hook prints goes to standard error, named by its hook. */
+static void hook_log(void *userdata, const char *hook, const char *text)
+{
+    (void)userdata;
+    fprintf(stderr, "%s: %s\n", hook, text);
+}
+
 static int cmd_eval(int argc, char **argv)
 {
     eval_opts o = {NULL, 0, 0, CIVR_RENDER_JSON, "zh", false};
@@ -303,7 +310,9 @@ static int cmd_eval(int argc, char **argv)
     evaluator ev = {NULL, NULL, &o, 0, 0};
     civr_error err = CIVR_ERROR_INIT;
     int rc = 0;
-    if (civr_engine_new(&ev.engine, policy, NULL, &err) != 0 ||
+    civr_engine_options eo = CIVR_ENGINE_OPTIONS_INIT;
+    eo.on_log = hook_log;
+    if (civr_engine_new(&ev.engine, policy, &eo, &err) != 0 ||
         civr_result_new(&ev.result, &err) != 0) {
         print_error(&err);
         rc = EXIT_DATA;

@@ -1,0 +1,415 @@
+/*
+ * Calling a hook. The chunk runs once per call with one argument, `ctx`:
+ *
+ *   ctx.household, ctx.member     read-only views (member: member scope)
+ *   ctx.facts.<name>              the program's facts, computed on demand
+ *   ctx.param(name, key...)       a parameter on the evaluation date
+ *   ctx.program, ctx.point, ctx.date
+ *   ctx.outcome, ctx.status       after_eligibility, after_amount
+ *   ctx.amount                    after_amount: the amount so far (money)
+ *
+ * and answers nil (no change) or a table:
+ *
+ *   before_eligibility  {facts = {name = value, ...}, reason = R}
+ *   after_eligibility   {outcome = "outcome id", reason = R}
+ *   after_amount        {amount = civ.money(...), reason = R}
+ *
+ * with R = {code = "...", zh = "...", en = "...", basis = "..."} (basis
+ * defaults to the hook's); every change needs a reason. The whole call,
+ * answer reading included, runs inside one lua_pcall with the budgets on.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "runtime.h"
+
+/* ---- ctx ----------------------------------------------------------------------------------- */
+
+static bool eval_protected(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    jmp_buf jb;
+    jmp_buf *volatile saved = c->jb;
+    c->jb = &jb;
+    if (setjmp(jb)) {
+        c->jb = saved;
+        return false;
+    }
+    civr__eval(c, e, out);
+    c->jb = saved;
+    return true;
+}
+
+/* ctx.param(name, key...) */
+static int ctx_param(lua_State *L)
+{
+    civr_hookrt *rt = civr__rt(L);
+    size_t len;
+    const char *name = luaL_checklstring(L, 1, &len);
+    int32_t pi = civr_policy__param(rt->pol, name, len);
+    if (pi < 0)
+        return civr__lua_fail(L, "unknown parameter '%s'", name);
+    const civr_param *p = &rt->pol->params[pi];
+    int nkeys = lua_gettop(L) - 1;
+    if ((uint32_t)nkeys != p->ndims)
+        return civr__lua_fail(L, "parameter '%s' takes %d key(s), given %d", name, (int)p->ndims,
+                              nkeys);
+    civr_arena *a = rt->c->arena;
+    civr_expr *e = civr_arena_alloc(a, sizeof *e);
+    const civr_expr **args = civr_arena_array(a, p->ndims ? p->ndims : 1, sizeof *args);
+    if (!e || !args)
+        return civr__lua_abort(L, CIVR_ABORT_NOMEM);
+    memset(e, 0, sizeof *e);
+    e->op = OP_PARAM;
+    e->type = p->type;
+    e->src = p->src;
+    e->idx = (uint32_t)pi;
+    e->nargs = p->ndims;
+    e->args = args;
+    e->name = p->name;
+    for (uint32_t i = 0; i < p->ndims; i++) {
+        size_t klen;
+        const char *key = luaL_checklstring(L, 2 + (int)i, &klen); /* alive on the stack */
+        civr_expr *k = civr_arena_alloc(a, sizeof *k);
+        if (!k)
+            return civr__lua_abort(L, CIVR_ABORT_NOMEM);
+        memset(k, 0, sizeof *k);
+        k->op = OP_LIT;
+        k->type = civr_type_of(CT_STRING, 0);
+        k->lit.k = VK_STR;
+        k->lit.u.str.s = key;
+        k->lit.u.str.len = (uint32_t)klen;
+        args[i] = k;
+    }
+    civr_val v;
+    if (!eval_protected(rt->c, e, &v))
+        return civr__lua_abort(L, CIVR_ABORT_EVAL);
+    civr__lua_push_val(L, &v, p->type);
+    return 1;
+}
+
+static void push_ctx(lua_State *L, civr_hookrt *rt, const civr_hookcall *call)
+{
+    civr_ectx *c = rt->c;
+    const civr_hook *h = call->hook;
+    lua_createtable(L, 0, 10);
+    civr_val v = {.k = VK_REC};
+    v.u.rec = c->hh->root;
+    civr__lua_push_val(L, &v, civr_type_of(CT_RECORD, CIVR_RTYPE_HOUSEHOLD));
+    lua_setfield(L, -2, "household");
+    if (call->member) {
+        v.u.rec = call->member;
+        civr__lua_push_val(L, &v, civr_type_of(CT_RECORD, call->member->type));
+        lua_setfield(L, -2, "member");
+    }
+    civr__lua_push_facts(L);
+    lua_setfield(L, -2, "facts");
+    lua_pushcfunction(L, ctx_param);
+    lua_setfield(L, -2, "param");
+    lua_pushstring(L, c->prog->id);
+    lua_setfield(L, -2, "program");
+    lua_pushstring(L, civr__hook_point_names[h->point]);
+    lua_setfield(L, -2, "point");
+    char date[11];
+    civr_date_format(c->as_of, date);
+    lua_pushstring(L, date);
+    lua_setfield(L, -2, "date");
+    if (call->outcome) {
+        lua_pushstring(L, call->outcome->id);
+        lua_setfield(L, -2, "outcome");
+        lua_pushstring(L, civr_status_name((civr_status)call->outcome->status));
+        lua_setfield(L, -2, "status");
+    }
+    if (h->point == CIVR_HOOK_AFTER_AMOUNT) {
+        civr_val amt = {.k = VK_NUM};
+        amt.u.n = civr_num_int(call->amount);
+        civr__lua_push_val(L, &amt, civr_type_of(CT_MONEY, 0));
+        lua_setfield(L, -2, "amount");
+    }
+}
+
+/* ---- the answer ------------------------------------------------------------------------------ */
+
+static int wrong(lua_State *L, const char *fmt, ...) CIVR__PRINTF(2, 3);
+static int wrong(lua_State *L, const char *fmt, ...)
+{
+    civr_hookrt *rt = civr__rt(L);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(rt->why, sizeof rt->why, fmt, ap);
+    va_end(ap);
+    return civr__lua_abort(L, CIVR_ABORT_RESULT);
+}
+
+/* A string field of table `t`, copied to the result's arena; NULL when absent. */
+static const char *text_field(lua_State *L, int t, const char *key, const char *what)
+{
+    lua_pushstring(L, key);
+    int type = lua_rawget(L, t);
+    const char *out = NULL;
+    if (type == LUA_TSTRING) {
+        size_t len;
+        const char *s = lua_tolstring(L, -1, &len);
+        if (len == 0 || len > 2000)
+            wrong(L, "a reason whose %s is %s", key, len ? "longer than 2000 bytes" : "empty");
+        out = civr_arena_strndup(&civr__rt(L)->c->res->arena, s, len);
+        if (!out)
+            civr__lua_abort(L, CIVR_ABORT_NOMEM);
+    } else if (type != LUA_TNIL) {
+        wrong(L, "%s.%s as a %s; it must be text", what, key, lua_typename(L, type));
+    }
+    lua_pop(L, 1);
+    return out;
+}
+
+/* The smallest key of table `t` that is not in `known` (for a fixed message), or NULL. */
+static const char *unknown_key(lua_State *L, int t, const char *const *known, char *buf,
+                               size_t size)
+{
+    const char *found = NULL;
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        lua_pop(L, 1);
+        const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "(a key that is not text)";
+        bool ok = false;
+        for (const char *const *n = known; *n && !ok; n++)
+            ok = lua_type(L, -1) == LUA_TSTRING && civr__streq(*n, k);
+        if (!ok && (!found || strcmp(k, buf) < 0)) {
+            snprintf(buf, size, "%s", k);
+            found = buf;
+        }
+    }
+    return found;
+}
+
+static void read_reason(lua_State *L, civr_hookrt *rt, civr_hookcall *call, int t)
+{
+    lua_pushliteral(L, "reason");
+    int type = lua_rawget(L, t);
+    if (type == LUA_TNIL) {
+        lua_pop(L, 1);
+        return;
+    }
+    int r = lua_gettop(L);
+    if (type != LUA_TTABLE || lua_getmetatable(L, r))
+        wrong(L, "a reason that is not a plain table {code, zh, en, basis}");
+    static const char *const keys[] = {"code", "zh", "en", "basis", NULL};
+    char buf[80];
+    const char *bad = unknown_key(L, r, keys, buf, sizeof buf);
+    if (bad)
+        wrong(L, "a reason with the unknown key '%s' (keys: code, zh, en, basis)", bad);
+    civr_reason *reason = civr_arena_alloc(&rt->c->res->arena, sizeof *reason);
+    if (!reason)
+        civr__lua_abort(L, CIVR_ABORT_NOMEM);
+    memset(reason, 0, sizeof *reason);
+    reason->code = text_field(L, r, "code", "reason");
+    reason->text.zh = text_field(L, r, "zh", "reason");
+    reason->text.en = text_field(L, r, "en", "reason");
+    reason->basis = text_field(L, r, "basis", "reason");
+    if (!reason->code || !reason->text.zh || !reason->text.en)
+        wrong(L, "a reason without %s (a reason has code, zh and en)",
+              !reason->code ? "code" : !reason->text.zh ? "zh" : "en");
+    if (!reason->basis)
+        reason->basis = call->hook->basis;
+    reason->src = call->hook->src;
+    call->reason = reason;
+    lua_pop(L, 1);
+}
+
+static void read_facts(lua_State *L, civr_hookrt *rt, civr_hookcall *call, int t)
+{
+    const civr_hook *h = call->hook;
+    const civr_program *pg = rt->c->prog;
+    lua_pushliteral(L, "facts");
+    int type = lua_rawget(L, t);
+    if (type == LUA_TNIL) {
+        lua_pop(L, 1);
+        return;
+    }
+    int f = lua_gettop(L);
+    if (type != LUA_TTABLE || lua_getmetatable(L, f))
+        wrong(L, "facts that are not a plain table {name = value}");
+    const char *names[64];
+    uint32_t n = h->nsets < 63 ? h->nsets : 63;
+    for (uint32_t i = 0; i < n; i++)
+        names[i] = pg->facts[h->sets[i]].name;
+    names[n] = NULL;
+    char buf[80];
+    const char *bad = unknown_key(L, f, names, buf, sizeof buf);
+    if (bad)
+        wrong(L, "a value for fact '%s', which the hook does not declare in 'sets'", bad);
+    call->set_fact = civr_arena_array(rt->c->arena, n ? n : 1, sizeof *call->set_fact);
+    call->set_value = civr_arena_array(rt->c->arena, n ? n : 1, sizeof *call->set_value);
+    if (!call->set_fact || !call->set_value)
+        civr__lua_abort(L, CIVR_ABORT_NOMEM);
+    for (uint32_t i = 0; i < n; i++) { /* in declared order: a fixed trace */
+        const civr_fact *fact = &pg->facts[h->sets[i]];
+        lua_pushstring(L, fact->name);
+        if (lua_rawget(L, f) != LUA_TNIL) {
+            const char *want = NULL;
+            civr_val v;
+            if (!civr__lua_to_val(L, -1, fact->type, rt->c->arena, &v, &want))
+                wrong(L, "%s for fact '%s', which needs %s", luaL_typename(L, -1), fact->name,
+                      want);
+            call->set_fact[call->nsets] = h->sets[i];
+            call->set_value[call->nsets++] = v;
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+static void read_answer(lua_State *L, civr_hookrt *rt, civr_hookcall *call, int t)
+{
+    int type = lua_type(L, t);
+    if (type == LUA_TNIL)
+        return;
+    if (type != LUA_TTABLE)
+        wrong(L, "a %s; a hook returns nil (no change) or a table", lua_typename(L, type));
+    if (lua_getmetatable(L, t))
+        wrong(L, "a table with a metatable; a hook returns a plain table");
+    const civr_hook *h = call->hook;
+    static const char *const before[] = {"facts", "reason", NULL};
+    static const char *const after_e[] = {"outcome", "reason", NULL};
+    static const char *const after_a[] = {"amount", "reason", NULL};
+    const char *const *known = h->point == CIVR_HOOK_BEFORE_ELIGIBILITY ? before
+                               : h->point == CIVR_HOOK_AFTER_ELIGIBILITY ? after_e
+                                                                          : after_a;
+    char buf[80];
+    const char *bad = unknown_key(L, t, known, buf, sizeof buf);
+    if (bad)
+        wrong(L, "a table with the unknown key '%s' (%s answers with %s and reason)", bad,
+              civr__hook_point_names[h->point], known[0]);
+    read_reason(L, rt, call, t);
+    bool changed = false;
+    if (h->point == CIVR_HOOK_BEFORE_ELIGIBILITY) {
+        read_facts(L, rt, call, t);
+        changed = call->nsets > 0;
+    } else if (h->point == CIVR_HOOK_AFTER_ELIGIBILITY) {
+        lua_pushliteral(L, "outcome");
+        int ot = lua_rawget(L, t);
+        if (ot != LUA_TNIL) {
+            const char *id = ot == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+            const civr_program *pg = rt->c->prog;
+            for (uint32_t i = 0; id && i < pg->noutcomes && !call->new_outcome; i++)
+                if (civr__streq(pg->outcomes[i].id, id))
+                    call->new_outcome = &pg->outcomes[i];
+            if (!call->new_outcome)
+                wrong(L, "outcome %s%s%s, which is not an outcome of program '%s'", id ? "'" : "a ",
+                      id ? id : lua_typename(L, ot), id ? "'" : "", pg->id);
+            changed = call->new_outcome != call->outcome;
+        }
+        lua_pop(L, 1);
+    } else {
+        lua_pushliteral(L, "amount");
+        if (lua_rawget(L, t) != LUA_TNIL) {
+            civr_num v;
+            if (!civr__lua_money(L, -1, false, &v))
+                wrong(L, "an amount that is a %s, not money (civ.money)", luaL_typename(L, -1));
+            if (v.d != 1 || v.n < 0)
+                wrong(L, "an amount that is %s; it must be whole fen and not negative "
+                         "(round with civ.round)", v.n < 0 ? "negative" : "not whole fen");
+            call->set_amount = true;
+            call->new_amount = v.n;
+            changed = v.n != call->amount;
+        }
+        lua_pop(L, 1);
+    }
+    if (changed && !call->reason)
+        wrong(L, "a change without a reason: add reason = {code = ..., zh = ..., en = ...}");
+}
+
+static int protected_run(lua_State *L)
+{
+    civr_hookrt *rt = lua_touserdata(L, 1);
+    civr_hookcall *call = rt->call;
+    lua_settop(L, 0);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->fn_ref[call->hook->index]);
+    /* a chunk may assign _ENV: give every call the read-only globals again */
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->env_ref);
+    if (!lua_setupvalue(L, 1, 1))
+        lua_pop(L, 1);
+    push_ctx(L, rt, call);
+    lua_call(L, 1, 1);
+    read_answer(L, rt, call, 1);
+    return 0;
+}
+
+/* ---- the call -------------------------------------------------------------------------------- */
+
+/* Fail the evaluation with message m at `line` of the hook's Lua file. */
+static _Noreturn void hook_fail(civr_ectx *c, const civr_hook *h, uint32_t line, civr_msg m, ...)
+{
+    civr_pos pos = {c->pol->files[h->file].path, line, 0, 0};
+    va_list ap;
+    va_start(ap, m);
+    civr__vfail(c->err, &pos, m, ap);
+    va_end(ap);
+    longjmp(*c->jb, 1);
+}
+
+/* Split Lua's "chunk:line: message" into the line and the message. */
+static uint32_t split_position(const char *msg, const char **rest)
+{
+    *rest = msg;
+    const char *colon = strchr(msg, ':');
+    while (colon) {
+        const char *p = colon + 1;
+        uint32_t line = 0;
+        while (*p >= '0' && *p <= '9' && line < 100000000)
+            line = line * 10 + (uint32_t)(*p++ - '0');
+        if (p > colon + 1 && *p == ':') {
+            *rest = p[1] == ' ' ? p + 2 : p + 1;
+            return line;
+        }
+        colon = strchr(colon + 1, ':');
+    }
+    return 0;
+}
+
+bool civr__hook_run(civr_ectx *c, civr_hookcall *call)
+{
+    civr_hookrt *rt = c->hooks;
+    const civr_hook *h = call->hook;
+    lua_State *L = rt->L;
+    call->missing.k = VK_NULL;
+    rt->c = c;
+    rt->call = call;
+    rt->gen++;
+    rt->instr_used = 0;
+    rt->abort = CIVR_ABORT_NONE;
+    rt->line = 0;
+    rt->armed = true;
+    lua_settop(L, 0);
+    lua_pushcfunction(L, protected_run);
+    lua_pushlightuserdata(L, rt);
+    int rc = lua_pcall(L, 1, 0, 0);
+    rt->armed = false;
+    civr_abort abort = rt->abort;
+    char msg[CIVR_ERROR_MESSAGE_MAX] = "";
+    if (rc != LUA_OK)
+        snprintf(msg, sizeof msg, "%s",
+                 lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "(an error that is not text)");
+    lua_settop(L, 0);
+    if (rc != LUA_OK)
+        lua_gc(L, LUA_GCCOLLECT, 0); /* what the stopped call left behind */
+    rt->c = NULL;
+    rt->call = NULL;
+    if (rc == LUA_OK && abort == CIVR_ABORT_NONE)
+        return true;
+    switch (abort) {
+    case CIVR_ABORT_MISSING: call->missing = rt->missing; return false;
+    case CIVR_ABORT_EVAL: longjmp(*c->jb, 1); /* c->err holds the evaluator's error */
+    case CIVR_ABORT_INSTRUCTIONS:
+        hook_fail(c, h, rt->line, CIVR_M_HOOK_INSTRUCTIONS, h->name,
+                  (unsigned long long)rt->instr_limit);
+    case CIVR_ABORT_MEMORY: hook_fail(c, h, 0, CIVR_M_HOOK_MEMORY, h->name, rt->mem_limit);
+    case CIVR_ABORT_RESULT: hook_fail(c, h, 0, CIVR_M_HOOK_RESULT, h->name, rt->why);
+    case CIVR_ABORT_NOMEM: civr__eval_fail(c, h->src, CIVR_M_NO_MEMORY);
+    default: {
+        const char *rest;
+        uint32_t line = split_position(msg, &rest);
+        hook_fail(c, h, line, CIVR_M_HOOK_FAILED, h->name, rest);
+    }
+    }
+}

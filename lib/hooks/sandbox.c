@@ -1,0 +1,558 @@
+/*
+ * The Lua sandbox of an engine.
+ *
+ * Allowed: the base library without load, loadfile, dofile, require, next,
+ * collectgarbage and warn (print goes to the engine's log callback); string
+ * without dump and the pattern functions (match, gmatch, gsub; find only
+ * plain), whose backtracking can run for hours inside C where no
+ * instruction budget reaches; table without move; math without random;
+ * utf8; and `civ` (values.c). No io, os, package, debug or coroutine.
+ *
+ * Guarantees, each tested in tests/hooks:
+ *  - text chunks only (mode "t"), compiled once per engine;
+ *  - globals and libraries are read-only proxies, and the chunk's _ENV is
+ *    put back before every call, so no call can leave state for the next;
+ *  - an instruction budget per call and a memory budget per engine, whose
+ *    errors pcall and xpcall re-raise (user code cannot catch them);
+ *  - deterministic: pairs() visits keys in a fixed order, tostring() and
+ *    string.format() never show addresses, no clock, no randomness, no
+ *    finalisers (setmetatable refuses __gc) and no __len (C loops over a
+ *    table's length must stay bounded by its real size).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lualib.h>
+
+#include "runtime.h"
+
+/* ---- errors ------------------------------------------------------------------------------ */
+
+int civr__lua_fail(lua_State *L, const char *fmt, ...)
+{
+    /* the nearest Lua function on the stack: where the hook called us */
+    lua_Debug ar;
+    bool found = false;
+    for (int level = 1; !found && lua_getstack(L, level, &ar); level++) {
+        lua_getinfo(L, "Sl", &ar);
+        if (ar.currentline > 0) {
+            lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+            found = true;
+        }
+    }
+    if (!found)
+        lua_pushliteral(L, "");
+    va_list ap;
+    va_start(ap, fmt);
+    lua_pushvfstring(L, fmt, ap);
+    va_end(ap);
+    lua_concat(L, 2);
+    return lua_error(L);
+}
+
+int civr__lua_abort(lua_State *L, civr_abort why)
+{
+    civr_hookrt *rt = civr__rt(L);
+    if (rt->abort == CIVR_ABORT_NONE)
+        rt->abort = why;
+    lua_pushliteral(L, "civrules: the hook was stopped");
+    return lua_error(L);
+}
+
+/* ---- budgets ----------------------------------------------------------------------------- */
+
+/* lua_Alloc with a byte budget. Shrinking never fails (Lua relies on it). */
+static void *budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    civr_hookrt *rt = ud;
+    size_t old = ptr ? osize : 0; /* without ptr, osize is a type tag */
+    if (nsize == 0) {
+        civr__free(ptr);
+        rt->mem_used -= old;
+        return NULL;
+    }
+    if (nsize > old && nsize - old > rt->mem_limit - rt->mem_used) {
+        if (rt->armed && rt->abort == CIVR_ABORT_NONE)
+            rt->abort = CIVR_ABORT_MEMORY;
+        return NULL;
+    }
+    void *p = civr__realloc(ptr, nsize);
+    if (!p) {
+        if (nsize <= old)
+            return ptr; /* keep the larger block */
+        if (rt->armed && rt->abort == CIVR_ABORT_NONE)
+            rt->abort = CIVR_ABORT_NOMEM;
+        return NULL;
+    }
+    rt->mem_used = rt->mem_used - old + nsize;
+    return p;
+}
+
+static void count_hook(lua_State *L, lua_Debug *ar)
+{
+    civr_hookrt *rt = civr__rt(L);
+    if (!rt->armed)
+        return;
+    rt->instr_used += CIVR_HOOK_COUNT_STEP;
+    if (rt->abort != CIVR_ABORT_NONE || rt->instr_used > rt->instr_limit) {
+        if (rt->abort == CIVR_ABORT_NONE && lua_getinfo(L, "l", ar) && ar->currentline > 0)
+            rt->line = (uint32_t)ar->currentline;
+        civr__lua_abort(L, CIVR_ABORT_INSTRUCTIONS);
+    }
+}
+
+/* Charge work done in C on the hook's behalf (n steps) to its budget. */
+static void charge(lua_State *L, uint64_t n)
+{
+    civr_hookrt *rt = civr__rt(L);
+    if (!rt->armed)
+        return;
+    if (n > rt->instr_limit - rt->instr_used)
+        civr__lua_abort(L, CIVR_ABORT_INSTRUCTIONS);
+    rt->instr_used += n;
+}
+
+/* ---- the base library, amended ---------------------------------------------------------- */
+
+/* pcall and xpcall that let aborts through */
+static int sb_pcall(lua_State *L)
+{
+    luaL_checkany(L, 1);
+    int status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+    if (civr__rt(L)->abort != CIVR_ABORT_NONE)
+        return lua_error(L);
+    lua_pushboolean(L, status == LUA_OK);
+    lua_insert(L, 1);
+    return lua_gettop(L);
+}
+
+static int sb_xpcall(lua_State *L)
+{
+    int n = lua_gettop(L);
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_pushvalue(L, 1); /* f, h, args... -> h, f, args... */
+    lua_copy(L, 2, 1);
+    lua_replace(L, 2);
+    int status = lua_pcall(L, n - 2, LUA_MULTRET, 1);
+    if (civr__rt(L)->abort != CIVR_ABORT_NONE)
+        return lua_error(L);
+    lua_pushboolean(L, status == LUA_OK);
+    lua_replace(L, 1);
+    return lua_gettop(L);
+}
+
+/* tostring without addresses: tables, functions and views by their type */
+static const char *safe_tostring(lua_State *L, int idx)
+{
+    idx = lua_absindex(L, idx);
+    switch (lua_type(L, idx)) {
+    case LUA_TTABLE:
+    case LUA_TFUNCTION:
+    case LUA_TTHREAD:
+    case LUA_TLIGHTUSERDATA:
+    case LUA_TUSERDATA:
+        if (luaL_getmetafield(L, idx, "__tostring") != LUA_TNIL) {
+            lua_pushvalue(L, idx);
+            lua_call(L, 1, 1);
+            if (!lua_isstring(L, -1))
+                civr__lua_fail(L, "'__tostring' must return a string");
+            return lua_tostring(L, -1);
+        }
+        lua_pushstring(L, luaL_typename(L, idx));
+        return lua_tostring(L, -1);
+    default: return luaL_tolstring(L, idx, NULL);
+    }
+}
+
+static int sb_tostring(lua_State *L)
+{
+    luaL_checkany(L, 1);
+    safe_tostring(L, 1);
+    return 1;
+}
+
+static int sb_print(lua_State *L)
+{
+    civr_hookrt *rt = civr__rt(L);
+    int n = lua_gettop(L);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (int i = 1; i <= n; i++) {
+        safe_tostring(L, i);
+        if (i > 1)
+            luaL_addchar(&b, '\t');
+        luaL_addvalue(&b);
+    }
+    luaL_pushresult(&b);
+    if (rt->log && rt->call)
+        rt->log(rt->log_ud, rt->call->hook->name, lua_tostring(L, -1));
+    return 0;
+}
+
+static int sb_setmetatable(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    int t = lua_type(L, 2);
+    luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+    if (t == LUA_TTABLE) {
+        static const char *const refused[] = {"__gc", "__len"};
+        for (int i = 0; i < 2; i++) {
+            lua_pushstring(L, refused[i]);
+            if (lua_rawget(L, 2) != LUA_TNIL)
+                return civr__lua_fail(L, "setmetatable: %s is not allowed in a hook", refused[i]);
+            lua_pop(L, 1);
+        }
+    }
+    if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
+        return civr__lua_fail(L, "cannot change a protected metatable");
+    lua_settop(L, 2);
+    lua_setmetatable(L, 1);
+    return 1;
+}
+
+/* pairs in a fixed order: integer keys ascending, then other numbers,
+ * then strings bytewise, then booleans (tables and functions as keys are
+ * refused: their order would depend on addresses) */
+static int key_rank(lua_State *L, int idx)
+{
+    switch (lua_type(L, idx)) {
+    case LUA_TNUMBER: return 0;
+    case LUA_TSTRING: return 1;
+    case LUA_TBOOLEAN: return 2;
+    default: return 3;
+    }
+}
+
+static int key_before(lua_State *L, int a, int b)
+{
+    int ra = key_rank(L, a), rb = key_rank(L, b);
+    if (ra != rb)
+        return ra < rb;
+    if (ra == 2)
+        return !lua_toboolean(L, a) && lua_toboolean(L, b);
+    return lua_compare(L, a, b, LUA_OPLT);
+}
+
+static int key_less(lua_State *L)
+{
+    lua_pushboolean(L, key_before(L, 1, 2));
+    return 1;
+}
+
+static int sorted_next(lua_State *L)
+{
+    /* upvalues: 1 the table, 2 its keys in order, 3 the position */
+    lua_Integer i = lua_tointeger(L, lua_upvalueindex(3)) + 1;
+    lua_pushinteger(L, i);
+    lua_replace(L, lua_upvalueindex(3));
+    if (lua_rawgeti(L, lua_upvalueindex(2), i) == LUA_TNIL)
+        return 1;
+    lua_pushvalue(L, -1);
+    lua_rawget(L, lua_upvalueindex(1));
+    return 2;
+}
+
+/* upvalue 1: Lua's table.sort */
+static int sb_pairs(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    lua_newtable(L); /* 2: the keys */
+    lua_Integer n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        lua_pop(L, 1);
+        if (key_rank(L, -1) == 3)
+            return civr__lua_fail(L, "pairs: a %s as a key has no fixed order",
+                                  luaL_typename(L, -1));
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, 2, ++n);
+    }
+    uint64_t log2n = 1;
+    while ((1ull << log2n) < (uint64_t)n)
+        log2n++;
+    charge(L, (uint64_t)n * log2n); /* the sort runs in C */
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushvalue(L, 2);
+    lua_pushcfunction(L, key_less);
+    lua_call(L, 2, 0);
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, 2);
+    lua_pushinteger(L, 0);
+    lua_pushcclosure(L, sorted_next, 3);
+    lua_pushnil(L);
+    lua_pushnil(L);
+    return 3;
+}
+
+/* ---- string, amended --------------------------------------------------------------------- */
+
+static int str_find(lua_State *L)
+{
+    /* plain search only: s:find(text [, init]) */
+    lua_settop(L, 3);
+    lua_pushboolean(L, 1);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, 4, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+static int str_rep(lua_State *L)
+{
+    size_t l, lsep = 0;
+    luaL_checklstring(L, 1, &l);
+    lua_Integer n = luaL_checkinteger(L, 2);
+    luaL_optlstring(L, 3, "", &lsep);
+    if (n <= 0 || l + lsep == 0) { /* Lua's own rep would loop n times for nothing */
+        lua_pushliteral(L, "");
+        return 1;
+    }
+    /* otherwise the memory budget bounds it: Lua sizes the result first */
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
+/* string.format without %p, and %s only of values without addresses */
+static int str_format(lua_State *L)
+{
+    size_t len;
+    const char *f = luaL_checklstring(L, 1, &len);
+    int arg = 1;
+    for (size_t i = 0; i < len; i++) {
+        if (f[i] != '%')
+            continue;
+        if (++i < len && f[i] == '%')
+            continue;
+        while (i < len && strchr("-+ #0123456789.", f[i]))
+            i++;
+        if (i >= len)
+            break;
+        arg++;
+        if (f[i] == 'p')
+            return civr__lua_fail(L, "string.format: %%p shows addresses, not allowed in a hook");
+        if (f[i] == 's' && arg <= lua_gettop(L)) {
+            safe_tostring(L, arg);
+            lua_replace(L, arg);
+        }
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
+/* ---- building the sandbox ---------------------------------------------------------------- */
+
+static int readonly(lua_State *L)
+{
+    return civr__lua_fail(L, "'%s' is read-only in a hook (use a local variable)",
+                          lua_isstring(L, 2) ? lua_tostring(L, 2) : "?");
+}
+
+/* Replace the table on top with a read-only userdata proxy of it. */
+static void make_proxy(lua_State *L)
+{
+    lua_newuserdatauv(L, 0, 0);
+    lua_createtable(L, 0, 4);
+    lua_pushvalue(L, -3);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, readonly);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    lua_remove(L, -2);
+}
+
+static void wrap(lua_State *L, int lib, const char *name, lua_CFunction fn)
+{
+    lua_getfield(L, lib, name);
+    lua_pushcclosure(L, fn, 1);
+    lua_setfield(L, lib, name);
+}
+
+static void drop(lua_State *L, int lib, const char *const *names)
+{
+    for (; *names; names++) {
+        lua_pushnil(L);
+        lua_setfield(L, lib, *names);
+    }
+}
+
+/* Run in protected mode: build the globals, keep the read-only env. */
+static int build_sandbox(lua_State *L)
+{
+    civr_hookrt *rt = lua_touserdata(L, 1);
+    luaL_requiref(L, "_G", luaopen_base, 1);
+    int g = lua_gettop(L);
+    static const luaL_Reg libs[] = {{"string", luaopen_string}, {"table", luaopen_table},
+                                    {"math", luaopen_math},     {"utf8", luaopen_utf8},
+                                    {NULL, NULL}};
+    for (const luaL_Reg *l = libs; l->name; l++) {
+        luaL_requiref(L, l->name, l->func, 0);
+        lua_setfield(L, g, l->name);
+    }
+    static const char *const base_out[] = {"dofile", "loadfile", "load", "require", "next",
+                                           "collectgarbage", "warn", NULL};
+    drop(L, g, base_out);
+    static const luaL_Reg base_in[] = {{"pcall", sb_pcall},       {"xpcall", sb_xpcall},
+                                       {"tostring", sb_tostring}, {"print", sb_print},
+                                       {"setmetatable", sb_setmetatable}, {NULL, NULL}};
+    lua_pushvalue(L, g);
+    luaL_setfuncs(L, base_in, 0);
+    lua_pop(L, 1);
+    lua_getfield(L, g, "table");
+    lua_getfield(L, -1, "sort");
+    lua_pushcclosure(L, sb_pairs, 1);
+    lua_setfield(L, g, "pairs");
+    lua_pop(L, 1);
+    /* string: its metatable is shared by every string, so amend the table itself */
+    lua_getfield(L, g, "string");
+    int s = lua_gettop(L);
+    static const char *const string_out[] = {"dump", "match", "gmatch", "gsub", NULL};
+    drop(L, s, string_out);
+    wrap(L, s, "find", str_find);
+    wrap(L, s, "rep", str_rep);
+    wrap(L, s, "format", str_format);
+    lua_pushliteral(L, "");
+    lua_getmetatable(L, -1);
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 3);
+    static const char *const table_out[] = {"move", NULL};
+    lua_getfield(L, g, "table");
+    drop(L, lua_gettop(L), table_out);
+    lua_pop(L, 1);
+    static const char *const math_out[] = {"random", "randomseed", NULL};
+    lua_getfield(L, g, "math");
+    drop(L, lua_gettop(L), math_out);
+    lua_pop(L, 1);
+    civr__lua_open_values(L);
+    lua_setfield(L, g, "civ");
+    /* every library behind a read-only proxy */
+    static const char *const proxied[] = {"string", "table", "math", "utf8", "civ", NULL};
+    for (const char *const *n = proxied; *n; n++) {
+        lua_getfield(L, g, *n);
+        make_proxy(L);
+        lua_setfield(L, g, *n);
+    }
+    /* the environment of every hook: a read-only proxy of the globals */
+    lua_pushvalue(L, g);
+    make_proxy(L);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, g, "_G");
+    rt->env_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
+}
+
+/* The chunk name Lua prints in messages for `path`: Lua keeps 59 bytes. */
+static void chunk_name(const char *path, char *out, size_t size)
+{
+    size_t len = strlen(path);
+    if (len < 58)
+        snprintf(out, size, "=%s", path);
+    else
+        snprintf(out, size, "=...%s", path + len - 54);
+}
+
+static lua_State *new_state(civr_hookrt *rt)
+{
+    lua_State *L = lua_newstate(budget_alloc, rt);
+    if (!L)
+        return NULL;
+    *(civr_hookrt **)lua_getextraspace(L) = rt;
+    lua_atpanic(L, NULL);
+    lua_sethook(L, count_hook, LUA_MASKCOUNT, CIVR_HOOK_COUNT_STEP);
+    return L;
+}
+
+int civr__hook_compile_check(const char *text, size_t len, const char *path, char *msg,
+                             size_t msgsize)
+{
+    civr_hookrt rt = {0};
+    rt.mem_limit = 64u << 20;
+    lua_State *L = new_state(&rt);
+    if (!L) {
+        snprintf(msg, msgsize, "out of memory");
+        return -1;
+    }
+    char name[64];
+    chunk_name(path, name, sizeof name);
+    int rc = luaL_loadbufferx(L, text, len, name, "t");
+    if (rc != LUA_OK)
+        snprintf(msg, msgsize, "%s", lua_isstring(L, -1) ? lua_tostring(L, -1) : "out of memory");
+    lua_close(L);
+    return rc == LUA_OK ? 0 : -1;
+}
+
+/* Compile every hook of the policy into rt's state (protected mode). */
+static int compile_all(lua_State *L)
+{
+    civr_hookrt *rt = lua_touserdata(L, 1);
+    const civr_policy *p = rt->pol;
+    for (uint32_t i = 0; i < p->nhooks; i++) {
+        const civr_file *f = &p->files[p->hooks[i]->file];
+        char name[64];
+        chunk_name(f->path, name, sizeof name);
+        if (luaL_loadbufferx(L, f->text, f->len, name, "t") != LUA_OK)
+            return lua_error(L);
+        rt->fn_ref[i] = luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+    return 0;
+}
+
+int civr__hookrt_new(civr_hookrt **out, const civr_policy *p, const civr_limits *limits,
+                     civr_log_fn log, void *log_ud, civr_error *err)
+{
+    *out = NULL;
+    if (p->nhooks == 0)
+        return 0;
+    civr_hookrt *rt = civr__calloc(1, sizeof *rt);
+    if (!rt)
+        return civr__oom(err);
+    rt->pol = p;
+    rt->mem_limit = limits->hook_memory_bytes;
+    rt->instr_limit = limits->hook_instructions;
+    rt->log = log;
+    rt->log_ud = log_ud;
+    rt->fn_ref = civr__calloc(p->nhooks, sizeof *rt->fn_ref);
+    rt->L = rt->fn_ref ? new_state(rt) : NULL;
+    if (!rt->L) {
+        civr__hookrt_free(rt);
+        return civr__oom(err);
+    }
+    lua_pushcfunction(rt->L, build_sandbox);
+    lua_pushlightuserdata(rt->L, rt);
+    int rc = lua_pcall(rt->L, 1, 0, 0);
+    if (rc == LUA_OK) {
+        lua_pushcfunction(rt->L, compile_all);
+        lua_pushlightuserdata(rt->L, rt);
+        rc = lua_pcall(rt->L, 1, 0, 0);
+    }
+    if (rc != LUA_OK) {
+        const char *why = lua_isstring(rt->L, -1) ? lua_tostring(rt->L, -1) : "?";
+        int code = rc == LUA_ERRMEM && rt->mem_used < rt->mem_limit / 2
+                       ? civr__oom(err) /* C memory, not the budget */
+                       : civr__fail(err, NULL, CIVR_M_HOOK_SETUP, rt->mem_limit, why);
+        civr__hookrt_free(rt);
+        return code;
+    }
+    lua_settop(rt->L, 0);
+    *out = rt;
+    return 0;
+}
+
+void civr__hookrt_free(civr_hookrt *rt)
+{
+    if (!rt)
+        return;
+    if (rt->L)
+        lua_close(rt->L);
+    civr__free(rt->fn_ref);
+    civr__free(rt);
+}

@@ -1,0 +1,178 @@
+/*
+ * Hooks of a program: Lua files attached at the hook points of a program
+ *
+ *   programs:
+ *     dibao:
+ *       hooks:
+ *         after_eligibility:
+ *           file: hooks/identity.lua   # relative to the declaring bundle
+ *           basis: GB 11643-1999
+ *           sets: [counted_income]     # before_eligibility: facts it may set
+ *
+ * A later layer replaces a point's hook by declaring it again, or removes
+ * it with `point: null`. Each file joins the policy's files (and so its
+ * digest) and must compile as a Lua text chunk.
+ */
+#include <stdio.h>
+
+#include "../hooks/hooks.h"
+#include "loader.h"
+
+const char *const civr__hook_point_names[CIVR_HOOK_POINTS] = {
+    "before_eligibility", "after_eligibility", "after_amount"};
+
+/* The fact of program `pg` named by scalar `node`, or -1. */
+static int32_t fact_index(const civr_program *pg, const civr_node *node)
+{
+    const char *name = civr_node_text(node);
+    for (uint32_t i = 0; name && i < pg->nfacts; i++)
+        if (civr__streq(pg->facts[i].name, name))
+            return (int32_t)i;
+    return -1;
+}
+
+static bool read_sets(civr_loader *ld, uint32_t file, const civr_node *node, civr_program *pg,
+                      civr_hook *h)
+{
+    if (!civr__ld_want(ld, file, node, CIVR_NODE_SEQ, "sets"))
+        return false;
+    h->nsets = (uint32_t)node->u.seq.count;
+    h->sets = civr_arena_array(&ld->pol->arena, h->nsets ? h->nsets : 1, sizeof *h->sets);
+    if (!h->sets)
+        return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY), false;
+    bool ok = true;
+    for (uint32_t i = 0; i < h->nsets; i++) {
+        const civr_node *n = node->u.seq.items[i];
+        int32_t f = fact_index(pg, n);
+        if (f < 0) {
+            civr__ld_error(ld, file, n, CIVR_M_UNKNOWN_NAME, "fact", civr_node_text(n) ? civr_node_text(n) : "?",
+                           " in this program");
+            ok = false;
+            continue;
+        }
+        const civr_fact *fact = &pg->facts[f];
+        civr_tkind k = (civr_tkind)fact->type.kind;
+        bool settable = k == CT_BOOL || k == CT_INT || k == CT_RATE || k == CT_MONEY ||
+                        k == CT_DATE || k == CT_ENUM || k == CT_STRING;
+        bool scope_ok = fact->per_member == (pg->scope == CIVR_SCOPE_MEMBER);
+        if (!settable || !scope_ok || fact->fail) {
+            char why[200];
+            snprintf(why, sizeof why,
+                     "fact '%s' cannot be set by a hook: %s", fact->name,
+                     !settable ? "only money, rate, integer, bool, date, enum and text facts can"
+                     : fact->fail ? "it is a check (a hook says why through its reason instead)"
+                     : pg->scope == CIVR_SCOPE_MEMBER
+                         ? "a member-scope program's hook sets member facts"
+                         : "a household-scope program's hook sets household facts");
+            civr__ld_error(ld, file, n, CIVR_M_BUNDLE_FIELD, why);
+            ok = false;
+            continue;
+        }
+        h->sets[i] = (uint32_t)f;
+    }
+    return ok;
+}
+
+/* Read one point's declaration into `h`. */
+static bool read_hook(civr_loader *ld, uint32_t file, const civr_node *key, const civr_node *node,
+                      civr_program *pg, uint8_t point, civr_hook *h)
+{
+    civr_policy *p = ld->pol;
+    static const char *const keys[] = {"file", "basis", "sets", "description", NULL};
+    if (!civr__ld_want(ld, file, node, CIVR_NODE_MAP, "a hook") ||
+        !civr__ld_keys(ld, file, node, "a hook", keys))
+        return false;
+    h->point = point;
+    h->layer = p->files[file].layer;
+    h->src = civr__ld_src(ld, file, key);
+    h->name = civr_arena_printf(&p->arena, "%s.%s", pg->id, civr__hook_point_names[point]);
+    if (!h->name)
+        return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY), false;
+    const civr_node *basis = civr_node_get(node, "basis");
+    if (!basis) {
+        civr__ld_error(ld, file, key, CIVR_M_MISSING_BASIS, "a hook");
+        return false;
+    }
+    if (!(h->basis = civr__ld_string(ld, file, basis, "basis")))
+        return false;
+    const civr_node *sets = civr_node_get(node, "sets");
+    if (sets && point != CIVR_HOOK_BEFORE_ELIGIBILITY) {
+        civr__ld_error(ld, file, sets, CIVR_M_BUNDLE_FIELD,
+                       "only a before_eligibility hook sets facts");
+        return false;
+    }
+    if (sets && !read_sets(ld, file, sets, pg, h))
+        return false;
+    const civr_node *src = civr_node_get(node, "file");
+    if (!src) {
+        civr__ld_error(ld, file, node, CIVR_M_MISSING_FIELD, "a hook", "file");
+        return false;
+    }
+    if (civr__ld_add_source(ld, file, src, &h->file) != 0)
+        return false;
+    const civr_file *lua = &p->files[h->file];
+    char msg[CIVR_ERROR_MESSAGE_MAX];
+    if (civr__hook_compile_check(lua->text, lua->len, lua->path, msg, sizeof msg) != 0) {
+        civr__ld_error(ld, file, src, CIVR_M_HOOK_COMPILE, h->name, msg);
+        return false;
+    }
+    return true;
+}
+
+bool civr__ld_hooks(civr_loader *ld, const civr_named *nm, civr_program *pg)
+{
+    /* the last declaration of each point wins; null removes */
+    const civr_node *decl[CIVR_HOOK_POINTS] = {0}, *keyn[CIVR_HOOK_POINTS] = {0};
+    uint32_t file[CIVR_HOOK_POINTS] = {0};
+    bool ok = true;
+    for (const civr_decl *d = nm->first; d; d = d->next) {
+        const civr_node *hooks = civr_node_get(d->node, "hooks");
+        if (!hooks || civr_node_is_null(hooks))
+            continue;
+        static const char *const points[] = {"before_eligibility", "after_eligibility",
+                                             "after_amount", NULL};
+        if (!civr__ld_want(ld, d->file, hooks, CIVR_NODE_MAP, "hooks") ||
+            !civr__ld_keys(ld, d->file, hooks, "hooks", points)) {
+            ok = false;
+            continue;
+        }
+        for (uint8_t k = 0; k < CIVR_HOOK_POINTS; k++) {
+            const civr_pair *pr = civr_node_pair(hooks, points[k]);
+            if (!pr)
+                continue;
+            decl[k] = civr_node_is_null(pr->value) ? NULL : pr->value;
+            keyn[k] = pr->key;
+            file[k] = d->file;
+        }
+    }
+    if (pg->scope == CIVR_SCOPE_SHARED) {
+        for (uint8_t k = 0; k < CIVR_HOOK_POINTS; k++)
+            if (decl[k]) {
+                civr__ld_error(ld, file[k], keyn[k], CIVR_M_BUNDLE_FIELD,
+                               "a shared program decides nothing: it has no hook points");
+                return false;
+            }
+        return ok;
+    }
+    civr_policy *p = ld->pol;
+    for (uint8_t k = 0; k < CIVR_HOOK_POINTS && ok; k++) {
+        if (!decl[k])
+            continue;
+        civr_hook *h = civr_arena_alloc(&p->arena, sizeof *h);
+        const civr_hook **all = civr_arena_array(&p->arena, p->nhooks + 1, sizeof *all);
+        if (!h || !all)
+            return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY), false;
+        memset(h, 0, sizeof *h);
+        if (!read_hook(ld, file[k], keyn[k], decl[k], pg, k, h)) {
+            ok = false;
+            continue;
+        }
+        if (p->nhooks)
+            memcpy(all, p->hooks, p->nhooks * sizeof *all);
+        h->index = p->nhooks;
+        all[p->nhooks++] = h;
+        p->hooks = all;
+        pg->hooks[k] = h;
+    }
+    return ok;
+}
