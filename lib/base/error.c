@@ -95,8 +95,10 @@ int civr_error_format(const civr_error *e, char *buf, size_t size)
     if (!e)
         return snprintf(buf, size, "error: (none)");
     char where[CIVR_ERROR_SOURCE_MAX + 32] = "";
-    if (e->source[0] && e->line)
+    if (e->source[0] && e->line && e->column)
         snprintf(where, sizeof where, "%s:%u:%u: ", e->source, e->line, e->column);
+    else if (e->source[0] && e->line) /* a line without columns: a Lua hook's */
+        snprintf(where, sizeof where, "%s:%u: ", e->source, e->line);
     else if (e->source[0])
         snprintf(where, sizeof where, "%s: ", e->source);
     return snprintf(buf, size, "%serror: [CIVR-%04d] %s", where, e->id, e->message);

@@ -128,10 +128,26 @@ static int sb_pcall(lua_State *L)
     return lua_gettop(L);
 }
 
+/* The message handler around the hook's own: an error raised by a budget
+ * comes from inside Lua's instruction hook, where Lua runs no further
+ * hooks, so the hook's handler must not run then (it could loop forever). */
+static int guarded_handler(lua_State *L)
+{
+    if (civr__rt(L)->abort != CIVR_ABORT_NONE)
+        return 1;
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
 static int sb_xpcall(lua_State *L)
 {
     int n = lua_gettop(L);
     luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_pushvalue(L, 2);
+    lua_pushcclosure(L, guarded_handler, 1);
+    lua_replace(L, 2);
     lua_pushvalue(L, 1); /* f, h, args... -> h, f, args... */
     lua_copy(L, 2, 1);
     lua_replace(L, 2);

@@ -430,6 +430,17 @@ static int view_index(lua_State *L)
         int32_t f = civr_policy__field(t, name, len);
         if (f < 0)
             return civr__lua_fail(L, "%s has no field '%s'", t->name, name);
+        if (r->fields[f].k == VK_MISSING) { /* name the field, as the evaluator does */
+            civr_missing *m = civr_arena_alloc(rt->c->arena, sizeof *m);
+            if (!m)
+                return civr__lua_abort(L, CIVR_ABORT_NOMEM);
+            m->rec = r;
+            m->field = (uint32_t)f;
+            m->next = NULL;
+            civr_val missing = {.k = VK_MISSING};
+            missing.u.miss = m;
+            civr__lua_push_val(L, &missing, t->fields[f].type);
+        }
         civr__lua_push_val(L, &r->fields[f], t->fields[f].type);
         return 1;
     }

@@ -41,9 +41,18 @@ TempBundle::TempBundle(const std::string &parent, const std::string &policy_yaml
     char *d = mkdtemp(tmpl);
     dir = d ? d : "/tmp";
     std::ofstream(dir + "/bundle.yaml")
-        << "id: test/temp\ntitle: {zh: 测试, en: test}\nversion: \"1\"\nextends: "
-        << std::filesystem::absolute(source_path(parent)).string() << "\nfiles: [policy.yaml]\n";
+        << "id: test/" << std::filesystem::path(dir).filename().string()
+        << "\ntitle: {zh: 测试, en: test}\nversion: \"1\"\nextends: "
+        << (parent[0] == '/' ? parent : std::filesystem::absolute(source_path(parent)).string())
+        << "\nfiles: [policy.yaml]\n";
     std::ofstream(dir + "/policy.yaml") << policy_yaml;
+}
+
+void TempBundle::file(const std::string &name, const std::string &text) const
+{
+    std::filesystem::path path = std::filesystem::path(dir) / name;
+    std::filesystem::create_directories(path.parent_path());
+    std::ofstream(path) << text;
 }
 
 TempBundle::~TempBundle()

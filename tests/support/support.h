@@ -13,12 +13,14 @@ std::string format(const civr_error &e);
 // Load a bundle; on failure returns nullptr and fills `error` with the first error.
 civr_policy *load(const std::string &dir, std::string *error = nullptr);
 
-// A temporary bundle folder over `parent` (a path from the source root) with
+// A temporary bundle folder over `parent` (a path from the source root, or absolute) with
 // one policy file; removed when the object goes away.
 struct TempBundle {
     std::string dir;
     TempBundle(const std::string &parent, const std::string &policy_yaml);
     ~TempBundle();
+    // Write another file of the bundle (folders made as needed).
+    void file(const std::string &name, const std::string &text) const;
     TempBundle(const TempBundle &) = delete;
     TempBundle &operator=(const TempBundle &) = delete;
 };

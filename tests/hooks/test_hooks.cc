@@ -1,0 +1,467 @@
+// Lua hooks (docs/hooks.md): each hook point, what a hook sees, layering,
+// errors with positions, and one test per escape or abuse of the sandbox.
+//
+// The bundle is the textbook one (standard 700 from 2023-07-01, domain.md
+// §2) with one hook on dibao. Household kOne: one member of 54 who cannot
+// work, with a supporter able to support (so not tekun), a pension of 300:
+// dibao 700 x 1 - 300 = 400 (民发〔2021〕57号 第十四条).
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "support/support.h"
+
+namespace {
+
+const char *kOne = R"({"id": "H1", "residence": "urban", "members": [
+  {"id": "a", "birth_date": "1970-01-01", "able_to_work": false,
+   "supporters": [{"relation": "child", "able_to_support": true}]}],
+  "income": [{"member": "a", "kind": "pension", "monthly": "300"}],
+  "assets": {"financial": "0"}})";
+
+// Two members, a with a grade 2 physical disability: dibao 700 x 2 - 300 =
+// 1100; both textbook subsidies 100 for a (国发〔2015〕52号, textbook values).
+const char *kTwo = R"({"id": "H2", "residence": "urban", "members": [
+  {"id": "a", "birth_date": "1970-01-01", "able_to_work": false, "self_care": "partial",
+   "disability": {"type": "physical", "grade": 2},
+   "supporters": [{"relation": "child", "able_to_support": true}]},
+  {"id": "b", "birth_date": "1972-01-01", "able_to_work": false, "self_care": "full",
+   "supporters": [{"relation": "child", "able_to_support": true}]}],
+  "income": [{"member": "a", "kind": "pension", "monthly": "300"}],
+  "assets": {"financial": "0"}})";
+
+const char *kDate = "2024-08-01";
+
+std::string hook_yaml(const std::string &program, const std::string &point,
+                      const std::string &extra = "")
+{
+    return "programs:\n  " + program + ":\n    hooks:\n      " + point +
+           ":\n        file: hooks/h.lua\n        basis: docs/hooks.md\n" + extra;
+}
+
+// A bundle with one hook, and an engine over it that evaluates many times.
+struct Hooked {
+    civt::TempBundle bundle;
+    civr_policy *policy = nullptr;
+    civr_engine *engine = nullptr;
+    civr_result *result = nullptr;
+    std::string load_error;
+    std::vector<std::string> log;
+
+    Hooked(const std::string &lua, const std::string &point = "before_eligibility",
+           const std::string &extra = "", const std::string &program = "dibao",
+           const civr_limits *limits = nullptr)
+        : bundle("tests/fixtures/bundles/textbook", hook_yaml(program, point, extra))
+    {
+        bundle.file("hooks/h.lua", lua);
+        policy = civt::load(bundle.dir, &load_error);
+        if (!policy)
+            return;
+        civr_engine_options o = CIVR_ENGINE_OPTIONS_INIT;
+        o.limits = limits;
+        o.on_log = [](void *ud, const char *hook, const char *text) {
+            static_cast<Hooked *>(ud)->log.push_back(std::string(hook) + ": " + text);
+        };
+        o.log_userdata = this;
+        civr_error err = CIVR_ERROR_INIT;
+        if (civr_engine_new(&engine, policy, &o, &err) != 0 || civr_result_new(&result, &err) != 0)
+            load_error = civt::format(err);
+    }
+    ~Hooked()
+    {
+        civr_result_free(result);
+        civr_engine_free(engine);
+        civr_policy_free(policy);
+    }
+
+    // The result JSON, or "error: ..." formatted.
+    std::string eval(const char *household = kOne, const char *date = kDate, unsigned flags = 0)
+    {
+        if (!engine)
+            return "no engine: " + load_error;
+        civr_error err = CIVR_ERROR_INIT;
+        civr_date d;
+        civr_date_parse(&d, date, strlen(date), &err);
+        if (civr_engine_eval_text(engine, household, strlen(household), CIVR_FORMAT_JSON, "h.json",
+                                  d, flags, result, &err) != 0)
+            return "error: " + civt::format(err);
+        const char *json;
+        size_t len;
+        civr_result_render(result, CIVR_RENDER_JSON, nullptr, &json, &len, &err);
+        return std::string(json, len);
+    }
+
+    int64_t total() const { return civr_result_total_monthly(result); }
+};
+
+bool has(const std::string &text, const std::string &part)
+{
+    return text.find(part) != std::string::npos;
+}
+
+const char *kReason = R"(reason = {code = "T_HOOK", zh = "测试", en = "test"})";
+
+} // namespace
+
+// ---- the three points -----------------------------------------------------------------------
+
+TEST(Hooks, BeforeEligibilitySetsADeclaredFactAndTheRulesFollow)
+{
+    // counted income 300 - 100 = 200: dibao 700 - 200 = 500
+    Hooked h(std::string("local ctx = ...\n"
+                         "return {facts = {counted_income = ctx.facts.counted_income - civ.money(100)}, ") +
+                 kReason + "}\n",
+             "before_eligibility", "        sets: [counted_income]\n");
+    ASSERT_EQ(h.load_error, "");
+    std::string out = h.eval(kOne, kDate, CIVR_EVAL_TRACE);
+    EXPECT_EQ(h.total(), 50000) << out;
+    EXPECT_TRUE(has(out, R"("counted_income":"200.00")")) << out;
+    EXPECT_TRUE(has(out, R"("code":"T_HOOK","zh":"测试","en":"test","basis":"docs/hooks.md")")) << out;
+    EXPECT_TRUE(has(out, R"({"step":"hook","program":"dibao","name":"dibao.before_eligibility","detail":"counted_income","value":"200.00")"))
+        << out;
+}
+
+TEST(Hooks, AfterEligibilitySwitchesTheOutcome)
+{
+    Hooked h(std::string("local ctx = ...\n"
+                         "if ctx.outcome == 'eligible' and ctx.status == 'eligible' then\n"
+                         "  return {outcome = 'ineligible', ") +
+                 kReason + "}\nend\n",
+             "after_eligibility");
+    std::string out = h.eval();
+    EXPECT_EQ(h.total(), 0) << out;
+    EXPECT_TRUE(has(out, R"("program":"dibao","status":"ineligible","monthly":"0.00")")) << out;
+    // the chosen outcome's reason first, then the hook's
+    EXPECT_TRUE(has(out, R"("code":"DIBAO_INELIGIBLE")")) << out;
+    EXPECT_TRUE(has(out, R"("code":"T_HOOK")")) << out;
+}
+
+TEST(Hooks, AfterAmountChangesAPayingAmount)
+{
+    // 400 x 1.1 = 440, rounded up to the yuan
+    Hooked h(std::string("local ctx = ...\n"
+                         "return {amount = civ.round(ctx.amount * civ.rate('1.1'), 'yuan', 'up'), ") +
+                 kReason + "}\n",
+             "after_amount");
+    std::string out = h.eval(kOne, kDate, CIVR_EVAL_TRACE);
+    EXPECT_EQ(h.total(), 44000) << out;
+    EXPECT_TRUE(has(out, R"("detail":"amount","value":"440.00","before":"400.00")")) << out;
+}
+
+TEST(Hooks, MemberScopeHooksSeeTheMember)
+{
+    // disability_living for member a: 100 + 20 = 120 (total 1100 + 120 + 100)
+    Hooked h(std::string("local ctx = ...\n"
+                         "if ctx.member.disability.grade == 2 and ctx.member.id == 'a' then\n"
+                         "  return {amount = ctx.amount + civ.money('20.00'), ") +
+                 kReason + "}\nend\n",
+             "after_amount", "", "disability_living");
+    std::string out = h.eval(kTwo);
+    EXPECT_EQ(h.total(), 110000 + 12000 + 10000) << out;
+    EXPECT_TRUE(has(out, R"({"member":"a","status":"eligible","monthly":"120.00")")) << out;
+}
+
+TEST(Hooks, MemberScopeBeforeEligibilitySetsAMemberFact)
+{
+    Hooked h(std::string("local ctx = ...\nreturn {facts = {band = 'moderate'}, ") + kReason + "}\n",
+             "before_eligibility", "        sets: [band]\n", "disability_living");
+    std::string out = h.eval(kTwo, kDate, CIVR_EVAL_TRACE);
+    EXPECT_TRUE(has(out, R"("name":"disability_living.before_eligibility","detail":"band members[a]","value":"moderate")"))
+        << out;
+}
+
+TEST(Hooks, AHookThatChangesNothingLeavesTheResult)
+{
+    Hooked h("local ctx = ...\nreturn nil\n", "after_amount");
+    EXPECT_EQ(h.eval().find("error"), std::string::npos);
+    EXPECT_EQ(h.total(), 40000);
+}
+
+// ---- what a hook sees ---------------------------------------------------------------------------
+
+TEST(Hooks, SeesParametersFactsAndExactMoney)
+{
+    // every check true gives amount 401: proves each line ran
+    Hooked h(std::string(R"(local ctx = ...
+assert(ctx.param('dibao.standard', 'urban') == civ.money(700))
+assert(ctx.facts.size == 1 and ctx.facts.standard == civ.money('700.00'))
+assert(civ.money('0.10') + civ.money('0.20') == civ.money('0.30'))
+assert(civ.money(1) / 3 * 3 == civ.money(1))                  -- exact, never 0.99
+assert(tostring(civ.money(1) / 3) == '1/3')                    -- yuan, as an exact fraction
+assert(civ.round(civ.money(1) / 3, 'fen', 'half_up') == civ.money('0.33'))
+assert(civ.round(civ.money('2.5'), 'yuan', 'half_up'):fen() == 300)
+assert(civ.rate('30%') == civ.rate('0.3') and civ.rate(1) > civ.rate('0.99'))
+assert(#ctx.household.members == 1 and ctx.household.members[1].id == 'a')
+assert(ctx.household.members[2] == nil and ctx.household.residence == 'urban')
+assert(ctx.household.income[1].monthly == civ.money(300))
+assert(civ.age(ctx.household.members[1].birth_date) == 54 and ctx.date == '2024-08-01')
+assert(civ.given(ctx.household.members[1], 'able_to_work'))
+assert(not civ.given(ctx.household.members[1], 'self_care'))
+assert(ctx.program == 'dibao' and ctx.point == 'after_amount' and ctx.member == nil)
+return {amount = ctx.amount + civ.fen(100), )") + kReason + "}\n",
+             "after_amount");
+    std::string out = h.eval();
+    EXPECT_EQ(h.total(), 40100) << out;
+}
+
+TEST(Hooks, FloatsNeverMeetMoney)
+{
+    Hooked h("local ctx = ...\nreturn {amount = ctx.amount * 1.1}\n", "after_amount");
+    std::string out = h.eval();
+    EXPECT_TRUE(has(out, "[CIVR-6002] hook 'dibao.after_amount' failed: a floating-point number "
+                         "cannot meet money or a rate"))
+        << out;
+    Hooked bare("local ctx = ...\nreturn {amount = ctx.amount + 5}\n", "after_amount");
+    EXPECT_TRUE(has(bare.eval(), "money plus a bare number")) << bare.eval();
+}
+
+TEST(Hooks, ReadingAMissingFactMakesTheProgramUndetermined)
+{
+    Hooked h("local ctx = ...\nif ctx.household.members[1].self_care == 'none' then error('x') end\n",
+             "before_eligibility");
+    std::string out = h.eval();
+    EXPECT_TRUE(has(out, R"("program":"dibao","status":"undetermined","monthly":"0.00")")) << out;
+    EXPECT_TRUE(has(out, R"("missing":["members[a].self_care"])")) << out;
+}
+
+TEST(Hooks, ReadingAMissingFactInsidePcallStillDecides)
+{
+    Hooked h("local ctx = ...\npcall(function() return ctx.household.members[1].self_care end)\n"
+             "return nil\n",
+             "before_eligibility");
+    EXPECT_TRUE(has(h.eval(), R"("missing":["members[a].self_care"])")) << h.eval();
+}
+
+TEST(Hooks, PrintGoesToTheLogCallback)
+{
+    Hooked h("local ctx = ...\nprint('amount', ctx.amount, {})\n", "after_amount");
+    h.eval();
+    ASSERT_EQ(h.log.size(), 1u);
+    EXPECT_EQ(h.log[0], "dibao.after_amount: amount\t400.00\ttable");
+}
+
+TEST(Hooks, EvaluatorErrorsInsideAHookAreTheEvaluatorsErrors)
+{
+    civt::TempBundle b("tests/fixtures/bundles/textbook",
+                       "parameters:\n  test.later:\n    title: {zh: 以后, en: later}\n"
+                       "    type: money\n    unit: yuan\n"
+                       "    values: [{from: 2030-01-01, value: 1, basis: test}]\n" +
+                           hook_yaml("dibao", "after_amount"));
+    b.file("hooks/h.lua", "local ctx = ...\nlocal x = ctx.param('test.later')\n");
+    std::string error;
+    civr_policy *p = civt::load(b.dir, &error);
+    ASSERT_NE(p, nullptr) << error;
+    std::string out = civt::eval_json(p, kOne, kDate);
+    EXPECT_TRUE(has(out, "policy.yaml:2:3: error: [CIVR-5003] parameter 'test.later' has no value "
+                         "on 2024-08-01 (next value from 2030-01-01)"))
+        << out;
+    civr_policy_free(p);
+}
+
+// ---- determinism and no state between calls ---------------------------------------------------
+
+TEST(Hooks, DeterministicAndStatelessAcrossCalls)
+{
+    Hooked h(std::string(R"(local ctx = ...
+local keys = {}
+for k in pairs({b = 1, a = 2, [10] = 3, [2] = 4, [true] = 5}) do keys[#keys + 1] = tostring(k) end
+local text = table.concat(keys, ',') .. '|' .. tostring({}) .. '|' .. string.format('%s', print)
+local money = civ.money
+_ENV = {}   -- the next call gets its globals back
+return {amount = money(1), reason = {code = 'T', zh = text, en = 'x'}})"),
+             "after_amount");
+    std::string first = h.eval();
+    EXPECT_TRUE(has(first, R"("zh":"2,10,a,b,true|table|function")")) << first;
+    EXPECT_EQ(h.eval(), first);
+}
+
+// ---- layering ---------------------------------------------------------------------------------
+
+TEST(Hooks, ALaterLayerReplacesOrRemovesAHook)
+{
+    civt::TempBundle parent("tests/fixtures/bundles/textbook", hook_yaml("dibao", "after_amount"));
+    parent.file("hooks/h.lua", std::string("local ctx = ...\nreturn {amount = civ.money(1), ") +
+                                   kReason + "}\n");
+    civt::TempBundle replaced(parent.dir, hook_yaml("dibao", "after_amount"));
+    replaced.file("hooks/h.lua", std::string("local ctx = ...\nreturn {amount = civ.money(2), ") +
+                                     kReason + "}\n");
+    civt::TempBundle removed(parent.dir, "programs:\n  dibao:\n    hooks:\n      after_amount: null\n");
+    std::string e1, e2, e3;
+    civr_policy *p = civt::load(parent.dir, &e1);
+    civr_policy *r = civt::load(replaced.dir, &e2);
+    civr_policy *x = civt::load(removed.dir, &e3);
+    ASSERT_TRUE(p && r && x) << e1 << e2 << e3;
+    EXPECT_TRUE(has(civt::eval_json(p, kOne, kDate), R"("total_monthly":"1.00")"));
+    EXPECT_TRUE(has(civt::eval_json(r, kOne, kDate), R"("total_monthly":"2.00")"));
+    EXPECT_TRUE(has(civt::eval_json(x, kOne, kDate), R"("total_monthly":"400.00")"));
+    civr_policy_free(p);
+    civr_policy_free(r);
+    civr_policy_free(x);
+}
+
+TEST(Hooks, TheDigestCoversTheHookSource)
+{
+    Hooked a("return nil\n", "after_amount");
+    Hooked b("return nil -- changed\n", "after_amount");
+    ASSERT_TRUE(a.policy && b.policy);
+    EXPECT_STRNE(civr_policy_digest(a.policy), civr_policy_digest(b.policy));
+}
+
+// ---- errors at load ---------------------------------------------------------------------------
+
+TEST(Hooks, AHookThatDoesNotCompileFailsLoadingWithBothPositions)
+{
+    Hooked h("local ctx = ...\nreturn {amount = }\n", "after_amount");
+    EXPECT_EQ(h.policy, nullptr);
+    std::string want = h.bundle.dir + "/policy.yaml:5:15: error: [CIVR-6001] hook "
+                       "'dibao.after_amount' does not compile: " +
+                       h.bundle.dir + "/hooks/h.lua:2: unexpected symbol near '}'";
+    EXPECT_EQ(h.load_error, want);
+}
+
+TEST(Hooks, BytecodeIsRefusedAtLoad)
+{
+    Hooked h(std::string("\x1bLua\x54\x00", 6), "after_amount");
+    EXPECT_TRUE(has(h.load_error, "[CIVR-6001]")) << h.load_error;
+    EXPECT_TRUE(has(h.load_error, "attempt to load a binary chunk")) << h.load_error;
+}
+
+TEST(Hooks, DeclarationsAreChecked)
+{
+    struct Case {
+        std::string yaml, error;
+    } cases[] = {
+        {hook_yaml("dibao", "before_eligibility", "        sets: [no_such_fact]\n"),
+         "policy.yaml:7:16: error: [CIVR-4014] unknown fact 'no_such_fact' in this program"},
+        {hook_yaml("dibao", "before_eligibility", "        sets: [counted]\n"),
+         "policy.yaml:7:16: error: [CIVR-4002] fact 'counted' cannot be set by a hook: only money, "
+         "rate, integer, bool, date, enum and text facts can"},
+        {hook_yaml("dibao", "after_amount", "        sets: [size]\n"),
+         "policy.yaml:7:15: error: [CIVR-4002] only a before_eligibility hook sets facts"},
+        {"programs:\n  dibao:\n    hooks:\n      after_amount: {file: hooks/h.lua}\n",
+         "policy.yaml:4:7: error: [CIVR-4005] a hook: every value needs a 'basis' (document number or source URL)"},
+        {"programs:\n  dibao:\n    hooks:\n      at_noon: {file: hooks/h.lua, basis: x}\n",
+         "policy.yaml:4:7: error: [CIVR-2001] unknown field 'at_noon'"},
+        {"programs:\n  dibao:\n    hooks:\n      after_amount: {file: ../h.lua, basis: x}\n",
+         "policy.yaml:4:28: error: [CIVR-4002] file names must be relative paths inside the bundle (no '..')"},
+        {"programs:\n  dibao:\n    hooks:\n      after_amount: {file: hooks/none.lua, basis: x}\n",
+         "policy.yaml:4:28: error: [CIVR-4001] cannot read '"},
+    };
+    for (const Case &c : cases) {
+        civt::TempBundle b("tests/fixtures/bundles/textbook", c.yaml);
+        b.file("hooks/h.lua", "return nil\n");
+        std::string error;
+        civr_policy *p = civt::load(b.dir, &error);
+        EXPECT_EQ(p, nullptr);
+        civr_policy_free(p);
+        EXPECT_TRUE(has(error, c.error)) << error << "\nwanted: " << c.error;
+    }
+}
+
+// ---- errors at evaluation, and every escape -------------------------------------------------
+
+struct Abuse {
+    const char *name;
+    const char *lua;
+    const char *error; // expected in the error record; NULL: runs fine, safely
+};
+
+class Escapes : public ::testing::TestWithParam<Abuse> {};
+
+TEST_P(Escapes, AreBlockedWithAClearError)
+{
+    const Abuse &a = GetParam();
+    civr_limits limits = CIVR_LIMITS_INIT;
+    limits.hook_memory_bytes = 4u << 20;
+    Hooked h(a.lua, "after_amount", "", "dibao", &limits);
+    ASSERT_EQ(h.load_error, "");
+    std::string out = h.eval();
+    if (!a.error) {
+        EXPECT_EQ(out.find("error"), std::string::npos) << out;
+        return;
+    }
+    EXPECT_TRUE(has(out, a.error)) << out;
+    EXPECT_TRUE(has(out, "error: " + h.bundle.dir + "/hooks/h.lua")) << out; // names the file
+    EXPECT_EQ(h.eval(), out); // the engine goes on, and the same input gives the same answer
+}
+
+const Abuse kAbuses[] = {
+    {"io_open", "io.open('/etc/passwd')", "h.lua:1: error: [CIVR-6002] hook 'dibao.after_amount' failed: attempt to index a nil value (global 'io')"},
+    {"os_execute", "os.execute('true')", "failed: attempt to index a nil value (global 'os')"},
+    {"require", "require('os')", "failed: attempt to call a nil value (global 'require')"},
+    {"load_bytecode", "load('\\27Lua')", "failed: attempt to call a nil value (global 'load')"},
+    {"loadstring_dofile", "dofile('/etc/passwd')", "failed: attempt to call a nil value (global 'dofile')"},
+    {"string_dump", "string.dump(function() end)", "failed: attempt to call a nil value (field 'dump')"},
+    {"debug_library", "debug.getinfo(1)", "failed: attempt to index a nil value (global 'debug')"},
+    {"string_metatable", "getmetatable('').__index = {}", "failed: attempt to index a boolean value"},
+    {"string_library", "string.rep = nil", "failed: 'rep' is read-only in a hook"},
+    {"write_global", "x = 1", "h.lua:1: error: [CIVR-6002] hook 'dibao.after_amount' failed: 'x' is read-only in a hook (use a local variable)"},
+    {"rawset_globals", "rawset(_G, 'x', 1)", "failed: bad argument #1 to 'rawset' (table expected, got userdata)"},
+    {"write_household", "local ctx = ...\nctx.household.members[1].able_to_work = true",
+     "h.lua:2: error: [CIVR-6002] hook 'dibao.after_amount' failed: the household, its members and the facts are read-only in a hook"},
+    {"endless_loop", "local n = 0\nwhile true do n = n + 1 end",
+     "h.lua:2: error: [CIVR-6003] hook 'dibao.after_amount' ran more than 1000000 Lua instructions in one call (the limit)"},
+    {"endless_loop_in_pcall", "while true do pcall(function() while true do end end) end",
+     "[CIVR-6003] hook 'dibao.after_amount' ran more than 1000000 Lua instructions"},
+    {"endless_loop_in_xpcall", "xpcall(function() while true do end end, function() while true do end end)",
+     "[CIVR-6003]"},
+    {"deep_recursion", "local function f(n) return f(n + 1) + 1 end\nreturn f(1)", "[CIVR-600"},
+    {"string_rep", "local s = string.rep('x', 1 << 30)",
+     "h.lua: error: [CIVR-6004] hook 'dibao.after_amount' needed more than 4194304 bytes of Lua memory"},
+    {"table_growth", "local t = {}\nfor i = 1, 1e8 do t[i] = i end", "[CIVR-6004]"},
+    {"memory_in_pcall", "for i = 1, 10 do pcall(string.rep, 'x', 1 << 30) end", "[CIVR-6004]"},
+    {"empty_rep", "local s = string.rep('', 1 << 50)\nreturn {amount = civ.money(#s + 1), reason = {code='T', zh='t', en='t'}}", nullptr},
+    {"finaliser", "setmetatable({}, {__gc = function() while true do end end})",
+     "failed: setmetatable: __gc is not allowed in a hook"},
+    {"len_metamethod", "table.insert(setmetatable({}, {__len = function() return 1 << 40 end}), 1, 1)",
+     "failed: setmetatable: __len is not allowed in a hook"},
+    {"patterns", "string.find(string.rep('a', 5000), '.-.-.-.-b')", nullptr},
+    {"gsub", "string.gsub('a', 'a', 'b')", "failed: attempt to call a nil value (field 'gsub')"},
+    {"coroutine", "coroutine.wrap(print)()", "failed: attempt to index a nil value (global 'coroutine')"},
+    {"random", "math.random()", "failed: attempt to call a nil value (field 'random')"},
+    {"collectgarbage", "collectgarbage('stop')", "failed: attempt to call a nil value (global 'collectgarbage')"},
+    {"addresses", "string.format('%p', {})", "failed: string.format: %p shows addresses"},
+    {"wrong_type", "return 42",
+     "h.lua: error: [CIVR-6005] hook 'dibao.after_amount' returned a number; a hook returns nil (no change) or a table"},
+    {"wrong_key", "return {amout = civ.money(1)}",
+     "returned a table with the unknown key 'amout' (after_amount answers with amount and reason)"},
+    {"wrong_amount_type", "return {amount = 5, reason = {code='T', zh='t', en='t'}}",
+     "returned an amount that is a number, not money (civ.money)"},
+    {"amount_not_whole", "return {amount = civ.money(1) / 3, reason = {code='T', zh='t', en='t'}}",
+     "returned an amount that is not whole fen; it must be whole fen and not negative (round with civ.round)"},
+    {"negative_amount", "return {amount = civ.money(-1), reason = {code='T', zh='t', en='t'}}",
+     "returned an amount that is negative"},
+    {"no_reason", "return {amount = civ.money(1)}", "returned a change without a reason"},
+    {"bad_reason", "return {amount = civ.money(1), reason = {code = 'T'}}",
+     "returned a reason without zh (a reason has code, zh and en)"},
+    {"metatable_answer", "return setmetatable({}, {__index = function() while true do end end})",
+     "returned a table with a metatable; a hook returns a plain table"},
+    {"error_with_line", "local ctx = ...\n\nerror('stop here')",
+     "h.lua:3: error: [CIVR-6002] hook 'dibao.after_amount' failed: stop here"},
+    {"error_object", "error({})", "failed: (an error that is not text)"},
+};
+
+std::string abuse_name(const ::testing::TestParamInfo<Abuse> &i)
+{
+    return i.param.name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Sandbox, Escapes, ::testing::ValuesIn(kAbuses), abuse_name);
+
+TEST(Hooks, TheBudgetsAreConfigurable)
+{
+    civr_limits limits = CIVR_LIMITS_INIT;
+    limits.hook_instructions = 20000;
+    const char *loop = "local n = 0\nfor i = 1, 50000 do n = n + i end\nreturn nil\n";
+    Hooked small(loop, "after_amount", "", "dibao", &limits);
+    EXPECT_TRUE(has(small.eval(), "ran more than 20000 Lua instructions")) << small.eval();
+    Hooked plenty(loop, "after_amount");
+    EXPECT_EQ(plenty.eval().find("error"), std::string::npos);
+
+    civr_limits tiny = CIVR_LIMITS_INIT;
+    tiny.hook_memory_bytes = 8 * 1024; // not even the sandbox fits
+    Hooked none("return nil\n", "after_amount", "", "dibao", &tiny);
+    EXPECT_TRUE(has(none.load_error, "[CIVR-6006] the Lua hooks do not fit in 8192 bytes"))
+        << none.load_error;
+}
