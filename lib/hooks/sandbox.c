@@ -495,15 +495,21 @@ int civr__hook_compile_check(const char *text, size_t len, const char *path, cha
     lua_State *L = new_state(&rt);
     if (!L) {
         snprintf(msg, msgsize, "out of memory");
-        return -1;
+        return -2;
     }
     char name[64];
     chunk_name(path, name, sizeof name);
     int rc = luaL_loadbufferx(L, text, len, name, "t");
-    if (rc != LUA_OK)
-        snprintf(msg, msgsize, "%s", lua_isstring(L, -1) ? lua_tostring(L, -1) : "out of memory");
+    if (rc != LUA_OK) {
+        const char *m = lua_isstring(L, -1) ? lua_tostring(L, -1) : "out of memory";
+        size_t shown = strlen(name + 1); /* Lua's short form of a long path: the whole path */
+        if (strncmp(m, name + 1, shown) == 0)
+            snprintf(msg, msgsize, "%s%s", path, m + shown);
+        else
+            snprintf(msg, msgsize, "%s", m);
+    }
     lua_close(L);
-    return rc == LUA_OK ? 0 : -1;
+    return rc == LUA_OK ? 0 : rc == LUA_ERRMEM ? -2 : -1;
 }
 
 /* Compile every hook of the policy into rt's state (protected mode). */

@@ -112,7 +112,10 @@ static bool read_hook(civr_loader *ld, uint32_t file, const civr_node *key, cons
         return false;
     const civr_file *lua = &p->files[h->file];
     char msg[CIVR_ERROR_MESSAGE_MAX];
-    if (civr__hook_compile_check(lua->text, lua->len, lua->path, msg, sizeof msg) != 0) {
+    int rc = civr__hook_compile_check(lua->text, lua->len, lua->path, msg, sizeof msg);
+    if (rc == -2)
+        return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY), false;
+    if (rc != 0) {
         civr__ld_error(ld, file, src, CIVR_M_HOOK_COMPILE, h->name, msg);
         return false;
     }

@@ -107,6 +107,43 @@ check("check prints the golden error and exits 1", rc == 1 and err.splitlines()[
 rc, out, err = run("test", "policies/cn/guangdong/guangzhou")
 check("test runs a bundle's cases", rc == 0 and out.strip().endswith(" passed, 0 failed"), out + err)
 
+# a Lua hook that loops forever for half the households: every line is still
+# answered, the bad ones as error records, in bounded time (issue: hooks)
+with tempfile.TemporaryDirectory() as hooked:
+    os.makedirs(f"{hooked}/hooks")
+    with open(f"{hooked}/bundle.yaml", "w") as f:
+        f.write(f"id: test/cli-hooks\ntitle: {{zh: 钩子, en: hooks}}\nversion: '1'\n"
+                f"extends: {os.getcwd()}/policies/cn/guangdong/guangzhou\nfiles: [p.yaml]\n")
+    with open(f"{hooked}/p.yaml", "w") as f:
+        f.write("programs:\n  dibao:\n    hooks:\n      after_amount: {file: hooks/loop.lua, basis: test}\n")
+    with open(f"{hooked}/hooks/loop.lua", "w") as f:
+        f.write("local ctx = ...\nprint('seen', ctx.household.id)\n"
+                "if ctx.household.income[1].monthly:fen() % 200 == 100 then\n  while true do end\nend\n")
+    import time
+    started = time.monotonic()
+    many = "\n".join(HH % (i, i) for i in range(1000)) + "\n"
+    rc, out, err = run("eval", "--policy", hooked, "--date", "2024-08-01", "--jsonl", "-", stdin=many)
+    took = time.monotonic() - started
+    recs = [json.loads(o) for o in out.splitlines()]
+    check("endless-loop hook: 1000 lines out for 1000 in", len(recs) == 1000, err[-2000:])
+    bad = [r for r in recs if "error" in r]
+    check("endless-loop hook: the odd ones are error records naming the hook, file and line",
+          len(bad) == 500 and all(r["error"]["id"] == "CIVR-6003" and r["error"]["source"] == f"{hooked}/hooks/loop.lua"
+                                  and r["error"]["line"] == 4 and "dibao.after_amount" in r["error"]["message"]
+                                  for r in bad)
+          and [r["household"] for r in bad] == ["H%d" % i for i in range(1, 1000, 2)], out[:2000])
+    # 1282 - i for the even ones (GZ 2024, 民发〔2021〕57号 第十四条)
+    check("endless-loop hook: the others are evaluated",
+          all(r["total_monthly"] == "%d.00" % (1282 - i) for i, r in enumerate(recs) if i % 2 == 0), out[:2000])
+    check("endless-loop hook: in bounded time (%.1f s)" % took, took < 90, str(took))
+    check("hook print goes to standard error", "dibao.after_amount: seen\tH0" in err, err[:500])
+    with open(f"{hooked}/hooks/loop.lua", "w") as f:
+        f.write("local ctx = ...\nreturn {amount = }\n")
+    rc, out, err = run("check", hooked)
+    check("check reports a hook that does not compile, with the YAML and the Lua line",
+          rc == 1 and f"{hooked}/p.yaml:4:28: error: [CIVR-6001] hook 'dibao.after_amount' does not compile: "
+          f"{hooked}/hooks/loop.lua:2: unexpected symbol near '}}'" in err, err)
+
 # usage errors exit 2
 check("unknown command", run("frobnicate")[0] == 2)
 check("bad date", run("eval", "--date", "2024-13-01", "x")[0] == 2)

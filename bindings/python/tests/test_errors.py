@@ -101,3 +101,43 @@ def test_check_reports_everything_without_raising(root):
     assert str(found[0]) == (root / "tests/fixtures/broken/missing_file/expected.txt").read_text().strip().replace(
         "tests/fixtures", str(root / "tests/fixtures"))
     assert civrules.check(root / "policies/cn/guangdong/guangzhou") == []
+
+
+def hooked_bundle(tmp_path, lua):
+    (tmp_path / "hooks").mkdir()
+    (tmp_path / "bundle.yaml").write_text(
+        "id: test/py-hooks\ntitle: {zh: 钩子, en: hooks}\nversion: '1'\n"
+        f"extends: {ROOT}/policies/cn/guangdong/guangzhou\nfiles: [p.yaml]\n", encoding="utf-8")
+    (tmp_path / "p.yaml").write_text(
+        "programs:\n  dibao:\n    hooks:\n      after_amount: {file: hooks/h.lua, basis: test}\n")
+    (tmp_path / "hooks/h.lua").write_text(lua, encoding="utf-8")
+    return tmp_path
+
+
+def test_hook_errors_raise_with_the_lua_position(tmp_path):
+    policy = civrules.Policy.load(hooked_bundle(tmp_path, "local ctx = ...\n\nerror('no')\n"))
+    household = {**ONE, "members": [{"id": "a", "birth_date": "1970-01-01", "able_to_work": False,
+                                     "supporters": [{"relation": "child", "able_to_support": True}]}]}
+    with pytest.raises(civrules.HookError) as e:
+        policy.evaluate(household, date="2024-08-01")
+    assert (e.value.id, e.value.file, e.value.line) == ("CIVR-6002", str(tmp_path / "hooks/h.lua"), 3)
+    assert "hook 'dibao.after_amount' failed: no" in e.value.message
+    # in a batch the failure is a record, and the batch goes on
+    out = list(policy.evaluate_many([household, "{"], date="2024-08-01"))
+    assert [r["error"]["id"] for r in out] == ["CIVR-6002", "CIVR-1002"]
+
+
+def test_hook_budgets_raise_limit_errors(tmp_path):
+    policy = civrules.Policy.load(hooked_bundle(tmp_path, "while true do end\n"))
+    household = {**ONE, "members": [{"id": "a", "birth_date": "1970-01-01", "able_to_work": False,
+                                     "supporters": [{"relation": "child", "able_to_support": True}]}]}
+    with pytest.raises(civrules.LimitError) as e:
+        policy.evaluate(household, date="2024-08-01")
+    assert e.value.id == "CIVR-6003" and e.value.line == 1
+
+
+def test_a_hook_that_does_not_compile_fails_loading(tmp_path):
+    with pytest.raises(civrules.HookError) as e:
+        civrules.Policy.load(hooked_bundle(tmp_path, "return {amount = }\n"))
+    assert (e.value.id, e.value.file, e.value.line) == ("CIVR-6001", str(tmp_path / "p.yaml"), 4)
+    assert f"{tmp_path}/hooks/h.lua:1: unexpected symbol near '}}'" in e.value.message
