@@ -399,6 +399,7 @@ static void hook_trace(civr_ectx *c, const civr_hook *h, const char *detail, con
     civr_trace_entry *e = civr__trace_last(c);
     if (e) {
         e->basis = h->basis;
+        e->illustrative = h->illustrative;
         if (before)
             e->before = *before;
     }

@@ -8,6 +8,7 @@
  *           file: hooks/identity.lua   # relative to the declaring bundle
  *           basis: GB 11643-1999
  *           sets: [counted_income]     # before_eligibility: facts it may set
+ *           illustrative: true         # an assumed local practice, marked in traces
  *
  * A later layer replaces a point's hook by declaring it again, or removes
  * it with `point: null`. Each file joins the policy's files (and so its
@@ -78,7 +79,8 @@ static bool read_hook(civr_loader *ld, uint32_t file, const civr_node *key, cons
                       civr_program *pg, uint8_t point, civr_hook *h)
 {
     civr_policy *p = ld->pol;
-    static const char *const keys[] = {"file", "basis", "sets", "description", NULL};
+    static const char *const keys[] = {"file", "basis", "sets", "illustrative", "description",
+                                       NULL};
     if (!civr__ld_want(ld, file, node, CIVR_NODE_MAP, "a hook") ||
         !civr__ld_keys(ld, file, node, "a hook", keys))
         return false;
@@ -94,6 +96,9 @@ static bool read_hook(civr_loader *ld, uint32_t file, const civr_node *key, cons
         return false;
     }
     if (!(h->basis = civr__ld_string(ld, file, basis, "basis")))
+        return false;
+    const civr_node *ill = civr_node_get(node, "illustrative");
+    if (ill && !civr__ld_bool(ld, file, ill, "illustrative", &h->illustrative))
         return false;
     const civr_node *sets = civr_node_get(node, "sets");
     if (sets && point != CIVR_HOOK_BEFORE_ELIGIBILITY) {

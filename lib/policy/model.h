@@ -390,6 +390,7 @@ typedef struct civr_hook {
     uint32_t index;       /* among the policy's hooks: the engine keeps them compiled */
     uint32_t file;        /* the Lua source, in policy->files */
     const char *basis;    /* for the reasons it gives that name none */
+    bool illustrative;    /* an assumed practice: traces say so */
     uint32_t nsets;
     uint32_t *sets;       /* before_eligibility: the program's facts it may set */
     uint32_t layer;

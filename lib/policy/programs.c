@@ -420,11 +420,8 @@ static bool compile_outcome(pctx *pc, part *pt, civr_outcome *o)
     civr_val st;
     if (!civr__ld_value(ld, file, n, civr_type_of(CT_ENUM, CIVR_ENUM_STATUS), &st))
         return false;
-    if (st.u.e == CIVR_STATUS_UNDETERMINED) {
-        civr__ld_error(ld, file, n, CIVR_M_BUNDLE_FIELD,
-                       "'undetermined' is decided by the engine when facts are missing");
-        return false;
-    }
+    const civr_node *status_node = n;
+    uint32_t status_file = file;
     o->status = (uint8_t)st.u.e;
     if ((n = last_of(pt, "when", &file)) && !civr_node_is_null(n))
         ok &= (o->when = compile_expr(pc, file, n, member, civr_type_of(CT_BOOL, 0), NULL)) != NULL;
@@ -454,6 +451,15 @@ static bool compile_outcome(pctx *pc, part *pt, civr_outcome *o)
         ok &= (o->member_amount = compile_expr(pc, file, a, true, civr_type_of(CT_MONEY, 0), NULL)) != NULL;
         if (c)
             ok &= (o->member_category = compile_expr(pc, file, c, true, civr_type_of(CT_VOID, 0), NULL)) != NULL;
+    }
+    /* undetermined is the engine's word for "facts are missing"; a policy may
+     * use it only to hold a case for verification, saying why, paying nothing */
+    if (ok && o->status == CIVR_STATUS_UNDETERMINED &&
+        (!o->reason || o->amount || o->members_for)) {
+        civr__ld_error(ld, status_file, status_node, CIVR_M_BUNDLE_FIELD,
+                       "an outcome 'undetermined' holds a case for verification: it needs a "
+                       "reason and pays nothing (missing facts make a program undetermined by themselves)");
+        return false;
     }
     return ok;
 }
