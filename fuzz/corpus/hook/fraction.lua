@@ -1,0 +1,1 @@
+return {amount = civ.money(1) / 3, reason = {code = "T", zh = "t", en = "t"}}

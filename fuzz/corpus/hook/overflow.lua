@@ -1,0 +1,1 @@
+return {amount = civ.money("9223372036854775807"), reason = {code = "T", zh = "t", en = "t"}}

@@ -1,0 +1,3 @@
+local ctx = ...
+for _, m in ipairs(ctx.household.members) do print(m.id, m.birth_date, civ.age(m.birth_date), m.disability.grade) end
+return {amount = ctx.amount + civ.fen(ctx.facts.size), reason = {code = "T", zh = "t", en = "t"}}
