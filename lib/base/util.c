@@ -62,6 +62,8 @@ civr_limits civr__limits(const civr_limits *given)
         l.hook_instructions = 1000000;
     if (!l.hook_memory_bytes)
         l.hook_memory_bytes = 16u << 20;
+    if (!l.hook_milliseconds)
+        l.hook_milliseconds = 5000;
     return l;
 }
 

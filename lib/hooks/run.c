@@ -377,9 +377,11 @@ bool civr__hook_run(civr_ectx *c, civr_hookcall *call)
     rt->call = call;
     rt->gen++;
     rt->instr_used = 0;
+    rt->deadline_ns = civr__now_ns() + (int64_t)rt->ms_limit * 1000000;
     rt->abort = CIVR_ABORT_NONE;
     rt->line = 0;
     rt->armed = true;
+    lua_sethook(L, lua_gethook(L), LUA_MASKCOUNT, CIVR_HOOK_COUNT_STEP); /* count from 0 */
     lua_settop(L, 0);
     lua_pushcfunction(L, protected_run);
     lua_pushlightuserdata(L, rt);
@@ -403,6 +405,7 @@ bool civr__hook_run(civr_ectx *c, civr_hookcall *call)
     case CIVR_ABORT_INSTRUCTIONS:
         hook_fail(c, h, rt->line, CIVR_M_HOOK_INSTRUCTIONS, h->name,
                   (unsigned long long)rt->instr_limit);
+    case CIVR_ABORT_TIME: hook_fail(c, h, rt->line, CIVR_M_HOOK_TIME, h->name, rt->ms_limit);
     case CIVR_ABORT_MEMORY: hook_fail(c, h, 0, CIVR_M_HOOK_MEMORY, h->name, rt->mem_limit);
     case CIVR_ABORT_RESULT: hook_fail(c, h, 0, CIVR_M_HOOK_RESULT, h->name, rt->why);
     case CIVR_ABORT_NOMEM: civr__eval_fail(c, h->src, CIVR_M_NO_MEMORY);

@@ -15,6 +15,7 @@
 typedef enum civr_abort {
     CIVR_ABORT_NONE = 0,
     CIVR_ABORT_INSTRUCTIONS, /* the per-call instruction budget */
+    CIVR_ABORT_TIME,         /* the per-call wall-clock backstop */
     CIVR_ABORT_MEMORY,       /* the per-engine memory budget */
     CIVR_ABORT_MISSING,      /* a view read a missing household fact */
     CIVR_ABORT_EVAL,         /* the evaluator failed inside a view (c->err holds why) */
@@ -24,12 +25,16 @@ typedef enum civr_abort {
 
 /* Lua instructions between two checks of the budget. */
 #define CIVR_HOOK_COUNT_STEP 1000
+/* Bytes of new memory charged as one instruction (copying them costs about that). */
+#define CIVR_HOOK_BYTES_PER_STEP 32
 
 struct civr_hookrt {
     lua_State *L;
     const civr_policy *pol;
     size_t mem_used, mem_limit;
     uint64_t instr_limit, instr_used;
+    uint32_t ms_limit;
+    int64_t deadline_ns;  /* CLOCK_MONOTONIC time the running call must end by */
     bool armed;           /* a call is running: budgets apply */
     civr_abort abort;
     civr_ectx *c;         /* the running call's evaluation */
@@ -49,6 +54,13 @@ static inline civr_hookrt *civr__rt(lua_State *L)
 {
     return *(civr_hookrt **)lua_getextraspace(L);
 }
+
+/* Charge work done in C on the hook's behalf (n instructions' worth);
+ * stops the call when the budget is spent. */
+void civr__lua_charge(lua_State *L, uint64_t n);
+
+/* Now, in ns of CLOCK_MONOTONIC. */
+int64_t civr__now_ns(void);
 
 /* Raise a Lua error prefixed with the position of the Lua code that called
  * the running C function. Does not return. */

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <lualib.h>
 
@@ -78,6 +79,12 @@ static void *budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
             rt->abort = CIVR_ABORT_MEMORY;
         return NULL;
     }
+    /* a new long string (rep, .., format, concat...) was copied byte by byte:
+     * charge it; the instruction hook stops the call at its next check.
+     * Only these: short strings are shared and stacks kept between calls, so
+     * charging them would make the same hook cost differently each time. */
+    if (rt->armed && !ptr && osize == LUA_TSTRING && nsize > 80)
+        rt->instr_used += nsize / CIVR_HOOK_BYTES_PER_STEP;
     void *p = civr__realloc(ptr, nsize);
     if (!p) {
         if (nsize <= old)
@@ -90,27 +97,43 @@ static void *budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     return p;
 }
 
+int64_t civr__now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 static void count_hook(lua_State *L, lua_Debug *ar)
 {
     civr_hookrt *rt = civr__rt(L);
     if (!rt->armed)
         return;
     rt->instr_used += CIVR_HOOK_COUNT_STEP;
-    if (rt->abort != CIVR_ABORT_NONE || rt->instr_used > rt->instr_limit) {
+    civr_abort why = rt->abort;
+    if (why == CIVR_ABORT_NONE && rt->instr_used > rt->instr_limit)
+        why = CIVR_ABORT_INSTRUCTIONS;
+    if (why == CIVR_ABORT_NONE && civr__now_ns() > rt->deadline_ns)
+        why = CIVR_ABORT_TIME;
+    if (why != CIVR_ABORT_NONE) {
         if (rt->abort == CIVR_ABORT_NONE && lua_getinfo(L, "l", ar) && ar->currentline > 0)
             rt->line = (uint32_t)ar->currentline;
-        civr__lua_abort(L, CIVR_ABORT_INSTRUCTIONS);
+        civr__lua_abort(L, why);
     }
 }
 
-/* Charge work done in C on the hook's behalf (n steps) to its budget. */
-static void charge(lua_State *L, uint64_t n)
+void civr__lua_charge(lua_State *L, uint64_t n)
 {
     civr_hookrt *rt = civr__rt(L);
     if (!rt->armed)
         return;
-    if (n > rt->instr_limit - rt->instr_used)
+    if (n > rt->instr_limit - rt->instr_used) {
+        lua_Debug ar; /* the Lua line that called the C function charging */
+        if (rt->abort == CIVR_ABORT_NONE && lua_getstack(L, 1, &ar) && lua_getinfo(L, "l", &ar) &&
+            ar.currentline > 0)
+            rt->line = (uint32_t)ar.currentline;
         civr__lua_abort(L, CIVR_ABORT_INSTRUCTIONS);
+    }
     rt->instr_used += n;
 }
 
@@ -289,7 +312,7 @@ static int sb_pairs(lua_State *L)
     uint64_t log2n = 1;
     while ((1ull << log2n) < (uint64_t)n)
         log2n++;
-    charge(L, (uint64_t)n * log2n); /* the sort runs in C */
+    civr__lua_charge(L, (uint64_t)n * log2n); /* the sort runs in C */
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_pushvalue(L, 2);
     lua_pushcfunction(L, key_less);
@@ -307,7 +330,12 @@ static int sb_pairs(lua_State *L)
 
 static int str_find(lua_State *L)
 {
-    /* plain search only: s:find(text [, init]) */
+    /* plain search only: s:find(text [, init]); a plain search may compare
+     * every place of s with all of text, so that is what it is charged */
+    size_t l1, l2;
+    luaL_checklstring(L, 1, &l1);
+    luaL_checklstring(L, 2, &l2);
+    civr__lua_charge(L, (l1 / CIVR_HOOK_BYTES_PER_STEP + 1) * (l2 / CIVR_HOOK_BYTES_PER_STEP + 1));
     lua_settop(L, 3);
     lua_pushboolean(L, 1);
     lua_pushvalue(L, lua_upvalueindex(1));
@@ -540,6 +568,7 @@ int civr__hookrt_new(civr_hookrt **out, const civr_policy *p, const civr_limits 
     rt->pol = p;
     rt->mem_limit = limits->hook_memory_bytes;
     rt->instr_limit = limits->hook_instructions;
+    rt->ms_limit = limits->hook_milliseconds;
     rt->log = log;
     rt->log_ud = log_ud;
     rt->fn_ref = civr__calloc(p->nhooks, sizeof *rt->fn_ref);

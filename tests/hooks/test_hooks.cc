@@ -410,6 +410,10 @@ const Abuse kAbuses[] = {
     {"string_rep", "local s = string.rep('x', 1 << 30)",
      "h.lua: error: [CIVR-6004] hook 'dibao.after_amount' needed more than 4194304 bytes of Lua memory"},
     {"table_growth", "local t = {}\nfor i = 1, 1e8 do t[i] = i end", "[CIVR-6004]"},
+    // copying in C is charged: about 6 MB of copies fill the million instructions
+    {"copying", "for i = 1, 1e8 do local s = string.rep('x', i) end", "[CIVR-6003]"},
+    {"searching", "local a = string.rep('a', 1 << 20)\nlocal b = string.rep('a', 1 << 19) .. 'b'\n"
+                  "return a:find(b)", "h.lua:3: error: [CIVR-6003]"},
     {"memory_in_pcall", "for i = 1, 10 do pcall(string.rep, 'x', 1 << 30) end", "[CIVR-6004]"},
     {"empty_rep", "local s = string.rep('', 1 << 50)\nreturn {amount = civ.money(#s + 1), reason = {code='T', zh='t', en='t'}}", nullptr},
     {"finaliser", "setmetatable({}, {__gc = function() while true do end end})",
@@ -448,6 +452,21 @@ std::string abuse_name(const ::testing::TestParamInfo<Abuse> &i)
 }
 
 INSTANTIATE_TEST_SUITE_P(Sandbox, Escapes, ::testing::ValuesIn(kAbuses), abuse_name);
+
+// Operations slow in themselves (comparing two long strings) meet the
+// wall-clock backstop before the instruction budget.
+TEST(Hooks, TheWallClockBackstopStopsSlowOperations)
+{
+    civr_limits limits = CIVR_LIMITS_INIT;
+    limits.hook_milliseconds = 100;
+    Hooked h("local a = string.rep('x', 1 << 21) .. 'a'\nlocal b = string.rep('x', 1 << 21) .. 'b'\n"
+             "local n = 0\nwhile true do if a < b then n = n + 1 end end\n",
+             "after_amount", "", "dibao", &limits);
+    std::string out = h.eval();
+    EXPECT_TRUE(has(out, "h.lua:4: error: [CIVR-6007] hook 'dibao.after_amount' ran longer than 100 ms "
+                         "in one call (the limit)"))
+        << out;
+}
 
 TEST(Hooks, TheBudgetsAreConfigurable)
 {
