@@ -276,10 +276,17 @@ static const char **missing_paths(civr_ectx *c, const civr_val *v, uint32_t *cou
     return list;
 }
 
+/* The same reason: one rule's, or equal ones a hook gave in several calls. */
+static bool same_reason(const civr_reason *a, const civr_reason *b)
+{
+    return a == b || (civr__streq(a->code, b->code) && civr__streq(a->text.zh, b->text.zh) &&
+                      civr__streq(a->text.en, b->text.en));
+}
+
 static void add_reason(civr_ectx *c, civr_mline *line, const civr_reason *r)
 {
     for (uint32_t i = 0; i < line->nreasons; i++)
-        if (line->reasons[i] == r)
+        if (same_reason(line->reasons[i], r))
             return;
     if (line->nreasons == line->reasons_cap) {
         uint32_t cap = line->reasons_cap ? line->reasons_cap * 2 : 4;
@@ -559,7 +566,7 @@ static void decide_member(civr_ectx *c, const civr_program *p, civr_mline *line)
 static void push_reason(civr_ectx *c, civr_program_result *pr, const civr_reason *r)
 {
     for (uint32_t i = 0; i < pr->nreasons; i++)
-        if (pr->reasons[i] == r)
+        if (same_reason(pr->reasons[i], r))
             return;
     if (pr->nreasons == pr->reasons_cap) {
         uint32_t cap = pr->reasons_cap ? pr->reasons_cap * 2 : 8;

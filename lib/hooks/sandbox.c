@@ -390,6 +390,33 @@ static int str_format(lua_State *L)
     return 1;
 }
 
+/* ---- table, amended ---------------------------------------------------------------------- */
+
+/* insert, remove, concat, unpack and sort loop in C over a table's length
+ * (which a __len metamethod may make anything) or over the bounds given:
+ * charge that first. upvalue 1: Lua's function; upvalue 2: its kind */
+enum { TAB_LENGTH, TAB_SORT, TAB_CONCAT, TAB_UNPACK };
+
+static int tab_charged(lua_State *L)
+{
+    int kind = (int)lua_tointeger(L, lua_upvalueindex(2));
+    if (lua_type(L, 1) == LUA_TTABLE) {
+        int i = kind == TAB_CONCAT ? 3 : 2; /* concat(t, sep, i, j), unpack(t, i, j) */
+        lua_Integer n = (kind == TAB_CONCAT || kind == TAB_UNPACK) && lua_isinteger(L, i + 1)
+                            ? lua_tointeger(L, i + 1) - luaL_optinteger(L, i, 1) + 1
+                            : luaL_len(L, 1);
+        uint64_t cost = n > 0 ? (uint64_t)n : 0;
+        if (kind == TAB_SORT)
+            for (uint64_t m = cost; m > 1; m >>= 1)
+                cost += (uint64_t)n;
+        civr__lua_charge(L, cost);
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
 /* ---- building the sandbox ---------------------------------------------------------------- */
 
 static int readonly(lua_State *L)
@@ -470,7 +497,19 @@ static int build_sandbox(lua_State *L)
     lua_pop(L, 3);
     static const char *const table_out[] = {"move", NULL};
     lua_getfield(L, g, "table");
-    drop(L, lua_gettop(L), table_out);
+    int t = lua_gettop(L);
+    drop(L, t, table_out);
+    static const struct {
+        const char *name;
+        int kind;
+    } charged[] = {{"insert", TAB_LENGTH}, {"remove", TAB_LENGTH}, {"concat", TAB_CONCAT},
+                   {"unpack", TAB_UNPACK}, {"sort", TAB_SORT}};
+    for (size_t k = 0; k < sizeof charged / sizeof charged[0]; k++) {
+        lua_getfield(L, t, charged[k].name);
+        lua_pushinteger(L, charged[k].kind);
+        lua_pushcclosure(L, tab_charged, 2);
+        lua_setfield(L, t, charged[k].name);
+    }
     lua_pop(L, 1);
     static const char *const math_out[] = {"random", "randomseed", NULL};
     lua_getfield(L, g, "math");

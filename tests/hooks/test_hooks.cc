@@ -420,6 +420,9 @@ const Abuse kAbuses[] = {
      "failed: setmetatable: __gc is not allowed in a hook"},
     {"len_metamethod", "table.insert(setmetatable({}, {__len = function() return 1 << 40 end}), 1, 1)",
      "failed: setmetatable: __len is not allowed in a hook"},
+    {"len_added_later", "local mt = {}\nlocal t = setmetatable({}, mt)\nmt.__len = function() return 1 << 40 end\n"
+                        "table.insert(t, 1, 1)", "h.lua:4: error: [CIVR-6003]"},
+    {"concat_bounds", "table.concat({}, '', 1, 1 << 50)", "[CIVR-6003]"},
     {"patterns", "string.find(string.rep('a', 5000), '.-.-.-.-b')", nullptr},
     {"gsub", "string.gsub('a', 'a', 'b')", "failed: attempt to call a nil value (field 'gsub')"},
     {"coroutine", "coroutine.wrap(print)()", "failed: attempt to index a nil value (global 'coroutine')"},
