@@ -26,20 +26,6 @@
 
 /* ---- ctx ----------------------------------------------------------------------------------- */
 
-static bool eval_protected(civr_ectx *c, const civr_expr *e, civr_val *out)
-{
-    jmp_buf jb;
-    jmp_buf *volatile saved = c->jb;
-    c->jb = &jb;
-    if (setjmp(jb)) {
-        c->jb = saved;
-        return false;
-    }
-    civr__eval(c, e, out);
-    c->jb = saved;
-    return true;
-}
-
 /* ctx.param(name, key...) */
 static int ctx_param(lua_State *L)
 {
@@ -82,7 +68,7 @@ static int ctx_param(lua_State *L)
         args[i] = k;
     }
     civr_val v;
-    if (!eval_protected(rt->c, e, &v))
+    if (!civr__lua_evaluate(rt->c, e, 0, NULL, &v))
         return civr__lua_abort(L, CIVR_ABORT_EVAL);
     civr__lua_push_val(L, &v, p->type);
     return 1;

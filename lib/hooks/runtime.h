@@ -77,6 +77,12 @@ void civr__lua_open_values(lua_State *L);
  * or a read-only view. A missing value aborts the call. */
 void civr__lua_push_val(lua_State *L, const civr_val *v, civr_type t);
 
+/* Evaluate expression `e` (or, when NULL, fact `fact` of the current program
+ * for `member`) with the evaluator's failures caught here, so that its
+ * longjmp never crosses Lua's frames: false then, with c->err filled. */
+bool civr__lua_evaluate(civr_ectx *c, const civr_expr *e, uint32_t fact, const civr_rec *member,
+                        civr_val *out);
+
 /* Push the view of the current program's facts. */
 void civr__lua_push_facts(lua_State *L);
 

@@ -139,6 +139,16 @@ void civr__lua_charge(lua_State *L, uint64_t n)
 
 /* ---- the base library, amended ---------------------------------------------------------- */
 
+/* Call the function this wrapper wraps (upvalue 1) with the arguments on
+ * the stack; returns the number of results. */
+static int call_wrapped(lua_State *L, int nresults)
+{
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, nresults);
+    return lua_gettop(L);
+}
+
 /* pcall and xpcall that let aborts through */
 static int sb_pcall(lua_State *L)
 {
@@ -158,10 +168,7 @@ static int guarded_handler(lua_State *L)
 {
     if (civr__rt(L)->abort != CIVR_ABORT_NONE)
         return 1;
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, 1);
-    return 1;
+    return call_wrapped(L, 1);
 }
 
 static int sb_xpcall(lua_State *L)
@@ -338,10 +345,7 @@ static int str_find(lua_State *L)
     civr__lua_charge(L, (l1 / CIVR_HOOK_BYTES_PER_STEP + 1) * (l2 / CIVR_HOOK_BYTES_PER_STEP + 1));
     lua_settop(L, 3);
     lua_pushboolean(L, 1);
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, 4, LUA_MULTRET);
-    return lua_gettop(L);
+    return call_wrapped(L, LUA_MULTRET);
 }
 
 static int str_rep(lua_State *L)
@@ -355,10 +359,7 @@ static int str_rep(lua_State *L)
         return 1;
     }
     /* otherwise the memory budget bounds it: Lua sizes the result first */
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, 1);
-    return 1;
+    return call_wrapped(L, 1);
 }
 
 /* string.format without %p, and %s only of values without addresses */
@@ -384,10 +385,7 @@ static int str_format(lua_State *L)
             lua_replace(L, arg);
         }
     }
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, 1);
-    return 1;
+    return call_wrapped(L, 1);
 }
 
 /* ---- table, amended ---------------------------------------------------------------------- */
@@ -411,10 +409,7 @@ static int tab_charged(lua_State *L)
                 cost += (uint64_t)n;
         civr__lua_charge(L, cost);
     }
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-    return lua_gettop(L);
+    return call_wrapped(L, LUA_MULTRET);
 }
 
 /* ---- building the sandbox ---------------------------------------------------------------- */

@@ -358,9 +358,8 @@ void civr__lua_push_facts(lua_State *L)
     push_view(L, VIEW_FACTS, NULL);
 }
 
-/* A fact of the running program, computed by the evaluator. Its failures
- * are caught here so that its longjmp never crosses Lua's frames. */
-static bool eval_fact(civr_ectx *c, uint32_t fact, const civr_rec *member, civr_val *out)
+bool civr__lua_evaluate(civr_ectx *c, const civr_expr *e, uint32_t fact, const civr_rec *member,
+                        civr_val *out)
 {
     jmp_buf jb;
     jmp_buf *volatile saved = c->jb;
@@ -369,7 +368,10 @@ static bool eval_fact(civr_ectx *c, uint32_t fact, const civr_rec *member, civr_
         c->jb = saved;
         return false;
     }
-    civr__eval_fact(c, fact, member, out);
+    if (e)
+        civr__eval(c, e, out);
+    else
+        civr__eval_fact(c, fact, member, out);
     c->jb = saved;
     return true;
 }
@@ -386,7 +388,7 @@ static int facts_index(lua_State *L)
         if (f->per_member && !rt->call->member)
             return civr__lua_fail(L, "fact '%s' is about a member, and this call has none", name);
         civr_val v;
-        if (!eval_fact(rt->c, i, f->per_member ? rt->call->member : NULL, &v))
+        if (!civr__lua_evaluate(rt->c, NULL, i, f->per_member ? rt->call->member : NULL, &v))
             return civr__lua_abort(L, CIVR_ABORT_EVAL);
         civr__lua_push_val(L, &v, f->type);
         return 1;

@@ -216,31 +216,26 @@ const civr_pair *civr__ld_last(const civr_named *n, const char *key, uint32_t *f
 
 /* ---- files and layers -------------------------------------------------------------------- */
 
-/* Read and parse a file of `layer`. A file that cannot be read is reported at
- * `named_at` (its name in bundle.yaml, file `named_in`) when given. */
-static int add_file(civr_loader *ld, const char *path, uint32_t layer, uint32_t *index,
-                    uint32_t named_in, const civr_node *named_at)
+/* Read file `path` of `layer` into a new entry of the policy's files. A
+ * file that cannot be read is reported at `named_at` (its name in YAML file
+ * `named_in`) when given. 0, or the error reported. */
+static int read_text(civr_loader *ld, const char *path, uint32_t layer, uint32_t named_in,
+                     const civr_node *named_at, civr_file **out)
 {
     civr_policy *p = ld->pol;
-    size_t cap = p->nfiles; /* grow one by one: files are few */
-    civr_file *files = civr__realloc(p->files, (cap + 1) * sizeof *files);
-    if (!files)
+    civr_file *files = civr__realloc(p->files, (p->nfiles + 1) * sizeof *files);
+    if (!files) /* grown one by one: files are few */
         return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
     p->files = files;
-    civr_file *f = &files[p->nfiles];
+    civr_file *f = &files[p->nfiles++];
     memset(f, 0, sizeof *f);
-    f->path = civr_arena_strdup(&p->arena, path);
+    civr_arena_init(&f->doc.arena, 1024); /* so that freeing is safe even if unread */
     f->layer = layer;
+    f->path = civr_arena_strdup(&p->arena, path);
     if (!f->path)
         return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
-    civr_arena_init(&f->doc.arena, 1024); /* so that freeing is safe even if unread */
-    p->nfiles++;
     civr_error e = CIVR_ERROR_INIT;
     int rc = civr__read_file(path, p->limits.max_text_bytes, &f->text, &f->len, &e);
-    if (rc == 0) {
-        civr_doc_free(&f->doc);
-        rc = civr_doc_parse_yaml(&f->doc, f->text, f->len, f->path, &p->limits, &e);
-    }
     if (rc == CIVR_EIO && named_at) {
         const char *why = strstr(e.message, "': ");
         return civr__ld_error(ld, named_in, named_at, CIVR_M_READ_FAILED, path,
@@ -248,11 +243,24 @@ static int add_file(civr_loader *ld, const char *path, uint32_t layer, uint32_t 
     }
     if (rc)
         return civr__ld_report(ld, &e);
-    if (!f->doc.root) { /* an empty file declares nothing */
-        *index = p->nfiles - 1;
-        return 0;
-    }
-    if (f->doc.root->kind != CIVR_NODE_MAP) {
+    *out = f;
+    return 0;
+}
+
+/* Read and parse a YAML file of `layer` (see read_text). */
+static int add_file(civr_loader *ld, const char *path, uint32_t layer, uint32_t *index,
+                    uint32_t named_in, const civr_node *named_at)
+{
+    civr_policy *p = ld->pol;
+    civr_file *f;
+    int rc = read_text(ld, path, layer, named_in, named_at, &f);
+    if (rc)
+        return rc;
+    civr_error e = CIVR_ERROR_INIT;
+    civr_doc_free(&f->doc);
+    if (civr_doc_parse_yaml(&f->doc, f->text, f->len, f->path, &p->limits, &e) != 0)
+        return civr__ld_report(ld, &e);
+    if (f->doc.root && f->doc.root->kind != CIVR_NODE_MAP) { /* an empty file declares nothing */
         civr_pos pos = {f->path, 1, 1, 0};
         return civr__ld_error_at(ld, &pos, CIVR_M_WRONG_TYPE, "the file", "a mapping",
                                  civr_node_describe(f->doc.root));
@@ -357,33 +365,12 @@ int civr__ld_add_source(civr_loader *ld, uint32_t named_in, const civr_node *nam
     char *path = join_path(p->layers[layer].dir, name->u.scalar.text);
     if (!path)
         return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
-    civr_file *files = civr__realloc(p->files, (p->nfiles + 1) * sizeof *files);
-    if (!files) {
-        civr__free(path);
-        return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
-    }
-    p->files = files;
-    civr_file *f = &files[p->nfiles];
-    memset(f, 0, sizeof *f);
-    f->path = civr_arena_strdup(&p->arena, path);
-    f->layer = layer;
-    civr_arena_init(&f->doc.arena, 64); /* no document: freeing stays safe */
-    civr_error e = CIVR_ERROR_INIT;
-    int rc = f->path ? civr__read_file(path, p->limits.max_text_bytes, &f->text, &f->len, &e)
-                     : CIVR_ENOMEM;
+    civr_file *f;
+    int rc = read_text(ld, path, layer, named_in, name, &f);
     civr__free(path);
-    p->nfiles++;
-    if (rc == CIVR_ENOMEM)
-        return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
-    if (rc == CIVR_EIO) {
-        const char *why = strstr(e.message, "': ");
-        return civr__ld_error(ld, named_in, name, CIVR_M_READ_FAILED, f->path,
-                              why ? why + 3 : e.message);
-    }
-    if (rc)
-        return civr__ld_report(ld, &e);
-    *index = p->nfiles - 1;
-    return 0;
+    if (rc == 0)
+        *index = p->nfiles - 1;
+    return rc;
 }
 
 /* Read one layer's bundle.yaml and files. `*parent` receives the extends dir (malloc'd). */

@@ -103,6 +103,11 @@ def test_check_reports_everything_without_raising(root):
     assert civrules.check(root / "policies/cn/guangdong/guangzhou") == []
 
 
+# a household Guangzhou's dibao pays (1282), so that its after_amount hook runs
+PAID = {**ONE, "members": [{"id": "a", "birth_date": "1970-01-01", "able_to_work": False,
+                            "supporters": [{"relation": "child", "able_to_support": True}]}]}
+
+
 def hooked_bundle(tmp_path, lua):
     (tmp_path / "hooks").mkdir()
     (tmp_path / "bundle.yaml").write_text(
@@ -116,23 +121,19 @@ def hooked_bundle(tmp_path, lua):
 
 def test_hook_errors_raise_with_the_lua_position(tmp_path):
     policy = civrules.Policy.load(hooked_bundle(tmp_path, "local ctx = ...\n\nerror('no')\n"))
-    household = {**ONE, "members": [{"id": "a", "birth_date": "1970-01-01", "able_to_work": False,
-                                     "supporters": [{"relation": "child", "able_to_support": True}]}]}
     with pytest.raises(civrules.HookError) as e:
-        policy.evaluate(household, date="2024-08-01")
+        policy.evaluate(PAID, date="2024-08-01")
     assert (e.value.id, e.value.file, e.value.line) == ("CIVR-6002", str(tmp_path / "hooks/h.lua"), 3)
     assert "hook 'dibao.after_amount' failed: no" in e.value.message
     # in a batch the failure is a record, and the batch goes on
-    out = list(policy.evaluate_many([household, "{"], date="2024-08-01"))
+    out = list(policy.evaluate_many([PAID, "{"], date="2024-08-01"))
     assert [r["error"]["id"] for r in out] == ["CIVR-6002", "CIVR-1002"]
 
 
 def test_hook_budgets_raise_limit_errors(tmp_path):
     policy = civrules.Policy.load(hooked_bundle(tmp_path, "while true do end\n"))
-    household = {**ONE, "members": [{"id": "a", "birth_date": "1970-01-01", "able_to_work": False,
-                                     "supporters": [{"relation": "child", "able_to_support": True}]}]}
     with pytest.raises(civrules.LimitError) as e:
-        policy.evaluate(household, date="2024-08-01")
+        policy.evaluate(PAID, date="2024-08-01")
     assert e.value.id == "CIVR-6003" and e.value.line == 1
 
 
