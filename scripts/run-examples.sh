@@ -16,3 +16,5 @@ echo "== a C program using the builder API (examples/c/evaluate.c)"
 build/examples/evaluate policies/cn/hunan/changde/jinshi "$date"
 echo "== the same from Python: examples/python/caseload.py on a CSV caseload"
 PYTHONPATH=build/bindings/python python3 examples/python/caseload.py --date "$date" examples/python/caseload.csv
+echo "== a Lua hook: Yiwu checks identity numbers before granting dibao (m2's check character is wrong)"
+$civrules eval --policy policies/cn/zhejiang/jinhua/yiwu --format text --date 2023-06-01 examples/households/yw-identity.json || true
