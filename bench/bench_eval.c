@@ -188,13 +188,15 @@ int main(int argc, char **argv)
           read_file("bench/households/guangzhou-typical.json"), "2024-08-01");
     setup(&js, "jinshi-increments", "policies/cn/hunan/changde/jinshi",
           read_file("bench/households/jinshi-increments.json"), "2024-08-01");
-    bench yh, yn; /* Yiwu with its identity hook, and without it */
+    bench yh, yn, ye; /* Yiwu with its identity hook, without it, with an empty one */
     setup(&yh, "yiwu-hook", "policies/cn/zhejiang/jinhua/yiwu",
           read_file("bench/households/yiwu-identity.json"), "2023-06-01");
     setup(&yn, "yiwu-no-hook", "bench/bundles/yiwu-without-hook", yh.text, "2023-06-01");
+    setup(&ye, "yiwu-empty-hook", "bench/bundles/yiwu-empty-hook", yh.text, "2023-06-01");
     time_eval(&js, n); /* warm */
     time_eval(&yh, n);
     time_eval(&yn, n);
+    time_eval(&ye, n);
     /* 1050 x 2 - 700 = 1400 with sound identity numbers */
     if (civr_result_total_monthly(yh.result) != 140000 || civr_result_total_monthly(yn.result) != 140000) {
         fprintf(stderr, "unexpected Yiwu amount\n");
@@ -206,8 +208,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "unexpected amount %lld fen\n", (long long)civr_result_total_monthly(gz.result));
         return 1;
     }
-    double *t[10];
-    for (int k = 0; k < 10; k++)
+    double *t[11];
+    for (int k = 0; k < 11; k++)
         t[k] = calloc((size_t)rounds, sizeof(double));
     for (int r = 0; r < rounds; r++) {
         t[0][r] = time_by_hand(n * 10);
@@ -220,6 +222,7 @@ int main(int argc, char **argv)
         t[7][r] = time_load("policies/cn/hunan/changde/jinshi") / 1e6;
         t[8][r] = time_eval(&yn, n / 4);
         t[9][r] = time_eval(&yh, n / 4);
+        t[10][r] = time_eval(&ye, n / 4);
     }
     double hand = median(t[0], rounds);
     printf("civrules %s, %d rounds of %d evaluations, medians\n\n", civr_version(), rounds, n);
@@ -239,16 +242,20 @@ int main(int argc, char **argv)
     printf("%-44s %9.2f ms\n", "load bundle cn/hunan/changde/jinshi (4 layers)", median(t[7], rounds));
     double without = median(t[8], rounds), with = median(t[9], rounds);
     printf("%-44s %9.1f ns\n", "eval, Yiwu without a hook", without);
+    double empty = median(t[10], rounds);
+    printf("%-44s %9.1f ns %9.2fx\n", "eval, Yiwu with a hook that does nothing", empty,
+           empty / without);
     printf("%-44s %9.1f ns %9.2fx\n", "eval, Yiwu with its identity hook (Lua)", with, with / without);
     printf("\nprograms per evaluation: %zu (", civr_policy_program_count(gz.policy));
     for (size_t i = 0; i < civr_policy_program_count(gz.policy); i++)
         printf("%s%s", i ? ", " : "", civr_policy_program_id(gz.policy, i));
     printf(")\n");
-    for (int k = 0; k < 10; k++)
+    for (int k = 0; k < 11; k++)
         free(t[k]);
     teardown(&gz);
     teardown(&js);
     teardown(&yh);
     teardown(&yn);
+    teardown(&ye);
     return 0;
 }
