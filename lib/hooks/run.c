@@ -215,8 +215,8 @@ static void read_facts(lua_State *L, civr_hookrt *rt, civr_hookcall *call, int t
     int f = lua_gettop(L);
     if (type != LUA_TTABLE || lua_getmetatable(L, f))
         wrong(L, "facts that are not a plain table {name = value}");
-    const char *names[64];
-    uint32_t n = h->nsets < 63 ? h->nsets : 63;
+    const char *names[CIVR_HOOK_MAX_SETS + 1];
+    uint32_t n = h->nsets; /* at most CIVR_HOOK_MAX_SETS (the loader checks) */
     for (uint32_t i = 0; i < n; i++)
         names[i] = pg->facts[h->sets[i]].name;
     names[n] = NULL;

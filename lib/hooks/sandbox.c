@@ -5,15 +5,18 @@
  * collectgarbage and warn (print goes to the engine's log callback); string
  * without dump and the pattern functions (match, gmatch, gsub; find only
  * plain), whose backtracking can run for hours inside C where no
- * instruction budget reaches; table without move; math without random;
- * utf8; and `civ` (values.c). No io, os, package, debug or coroutine.
+ * instruction budget reaches; table without move, the rest charged for the
+ * length they walk; math without random; utf8; and `civ` (values.c). No
+ * io, os, package, debug or coroutine.
  *
  * Guarantees, each tested in tests/hooks:
  *  - text chunks only (mode "t"), compiled once per engine;
  *  - globals and libraries are read-only proxies, and the chunk's _ENV is
  *    put back before every call, so no call can leave state for the next;
- *  - an instruction budget per call and a memory budget per engine, whose
- *    errors pcall and xpcall re-raise (user code cannot catch them);
+ *  - an instruction budget per call (work done in C for the hook charged to
+ *    it: new long strings by size, plain find, table walks) and a memory
+ *    budget per engine, whose errors pcall and xpcall re-raise (user code
+ *    cannot catch them), with a wall-clock backstop;
  *  - deterministic: pairs() visits keys in a fixed order, tostring() and
  *    string.format() never show addresses, no clock, no randomness, no
  *    finalisers (setmetatable refuses __gc) and no __len (C loops over a

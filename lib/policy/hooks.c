@@ -37,6 +37,10 @@ static bool read_sets(civr_loader *ld, uint32_t file, const civr_node *node, civ
 {
     if (!civr__ld_want(ld, file, node, CIVR_NODE_SEQ, "sets"))
         return false;
+    if (node->u.seq.count > CIVR_HOOK_MAX_SETS) {
+        civr__ld_error(ld, file, node, CIVR_M_BUNDLE_FIELD, "a hook sets at most 63 facts");
+        return false;
+    }
     h->nsets = (uint32_t)node->u.seq.count;
     h->sets = civr_arena_array(&ld->pol->arena, h->nsets ? h->nsets : 1, sizeof *h->sets);
     if (!h->sets)

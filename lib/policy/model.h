@@ -384,6 +384,8 @@ typedef enum civr_hook_point {
 
 extern const char *const civr__hook_point_names[CIVR_HOOK_POINTS];
 
+#define CIVR_HOOK_MAX_SETS 63 /* facts one before_eligibility hook may set */
+
 typedef struct civr_hook {
     const char *name;     /* "program.point", for messages and traces */
     uint8_t point;        /* civr_hook_point */
