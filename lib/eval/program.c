@@ -283,25 +283,35 @@ static bool same_reason(const civr_reason *a, const civr_reason *b)
                       civr__streq(a->text.en, b->text.en));
 }
 
-static void add_reason(civr_ectx *c, civr_mline *line, const civr_reason *r)
+/* Append r to a list of reasons (in the result's arena) unless it is there. */
+static void list_reason(civr_ectx *c, const civr_reason ***list, uint32_t *n, uint32_t *cap,
+                        const civr_reason *r)
 {
-    for (uint32_t i = 0; i < line->nreasons; i++)
-        if (same_reason(line->reasons[i], r))
+    for (uint32_t i = 0; i < *n; i++)
+        if (same_reason((*list)[i], r))
             return;
-    if (line->nreasons == line->reasons_cap) {
-        uint32_t cap = line->reasons_cap ? line->reasons_cap * 2 : 4;
-        const civr_reason **grown = civr_arena_array(&c->res->arena, cap, sizeof *grown);
+    if (*n == *cap) {
+        uint32_t grown_cap = *cap ? *cap * 2 : 4;
+        const civr_reason **grown = civr_arena_array(&c->res->arena, grown_cap, sizeof *grown);
         if (!grown)
             civr__eval_fail(c, c->prog->src, CIVR_M_NO_MEMORY);
-        if (line->nreasons)
-            memcpy(grown, line->reasons, line->nreasons * sizeof *grown);
-        line->reasons = grown;
-        line->reasons_cap = cap;
+        if (*n)
+            memcpy(grown, *list, *n * sizeof *grown);
+        *list = grown;
+        *cap = grown_cap;
     }
-    line->reasons[line->nreasons++] = r;
+    (*list)[(*n)++] = r;
 }
 
-static void push_reason(civr_ectx *c, civr_program_result *pr, const civr_reason *r);
+static void add_reason(civr_ectx *c, civr_mline *line, const civr_reason *r)
+{
+    list_reason(c, &line->reasons, &line->nreasons, &line->reasons_cap, r);
+}
+
+static void push_reason(civr_ectx *c, civr_program_result *pr, const civr_reason *r)
+{
+    list_reason(c, &pr->reasons, &pr->nreasons, &pr->reasons_cap, r);
+}
 
 static void start_line(civr_ectx *c, civr_mline *line, const civr_rec *m, uint8_t status)
 {
@@ -561,24 +571,6 @@ static void decide_member(civr_ectx *c, const civr_program *p, civr_mline *line)
     }
     if (missing.k == VK_MISSING)
         line_undetermined(c, line, &missing);
-}
-
-static void push_reason(civr_ectx *c, civr_program_result *pr, const civr_reason *r)
-{
-    for (uint32_t i = 0; i < pr->nreasons; i++)
-        if (same_reason(pr->reasons[i], r))
-            return;
-    if (pr->nreasons == pr->reasons_cap) {
-        uint32_t cap = pr->reasons_cap ? pr->reasons_cap * 2 : 8;
-        const civr_reason **grown = civr_arena_array(&c->res->arena, cap, sizeof *grown);
-        if (!grown)
-            civr__eval_fail(c, c->prog->src, CIVR_M_NO_MEMORY);
-        if (pr->nreasons)
-            memcpy(grown, pr->reasons, pr->nreasons * sizeof *grown);
-        pr->reasons = grown;
-        pr->reasons_cap = cap;
-    }
-    pr->reasons[pr->nreasons++] = r;
 }
 
 /* Member scope: the program's status from its members'. */

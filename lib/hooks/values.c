@@ -45,7 +45,7 @@ bool civr__lua_money(lua_State *L, int idx, bool rate, civr_num *v)
 
 typedef enum operand { OP_MONEY, OP_RATE, OP_INT } operand;
 
-/* An operand of arithmetic: money, a rate or a Lua integer (never a float). */
+/* An operand of arithmetic: money, a rate or a Lua integer (never floating point). */
 static operand operand_of(lua_State *L, int idx, civr_num *v)
 {
     luanum *n = to_num(L, idx);
