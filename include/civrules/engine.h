@@ -74,8 +74,10 @@ enum {
  * Outcomes the rules cannot decide because household facts are missing are
  * not errors: the program's status is "undetermined" with the missing facts
  * listed. An error (CIVR_EEVAL: arithmetic overflow, a parameter with no
- * value on `date`, a table with no matching row) leaves `result` holding
- * only the household id and the error, so that a batch can record it.
+ * value on `date`, a table with no matching row; CIVR_EHOOK: a Lua hook
+ * failed or answered wrongly; CIVR_ELIMIT: a hook reached a limit) leaves
+ * `result` holding only the household id and the error, so that a batch
+ * can record it. A hook's errors point at its Lua file and line.
  */
 int civr_engine_eval(civr_engine *engine, const civr_household *household, civr_date date,
                      unsigned flags, civr_result *result, civr_error *err);
