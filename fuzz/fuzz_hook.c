@@ -9,7 +9,8 @@
  *   ./build-fuzz/fuzz/fuzz_hook fuzz/corpus/hook -max_total_time=60
  *
  * Without clang, fuzz_hook_replay runs the corpus through the same code
- * (a regression test: every crash found becomes a file in the corpus).
+ * (a regression test: every crash found becomes a file in the corpus);
+ * fuzz/meson.build lists the targets and their corpora.
  */
 #include <stdint.h>
 #include <stdio.h>
