@@ -1,6 +1,7 @@
 /*
  * Run a libFuzzer target over files without libFuzzer: replay FILE... or
- * every file of DIR... once each (a regression test of the corpus).
+ * every file of DIR... once each (a regression test of the corpus). One
+ * TAP line per argument: a crash fails the whole run anyway.
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -31,33 +32,36 @@ static int run_file(const char *path)
     }
     LLVMFuzzerTestOneInput(data, got);
     free(data);
-    printf("ok - %s\n", path);
     return 0;
 }
 
 int main(int argc, char **argv)
 {
-    int failures = 0, count = 0;
+    int failures = 0;
     for (int i = 1; i < argc; i++) {
         struct stat st;
+        int bad = 0, inputs = 0;
         if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
             struct dirent **names;
             int n = scandir(argv[i], &names, NULL, alphasort);
+            bad = n < 0;
             for (int k = 0; k < n; k++) {
                 if (names[k]->d_name[0] != '.') {
                     char path[4096];
                     snprintf(path, sizeof path, "%s/%s", argv[i], names[k]->d_name);
-                    failures += run_file(path);
-                    count++;
+                    bad += run_file(path);
+                    inputs++;
                 }
                 free(names[k]);
             }
             free(names);
         } else {
-            failures += run_file(argv[i]);
-            count++;
+            bad = run_file(argv[i]);
+            inputs = 1;
         }
+        printf("%s - %s (%d inputs)\n", bad ? "not ok" : "ok", argv[i], inputs);
+        failures += bad != 0;
     }
-    printf("1..%d\n", count);
+    printf("1..%d\n", argc - 1);
     return failures != 0;
 }
