@@ -39,7 +39,6 @@ void civr__hookrt_free(civr_hookrt *rt);
 /* One call of a hook: what it is asked about and what it answered. */
 typedef struct civr_hookcall {
     const civr_hook *hook;
-    const civr_program_result *pr; /* the program's result so far */
     const civr_rec *member;        /* member scope: the member; else NULL */
     const civr_outcome *outcome;   /* after_eligibility, after_amount: the chosen one */
     int64_t amount;                /* after_amount: the amount so far (fen) */
