@@ -30,6 +30,7 @@
 #include "error.h"
 #include "household.h"
 #include "policy.h"
+#include "policyset.h"
 #include "testcase.h"
 #include "values.h"
 #include "version.h"

@@ -121,6 +121,34 @@ size_t civr_policy_program_count(const civr_policy *policy);
 const char *civr_policy_program_id(const civr_policy *policy, size_t i);
 
 /**
+ * Division codes (GB/T 2260, six digits) that the most specific layer
+ * declares under `regions:` in its bundle.yaml: the places it governs. A
+ * county code governs that county; a city code (ending "00") its counties
+ * and districts; a province code (ending "0000") the province. A bundle that
+ * declares none (the national baseline, test bundles) is tied to no place.
+ * Regions are not inherited: a county bundle declares its own.
+ */
+size_t civr_policy_region_count(const civr_policy *policy);
+/** Division code `i` of civr_policy_region_count, or NULL when out of range. Borrowed. */
+const char *civr_policy_region(const civr_policy *policy, size_t i);
+
+/**
+ * How closely `policy` governs division code `region` (its first six digits
+ * when it has 9 or 12): 6 when the bundle lists that county, 4 when it lists
+ * its city, 2 when it lists its province, 0 when it governs it not at all
+ * (or `region` is not a division code, or the bundle declares no regions).
+ */
+int civr_policy_governs(const civr_policy *policy, const char *region);
+
+/**
+ * Whether a household with division code `region` (NULL: the household has
+ * none) may be evaluated with `policy`: 0 when the policy governs it or
+ * declares no regions; otherwise CIVR_EDATA with CIVR-7001 (no region),
+ * CIVR-7002 (outside the policy's regions) or CIVR-7003 (not a division code).
+ */
+int civr_policy_check_region(const civr_policy *policy, const char *region, civr_error *err);
+
+/**
  * A description of the policy as one line of JSON, for tools and bindings:
  * `{"id", "version", "digest", "layers": [...], "programs": [{"id", "title":
  * {"zh", "en"}, "scope", "facts": [{"name", "type", "title"}]}]}`, programs

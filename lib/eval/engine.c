@@ -90,6 +90,8 @@ int civr_engine_eval(civr_engine *engine, const civr_household *hh, civr_date da
         civr__fail(&local, NULL, CIVR_M_WRONG_POLICY);
         return fail_result(result, &local, err);
     }
+    if ((flags & CIVR_EVAL_CHECK_REGION) && civr_policy_check_region(pol, hh->region, &local))
+        return fail_result(result, &local, err);
     civr_arena_reset(&engine->scratch);
     uint32_t nmembers = hh->members ? hh->members->count : 0;
     if (nmembers > engine->limits.max_members) { /* parsed under larger limits */
@@ -158,6 +160,7 @@ int civr_engine_eval_text(civr_engine *engine, const char *text, size_t len, civ
     hh->root = NULL;
     hh->members = NULL;
     hh->id = NULL;
+    hh->region = NULL;
     int rc = civr__doc_parse_auto(&doc, text ? text : "", len, format, source, &engine->limits,
                                   &local);
     if (rc == 0)

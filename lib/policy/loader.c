@@ -373,6 +373,48 @@ int civr__ld_add_source(civr_loader *ld, uint32_t named_in, const civr_node *nam
     return rc;
 }
 
+/* `regions:` of a bundle.yaml: a list of distinct six-digit division codes
+ * (GB/T 2260), a county, a city (ending 00) or a province (ending 0000). */
+static void read_regions(civr_loader *ld, uint32_t bf, const civr_node *node, civr_layer *l)
+{
+    if (!node || civr_node_is_null(node))
+        return;
+    if (!civr__ld_want(ld, bf, node, CIVR_NODE_SEQ, "regions"))
+        return;
+    size_t n = node->u.seq.count;
+    const char **regions = n ? civr_arena_zalloc(&ld->pol->arena, n * sizeof *regions) : NULL;
+    if (n && !regions) {
+        civr__ld_error(ld, bf, node, CIVR_M_NO_MEMORY);
+        return;
+    }
+    uint32_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        const civr_node *r = node->u.seq.items[i];
+        if (!civr__ld_want(ld, bf, r, CIVR_NODE_SCALAR, "a division code"))
+            continue;
+        const char *t = r->u.scalar.text;
+        bool ok = r->u.scalar.len == 6 && r->style != CIVR_STYLE_PLAIN;
+        for (size_t j = 0; ok && j < 6; j++)
+            ok = t[j] >= '0' && t[j] <= '9';
+        if (!ok || t[0] == '0') {
+            civr__ld_error(ld, bf, r, CIVR_M_BAD_VALUE, "regions",
+                           "a division code is six digits in quotes, e.g. \"440100\"");
+            continue;
+        }
+        bool dup = false;
+        for (uint32_t j = 0; j < count; j++)
+            dup = dup || civr__streq(regions[j], t);
+        if (dup) {
+            civr__ld_error(ld, bf, r, CIVR_M_BAD_VALUE, "regions", "a division code is listed twice");
+            continue;
+        }
+        if (!(regions[count++] = civr__ld_string(ld, bf, r, "a division code")))
+            return;
+    }
+    l->regions = regions;
+    l->nregions = count;
+}
+
 /* Read one layer's bundle.yaml and files. `*parent` receives the extends dir (malloc'd). */
 static int read_layer(civr_loader *ld, const char *dir, uint32_t layer, char **parent)
 {
@@ -392,7 +434,7 @@ static int read_layer(civr_loader *ld, const char *dir, uint32_t layer, char **p
         return civr__ld_error_at(ld, &pos, CIVR_M_MISSING_FIELD, "bundle.yaml", "id");
     }
     static const char *const keys[] = {"id", "title", "version", "extends", "files",
-                                       "description", "basis", NULL};
+                                       "description", "basis", "regions", NULL};
     civr__ld_keys(ld, bf, root, "bundle.yaml", keys);
     civr_layer *l = &p->layers[layer];
     l->dir = civr_arena_strdup(&p->arena, dir);
@@ -411,6 +453,7 @@ static int read_layer(civr_loader *ld, const char *dir, uint32_t layer, char **p
         l->title_zh = title.zh;
         l->title_en = title.en;
     }
+    read_regions(ld, bf, civr_node_get(root, "regions"), l);
     const civr_node *ext = civr_node_get(root, "extends");
     if (ext && !civr_node_is_null(ext)) {
         const char *e = civr__ld_string(ld, bf, ext, "extends");

@@ -142,6 +142,8 @@ typedef struct civr_file {
 
 typedef struct civr_layer {
     const char *id, *version, *title_zh, *title_en, *dir;
+    uint32_t nregions;
+    const char **regions; /* division codes the bundle governs (`regions:`), 6 digits */
 } civr_layer;
 
 /* Texts for people: Chinese and English. */
