@@ -31,6 +31,7 @@
 #include "household.h"
 #include "policy.h"
 #include "policyset.h"
+#include "screen.h"
 #include "testcase.h"
 #include "values.h"
 #include "version.h"

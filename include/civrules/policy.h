@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "values.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -147,6 +148,16 @@ int civr_policy_governs(const civr_policy *policy, const char *region);
  * CIVR-7002 (outside the policy's regions) or CIVR-7003 (not a division code).
  */
 int civr_policy_check_region(const civr_policy *policy, const char *region, civr_error *err);
+
+/**
+ * Add `days` working days to `date` on the policy's calendar (`calendar:`
+ * in the bundle: public holidays and official make-up working days) and
+ * return the last of them in `*out`: the deadline of something received on
+ * `date`. CIVR_EEVAL (CIVR-7006) when the calendar does not cover a year
+ * the count passes through.
+ */
+int civr_policy_add_working_days(const civr_policy *policy, civr_date date, uint32_t days,
+                                 civr_date *out, civr_error *err);
 
 /**
  * A description of the policy as one line of JSON, for tools and bindings:

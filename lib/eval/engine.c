@@ -145,15 +145,16 @@ int civr_engine_eval(civr_engine *engine, const civr_household *hh, civr_date da
     return 0;
 }
 
-int civr_engine_eval_text(civr_engine *engine, const char *text, size_t len, civr_format format,
-                          const char *source, civr_date date, unsigned flags, civr_result *result,
-                          civr_error *err)
+const civr_policy *civr__engine_policy(const civr_engine *engine)
 {
-    if (!engine || !result || (!text && len))
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
-                          "civr_engine_eval_text needs an engine, a text and a result");
+    return engine->policy;
+}
+
+int civr__engine_parse(civr_engine *engine, const char *text, size_t len, civr_format format,
+                       const char *source, const civr_household **hh_out, const char **id,
+                       civr_error *err)
+{
     civr_doc doc;
-    civr_error local = CIVR_ERROR_INIT;
     civr_household *hh = &engine->text;
     civr_arena_reset(&hh->arena);
     hh->policy = engine->policy;
@@ -161,17 +162,37 @@ int civr_engine_eval_text(civr_engine *engine, const char *text, size_t len, civ
     hh->members = NULL;
     hh->id = NULL;
     hh->region = NULL;
+    *hh_out = NULL;
+    *id = NULL;
     int rc = civr__doc_parse_auto(&doc, text ? text : "", len, format, source, &engine->limits,
-                                  &local);
+                                  err);
     if (rc == 0)
-        rc = civr__household_decode(hh, engine->policy, &doc, &engine->limits, &local);
+        rc = civr__household_decode(hh, engine->policy, &doc, &engine->limits, err);
     if (rc) {
-        civr__result_reset(result, engine->policy, date);
-        const char *id = doc.root ? civr__household_peek_id(&doc) : NULL;
-        result->household = id ? civr_arena_strdup(&result->arena, id) : NULL;
+        const char *peek = doc.root ? civr__household_peek_id(&doc) : NULL;
+        *id = peek ? civr_arena_strdup(&hh->arena, peek) : NULL;
         civr_doc_free(&doc);
-        return fail_result(result, &local, err);
+        return rc;
     }
     civr_doc_free(&doc);
+    *hh_out = hh;
+    return 0;
+}
+
+int civr_engine_eval_text(civr_engine *engine, const char *text, size_t len, civr_format format,
+                          const char *source, civr_date date, unsigned flags, civr_result *result,
+                          civr_error *err)
+{
+    if (!engine || !result || (!text && len))
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+                          "civr_engine_eval_text needs an engine, a text and a result");
+    civr_error local = CIVR_ERROR_INIT;
+    const civr_household *hh;
+    const char *id;
+    if (civr__engine_parse(engine, text, len, format, source, &hh, &id, &local)) {
+        civr__result_reset(result, engine->policy, date);
+        result->household = id ? civr_arena_strdup(&result->arena, id) : NULL;
+        return fail_result(result, &local, err);
+    }
     return civr_engine_eval(engine, hh, date, flags, result, err);
 }

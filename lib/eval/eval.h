@@ -10,6 +10,7 @@
 
 #include "../expr/expr.h"
 #include "../household/household.h"
+#include "civrules/engine.h"
 
 /* ---- results ---------------------------------------------------------------- */
 
@@ -103,6 +104,15 @@ struct civr_result {
 
 /* Empty `r` for a new evaluation (keeps its memory). */
 void civr__result_reset(civr_result *r, const civr_policy *policy, civr_date date);
+
+/* The engine's policy. */
+const civr_policy *civr__engine_policy(const civr_engine *engine);
+
+/* Parse and decode `text` into the engine's own household (valid until the
+ * next parse); on failure `*id` is the household id that could be read, or NULL. */
+int civr__engine_parse(civr_engine *engine, const char *text, size_t len, civr_format format,
+                       const char *source, const civr_household **hh, const char **id,
+                       civr_error *err);
 
 /* ---- the evaluation context ------------------------------------------------------ */
 

@@ -276,8 +276,9 @@ static void collect(civr_loader *ld, uint32_t file)
     if (!root)
         return;
     static const char *const sections[] = {"enums", "schema", "parameters", "tables", "programs",
-                                           NULL};
+                                           "calendar", NULL};
     civr__ld_keys(ld, file, root, "a policy file", sections);
+    civr__ld_calendar(ld, file, civr_node_get(root, "calendar"));
     civr_namedset *sets[] = {&ld->enums, &ld->records, &ld->params, &ld->tables, &ld->programs};
     for (size_t s = 0; s < 5; s++) {
         const civr_node *sec = civr_node_get(root, sections[s]);
@@ -603,6 +604,7 @@ void civr_policy_free(civr_policy *p)
         civr__free(p->files[i].text);
     }
     civr__free(p->files);
+    civr__calendar_free(p);
     civr_arena_free(&p->arena);
     civr__free(p);
 }
@@ -657,6 +659,7 @@ int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options
     /* the phases run only on files that read well: a half-read bundle would
      * give errors that are only echoes of the first ones */
     if (ld.rc == 0) {
+        civr__calendar_sort(p);
         civr__ld_enums(&ld);
         civr__ld_schema(&ld);
         if (ld.rc == 0) {

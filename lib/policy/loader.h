@@ -44,6 +44,9 @@ typedef struct civr_loader {
     civr_namedset enums, records, params, tables, programs;
 } civr_loader;
 
+/* Read a `calendar:` section of a policy file (calendar.c). */
+void civr__ld_calendar(civr_loader *ld, uint32_t file, const civr_node *node);
+
 /* Report an error at `node` of file `file` (NULL node: the file) and go on. */
 int civr__ld_error(civr_loader *ld, uint32_t file, const civr_node *node, civr_msg m, ...);
 int civr__ld_error_at(civr_loader *ld, const civr_pos *pos, civr_msg m, ...);

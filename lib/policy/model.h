@@ -451,7 +451,17 @@ struct civr_policy {
     uint32_t nslots;       /* expression variable slots (slot 0 is `m`) */
     uint32_t nhfacts;      /* household facts of all programs */
     uint32_t nmfacts;      /* member facts of all programs */
+    struct {               /* `calendar:` sections (working days), malloc'd, sorted */
+        size_t nyears, nholidays, nworkdays, cap_years, cap_holidays, cap_workdays;
+        int *years;          /* years the calendar covers */
+        civr_date *holidays; /* days off (weekdays among them are not working days) */
+        civr_date *workdays; /* weekend days that are working days (调休上班) */
+    } calendar;
 };
+
+/* The calendar (lib/policy/calendar.c): sorted once every file is read; freed with the policy. */
+void civr__calendar_sort(civr_policy *p);
+void civr__calendar_free(civr_policy *p);
 
 /* Lookups by name (-1 when absent). */
 int32_t civr_policy__enum(const civr_policy *p, const char *name);
