@@ -7,6 +7,7 @@
  *   tables.c   decision tables, cells, overlap and reachability checks
  *   programs.c programs: facts, outcomes, dependencies
  *   hooks.c    programs' Lua hooks
+ *   needs.c    what programs need, and whether a bundle supplies it
  *   values.c   reading typed values (money, rates, dates...) from YAML
  */
 #ifndef CIVR_LOADER_H
@@ -42,6 +43,7 @@ typedef struct civr_loader {
     int rc;           /* first error code */
     unsigned nerrors;
     civr_namedset enums, records, params, tables, programs;
+    civr_buf reported; /* "\nid line:col source message\n" of each error reported, to report each once */
 } civr_loader;
 
 /* Report an error at `node` of file `file` (NULL node: the file) and go on. */
@@ -82,6 +84,9 @@ bool civr__ld_type(civr_loader *ld, uint32_t file, const civr_node *node, civr_t
 /* Read a YAML scalar or list as a value of type `t` (values.c). */
 bool civr__ld_value(civr_loader *ld, uint32_t file, const civr_node *node, civr_type t,
                     civr_val *out);
+/* The same, naming the field in errors (`from`, `valid_from`). */
+bool civr__ld_field_value(civr_loader *ld, uint32_t file, const civr_node *node, const char *field,
+                          civr_type t, civr_val *out);
 
 /* Tables (tables.c), shared with programs' own computed tables. */
 typedef struct civr_rowdecl {
@@ -111,5 +116,8 @@ void civr__ld_schema(civr_loader *ld);
 void civr__ld_params(civr_loader *ld);
 void civr__ld_tables(civr_loader *ld);
 void civr__ld_programs(civr_loader *ld);
+/* A bundle that declares the dates it is meant for has a value for every
+ * parameter its programs read on each of them (needs.c). */
+void civr__ld_complete(civr_loader *ld);
 
 #endif
