@@ -12,7 +12,7 @@
 #ifndef CIVR_LOADER_H
 #define CIVR_LOADER_H
 
-#include "model.h"
+#include "../model/model.h"
 
 /* One declaration of a named thing in one file: programs, tables... are
  * declared by the first layer and amended by later ones, so each name has a
