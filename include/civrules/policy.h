@@ -21,6 +21,7 @@
 
 #include "error.h"
 #include "civr_limits.h"
+#include "values.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -93,6 +94,14 @@ const char *civr_policy_layer_id(const civr_policy *policy, size_t i);
 size_t civr_policy_program_count(const civr_policy *policy);
 /** Id of program `i` in evaluation order, or NULL when out of range. Borrowed. */
 const char *civr_policy_program_id(const civr_policy *policy, size_t i);
+
+/**
+ * The latest date from which any parameter of the policy takes a new value
+ * (or ends), into `*out`: how current the bundle is. Tools use it to warn
+ * when evaluating on a date long after it. Returns 0, or CIVR_EINVAL when
+ * an argument is NULL or the policy has no dated values.
+ */
+int civr_policy_newest_value(const civr_policy *policy, civr_date *out, civr_error *err);
 
 /**
  * A description of the policy as one line of JSON, for tools and bindings:

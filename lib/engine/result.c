@@ -42,6 +42,21 @@ void civr__result_reset(civr_result *r, const civr_policy *policy, civr_date dat
     r->trace = NULL;
 }
 
+int civr_result_set_error(civr_result *r, const civr_policy *policy, civr_date date,
+                          const char *household, const civr_error *error, civr_error *err)
+{
+    if (!r || !policy || !error || error->code == CIVR_OK)
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+                          "civr_result_set_error needs a result, a policy and an error");
+    civr__result_reset(r, policy, date);
+    r->household = household ? civr_arena_strdup(&r->arena, household) : NULL;
+    if (household && !r->household)
+        return civr__oom(err);
+    r->failed = true;
+    r->error = *error;
+    return 0;
+}
+
 const char *civr_result_household(const civr_result *r)
 {
     return r ? r->household : NULL;

@@ -215,7 +215,8 @@ struct civr_pcell {
 };
 
 typedef struct civr_pvalue {
-    civr_date from;
+    civr_date from;     /* in force from (in the resolved timeline of all layers) */
+    civr_date declared; /* the `from:` as written in its layer */
     bool ended;        /* `value: null`: no value from this date */
     civr_val value;    /* when the parameter has no dimensions */
     uint32_t ncells;   /* otherwise the cells of the first dimension */

@@ -67,6 +67,25 @@ const char *civr_policy_program_id(const civr_policy *p, size_t i)
     return p && i < p->nreported ? p->programs[p->reported[i]].id : NULL;
 }
 
+int civr_policy_newest_value(const civr_policy *p, civr_date *out, civr_error *err)
+{
+    if (!p || !out)
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_policy_newest_value needs a policy and out");
+    bool any = false;
+    civr_date newest = 0;
+    for (uint32_t i = 0; i < p->nparams; i++) {
+        const civr_param *pm = &p->params[i];
+        if (pm->nvalues && (!any || pm->values[pm->nvalues - 1].from > newest)) {
+            newest = pm->values[pm->nvalues - 1].from;
+            any = true;
+        }
+    }
+    if (!any)
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "the policy has no dated values");
+    *out = newest;
+    return 0;
+}
+
 /* ---- lookups (linear: these run at load time, over short lists) ---------------------- */
 
 static bool eqn(const char *a, const char *b, size_t len)

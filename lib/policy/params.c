@@ -2,8 +2,10 @@
  * Parameters: a name, a type and unit, optional variant dimensions (`by`,
  * e.g. urban/rural), and values keyed by the date they take effect, each
  * with its basis. The layer that declares a parameter fixes its type; a
- * later layer adds or replaces dated values (a value on the same date
- * replaces the parent's), and `value: null` ends a parameter from a date.
+ * later layer adds dated values of its own. On every date the value in
+ * force in the most specific layer that has one wins, whatever the parent
+ * says at later dates; `value: null` ends a layer's value from a date, and
+ * the parent's shows through again.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,7 +104,7 @@ static bool read_entry(civr_loader *ld, civr_param *pa, uint32_t file, const civ
     civr_val d;
     if (!civr__ld_value(ld, file, from, civr_type_of(CT_DATE, 0), &d))
         return false;
-    en->v.from = d.u.date;
+    en->v.from = en->v.declared = d.u.date;
     if (!basis || civr_node_is_null(basis)) {
         civr__ld_error(ld, file, node, CIVR_M_MISSING_BASIS, what);
         return false;
@@ -158,9 +160,96 @@ static bool read_dims(civr_loader *ld, civr_param *pa, uint32_t file, const civr
 static int cmp_entry(const void *a, const void *b)
 {
     const entry *x = a, *y = b;
+    if (x->layer != y->layer)
+        return x->layer < y->layer ? -1 : 1;
     if (x->v.from != y->v.from)
         return x->v.from < y->v.from ? -1 : 1;
-    return (x->layer > y->layer) - (x->layer < y->layer); /* the later layer sorts last */
+    return (x->file > y->file) - (x->file < y->file); /* a later file sorts last */
+}
+
+static int cmp_date(const void *a, const void *b)
+{
+    civr_date x = *(const civr_date *)a, y = *(const civr_date *)b;
+    return (x > y) - (x < y);
+}
+
+/* The entry of `all[lo..hi)` (one layer, by date) in force on `d`: the last
+ * one starting on or before it (a later file's on the same date); NULL when
+ * none has started. */
+static const entry *in_force(const entry *all, size_t lo, size_t hi, civr_date d)
+{
+    const entry *found = NULL;
+    for (size_t i = lo; i < hi && all[i].v.from <= d; i++)
+        found = &all[i];
+    return found;
+}
+
+/*
+ * Lay the layers over each other: on every date, the value is the one in
+ * force in the most specific layer that has one; a layer's `value: null`
+ * ends its own value, so that its parent's shows through again. The result
+ * is one timeline (pa->values, increasing `from`) whose entries keep the
+ * date, layer and position they were written with.
+ */
+static void resolve_layers(civr_loader *ld, civr_param *pa, entry *all, size_t count)
+{
+    civr_policy *p = ld->pol;
+    qsort(all, count, sizeof *all, cmp_entry);
+    civr_date *dates = civr__calloc(count ? count : 1, sizeof *dates);
+    pa->values = civr_arena_array(&p->arena, count ? count : 1, sizeof *pa->values);
+    if (!dates || !pa->values) {
+        civr__free(dates);
+        civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+        return;
+    }
+    for (size_t i = 0; i < count; i++)
+        dates[i] = all[i].v.from;
+    qsort(dates, count, sizeof *dates, cmp_date);
+    /* layer runs in `all`: [start[l], start[l+1]) */
+    uint32_t nlayers = p->nlayers;
+    const entry *previous = NULL;
+    bool previous_ended = false;
+    for (size_t di = 0; di < count; di++) {
+        if (di && dates[di] == dates[di - 1])
+            continue;
+        civr_date d = dates[di];
+        const entry *pick = NULL, *ended = NULL;
+        for (uint32_t l = nlayers; l-- > 0 && !pick;) {
+            size_t lo = 0;
+            while (lo < count && all[lo].layer < l)
+                lo++;
+            size_t hi = lo;
+            while (hi < count && all[hi].layer == l)
+                hi++;
+            const entry *e = in_force(all, lo, hi, d);
+            if (!e)
+                continue;
+            if (e->v.ended) {
+                if (!ended)
+                    ended = e;
+                continue;
+            }
+            pick = e;
+        }
+        if (!pick) {
+            if (!ended || previous_ended || !previous)
+                continue; /* nothing in force before either */
+            civr_pvalue v = ended->v;
+            v.from = d;
+            pa->values[pa->nvalues++] = v;
+            previous = NULL;
+            previous_ended = true;
+            continue;
+        }
+        if (pick == previous)
+            continue;
+        civr_pvalue v = pick->v;
+        v.from = d;
+        pa->values[pa->nvalues++] = v;
+        previous = pick;
+        previous_ended = false;
+    }
+    civr__free(dates);
 }
 
 static void compile_param(civr_loader *ld, const civr_named *nm, civr_param *pa)
@@ -245,21 +334,8 @@ static void compile_param(civr_loader *ld, const civr_named *nm, civr_param *pa)
             count++;
         }
     }
-    if (ok) {
-        qsort(all, count, sizeof *all, cmp_entry);
-        pa->values = civr_arena_array(&p->arena, count ? count : 1, sizeof *pa->values);
-        if (!pa->values) {
-            civr__ld_error(ld, decl->file, decl->key, CIVR_M_NO_MEMORY);
-        } else {
-            for (size_t i = 0; i < count; i++) {
-                /* a later layer's value on the same date replaces the earlier one */
-                if (pa->nvalues && pa->values[pa->nvalues - 1].from == all[i].v.from)
-                    pa->values[pa->nvalues - 1] = all[i].v;
-                else
-                    pa->values[pa->nvalues++] = all[i].v;
-            }
-        }
-    }
+    if (ok)
+        resolve_layers(ld, pa, all, count);
     civr__free(all);
 }
 
