@@ -13,7 +13,7 @@
 #ifndef CIVR_LOADER_H
 #define CIVR_LOADER_H
 
-#include "model.h"
+#include "../model/model.h"
 
 /* One declaration of a named thing in one file: programs, tables... are
  * declared by the first layer and amended by later ones, so each name has a
@@ -116,6 +116,24 @@ void civr__ld_schema(civr_loader *ld);
 void civr__ld_params(civr_loader *ld);
 void civr__ld_tables(civr_loader *ld);
 void civr__ld_programs(civr_loader *ld);
+/* What the programs need from `from` to `until` (until < from: no end): one
+ * entry per parameter some expression reads, with the first place it is
+ * read (a program, or a program's table); what a yes/no parameter false
+ * throughout guards is left out. */
+typedef struct civr_need {
+    uint32_t param;
+    const char *reader; /* program id */
+    civr_src src;
+} civr_need;
+/* The needs of `p`, malloc'd (free with civr__free), in parameter order. */
+int civr__policy_needs(const civr_policy *p, civr_date from, civr_date until, civr_need **out,
+                       uint32_t *n);
+/* Does parameter `pa` lack a value on some date from `from` to `until`
+ * (inclusive; until < from: no end)? The first such date in `*when` and,
+ * when what lacks is only some keys, their names in `keys` ("rural"). */
+bool civr__param_gap(const civr_policy *p, const civr_param *pa, civr_date from, civr_date until,
+                     civr_date *when, civr_buf *keys);
+
 /* A bundle that declares the dates it is meant for has a value for every
  * parameter its programs read on each of them (needs.c). */
 void civr__ld_complete(civr_loader *ld);

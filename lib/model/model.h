@@ -468,24 +468,6 @@ int32_t civr_policy__param(const civr_policy *p, const char *name, size_t len);
 int32_t civr_policy__table(const civr_policy *p, const char *name, size_t len);
 int32_t civr_policy__program(const civr_policy *p, const char *name, size_t len);
 
-/* What the programs need from `from` to `until` (until < from: no end): one
- * entry per parameter some expression reads, with the first place it is
- * read (a program, or a program's table); what a yes/no parameter false
- * throughout guards is left out. */
-typedef struct civr_need {
-    uint32_t param;
-    const char *reader; /* program id */
-    civr_src src;
-} civr_need;
-/* The needs of `p`, malloc'd (free with civr__free), in parameter order. */
-int civr__policy_needs(const civr_policy *p, civr_date from, civr_date until, civr_need **out,
-                       uint32_t *n);
-/* Does parameter `pa` lack a value on some date from `from` to `until`
- * (inclusive; until < from: no end)? The first such date in `*when` and,
- * when what lacks is only some keys, their names in `keys` ("rural"). */
-bool civr__param_gap(const civr_policy *p, const civr_param *pa, civr_date from, civr_date until,
-                     civr_date *when, civr_buf *keys);
-
 /* Make the policy's description (civr_policy_describe), at the end of loading. */
 int civr__policy_describe(civr_policy *p);
 
