@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../eval/eval.h"
+#include "../engine/run.h"
 #include "civrules/screen.h"
 
 /* What one evaluation decided for one program (× member). */
