@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "civr_limits.h"
 #include "values.h"
 
 #ifdef __cplusplus
@@ -28,33 +29,6 @@ extern "C" {
 
 /** A compiled policy bundle. Opaque; immutable after load. */
 typedef struct civr_policy civr_policy;
-
-/**
- * Limits on hostile or accidental input. Zero in a field means "use the
- * default" given in brackets. Applied to policy files and household texts,
- * and (the last two) to Lua hooks, where reaching one makes the household's
- * result an error record (CIVR_ELIMIT) that the hook cannot catch.
- */
-typedef struct civr_limits {
-    unsigned version;        /**< set to CIVR_LIMITS_VERSION */
-    size_t max_text_bytes;   /**< one YAML or JSON text [16 MiB] */
-    uint32_t max_depth;      /**< nesting of mappings and sequences [64] */
-    uint32_t max_nodes;      /**< nodes in one text, aliases expanded [1,000,000] */
-    uint32_t max_members;    /**< members in one household [64] */
-    uint32_t max_layers;     /**< bundles in one extends chain [16] */
-    uint32_t max_expr_depth; /**< nesting of one expression [64] */
-    /** Lua instructions in one call of a hook [1,000,000]; work done in C
-     *  for the hook (copying, searching) is charged to it as well. */
-    uint64_t hook_instructions;
-    size_t hook_memory_bytes;   /**< memory of one engine's Lua state [16 MiB] */
-    /** Wall-clock time of one call of a hook, in ms [5,000]: a backstop for
-     *  operations slow in themselves (comparing very long strings). Unlike
-     *  the other limits it depends on the machine; a sound hook never nears it. */
-    uint32_t hook_milliseconds;
-} civr_limits;
-
-#define CIVR_LIMITS_VERSION 1
-#define CIVR_LIMITS_INIT {CIVR_LIMITS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0}
 
 /** Severity of a diagnostic passed to civr_load_options::on_diagnostic. */
 typedef enum civr_severity { CIVR_SEVERITY_ERROR = 0, CIVR_SEVERITY_WARNING = 1 } civr_severity;

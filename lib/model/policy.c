@@ -1,4 +1,4 @@
-/* Policy accessors, name lookups, positions and type names. */
+/* Policy accessors, name lookups, positions, type, status and hook point names. */
 #include <stdio.h>
 
 #include "civrules/version.h"
@@ -8,6 +8,16 @@ const char *civr_version(void)
 {
     return CIVRULES_VERSION_STRING;
 }
+
+const char *civr_status_name(civr_status status)
+{
+    static const char *names[] = {"ineligible", "eligible",  "marginal",
+                                  "individual", "phase_out", "undetermined"};
+    return (unsigned)status < CIVR__COUNT(names) ? names[status] : "unknown";
+}
+
+const char *const civr__hook_point_names[CIVR_HOOK_POINTS] = {
+    "before_eligibility", "after_eligibility", "after_amount"};
 
 static const civr_layer *top(const civr_policy *p)
 {
