@@ -141,6 +141,28 @@ const char *civr_policy_program_id(const civr_policy *policy, size_t i);
 int civr_policy_newest_value(const civr_policy *policy, civr_date *out, civr_error *err);
 
 /**
+ * What a new layer over this policy must supply: every parameter its
+ * programs read that has no value (or no value for some key of an enum
+ * dimension) on some date from `from` to `until`, as a YAML policy file to
+ * start the layer from. Each entry has the parameter's title, type, unit
+ * and dimensions, where it is read and the first date it lacks a value,
+ * and `null` where the officer writes a value and its basis; filled in, the
+ * layer passes `civrules check` and evaluates. What a yes/no parameter that
+ * is false throughout guards is not listed (see docs/policy-language.md).
+ *
+ * @param from   first date, or CIVR_DATE_NONE: the bundle's `valid_from`,
+ *               else the earliest date any of its parameters has a value
+ * @param until  last date, or CIVR_DATE_NONE: the bundle's `valid_until`,
+ *               else no end
+ * @param out    receives the NUL-terminated text, the caller's: free it
+ *               with civr_free
+ * @return 0, or CIVR_EINVAL (NULL argument, no date to start from),
+ *         CIVR_ENOMEM
+ */
+int civr_policy_needs(const civr_policy *policy, civr_date from, civr_date until, char **out,
+                      civr_error *err);
+
+/**
  * A description of the policy as one line of JSON, for tools and bindings:
  * `{"id", "version", "digest", "layers": [...], "programs": [{"id", "title":
  * {"zh", "en"}, "scope", "facts": [{"name", "type", "title"}]}]}`, programs
