@@ -661,8 +661,16 @@ static civr_engine *router_pick(router *r, const char *text, size_t len, civr_fo
 {
     const civr_policy *p = r->single;
     id[0] = '\0';
-    if (!p && civr_policy_set_select_text(&p, r->set, text, len, fmt, source, id, id_size, err) != 0)
+    if (!p && civr_policy_set_select_text(&p, r->set, text, len, fmt, source, id, id_size, err) != 0) {
+        /* a household that breaks the contract says so before it says it has no place */
+        civr_household *hh = NULL;
+        civr_error perr = CIVR_ERROR_INIT;
+        if (err->code == CIVR_EDATA &&
+            civr_household_parse(&hh, router_any(r), text, len, fmt, source, &perr) != 0)
+            *err = perr;
+        civr_household_free(hh);
         return NULL;
+    }
     *policy = p;
     for (size_t i = 0; i < r->n; i++)
         if (r->policies[i] == p)

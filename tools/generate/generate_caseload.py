@@ -172,11 +172,15 @@ class Truth:
         self.scope = {p["id"]: p["scope"] for p in policy.describe()["programs"]}
         self.order = [p["id"] for p in policy.describe()["programs"]]
 
-    def evaluate(self, households: List[Dict[str, Any]], day: datetime.date) -> List[Dict[str, Any]]:
-        out = list(self.policy.evaluate_many(households, date=day, threads=2 if len(households) > 1000 else 1))
-        for h, r in zip(households, out):
-            if "error" in r:
-                raise SystemExit(f"generator: {h['id']} does not evaluate: {r['error']}")
+    def evaluate(self, households: List[Dict[str, Any]], day: datetime.date) -> List[Dict]:
+        """Each household's lines (see `lines`), evaluated in batches by the library."""
+        out = []
+        for i in range(0, len(households), 5000):
+            chunk = households[i:i + 5000]
+            for h, r in zip(chunk, self.policy.evaluate_many([json.dumps(h) for h in chunk], date=day)):
+                if "error" in r:
+                    raise SystemExit(f"generator: {h['id']} does not evaluate: {r['error']}")
+                out.append(self.lines(h, r))
         return out
 
     def lines(self, h: Dict[str, Any], r: Dict[str, Any]) -> Dict[Tuple[str, Optional[str]], Tuple[str, int]]:
@@ -204,8 +208,8 @@ class Truth:
     def classify(self, h: Dict[str, Any], r: Dict[str, Any], day: datetime.date,
                  months: Optional[List[Dict[str, Any]]] = None) -> List[Dict[str, Any]]:
         """The cases `civrules screen` must give, as the manifest states them."""
-        now = self.lines(h, r)
-        month_lines = [self.lines(h, mr) for mr in months] if months else []
+        now = r
+        month_lines = months or []
         apps = h.get("applications", [])
         cases = []
         for prog in self.order:
@@ -288,7 +292,7 @@ def params(policy: civrules.Policy, programs: List[str]) -> Tuple[Dict[Tuple[str
 # ---- planting --------------------------------------------------------------------------------
 
 def enrol_truthfully(rng, truth: Truth, h, r, day: datetime.date) -> None:
-    for (prog, mid), (status, due) in truth.lines(h, r).items():
+    for (prog, mid), (status, due) in r.items():
         if due <= 0:
             continue
         stable = rng.random() < 0.8
@@ -363,7 +367,7 @@ def plant(kind: str, rng, truth: Truth, h, r, day) -> bool:
         if cases or "dibao" not in truth.scope and not truth.order:
             return False
         prog = next((p for p in truth.order if truth.scope[p] == "household"), None)
-        status, due = truth.lines(h, r).get((prog, None), ("", 0))
+        status, due = r.get((prog, None), ("", 0))
         if prog is None or due != 0 or status == "undetermined":
             return False
         since = add_months(day, -rng.randint(2, 9))
@@ -491,7 +495,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                     # the bureau pays what its records say: the enrolment's monthly amount,
                     # unchanged by a death it has not heard of; before a change of standard
                     # it paid what the rules then said
-                    st, due = truth.lines(h, mr).get((prog, mid), ("", 0))
+                    st, due = mr.get((prog, mid), ("", 0))
                     amount = fen(e["monthly"]) if (dead or h["id"] in planted["amount_differs"] or
                                                   h["id"] in planted["wrongly_enrolled"]) else due
                     if amount:
