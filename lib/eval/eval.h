@@ -26,6 +26,8 @@ typedef struct civr_mline {
     const char **missing;     /* status undetermined: the facts that would decide */
     civr_val undecided;       /* the same as a missing value, for programs that read this one */
     bool stacked;             /* a stacking rule changed the amount */
+    bool qualified;           /* member scope: an outcome that pays, before stacking */
+    bool chosen_out;          /* a choice between programs took another route */
 } civr_mline;
 
 /* Statuses under which a program pays or covers someone. */
@@ -85,6 +87,32 @@ typedef struct civr_trace_entry {
     bool illustrative;
 } civr_trace_entry;
 
+/* A member out of the household at the date (a presence rule). */
+typedef struct civr_absent {
+    const char *member_id;
+    const civr_presence *rule;
+    bool has_since;
+    civr_date since;
+} civr_absent;
+
+/* A choice between programs made for a member. */
+typedef struct civr_choice_made {
+    const civr_choice *choice;
+    const civr_rec *member;
+    const char *member_id;
+    uint32_t nroutes;                        /* the routes the member qualified for */
+    uint32_t route[CIVR_CHOICE_MAX_ROUTES];  /* indices into choice->routes */
+    int64_t total[CIVR_CHOICE_MAX_ROUTES];   /* the household's total on each route */
+    uint32_t taken;                          /* index into route[] */
+    uint8_t why;                             /* civr_choice_why */
+} civr_choice_made;
+
+typedef enum civr_choice_why {
+    CIVR_CHOICE_STATED = 0,   /* the household's enrolment names the route */
+    CIVR_CHOICE_PAYS_MORE,    /* the route that pays the household more */
+    CIVR_CHOICE_TIE_PREFERRED /* equal totals: the bundle's preferred route */
+} civr_choice_why;
+
 struct civr_result {
     civr_arena arena;
     const civr_policy *policy;
@@ -95,6 +123,10 @@ struct civr_result {
     int64_t total;
     uint32_t nprograms;
     civr_program_result *programs;
+    uint32_t nabsent;
+    civr_absent *absent;
+    uint32_t nchoices;
+    civr_choice_made *choices;
     bool tracing;
     uint32_t ntrace, trace_cap;
     civr_trace_entry *trace;
@@ -137,6 +169,8 @@ typedef struct civr_ectx {
     civr_fstate *mfacts;    /* member facts, see member_stride */
     civr_fstate *params;    /* values of parameters without keys, by parameter index */
     civr_result *res;
+    const civr_reason **forbid; /* choices: [program * member_stride + member] a route not
+                                   taken (its reason), or NULL; NULL: no choice made yet */
     jmp_buf *jb;
     civr_error *err;
     struct civr_hookrt *hooks; /* the engine's Lua hooks, NULL when the policy has none */

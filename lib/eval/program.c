@@ -645,7 +645,9 @@ static void stack(civr_ectx *c, const civr_program *p, civr_mline *line)
         switch (s->rule) {
         case CIVR_STACK_EXCLUDE: line->monthly = 0; break;
         case CIVR_STACK_TAKE_HIGHER:
-            if (other >= line->monthly)
+            /* only an allowance actually paid, and not lower, takes this one's
+             * place: an allowance of 0 never takes anything away */
+            if (other > 0 && other >= line->monthly)
                 line->monthly = 0;
             else
                 continue; /* this one is higher: paid, nothing to explain */
@@ -685,9 +687,19 @@ static void run_members(civr_ectx *c, const civr_program *p, civr_program_result
         for (uint32_t i = 0; i < n; i++) {
             civr_mline *line = &pr->members[pr->nmembers];
             start_line(c, line, list.u.list->items[i], CIVR_STATUS_INELIGIBLE);
+            const civr_reason *other_route =
+                c->forbid ? c->forbid[(size_t)p->index * c->member_stride + line->member->index]
+                          : NULL;
+            if (other_route) { /* a choice took another program for this member */
+                line->chosen_out = true;
+                add_reason(c, line, other_route);
+                pr->nmembers++;
+                continue;
+            }
             c->slots[0].k = VK_REC;
             c->slots[0].u.rec = line->member;
             decide_member(c, p, line);
+            line->qualified = civr__status_pays(line->status);
             stack(c, p, line);
             /* members the program does not reach are left out (their
              * reasons stay in the program's), unless a stacking rule took

@@ -275,11 +275,12 @@ static void collect(civr_loader *ld, uint32_t file)
     const civr_node *root = ld->pol->files[file].doc.root;
     if (!root)
         return;
-    static const char *const sections[] = {"enums", "schema", "parameters", "tables", "programs",
-                                           NULL};
+    static const char *const sections[] = {"enums",    "schema",   "parameters", "tables",
+                                           "programs", "presence", "choices",    NULL};
     civr__ld_keys(ld, file, root, "a policy file", sections);
-    civr_namedset *sets[] = {&ld->enums, &ld->records, &ld->params, &ld->tables, &ld->programs};
-    for (size_t s = 0; s < 5; s++) {
+    civr_namedset *sets[] = {&ld->enums,    &ld->records,  &ld->params, &ld->tables,
+                             &ld->programs, &ld->presence, &ld->choices};
+    for (size_t s = 0; s < CIVR__COUNT(sets); s++) {
         const civr_node *sec = civr_node_get(root, sections[s]);
         if (!sec || civr_node_is_null(sec))
             continue;
@@ -622,6 +623,10 @@ int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options
         }
         if (ld.rc == 0)
             civr__ld_programs(&ld);
+        if (ld.rc == 0) {
+            civr__ld_presence(&ld);
+            civr__ld_choices(&ld);
+        }
         digest(p); /* over every file read, hooks' sources included */
         if (ld.rc == 0 && civr__policy_describe(p) != 0)
             civr__ld_error_at(&ld, NULL, CIVR_M_NO_MEMORY);
@@ -631,6 +636,8 @@ int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options
     civr__ld_namedset_free(&ld.params);
     civr__ld_namedset_free(&ld.tables);
     civr__ld_namedset_free(&ld.programs);
+    civr__ld_namedset_free(&ld.presence);
+    civr__ld_namedset_free(&ld.choices);
     if (ld.rc) {
         civr_policy_free(p);
         return ld.rc;
