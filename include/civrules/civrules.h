@@ -26,6 +26,7 @@
 #ifndef CIVRULES_H
 #define CIVRULES_H
 
+#include "civr_limits.h"
 #include "engine.h"
 #include "error.h"
 #include "household.h"

@@ -116,6 +116,18 @@ void civr_result_free(civr_result *result);
  * result is evaluated into again or freed, and while its policy lives.
  */
 
+/**
+ * Make `result` the error record of an input the caller could not even hand
+ * to an engine (a file that cannot be read, say), as if an evaluation on
+ * `date` under `policy` had failed with `error`: it renders like any other
+ * error record, so a batch still answers every input in its place.
+ * `policy` is borrowed (it must outlive the result's use); `household` is
+ * the household id or NULL, copied. Returns 0, or CIVR_EINVAL when
+ * `result`, `policy` or `error` is NULL or `error` holds no error.
+ */
+int civr_result_set_error(civr_result *result, const civr_policy *policy, civr_date date,
+                          const char *household, const civr_error *error, civr_error *err);
+
 /** Household id, or NULL when it could not be read. */
 const char *civr_result_household(const civr_result *result);
 /** Evaluation date. */

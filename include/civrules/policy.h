@@ -20,6 +20,8 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "civr_limits.h"
+#include "values.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -27,33 +29,6 @@ extern "C" {
 
 /** A compiled policy bundle. Opaque; immutable after load. */
 typedef struct civr_policy civr_policy;
-
-/**
- * Limits on hostile or accidental input. Zero in a field means "use the
- * default" given in brackets. Applied to policy files and household texts,
- * and (the last two) to Lua hooks, where reaching one makes the household's
- * result an error record (CIVR_ELIMIT) that the hook cannot catch.
- */
-typedef struct civr_limits {
-    unsigned version;        /**< set to CIVR_LIMITS_VERSION */
-    size_t max_text_bytes;   /**< one YAML or JSON text [16 MiB] */
-    uint32_t max_depth;      /**< nesting of mappings and sequences [64] */
-    uint32_t max_nodes;      /**< nodes in one text, aliases expanded [1,000,000] */
-    uint32_t max_members;    /**< members in one household [64] */
-    uint32_t max_layers;     /**< bundles in one extends chain [16] */
-    uint32_t max_expr_depth; /**< nesting of one expression [64] */
-    /** Lua instructions in one call of a hook [1,000,000]; work done in C
-     *  for the hook (copying, searching) is charged to it as well. */
-    uint64_t hook_instructions;
-    size_t hook_memory_bytes;   /**< memory of one engine's Lua state [16 MiB] */
-    /** Wall-clock time of one call of a hook, in ms [5,000]: a backstop for
-     *  operations slow in themselves (comparing very long strings). Unlike
-     *  the other limits it depends on the machine; a sound hook never nears it. */
-    uint32_t hook_milliseconds;
-} civr_limits;
-
-#define CIVR_LIMITS_VERSION 1
-#define CIVR_LIMITS_INIT {CIVR_LIMITS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0}
 
 /** Severity of a diagnostic passed to civr_load_options::on_diagnostic. */
 typedef enum civr_severity { CIVR_SEVERITY_ERROR = 0, CIVR_SEVERITY_WARNING = 1 } civr_severity;
@@ -119,6 +94,14 @@ const char *civr_policy_layer_id(const civr_policy *policy, size_t i);
 size_t civr_policy_program_count(const civr_policy *policy);
 /** Id of program `i` in evaluation order, or NULL when out of range. Borrowed. */
 const char *civr_policy_program_id(const civr_policy *policy, size_t i);
+
+/**
+ * The latest date from which any parameter of the policy takes a new value
+ * (or ends), into `*out`: how current the bundle is. Tools use it to warn
+ * when evaluating on a date long after it. Returns 0, or CIVR_EINVAL when
+ * an argument is NULL or the policy has no dated values.
+ */
+int civr_policy_newest_value(const civr_policy *policy, civr_date *out, civr_error *err);
 
 /**
  * A description of the policy as one line of JSON, for tools and bindings:

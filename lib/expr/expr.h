@@ -7,7 +7,7 @@
 #ifndef CIVR_EXPR_H
 #define CIVR_EXPR_H
 
-#include "../policy/model.h"
+#include "../model/model.h"
 
 typedef enum civr_op {
     OP_LIT = 0,     /* lit */

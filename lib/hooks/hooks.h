@@ -17,14 +17,8 @@
 #ifndef CIVR_HOOKS_H
 #define CIVR_HOOKS_H
 
-#include "../eval/eval.h"
-
-/*
- * Check that `text` compiles as a Lua text chunk named `path` (no running).
- * 0, or -1 with Lua's message ("path:line: why") in `msg`; -2 when memory ran out.
- */
-int civr__hook_compile_check(const char *text, size_t len, const char *path, char *msg,
-                             size_t msgsize);
+#include "../eval/context.h"
+#include "compile.h"
 
 /* The hooks of one engine: one Lua state, every hook compiled once. */
 typedef struct civr_hookrt civr_hookrt;

@@ -1,5 +1,5 @@
 /*
- * Households as records of the policy's schema (see lib/policy/model.h):
+ * Households as records of the policy's schema (see lib/model/model.h):
  * decoded from a document tree (decode.c) or built through the builder API
  * (builder.c, which makes a tree and decodes it, so both give the same
  * errors).
@@ -7,7 +7,7 @@
 #ifndef CIVR_HOUSEHOLD_H
 #define CIVR_HOUSEHOLD_H
 
-#include "../policy/model.h"
+#include "../model/model.h"
 #include "civrules/household.h"
 
 struct civr_household {

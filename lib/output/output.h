@@ -2,7 +2,7 @@
 #ifndef CIVR_OUTPUT_H
 #define CIVR_OUTPUT_H
 
-#include "../eval/eval.h"
+#include "../eval/result.h"
 
 /* Append a value as JSON: money as an exact decimal string in yuan. */
 void civr__render_value(civr_buf *b, const civr_policy *p, const civr_val *v, civr_type t);

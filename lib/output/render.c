@@ -245,8 +245,8 @@ void civr__render_json(civr_buf *b, const civr_result *r)
         return;
     }
     civr_buf_puts(b, ",\"programs\":[");
-    for (size_t i = 0; i < civr_result_program_count(r); i++) {
-        const civr_program_result *pr = civr_result_program(r, i);
+    for (uint32_t i = 0; i < civr__result_nreported(r); i++) {
+        const civr_program_result *pr = civr__result_reported(r, i);
         if (i)
             civr_buf_putc(b, ',');
         civr_buf_puts(b, "{\"program\":");
@@ -413,8 +413,8 @@ void civr__render_text(civr_buf *b, const civr_result *r, bool zh)
         civr_buf_printf(b, "%s%s%s\n", civr__label(L_ERROR, zh), sep, msg);
         return;
     }
-    for (size_t i = 0; i < civr_result_program_count(r); i++) {
-        const civr_program_result *pr = civr_result_program(r, i);
+    for (uint32_t i = 0; i < civr__result_nreported(r); i++) {
+        const civr_program_result *pr = civr__result_reported(r, i);
         const civr_program *pg = pr->prog;
         const char *title = pick(pg->title, zh);
         civr_buf_printf(b, "\n%s%s%s", title ? title : pg->id, sep,

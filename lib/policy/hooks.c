@@ -16,11 +16,8 @@
  */
 #include <stdio.h>
 
-#include "../hooks/hooks.h"
+#include "../hooks/compile.h"
 #include "loader.h"
-
-const char *const civr__hook_point_names[CIVR_HOOK_POINTS] = {
-    "before_eligibility", "after_eligibility", "after_amount"};
 
 /* The fact of program `pg` named by scalar `node`, or -1. */
 static int32_t fact_index(const civr_program *pg, const civr_node *node)

@@ -28,6 +28,16 @@ civr_src civr__ld_src(civr_loader *ld, uint32_t file, const civr_node *node)
 
 int civr__ld_report(civr_loader *ld, civr_error *e)
 {
+    /* a node reached several times (a YAML alias of an anchor used in three
+     * places) gives its mistake once, at the anchor */
+    if (e->line) {
+        char key[CIVR_ERROR_SOURCE_MAX + CIVR_ERROR_MESSAGE_MAX + 48];
+        snprintf(key, sizeof key, "\n%d %u:%u %s %s\n", e->id, e->line, e->column, e->source,
+                 e->message);
+        if (ld->reported.data && strstr(ld->reported.data, key))
+            return e->code;
+        civr_buf_puts(&ld->reported, key);
+    }
     ld->nerrors++;
     if (ld->opts && ld->opts->on_diagnostic)
         ld->opts->on_diagnostic(ld->opts->userdata, CIVR_SEVERITY_ERROR, e);
@@ -393,7 +403,7 @@ static int read_layer(civr_loader *ld, const char *dir, uint32_t layer, char **p
         return civr__ld_error_at(ld, &pos, CIVR_M_MISSING_FIELD, "bundle.yaml", "id");
     }
     static const char *const keys[] = {"id", "title", "version", "extends", "files",
-                                       "description", "basis", NULL};
+                                       "description", "basis", "valid_from", "valid_until", NULL};
     civr__ld_keys(ld, bf, root, "bundle.yaml", keys);
     civr_layer *l = &p->layers[layer];
     l->dir = civr_arena_strdup(&p->arena, dir);
@@ -411,6 +421,25 @@ static int read_layer(civr_loader *ld, const char *dir, uint32_t layer, char **p
     if (civr__ld_text(ld, bf, civr_node_get(root, "title"), "title", true, &title)) {
         l->title_zh = title.zh;
         l->title_en = title.en;
+    }
+    const civr_pair *vf = civr_node_pair(root, "valid_from");
+    const civr_node *vu = civr_node_get(root, "valid_until");
+    civr_val d;
+    if (vf && civr__ld_field_value(ld, bf, vf->value, "valid_from", civr_type_of(CT_DATE, 0), &d)) {
+        l->has_valid_from = true;
+        l->valid_from = d.u.date;
+        l->valid_src = civr__ld_src(ld, bf, vf->key);
+    }
+    if (vu && !civr_node_is_null(vu) &&
+        civr__ld_field_value(ld, bf, vu, "valid_until", civr_type_of(CT_DATE, 0), &d)) {
+        if (!vf)
+            civr__ld_error(ld, bf, vu, CIVR_M_BUNDLE_FIELD, "valid_until needs a valid_from");
+        else if (l->has_valid_from && d.u.date < l->valid_from)
+            civr__ld_error(ld, bf, vu, CIVR_M_BUNDLE_FIELD, "valid_until is before valid_from");
+        else {
+            l->has_valid_until = true;
+            l->valid_until = d.u.date;
+        }
     }
     const civr_node *ext = civr_node_get(root, "extends");
     if (ext && !civr_node_is_null(ext)) {
@@ -627,6 +656,8 @@ int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options
             civr__ld_presence(&ld);
             civr__ld_choices(&ld);
         }
+        if (ld.rc == 0)
+            civr__ld_complete(&ld);
         digest(p); /* over every file read, hooks' sources included */
         if (ld.rc == 0 && civr__policy_describe(p) != 0)
             civr__ld_error_at(&ld, NULL, CIVR_M_NO_MEMORY);
@@ -638,6 +669,7 @@ int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options
     civr__ld_namedset_free(&ld.programs);
     civr__ld_namedset_free(&ld.presence);
     civr__ld_namedset_free(&ld.choices);
+    civr_buf_free(&ld.reported);
     if (ld.rc) {
         civr_policy_free(p);
         return ld.rc;

@@ -8,12 +8,13 @@
  *   programs.c programs: facts, outcomes, dependencies
  *   hooks.c    programs' Lua hooks
  *   presence.c who is out of the household at a date, and choices between programs
+ *   needs.c    what programs need, and whether a bundle supplies it
  *   values.c   reading typed values (money, rates, dates...) from YAML
  */
 #ifndef CIVR_LOADER_H
 #define CIVR_LOADER_H
 
-#include "model.h"
+#include "../model/model.h"
 
 /* One declaration of a named thing in one file: programs, tables... are
  * declared by the first layer and amended by later ones, so each name has a
@@ -43,6 +44,7 @@ typedef struct civr_loader {
     int rc;           /* first error code */
     unsigned nerrors;
     civr_namedset enums, records, params, tables, programs, presence, choices;
+    civr_buf reported; /* "\nid line:col source message\n" of each error reported, to report each once */
 } civr_loader;
 
 /* Report an error at `node` of file `file` (NULL node: the file) and go on. */
@@ -83,6 +85,9 @@ bool civr__ld_type(civr_loader *ld, uint32_t file, const civr_node *node, civr_t
 /* Read a YAML scalar or list as a value of type `t` (values.c). */
 bool civr__ld_value(civr_loader *ld, uint32_t file, const civr_node *node, civr_type t,
                     civr_val *out);
+/* The same, naming the field in errors (`from`, `valid_from`). */
+bool civr__ld_field_value(civr_loader *ld, uint32_t file, const civr_node *node, const char *field,
+                          civr_type t, civr_val *out);
 
 /* Tables (tables.c), shared with programs' own computed tables. */
 typedef struct civr_rowdecl {
@@ -118,5 +123,26 @@ void civr__ld_tables(civr_loader *ld);
 void civr__ld_programs(civr_loader *ld);
 void civr__ld_presence(civr_loader *ld); /* presence.c, after the programs */
 void civr__ld_choices(civr_loader *ld);  /* presence.c, after the programs */
+/* What the programs need from `from` to `until` (until < from: no end): one
+ * entry per parameter some expression reads, with the first place it is
+ * read (a program, or a program's table); what a yes/no parameter false
+ * throughout guards is left out. */
+typedef struct civr_need {
+    uint32_t param;
+    const char *reader; /* program id */
+    civr_src src;
+} civr_need;
+/* The needs of `p`, malloc'd (free with civr__free), in parameter order. */
+int civr__policy_needs(const civr_policy *p, civr_date from, civr_date until, civr_need **out,
+                       uint32_t *n);
+/* Does parameter `pa` lack a value on some date from `from` to `until`
+ * (inclusive; until < from: no end)? The first such date in `*when` and,
+ * when what lacks is only some keys, their names in `keys` ("rural"). */
+bool civr__param_gap(const civr_policy *p, const civr_param *pa, civr_date from, civr_date until,
+                     civr_date *when, civr_buf *keys);
+
+/* A bundle that declares the dates it is meant for has a value for every
+ * parameter its programs read on each of them (needs.c). */
+void civr__ld_complete(civr_loader *ld);
 
 #endif

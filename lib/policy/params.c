@@ -2,8 +2,10 @@
  * Parameters: a name, a type and unit, optional variant dimensions (`by`,
  * e.g. urban/rural), and values keyed by the date they take effect, each
  * with its basis. The layer that declares a parameter fixes its type; a
- * later layer adds or replaces dated values (a value on the same date
- * replaces the parent's), and `value: null` ends a parameter from a date.
+ * later layer adds dated values of its own. On every date the value in
+ * force in the most specific layer that has one wins, whatever the parent
+ * says at later dates; `value: null` ends a layer's value from a date, and
+ * the parent's shows through again.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,13 +23,43 @@ static bool read_cells(civr_loader *ld, const civr_param *pa, uint32_t file,
                        const civr_node *node, uint32_t dim, const civr_pcell **out,
                        uint32_t *nout);
 
+/* A value of the parameter's type, within the range it allows. */
+static bool read_value(civr_loader *ld, const civr_param *pa, uint32_t file,
+                       const civr_node *node, civr_val *out)
+{
+    if (!civr__ld_value(ld, file, node, pa->type, out))
+        return false;
+    if (out->k != VK_NUM)
+        return true;
+    bool low = pa->has_min && civr_num_cmp(out->u.n, pa->min) < 0;
+    bool high = pa->has_max && civr_num_cmp(out->u.n, pa->max) > 0;
+    if (!low && !high)
+        return true;
+    int scale = pa->type.kind == CT_MONEY ? 2 : 0;
+    civr_buf v = CIVR_BUF_INIT, range = CIVR_BUF_INIT;
+    civr_num_format(out->u.n, scale, pa->type.kind == CT_MONEY ? 2 : 0, &v);
+    if (pa->has_min) {
+        civr_buf_puts(&range, "at least ");
+        civr_num_format(pa->min, scale, pa->type.kind == CT_MONEY ? 2 : 0, &range);
+    }
+    if (pa->has_max) {
+        civr_buf_puts(&range, pa->has_min ? ", at most " : "at most ");
+        civr_num_format(pa->max, scale, pa->type.kind == CT_MONEY ? 2 : 0, &range);
+    }
+    civr__ld_error(ld, file, node, CIVR_M_VALUE_RANGE, pa->name, v.data ? v.data : "",
+                   range.data ? range.data : "");
+    civr_buf_free(&v);
+    civr_buf_free(&range);
+    return false;
+}
+
 /* The value of one cell: for the last dimension a typed value, otherwise
  * the cells of the next dimension. */
 static bool read_cell(civr_loader *ld, const civr_param *pa, uint32_t file,
                       const civr_node *node, uint32_t dim, civr_pcell *cell)
 {
     if (dim + 1 == pa->ndims)
-        return civr__ld_value(ld, file, node, pa->type, &cell->value);
+        return read_value(ld, pa, file, node, &cell->value);
     const civr_pcell *sub;
     if (!read_cells(ld, pa, file, node, dim + 1, &sub, &cell->nsub))
         return false;
@@ -100,9 +132,9 @@ static bool read_entry(civr_loader *ld, civr_param *pa, uint32_t file, const civ
         return false;
     }
     civr_val d;
-    if (!civr__ld_value(ld, file, from, civr_type_of(CT_DATE, 0), &d))
+    if (!civr__ld_field_value(ld, file, from, "from", civr_type_of(CT_DATE, 0), &d))
         return false;
-    en->v.from = d.u.date;
+    en->v.from = en->v.declared = d.u.date;
     if (!basis || civr_node_is_null(basis)) {
         civr__ld_error(ld, file, node, CIVR_M_MISSING_BASIS, what);
         return false;
@@ -119,7 +151,7 @@ static bool read_entry(civr_loader *ld, civr_param *pa, uint32_t file, const civ
         return true;
     }
     if (pa->ndims == 0)
-        return civr__ld_value(ld, file, value, pa->type, &en->v.value);
+        return read_value(ld, pa, file, value, &en->v.value);
     return read_cells(ld, pa, file, value, 0, &en->v.cells, &en->v.ncells);
 }
 
@@ -158,9 +190,96 @@ static bool read_dims(civr_loader *ld, civr_param *pa, uint32_t file, const civr
 static int cmp_entry(const void *a, const void *b)
 {
     const entry *x = a, *y = b;
+    if (x->layer != y->layer)
+        return x->layer < y->layer ? -1 : 1;
     if (x->v.from != y->v.from)
         return x->v.from < y->v.from ? -1 : 1;
-    return (x->layer > y->layer) - (x->layer < y->layer); /* the later layer sorts last */
+    return (x->file > y->file) - (x->file < y->file); /* a later file sorts last */
+}
+
+static int cmp_date(const void *a, const void *b)
+{
+    civr_date x = *(const civr_date *)a, y = *(const civr_date *)b;
+    return (x > y) - (x < y);
+}
+
+/* The entry of `all[lo..hi)` (one layer, by date) in force on `d`: the last
+ * one starting on or before it (a later file's on the same date); NULL when
+ * none has started. */
+static const entry *in_force(const entry *all, size_t lo, size_t hi, civr_date d)
+{
+    const entry *found = NULL;
+    for (size_t i = lo; i < hi && all[i].v.from <= d; i++)
+        found = &all[i];
+    return found;
+}
+
+/*
+ * Lay the layers over each other: on every date, the value is the one in
+ * force in the most specific layer that has one; a layer's `value: null`
+ * ends its own value, so that its parent's shows through again. The result
+ * is one timeline (pa->values, increasing `from`) whose entries keep the
+ * date, layer and position they were written with.
+ */
+static void resolve_layers(civr_loader *ld, civr_param *pa, entry *all, size_t count)
+{
+    civr_policy *p = ld->pol;
+    qsort(all, count, sizeof *all, cmp_entry);
+    civr_date *dates = civr__calloc(count ? count : 1, sizeof *dates);
+    pa->values = civr_arena_array(&p->arena, count ? count : 1, sizeof *pa->values);
+    if (!dates || !pa->values) {
+        civr__free(dates);
+        civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+        return;
+    }
+    for (size_t i = 0; i < count; i++)
+        dates[i] = all[i].v.from;
+    qsort(dates, count, sizeof *dates, cmp_date);
+    /* layer runs in `all`: [start[l], start[l+1]) */
+    uint32_t nlayers = p->nlayers;
+    const entry *previous = NULL;
+    bool previous_ended = false;
+    for (size_t di = 0; di < count; di++) {
+        if (di && dates[di] == dates[di - 1])
+            continue;
+        civr_date d = dates[di];
+        const entry *pick = NULL, *ended = NULL;
+        for (uint32_t l = nlayers; l-- > 0 && !pick;) {
+            size_t lo = 0;
+            while (lo < count && all[lo].layer < l)
+                lo++;
+            size_t hi = lo;
+            while (hi < count && all[hi].layer == l)
+                hi++;
+            const entry *e = in_force(all, lo, hi, d);
+            if (!e)
+                continue;
+            if (e->v.ended) {
+                if (!ended)
+                    ended = e;
+                continue;
+            }
+            pick = e;
+        }
+        if (!pick) {
+            if (!ended || previous_ended || !previous)
+                continue; /* nothing in force before either */
+            civr_pvalue v = ended->v;
+            v.from = d;
+            pa->values[pa->nvalues++] = v;
+            previous = NULL;
+            previous_ended = true;
+            continue;
+        }
+        if (pick == previous)
+            continue;
+        civr_pvalue v = pick->v;
+        v.from = d;
+        pa->values[pa->nvalues++] = v;
+        previous = pick;
+        previous_ended = false;
+    }
+    civr__free(dates);
 }
 
 static void compile_param(civr_loader *ld, const civr_named *nm, civr_param *pa)
@@ -172,7 +291,7 @@ static void compile_param(civr_loader *ld, const civr_named *nm, civr_param *pa)
     size_t total = 0;
     for (const civr_decl *d = nm->first; d; d = d->next) {
         static const char *const keys[] = {"title", "type", "unit", "by", "values", "description",
-                                           NULL};
+                                           "min", "max", NULL};
         if (!civr__ld_want(ld, d->file, d->node, CIVR_NODE_MAP, "a parameter") ||
             !civr__ld_keys(ld, d->file, d->node, "a parameter", keys))
             return;
@@ -182,8 +301,8 @@ static void compile_param(civr_loader *ld, const civr_named *nm, civr_param *pa)
         total += vals ? vals->u.seq.count : 0;
         if (d == decl)
             continue;
-        static const char *const fixed[] = {"type", "unit", "by"};
-        for (size_t k = 0; k < 3; k++) {
+        static const char *const fixed[] = {"type", "unit", "by", "min", "max"};
+        for (size_t k = 0; k < 5; k++) {
             const civr_pair *pr = civr_node_pair(d->node, fixed[k]);
             if (pr) {
                 civr_buf at = CIVR_BUF_INIT;
@@ -215,6 +334,29 @@ static void compile_param(civr_loader *ld, const civr_named *nm, civr_param *pa)
         return;
     if ((n = civr_node_get(decl->node, "by")) && !read_dims(ld, pa, decl->file, n))
         return;
+    /* money is not negative unless the declaration says how far it may go */
+    pa->has_min = k == CT_MONEY;
+    pa->min = civr_num_int(0);
+    static const char *const bounds[] = {"min", "max"};
+    for (int b = 0; b < 2; b++) {
+        if (!(n = civr_node_get(decl->node, bounds[b])))
+            continue;
+        civr_val v;
+        if (k != CT_MONEY && k != CT_RATE && k != CT_INT) {
+            civr__ld_error(ld, decl->file, n, CIVR_M_BUNDLE_FIELD,
+                           "only money, rates and integers have a min and max");
+            return;
+        }
+        if (!civr__ld_field_value(ld, decl->file, n, bounds[b], pa->type, &v))
+            return;
+        if (b == 0) {
+            pa->has_min = true;
+            pa->min = v.u.n;
+        } else {
+            pa->has_max = true;
+            pa->max = v.u.n;
+        }
+    }
     for (const civr_decl *d = nm->first; d; d = d->next)
         if ((n = civr_node_get(d->node, "title")) && !civr__ld_text(ld, d->file, n, "title", false, &pa->title))
             return;
@@ -245,21 +387,8 @@ static void compile_param(civr_loader *ld, const civr_named *nm, civr_param *pa)
             count++;
         }
     }
-    if (ok) {
-        qsort(all, count, sizeof *all, cmp_entry);
-        pa->values = civr_arena_array(&p->arena, count ? count : 1, sizeof *pa->values);
-        if (!pa->values) {
-            civr__ld_error(ld, decl->file, decl->key, CIVR_M_NO_MEMORY);
-        } else {
-            for (size_t i = 0; i < count; i++) {
-                /* a later layer's value on the same date replaces the earlier one */
-                if (pa->nvalues && pa->values[pa->nvalues - 1].from == all[i].v.from)
-                    pa->values[pa->nvalues - 1] = all[i].v;
-                else
-                    pa->values[pa->nvalues++] = all[i].v;
-            }
-        }
-    }
+    if (ok)
+        resolve_layers(ld, pa, all, count);
     civr__free(all);
 }
 

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
-#include "../eval/eval.h"
+#include "../engine/run.h"
 #include "civrules/testcase.h"
 
 typedef struct run {

@@ -142,3 +142,51 @@ TEST(Api, OnePolicyManyThreadsSameAnswers)
     EXPECT_EQ(mismatches[0] + mismatches[1], 0);
     civr_policy_free(p);
 }
+
+// A caller's own failure (a file it could not read) becomes an error record
+// that renders like any other, for the policy and date of the batch.
+TEST(Api, ACallersErrorBecomesAnErrorRecord)
+{
+    civr_policy *p = civt::load("policies/cn/guangdong/guangzhou");
+    ASSERT_NE(p, nullptr);
+    civr_error err = CIVR_ERROR_INIT;
+    civr_result *r = nullptr;
+    ASSERT_EQ(civr_result_new(&r, &err), 0);
+    civr_error io = CIVR_ERROR_INIT;
+    io.code = CIVR_EIO;
+    io.id = 4001;
+    snprintf(io.source, sizeof io.source, "x.json");
+    snprintf(io.message, sizeof io.message, "cannot read 'x.json': gone");
+    civr_date d;
+    civr_date_from_ymd(&d, 2024, 8, 1, &err);
+    ASSERT_EQ(civr_result_set_error(r, p, d, "H1", &io, &err), 0);
+    ASSERT_NE(civr_result_error(r), nullptr);
+    EXPECT_EQ(civr_result_error(r)->id, 4001);
+    EXPECT_STREQ(civr_result_household(r), "H1");
+    EXPECT_EQ(civr_result_program_count(r), 0u);
+    const char *json;
+    size_t len;
+    ASSERT_EQ(civr_result_render(r, CIVR_RENDER_JSON, nullptr, &json, &len, &err), 0);
+    std::string s(json, len);
+    EXPECT_EQ(s.rfind(R"({"household":"H1","date":"2024-08-01","policy":{"id":"cn/guangdong/guangzhou",)", 0), 0u) << s;
+    EXPECT_NE(s.find(R"("error":{"id":"CIVR-4001","code":"io","source":"x.json")"), std::string::npos) << s;
+    civr_error ok = CIVR_ERROR_INIT;
+    EXPECT_EQ(civr_result_set_error(r, p, d, nullptr, &ok, &err), CIVR_EINVAL);
+    civr_result_free(r);
+    civr_policy_free(p);
+}
+
+// How current a bundle is: the latest `from` of any value, over every layer.
+TEST(Api, NewestValueOfABundle)
+{
+    civr_error err = CIVR_ERROR_INIT;
+    civr_policy *p = civt::load("policies/cn/guangdong/guangzhou");
+    ASSERT_NE(p, nullptr);
+    civr_date newest, want;
+    ASSERT_EQ(civr_policy_newest_value(p, &newest, &err), 0);
+    // policies/cn/dibao.yaml: the national value from 2026-01-01 is the latest
+    civr_date_from_ymd(&want, 2026, 1, 1, &err);
+    EXPECT_EQ(newest, want);
+    EXPECT_EQ(civr_policy_newest_value(p, nullptr, &err), CIVR_EINVAL);
+    civr_policy_free(p);
+}

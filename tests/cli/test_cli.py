@@ -144,10 +144,76 @@ with tempfile.TemporaryDirectory() as hooked:
           rc == 1 and f"{hooked}/p.yaml:4:28: error: [CIVR-6001] hook 'dibao.after_amount' does not compile: "
           f"{hooked}/hooks/loop.lua:2: unexpected symbol near '}}'" in err, err)
 
+# getopt_long conventions: --opt=value, short options, options after operands
+gz = run("eval", "--date", "2024-08-01", "examples/households/gz-family.json")[1]
+check("--date=D is --date D", run("eval", "--date=2024-08-01", "examples/households/gz-family.json")[1] == gz)
+check("-d D is --date D", run("eval", "-d", "2024-08-01", "examples/households/gz-family.json")[1] == gz)
+check("options after the operands", run("eval", "examples/households/gz-family.json", "-d2024-08-01")[1] == gz)
+rc, out, err = run("eval", "-d", "2024-08-01", "-ftext", "-l", "en", "examples/households/gz-family.json")
+check("short -f and -l", rc == 0 and "Minimum living allowance (dibao): eligible, monthly 2846.00 yuan" in out, out + err)
+rc, out, err = run("eval", "--policy=policies/cn/hunan/changde/jinshi", "--date=2024-03-01", "-", stdin=HH % (1, 600))
+check("--policy=DIR", rc == 0 and json.loads(out)["total_monthly"] == "170.00", out + err)
+rc, out, err = run("eval", "--date=2024-08-01", "--", "-", stdin=HH % (1, 600))
+check("-- ends the options", rc == 0 and json.loads(out)["household"] == "H1", out + err)
+
+# help and version
+for verb in ("eval", "check", "test"):
+    rc, out, err = run(verb, "--help")
+    check(f"{verb} --help: usage, options and exit codes on stdout, exit 0",
+          rc == 0 and out.startswith(f"usage: civrules {verb} ") and "Exit codes: 0" in out and err == "", out + err)
+check("help eval is eval --help", run("help", "eval")[1] == run("eval", "-h")[1])
+rc, out, err = run("--help")
+check("--help lists every verb", rc == 0 and all(f"  {v} " in out for v in ("eval", "check", "test", "version")), out)
+rc, out, err = run("--version")
+check("--version names the engine and the default policy",
+      rc == 0 and out.startswith("civrules 0.") and "engine: libcivrules" in out
+      and "default policy: cn/guangdong/guangzhou 2024.1 (" in out, out + err)
+
+# an unreadable input is an error record in its place: outputs line up with inputs
+rc, out, err = run("eval", "-d", "2024-08-01", "examples/households/gz-family.json", "no/such/file.json",
+                   "examples/households/gz-marginal.json")
+recs = [json.loads(o) for o in out.splitlines()]
+check("unreadable file: an error record between the two results, exit 1",
+      rc == 1 and len(recs) == 3 and recs[0]["household"] == "GZ-0001" and "error" not in recs[2]
+      and recs[1]["error"]["id"] == "CIVR-4001" and recs[1]["error"]["code"] == "io"
+      and recs[1]["error"]["source"] == "no/such/file.json"
+      and recs[1]["policy"]["id"] == "cn/guangdong/guangzhou"
+      and "no/such/file.json: error: [CIVR-4001] cannot read" in err, out + err)
+rc, out, err = run("eval", "-q", "-d", "2024-08-01", "no/such/file.json")
+check("--quiet: the record, nothing on stderr", rc == 1 and err == "" and "CIVR-4001" in out, out + err)
+import pty
+master, slave = pty.openpty()
+p = subprocess.run([EXE, "eval", "--progress", "-d", "2024-08-01", "examples/households/gz-family.json"],
+                   stdout=subprocess.PIPE, stderr=slave, timeout=60)
+os.close(slave)
+bar = os.read(master, 4096).decode()
+os.close(master)
+check("progress bar on a terminal: count, rate and ETA on stderr, stdout untouched",
+      p.returncode == 0 and "civrules: 1 households" in bar and "/s" in bar and "100%  ETA 0:00" in bar
+      and json.loads(p.stdout)["household"] == "GZ-0001", bar)
+master, slave = pty.openpty()
+p = subprocess.run([EXE, "eval", "-q", "--progress", "-d", "2024-08-01", "examples/households/gz-family.json"],
+                   stdout=subprocess.PIPE, stderr=slave, timeout=60)
+os.close(slave)
+os.set_blocking(master, False)
+try:
+    quiet = os.read(master, 4096).decode()
+except (BlockingIOError, OSError):
+    quiet = ""
+os.close(master)
+check("--quiet: no progress bar even on a terminal", quiet == "", quiet)
+check("no progress bar when stderr is not a terminal",
+      "households" not in run("eval", "--progress", "-d", "2024-08-01", "examples/households/gz-family.json")[2])
+
 # usage errors exit 2
 check("unknown command", run("frobnicate")[0] == 2)
 check("bad date", run("eval", "--date", "2024-13-01", "x")[0] == 2)
 check("no input", run("eval")[0] == 2)
+check("unknown option", run("eval", "--frobnicate", "x")[0] == 2)
+check("option without its value", run("eval", "x", "--date")[0] == 2)
+check("bad --format value", run("eval", "--format=xml", "x")[0] == 2)
+check("bad --lang value", run("eval", "-l", "fr", "x")[0] == 2)
+check("an option another verb has", run("check", "--date=2024-01-01", "x")[0] == 2)
 
 print(f"1..{count}")
 sys.exit(1 if failures else 0)

@@ -60,19 +60,21 @@ TEST(Layering, AChildValueOnTheSameDateReplacesTheParentsAndLaterDatesFollow)
     civr_policy_free(p);
 }
 
-TEST(Layering, AValueOfNullEndsAParameter)
+TEST(Layering, AValueOfNullEndsTheLayersOwnValueOnly)
 {
+    // a layer over Guangzhou ends its own standard; Guangzhou's 1282 (from
+    // 2024-07-01) shows through again, where it used to be an error
     civt::TempBundle b("policies/cn/guangdong/guangzhou", R"(parameters:
   dibao.standard:
     values:
+      - {from: 2024-01-01, value: 1500, basis: test}
       - {from: 2025-01-01, value: null, basis: test}
 )");
     civr_policy *p = civt::load(b.dir);
     ASSERT_NE(p, nullptr);
-    EXPECT_NE(civt::eval_json(p, kOne, "2024-12-31").find("\"monthly\":\"1282.00\""), std::string::npos);
+    EXPECT_NE(civt::eval_json(p, kOne, "2024-12-31").find("\"monthly\":\"1500.00\""), std::string::npos);
     std::string after = civt::eval_json(p, kOne, "2025-01-01");
-    EXPECT_NE(after.find("[CIVR-5003] parameter 'dibao.standard' has no value on 2025-01-01"),
-              std::string::npos) << after;
+    EXPECT_NE(after.find("\"monthly\":\"1282.00\""), std::string::npos) << after;
     civr_policy_free(p);
 }
 
@@ -104,5 +106,106 @@ programs:
     EXPECT_NE(j.find(R"("members":[{"member":"a","monthly":"280.00","category":"elderly_70+severe_disability+elderly_80"},{"member":"b","monthly":"0.00"}])"),
               std::string::npos) << j;
     EXPECT_NE(j.find("\"monthly\":\"1880.00\""), std::string::npos) << j; // 1600 + 280
+    civr_policy_free(p);
+}
+
+namespace {
+// A parent layer (over Guangzhou) with its own parameter, a
+// default from 2021-07-01, and a program that shows it; children change it.
+const char *kProbeParent = R"(parameters:
+  probe.amount:
+    title: {zh: 测试金额, en: probe amount}
+    type: money
+    unit: yuan per month
+    values:
+      - {from: 2022-01-01, value: 100, basis: test parent default}
+programs:
+  probe:
+    title: {zh: 测试, en: probe}
+    basis: test
+    facts:
+      amount:
+        title: {zh: 金额, en: amount}
+        expr: $probe.amount
+    outcomes:
+      - {id: paid, status: eligible, amount: amount, reason: {code: PROBE_PAID, zh: 测试, en: probe, basis: test}}
+)";
+
+std::string probe_amount(const civr_policy *p, const char *date)
+{
+    std::string j = civt::eval_json(p, kOne, date);
+    size_t at = j.find(R"("program":"probe")");
+    if (at == std::string::npos)
+        return j;
+    size_t m = j.find("\"monthly\":", at);
+    size_t e = j.find(',', m);
+    return j.substr(m + 10, e - m - 10);
+}
+} // namespace
+
+TEST(Layering, AChildsEarlierValueWinsOverTheParentsLaterDefault)
+{
+    // issue #10: a city value from 2021-01-01 used to be shadowed by a
+    // national default from 2021-07-01 (here: 2021-07-01 and 2022-01-01), and the city rule paid the default
+    civt::TempBundle parent("policies/cn/guangdong/guangzhou", kProbeParent);
+    civt::TempBundle child(parent.dir, R"(parameters:
+  probe.amount:
+    values:
+      - {from: 2021-07-01, value: 250, basis: test child}
+)");
+    civr_policy *p = civt::load(child.dir);
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(probe_amount(p, "2021-08-01"), "\"250.00\"");
+    EXPECT_EQ(probe_amount(p, "2022-01-01"), "\"250.00\""); // not the parent's 100
+    EXPECT_EQ(probe_amount(p, "2024-08-01"), "\"250.00\"");
+    civr_policy_free(p);
+    // the parent alone has no value before its date
+    civr_policy *q = civt::load(parent.dir);
+    ASSERT_NE(q, nullptr);
+    EXPECT_NE(civt::eval_json(q, kOne, "2021-08-01").find("parameter 'probe.amount' has no value"),
+              std::string::npos);
+    EXPECT_EQ(probe_amount(q, "2022-01-01"), "\"100.00\"");
+    civr_policy_free(q);
+}
+
+TEST(Layering, AChildsNullLetsTheParentsValueShowThrough)
+{
+    std::string yaml = kProbeParent;
+    yaml.insert(yaml.find("programs:"), "      - {from: 2023-01-01, value: 120, basis: test parent change}\n");
+    civt::TempBundle parent("policies/cn/guangdong/guangzhou", yaml);
+    civt::TempBundle child(parent.dir, R"(parameters:
+  probe.amount:
+    values:
+      - {from: 2021-07-01, value: 250, basis: test child}
+      - {from: 2022-06-01, value: null, basis: test child ends}
+      - {from: 2024-01-01, value: 300, basis: test child again}
+)");
+    civr_policy *p = civt::load(child.dir);
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(probe_amount(p, "2022-01-01"), "\"250.00\"");
+    EXPECT_EQ(probe_amount(p, "2022-06-01"), "\"100.00\""); // the parent's, shown through
+    EXPECT_EQ(probe_amount(p, "2023-06-01"), "\"120.00\""); // the parent's own change
+    EXPECT_EQ(probe_amount(p, "2024-01-01"), "\"300.00\"");
+    civr_policy_free(p);
+}
+
+TEST(Layering, NullInEveryLayerEndsTheValue)
+{
+    std::string yaml = kProbeParent;
+    yaml.insert(yaml.find("programs:"), "      - {from: 2025-01-01, value: null, basis: test parent ends}\n");
+    civt::TempBundle parent("policies/cn/guangdong/guangzhou", yaml);
+    civt::TempBundle child(parent.dir, R"(parameters:
+  probe.amount:
+    values:
+      - {from: 2021-07-01, value: 250, basis: test child}
+      - {from: 2024-01-01, value: null, basis: test child ends}
+)");
+    civr_policy *p = civt::load(child.dir);
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(probe_amount(p, "2023-12-31"), "\"250.00\"");
+    EXPECT_EQ(probe_amount(p, "2024-06-01"), "\"100.00\"");
+    std::string after = civt::eval_json(p, kOne, "2025-01-01");
+    EXPECT_NE(after.find("[CIVR-5003] parameter 'probe.amount' has no value on 2025-01-01"),
+              std::string::npos) << after;
     civr_policy_free(p);
 }

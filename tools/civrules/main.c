@@ -1,46 +1,316 @@
 /*
  * civrules: the command line for policy officers and batch runs.
  *
- *   civrules eval  [--policy DIR] [--date D] [--trace] [--format json|text]
- *                  [--lang zh|en] [--jsonl] FILE... | -
+ *   civrules eval  [OPTIONS] FILE... | -
  *   civrules check DIR...
- *   civrules test  DIR...                 (each a bundle: runs DIR/tests/)
- *   civrules test  --policy DIR FILE...   (test files against one bundle)
- *   civrules version
+ *   civrules test  [--policy=DIR] DIR... | FILE...
+ *   civrules version | --version | help [VERB] | VERB --help
  *
- * Exit codes: 0 ok, 1 policy or data errors (or failed tests), 2 usage.
- * Uses only the public API (include/civrules/).
+ * Options follow getopt_long's conventions: `--date=D` or `--date D`, short
+ * forms (`-d D`), options and operands in any order, `--` ends options.
+ *
+ * Exit codes (documented in `civrules --help` and the man page):
+ *   0 every input answered without error, 1 policy or data errors (a record
+ *   that failed, a failed test, a bundle that does not load), 2 usage.
+ *
+ * Adding a verb: write its help text, its option table (from the shared
+ * options below) and its run function, and add one row to `verbs`. Adding
+ * an option: an OPT_ id, a `struct option` row in the verbs that take it,
+ * and a case in set_option. Uses only the public API (include/civrules/).
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "civrules/civrules.h"
 
 #define EXIT_DATA 1
 #define EXIT_USAGE 2
 
+/* ---- options shared by the verbs ------------------------------------------- */
+
+/* Option ids: the short option letter where there is one, else >= 256. */
+enum {
+    OPT_DATE = 'd',
+    OPT_FORMAT = 'f',
+    OPT_HELP = 'h',
+    OPT_JSONL = 'j',
+    OPT_LANG = 'l',
+    OPT_POLICY = 'p',
+    OPT_QUIET = 'q',
+    OPT_TRACE = 't',
+    OPT_VERBOSE = 'v',
+    OPT_PROGRESS = 256, /* --progress: show it even when the input is small */
+};
+
+/* Everything an option can set; each verb reads the fields it accepts. */
+typedef struct cli {
+    const char *policy_dir;
+    civr_date date;
+    bool have_date;
+    unsigned flags;
+    civr_render format;
+    const char *lang;
+    bool jsonl;
+    bool quiet;
+    bool verbose;
+    bool progress;
+} cli;
+
+static int parse_date(const char *s, civr_date *out)
+{
+    civr_error err = CIVR_ERROR_INIT;
+    if (civr_date_parse(out, s, strlen(s), &err) != 0) {
+        fprintf(stderr, "civrules: --date: %s\n", err.message);
+        return -1;
+    }
+    return 0;
+}
+
+/* Apply option `id` with argument `arg`; EXIT_USAGE for a bad argument. */
+static int set_option(cli *o, int id, const char *arg)
+{
+    switch (id) {
+    case OPT_POLICY:
+        o->policy_dir = arg;
+        return 0;
+    case OPT_DATE:
+        if (parse_date(arg, &o->date) != 0)
+            return EXIT_USAGE;
+        o->have_date = true;
+        return 0;
+    case OPT_TRACE:
+        o->flags |= CIVR_EVAL_TRACE;
+        return 0;
+    case OPT_FORMAT:
+        if (strcmp(arg, "json") == 0) {
+            o->format = CIVR_RENDER_JSON;
+        } else if (strcmp(arg, "text") == 0) {
+            o->format = CIVR_RENDER_TEXT;
+        } else {
+            fprintf(stderr, "civrules: --format is json or text, not '%s'\n", arg);
+            return EXIT_USAGE;
+        }
+        return 0;
+    case OPT_LANG:
+        if (strcmp(arg, "zh") != 0 && strcmp(arg, "en") != 0) {
+            fprintf(stderr, "civrules: --lang is zh or en, not '%s'\n", arg);
+            return EXIT_USAGE;
+        }
+        o->lang = arg;
+        return 0;
+    case OPT_JSONL:
+        o->jsonl = true;
+        return 0;
+    case OPT_QUIET:
+        o->quiet = true;
+        return 0;
+    case OPT_VERBOSE:
+        o->verbose = true;
+        return 0;
+    case OPT_PROGRESS:
+        o->progress = true;
+        return 0;
+    default:
+        return EXIT_USAGE;
+    }
+}
+
+/* ---- the verbs' table -------------------------------------------------------- */
+
+typedef struct verb {
+    const char *name;
+    const char *synopsis; /* what follows "civrules NAME" in usage lines */
+    const char *summary;  /* one line for `civrules --help` */
+    const char *help;     /* the rest of `civrules NAME --help` */
+    const struct option *options;
+    /* `argv` holds the operands left after the options (argc may be 0) */
+    int (*run)(cli *o, int argc, char **argv);
+} verb;
+
+static const char EXIT_CODES[] =
+    "Exit codes: 0 every input answered without error; 1 policy or data errors\n"
+    "(a record that failed, a failed test, a bundle that does not load);\n"
+    "2 usage (unknown verb or option, bad option value, no input).\n";
+
+static int cmd_eval(cli *o, int argc, char **argv);
+static int cmd_check(cli *o, int argc, char **argv);
+static int cmd_test(cli *o, int argc, char **argv);
+static int cmd_version(cli *o, int argc, char **argv);
+static int cmd_help(cli *o, int argc, char **argv);
+
+#define HELP_OPTION {"help", no_argument, NULL, OPT_HELP}
+
+static const struct option eval_options[] = {
+    {"policy", required_argument, NULL, OPT_POLICY},
+    {"date", required_argument, NULL, OPT_DATE},
+    {"trace", no_argument, NULL, OPT_TRACE},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"lang", required_argument, NULL, OPT_LANG},
+    {"jsonl", no_argument, NULL, OPT_JSONL},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"progress", no_argument, NULL, OPT_PROGRESS},
+    HELP_OPTION,
+    {NULL, 0, NULL, 0},
+};
+
+static const struct option check_options[] = {
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    HELP_OPTION,
+    {NULL, 0, NULL, 0},
+};
+
+static const struct option test_options[] = {
+    {"policy", required_argument, NULL, OPT_POLICY},
+    {"verbose", no_argument, NULL, OPT_VERBOSE},
+    HELP_OPTION,
+    {NULL, 0, NULL, 0},
+};
+
+static const struct option no_options[] = {
+    HELP_OPTION,
+    {NULL, 0, NULL, 0},
+};
+
+static const verb verbs[] = {
+    {"eval", "[OPTIONS] FILE... | -", "evaluate households: one line of JSON (or a text) per household",
+     "Reads one household per file (JSON or YAML), or JSON Lines (one household\n"
+     "per line: files named *.jsonl, --jsonl, or input with several lines starting\n"
+     "with '{'), and writes one result per household in input order: a result or an\n"
+     "error record, never nothing (a file that cannot be read is an error record too).\n"
+     "\n"
+     "  -p, --policy=DIR     policy bundle (default: see `civrules --version`;\n"
+     "                       $CIVRULES_POLICY overrides the default)\n"
+     "  -d, --date=DATE      evaluation date, YYYY-MM-DD (default: today, with a note\n"
+     "                       on stderr when the bundle's newest value is over a year old)\n"
+     "  -t, --trace          record every step (parameters, rules, rounding)\n"
+     "  -f, --format=FORMAT  json (default) or text, an explanation for a caseworker\n"
+     "  -l, --lang=LANG      language of text output: zh (default) or en\n"
+     "  -j, --jsonl          read every input as JSON Lines\n"
+     "  -q, --quiet          no progress bar and no notes on stderr\n"
+     "      --progress       a progress bar even for small inputs (stderr a terminal)\n"
+     "  -h, --help           this help\n"
+     "\n"
+     "On a terminal, a progress bar with rate and ETA shows on stderr for large inputs.\n",
+     eval_options, cmd_eval},
+    {"check", "[OPTIONS] DIR...", "validate policy bundles",
+     "Loads each bundle with its layers and hooks and prints its id, version and\n"
+     "digest, or every problem as FILE:LINE:COL: error: [CIVR-NNNN] MESSAGE.\n"
+     "\n"
+     "  -q, --quiet          print only the problems\n"
+     "  -h, --help           this help\n",
+     check_options, cmd_check},
+    {"test", "[OPTIONS] DIR... | --policy=DIR FILE...", "run policy test cases",
+     "Runs each bundle's tests/*.yaml, or with --policy the given test files (or\n"
+     "folders) against that bundle, and prints \"N passed, N failed\".\n"
+     "\n"
+     "  -p, --policy=DIR     run FILEs against this bundle\n"
+     "  -v, --verbose        name the passing cases too\n"
+     "  -h, --help           this help\n",
+     test_options, cmd_test},
+    {"version", "", "print the versions and the default policy",
+     "Prints the civrules version, the library's, and the default policy bundle\n"
+     "(what eval uses without --policy).\n",
+     no_options, cmd_version},
+    {"help", "[VERB]", "help on civrules or on one verb", "", no_options, cmd_help},
+};
+
+#define NVERBS (sizeof verbs / sizeof verbs[0])
+
+static const verb *find_verb(const char *name)
+{
+    for (size_t i = 0; i < NVERBS; i++)
+        if (strcmp(verbs[i].name, name) == 0)
+            return &verbs[i];
+    return NULL;
+}
+
 static void usage(FILE *f)
 {
-    fputs("usage:\n"
-          "  civrules eval [--policy DIR] [--date YYYY-MM-DD] [--trace] [--format json|text]\n"
-          "                [--lang zh|en] [--jsonl] FILE... | -\n"
-          "  civrules check DIR...\n"
-          "  civrules test DIR...                 run each bundle's tests/ folder\n"
-          "  civrules test --policy DIR FILE...   run test files against a bundle\n"
-          "  civrules version\n"
-          "\n"
-          "eval reads one household per file (JSON or YAML), or JSON Lines (one household\n"
-          "per line: files named *.jsonl, --jsonl, or input with several lines starting\n"
-          "with '{') and writes one result per household, one line each in JSON.\n"
-          "Without --policy the bundled Guangzhou policy is used ($CIVRULES_POLICY overrides).\n"
-          "用法说明见 README.md。\n",
+    fputs("usage: civrules VERB [OPTIONS] [ARGS]\n\n", f);
+    for (size_t i = 0; i < NVERBS; i++)
+        fprintf(f, "  %-8s %s\n", verbs[i].name, verbs[i].summary);
+    fputs("\n  civrules VERB --help   help on one verb\n"
+          "  civrules --version     versions and the default policy\n\n",
           f);
+    fputs(EXIT_CODES, f);
+    fputs("See also: man civrules. 用法说明见 man civrules 与 README.md。\n", f);
 }
+
+static void verb_usage(const verb *v, FILE *f)
+{
+    fprintf(f, "usage: civrules %s%s%s\n", v->name, *v->synopsis ? " " : "", v->synopsis);
+}
+
+static void verb_help(const verb *v)
+{
+    verb_usage(v, stdout);
+    printf("%s — %s\n\n%s\n%s", v->name, v->summary, v->help, EXIT_CODES);
+}
+
+/* Build the getopt short-option string from a verb's table. */
+static void short_options(const struct option *opts, char *buf, size_t size)
+{
+    size_t n = 0;
+    buf[n++] = ':'; /* report a missing argument as ':' */
+    for (const struct option *p = opts; p->name && n + 3 < size; p++) {
+        if (p->val < 256) {
+            buf[n++] = (char)p->val;
+            if (p->has_arg == required_argument)
+                buf[n++] = ':';
+        }
+    }
+    buf[n] = '\0';
+}
+
+/*
+ * Parse `v`'s options from argv[1..] (argv[0] is the verb) into `o`. On
+ * return *first is the index of the first operand (options and operands
+ * may mix: getopt_long moves the operands to the end). Returns 0, a usage
+ * error, or -1 after printing help.
+ */
+static int parse_options(const verb *v, cli *o, int argc, char **argv, int *first)
+{
+    char shorts[64];
+    short_options(v->options, shorts, sizeof shorts);
+    opterr = 0;
+    optind = 1;
+    for (;;) {
+        int prev = optind;
+        int c = getopt_long(argc, argv, shorts, v->options, NULL);
+        if (c == -1)
+            break;
+        if (c == OPT_HELP) {
+            verb_help(v);
+            return -1;
+        }
+        if (c == '?' || c == ':') {
+            const char *arg = argv[optind - 1 >= prev ? optind - 1 : prev];
+            if (c == ':')
+                fprintf(stderr, "civrules %s: option %s needs a value\n", v->name, arg);
+            else if (optopt)
+                fprintf(stderr, "civrules %s: unknown option -%c\n", v->name, optopt);
+            else
+                fprintf(stderr, "civrules %s: unknown option %s\n", v->name, arg);
+            verb_usage(v, stderr);
+            fprintf(stderr, "(civrules %s --help lists the options)\n", v->name);
+            return EXIT_USAGE;
+        }
+        int rc = set_option(o, c, optarg);
+        if (rc)
+            return rc;
+    }
+    *first = optind;
+    return 0;
+}
+
+/* ---- shared helpers ------------------------------------------------------------ */
 
 static const char *default_policy(void)
 {
@@ -59,8 +329,6 @@ static void print_error(const civr_error *e)
     civr_error_format(e, msg, sizeof msg);
     fprintf(stderr, "%s\n", msg);
 }
-
-/* ---- reading input ----------------------------------------------------------------- */
 
 static char *read_all(FILE *f, size_t *len)
 {
@@ -112,102 +380,6 @@ static bool looks_like_jsonl(const char *text, size_t len)
     return starts >= 2;
 }
 
-/* ---- eval --------------------------------------------------------------------------------- */
-
-typedef struct eval_opts {
-    const char *policy_dir;
-    civr_date date;
-    unsigned flags;
-    civr_render format;
-    const char *lang;
-    bool force_jsonl;
-} eval_opts;
-
-typedef struct evaluator {
-    civr_engine *engine;
-    civr_result *result;
-    const eval_opts *o;
-    int records, failures;
-} evaluator;
-
-static void emit(evaluator *ev, const char *text, size_t len, civr_format fmt, const char *source)
-{
-    civr_error err = CIVR_ERROR_INIT;
-    int rc = civr_engine_eval_text(ev->engine, text, len, fmt, source, ev->o->date, ev->o->flags,
-                                   ev->result, &err);
-    ev->records++;
-    if (rc)
-        ev->failures++;
-    const char *out;
-    size_t n;
-    civr_error rerr = CIVR_ERROR_INIT;
-    if (civr_result_render(ev->result, ev->o->format, ev->o->lang, &out, &n, &rerr) != 0) {
-        print_error(&rerr);
-        ev->failures++;
-        /* still one line for this record */
-        fputs("{\"error\":{\"id\":\"CIVR-9002\",\"message\":\"out of memory\"}}\n", stdout);
-        return;
-    }
-    fwrite(out, 1, n, stdout);
-    fputc('\n', stdout);
-}
-
-static int eval_input(evaluator *ev, const char *name)
-{
-    bool is_stdin = strcmp(name, "-") == 0;
-    FILE *f = is_stdin ? stdin : fopen(name, "rb");
-    if (!f) {
-        fprintf(stderr, "%s: error: cannot open: %s\n", name, strerror(errno));
-        return EXIT_DATA;
-    }
-    size_t len = 0;
-    char *text = read_all(f, &len);
-    if (!is_stdin)
-        fclose(f);
-    if (!text) {
-        fprintf(stderr, "%s: error: cannot read\n", name);
-        return EXIT_DATA;
-    }
-    bool yaml = ends_with(name, ".yaml") || ends_with(name, ".yml");
-    bool lines = !yaml && (ev->o->force_jsonl || ends_with(name, ".jsonl") ||
-                           ends_with(name, ".ndjson") || looks_like_jsonl(text, len));
-    if (!lines) {
-        emit(ev, text, len, yaml ? CIVR_FORMAT_YAML : CIVR_FORMAT_AUTO, name);
-    } else {
-        /* one record per non-blank line; every line gets exactly one output line */
-        size_t start = 0, lineno = 0;
-        char source[1100];
-        while (start < len) {
-            size_t end = start;
-            while (end < len && text[end] != '\n')
-                end++;
-            lineno++;
-            size_t s = start, e = end;
-            while (s < e && (text[s] == ' ' || text[s] == '\t' || text[s] == '\r'))
-                s++;
-            while (e > s && (text[e - 1] == ' ' || text[e - 1] == '\t' || text[e - 1] == '\r'))
-                e--;
-            if (e > s) {
-                snprintf(source, sizeof source, "%s:%zu", is_stdin ? "<stdin>" : name, lineno);
-                emit(ev, text + s, e - s, CIVR_FORMAT_JSON, source);
-            }
-            start = end + 1;
-        }
-    }
-    free(text);
-    return 0;
-}
-
-static int parse_date(const char *s, civr_date *out)
-{
-    civr_error err = CIVR_ERROR_INIT;
-    if (civr_date_parse(out, s, strlen(s), &err) != 0) {
-        fprintf(stderr, "civrules: --date: %s\n", err.message);
-        return -1;
-    }
-    return 0;
-}
-
 static int today(civr_date *out)
 {
     time_t t = time(NULL);
@@ -253,61 +425,227 @@ static void hook_log(void *userdata, const char *hook, const char *text)
     fprintf(stderr, "%s: %s\n", hook, text);
 }
 
-static int cmd_eval(int argc, char **argv)
+/* ---- progress on stderr ---------------------------------------------------------- */
+
+/* Inputs from this many bytes on get a progress bar (when stderr is a terminal). */
+#define PROGRESS_MIN_BYTES (4u << 20)
+
+typedef struct progress {
+    bool on;
+    double started, last;
+    unsigned long long total_bytes; /* 0 when unknown (standard input) */
+    unsigned long long done_bytes;  /* of inputs already finished */
+    unsigned long long records;
+} progress;
+
+static double now_seconds(void)
 {
-    eval_opts o = {NULL, 0, 0, CIVR_RENDER_JSON, "zh", false};
-    bool have_date = false;
-    int first = argc;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--policy") == 0 && i + 1 < argc) {
-            o.policy_dir = argv[++i];
-        } else if (strcmp(a, "--date") == 0 && i + 1 < argc) {
-            if (parse_date(argv[++i], &o.date) != 0)
-                return EXIT_USAGE;
-            have_date = true;
-        } else if (strcmp(a, "--trace") == 0) {
-            o.flags |= CIVR_EVAL_TRACE;
-        } else if (strcmp(a, "--format") == 0 && i + 1 < argc) {
-            const char *f = argv[++i];
-            if (strcmp(f, "json") == 0) {
-                o.format = CIVR_RENDER_JSON;
-            } else if (strcmp(f, "text") == 0) {
-                o.format = CIVR_RENDER_TEXT;
-            } else {
-                fprintf(stderr, "civrules: --format is json or text\n");
-                return EXIT_USAGE;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* `at`: bytes read so far in all inputs. Redraws at most 5 times a second. */
+static void progress_tick(progress *p, unsigned long long at, bool final)
+{
+    if (!p->on)
+        return;
+    double t = now_seconds();
+    if (!final && t - p->last < 0.2)
+        return;
+    p->last = t;
+    double elapsed = t - p->started > 1e-6 ? t - p->started : 1e-6;
+    double rate = (double)p->records / elapsed;
+    char eta[32] = "";
+    if (p->total_bytes && at > 0 && at <= p->total_bytes) {
+        double left = elapsed * (double)(p->total_bytes - at) / (double)at;
+        snprintf(eta, sizeof eta, "  %3d%%  ETA %d:%02d", (int)(100.0 * (double)at / (double)p->total_bytes),
+                 (int)left / 60, (int)left % 60);
+    }
+    fprintf(stderr, "\rcivrules: %llu households  %.0f/s%s\033[K", p->records, rate, eta);
+    if (final)
+        fputs("\n", stderr);
+    fflush(stderr);
+}
+
+/* ---- eval ---------------------------------------------------------------------------- */
+
+typedef struct evaluator {
+    civr_policy *policy;
+    civr_engine *engine;
+    civr_result *result;
+    const cli *o;
+    progress bar;
+    int records, failures;
+} evaluator;
+
+static void write_result(evaluator *ev)
+{
+    const char *out;
+    size_t n;
+    civr_error rerr = CIVR_ERROR_INIT;
+    if (civr_result_render(ev->result, ev->o->format, ev->o->lang, &out, &n, &rerr) != 0) {
+        print_error(&rerr);
+        ev->failures++;
+        /* still one line for this record */
+        fputs("{\"error\":{\"id\":\"CIVR-9002\",\"message\":\"out of memory\"}}\n", stdout);
+        return;
+    }
+    fwrite(out, 1, n, stdout);
+    fputc('\n', stdout);
+}
+
+static void emit(evaluator *ev, const char *text, size_t len, civr_format fmt, const char *source)
+{
+    civr_error err = CIVR_ERROR_INIT;
+    int rc = civr_engine_eval_text(ev->engine, text, len, fmt, source, ev->o->date, ev->o->flags,
+                                   ev->result, &err);
+    ev->records++;
+    ev->bar.records++;
+    if (rc)
+        ev->failures++;
+    write_result(ev);
+}
+
+/* An input that cannot be read answers with an error record in its place. */
+static void emit_unreadable(evaluator *ev, const char *name, int errnum)
+{
+    civr_error e = CIVR_ERROR_INIT;
+    e.code = CIVR_EIO;
+    e.id = 4001; /* docs/errors.md: cannot read '%s': %s */
+    snprintf(e.source, sizeof e.source, "%s", name);
+    snprintf(e.message, sizeof e.message, "cannot read '%s': %s", name,
+             errnum ? strerror(errnum) : "read error");
+    civr_error err = CIVR_ERROR_INIT;
+    if (civr_result_set_error(ev->result, ev->policy, ev->o->date, NULL, &e, &err) != 0) {
+        print_error(&err);
+        return;
+    }
+    if (!ev->o->quiet)
+        print_error(&e);
+    ev->records++;
+    ev->failures++;
+    write_result(ev);
+}
+
+static void eval_input(evaluator *ev, const char *name)
+{
+    bool is_stdin = strcmp(name, "-") == 0;
+    FILE *f = is_stdin ? stdin : fopen(name, "rb");
+    if (!f) {
+        emit_unreadable(ev, name, errno);
+        return;
+    }
+    size_t len = 0;
+    errno = 0;
+    char *text = read_all(f, &len);
+    int read_errno = errno;
+    if (!is_stdin)
+        fclose(f);
+    if (!text) {
+        emit_unreadable(ev, is_stdin ? "<stdin>" : name, read_errno);
+        return;
+    }
+    bool yaml = ends_with(name, ".yaml") || ends_with(name, ".yml");
+    bool lines = !yaml && (ev->o->jsonl || ends_with(name, ".jsonl") || ends_with(name, ".ndjson") ||
+                           looks_like_jsonl(text, len));
+    if (is_stdin && ev->bar.on && ev->bar.total_bytes == 0 && len < PROGRESS_MIN_BYTES &&
+        !ev->o->progress)
+        ev->bar.on = false; /* standard input turned out small */
+    if (!lines) {
+        emit(ev, text, len, yaml ? CIVR_FORMAT_YAML : CIVR_FORMAT_AUTO, name);
+    } else {
+        /* one record per non-blank line; every line gets exactly one output line */
+        size_t start = 0, lineno = 0;
+        char source[1100];
+        while (start < len) {
+            size_t end = start;
+            while (end < len && text[end] != '\n')
+                end++;
+            lineno++;
+            size_t s = start, e = end;
+            while (s < e && (text[s] == ' ' || text[s] == '\t' || text[s] == '\r'))
+                s++;
+            while (e > s && (text[e - 1] == ' ' || text[e - 1] == '\t' || text[e - 1] == '\r'))
+                e--;
+            if (e > s) {
+                snprintf(source, sizeof source, "%s:%zu", is_stdin ? "<stdin>" : name, lineno);
+                emit(ev, text + s, e - s, CIVR_FORMAT_JSON, source);
+                progress_tick(&ev->bar, ev->bar.done_bytes + end, false);
             }
-        } else if (strcmp(a, "--lang") == 0 && i + 1 < argc) {
-            o.lang = argv[++i];
-            if (strcmp(o.lang, "zh") != 0 && strcmp(o.lang, "en") != 0) {
-                fprintf(stderr, "civrules: --lang is zh or en\n");
-                return EXIT_USAGE;
-            }
-        } else if (strcmp(a, "--jsonl") == 0) {
-            o.force_jsonl = true;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "civrules: unknown option %s\n", a);
-            usage(stderr);
-            return EXIT_USAGE;
-        } else {
-            first = i;
-            break;
+            start = end + 1;
         }
     }
-    if (first >= argc) {
+    ev->bar.done_bytes += len;
+    progress_tick(&ev->bar, ev->bar.done_bytes, false);
+    free(text);
+}
+
+/* The progress bar shows on a terminal, unless --quiet, for large inputs
+ * (or any input with --progress). Standard input counts as large until read. */
+static void progress_setup(progress *p, const cli *o, int argc, char **argv)
+{
+    memset(p, 0, sizeof *p);
+    if (o->quiet || !isatty(STDERR_FILENO))
+        return;
+    bool unknown = false;
+    for (int i = 0; i < argc; i++) {
+        struct stat st;
+        if (strcmp(argv[i], "-") == 0 || stat(argv[i], &st) != 0 || !S_ISREG(st.st_mode))
+            unknown = true;
+        else
+            p->total_bytes += (unsigned long long)st.st_size;
+    }
+    if (unknown)
+        p->total_bytes = 0;
+    p->on = o->progress || unknown || p->total_bytes >= PROGRESS_MIN_BYTES;
+    p->started = p->last = now_seconds();
+}
+
+/* The date defaults to today; say so when the bundle may be stale. */
+static void note_default_date(const cli *o, const civr_policy *policy)
+{
+    if (o->quiet)
+        return;
+    civr_date newest;
+    if (civr_policy_newest_value(policy, &newest, NULL) != 0)
+        return;
+    int y, m, d;
+    civr_date_to_ymd(o->date, &y, &m, &d);
+    civr_date year_ago;
+    if (civr_date_from_ymd(&year_ago, y - 1, m, m == 2 && d == 29 ? 28 : d, NULL) != 0)
+        return;
+    if (newest < year_ago) {
+        char a[11], b[11];
+        civr_date_format(newest, a);
+        civr_date_format(o->date, b);
+        fprintf(stderr,
+                "civrules: note: no --date: evaluating on today, %s; the newest value in %s takes "
+                "effect on %s, over a year earlier: its amounts may be out of date "
+                "(未指定 --date，按今天计算；政策包最新数值生效于 %s，可能已过时)\n",
+                b, civr_policy_id(policy), a, a);
+    }
+}
+
+static int cmd_eval(cli *o, int argc, char **argv)
+{
+    if (argc < 1) {
         fprintf(stderr, "civrules eval: give household files, or - for standard input\n");
+        verb_usage(find_verb("eval"), stderr);
         return EXIT_USAGE;
     }
-    if (!have_date && today(&o.date) != 0)
+    if (!o->have_date && today(&o->date) != 0)
         return EXIT_USAGE;
-    if (!o.policy_dir)
-        o.policy_dir = default_policy();
+    if (!o->policy_dir)
+        o->policy_dir = default_policy();
     int errors = 0;
-    civr_policy *policy = load(o.policy_dir, &errors);
+    civr_policy *policy = load(o->policy_dir, &errors);
     if (!policy)
         return EXIT_DATA;
-    evaluator ev = {NULL, NULL, &o, 0, 0};
+    if (!o->have_date)
+        note_default_date(o, policy);
+    evaluator ev = {policy, NULL, NULL, o, {0}, 0, 0};
+    progress_setup(&ev.bar, o, argc, argv);
     civr_error err = CIVR_ERROR_INIT;
     int rc = 0;
     civr_engine_options eo = CIVR_ENGINE_OPTIONS_INIT;
@@ -317,9 +655,9 @@ static int cmd_eval(int argc, char **argv)
         print_error(&err);
         rc = EXIT_DATA;
     }
-    for (int i = first; i < argc && rc == 0; i++)
-        if (eval_input(&ev, argv[i]) != 0)
-            ev.failures++;
+    for (int i = 0; i < argc && rc == 0; i++)
+        eval_input(&ev, argv[i]);
+    progress_tick(&ev.bar, ev.bar.done_bytes, true);
     fflush(stdout);
     civr_result_free(ev.result);
     civr_engine_free(ev.engine);
@@ -329,12 +667,13 @@ static int cmd_eval(int argc, char **argv)
     return ev.failures ? EXIT_DATA : 0;
 }
 
-/* ---- check and test ----------------------------------------------------------------------- */
+/* ---- check and test ------------------------------------------------------------------ */
 
-static int cmd_check(int argc, char **argv)
+static int cmd_check(cli *o, int argc, char **argv)
 {
     if (argc < 1) {
         fprintf(stderr, "civrules check: give a bundle folder\n");
+        verb_usage(find_verb("check"), stderr);
         return EXIT_USAGE;
     }
     int status = 0;
@@ -347,23 +686,20 @@ static int cmd_check(int argc, char **argv)
             status = EXIT_DATA;
             continue;
         }
-        printf("ok: %s %s (%zu layers, %zu programs) digest %s\n", civr_policy_id(p),
-               civr_policy_version(p), civr_policy_layer_count(p), civr_policy_program_count(p),
-               civr_policy_digest(p));
+        if (!o->quiet)
+            printf("ok: %s %s (%zu layers, %zu programs) digest %s\n", civr_policy_id(p),
+                   civr_policy_version(p), civr_policy_layer_count(p),
+                   civr_policy_program_count(p), civr_policy_digest(p));
         civr_policy_free(p);
     }
     return status;
 }
 
-typedef struct test_state {
-    bool verbose;
-} test_state;
-
 static void on_case(void *ud, const civr_case_report *r)
 {
-    test_state *st = ud;
+    const cli *o = ud;
     if (r->passed) {
-        if (st->verbose)
+        if (o->verbose)
             printf("PASS %s (%s:%u)\n", r->name, r->file, r->line);
         return;
     }
@@ -377,12 +713,11 @@ static void on_case(void *ud, const civr_case_report *r)
     }
 }
 
-static int run_tests(civr_policy *p, const char *path, test_state *st, size_t *passed,
-                     size_t *failed)
+static int run_tests(civr_policy *p, const char *path, cli *o, size_t *passed, size_t *failed)
 {
     size_t ok = 0, bad = 0;
     civr_error err = CIVR_ERROR_INIT;
-    int rc = civr_policy_run_tests(p, path, on_case, st, &ok, &bad, &err);
+    int rc = civr_policy_run_tests(p, path, on_case, o, &ok, &bad, &err);
     *passed += ok;
     *failed += bad;
     if (rc) {
@@ -393,39 +728,25 @@ static int run_tests(civr_policy *p, const char *path, test_state *st, size_t *p
     return 0;
 }
 
-static int cmd_test(int argc, char **argv)
+static int cmd_test(cli *o, int argc, char **argv)
 {
-    test_state st = {false};
-    const char *policy_dir = NULL;
-    int first = 0;
-    while (first < argc && argv[first][0] == '-') {
-        if (strcmp(argv[first], "--policy") == 0 && first + 1 < argc) {
-            policy_dir = argv[first + 1];
-            first += 2;
-        } else if (strcmp(argv[first], "-v") == 0 || strcmp(argv[first], "--verbose") == 0) {
-            st.verbose = true;
-            first++;
-        } else {
-            fprintf(stderr, "civrules test: unknown option %s\n", argv[first]);
-            return EXIT_USAGE;
-        }
-    }
-    if (first >= argc) {
+    if (argc < 1) {
         fprintf(stderr, "civrules test: give bundle folders, or --policy DIR and test files\n");
+        verb_usage(find_verb("test"), stderr);
         return EXIT_USAGE;
     }
     size_t passed = 0, failed = 0;
     int status = 0;
-    if (policy_dir) {
+    if (o->policy_dir) {
         int errors = 0;
-        civr_policy *p = load(policy_dir, &errors);
+        civr_policy *p = load(o->policy_dir, &errors);
         if (!p)
             return EXIT_DATA;
-        for (int i = first; i < argc; i++)
-            status |= run_tests(p, argv[i], &st, &passed, &failed);
+        for (int i = 0; i < argc; i++)
+            status |= run_tests(p, argv[i], o, &passed, &failed);
         civr_policy_free(p);
     } else {
-        for (int i = first; i < argc; i++) {
+        for (int i = 0; i < argc; i++) {
             int errors = 0;
             civr_policy *p = load(argv[i], &errors);
             if (!p) {
@@ -436,12 +757,55 @@ static int cmd_test(int argc, char **argv)
             snprintf(tests, sizeof tests, "%s/tests", argv[i]);
             struct stat sb;
             if (stat(tests, &sb) == 0)
-                status |= run_tests(p, tests, &st, &passed, &failed);
+                status |= run_tests(p, tests, o, &passed, &failed);
             civr_policy_free(p);
         }
     }
     printf("%zu passed, %zu failed\n", passed, failed);
     return status ? status : (failed ? EXIT_DATA : 0);
+}
+
+/* ---- version and help ------------------------------------------------------------------ */
+
+static int cmd_version(cli *o, int argc, char **argv)
+{
+    (void)o;
+    (void)argv;
+    if (argc > 0) {
+        fprintf(stderr, "civrules version: takes no arguments\n");
+        return EXIT_USAGE;
+    }
+    printf("civrules %s (engine: libcivrules %s)\n", CIVR_CLI_VERSION, civr_version());
+    const char *dir = default_policy();
+    civr_policy *p = NULL;
+    civr_error err = CIVR_ERROR_INIT;
+    if (civr_policy_load(&p, dir, NULL, &err) == 0) {
+        printf("default policy: %s %s (%s)\n", civr_policy_id(p), civr_policy_version(p), dir);
+        civr_policy_free(p);
+    } else {
+        printf("default policy: %s (does not load: %s)\n", dir, err.message);
+    }
+    return 0;
+}
+
+static int cmd_help(cli *o, int argc, char **argv)
+{
+    (void)o;
+    if (argc == 0) {
+        usage(stdout);
+        return 0;
+    }
+    const verb *v = find_verb(argv[0]);
+    if (!v) {
+        fprintf(stderr, "civrules help: no verb '%s'\n", argv[0]);
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (v->run == cmd_help)
+        usage(stdout);
+    else
+        verb_help(v);
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -450,22 +814,21 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    const char *cmd = argv[1];
-    if (strcmp(cmd, "eval") == 0)
-        return cmd_eval(argc - 2, argv + 2);
-    if (strcmp(cmd, "check") == 0)
-        return cmd_check(argc - 2, argv + 2);
-    if (strcmp(cmd, "test") == 0)
-        return cmd_test(argc - 2, argv + 2);
-    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
-        printf("civrules %s\n", civr_version());
-        return 0;
+    const char *name = argv[1];
+    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0)
+        name = "version";
+    else if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
+        name = "help";
+    const verb *v = find_verb(name);
+    if (!v) {
+        fprintf(stderr, "civrules: unknown verb '%s'\n", name);
+        usage(stderr);
+        return EXIT_USAGE;
     }
-    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
-        usage(stdout);
-        return 0;
-    }
-    fprintf(stderr, "civrules: unknown command '%s'\n", cmd);
-    usage(stderr);
-    return EXIT_USAGE;
+    cli o = {NULL, 0, false, 0, CIVR_RENDER_JSON, "zh", false, false, false, false};
+    int first = 0;
+    int rc = parse_options(v, &o, argc - 1, argv + 1, &first);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    return v->run(&o, argc - 1 - first, argv + 1 + first);
 }

@@ -2,7 +2,7 @@
 #include <stdio.h>
 
 #include "../hooks/hooks.h"
-#include "eval.h"
+#include "run.h"
 
 struct civr_engine {
     const civr_policy *policy;

@@ -142,6 +142,10 @@ typedef struct civr_file {
 
 typedef struct civr_layer {
     const char *id, *version, *title_zh, *title_en, *dir;
+    /* the dates the bundle is meant for (bundle.yaml valid_from, valid_until) */
+    bool has_valid_from, has_valid_until;
+    civr_date valid_from, valid_until;
+    civr_src valid_src; /* the valid_from key */
 } civr_layer;
 
 /* Texts for people: Chinese and English. */
@@ -215,7 +219,8 @@ struct civr_pcell {
 };
 
 typedef struct civr_pvalue {
-    civr_date from;
+    civr_date from;     /* in force from (in the resolved timeline of all layers) */
+    civr_date declared; /* the `from:` as written in its layer */
     bool ended;        /* `value: null`: no value from this date */
     civr_val value;    /* when the parameter has no dimensions */
     uint32_t ncells;   /* otherwise the cells of the first dimension */
@@ -238,6 +243,9 @@ typedef struct civr_param {
         const char *name; /* an enum name, or "region" for division codes */
         int32_t enum_index; /* -1 for free-text keys */
     } dims[CIVR_PARAM_MAX_DIMS];
+    /* the range the type allows (money: not negative unless `min` says) */
+    bool has_min, has_max;
+    civr_num min, max;
     uint32_t nvalues;
     civr_pvalue *values; /* increasing `from` */
     civr_src src;

@@ -14,7 +14,7 @@
  */
 #include <stdio.h>
 
-#include "../eval/eval.h"
+#include "context.h"
 
 /* ---- helpers ---------------------------------------------------------------------- */
 

@@ -1,15 +1,12 @@
 /*
- * Evaluation: the per-evaluation context shared by the expression
- * evaluator (lib/expr/eval.c), the program runner (program.c) and the
- * engine (engine.c); and the result structure that output/ renders.
+ * The result of one evaluation as the evaluator fills it in (programs,
+ * member lines, shown facts, the trace) and as output/ renders it. The
+ * public accessors live in lib/engine/result.c.
  */
-#ifndef CIVR_EVAL_H
-#define CIVR_EVAL_H
+#ifndef CIVR_EVAL_RESULT_H
+#define CIVR_EVAL_RESULT_H
 
-#include <setjmp.h>
-
-#include "../expr/expr.h"
-#include "../household/household.h"
+#include "../model/model.h"
 
 /* ---- results ---------------------------------------------------------------- */
 
@@ -98,7 +95,7 @@ typedef struct civr_absent {
 /* A choice between programs made for a member. */
 typedef struct civr_choice_made {
     const civr_choice *choice;
-    const civr_rec *member;
+    const civr_rec *member;                  /* while choosing; NULL in a result */
     const char *member_id;
     uint32_t nroutes;                        /* the routes the member qualified for */
     uint32_t route[CIVR_CHOICE_MAX_ROUTES];  /* indices into choice->routes */
@@ -133,72 +130,16 @@ struct civr_result {
     civr_buf out;
 };
 
-/* Empty `r` for a new evaluation (keeps its memory). */
-void civr__result_reset(civr_result *r, const civr_policy *policy, civr_date date);
-
-/* ---- the evaluation context ------------------------------------------------------ */
-
-/* A remembered value. Valid in the evaluation whose number is `gen`, so
- * that a new evaluation needs no clearing. */
-typedef struct civr_fstate {
-    uint32_t gen;
-    uint8_t state; /* 1 computing, 2 done */
-    civr_val v;
-} civr_fstate;
-
-#define CIVR_AGE_CACHE 16
-
-typedef struct civr_ectx {
-    const civr_policy *pol;
-    const civr_household *hh;
-    const civr_list *members;
-    uint32_t nmembers;
-    uint32_t member_stride; /* member facts: slot * member_stride + member index */
-    uint32_t gen;           /* this evaluation's number (never 0) */
-    civr_date as_of;
-    int as_of_y, as_of_m, as_of_d;
-    struct {
-        bool valid;
-        civr_date birth;
-        int age;
-    } age_cache[CIVR_AGE_CACHE];
-    civr_arena *arena;      /* scratch for this evaluation */
-    civr_val *slots;        /* variables */
-    const civr_program *prog; /* the program being evaluated */
-    civr_fstate *facts;     /* household facts of all programs, by civr_fact.slot */
-    civr_fstate *mfacts;    /* member facts, see member_stride */
-    civr_fstate *params;    /* values of parameters without keys, by parameter index */
-    civr_result *res;
-    const civr_reason **forbid; /* choices: [program * member_stride + member] a route not
-                                   taken (its reason), or NULL; NULL: no choice made yet */
-    jmp_buf *jb;
-    civr_error *err;
-    struct civr_hookrt *hooks; /* the engine's Lua hooks, NULL when the policy has none */
-} civr_ectx;
-
-/* Evaluate `e`; errors longjmp to c->jb after recording in c->err. */
-void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out);
-/* Evaluate a (household or member) fact of the current program. */
-void civr__eval_fact(civr_ectx *c, uint32_t fact, const civr_rec *member, civr_val *out);
-
-/* Fail the evaluation with message m at policy source `src`. Does not return. */
-_Noreturn void civr__eval_fail(civr_ectx *c, civr_src src, civr_msg m, ...);
-
-/* A missing value for field `field` of `rec`. */
-civr_val civr__missing(civr_ectx *c, const civr_rec *rec, uint32_t field);
-
-/* Append a trace entry (only when tracing). */
-void civr__trace(civr_ectx *c, civr_trace_kind kind, const char *name, const char *detail,
-                 const civr_val *value, civr_type type, civr_src src, uint32_t layer);
-civr_trace_entry *civr__trace_last(civr_ectx *c);
-/* A copy of `v` that does not point into the household or the engine's
- * scratch memory (texts copied, records and rows as their ids); updates *t. */
-civr_val civr__stable(civr_ectx *c, const civr_val *v, civr_type *t);
-
-/* Run one program into `pr`. */
-void civr__run_program(civr_ectx *c, const civr_program *p, civr_program_result *pr);
-
-/* Text of a value for categories and traces (in the result arena). */
-const char *civr__val_text(civr_ectx *c, const civr_val *v, civr_type t, civr_text *title);
+/* Programs as the bundle declares them; shared ones (facts for others) are
+ * not part of the result. A failed evaluation has none. */
+static inline uint32_t civr__result_nreported(const civr_result *r)
+{
+    return !r->failed && r->policy ? r->policy->nreported : 0;
+}
+/* The i-th reported program's result (i < civr__result_nreported(r)). */
+static inline const civr_program_result *civr__result_reported(const civr_result *r, uint32_t i)
+{
+    return &r->programs[r->policy->reported[i]];
+}
 
 #endif

@@ -2,14 +2,7 @@
 #include <stdio.h>
 
 #include "../output/output.h"
-#include "eval.h"
-
-const char *civr_status_name(civr_status status)
-{
-    static const char *names[] = {"ineligible", "eligible",  "marginal",
-                                  "individual", "phase_out", "undetermined"};
-    return (unsigned)status < CIVR__COUNT(names) ? names[status] : "unknown";
-}
+#include "run.h"
 
 int civr_result_new(civr_result **out, civr_error *err)
 {
@@ -52,6 +45,21 @@ void civr__result_reset(civr_result *r, const civr_policy *policy, civr_date dat
     r->trace = NULL;
 }
 
+int civr_result_set_error(civr_result *r, const civr_policy *policy, civr_date date,
+                          const char *household, const civr_error *error, civr_error *err)
+{
+    if (!r || !policy || !error || error->code == CIVR_OK)
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+                          "civr_result_set_error needs a result, a policy and an error");
+    civr__result_reset(r, policy, date);
+    r->household = household ? civr_arena_strdup(&r->arena, household) : NULL;
+    if (household && !r->household)
+        return civr__oom(err);
+    r->failed = true;
+    r->error = *error;
+    return 0;
+}
+
 const char *civr_result_household(const civr_result *r)
 {
     return r ? r->household : NULL;
@@ -72,18 +80,16 @@ int64_t civr_result_total_monthly(const civr_result *r)
     return r ? r->total : 0;
 }
 
-/* Programs as the bundle declares them; shared ones (facts for others) are
- * not part of the result. A failed evaluation has none. */
 size_t civr_result_program_count(const civr_result *r)
 {
-    return r && !r->failed && r->policy ? r->policy->nreported : 0;
+    return r ? civr__result_nreported(r) : 0;
 }
 
 const civr_program_result *civr_result_program(const civr_result *r, size_t i)
 {
     if (i >= civr_result_program_count(r))
         return NULL;
-    return &r->programs[r->policy->reported[i]];
+    return civr__result_reported(r, (uint32_t)i);
 }
 
 const civr_program_result *civr_result_find(const civr_result *r, const char *program)

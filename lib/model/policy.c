@@ -1,4 +1,4 @@
-/* Policy accessors, name lookups, positions and type names. */
+/* Policy accessors, name lookups, positions, type, status and hook point names. */
 #include <stdio.h>
 
 #include "civrules/version.h"
@@ -8,6 +8,16 @@ const char *civr_version(void)
 {
     return CIVRULES_VERSION_STRING;
 }
+
+const char *civr_status_name(civr_status status)
+{
+    static const char *names[] = {"ineligible", "eligible",  "marginal",
+                                  "individual", "phase_out", "undetermined"};
+    return (unsigned)status < CIVR__COUNT(names) ? names[status] : "unknown";
+}
+
+const char *const civr__hook_point_names[CIVR_HOOK_POINTS] = {
+    "before_eligibility", "after_eligibility", "after_amount"};
 
 static const civr_layer *top(const civr_policy *p)
 {
@@ -55,6 +65,25 @@ size_t civr_policy_program_count(const civr_policy *p)
 const char *civr_policy_program_id(const civr_policy *p, size_t i)
 {
     return p && i < p->nreported ? p->programs[p->reported[i]].id : NULL;
+}
+
+int civr_policy_newest_value(const civr_policy *p, civr_date *out, civr_error *err)
+{
+    if (!p || !out)
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_policy_newest_value needs a policy and out");
+    bool any = false;
+    civr_date newest = 0;
+    for (uint32_t i = 0; i < p->nparams; i++) {
+        const civr_param *pm = &p->params[i];
+        if (pm->nvalues && (!any || pm->values[pm->nvalues - 1].from > newest)) {
+            newest = pm->values[pm->nvalues - 1].from;
+            any = true;
+        }
+    }
+    if (!any)
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "the policy has no dated values");
+    *out = newest;
+    return 0;
 }
 
 /* ---- lookups (linear: these run at load time, over short lists) ---------------------- */

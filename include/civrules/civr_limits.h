@@ -1,0 +1,52 @@
+/**
+ * @file civrules/civr_limits.h
+ * @brief Limits on hostile or accidental input, shared by loading policies
+ * (civr_load_options), parsing households and evaluating with hooks
+ * (civr_engine_options). (Not "limits.h": the folder of these headers is
+ * on some include paths, where that name would hide the C library's.)
+ *
+ * Thread safety: a civr_limits is plain data, read only by the calls it is
+ * passed to; it may be shared between threads.
+ */
+#ifndef CIVRULES_LIMITS_H
+#define CIVRULES_LIMITS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * Limits on hostile or accidental input. Zero in a field means "use the
+ * default" given in brackets. Applied to policy files and household texts,
+ * and (the last two) to Lua hooks, where reaching one makes the household's
+ * result an error record (CIVR_ELIMIT) that the hook cannot catch.
+ */
+typedef struct civr_limits {
+    unsigned version;        /**< set to CIVR_LIMITS_VERSION */
+    size_t max_text_bytes;   /**< one YAML or JSON text [16 MiB] */
+    uint32_t max_depth;      /**< nesting of mappings and sequences [64] */
+    uint32_t max_nodes;      /**< nodes in one text, aliases expanded [1,000,000] */
+    uint32_t max_members;    /**< members in one household [64] */
+    uint32_t max_layers;     /**< bundles in one extends chain [16] */
+    uint32_t max_expr_depth; /**< nesting of one expression [64] */
+    /** Lua instructions in one call of a hook [1,000,000]; work done in C
+     *  for the hook (copying, searching) is charged to it as well. */
+    uint64_t hook_instructions;
+    size_t hook_memory_bytes;   /**< memory of one engine's Lua state [16 MiB] */
+    /** Wall-clock time of one call of a hook, in ms [5,000]: a backstop for
+     *  operations slow in themselves (comparing very long strings). Unlike
+     *  the other limits it depends on the machine; a sound hook never nears it. */
+    uint32_t hook_milliseconds;
+} civr_limits;
+
+#define CIVR_LIMITS_VERSION 1
+#define CIVR_LIMITS_INIT {CIVR_LIMITS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
