@@ -420,3 +420,57 @@ int civr_engine_eval_text(civr_engine *engine, const char *text, size_t len, civ
     civr_doc_free(&doc);
     return civr_engine_eval(engine, hh, date, flags, result, err);
 }
+
+int civr_engine_eval_json(civr_engine *engine, const char *text, size_t len, civr_format format,
+                          const char *source, civr_date date, unsigned flags, civr_result *result,
+                          const char **json, size_t *json_len, civr_error *err)
+{
+    if (!engine || !result || !json || (!text && len))
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+                          "civr_engine_eval_json needs an engine, a text, a result and json");
+    *json = NULL;
+    civr_error local = CIVR_ERROR_INIT;
+    int rc = civr_engine_eval_text(engine, text, len, format, source, date, flags, result, &local);
+    if (civr_result_render(result, CIVR_RENDER_JSON, NULL, json, json_len, err) != 0) {
+        *json = NULL;
+        return CIVR_ENOMEM;
+    }
+    if (rc && err && err->code == CIVR_OK)
+        *err = local;
+    return rc;
+}
+
+int civr_engine_eval_batch(civr_engine *engine, const char *const *texts, const size_t *lens,
+                           size_t count, civr_format format, const char *source, civr_date date,
+                           unsigned flags, civr_result *result, const char **json,
+                           size_t *json_len, size_t *failed, civr_error *err)
+{
+    if (!engine || !result || !json || (count && (!texts || !lens)))
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+                          "civr_engine_eval_batch needs an engine, texts, lengths, a result and json");
+    *json = NULL;
+    if (failed)
+        *failed = 0;
+    civr_buf_clear(&result->batch);
+    char name[CIVR_ERROR_SOURCE_MAX];
+    for (size_t i = 0; i < count; i++) {
+        snprintf(name, sizeof name, "%s:%zu", source ? source : "<batch>", i + 1);
+        const char *out = NULL;
+        size_t n = 0;
+        civr_error local = CIVR_ERROR_INIT;
+        int rc = civr_engine_eval_text(engine, texts[i], texts[i] ? lens[i] : 0, format, name, date,
+                                       flags, result, &local);
+        if (rc && failed)
+            (*failed)++;
+        if (civr_result_render(result, CIVR_RENDER_JSON, NULL, &out, &n, err) != 0)
+            return CIVR_ENOMEM;
+        civr_buf_add(&result->batch, out, n);
+        civr_buf_putc(&result->batch, '\n');
+        if (result->batch.failed)
+            return civr__oom(err);
+    }
+    *json = result->batch.data ? result->batch.data : "";
+    if (json_len)
+        *json_len = result->batch.len;
+    return 0;
+}

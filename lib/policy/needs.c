@@ -99,12 +99,12 @@ int civr__policy_needs(const civr_policy *p, civr_date from, civr_date until, ci
         civr__free(c.seen);
         return CIVR_ENOMEM;
     }
-    /* reported programs first, so that a need is attributed to the program
-     * an officer knows rather than to a shared one */
+    /* reported programs first, in declaration order, so that a need is
+     * attributed to the program an officer knows rather than a shared one */
     for (uint32_t pass = 0; pass < 2; pass++)
-        for (uint32_t i = 0; i < p->nprograms; i++) {
-            const civr_program *pg = &p->programs[i];
-            if ((pg->scope == CIVR_SCOPE_SHARED) != (pass == 1))
+        for (uint32_t k = 0; k < (pass ? p->nprograms : p->nreported); k++) {
+            const civr_program *pg = &p->programs[pass ? k : p->reported[k]];
+            if (pass && pg->scope != CIVR_SCOPE_SHARED)
                 continue;
             walk(&c, pg->members_for, pg->id);
             for (uint32_t f = 0; f < pg->nfacts; f++)
@@ -247,4 +247,148 @@ void civr__ld_complete(civr_loader *ld)
     civr_buf_free(&at);
     civr_buf_free(&note);
     civr__free(needs);
+}
+
+/* ---- the skeleton of a new layer (civr_policy_needs) ------------------------------- */
+
+/* A comment saying what a value of type `t` is written as. */
+static void type_hint(const civr_policy *p, civr_type t, civr_buf *b)
+{
+    switch ((civr_tkind)t.kind) {
+    case CT_MONEY: civr_buf_puts(b, "money (yuan, at most 2 decimals)"); return;
+    case CT_RATE: civr_buf_puts(b, "rate (1.6 or 30%)"); return;
+    case CT_INT: civr_buf_puts(b, "integer"); return;
+    case CT_BOOL: civr_buf_puts(b, "bool (true or false)"); return;
+    case CT_DATE: civr_buf_puts(b, "date (YYYY-MM-DD)"); return;
+    case CT_STRING: civr_buf_puts(b, "text"); return;
+    case CT_ENUM:
+    case CT_SET: {
+        const civr_enum *en = &p->enums[t.ref];
+        civr_buf_printf(b, "%s %s: ", t.kind == CT_SET ? "set" : "enum", en->name);
+        if (t.kind == CT_SET)
+            civr_buf_puts(b, "a list of ");
+        for (uint32_t i = 0; i < en->count; i++)
+            civr_buf_printf(b, "%s%s", i ? ", " : "", en->values[i].id);
+        return;
+    }
+    default: civr_type__name(p, t, b); return;
+    }
+}
+
+/* The `value:` of a skeleton entry: null for every key of each dimension. */
+static void skeleton_value(const civr_policy *p, const civr_param *pa, uint32_t dim,
+                           unsigned indent, civr_buf *b)
+{
+    civr_buf hint = CIVR_BUF_INIT;
+    type_hint(p, pa->type, &hint);
+    const char *h = hint.data ? hint.data : "";
+    if (dim == pa->ndims) {
+        civr_buf_printf(b, " null   # %s\n", h);
+        civr_buf_free(&hint);
+        return;
+    }
+    civr_buf_putc(b, '\n');
+    int32_t e = pa->dims[dim].enum_index;
+    uint32_t n = e >= 0 ? p->enums[e].count : 1;
+    for (uint32_t i = 0; i < n; i++) {
+        civr_buf_printf(b, "%*s%s:", (int)indent, "", e >= 0 ? p->enums[e].values[i].id : "default");
+        skeleton_value(p, pa, dim + 1, indent + 2, b);
+    }
+    civr_buf_free(&hint);
+}
+
+int civr_policy_needs(const civr_policy *p, civr_date from, civr_date until, char **out,
+                      civr_error *err)
+{
+    if (!p || !out)
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_policy_needs needs a policy and out");
+    *out = NULL;
+    const civr_layer *leaf = &p->layers[p->nlayers - 1];
+    if (from == CIVR_DATE_NONE) {
+        if (leaf->has_valid_from) {
+            from = leaf->valid_from;
+        } else {
+            /* the earliest date any parameter has a value */
+            bool any = false;
+            for (uint32_t i = 0; i < p->nparams; i++)
+                if (p->params[i].nvalues && (!any || p->params[i].values[0].from < from)) {
+                    from = p->params[i].values[0].from;
+                    any = true;
+                }
+            if (!any)
+                return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+                                  "the policy has no dated values: give the date to start from");
+        }
+    }
+    if (until == CIVR_DATE_NONE)
+        until = leaf->has_valid_until && leaf->valid_until >= from ? leaf->valid_until : from - 1;
+    civr_need *needs;
+    uint32_t n;
+    if (civr__policy_needs(p, from, until, &needs, &n))
+        return civr__fail(err, NULL, CIVR_M_NO_MEMORY);
+    civr_buf b = CIVR_BUF_INIT, keys = CIVR_BUF_INIT, body = CIVR_BUF_INIT;
+    char a[11], z[11], on[11];
+    civr_date_format(from, a);
+    civr_date_format(until, z);
+    uint32_t count = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const civr_param *pa = &p->params[needs[i].param];
+        civr_date when;
+        civr_buf_clear(&keys);
+        if (!civr__param_gap(p, pa, from, until, &when, &keys))
+            continue;
+        count++;
+        civr_date_format(when, on);
+        civr_buf_printf(&body, "  %s:\n", pa->name);
+        if (pa->title.zh || pa->title.en)
+            civr_buf_printf(&body, "    # %s%s%s\n", pa->title.zh ? pa->title.zh : "",
+                            pa->title.zh && pa->title.en ? " / " : "", pa->title.en ? pa->title.en : "");
+        civr_buf_puts(&body, "    # ");
+        type_hint(p, pa->type, &body);
+        if (pa->unit)
+            civr_buf_printf(&body, "; unit: %s", pa->unit);
+        for (uint32_t d = 0; d < pa->ndims; d++)
+            civr_buf_printf(&body, "%s%s", d ? ", " : "; by ", pa->dims[d].name);
+        civr_buf_putc(&body, '\n');
+        civr_buf_printf(&body, "    # read by %s at ", needs[i].reader);
+        civr_policy__where(p, needs[i].src, &body);
+        civr_buf_printf(&body, "; no value%s%s on %s\n", keys.len ? " for " : "",
+                        keys.len ? keys.data : "", on);
+        civr_buf_printf(&body, "    values:\n      - from: %s\n        value:", on);
+        skeleton_value(p, pa, 0, 10, &body);
+        civr_buf_puts(&body, "        basis: null   # document number and article, or a URL\n");
+    }
+    const char *id = leaf->id ? leaf->id : "";
+    civr_buf_printf(&b,
+                    "# 在 %s（%s）之上新建一层须补充的参数：自 %s 起%s%s，共 %u 项。\n"
+                    "# What a layer over %s (%s) must supply from %s%s%s: %u parameter%s\n"
+                    "# its programs read with no value. Fill in every null (each value, and its\n"
+                    "# basis: a document number and article, or a URL), then run\n"
+                    "#   civrules check DIR && civrules test DIR\n"
+                    "#\n"
+                    "# bundle.yaml of the new layer:\n"
+                    "#   id: %s/...\n"
+                    "#   title: {zh: ..., en: ...}\n"
+                    "#   version: \"1\"\n"
+                    "#   extends: <this bundle's folder, relative to the new one>\n"
+                    "#   valid_from: %s\n"
+                    "%s%s%s"
+                    "#   files: [policy.yaml]\n",
+                    id, leaf->title_zh ? leaf->title_zh : "", a, until >= from ? " 至 " : "",
+                    until >= from ? z : "", count, id, leaf->title_en ? leaf->title_en : "", a,
+                    until >= from ? " to " : "", until >= from ? z : "", count, count == 1 ? "" : "s",
+                    id, a, until >= from ? "#   valid_until: " : "", until >= from ? z : "",
+                    until >= from ? "\n" : "");
+    civr_buf_puts(&b, count ? "parameters:\n" : "parameters: {}\n");
+    if (body.len)
+        civr_buf_add(&b, body.data, body.len);
+    civr_buf_free(&keys);
+    civr_buf_free(&body);
+    civr__free(needs);
+    if (b.failed || !b.data) {
+        civr_buf_free(&b);
+        return civr__fail(err, NULL, CIVR_M_NO_MEMORY);
+    }
+    *out = b.data;
+    return 0;
 }
