@@ -64,7 +64,10 @@ void civr_engine_free(civr_engine *engine);
 
 /** Evaluation flags. */
 enum {
-    CIVR_EVAL_TRACE = 1u << 0 /**< record every step (parameters, rules, rounding) */
+    CIVR_EVAL_TRACE = 1u << 0,  /**< record every step (parameters, rules, rounding) */
+    /** record how each amount paid is made (its formula with the values), for
+     *  the text explanation; costs a little time per paying program */
+    CIVR_EVAL_EXPLAIN = 1u << 1
 };
 
 /**

@@ -84,6 +84,7 @@ int civr_engine_eval(civr_engine *engine, const civr_household *hh, civr_date da
     const civr_policy *pol = engine->policy;
     civr__result_reset(result, pol, date);
     result->tracing = (flags & CIVR_EVAL_TRACE) != 0;
+    result->explaining = (flags & CIVR_EVAL_EXPLAIN) != 0;
     civr_error local = CIVR_ERROR_INIT;
     result->household = hh->id ? civr_arena_strdup(&result->arena, hh->id) : NULL;
     if (hh->policy != pol) {
