@@ -91,6 +91,8 @@ int civr_engine_eval(civr_engine *engine, const civr_household *hh, civr_date da
         civr__fail(&local, NULL, CIVR_M_WRONG_POLICY);
         return fail_result(result, &local, err);
     }
+    if ((flags & CIVR_EVAL_CHECK_REGION) && civr_policy_check_region(pol, hh->region, &local))
+        return fail_result(result, &local, err);
     civr_arena_reset(&engine->scratch);
     uint32_t nmembers = hh->members ? hh->members->count : 0;
     if (nmembers > engine->limits.max_members) { /* parsed under larger limits */
@@ -144,6 +146,40 @@ int civr_engine_eval(civr_engine *engine, const civr_household *hh, civr_date da
     return 0;
 }
 
+const civr_policy *civr__engine_policy(const civr_engine *engine)
+{
+    return engine->policy;
+}
+
+int civr__engine_parse(civr_engine *engine, const char *text, size_t len, civr_format format,
+                       const char *source, const civr_household **hh_out, const char **id,
+                       civr_error *err)
+{
+    civr_doc doc;
+    civr_household *hh = &engine->text;
+    civr_arena_reset(&hh->arena);
+    hh->policy = engine->policy;
+    hh->root = NULL;
+    hh->members = NULL;
+    hh->id = NULL;
+    hh->region = NULL;
+    *hh_out = NULL;
+    *id = NULL;
+    int rc = civr__doc_parse_auto(&doc, text ? text : "", len, format, source, &engine->limits,
+                                  err);
+    if (rc == 0)
+        rc = civr__household_decode(hh, engine->policy, &doc, &engine->limits, err);
+    if (rc) {
+        const char *peek = doc.root ? civr__household_peek_id(&doc) : NULL;
+        *id = peek ? civr_arena_strdup(&hh->arena, peek) : NULL;
+        civr_doc_free(&doc);
+        return rc;
+    }
+    civr_doc_free(&doc);
+    *hh_out = hh;
+    return 0;
+}
+
 int civr_engine_eval_text(civr_engine *engine, const char *text, size_t len, civr_format format,
                           const char *source, civr_date date, unsigned flags, civr_result *result,
                           civr_error *err)
@@ -151,25 +187,67 @@ int civr_engine_eval_text(civr_engine *engine, const char *text, size_t len, civ
     if (!engine || !result || (!text && len))
         return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
                           "civr_engine_eval_text needs an engine, a text and a result");
-    civr_doc doc;
     civr_error local = CIVR_ERROR_INIT;
-    civr_household *hh = &engine->text;
-    civr_arena_reset(&hh->arena);
-    hh->policy = engine->policy;
-    hh->root = NULL;
-    hh->members = NULL;
-    hh->id = NULL;
-    int rc = civr__doc_parse_auto(&doc, text ? text : "", len, format, source, &engine->limits,
-                                  &local);
-    if (rc == 0)
-        rc = civr__household_decode(hh, engine->policy, &doc, &engine->limits, &local);
-    if (rc) {
+    const civr_household *hh;
+    const char *id;
+    if (civr__engine_parse(engine, text, len, format, source, &hh, &id, &local)) {
         civr__result_reset(result, engine->policy, date);
-        const char *id = doc.root ? civr__household_peek_id(&doc) : NULL;
         result->household = id ? civr_arena_strdup(&result->arena, id) : NULL;
-        civr_doc_free(&doc);
         return fail_result(result, &local, err);
     }
-    civr_doc_free(&doc);
     return civr_engine_eval(engine, hh, date, flags, result, err);
+}
+
+int civr_engine_eval_json(civr_engine *engine, const char *text, size_t len, civr_format format,
+                          const char *source, civr_date date, unsigned flags, civr_result *result,
+                          const char **json, size_t *json_len, civr_error *err)
+{
+    if (!engine || !result || !json || (!text && len))
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+                          "civr_engine_eval_json needs an engine, a text, a result and json");
+    *json = NULL;
+    civr_error local = CIVR_ERROR_INIT;
+    int rc = civr_engine_eval_text(engine, text, len, format, source, date, flags, result, &local);
+    if (civr_result_render(result, CIVR_RENDER_JSON, NULL, json, json_len, err) != 0) {
+        *json = NULL;
+        return CIVR_ENOMEM;
+    }
+    if (rc && err && err->code == CIVR_OK)
+        *err = local;
+    return rc;
+}
+
+int civr_engine_eval_batch(civr_engine *engine, const char *const *texts, const size_t *lens,
+                           size_t count, civr_format format, const char *source, civr_date date,
+                           unsigned flags, civr_result *result, const char **json,
+                           size_t *json_len, size_t *failed, civr_error *err)
+{
+    if (!engine || !result || !json || (count && (!texts || !lens)))
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+                          "civr_engine_eval_batch needs an engine, texts, lengths, a result and json");
+    *json = NULL;
+    if (failed)
+        *failed = 0;
+    civr_buf_clear(&result->batch);
+    char name[CIVR_ERROR_SOURCE_MAX];
+    for (size_t i = 0; i < count; i++) {
+        snprintf(name, sizeof name, "%s:%zu", source ? source : "<batch>", i + 1);
+        const char *out = NULL;
+        size_t n = 0;
+        civr_error local = CIVR_ERROR_INIT;
+        int rc = civr_engine_eval_text(engine, texts[i], texts[i] ? lens[i] : 0, format, name, date,
+                                       flags, result, &local);
+        if (rc && failed)
+            (*failed)++;
+        if (civr_result_render(result, CIVR_RENDER_JSON, NULL, &out, &n, err) != 0)
+            return CIVR_ENOMEM;
+        civr_buf_add(&result->batch, out, n);
+        civr_buf_putc(&result->batch, '\n');
+        if (result->batch.failed)
+            return civr__oom(err);
+    }
+    *json = result->batch.data ? result->batch.data : "";
+    if (json_len)
+        *json_len = result->batch.len;
+    return 0;
 }

@@ -110,7 +110,8 @@ struct civr_result {
     civr_illustrative *illustrative; /* explaining: assumed values read, once each */
     uint32_t ntrace, trace_cap;
     civr_trace_entry *trace;
-    civr_buf out;
+    civr_buf out;   /* civr_result_render's output */
+    civr_buf batch; /* civr_engine_eval_batch's output, kept across the batch's evaluations */
 };
 
 /* Programs as the bundle declares them; shared ones (facts for others) are

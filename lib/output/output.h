@@ -10,6 +10,10 @@ void civr__render_value(civr_buf *b, const civr_policy *p, const civr_val *v, ci
 void civr__render_fact(civr_buf *b, const civr_policy *p, const civr_fval *fv);
 
 void civr__render_json(civr_buf *b, const civr_result *r);
+/* One trace step as the JSON object of the result's "trace" array. */
+void civr__render_trace_entry(civr_buf *b, const civr_result *r, const civr_trace_entry *t);
+/* "fact", "parameter", ... for a civr_trace_kind. */
+const char *civr__trace_kind_name(unsigned kind);
 void civr__render_text(civr_buf *b, const civr_result *r, bool zh);
 
 /* User-facing labels in Chinese and English (labels.c). */

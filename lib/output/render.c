@@ -117,17 +117,6 @@ static void where(civr_buf *b, const civr_policy *p, civr_src src)
     civr_policy__where(p, src, b);
 }
 
-static void json_error(civr_buf *b, const civr_error *e)
-{
-    civr_buf_printf(b, "{\"id\":\"CIVR-%04d\",\"code\":", e->id);
-    json_str(b, civr_code_name(e->code));
-    civr_buf_puts(b, ",\"source\":");
-    json_str(b, e->source[0] ? e->source : NULL);
-    civr_buf_printf(b, ",\"line\":%u,\"column\":%u,\"message\":", e->line, e->column);
-    json_str(b, e->message);
-    civr_buf_putc(b, '}');
-}
-
 static void json_reason(civr_buf *b, const civr_reason *rs)
 {
     civr_buf_puts(b, "{\"code\":");
@@ -176,48 +165,58 @@ static void json_member(civr_buf *b, const civr_program_result *pr, const civr_m
     civr_buf_putc(b, '}');
 }
 
-static void json_trace(civr_buf *b, const civr_result *r)
+static const char *const trace_kinds[] = {"fact",   "parameter", "table",    "round", "check",
+                                           "outcome", "member",   "stacking", "hook"};
+
+const char *civr__trace_kind_name(unsigned kind)
+{
+    return kind < CIVR__COUNT(trace_kinds) ? trace_kinds[kind] : "unknown";
+}
+
+void civr__render_trace_entry(civr_buf *b, const civr_result *r, const civr_trace_entry *t)
 {
     const civr_policy *p = r->policy;
-    static const char *kinds[] = {"fact", "parameter", "table", "round", "check", "outcome",
-                                  "member", "stacking", "hook"};
+    civr_buf_puts(b, "{\"step\":");
+    json_str(b, civr__trace_kind_name(t->kind));
+    civr_buf_puts(b, ",\"program\":");
+    json_str(b, t->program ? t->program->id : NULL);
+    civr_buf_puts(b, ",\"name\":");
+    json_str(b, t->name);
+    if (t->detail) {
+        civr_buf_puts(b, ",\"detail\":");
+        json_str(b, t->detail);
+    }
+    civr_type vt = t->type;
+    civr_buf_puts(b, ",\"value\":");
+    if (t->kind == CIVR_TRACE_OUTCOME || (t->value.k == VK_NULL && vt.kind == CT_VOID))
+        civr_buf_puts(b, "null");
+    else
+        civr__render_value(b, p, &t->value, vt);
+    if (t->kind == CIVR_TRACE_ROUND || t->kind == CIVR_TRACE_STACKING ||
+        (t->kind == CIVR_TRACE_HOOK && t->before.k != VK_MISSING)) {
+        civr_buf_puts(b, t->kind == CIVR_TRACE_ROUND ? ",\"exact\":" : ",\"before\":");
+        civr__render_value(b, p, &t->before, vt);
+    }
+    civr_buf_puts(b, ",\"at\":\"");
+    where(b, p, t->src);
+    civr_buf_puts(b, "\",\"layer\":");
+    json_str(b, p->layers[t->layer].id);
+    if (t->basis) {
+        civr_buf_puts(b, ",\"basis\":");
+        json_str(b, t->basis);
+    }
+    if (t->illustrative)
+        civr_buf_puts(b, ",\"illustrative\":true");
+    civr_buf_putc(b, '}');
+}
+
+static void json_trace(civr_buf *b, const civr_result *r)
+{
     civr_buf_puts(b, ",\"trace\":[");
     for (uint32_t i = 0; i < r->ntrace; i++) {
-        const civr_trace_entry *t = &r->trace[i];
         if (i)
             civr_buf_putc(b, ',');
-        civr_buf_puts(b, "{\"step\":");
-        json_str(b, kinds[t->kind]);
-        civr_buf_puts(b, ",\"program\":");
-        json_str(b, t->program ? t->program->id : NULL);
-        civr_buf_puts(b, ",\"name\":");
-        json_str(b, t->name);
-        if (t->detail) {
-            civr_buf_puts(b, ",\"detail\":");
-            json_str(b, t->detail);
-        }
-        civr_type vt = t->type;
-        civr_buf_puts(b, ",\"value\":");
-        if (t->kind == CIVR_TRACE_OUTCOME || (t->value.k == VK_NULL && vt.kind == CT_VOID))
-            civr_buf_puts(b, "null");
-        else
-            civr__render_value(b, p, &t->value, vt);
-        if (t->kind == CIVR_TRACE_ROUND || t->kind == CIVR_TRACE_STACKING ||
-            (t->kind == CIVR_TRACE_HOOK && t->before.k != VK_MISSING)) {
-            civr_buf_puts(b, t->kind == CIVR_TRACE_ROUND ? ",\"exact\":" : ",\"before\":");
-            civr__render_value(b, p, &t->before, vt);
-        }
-        civr_buf_puts(b, ",\"at\":\"");
-        where(b, p, t->src);
-        civr_buf_puts(b, "\",\"layer\":");
-        json_str(b, p->layers[t->layer].id);
-        if (t->basis) {
-            civr_buf_puts(b, ",\"basis\":");
-            json_str(b, t->basis);
-        }
-        if (t->illustrative)
-            civr_buf_puts(b, ",\"illustrative\":true");
-        civr_buf_putc(b, '}');
+        civr__render_trace_entry(b, r, &r->trace[i]);
     }
     civr_buf_putc(b, ']');
 }
@@ -240,7 +239,7 @@ void civr__render_json(civr_buf *b, const civr_result *r)
     civr_buf_puts(b, "},\"engine\":\"civrules " CIVRULES_VERSION_STRING "\"");
     if (r->failed) {
         civr_buf_puts(b, ",\"error\":");
-        json_error(b, &r->error);
+        civr__error_json(b, &r->error);
         civr_buf_putc(b, '}');
         return;
     }

@@ -56,7 +56,7 @@ def test_an_engine_outlives_its_policy_object():
     # the C policy is still alive: the engine holds its handle
     text = engine.evaluate('{"id": "X", "residence": "urban", "members": [{"id": "a", "birth_date": "1970-01-01", '
                            '"able_to_work": false, "supporters": [{"relation": "child", "able_to_support": true}]}], '
-                           '"assets": {"financial": "0"}}', "2024-08-01", False, True)
+                           '"assets": {"financial": "0"}}', "2024-08-01", False)
     assert '"total_monthly":"1282.00"' in text
     del engine
     gc.collect()
