@@ -247,6 +247,7 @@ static int run(civr_engine *engine, const civr_household *hh, civr_date date, un
     const civr_policy *pol = engine->policy;
     civr__result_reset(result, pol, date);
     result->tracing = (flags & CIVR_EVAL_TRACE) != 0;
+    result->explaining = (flags & CIVR_EVAL_EXPLAIN) != 0;
     result->household = hh->id ? civr_arena_strdup(&result->arena, hh->id) : NULL;
     civr_arena_reset(&engine->scratch);
     if (++engine->gen == 0) { /* wrapped after 4 billion evaluations: start afresh */

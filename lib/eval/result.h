@@ -25,6 +25,8 @@ typedef struct civr_mline {
     bool stacked;             /* a stacking rule changed the amount */
     bool qualified;           /* member scope: an outcome that pays, before stacking */
     bool chosen_out;          /* a choice between programs took another route */
+    const char *explain[2];   /* CIVR_EVAL_EXPLAIN: how the amount is made (zh, en) */
+    bool illustrative;        /* ... with an assumed value */
 } civr_mline;
 
 /* Statuses under which a program pays or covers someone. */
@@ -56,6 +58,8 @@ struct civr_program_result {
     uint32_t nfacts;
     civr_fval *facts;
     char **fact_json; /* formatted on demand by the accessor */
+    const char *explain[2]; /* CIVR_EVAL_EXPLAIN: how the household amount is made (zh, en) */
+    bool illustrative;      /* ... with an assumed value */
 };
 
 typedef enum civr_trace_kind {
@@ -109,6 +113,13 @@ typedef enum civr_choice_why {
     CIVR_CHOICE_PAYS_MORE,    /* the route that pays the household more */
     CIVR_CHOICE_TIE_PREFERRED /* equal totals: the bundle's preferred route */
 } civr_choice_why;
+/* An assumed (illustrative) parameter value an evaluation read. */
+typedef struct civr_illustrative {
+    const civr_param *param;
+    const civr_pvalue *pv;
+    const char *detail; /* its keys, "urban_rural=urban", or "" */
+    civr_val value;
+} civr_illustrative;
 
 struct civr_result {
     civr_arena arena;
@@ -125,6 +136,9 @@ struct civr_result {
     uint32_t nchoices;
     civr_choice_made *choices;
     bool tracing;
+    bool explaining; /* CIVR_EVAL_EXPLAIN */
+    uint32_t nillustrative, illustrative_cap;
+    civr_illustrative *illustrative; /* explaining: assumed values read, once each */
     uint32_t ntrace, trace_cap;
     civr_trace_entry *trace;
     civr_buf out;   /* civr_result_render's output */

@@ -31,6 +31,9 @@ static const struct {
     [L_WHY_TIE] = {"各项目家庭待遇相同，按政策规定的优先项目", "equal totals: the bundle's preferred route"},
     [L_TAKEN] = {"选择", "taken"},
     [L_ROUTE_TOTAL] = {"家庭每月合计", "household total per month"},
+    [L_HOW] = {"金额计算", "How the amount is made"},
+    [L_ILLUSTRATIVE_LIST] = {"所用示例值（待核实后再发放）", "Illustrative values used (confirm before paying)"},
+    [L_STARRED] = {"带 * 的为示例值，待核实", "values marked * are illustrative, to confirm"},
 };
 
 /* Built-in titles; a bundle names them better (policies/cn/enums.yaml). */

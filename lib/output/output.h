@@ -45,6 +45,9 @@ typedef enum civr_label {
     L_WHY_TIE,
     L_TAKEN,
     L_ROUTE_TOTAL,
+    L_HOW,
+    L_STARRED,
+    L_ILLUSTRATIVE_LIST,
     L__COUNT
 } civr_label;
 
