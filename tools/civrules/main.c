@@ -773,6 +773,7 @@ static void emit(evaluator *ev, const char *text, size_t len, civr_format fmt, c
     civr_error err = CIVR_ERROR_INIT;
     char id[256];
     const civr_policy *policy = NULL;
+    unsigned flags = ev->o->flags | (ev->o->format == CIVR_RENDER_TEXT ? CIVR_EVAL_EXPLAIN : 0u);
     ev->records++;
     ev->bar.records++;
     civr_engine *engine = router_pick(&ev->rt, text, len, fmt, source, &policy, id, sizeof id, &err);
@@ -804,7 +805,7 @@ static void emit(evaluator *ev, const char *text, size_t len, civr_format fmt, c
         write_screen(ev, ev->screening ? CIVR_SCREEN_RENDER_CASES : CIVR_SCREEN_RENDER_MONTHS);
     } else {
         rc = civr_engine_eval_text(engine, text, len, fmt, source, ev->o->date,
-                                   ev->o->flags | ev->rt.flags, ev->result, &err);
+                                   flags | ev->rt.flags, ev->result, &err);
         write_result(ev);
     }
     if (rc)

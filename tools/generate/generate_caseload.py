@@ -120,8 +120,11 @@ def make_household(rng: random.Random, n: int, region: str, on: datetime.date) -
             if rng.random() < 0.7:
                 income.append({"member": m["id"], "kind": "pension",
                                "monthly": yuan(rng.randint(20, 300) * 1000)})
-            m["supporters"] = [{"relation": "child", "able_to_support": rng.random() < 0.6}] \
-                if rng.random() < 0.7 else []
+            # a child living elsewhere: working age, earning, property within the limits
+            # (able to support, 民发〔2021〕43号 第十条), or none
+            m["supporters"] = [{"relation": "child", "birth_date": birth(rng, on, 30, 55),
+                                "monthly_income": yuan(rng.randint(30, 90) * 10000),
+                                "property_within_limits": True}] if rng.random() < 0.5 else []
     else:
         a = adult("m1", "applicant", 25, 58)
         a["able_to_work"] = "disability" not in a and not a["serious_illness"]
