@@ -25,7 +25,9 @@
  * Over a period (months `from`..`to`), each month is evaluated on day
  * `screening.month_day` of the month with the values and situations in force
  * then, and compared with the enrolment's `payments`: arrears (补发, due more
- * than paid) and overpayments (追缴, paid more than due) per month and in total.
+ * than paid) and overpayments (追缴, paid more than due) per month and in total,
+ * counted from the month of the enrolment's `since`. A case not enrolled is
+ * owed no arrears (nothing was applied for): its months show what was due.
  *
  * Thread safety: a civr_screen belongs to one thread at a time, like the
  * engine it is filled by.

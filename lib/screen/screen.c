@@ -473,8 +473,11 @@ static int fill_case(civr_screen *s, sc_case *c, const civr_rec *enrol, civr_err
         } else if (!enrol) {
             c->mpaid[k] = 0;
         }
-        bool known = !enrol || c->history;
-        if (known && c->mstatus[k] != CIVR_STATUS_UNDETERMINED) {
+        /* owed or to recover only while enrolled: from the month of `since` (a household
+         * not enrolled is owed nothing before it applies; its case says what is due) */
+        bool counted = enrol && c->history && c->mstatus[k] != CIVR_STATUS_UNDETERMINED &&
+                       (!c->has_since || s->months[k].date >= month_start(c->enrolled_since));
+        if (counted) {
             if (c->mdue[k] > c->mpaid[k])
                 c->pub.arrears += c->mdue[k] - c->mpaid[k];
             else

@@ -148,8 +148,10 @@ def make_household(rng: random.Random, n: int, region: str, on: datetime.date) -
                 else:
                     kind = rng.choice([None, None, "deceased", "in_prison"])
                     since = add_months(on, -rng.randint(7, 90)).isoformat()
-                    parents.append({"role": other, "situations":
-                                    [{"kind": kind, "since": since}] if kind else []})
+                    sit = {"kind": kind, "since": since}
+                    if kind == "in_prison":
+                        sit["term_months"] = rng.choice([12, 36, 60, 120])  # the sentence
+                    parents.append({"role": other, "situations": [sit] if kind else []})
                 c["parents"] = parents
                 members.append(c)
         for m in members:
@@ -247,7 +249,9 @@ class Truth:
                     for mr_day, ml in zip(self.month_days, month_lines):
                         st, d = ml.get((prog, mid), ("ineligible", 0))
                         pd = pays.get(mr_day.isoformat()[:7], 0)
-                        if st == "undetermined":
+                        # owed or recovered only while enrolled, from the month of `since`
+                        if st == "undetermined" or not enrol or not enrol.get("payments") or \
+                                mr_day.isoformat()[:7] < enrol["since"][:7]:
                             continue
                         arrears += max(d - pd, 0)
                         over += max(pd - d, 0)
