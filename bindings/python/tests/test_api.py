@@ -50,7 +50,7 @@ def test_values_are_exact_python_types(guangzhou):
 
 def test_json_and_yaml_text_are_accepted(guangzhou):
     yaml_text = ("id: Y\nresidence: urban\nmembers:\n  - {id: a, birth_date: 1970-01-01, able_to_work: false, "
-                 "supporters: [{relation: child, able_to_support: true}]}\nassets: {financial: '0'}\n")
+                 "supporters: [{relation: child, birth_date: 1985-01-01}]}\nassets: {financial: '0'}\n")
     assert guangzhou.evaluate(yaml_text, date="2024-08-01")["total_monthly"] == decimal.Decimal("1282.00")
 
 
