@@ -207,8 +207,12 @@ int civr_diff_add(civr_diff *d, const char *text, size_t len, civr_format format
     if (rc == 0) {
         region = hh->region ? hh->region : "";
         rc = civr_engine_eval(d->eng[0], hh, d->date[0], 0, d->res[0], &e);
-    } else {
-        civr_result_set_error(d->res[0], d->pol[0], d->date[0], NULL, &e, NULL);
+    } else if (rc != CIVR_ENOMEM) {
+        /* evaluating the text gives the error record its household id */
+        civr_error_clear(&e);
+        rc = civr_engine_eval_text(d->eng[0], text, len, format, source, d->date[0], 0, d->res[0], &e);
+        if (rc == 0)
+            rc = CIVR_EINVAL; /* cannot be: the text did not parse */
     }
     if (rc == 0)
         rc = civr_engine_eval_text(d->eng[1], text, len, format, source, d->date[1], 0, d->res[1], &e);

@@ -35,6 +35,7 @@ static int64_t abs64(int64_t v)
 typedef struct bar {
     const char *zh, *en; /* labels */
     int64_t value;       /* fen, or a count */
+    int tone;            /* counts: -1 losers, 0 unchanged, 1 winners; money: by sign */
 } bar;
 
 static void chart(civr_buf *b, const char *id, const char *title, const bar *bars, uint32_t n,
@@ -68,8 +69,9 @@ static void chart(civr_buf *b, const char *id, const char *title, const bar *bar
             esc(b, bars[i].en);
         }
         civr_buf_puts(b, "</text>\n");
+        int tone = is_money ? (v < 0 ? -1 : 1) : bars[i].tone;
         civr_buf_printf(b, "<rect class=\"bar %s\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>\n",
-                        v < 0 ? "loss" : "gain", x, y + 4, w, row_h - 8);
+                        tone < 0 ? "loss" : tone > 0 ? "gain" : "same", x, y + 4, w, row_h - 8);
         int tx = v < 0 ? (diverging ? axis + 6 : x + w + 6) : x + w + 6;
         civr_buf_printf(b, "<text x=\"%d\" y=\"%d\" class=\"value\">", tx, y + 17);
         if (is_money)
@@ -104,7 +106,7 @@ void civr__diff_html(civr_diff *d, civr_buf *b)
                   "th,td{border:1px solid #bbb;padding:4px 8px;text-align:right}\n"
                   "th{background:#eef2f7}\ntd.l,th.l{text-align:left}\n"
                   "td.digest{font-family:monospace;color:#666}\n"
-                  ".gain{fill:#2e7d32}.loss{fill:#c62828}\n"
+                  ".gain{fill:#2e7d32}.loss{fill:#c62828}.same{fill:#9e9e9e}\n"
                   "svg .label,svg .value{font-size:13px;fill:#222}\n"
                   "figure{margin:8px 0 24px}figcaption{font-weight:bold;margin-bottom:4px}\n"
                   ".cards{display:flex;gap:16px;margin:12px 0 20px}\n"
@@ -154,7 +156,7 @@ void civr__diff_html(civr_diff *d, civr_buf *b)
         money(b, (pg->monthly[1] - pg->monthly[0]) * 12, true);
         civr_buf_puts(b, "</td></tr>\n");
         if (nb < 64)
-            bars[nb++] = (bar){pg->title.zh ? pg->title.zh : pg->id, pg->title.en, pg->monthly[1] - pg->monthly[0]};
+            bars[nb++] = (bar){pg->title.zh ? pg->title.zh : pg->id, pg->title.en, pg->monthly[1] - pg->monthly[0], 0};
     }
     civr_buf_puts(b, "<tr><th class=\"l\">合计 / total</th>");
     for (int t = 0; t < CIVR__TRANSITIONS; t++)
@@ -174,7 +176,7 @@ void civr__diff_html(civr_diff *d, civr_buf *b)
     civr_buf_puts(b, "<h2>受益与受损家庭 / Winners and losers</h2>\n");
     bar bands[CIVR__BANDS];
     for (int i = 0; i < CIVR__BANDS; i++)
-        bands[i] = (bar){civr__diff_band_label(i), NULL, (int64_t)d->bands[i]};
+        bands[i] = (bar){civr__diff_band_label(i), NULL, (int64_t)d->bands[i], i < 3 ? -1 : i > 3 ? 1 : 0};
     chart(b, "chart-bands", "按家庭每月变化（元）分档的户数 / Households by band of monthly change (yuan)",
           bands, CIVR__BANDS, false, false);
 
@@ -197,7 +199,7 @@ void civr__diff_html(civr_diff *d, civr_buf *b)
         money(b, (r->monthly[1] - r->monthly[0]) * 12, true);
         civr_buf_puts(b, "</td></tr>\n");
         if (rbars)
-            rbars[i] = (bar){r->code[0] ? r->code : "-", NULL, r->monthly[1] - r->monthly[0]};
+            rbars[i] = (bar){r->code[0] ? r->code : "-", NULL, r->monthly[1] - r->monthly[0], 0};
     }
     civr_buf_puts(b, "</table>\n");
     if (rbars)
