@@ -321,6 +321,12 @@ class Policy:
                 convert = _FACT_CONVERTERS.get(types.get(name, ""))
                 if convert:
                     program["facts"][name] = convert(value)
+        for absent in result.get("absent", ()):
+            if absent.get("since"):
+                absent["since"] = datetime.date.fromisoformat(absent["since"])
+        for choice in result.get("choices", ()):
+            for route in choice["routes"]:
+                route["total_monthly"] = _money(route["total_monthly"])
         for step in result.get("trace", ()):
             if step["step"] in ("round", "member", "stacking"):
                 for key in ("value", "exact", "before"):
