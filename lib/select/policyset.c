@@ -213,7 +213,7 @@ int civr_policy_set_select_text(const civr_policy **out, const civr_policy_set *
     if (rc) {
         if (doc.root && id && id_size && civr__household_peek_id(&doc))
             snprintf(id, id_size, "%s", civr__household_peek_id(&doc));
-        civr_doc_free(&doc);
+        civr_doc_free(&doc); /* a failed parse keeps what it read so far */
         return rc;
     }
     const char *hid = civr__household_peek_id(&doc);
