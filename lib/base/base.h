@@ -91,6 +91,7 @@ typedef struct civr_arena {
     civr_arena_chunk *head;  /* current chunk */
     civr_arena_chunk *spare; /* chunks kept by reset */
     size_t chunk_size;
+    size_t bytes;            /* the sizes of the chunks in use (what the arena holds) */
 } civr_arena;
 
 void civr_arena_init(civr_arena *a, size_t chunk_size);
@@ -101,6 +102,11 @@ char *civr_arena_strndup(civr_arena *a, const char *s, size_t len);
 char *civr_arena_strdup(civr_arena *a, const char *s);
 char *civr_arena_printf(civr_arena *a, const char *fmt, ...) CIVR__PRINTF(2, 3);
 void civr_arena_reset(civr_arena *a);
+/* Bytes the arena holds in chunks in use (grows by whole chunks). */
+static inline size_t civr_arena_bytes(const civr_arena *a)
+{
+    return a->bytes;
+}
 void civr_arena_free(civr_arena *a);
 
 /* ---- growable byte buffers -------------------------------------------- */
@@ -137,6 +143,11 @@ static inline bool civr__streq(const char *a, const char *b)
 }
 bool civr__is_identifier(const char *s, size_t len); /* [a-z_][a-z0-9_]* (dots allowed: dotted) */
 bool civr__utf8_valid(const char *s, size_t len);
+/* Text as households and results carry it: valid UTF-8 (no surrogates) without NUL. */
+static inline bool civr__text_valid(const char *s, size_t len)
+{
+    return civr__utf8_valid(s, len) && !memchr(s, 0, len);
+}
 uint32_t civr__hash(const char *s, size_t len); /* FNV-1a */
 
 #endif
