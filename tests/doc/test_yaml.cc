@@ -68,3 +68,39 @@ TEST(Yaml, AliasesCountAsExpandedSoBillionLaughsStops)
     EXPECT_NE(e.find("[CIVR-1005]"), std::string::npos) << e;
     EXPECT_EQ(parse_error("a: &a [1, 2]\nb: *a\n"), "ok"); // ordinary aliases are fine
 }
+
+// The position index that expression compiling uses (one walk remembered
+// every CIVR_POS_STEP bytes; a walk from the start for each token made a
+// long expression quadratic, issue 11) gives civr_doc_pos_in's answers for
+// every byte, in any order, through quotes, escapes, folded lines and
+// multi-byte characters.
+TEST(Yaml, ThePositionIndexAgreesWithTheWalkFromTheStart)
+{
+    std::string plain, dq, block;
+    for (int i = 0; i < 300; i++) {
+        plain += "a + 金额 ";
+        dq += "x \\\"q\\\" ";
+        block += "  line " + std::to_string(i) + "\n";
+    }
+    std::string t = "p: " + plain + "\nq: \"" + dq + "\"\nr: |\n" + block + "s: >\n" + block;
+    civr_doc doc;
+    civr_error err = CIVR_ERROR_INIT;
+    ASSERT_EQ(civr_doc_parse_yaml(&doc, t.data(), t.size(), "t", nullptr, &err), 0)
+        << civt::format(err);
+    for (const char *key : {"p", "q", "r", "s"}) {
+        const civr_node *n = civr_node_get(doc.root, key);
+        ASSERT_NE(n, nullptr);
+        civr_pos_index x;
+        civr_pos_index_init(&x, &doc, n);
+        size_t len = n->u.scalar.len;
+        for (size_t k = 0; k <= len + 1; k += 7) {
+            size_t kk = (k * 7919) % (len + 2); // out of order, past the end too
+            civr_pos want = civr_doc_pos_in(&doc, n, kk), got = civr_pos_index_at(&x, kk);
+            ASSERT_EQ(got.line, want.line) << key << " byte " << kk;
+            ASSERT_EQ(got.column, want.column) << key << " byte " << kk;
+            ASSERT_EQ(got.offset, want.offset) << key << " byte " << kk;
+        }
+        civr_pos_index_free(&x);
+    }
+    civr_doc_free(&doc);
+}
