@@ -1,5 +1,6 @@
 /* Files, limits and small string helpers. */
 #include <errno.h>
+#include <locale.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
@@ -11,8 +12,11 @@ int civr__read_file(const char *path, size_t max_bytes, char **data, size_t *len
     *data = NULL;
     *len = 0;
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return civr__fail(err, &pos, CIVR_M_READ_FAILED, path, strerror(errno));
+    if (!f) {
+        char why[128];
+        return civr__fail(err, &pos, CIVR_M_READ_FAILED, path,
+                          civr__errno_text(errno, why, sizeof why));
+    }
     struct stat st;
     if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
         fclose(f);
@@ -79,6 +83,22 @@ bool civr__is_identifier(const char *s, size_t len)
             return false;
     }
     return true;
+}
+
+const char *civr__errno_text(int errnum, char *buf, size_t size)
+{
+    /* strerror's buffer is shared between threads and its text follows
+     * LC_MESSAGES: the XSI strerror_r into the caller's buffer, in the "C"
+     * locale, gives the same bytes on every thread and every host */
+    locale_t c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+    locale_t host = c ? uselocale(c) : (locale_t)0;
+    if (strerror_r(errnum, buf, size) != 0)
+        snprintf(buf, size, "error %d", errnum);
+    if (c) {
+        uselocale(host);
+        freelocale(c);
+    }
+    return buf;
 }
 
 bool civr__utf8_valid(const char *s, size_t len)
