@@ -44,10 +44,14 @@ typedef struct civr_limits {
      *  operations slow in themselves (comparing very long strings). Unlike
      *  the other limits it depends on the machine; a sound hook never nears it. */
     uint32_t hook_milliseconds;
+    /* version 2 */
+    uint32_t max_anchors; /**< anchors in one YAML text [10,000] */
 } civr_limits;
 
-#define CIVR_LIMITS_VERSION 1
-#define CIVR_LIMITS_INIT {CIVR_LIMITS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+/** Versions 1 (without max_anchors) and 2 are accepted; any other is
+ *  refused with CIVR_EINVAL rather than silently replaced by defaults. */
+#define CIVR_LIMITS_VERSION 2
+#define CIVR_LIMITS_INIT {CIVR_LIMITS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,8 @@
 #include "civrules/policy.h"
 
 #define CIVR__COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define CIVR__STR_(x) #x
+#define CIVR__STR(x) CIVR__STR_(x) /* a macro's value as a string literal */
 #define CIVR__UNUSED(x) ((void)(x))
 
 #if defined(__GNUC__)
@@ -133,7 +135,9 @@ int civr__read_file(const char *path, size_t max_bytes, char **data, size_t *len
                     civr_error *err);
 
 /* Limits with defaults filled in for zero fields. */
-civr_limits civr__limits(const civr_limits *given);
+/* `given` (NULL: the defaults) with zeros replaced by the defaults, into
+ * *out; CIVR_EINVAL for a version this library does not know. */
+int civr__limits(civr_limits *out, const civr_limits *given, civr_error *err);
 
 /* ---- small string helpers ---------------------------------------------- */
 

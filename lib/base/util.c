@@ -45,11 +45,22 @@ int civr__read_file(const char *path, size_t max_bytes, char **data, size_t *len
     return 0;
 }
 
-civr_limits civr__limits(const civr_limits *given)
+int civr__limits(civr_limits *out, const civr_limits *given, civr_error *err)
 {
     civr_limits l = CIVR_LIMITS_INIT;
-    if (given && given->version == CIVR_LIMITS_VERSION)
-        l = *given;
+    if (given) {
+        /* a caller built against an older header passes a shorter struct:
+         * read only the fields its version has */
+        if (given->version == 1)
+            memcpy(&l, given, offsetof(civr_limits, max_anchors));
+        else if (given->version == CIVR_LIMITS_VERSION)
+            l = *given;
+        else
+            return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+                              "civr_limits.version is not one this library knows (1 to " CIVR__STR(
+                                  CIVR_LIMITS_VERSION) "): set it to CIVR_LIMITS_VERSION");
+        l.version = CIVR_LIMITS_VERSION;
+    }
     if (!l.max_text_bytes)
         l.max_text_bytes = 16u << 20;
     if (!l.max_depth)
@@ -68,7 +79,10 @@ civr_limits civr__limits(const civr_limits *given)
         l.hook_memory_bytes = 16u << 20;
     if (!l.hook_milliseconds)
         l.hook_milliseconds = 5000;
-    return l;
+    if (!l.max_anchors)
+        l.max_anchors = 10000;
+    *out = l;
+    return 0;
 }
 
 bool civr__is_identifier(const char *s, size_t len)

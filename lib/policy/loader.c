@@ -582,13 +582,19 @@ int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options
     if (!out || !dir)
         return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_policy_load needs out and dir");
     *out = NULL;
-    if (opts && opts->version != CIVR_LOAD_OPTIONS_VERSION)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "unknown civr_load_options version");
+    if (opts && (opts->version == 0 || opts->version > CIVR_LOAD_OPTIONS_VERSION))
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+                          "civr_load_options.version is not one this library knows (1 to "
+                          CIVR__STR(CIVR_LOAD_OPTIONS_VERSION) ")");
+    civr_limits limits;
+    int lrc = civr__limits(&limits, opts ? opts->limits : NULL, err);
+    if (lrc)
+        return lrc;
     civr_policy *p = civr__calloc(1, sizeof *p);
     if (!p)
         return civr__oom(err);
     civr_arena_init(&p->arena, 65536);
-    p->limits = civr__limits(opts ? opts->limits : NULL);
+    p->limits = limits;
     civr_loader ld = {0};
     ld.pol = p;
     ld.opts = opts;
