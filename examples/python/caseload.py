@@ -11,7 +11,8 @@ monthly total, then the records that could not be evaluated.
 CSV columns (empty cells are left out of the household):
   household_id, residence, financial_assets,
   member_id, relation, birth_date, sex, able_to_work, self_care,
-  disability_type, disability_grade, serious_illness, supporter_able,
+  disability_type, disability_grade, serious_illness,
+  supporter_relation, supporter_birth_date (a legal supporter living elsewhere),
   income_kind, income_monthly
 
 With pandas installed (python3-pandas), `evaluate_frame(policy, df, date)`
@@ -60,8 +61,9 @@ def _member(row):
             m[field] = _bool(field, row[field])
     if row.get("disability_type"):
         m["disability"] = {"type": row["disability_type"], "grade": int(row["disability_grade"])}
-    if row.get("supporter_able"):
-        m["supporters"] = [{"able_to_support": _bool("supporter_able", row["supporter_able"])}]
+    if row.get("supporter_birth_date"):
+        m["supporters"] = [{"relation": row.get("supporter_relation") or "child",
+                            "birth_date": row["supporter_birth_date"]}]
     return m
 
 

@@ -64,7 +64,13 @@ void civr_engine_free(civr_engine *engine);
 
 /** Evaluation flags. */
 enum {
-    CIVR_EVAL_TRACE = 1u << 0 /**< record every step (parameters, rules, rounding) */
+    CIVR_EVAL_TRACE = 1u << 0, /**< record every step (parameters, rules, rounding) */
+    /** refuse (an error result, see civr_policy_check_region) a household
+     *  whose `region` is absent or outside the policy's `regions:` */
+    CIVR_EVAL_CHECK_REGION = 1u << 1,
+    /** record how each amount paid is made (its formula with the values), for
+     *  the text explanation; costs a little time per paying program */
+    CIVR_EVAL_EXPLAIN = 1u << 2
 };
 
 /**
@@ -90,6 +96,42 @@ int civr_engine_eval(civr_engine *engine, const civr_household *household, civr_
 int civr_engine_eval_text(civr_engine *engine, const char *text, size_t len, civr_format format,
                           const char *source, civr_date date, unsigned flags, civr_result *result,
                           civr_error *err);
+
+/**
+ * Evaluate a household text and render its result as JSON, in one call:
+ * civr_engine_eval_text followed by civr_result_render (CIVR_RENDER_JSON).
+ * The call bindings use: text in as pointer and length (UTF-8, need not be
+ * NUL-terminated), JSON out as pointer and length.
+ *
+ * `*json` (one line, no newline; borrowed from `result`, valid until it is
+ * evaluated into, rendered again or freed) is set whenever rendering
+ * worked: to the result, or to the error record of a household that failed.
+ * Returns 0, or the household's error code (its error also in `err`), or
+ * CIVR_ENOMEM / CIVR_EINVAL with `*json` NULL.
+ */
+int civr_engine_eval_json(civr_engine *engine, const char *text, size_t len, civr_format format,
+                          const char *source, civr_date date, unsigned flags, civr_result *result,
+                          const char **json, size_t *json_len, civr_error *err);
+
+/**
+ * Evaluate a batch of household texts (`count` of them: `texts[i]` of
+ * `lens[i]` bytes, UTF-8, need not be NUL-terminated) on one date and
+ * render every result as JSON: `*json` receives `count` lines, each ended by
+ * '\n', in input order — a result, or the error record of a household that
+ * failed, never nothing (a bad text is its own row's error record, not the
+ * batch's error). Row i's errors name `source:i+1` (`source` NULL:
+ * "<batch>"). `*json` is borrowed from `result` like civr_result_render's
+ * output; `result` afterwards holds the last household. `*failed` (may be
+ * NULL) receives the number of error records.
+ *
+ * Returns 0, or CIVR_ENOMEM / CIVR_EINVAL (no output) for the batch itself.
+ * Runs on the calling thread, without callbacks, so a binding can release
+ * its interpreter lock around the whole batch.
+ */
+int civr_engine_eval_batch(civr_engine *engine, const char *const *texts, const size_t *lens,
+                           size_t count, civr_format format, const char *source, civr_date date,
+                           unsigned flags, civr_result *result, const char **json,
+                           size_t *json_len, size_t *failed, civr_error *err);
 
 /* ---- results ---------------------------------------------------------- */
 
@@ -155,6 +197,20 @@ size_t civr_program_result_member_count(const civr_program_result *pr);
 int civr_program_result_member(const civr_program_result *pr, size_t i, const char **member,
                                int64_t *monthly, const char **category);
 
+/** Status of per-member line `i` (in programs decided per member; otherwise
+ *  the program's status). CIVR_STATUS_UNDETERMINED when out of range. */
+civr_status civr_program_result_member_status(const civr_program_result *pr, size_t i);
+/** Number of reasons on per-member line `i` (0 when out of range). */
+size_t civr_program_result_member_reason_count(const civr_program_result *pr, size_t i);
+/** Reason `k` of per-member line `i`, like civr_program_result_reason. */
+int civr_program_result_member_reason(const civr_program_result *pr, size_t i, size_t k,
+                                      const char **code, const char **zh, const char **en,
+                                      const char **basis);
+/** Number of missing facts of per-member line `i` (status undetermined). */
+size_t civr_program_result_member_missing_count(const civr_program_result *pr, size_t i);
+/** Missing fact `k` of per-member line `i`, as a field path, or NULL. */
+const char *civr_program_result_member_missing(const civr_program_result *pr, size_t i, size_t k);
+
 /** Number of reasons. */
 size_t civr_program_result_reason_count(const civr_program_result *pr);
 /** Reason `i`: stable code, Chinese and English text, basis. Outputs may be NULL. */
@@ -171,6 +227,28 @@ size_t civr_program_result_fact_count(const civr_program_result *pr);
 /** Fact `i`: name and its value as JSON text (an exact decimal string for money). */
 int civr_program_result_fact(const civr_program_result *pr, size_t i, const char **name,
                              const char **json_value);
+
+/**
+ * The trace (evaluations with CIVR_EVAL_TRACE): the number of steps, in the
+ * order they were computed; 0 without tracing or for an error record.
+ */
+size_t civr_result_trace_count(const civr_result *result);
+/**
+ * Step `i` of the trace: its kind ("fact", "parameter", "table", "round",
+ * "check", "outcome", "member", "stacking", "hook"), the program id, the
+ * name of the fact, parameter, table or outcome, the layer id and the
+ * basis (NULL when none). Outputs may be NULL. CIVR_EINVAL out of range.
+ */
+int civr_result_trace_step(const civr_result *result, size_t i, const char **step,
+                           const char **program, const char **name, const char **layer,
+                           const char **basis);
+/**
+ * Step `i` of the trace as one JSON object, exactly as in the rendered
+ * result's "trace" array (value, exact/before, "at" file:line:col, detail,
+ * illustrative). `*json` is borrowed like civr_result_render's output.
+ */
+int civr_result_trace_json(civr_result *result, size_t i, const char **json, size_t *len,
+                           civr_error *err);
 
 /** Output formats of civr_result_render. */
 typedef enum civr_render {

@@ -67,6 +67,43 @@ typedef struct civr_load_options {
 int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options *opts,
                      civr_error *err);
 
+/**
+ * Diagnostics collected while loading, without a callback: what
+ * `civrules check` prints. Owned by the caller; one thread at a time.
+ */
+typedef struct civr_diagnostics civr_diagnostics;
+
+/** Make an empty collection. Free with civr_diagnostics_free. */
+int civr_diagnostics_new(civr_diagnostics **out, civr_error *err);
+/** Free a collection. NULL is a no-op. */
+void civr_diagnostics_free(civr_diagnostics *diags);
+/** Number of diagnostics (errors and warnings), in the order found. */
+size_t civr_diagnostics_count(const civr_diagnostics *diags);
+/** Number of errors among them. */
+size_t civr_diagnostics_error_count(const civr_diagnostics *diags);
+/** Diagnostic `i` (borrowed from `diags`) and its severity (may be NULL); NULL out of range. */
+const civr_error *civr_diagnostics_get(const civr_diagnostics *diags, size_t i,
+                                       civr_severity *severity);
+/**
+ * All diagnostics as JSON Lines, one object per line each ended by '\n':
+ * `{"severity": "error"|"warning", "error": {"id": "CIVR-NNNN", "code":
+ * "syntax", "source", "line", "column", "message"}}` (the error object is
+ * that of an error record, docs/result.md). Empty text when there are none. Borrowed: valid
+ * until `diags` is used again or freed. NULL when memory ran out.
+ */
+const char *civr_diagnostics_json(civr_diagnostics *diags, size_t *len);
+
+/**
+ * Load the bundle in `dir` like civr_policy_load, collecting every problem
+ * into `diags` (emptied first) instead of calling back. `out` may be NULL
+ * to check only (the policy is then freed). Returns 0 when the bundle loads
+ * (warnings may be collected), else the first error's code, which is also
+ * in `err`; a problem found before the bundle could be read at all (a
+ * missing folder) is collected too, so `diags` is never empty on failure.
+ */
+int civr_policy_check(civr_policy **out, const char *dir, const civr_limits *limits,
+                      civr_diagnostics *diags, civr_error *err);
+
 /** Free a policy. NULL is a no-op. Every engine, household and result made
  *  from it must be freed first. */
 void civr_policy_free(civr_policy *policy);
@@ -96,12 +133,72 @@ size_t civr_policy_program_count(const civr_policy *policy);
 const char *civr_policy_program_id(const civr_policy *policy, size_t i);
 
 /**
+ * Division codes (GB/T 2260, six digits) that the most specific layer
+ * declares under `regions:` in its bundle.yaml: the places it governs. A
+ * county code governs that county; a city code (ending "00") its counties
+ * and districts; a province code (ending "0000") the province. A bundle that
+ * declares none (the national baseline, test bundles) is tied to no place.
+ * Regions are not inherited: a county bundle declares its own.
+ */
+size_t civr_policy_region_count(const civr_policy *policy);
+/** Division code `i` of civr_policy_region_count, or NULL when out of range. Borrowed. */
+const char *civr_policy_region(const civr_policy *policy, size_t i);
+
+/**
+ * How closely `policy` governs division code `region` (its first six digits
+ * when it has 9 or 12): 6 when the bundle lists that county, 4 when it lists
+ * its city, 2 when it lists its province, 0 when it governs it not at all
+ * (or `region` is not a division code, or the bundle declares no regions).
+ */
+int civr_policy_governs(const civr_policy *policy, const char *region);
+
+/**
+ * Whether a household with division code `region` (NULL: the household has
+ * none) may be evaluated with `policy`: 0 when the policy governs it or
+ * declares no regions; otherwise CIVR_EDATA with CIVR-7001 (no region),
+ * CIVR-7002 (outside the policy's regions) or CIVR-7003 (not a division code).
+ */
+int civr_policy_check_region(const civr_policy *policy, const char *region, civr_error *err);
+
+/**
+ * Add `days` working days to `date` on the policy's calendar (`calendar:`
+ * in the bundle: public holidays and official make-up working days) and
+ * return the last of them in `*out`: the deadline of something received on
+ * `date`. CIVR_EEVAL (CIVR-7006) when the calendar does not cover a year
+ * the count passes through.
+ */
+int civr_policy_add_working_days(const civr_policy *policy, civr_date date, uint32_t days,
+                                 civr_date *out, civr_error *err);
+
+/**
  * The latest date from which any parameter of the policy takes a new value
  * (or ends), into `*out`: how current the bundle is. Tools use it to warn
  * when evaluating on a date long after it. Returns 0, or CIVR_EINVAL when
  * an argument is NULL or the policy has no dated values.
  */
 int civr_policy_newest_value(const civr_policy *policy, civr_date *out, civr_error *err);
+
+/**
+ * What a new layer over this policy must supply: every parameter its
+ * programs read that has no value (or no value for some key of an enum
+ * dimension) on some date from `from` to `until`, as a YAML policy file to
+ * start the layer from. Each entry has the parameter's title, type, unit
+ * and dimensions, where it is read and the first date it lacks a value,
+ * and `null` where the officer writes a value and its basis; filled in, the
+ * layer passes `civrules check` and evaluates. What a yes/no parameter that
+ * is false throughout guards is not listed (see docs/policy-language.md).
+ *
+ * @param from   first date, or CIVR_DATE_NONE: the bundle's `valid_from`,
+ *               else the earliest date any of its parameters has a value
+ * @param until  last date, or CIVR_DATE_NONE: the bundle's `valid_until`,
+ *               else no end
+ * @param out    receives the NUL-terminated text, the caller's: free it
+ *               with civr_free
+ * @return 0, or CIVR_EINVAL (NULL argument, no date to start from),
+ *         CIVR_ENOMEM
+ */
+int civr_policy_needs(const civr_policy *policy, civr_date from, civr_date until, char **out,
+                      civr_error *err);
 
 /**
  * A description of the policy as one line of JSON, for tools and bindings:

@@ -21,6 +21,13 @@ extern "C" {
 /** A civil date: days since 1970-01-01 (negative before). */
 typedef int32_t civr_date;
 
+/** "No date": where a function takes an optional date (the open end of a range). */
+#define CIVR_DATE_NONE INT32_MIN
+
+/** Free memory the library returned as the caller's (`char **out` of
+ *  civr_policy_needs and the like). NULL is a no-op. */
+void civr_free(void *ptr);
+
 /** Smallest and largest year civrules accepts in any date. */
 #define CIVR_DATE_YEAR_MIN 1900
 #define CIVR_DATE_YEAR_MAX 2199

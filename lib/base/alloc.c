@@ -94,3 +94,8 @@ bool civr__grow(void **items, size_t *cap, size_t need, size_t size)
     *cap = n;
     return true;
 }
+
+void civr_free(void *ptr)
+{
+    civr__free(ptr);
+}

@@ -22,6 +22,7 @@ void civr_result_free(civr_result *r)
         return;
     civr_arena_free(&r->arena);
     civr_buf_free(&r->out);
+    civr_buf_free(&r->batch);
     civr__free(r);
 }
 
@@ -37,7 +38,13 @@ void civr__result_reset(civr_result *r, const civr_policy *policy, civr_date dat
     r->total = 0;
     r->nprograms = 0;
     r->programs = NULL;
+    r->nabsent = r->nchoices = 0;
+    r->absent = NULL;
+    r->choices = NULL;
     r->tracing = false;
+    r->explaining = false;
+    r->nillustrative = r->illustrative_cap = 0;
+    r->illustrative = NULL;
     r->ntrace = r->trace_cap = 0;
     r->trace = NULL;
 }
@@ -134,6 +141,51 @@ int civr_program_result_member(const civr_program_result *pr, size_t i, const ch
     return 0;
 }
 
+civr_status civr_program_result_member_status(const civr_program_result *pr, size_t i)
+{
+    return pr && i < pr->nmembers ? (civr_status)pr->members[i].status : CIVR_STATUS_UNDETERMINED;
+}
+
+size_t civr_program_result_member_reason_count(const civr_program_result *pr, size_t i)
+{
+    return pr && i < pr->nmembers ? pr->members[i].nreasons : 0;
+}
+
+static void reason_out(const civr_reason *r, const char **code, const char **zh, const char **en,
+                       const char **basis)
+{
+    if (code)
+        *code = r->code;
+    if (zh)
+        *zh = r->text.zh;
+    if (en)
+        *en = r->text.en;
+    if (basis)
+        *basis = r->basis;
+}
+
+int civr_program_result_member_reason(const civr_program_result *pr, size_t i, size_t k,
+                                      const char **code, const char **zh, const char **en,
+                                      const char **basis)
+{
+    if (!pr || i >= pr->nmembers || k >= pr->members[i].nreasons)
+        return CIVR_EINVAL;
+    reason_out(pr->members[i].reasons[k], code, zh, en, basis);
+    return 0;
+}
+
+size_t civr_program_result_member_missing_count(const civr_program_result *pr, size_t i)
+{
+    return pr && i < pr->nmembers ? pr->members[i].nmissing : 0;
+}
+
+const char *civr_program_result_member_missing(const civr_program_result *pr, size_t i, size_t k)
+{
+    if (!pr || i >= pr->nmembers || k >= pr->members[i].nmissing)
+        return NULL;
+    return pr->members[i].missing[k];
+}
+
 size_t civr_program_result_reason_count(const civr_program_result *pr)
 {
     return pr ? pr->nreasons : 0;
@@ -144,15 +196,7 @@ int civr_program_result_reason(const civr_program_result *pr, size_t i, const ch
 {
     if (!pr || i >= pr->nreasons)
         return CIVR_EINVAL;
-    const civr_reason *r = pr->reasons[i];
-    if (code)
-        *code = r->code;
-    if (zh)
-        *zh = r->text.zh;
-    if (en)
-        *en = r->text.en;
-    if (basis)
-        *basis = r->basis;
+    reason_out(pr->reasons[i], code, zh, en, basis);
     return 0;
 }
 
@@ -193,5 +237,47 @@ int civr_program_result_fact(const civr_program_result *pr, size_t i, const char
         }
         *json_value = mpr->fact_json[i];
     }
+    return 0;
+}
+
+/* ---- the trace ---------------------------------------------------------------------- */
+
+size_t civr_result_trace_count(const civr_result *r)
+{
+    return r && !r->failed && r->tracing ? r->ntrace : 0;
+}
+
+int civr_result_trace_step(const civr_result *r, size_t i, const char **step, const char **program,
+                           const char **name, const char **layer, const char **basis)
+{
+    if (i >= civr_result_trace_count(r))
+        return CIVR_EINVAL;
+    const civr_trace_entry *t = &r->trace[i];
+    if (step)
+        *step = civr__trace_kind_name(t->kind);
+    if (program)
+        *program = t->program ? t->program->id : NULL;
+    if (name)
+        *name = t->name;
+    if (layer)
+        *layer = r->policy->layers[t->layer].id;
+    if (basis)
+        *basis = t->basis;
+    return 0;
+}
+
+int civr_result_trace_json(civr_result *r, size_t i, const char **json, size_t *len,
+                           civr_error *err)
+{
+    if (!json || i >= civr_result_trace_count(r))
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+                          "civr_result_trace_json needs a result, a step in range and json");
+    civr_buf_clear(&r->out);
+    civr__render_trace_entry(&r->out, r, &r->trace[i]);
+    if (r->out.failed)
+        return civr__oom(err);
+    *json = r->out.data;
+    if (len)
+        *len = r->out.len;
     return 0;
 }

@@ -142,6 +142,12 @@ typedef struct civr_file {
 
 typedef struct civr_layer {
     const char *id, *version, *title_zh, *title_en, *dir;
+    /* the dates the bundle is meant for (bundle.yaml valid_from, valid_until) */
+    bool has_valid_from, has_valid_until;
+    civr_date valid_from, valid_until;
+    civr_src valid_src; /* the valid_from key */
+    uint32_t nregions;
+    const char **regions; /* division codes the bundle governs (`regions:`), 6 digits */
 } civr_layer;
 
 /* Texts for people: Chinese and English. */
@@ -239,6 +245,9 @@ typedef struct civr_param {
         const char *name; /* an enum name, or "region" for division codes */
         int32_t enum_index; /* -1 for free-text keys */
     } dims[CIVR_PARAM_MAX_DIMS];
+    /* the range the type allows (money: not negative unless `min` says) */
+    bool has_min, has_max;
+    civr_num min, max;
     uint32_t nvalues;
     civr_pvalue *values; /* increasing `from` */
     civr_src src;
@@ -422,6 +431,43 @@ typedef struct civr_program {
     civr_src src;
 } civr_program;
 
+/* ---- presence and choices -------------------------------------------------- */
+
+/* A rule that takes a member out of the household at the evaluation date
+ * (not yet born, died before the month began...): every program then
+ * evaluates without them, and the result lists them with the reason. */
+typedef struct civr_presence {
+    const char *id;
+    const civr_expr *when;   /* bool about `m` */
+    const civr_expr *since;  /* date about `m` shown with the reason, or NULL */
+    const civr_reason *reason;
+    uint32_t layer;
+    civr_src src;
+} civr_presence;
+
+/* One route of a choice: a member-scope program the member may take. */
+typedef struct civr_route {
+    uint32_t program;          /* index in evaluation order */
+    bool preferred;            /* wins a tie */
+    const civr_reason *reason; /* on the lines of the routes not taken */
+} civr_route;
+
+#define CIVR_CHOICE_MAX_ROUTES 4
+
+/* Exclusive programs for a member: when a member qualifies for more than
+ * one route, only one is kept: the one the household states (`stated`),
+ * else the one that pays the household more, a tie going to the preferred. */
+typedef struct civr_choice {
+    const char *id;
+    civr_text title;
+    const char *basis;
+    const civr_expr *stated;   /* map keyed by program id about `m`, or NULL */
+    uint32_t nroutes;
+    civr_route routes[CIVR_CHOICE_MAX_ROUTES];
+    uint32_t layer;
+    civr_src src;
+} civr_choice;
+
 /* ---- the policy ------------------------------------------------------------- */
 
 struct civr_policy {
@@ -447,10 +493,22 @@ struct civr_policy {
     const char *description; /* civr_policy_describe, made at load */
     uint32_t nhooks;
     const civr_hook **hooks; /* every program's hooks, by civr_hook.index */
+    uint32_t npresence;
+    civr_presence *presence;
+    uint32_t nchoices;
+    civr_choice *choices;
+    uint32_t members_field; /* the household's `members` field */
     uint32_t nslots;       /* expression variable slots (slot 0 is `m`) */
     uint32_t nhfacts;      /* household facts of all programs */
     uint32_t nmfacts;      /* member facts of all programs */
+    struct {               /* `calendar:` sections (working days), malloc'd, sorted */
+        size_t nyears, nholidays, nworkdays, cap_years, cap_holidays, cap_workdays;
+        int *years;          /* years the calendar covers */
+        civr_date *holidays; /* days off (weekdays among them are not working days) */
+        civr_date *workdays; /* weekend days that are working days (调休上班) */
+    } calendar;
 };
+
 
 /* Lookups by name (-1 when absent). */
 int32_t civr_policy__enum(const civr_policy *p, const char *name);

@@ -10,6 +10,10 @@ void civr__render_value(civr_buf *b, const civr_policy *p, const civr_val *v, ci
 void civr__render_fact(civr_buf *b, const civr_policy *p, const civr_fval *fv);
 
 void civr__render_json(civr_buf *b, const civr_result *r);
+/* One trace step as the JSON object of the result's "trace" array. */
+void civr__render_trace_entry(civr_buf *b, const civr_result *r, const civr_trace_entry *t);
+/* "fact", "parameter", ... for a civr_trace_kind. */
+const char *civr__trace_kind_name(unsigned kind);
 void civr__render_text(civr_buf *b, const civr_result *r, bool zh);
 
 /* User-facing labels in Chinese and English (labels.c). */
@@ -34,10 +38,23 @@ typedef enum civr_label {
     L_OUTCOME,
     L_CHECK_FAILED,
     L_MISSING_SHORT,
+    L_ABSENT,
+    L_CHOICES,
+    L_WHY_STATED,
+    L_WHY_PAYS_MORE,
+    L_WHY_TIE,
+    L_TAKEN,
+    L_ROUTE_TOTAL,
+    L_HOW,
+    L_STARRED,
+    L_ILLUSTRATIVE_LIST,
     L__COUNT
 } civr_label;
 
 const char *civr__label(civr_label l, bool zh);
-const char *civr__status_label(civr_status s, bool zh);
+/* A status's title: the policy's (the bundle may name them), else the built-in one. */
+const char *civr__status_label(const civr_policy *p, civr_status s, bool zh);
+/* The "why" of a choice, for JSON: stated, pays_more, tie_preferred. */
+const char *civr__choice_why_name(uint8_t why);
 
 #endif

@@ -117,17 +117,6 @@ static void where(civr_buf *b, const civr_policy *p, civr_src src)
     civr_policy__where(p, src, b);
 }
 
-static void json_error(civr_buf *b, const civr_error *e)
-{
-    civr_buf_printf(b, "{\"id\":\"CIVR-%04d\",\"code\":", e->id);
-    json_str(b, civr_code_name(e->code));
-    civr_buf_puts(b, ",\"source\":");
-    json_str(b, e->source[0] ? e->source : NULL);
-    civr_buf_printf(b, ",\"line\":%u,\"column\":%u,\"message\":", e->line, e->column);
-    json_str(b, e->message);
-    civr_buf_putc(b, '}');
-}
-
 static void json_reason(civr_buf *b, const civr_reason *rs)
 {
     civr_buf_puts(b, "{\"code\":");
@@ -176,48 +165,58 @@ static void json_member(civr_buf *b, const civr_program_result *pr, const civr_m
     civr_buf_putc(b, '}');
 }
 
-static void json_trace(civr_buf *b, const civr_result *r)
+static const char *const trace_kinds[] = {"fact",   "parameter", "table",    "round", "check",
+                                           "outcome", "member",   "stacking", "hook"};
+
+const char *civr__trace_kind_name(unsigned kind)
+{
+    return kind < CIVR__COUNT(trace_kinds) ? trace_kinds[kind] : "unknown";
+}
+
+void civr__render_trace_entry(civr_buf *b, const civr_result *r, const civr_trace_entry *t)
 {
     const civr_policy *p = r->policy;
-    static const char *kinds[] = {"fact", "parameter", "table", "round", "check", "outcome",
-                                  "member", "stacking", "hook"};
+    civr_buf_puts(b, "{\"step\":");
+    json_str(b, civr__trace_kind_name(t->kind));
+    civr_buf_puts(b, ",\"program\":");
+    json_str(b, t->program ? t->program->id : NULL);
+    civr_buf_puts(b, ",\"name\":");
+    json_str(b, t->name);
+    if (t->detail) {
+        civr_buf_puts(b, ",\"detail\":");
+        json_str(b, t->detail);
+    }
+    civr_type vt = t->type;
+    civr_buf_puts(b, ",\"value\":");
+    if (t->kind == CIVR_TRACE_OUTCOME || (t->value.k == VK_NULL && vt.kind == CT_VOID))
+        civr_buf_puts(b, "null");
+    else
+        civr__render_value(b, p, &t->value, vt);
+    if (t->kind == CIVR_TRACE_ROUND || t->kind == CIVR_TRACE_STACKING ||
+        (t->kind == CIVR_TRACE_HOOK && t->before.k != VK_MISSING)) {
+        civr_buf_puts(b, t->kind == CIVR_TRACE_ROUND ? ",\"exact\":" : ",\"before\":");
+        civr__render_value(b, p, &t->before, vt);
+    }
+    civr_buf_puts(b, ",\"at\":\"");
+    where(b, p, t->src);
+    civr_buf_puts(b, "\",\"layer\":");
+    json_str(b, p->layers[t->layer].id);
+    if (t->basis) {
+        civr_buf_puts(b, ",\"basis\":");
+        json_str(b, t->basis);
+    }
+    if (t->illustrative)
+        civr_buf_puts(b, ",\"illustrative\":true");
+    civr_buf_putc(b, '}');
+}
+
+static void json_trace(civr_buf *b, const civr_result *r)
+{
     civr_buf_puts(b, ",\"trace\":[");
     for (uint32_t i = 0; i < r->ntrace; i++) {
-        const civr_trace_entry *t = &r->trace[i];
         if (i)
             civr_buf_putc(b, ',');
-        civr_buf_puts(b, "{\"step\":");
-        json_str(b, kinds[t->kind]);
-        civr_buf_puts(b, ",\"program\":");
-        json_str(b, t->program ? t->program->id : NULL);
-        civr_buf_puts(b, ",\"name\":");
-        json_str(b, t->name);
-        if (t->detail) {
-            civr_buf_puts(b, ",\"detail\":");
-            json_str(b, t->detail);
-        }
-        civr_type vt = t->type;
-        civr_buf_puts(b, ",\"value\":");
-        if (t->kind == CIVR_TRACE_OUTCOME || (t->value.k == VK_NULL && vt.kind == CT_VOID))
-            civr_buf_puts(b, "null");
-        else
-            civr__render_value(b, p, &t->value, vt);
-        if (t->kind == CIVR_TRACE_ROUND || t->kind == CIVR_TRACE_STACKING ||
-            (t->kind == CIVR_TRACE_HOOK && t->before.k != VK_MISSING)) {
-            civr_buf_puts(b, t->kind == CIVR_TRACE_ROUND ? ",\"exact\":" : ",\"before\":");
-            civr__render_value(b, p, &t->before, vt);
-        }
-        civr_buf_puts(b, ",\"at\":\"");
-        where(b, p, t->src);
-        civr_buf_puts(b, "\",\"layer\":");
-        json_str(b, p->layers[t->layer].id);
-        if (t->basis) {
-            civr_buf_puts(b, ",\"basis\":");
-            json_str(b, t->basis);
-        }
-        if (t->illustrative)
-            civr_buf_puts(b, ",\"illustrative\":true");
-        civr_buf_putc(b, '}');
+        civr__render_trace_entry(b, r, &r->trace[i]);
     }
     civr_buf_putc(b, ']');
 }
@@ -240,7 +239,7 @@ void civr__render_json(civr_buf *b, const civr_result *r)
     civr_buf_puts(b, "},\"engine\":\"civrules " CIVRULES_VERSION_STRING "\"");
     if (r->failed) {
         civr_buf_puts(b, ",\"error\":");
-        json_error(b, &r->error);
+        civr__error_json(b, &r->error);
         civr_buf_putc(b, '}');
         return;
     }
@@ -283,7 +282,54 @@ void civr__render_json(civr_buf *b, const civr_result *r)
         }
         civr_buf_puts(b, "]}");
     }
-    civr_buf_puts(b, "],\"total_monthly\":");
+    civr_buf_putc(b, ']');
+    if (r->nabsent) {
+        civr_buf_puts(b, ",\"absent\":[");
+        for (uint32_t k = 0; k < r->nabsent; k++) {
+            const civr_absent *a = &r->absent[k];
+            civr_buf_puts(b, k ? ",{\"member\":" : "{\"member\":");
+            json_str(b, a->member_id);
+            civr_buf_puts(b, ",\"rule\":");
+            json_str(b, a->rule->id);
+            if (a->has_since) {
+                char d[11];
+                civr_date_format(a->since, d);
+                civr_buf_printf(b, ",\"since\":\"%s\"", d);
+            }
+            civr_buf_puts(b, ",\"reason\":");
+            json_reason(b, a->rule->reason);
+            civr_buf_putc(b, '}');
+        }
+        civr_buf_putc(b, ']');
+    }
+    if (r->nchoices) {
+        civr_buf_puts(b, ",\"choices\":[");
+        for (uint32_t k = 0; k < r->nchoices; k++) {
+            const civr_choice_made *c = &r->choices[k];
+            const civr_choice *ch = c->choice;
+            civr_buf_puts(b, k ? ",{\"choice\":" : "{\"choice\":");
+            json_str(b, ch->id);
+            civr_buf_puts(b, ",\"member\":");
+            json_str(b, c->member_id);
+            civr_buf_puts(b, ",\"taken\":");
+            json_str(b, p->programs[ch->routes[c->route[c->taken]].program].id);
+            civr_buf_puts(b, ",\"why\":");
+            json_str(b, civr__choice_why_name(c->why));
+            civr_buf_puts(b, ",\"routes\":[");
+            for (uint32_t q = 0; q < c->nroutes; q++) {
+                civr_buf_puts(b, q ? ",{\"program\":" : "{\"program\":");
+                json_str(b, p->programs[ch->routes[c->route[q]].program].id);
+                civr_buf_puts(b, ",\"total_monthly\":");
+                json_money(b, c->total[q]);
+                civr_buf_putc(b, '}');
+            }
+            civr_buf_puts(b, "],\"basis\":");
+            json_str(b, ch->basis);
+            civr_buf_putc(b, '}');
+        }
+        civr_buf_putc(b, ']');
+    }
+    civr_buf_puts(b, ",\"total_monthly\":");
     json_money(b, r->total);
     if (r->tracing)
         json_trace(b, r);
@@ -348,6 +394,16 @@ static void text_fact(civr_buf *b, const civr_policy *p, const civr_fval *fv, bo
     civr_buf_putc(b, '\n');
 }
 
+/* Is reason `rs` on one of the program's member lines? */
+static bool on_a_line(const civr_program_result *pr, const civr_reason *rs)
+{
+    for (uint32_t i = 0; i < pr->nmembers; i++)
+        for (uint32_t k = 0; k < pr->members[i].nreasons; k++)
+            if (pr->members[i].reasons[k] == rs)
+                return true;
+    return false;
+}
+
 void civr__render_text(civr_buf *b, const civr_result *r, bool zh)
 {
     const civr_policy *p = r->policy;
@@ -371,7 +427,7 @@ void civr__render_text(civr_buf *b, const civr_result *r, bool zh)
         const civr_program *pg = pr->prog;
         const char *title = pick(pg->title, zh);
         civr_buf_printf(b, "\n%s%s%s", title ? title : pg->id, sep,
-                        civr__status_label((civr_status)pr->status, zh));
+                        civr__status_label(p, (civr_status)pr->status, zh));
         if (pr->monthly || pr->status != CIVR_STATUS_INELIGIBLE) {
             civr_buf_printf(b, zh ? "，%s " : ", %s ", civr__label(L_MONTHLY, zh));
             money(b, pr->monthly);
@@ -383,6 +439,12 @@ void civr__render_text(civr_buf *b, const civr_result *r, bool zh)
             for (uint32_t k = 0; k < pr->nfacts; k++)
                 text_fact(b, p, &pr->facts[k], zh);
         }
+        if (pr->explain[zh ? 0 : 1]) {
+            civr_buf_printf(b, "  %s%s%s = ", civr__label(L_HOW, zh), sep, pr->explain[zh ? 0 : 1]);
+            money(b, pr->base);
+            civr_buf_printf(b, " %s\n", civr__label(L_YUAN, zh));
+        }
+        bool starred = pr->illustrative;
         if (pr->nmembers) {
             civr_buf_printf(b, "  %s%s\n", civr__label(L_MEMBERS, zh), sep);
             for (uint32_t k = 0; k < pr->nmembers; k++) {
@@ -390,7 +452,7 @@ void civr__render_text(civr_buf *b, const civr_result *r, bool zh)
                 civr_buf_printf(b, "    %s%s", m->member_id, zh ? "：" : ": ");
                 if (pg->scope == CIVR_SCOPE_MEMBER)
                     civr_buf_printf(b, zh ? "%s，" : "%s, ",
-                                    civr__status_label((civr_status)m->status, zh));
+                                    civr__status_label(p, (civr_status)m->status, zh));
                 money(b, m->monthly);
                 civr_buf_printf(b, " %s", civr__label(L_YUAN, zh));
                 if (m->category) {
@@ -399,6 +461,11 @@ void civr__render_text(civr_buf *b, const civr_result *r, bool zh)
                                     ct ? ct : m->category);
                 }
                 civr_buf_putc(b, '\n');
+                if (m->explain[zh ? 0 : 1]) {
+                    civr_buf_printf(b, "        %s%s%s\n", civr__label(L_HOW, zh), sep,
+                                    m->explain[zh ? 0 : 1]);
+                    starred |= m->illustrative;
+                }
                 for (uint32_t q = 0; q < m->nreasons; q++) {
                     const civr_reason *rs = m->reasons[q];
                     const char *t = pick(rs->text, zh);
@@ -413,10 +480,17 @@ void civr__render_text(civr_buf *b, const civr_result *r, bool zh)
                                     zh ? "：" : ": ", m->missing[q]);
             }
         }
-        if (pr->nreasons) {
+        if (starred)
+            civr_buf_printf(b, zh ? "  （%s）\n" : "  (%s)\n", civr__label(L_STARRED, zh));
+        bool own_reasons = false;
+        for (uint32_t k = 0; k < pr->nreasons; k++)
+            own_reasons |= pg->scope != CIVR_SCOPE_MEMBER || !on_a_line(pr, pr->reasons[k]);
+        if (own_reasons) {
             civr_buf_printf(b, "  %s%s\n", civr__label(L_REASONS, zh), sep);
             for (uint32_t k = 0; k < pr->nreasons; k++) {
                 const civr_reason *rs = pr->reasons[k];
+                if (pg->scope == CIVR_SCOPE_MEMBER && on_a_line(pr, rs))
+                    continue; /* shown with the member it is about */
                 const char *t = pick(rs->text, zh);
                 civr_buf_printf(b, "    - %s [%s]", t ? t : "", rs->code);
                 if (rs->basis)
@@ -431,9 +505,75 @@ void civr__render_text(civr_buf *b, const civr_result *r, bool zh)
                 civr_buf_printf(b, "    - %s\n", pr->missing[k]);
         }
     }
+    if (r->nabsent) {
+        civr_buf_printf(b, "\n%s%s\n", civr__label(L_ABSENT, zh), sep);
+        for (uint32_t k = 0; k < r->nabsent; k++) {
+            const civr_absent *a = &r->absent[k];
+            const char *t = pick(a->rule->reason->text, zh);
+            civr_buf_printf(b, "  %s%s%s [%s]", a->member_id, sep, t ? t : "", a->rule->reason->code);
+            if (a->has_since) {
+                char d[11];
+                civr_date_format(a->since, d);
+                civr_buf_printf(b, zh ? "（%s）" : " (%s)", d);
+            }
+            if (a->rule->reason->basis)
+                civr_buf_printf(b, zh ? "（%s：%s）" : " (%s: %s)", civr__label(L_BASIS, zh),
+                                a->rule->reason->basis);
+            civr_buf_putc(b, '\n');
+        }
+    }
+    if (r->nchoices) {
+        civr_buf_printf(b, "\n%s%s\n", civr__label(L_CHOICES, zh), sep);
+        static const civr_label why[] = {L_WHY_STATED, L_WHY_PAYS_MORE, L_WHY_TIE};
+        for (uint32_t k = 0; k < r->nchoices; k++) {
+            const civr_choice_made *c = &r->choices[k];
+            const civr_choice *ch = c->choice;
+            const char *title = pick(ch->title, zh);
+            civr_buf_printf(b, "  %s%s%s%s\n", c->member_id, zh ? "（" : " (",
+                            title ? title : ch->id, zh ? "）：" : "): ");
+            for (uint32_t q = 0; q < c->nroutes; q++) {
+                const civr_program *pg = &p->programs[ch->routes[c->route[q]].program];
+                const char *pt = pick(pg->title, zh);
+                civr_buf_printf(b, "    %s %s%s%s ", q == c->taken ? "✓" : "-", pt ? pt : pg->id,
+                                zh ? "，" : ", ", civr__label(L_ROUTE_TOTAL, zh));
+                money(b, c->total[q]);
+                civr_buf_printf(b, " %s\n", civr__label(L_YUAN, zh));
+            }
+            civr_buf_printf(b, "    %s%s%s", civr__label(L_TAKEN, zh), sep,
+                            civr__label(why[c->why < 3 ? c->why : 0], zh));
+            if (ch->basis)
+                civr_buf_printf(b, zh ? "（%s：%s）" : " (%s: %s)", civr__label(L_BASIS, zh), ch->basis);
+            civr_buf_putc(b, '\n');
+        }
+    }
     civr_buf_printf(b, "\n%s%s", civr__label(L_TOTAL, zh), sep);
     money(b, r->total);
     civr_buf_printf(b, " %s\n", civr__label(L_YUAN, zh));
+    if (r->nillustrative) {
+        /* assumed values the decision rests on, to confirm before paying */
+        civr_buf_printf(b, "\n%s%s\n", civr__label(L_ILLUSTRATIVE_LIST, zh), sep);
+        civr_buf tmp = CIVR_BUF_INIT;
+        for (uint32_t i = 0; i < r->nillustrative; i++) {
+            const civr_illustrative *n = &r->illustrative[i];
+            const char *t = pick(n->param->title, zh);
+            civr_buf_clear(&tmp);
+            civr__render_value(&tmp, p, &n->value, n->param->type);
+            const char *v = tmp.data ? tmp.data : "";
+            size_t vl = tmp.len;
+            if (vl >= 2 && v[0] == '"') {
+                v++;
+                vl -= 2;
+            }
+            civr_buf_printf(b, "  * %s%s%.*s%s", t ? t : n->param->name, sep, (int)vl, v,
+                            n->param->type.kind == CT_MONEY ? (zh ? " 元" : " yuan") : "");
+            civr_buf_printf(b, zh ? "（%s%s%s，" : " (%s%s%s, ", n->param->name, n->detail[0] ? " " : "",
+                            n->detail);
+            where(b, p, n->pv->src);
+            civr_buf_printf(b, zh ? "，%s：%s）\n" : ", %s: %s)\n", civr__label(L_BASIS, zh),
+                            n->pv->basis ? n->pv->basis : "");
+        }
+        civr_buf_free(&tmp);
+    }
     if (r->tracing) {
         civr_buf_printf(b, "\n%s%s\n", civr__label(L_TRACE, zh), sep);
         civr_buf tmp = CIVR_BUF_INIT;

@@ -28,6 +28,16 @@ civr_src civr__ld_src(civr_loader *ld, uint32_t file, const civr_node *node)
 
 int civr__ld_report(civr_loader *ld, civr_error *e)
 {
+    /* a node reached several times (a YAML alias of an anchor used in three
+     * places) gives its mistake once, at the anchor */
+    if (e->line) {
+        char key[CIVR_ERROR_SOURCE_MAX + CIVR_ERROR_MESSAGE_MAX + 48];
+        snprintf(key, sizeof key, "\n%d %u:%u %s %s\n", e->id, e->line, e->column, e->source,
+                 e->message);
+        if (ld->reported.data && strstr(ld->reported.data, key))
+            return e->code;
+        civr_buf_puts(&ld->reported, key);
+    }
     ld->nerrors++;
     if (ld->opts && ld->opts->on_diagnostic)
         ld->opts->on_diagnostic(ld->opts->userdata, CIVR_SEVERITY_ERROR, e);
@@ -275,11 +285,13 @@ static void collect(civr_loader *ld, uint32_t file)
     const civr_node *root = ld->pol->files[file].doc.root;
     if (!root)
         return;
-    static const char *const sections[] = {"enums", "schema", "parameters", "tables", "programs",
-                                           NULL};
+    static const char *const sections[] = {"enums",    "schema",   "parameters", "tables", "programs",
+                                           "presence", "choices",  "calendar",   NULL};
     civr__ld_keys(ld, file, root, "a policy file", sections);
-    civr_namedset *sets[] = {&ld->enums, &ld->records, &ld->params, &ld->tables, &ld->programs};
-    for (size_t s = 0; s < 5; s++) {
+    civr__ld_calendar(ld, file, civr_node_get(root, "calendar"));
+    civr_namedset *sets[] = {&ld->enums,    &ld->records,  &ld->params, &ld->tables,
+                             &ld->programs, &ld->presence, &ld->choices};
+    for (size_t s = 0; s < CIVR__COUNT(sets); s++) {
         const civr_node *sec = civr_node_get(root, sections[s]);
         if (!sec || civr_node_is_null(sec))
             continue;
@@ -383,6 +395,48 @@ int civr__ld_add_source(civr_loader *ld, uint32_t named_in, const civr_node *nam
     return rc;
 }
 
+/* `regions:` of a bundle.yaml: a list of distinct six-digit division codes
+ * (GB/T 2260), a county, a city (ending 00) or a province (ending 0000). */
+static void read_regions(civr_loader *ld, uint32_t bf, const civr_node *node, civr_layer *l)
+{
+    if (!node || civr_node_is_null(node))
+        return;
+    if (!civr__ld_want(ld, bf, node, CIVR_NODE_SEQ, "regions"))
+        return;
+    size_t n = node->u.seq.count;
+    const char **regions = n ? civr_arena_zalloc(&ld->pol->arena, n * sizeof *regions) : NULL;
+    if (n && !regions) {
+        civr__ld_error(ld, bf, node, CIVR_M_NO_MEMORY);
+        return;
+    }
+    uint32_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        const civr_node *r = node->u.seq.items[i];
+        if (!civr__ld_want(ld, bf, r, CIVR_NODE_SCALAR, "a division code"))
+            continue;
+        const char *t = r->u.scalar.text;
+        bool ok = r->u.scalar.len == 6 && r->style != CIVR_STYLE_PLAIN;
+        for (size_t j = 0; ok && j < 6; j++)
+            ok = t[j] >= '0' && t[j] <= '9';
+        if (!ok || t[0] == '0') {
+            civr__ld_error(ld, bf, r, CIVR_M_BAD_VALUE, "regions",
+                           "a division code is six digits in quotes, e.g. \"440100\"");
+            continue;
+        }
+        bool dup = false;
+        for (uint32_t j = 0; j < count; j++)
+            dup = dup || civr__streq(regions[j], t);
+        if (dup) {
+            civr__ld_error(ld, bf, r, CIVR_M_BAD_VALUE, "regions", "a division code is listed twice");
+            continue;
+        }
+        if (!(regions[count++] = civr__ld_string(ld, bf, r, "a division code")))
+            return;
+    }
+    l->regions = regions;
+    l->nregions = count;
+}
+
 /* Read one layer's bundle.yaml and files. `*parent` receives the extends dir (malloc'd). */
 static int read_layer(civr_loader *ld, const char *dir, uint32_t layer, char **parent)
 {
@@ -402,7 +456,8 @@ static int read_layer(civr_loader *ld, const char *dir, uint32_t layer, char **p
         return civr__ld_error_at(ld, &pos, CIVR_M_MISSING_FIELD, "bundle.yaml", "id");
     }
     static const char *const keys[] = {"id", "title", "version", "extends", "files",
-                                       "description", "basis", NULL};
+                                       "description", "basis", "valid_from", "valid_until",
+                                       "regions", NULL};
     civr__ld_keys(ld, bf, root, "bundle.yaml", keys);
     civr_layer *l = &p->layers[layer];
     l->dir = civr_arena_strdup(&p->arena, dir);
@@ -420,6 +475,26 @@ static int read_layer(civr_loader *ld, const char *dir, uint32_t layer, char **p
     if (civr__ld_text(ld, bf, civr_node_get(root, "title"), "title", true, &title)) {
         l->title_zh = title.zh;
         l->title_en = title.en;
+    }
+    read_regions(ld, bf, civr_node_get(root, "regions"), l);
+    const civr_pair *vf = civr_node_pair(root, "valid_from");
+    const civr_node *vu = civr_node_get(root, "valid_until");
+    civr_val d;
+    if (vf && civr__ld_field_value(ld, bf, vf->value, "valid_from", civr_type_of(CT_DATE, 0), &d)) {
+        l->has_valid_from = true;
+        l->valid_from = d.u.date;
+        l->valid_src = civr__ld_src(ld, bf, vf->key);
+    }
+    if (vu && !civr_node_is_null(vu) &&
+        civr__ld_field_value(ld, bf, vu, "valid_until", civr_type_of(CT_DATE, 0), &d)) {
+        if (!vf)
+            civr__ld_error(ld, bf, vu, CIVR_M_BUNDLE_FIELD, "valid_until needs a valid_from");
+        else if (l->has_valid_from && d.u.date < l->valid_from)
+            civr__ld_error(ld, bf, vu, CIVR_M_BUNDLE_FIELD, "valid_until is before valid_from");
+        else {
+            l->has_valid_until = true;
+            l->valid_until = d.u.date;
+        }
     }
     const civr_node *ext = civr_node_get(root, "extends");
     if (ext && !civr_node_is_null(ext)) {
@@ -572,6 +647,7 @@ void civr_policy_free(civr_policy *p)
         civr__free(p->files[i].text);
     }
     civr__free(p->files);
+    civr__calendar_free(p);
     civr_arena_free(&p->arena);
     civr__free(p);
 }
@@ -632,6 +708,7 @@ int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options
     /* the phases run only on files that read well: a half-read bundle would
      * give errors that are only echoes of the first ones */
     if (ld.rc == 0) {
+        civr__calendar_sort(p);
         civr__ld_enums(&ld);
         civr__ld_schema(&ld);
         if (ld.rc == 0) {
@@ -640,6 +717,12 @@ int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options
         }
         if (ld.rc == 0)
             civr__ld_programs(&ld);
+        if (ld.rc == 0) {
+            civr__ld_presence(&ld);
+            civr__ld_choices(&ld);
+        }
+        if (ld.rc == 0)
+            civr__ld_complete(&ld);
         digest(p); /* over every file read, hooks' sources included */
         if (ld.rc == 0 && civr__policy_describe(p) != 0)
             civr__ld_error_at(&ld, NULL, CIVR_M_NO_MEMORY);
@@ -649,6 +732,9 @@ int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options
     civr__ld_namedset_free(&ld.params);
     civr__ld_namedset_free(&ld.tables);
     civr__ld_namedset_free(&ld.programs);
+    civr__ld_namedset_free(&ld.presence);
+    civr__ld_namedset_free(&ld.choices);
+    civr_buf_free(&ld.reported);
     if (ld.rc) {
         civr_policy_free(p);
         return ld.rc;

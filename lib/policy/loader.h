@@ -7,6 +7,8 @@
  *   tables.c   decision tables, cells, overlap and reachability checks
  *   programs.c programs: facts, outcomes, dependencies
  *   hooks.c    programs' Lua hooks
+ *   presence.c who is out of the household at a date, and choices between programs
+ *   needs.c    what programs need, and whether a bundle supplies it
  *   values.c   reading typed values (money, rates, dates...) from YAML
  */
 #ifndef CIVR_LOADER_H
@@ -41,8 +43,15 @@ typedef struct civr_loader {
     civr_error *err;
     int rc;           /* first error code */
     unsigned nerrors;
-    civr_namedset enums, records, params, tables, programs;
+    civr_namedset enums, records, params, tables, programs, presence, choices;
+    civr_buf reported; /* "\nid line:col source message\n" of each error reported, to report each once */
 } civr_loader;
+
+/* Read a `calendar:` section of a policy file (calendar.c); sort the calendar
+ * once every file is read; free it with the policy. */
+void civr__ld_calendar(civr_loader *ld, uint32_t file, const civr_node *node);
+void civr__calendar_sort(civr_policy *p);
+void civr__calendar_free(civr_policy *p);
 
 /* Report an error at `node` of file `file` (NULL node: the file) and go on. */
 int civr__ld_error(civr_loader *ld, uint32_t file, const civr_node *node, civr_msg m, ...);
@@ -82,6 +91,9 @@ bool civr__ld_type(civr_loader *ld, uint32_t file, const civr_node *node, civr_t
 /* Read a YAML scalar or list as a value of type `t` (values.c). */
 bool civr__ld_value(civr_loader *ld, uint32_t file, const civr_node *node, civr_type t,
                     civr_val *out);
+/* The same, naming the field in errors (`from`, `valid_from`). */
+bool civr__ld_field_value(civr_loader *ld, uint32_t file, const civr_node *node, const char *field,
+                          civr_type t, civr_val *out);
 
 /* Tables (tables.c), shared with programs' own computed tables. */
 typedef struct civr_rowdecl {
@@ -102,6 +114,10 @@ bool civr__ld_merge_rows(civr_loader *ld, const civr_named *nm, civr_rowdecl **o
 int civr__ld_add_source(civr_loader *ld, uint32_t named_in, const civr_node *name,
                         uint32_t *index);
 
+/* A reason {code, zh, en, basis}; `default_basis` when it names none. */
+const civr_reason *civr__ld_reason(civr_loader *ld, uint32_t file, const civr_node *node,
+                                   const char *default_basis);
+
 /* A program's hooks (hooks.c), after its facts are compiled. */
 bool civr__ld_hooks(civr_loader *ld, const civr_named *nm, civr_program *pg);
 
@@ -111,5 +127,28 @@ void civr__ld_schema(civr_loader *ld);
 void civr__ld_params(civr_loader *ld);
 void civr__ld_tables(civr_loader *ld);
 void civr__ld_programs(civr_loader *ld);
+void civr__ld_presence(civr_loader *ld); /* presence.c, after the programs */
+void civr__ld_choices(civr_loader *ld);  /* presence.c, after the programs */
+/* What the programs need from `from` to `until` (until < from: no end): one
+ * entry per parameter some expression reads, with the first place it is
+ * read (a program, or a program's table); what a yes/no parameter false
+ * throughout guards is left out. */
+typedef struct civr_need {
+    uint32_t param;
+    const char *reader; /* program id */
+    civr_src src;
+} civr_need;
+/* The needs of `p`, malloc'd (free with civr__free), in parameter order. */
+int civr__policy_needs(const civr_policy *p, civr_date from, civr_date until, civr_need **out,
+                       uint32_t *n);
+/* Does parameter `pa` lack a value on some date from `from` to `until`
+ * (inclusive; until < from: no end)? The first such date in `*when` and,
+ * when what lacks is only some keys, their names in `keys` ("rural"). */
+bool civr__param_gap(const civr_policy *p, const civr_param *pa, civr_date from, civr_date until,
+                     civr_date *when, civr_buf *keys);
+
+/* A bundle that declares the dates it is meant for has a value for every
+ * parameter its programs read on each of them (needs.c). */
+void civr__ld_complete(civr_loader *ld);
 
 #endif

@@ -23,13 +23,43 @@ static bool read_cells(civr_loader *ld, const civr_param *pa, uint32_t file,
                        const civr_node *node, uint32_t dim, const civr_pcell **out,
                        uint32_t *nout);
 
+/* A value of the parameter's type, within the range it allows. */
+static bool read_value(civr_loader *ld, const civr_param *pa, uint32_t file,
+                       const civr_node *node, civr_val *out)
+{
+    if (!civr__ld_value(ld, file, node, pa->type, out))
+        return false;
+    if (out->k != VK_NUM)
+        return true;
+    bool low = pa->has_min && civr_num_cmp(out->u.n, pa->min) < 0;
+    bool high = pa->has_max && civr_num_cmp(out->u.n, pa->max) > 0;
+    if (!low && !high)
+        return true;
+    int scale = pa->type.kind == CT_MONEY ? 2 : 0;
+    civr_buf v = CIVR_BUF_INIT, range = CIVR_BUF_INIT;
+    civr_num_format(out->u.n, scale, pa->type.kind == CT_MONEY ? 2 : 0, &v);
+    if (pa->has_min) {
+        civr_buf_puts(&range, "at least ");
+        civr_num_format(pa->min, scale, pa->type.kind == CT_MONEY ? 2 : 0, &range);
+    }
+    if (pa->has_max) {
+        civr_buf_puts(&range, pa->has_min ? ", at most " : "at most ");
+        civr_num_format(pa->max, scale, pa->type.kind == CT_MONEY ? 2 : 0, &range);
+    }
+    civr__ld_error(ld, file, node, CIVR_M_VALUE_RANGE, pa->name, v.data ? v.data : "",
+                   range.data ? range.data : "");
+    civr_buf_free(&v);
+    civr_buf_free(&range);
+    return false;
+}
+
 /* The value of one cell: for the last dimension a typed value, otherwise
  * the cells of the next dimension. */
 static bool read_cell(civr_loader *ld, const civr_param *pa, uint32_t file,
                       const civr_node *node, uint32_t dim, civr_pcell *cell)
 {
     if (dim + 1 == pa->ndims)
-        return civr__ld_value(ld, file, node, pa->type, &cell->value);
+        return read_value(ld, pa, file, node, &cell->value);
     const civr_pcell *sub;
     if (!read_cells(ld, pa, file, node, dim + 1, &sub, &cell->nsub))
         return false;
@@ -102,7 +132,7 @@ static bool read_entry(civr_loader *ld, civr_param *pa, uint32_t file, const civ
         return false;
     }
     civr_val d;
-    if (!civr__ld_value(ld, file, from, civr_type_of(CT_DATE, 0), &d))
+    if (!civr__ld_field_value(ld, file, from, "from", civr_type_of(CT_DATE, 0), &d))
         return false;
     en->v.from = en->v.declared = d.u.date;
     if (!basis || civr_node_is_null(basis)) {
@@ -121,7 +151,7 @@ static bool read_entry(civr_loader *ld, civr_param *pa, uint32_t file, const civ
         return true;
     }
     if (pa->ndims == 0)
-        return civr__ld_value(ld, file, value, pa->type, &en->v.value);
+        return read_value(ld, pa, file, value, &en->v.value);
     return read_cells(ld, pa, file, value, 0, &en->v.cells, &en->v.ncells);
 }
 
@@ -261,7 +291,7 @@ static void compile_param(civr_loader *ld, const civr_named *nm, civr_param *pa)
     size_t total = 0;
     for (const civr_decl *d = nm->first; d; d = d->next) {
         static const char *const keys[] = {"title", "type", "unit", "by", "values", "description",
-                                           NULL};
+                                           "min", "max", NULL};
         if (!civr__ld_want(ld, d->file, d->node, CIVR_NODE_MAP, "a parameter") ||
             !civr__ld_keys(ld, d->file, d->node, "a parameter", keys))
             return;
@@ -271,8 +301,8 @@ static void compile_param(civr_loader *ld, const civr_named *nm, civr_param *pa)
         total += vals ? vals->u.seq.count : 0;
         if (d == decl)
             continue;
-        static const char *const fixed[] = {"type", "unit", "by"};
-        for (size_t k = 0; k < 3; k++) {
+        static const char *const fixed[] = {"type", "unit", "by", "min", "max"};
+        for (size_t k = 0; k < 5; k++) {
             const civr_pair *pr = civr_node_pair(d->node, fixed[k]);
             if (pr) {
                 civr_buf at = CIVR_BUF_INIT;
@@ -304,6 +334,29 @@ static void compile_param(civr_loader *ld, const civr_named *nm, civr_param *pa)
         return;
     if ((n = civr_node_get(decl->node, "by")) && !read_dims(ld, pa, decl->file, n))
         return;
+    /* money is not negative unless the declaration says how far it may go */
+    pa->has_min = k == CT_MONEY;
+    pa->min = civr_num_int(0);
+    static const char *const bounds[] = {"min", "max"};
+    for (int b = 0; b < 2; b++) {
+        if (!(n = civr_node_get(decl->node, bounds[b])))
+            continue;
+        civr_val v;
+        if (k != CT_MONEY && k != CT_RATE && k != CT_INT) {
+            civr__ld_error(ld, decl->file, n, CIVR_M_BUNDLE_FIELD,
+                           "only money, rates and integers have a min and max");
+            return;
+        }
+        if (!civr__ld_field_value(ld, decl->file, n, bounds[b], pa->type, &v))
+            return;
+        if (b == 0) {
+            pa->has_min = true;
+            pa->min = v.u.n;
+        } else {
+            pa->has_max = true;
+            pa->max = v.u.n;
+        }
+    }
     for (const civr_decl *d = nm->first; d; d = d->next)
         if ((n = civr_node_get(d->node, "title")) && !civr__ld_text(ld, d->file, n, "title", false, &pa->title))
             return;

@@ -3,11 +3,11 @@
 
 #include "loader.h"
 
-static bool scalar_text(civr_loader *ld, uint32_t file, const civr_node *node, const char *what,
-                        const char **t)
+static bool scalar_text(civr_loader *ld, uint32_t file, const civr_node *node, const char *field,
+                        const char *what, const char **t)
 {
     if (!node || node->kind != CIVR_NODE_SCALAR || civr_node_is_null(node)) {
-        civr__ld_error(ld, file, node, CIVR_M_WRONG_TYPE, "value", what, civr_node_describe(node));
+        civr__ld_error(ld, file, node, CIVR_M_WRONG_TYPE, field, what, civr_node_describe(node));
         return false;
     }
     *t = node->u.scalar.text;
@@ -16,6 +16,12 @@ static bool scalar_text(civr_loader *ld, uint32_t file, const civr_node *node, c
 
 bool civr__ld_value(civr_loader *ld, uint32_t file, const civr_node *node, civr_type t,
                     civr_val *out)
+{
+    return civr__ld_field_value(ld, file, node, "value", t, out);
+}
+
+bool civr__ld_field_value(civr_loader *ld, uint32_t file, const civr_node *node, const char *field,
+                          civr_type t, civr_val *out)
 {
     const civr_policy *p = ld->pol;
     const char *s;
@@ -27,7 +33,7 @@ bool civr__ld_value(civr_loader *ld, uint32_t file, const civr_node *node, civr_
         const char *what = t.kind == CT_MONEY  ? "an amount in yuan"
                            : t.kind == CT_RATE ? "a decimal or a percentage"
                                                : "a whole number";
-        if (!scalar_text(ld, file, node, what, &s))
+        if (!scalar_text(ld, file, node, field, what, &s))
             return false;
         civr_num v;
         int decimals = 0;
@@ -42,7 +48,7 @@ bool civr__ld_value(civr_loader *ld, uint32_t file, const civr_node *node, civr_
             char msg[160];
             snprintf(msg, sizeof msg, "'%.60s' is not %s%s", s, what,
                      t.kind == CT_MONEY ? " (at most 2 decimals)" : "");
-            civr__ld_error(ld, file, node, CIVR_M_BAD_VALUE, "value", msg);
+            civr__ld_error(ld, file, node, CIVR_M_BAD_VALUE, field, msg);
             return false;
         }
         out->k = VK_NUM;
@@ -51,18 +57,18 @@ bool civr__ld_value(civr_loader *ld, uint32_t file, const civr_node *node, civr_
     }
     case CT_BOOL: {
         bool b;
-        if (!civr__ld_bool(ld, file, node, "value", &b))
+        if (!civr__ld_bool(ld, file, node, field, &b))
             return false;
         out->k = VK_BOOL;
         out->u.b = b;
         return true;
     }
     case CT_DATE: {
-        if (!scalar_text(ld, file, node, "a date (YYYY-MM-DD)", &s))
+        if (!scalar_text(ld, file, node, field, "a date (YYYY-MM-DD)", &s))
             return false;
         civr_error e = CIVR_ERROR_INIT;
         if (civr_date_parse(&out->u.date, s, node->u.scalar.len, &e) < 0) {
-            civr__ld_error(ld, file, node, CIVR_M_BAD_DATE, "value", s, CIVR_DATE_YEAR_MIN,
+            civr__ld_error(ld, file, node, CIVR_M_BAD_DATE, field, s, CIVR_DATE_YEAR_MIN,
                            CIVR_DATE_YEAR_MAX);
             return false;
         }
@@ -70,7 +76,7 @@ bool civr__ld_value(civr_loader *ld, uint32_t file, const civr_node *node, civr_
         return true;
     }
     case CT_STRING:
-        if (!scalar_text(ld, file, node, "a text", &s))
+        if (!scalar_text(ld, file, node, field, "a text", &s))
             return false;
         out->k = VK_STR;
         out->u.str.s = s;
@@ -78,7 +84,7 @@ bool civr__ld_value(civr_loader *ld, uint32_t file, const civr_node *node, civr_
         return true;
     case CT_ENUM: {
         const civr_enum *en = &p->enums[t.ref];
-        if (!scalar_text(ld, file, node, "an enum value", &s))
+        if (!scalar_text(ld, file, node, field, "an enum value", &s))
             return false;
         int32_t v = civr_policy__enum_value(en, s, node->u.scalar.len);
         if (v < 0) {
@@ -99,7 +105,7 @@ bool civr__ld_value(civr_loader *ld, uint32_t file, const civr_node *node, civr_
         uint64_t set = 0;
         for (size_t i = 0; i < node->u.seq.count; i++) {
             civr_val v;
-            if (!civr__ld_value(ld, file, node->u.seq.items[i], civr_type_of(CT_ENUM, t.ref), &v))
+            if (!civr__ld_field_value(ld, file, node->u.seq.items[i], field, civr_type_of(CT_ENUM, t.ref), &v))
                 return false;
             set |= (uint64_t)1 << v.u.e;
         }

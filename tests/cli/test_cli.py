@@ -30,7 +30,7 @@ def check(name, cond, detail=""):
 
 
 HH = ('{"id": "H%d", "residence": "urban", "members": [{"id": "a", "birth_date": "1950-01-01", "able_to_work": false, '
-      '"supporters": [{"relation": "child", "able_to_support": true}]}], '
+      '"supporters": [{"relation": "child", "birth_date": "1985-01-01"}]}], '
       '"income": [{"member": "a", "kind": "pension", "monthly": "%d"}], "assets": {"financial": "0"}}')
 
 # one household, default (Guangzhou) policy
@@ -68,7 +68,7 @@ check("1000 households in order", rc == 0 and ids == ["H%d" % i for i in range(1
 # YAML input and text output in Chinese and English
 with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
     f.write("id: Y1\nresidence: urban\nmembers:\n  - {id: a, birth_date: 1950-01-01, able_to_work: false, "
-            "supporters: [{relation: child, able_to_support: true}]}\nassets: {financial: '0'}\n")
+            "supporters: [{relation: child, birth_date: 1985-01-01}]}\nassets: {financial: '0'}\n")
 rc, out, err = run("eval", "--date", "2024-08-01", "--format", "text", f.name)
 check("text output in Chinese", rc == 0 and "最低生活保障：符合条件，每月 1282.00 元" in out
       and "合计每月：1282.00 元" in out, out + err)
@@ -204,6 +204,47 @@ os.close(master)
 check("--quiet: no progress bar even on a terminal", quiet == "", quiet)
 check("no progress bar when stderr is not a terminal",
       "households" not in run("eval", "--progress", "-d", "2024-08-01", "examples/households/gz-family.json")[2])
+
+# check --needs: the skeleton of a layer over the national baseline fails
+# check as printed, and filled in it passes check and evaluates (issue #10)
+import re
+rc, skel, err = run("check", "--needs", "policies/cn")
+check("check --needs prints a skeleton", rc == 0 and skel.startswith("# 在 cn") and "dibao.standard:" in skel
+      and "urban: null" in skel and "# 低保标准 / dibao standard" in skel, skel + err)
+
+
+def fill(line):
+    m = re.match(r"^(\s*)(value:|[a-z_0-9]+:) null\s+# (.*)$", line)
+    if not m:
+        return line.replace("basis: null", "basis: test (skeleton filled by the CLI test)")
+    hint = m.group(3)
+    value = ("500" if hint.startswith("money") else "1" if hint.startswith(("rate", "integer"))
+             else "false" if hint.startswith("bool") else "2021-07-01" if hint.startswith("date")
+             else "[]" if hint.startswith("set") else hint.split(": ")[1].split(",")[0]
+             if hint.startswith("enum") else "x")
+    return f"{m.group(1)}{m.group(2)} {value}"
+
+
+with tempfile.TemporaryDirectory() as d:
+    bundle = ("id: test/skeleton\ntitle: {zh: 测试, en: test}\nversion: \"1\"\nextends: %s\n"
+              "valid_from: 2021-07-01\nfiles: [policy.yaml]\n" % os.path.abspath("policies/cn"))
+    with open(os.path.join(d, "bundle.yaml"), "w") as f:
+        f.write(bundle)
+    with open(os.path.join(d, "policy.yaml"), "w") as f:
+        f.write(skel)
+    rc, out, err = run("check", d)
+    check("the skeleton as printed does not pass check", rc == 1 and "CIVR-4005" in err, out + err)
+    with open(os.path.join(d, "policy.yaml"), "w") as f:
+        f.write("\n".join(fill(l) for l in skel.splitlines()) + "\n")
+    rc, out, err = run("check", d)
+    check("the skeleton filled in passes check", rc == 0 and out.startswith("ok: test/skeleton"), out + err)
+    rc, out, err = run("eval", "--policy", d, "--date", "2024-08-01", "-", stdin=HH % (1, 100))
+    res = json.loads(out) if out else {}
+    check("the skeleton filled in evaluates", rc == 0 and "error" not in res
+          and res["programs"][0]["program"] == "dibao" and res["programs"][0]["facts"]["standard"] == "500.00",
+          out + err)
+    rc, out, err = run("check", "--needs", d)
+    check("a complete layer needs nothing more", rc == 0 and "parameters: {}" in out, out + err)
 
 # usage errors exit 2
 check("unknown command", run("frobnicate")[0] == 2)

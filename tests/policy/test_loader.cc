@@ -108,6 +108,99 @@ TEST(Loader, CheckReportsEveryErrorNotJustTheFirst)
     EXPECT_EQ(civt::format(err), errors[0]); // the first error wins in err
 }
 
+// issue #10: each mistake once, at its real position, naming the right field
+TEST(Loader, AMistakeBehindAnAnchorUsedThreeTimesIsOneErrorAtTheAnchor)
+{
+    std::vector<std::string> errors;
+    civr_load_options opts = CIVR_LOAD_OPTIONS_INIT;
+    opts.on_diagnostic = collect;
+    opts.userdata = &errors;
+    civr_policy *p = nullptr;
+    civr_error err = CIVR_ERROR_INIT;
+    EXPECT_NE(civr_policy_load(&p, "tests/fixtures/broken/anchor_bad_date", &opts, &err), 0);
+    ASSERT_EQ(errors.size(), 1u) << errors[1];
+    EXPECT_NE(errors[0].find("policy.yaml:4:16: error: [CIVR-2004] from: '2024-02-30'"),
+              std::string::npos) << errors[0];
+}
+
+TEST(Loader, CheckListsEveryNeededValueMissingInTheBundlesDates)
+{
+    // Guangzhou's child rates start 2023-07-01: a bundle over it meant for
+    // 2021-07-01 on lacks the three of them (and nothing else)
+    civt::TempBundle b("policies/cn/guangdong/guangzhou", "{}\n");
+    b.file("bundle.yaml", "id: test/needs\ntitle: {zh: 测试, en: test}\nversion: \"1\"\nextends: " +
+                              civt::source_path("policies/cn/guangdong/guangzhou") +
+                              "\nvalid_from: 2021-07-01\nfiles: []\n");
+    std::vector<std::string> errors;
+    civr_load_options opts = CIVR_LOAD_OPTIONS_INIT;
+    opts.on_diagnostic = collect;
+    opts.userdata = &errors;
+    civr_policy *p = nullptr;
+    civr_error err = CIVR_ERROR_INIT;
+    EXPECT_EQ(civr_policy_load(&p, b.dir.c_str(), &opts, &err), CIVR_EPOLICY);
+    std::string all;
+    for (const auto &e : errors)
+        all += e + "\n";
+    EXPECT_EQ(errors.size(), 3u) << all;
+    for (const char *name : {"child_support.orphan_institution_rate", "child_support.orphan_community_rate",
+                             "child_support.de_facto_rate"})
+        EXPECT_NE(all.find(std::string("is meant for 2021-07-01 on, but parameter '") + name), std::string::npos)
+            << all;
+    EXPECT_NE(all.find("has no value on 2021-07-01"), std::string::npos) << all;
+    // from the date they start, nothing lacks
+    b.file("bundle.yaml", "id: test/needs\ntitle: {zh: 测试, en: test}\nversion: \"1\"\nextends: " +
+                              civt::source_path("policies/cn/guangdong/guangzhou") +
+                              "\nvalid_from: 2023-07-01\nvalid_until: 2025-12-31\nfiles: []\n");
+    errors.clear();
+    EXPECT_EQ(civr_policy_load(&p, b.dir.c_str(), &opts, &err), 0) << (errors.empty() ? "" : errors[0]);
+    civr_policy_free(p);
+}
+
+TEST(Loader, AValueGuardedByASwitchThatIsOffIsNotNeeded)
+{
+    // Yiwu has no minimum wage: it is read only when dibao.imputed_income is
+    // on (民发〔2021〕57号 leaves imputed income to provinces); a layer that
+    // turns it on must give one
+    std::string bundle = "id: test/guard\ntitle: {zh: 测试, en: test}\nversion: \"1\"\nextends: " +
+                         civt::source_path("policies/cn/zhejiang/jinhua/yiwu") +
+                         "\nvalid_from: 2024-01-01\nfiles: [policy.yaml]\n";
+    civt::TempBundle off("policies/cn/zhejiang/jinhua/yiwu", "{}\n");
+    off.file("bundle.yaml", bundle);
+    std::string error;
+    civr_policy *p = civt::load(off.dir, &error);
+    EXPECT_NE(p, nullptr) << error;
+    civr_policy_free(p);
+    civt::TempBundle on("policies/cn/zhejiang/jinhua/yiwu", R"(parameters:
+  dibao.imputed_income:
+    values:
+      - {from: 2024-01-01, value: true, basis: test}
+)");
+    on.file("bundle.yaml", bundle);
+    p = civt::load(on.dir, &error);
+    EXPECT_EQ(p, nullptr);
+    EXPECT_NE(error.find("parameter 'dibao.min_wage' (read by dibao at "), std::string::npos) << error;
+    civr_policy_free(p);
+}
+
+TEST(Loader, ANeededKeyMissingFromAVariantIsNamed)
+{
+    // a layer whose standard gives only the urban amount
+    civt::TempBundle b("policies/cn/guangdong/guangzhou", R"(parameters:
+  dibao.standard:
+    values:
+      - {from: 2024-07-01, value: {urban: 1300}, basis: test}
+)");
+    b.file("bundle.yaml", "id: test/keys\ntitle: {zh: 测试, en: test}\nversion: \"1\"\nextends: " +
+                              civt::source_path("policies/cn/guangdong/guangzhou") +
+                              "\nvalid_from: 2024-01-01\nfiles: [policy.yaml]\n");
+    std::string error;
+    civr_policy *p = civt::load(b.dir, &error);
+    EXPECT_EQ(p, nullptr);
+    EXPECT_NE(error.find("parameter 'dibao.standard' (read by "), std::string::npos) << error;
+    EXPECT_NE(error.find("has no value for rural on 2024-07-01"), std::string::npos) << error;
+    civr_policy_free(p);
+}
+
 TEST(Loader, DigestCoversEveryFileAndIgnoresWhereTheBundleLives)
 {
     civr_policy *a = civt::load("policies/cn/guangdong/guangzhou");

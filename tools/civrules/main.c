@@ -47,6 +47,9 @@ enum {
     OPT_TRACE = 't',
     OPT_VERBOSE = 'v',
     OPT_PROGRESS = 256, /* --progress: show it even when the input is small */
+    OPT_NEEDS,          /* check --needs=DIR: the skeleton of a layer over DIR */
+    OPT_FROM,
+    OPT_UNTIL,
 };
 
 /* Everything an option can set; each verb reads the fields it accepts. */
@@ -61,6 +64,8 @@ typedef struct cli {
     bool quiet;
     bool verbose;
     bool progress;
+    const char *needs_dir;
+    civr_date from, until; /* CIVR_DATE_NONE when not given */
 } cli;
 
 static int parse_date(const char *s, civr_date *out)
@@ -117,6 +122,18 @@ static int set_option(cli *o, int id, const char *arg)
     case OPT_PROGRESS:
         o->progress = true;
         return 0;
+    case OPT_NEEDS:
+        o->needs_dir = arg;
+        return 0;
+    case OPT_FROM:
+    case OPT_UNTIL: {
+        civr_error err = CIVR_ERROR_INIT;
+        if (civr_date_parse(id == OPT_FROM ? &o->from : &o->until, arg, strlen(arg), &err) != 0) {
+            fprintf(stderr, "civrules: --%s: %s\n", id == OPT_FROM ? "from" : "until", err.message);
+            return EXIT_USAGE;
+        }
+        return 0;
+    }
     default:
         return EXIT_USAGE;
     }
@@ -162,6 +179,9 @@ static const struct option eval_options[] = {
 
 static const struct option check_options[] = {
     {"quiet", no_argument, NULL, OPT_QUIET},
+    {"needs", required_argument, NULL, OPT_NEEDS},
+    {"from", required_argument, NULL, OPT_FROM},
+    {"until", required_argument, NULL, OPT_UNTIL},
     HELP_OPTION,
     {NULL, 0, NULL, 0},
 };
@@ -199,11 +219,18 @@ static const verb verbs[] = {
      "\n"
      "On a terminal, a progress bar with rate and ETA shows on stderr for large inputs.\n",
      eval_options, cmd_eval},
-    {"check", "[OPTIONS] DIR...", "validate policy bundles",
+    {"check", "[OPTIONS] DIR... | --needs=DIR", "validate policy bundles; what a new layer must supply",
      "Loads each bundle with its layers and hooks and prints its id, version and\n"
      "digest, or every problem as FILE:LINE:COL: error: [CIVR-NNNN] MESSAGE.\n"
+     "A bundle that declares valid_from (and valid_until) in bundle.yaml must have\n"
+     "a value for every parameter its programs read on each of those dates.\n"
      "\n"
      "  -q, --quiet          print only the problems\n"
+     "      --needs=DIR      print what a new layer over DIR must supply: a YAML\n"
+     "                       policy file with titles, types and units, to fill in\n"
+     "      --from=DATE      with --needs: from this date (default: DIR's valid_from,\n"
+     "                       else its earliest value)\n"
+     "      --until=DATE     with --needs: up to this date (default: no end)\n"
      "  -h, --help           this help\n",
      check_options, cmd_check},
     {"test", "[OPTIONS] DIR... | --policy=DIR FILE...", "run policy test cases",
@@ -498,7 +525,8 @@ static void write_result(evaluator *ev)
 static void emit(evaluator *ev, const char *text, size_t len, civr_format fmt, const char *source)
 {
     civr_error err = CIVR_ERROR_INIT;
-    int rc = civr_engine_eval_text(ev->engine, text, len, fmt, source, ev->o->date, ev->o->flags,
+    unsigned flags = ev->o->flags | (ev->o->format == CIVR_RENDER_TEXT ? CIVR_EVAL_EXPLAIN : 0u);
+    int rc = civr_engine_eval_text(ev->engine, text, len, fmt, source, ev->o->date, flags,
                                    ev->result, &err);
     ev->records++;
     ev->bar.records++;
@@ -669,8 +697,36 @@ static int cmd_eval(cli *o, int argc, char **argv)
 
 /* ---- check and test ------------------------------------------------------------------ */
 
+static int check_needs(cli *o)
+{
+    int errors = 0;
+    civr_policy *p = load(o->needs_dir, &errors);
+    if (!p) {
+        fprintf(stderr, "%s: %d error%s\n", o->needs_dir, errors ? errors : 1, errors == 1 ? "" : "s");
+        return EXIT_DATA;
+    }
+    char *yaml = NULL;
+    civr_error err = CIVR_ERROR_INIT;
+    int rc = civr_policy_needs(p, o->from, o->until, &yaml, &err);
+    civr_policy_free(p);
+    if (rc) {
+        print_error(&err);
+        return EXIT_DATA;
+    }
+    fputs(yaml, stdout);
+    civr_free(yaml);
+    return 0;
+}
+
 static int cmd_check(cli *o, int argc, char **argv)
 {
+    if (o->needs_dir) {
+        if (argc) {
+            fprintf(stderr, "civrules check: --needs takes one bundle and no other\n");
+            return EXIT_USAGE;
+        }
+        return check_needs(o);
+    }
     if (argc < 1) {
         fprintf(stderr, "civrules check: give a bundle folder\n");
         verb_usage(find_verb("check"), stderr);
@@ -825,7 +881,7 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    cli o = {NULL, 0, false, 0, CIVR_RENDER_JSON, "zh", false, false, false, false};
+    cli o = {NULL, 0, false, 0, CIVR_RENDER_JSON, "zh", false, false, false, false, NULL, CIVR_DATE_NONE, CIVR_DATE_NONE};
     int first = 0;
     int rc = parse_options(v, &o, argc - 1, argv + 1, &first);
     if (rc)

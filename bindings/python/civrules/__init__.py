@@ -34,13 +34,14 @@ from dataclasses import dataclass
 from typing import Any, Deque, Dict, Iterable, Iterator, List, Optional, Union
 
 from . import native as _capi
-from .errors import (Error, EvaluationError, ExpressionError, HookError, HouseholdDataError,
+from .errors import (BundleNotFoundError, Error, EvaluationError, ExpressionError, HookError, HouseholdDataError,
                      LimitError, ParseError, PolicyError, SchemaError, UsageError, from_record)
+from .errors import _CODE_BY_NAME
 
 __all__ = [
     "Policy", "Diagnostic", "check", "raise_for", "__version__",
     "Error", "ParseError", "SchemaError", "HouseholdDataError", "ExpressionError", "PolicyError",
-    "EvaluationError", "HookError", "LimitError", "UsageError",
+    "EvaluationError", "HookError", "LimitError", "UsageError", "BundleNotFoundError",
 ]
 
 #: the version of the C library this module runs with
@@ -74,12 +75,18 @@ def check(path: Union[str, os.PathLike]) -> List[Diagnostic]:
     Returns every problem found (an empty list when the bundle is sound),
     in the order ``civrules check`` reports them.
     """
-    text = _capi.py_check(os.fspath(path))
+    diags = _capi.civr_diagnostics_new()
+    try:
+        _capi.civr_policy_check(os.fspath(path), diags)
+        text = _capi.civr_diagnostics_json(diags)
+    finally:
+        _capi.civr_diagnostics_free(diags)
     found = []
     for line in text.splitlines():
         d = json.loads(line)
-        found.append(Diagnostic(d["severity"], f"CIVR-{d['id']:04d}", d["code"],
-                                d["source"] or None, d["line"], d["column"], d["message"]))
+        e = d["error"]
+        found.append(Diagnostic(d["severity"], e["id"], _CODE_BY_NAME.get(e["code"], 0),
+                                e["source"], e["line"], e["column"], e["message"]))
     return found
 
 
@@ -114,13 +121,71 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} cannot be written into a household")
 
 
-def _household_text(household: Household) -> str:
-    if isinstance(household, bytes):
-        return household.decode("utf-8")
-    if isinstance(household, str):
+def _household_text(household: Household) -> Union[str, bytes]:
+    """JSON or YAML text for C: bytes go as they are (the library checks the
+    UTF-8 and reports where it breaks), str as UTF-8, a dict as JSON."""
+    if isinstance(household, (str, bytes)):
         return household
     return json.dumps(household, ensure_ascii=False, default=_json_default)
 
+
+def _key_path(household: Any, text: str, column: int) -> Optional[str]:
+    """The key path (``["members"][0]["birth_date"]``) of the value of a
+    dict household at 1-based character ``column`` of ``text``, its JSON
+    serialisation; None when it cannot be told. Used only for errors, so
+    that they point at what the caller wrote, not at a text they never saw."""
+    spans: List[Any] = []
+    parts: List[str] = []
+    at = [0]
+
+    def emit(piece: str) -> None:
+        parts.append(piece)
+        at[0] += len(piece)
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, dict):
+            emit("{")
+            for n, (key, item) in enumerate(value.items()):
+                if n:
+                    emit(", ")
+                start = at[0]
+                emit(json.dumps({key: 0}, ensure_ascii=False)[1:-4] + ": ")
+                sub = f"{path}[{json.dumps(key, ensure_ascii=False)}]"
+                walk(item, sub)
+                spans.append((start, at[0], sub))
+            emit("}")
+        elif isinstance(value, (list, tuple)):
+            emit("[")
+            for n, item in enumerate(value):
+                if n:
+                    emit(", ")
+                start = at[0]
+                walk(item, f"{path}[{n}]")
+                spans.append((start, at[0], f"{path}[{n}]"))
+            emit("]")
+        else:
+            try:
+                emit(json.dumps(value, ensure_ascii=False))
+            except TypeError:
+                walk(_json_default(value), path)
+
+    try:
+        walk(household, "")
+    except (TypeError, ValueError):
+        return None
+    if "".join(parts) != text or column < 1:
+        return None
+    inside = [s for s in spans if s[0] <= column - 1 < s[1]]
+    return min(inside, key=lambda s: s[1] - s[0])[2] if inside else ""
+
+
+def _point_at_dict(household: Any, text: str, record: Dict[str, Any], name: str) -> None:
+    """Rewrite the position of an error record's error for a dict household:
+    ``name`` plus the key path, without the serialisation's line and column."""
+    error = record["error"]
+    path = _key_path(household, text, error.get("column") or 0) if error.get("line") == 1 else None
+    error["source"] = name + (path or "")
+    error["line"] = error["column"] = 0
 
 def _date_text(date: DateLike) -> str:
     if date is None:
@@ -152,16 +217,23 @@ class _Engine:
 
     def __init__(self, handle: _PolicyHandle):
         self.handle = handle  # the policy outlives its engines
-        self.engine = _capi.py_engine_new(handle.ptr)
+        self.engine = _capi.civr_engine_new(handle.ptr)
         try:
-            self.result = _capi.py_result_new()
+            self.result = _capi.civr_result_new()
         except BaseException:
             _capi.civr_engine_free(self.engine)
             raise
         self._finalizer = weakref.finalize(self, _free_engine, self.engine, self.result)
 
-    def evaluate(self, text: str, date: str, trace: bool, strict: bool) -> str:
-        return _capi.py_eval(self.engine, self.result, text, date, int(trace), int(strict))
+    def evaluate(self, text: str, date: str, trace: bool) -> str:
+        """The result JSON; raises for a household that fails."""
+        return _capi.civr_engine_eval_json(self.engine, text, _capi.CIVR_FORMAT_AUTO, "<household>", date,
+                                           _capi.CIVR_EVAL_TRACE if trace else 0, self.result)
+
+    def evaluate_batch(self, texts: List[str], date: str, trace: bool) -> str:
+        """One JSON line per text, each ended by a newline: a result or an error record."""
+        return _capi.civr_engine_eval_batch(self.engine, texts, _capi.CIVR_FORMAT_AUTO, "<household>", date,
+                                            _capi.CIVR_EVAL_TRACE if trace else 0, self.result)
 
 
 # ---- the policy -------------------------------------------------------------------------------
@@ -185,7 +257,9 @@ class Policy:
         column of the first problem (use :func:`check` to see all of them).
         """
         path = os.fspath(path)
-        return cls(_PolicyHandle(_capi.py_policy_load(path)), path)
+        if not os.path.isdir(path):
+            raise BundleNotFoundError(path)
+        return cls(_PolicyHandle(_capi.civr_policy_load(path)), path)
 
     @property
     def id(self) -> str:
@@ -247,6 +321,12 @@ class Policy:
                 convert = _FACT_CONVERTERS.get(types.get(name, ""))
                 if convert:
                     program["facts"][name] = convert(value)
+        for absent in result.get("absent", ()):
+            if absent.get("since"):
+                absent["since"] = datetime.date.fromisoformat(absent["since"])
+        for choice in result.get("choices", ()):
+            for route in choice["routes"]:
+                route["total_monthly"] = _money(route["total_monthly"])
         for step in result.get("trace", ()):
             if step["step"] in ("round", "member", "stacking"):
                 for key in ("value", "exact", "before"):
@@ -265,7 +345,14 @@ class Policy:
         example no parameter value on the date).
         """
         text = _household_text(household)
-        return self._typed(self._engine().evaluate(text, _date_text(date), trace, True))
+        try:
+            return self._typed(self._engine().evaluate(text, _date_text(date), trace))
+        except Error as e:
+            if isinstance(household, dict) and e.file == "<household>":
+                record = {"error": {"line": e.line, "column": e.column}}
+                _point_at_dict(household, text, record, "household")
+                e.file, e.line, e.column = record["error"]["source"], 0, 0
+            raise
 
     def _prepare(self, chunk: List[Household], date: str) -> Any:
         """Households -> (their texts, a list with an error record in the place
@@ -287,16 +374,29 @@ class Policy:
         a result or an error record, on this thread's engine."""
         if not texts:
             return []
-        engine = self._engine()
-        lines = _capi.py_eval_batch(engine.engine, engine.result, texts, date, int(trace)).split("\n")
+        lines = self._engine().evaluate_batch(texts, date, trace).split("\n")[:-1]
         if len(lines) != len(texts):  # cannot happen: rendered JSON is one line
             raise RuntimeError(f"civrules: {len(texts)} households gave {len(lines)} results")
         return lines
 
-    def _merge(self, records: List[Optional[Dict[str, Any]]], lines: List[str]) -> Iterator[Dict[str, Any]]:
-        out = iter(lines)
-        for record in records:
-            yield record if record is not None else self._typed(next(out))
+    def _merge(self, chunk: List[Household], first: int, texts: List[str],
+               records: List[Optional[Dict[str, Any]]], lines: List[str]) -> Iterator[Dict[str, Any]]:
+        """Results in input order; an error names its row, ``households[i]``
+        (and for a dict, the key path inside it)."""
+        out = iter(zip(texts, lines))
+        for n, (household, record) in enumerate(zip(chunk, records)):
+            name = f"households[{first + n}]"
+            if record is None:
+                text, line = next(out)
+                record = self._typed(line)
+                if "error" in record and record["error"].get("source", "").startswith("<household>"):
+                    if isinstance(household, dict):
+                        _point_at_dict(household, text, record, name)
+                    else:
+                        record["error"]["source"] = name
+            else:
+                record["error"]["source"] = name
+            yield record
 
     def evaluate_many(self, households: Iterable[Household], date: DateLike = None,
                       threads: int = 1, trace: bool = False) -> Iterator[Dict[str, Any]]:
@@ -315,27 +415,30 @@ class Policy:
         if not isinstance(threads, int) or threads < 1:
             raise UsageError("threads must be an int of at least 1", code=_capi.CIVR_EINVAL, id="CIVR-9001")
         day = _date_text(date)
-        _capi.py_date_check(day)  # a bad date raises now, not at the first result
+        _capi.civr_date_parse(day)  # a bad date raises now, not at the first result
         return self._many(_chunked(households, _CHUNK), day, threads, trace)
 
     def _many(self, chunks: Iterator[List[Household]], day: str, threads: int,
               trace: bool) -> Iterator[Dict[str, Any]]:
+        first = 0
         if threads == 1:
             for chunk in chunks:
                 texts, records = self._prepare(chunk, day)
-                yield from self._merge(records, self._evaluate_texts(texts, day, trace))
+                yield from self._merge(chunk, first, texts, records, self._evaluate_texts(texts, day, trace))
+                first += len(chunk)
             return
         window: Deque[Any] = collections.deque()
         with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="civrules") as pool:
             for chunk in chunks:
                 texts, records = self._prepare(chunk, day)
-                window.append((records, pool.submit(self._evaluate_texts, texts, day, trace)))
+                window.append((chunk, first, texts, records, pool.submit(self._evaluate_texts, texts, day, trace)))
+                first += len(chunk)
                 if len(window) >= threads * 2:
-                    records, lines = window.popleft()
-                    yield from self._merge(records, lines.result())
+                    chunk_, first_, texts_, records_, lines = window.popleft()
+                    yield from self._merge(chunk_, first_, texts_, records_, lines.result())
             while window:
-                records, lines = window.popleft()
-                yield from self._merge(records, lines.result())
+                chunk_, first_, texts_, records_, lines = window.popleft()
+                yield from self._merge(chunk_, first_, texts_, records_, lines.result())
 
     def __repr__(self) -> str:
         return f"<civrules.Policy {self.id} {self.version} {self.digest[:12]}>"

@@ -5,7 +5,7 @@ import fractions
 import os
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Union
 
-from .errors import (Error as Error, EvaluationError as EvaluationError,
+from .errors import (BundleNotFoundError as BundleNotFoundError, Error as Error, EvaluationError as EvaluationError,
                      ExpressionError as ExpressionError, HookError as HookError,
                      HouseholdDataError as HouseholdDataError, LimitError as LimitError,
                      ParseError as ParseError, PolicyError as PolicyError,

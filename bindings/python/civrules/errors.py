@@ -14,7 +14,8 @@ from . import native as _capi
 
 __all__ = [
     "Error", "ParseError", "SchemaError", "HouseholdDataError", "ExpressionError", "PolicyError",
-    "EvaluationError", "HookError", "LimitError", "UsageError", "from_c", "from_record",
+    "EvaluationError", "HookError", "LimitError", "UsageError", "BundleNotFoundError", "from_c",
+    "from_record",
 ]
 
 
@@ -79,6 +80,17 @@ class LimitError(Error):
 
 class UsageError(Error, ValueError):
     """The library was called wrongly (an invalid argument)."""
+
+
+class BundleNotFoundError(PolicyError, FileNotFoundError):
+    """The policy bundle folder does not exist (a :class:`FileNotFoundError`
+    too, with ``errno``, ``strerror`` and ``filename`` set)."""
+
+    def __init__(self, path: str):
+        super().__init__(f"cannot read '{path}': no such folder", _capi.CIVR_EIO, "CIVR-4001", path)
+        self.errno = 2  # ENOENT
+        self.strerror = "No such file or directory"
+        self.filename = path
 
 
 #: result code -> exception class; the codes come from the C header through SWIG

@@ -11,7 +11,7 @@ import civrules
 def household(i):
     return {"id": f"H{i}", "residence": "urban",
             "members": [{"id": "a", "birth_date": "1970-01-01", "able_to_work": False,
-                         "supporters": [{"relation": "child", "able_to_support": True}]}],
+                         "supporters": [{"relation": "child", "birth_date": "1985-01-01"}]}],
             "income": [{"member": "a", "kind": "pension", "monthly": str(i % 1500)}],
             "assets": {"financial": "0"}}
 
@@ -31,7 +31,11 @@ def test_results_come_in_input_order_with_error_records(guangzhou):
     assert out[0]["total_monthly"] == decimal.Decimal("1281.00")
     with pytest.raises(civrules.HouseholdDataError) as e:
         civrules.raise_for(out[3])
-    assert e.value.id == "CIVR-2004" and e.value.file == "<household>"
+    # each error names its row in the input, and for a dict the key inside it
+    assert e.value.id == "CIVR-2004" and e.value.file == 'households[3]["members"][0]["birth_date"]'
+    assert (out[1]["error"]["source"], out[1]["error"]["line"], out[1]["error"]["column"]) == (
+        "households[1]", 1, 27)
+    assert out[4]["error"]["source"] == "households[4]"
     assert civrules.raise_for(out[0]) is out[0]
 
 
@@ -98,3 +102,22 @@ def test_one_policy_many_threads(jinshi):
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_a_bad_text_is_its_rows_error_record_never_the_batchs(guangzhou):
+    # bytes that are not UTF-8, a number (not a mapping), an empty text: each its own row's record
+    batch = [household(1), b"\xff\xfe{}", 42, "", household(2)]
+    out = list(guangzhou.evaluate_many(batch, date="2024-08-01"))
+    assert [r["error"]["id"] if "error" in r else None for r in out] == [
+        None, "CIVR-1007", "CIVR-2002", out[3]["error"]["id"], None]
+    assert "error" in out[3] and [r["error"]["source"] for r in out[1:4]] == [
+        "households[1]", "households[2]", "households[3]"]
+    assert out[4]["total_monthly"] == expected(2)
+
+
+def test_characters_outside_the_bmp_survive(guangzhou):
+    h = household(7)
+    h["id"] = "户-𠀋-😀"
+    (r,) = guangzhou.evaluate_many([h], date="2024-08-01")
+    assert r["household"] == "户-𠀋-😀" and r["total_monthly"] == expected(7)
+    assert guangzhou.evaluate(h, date="2024-08-01")["household"] == "户-𠀋-😀"

@@ -1,0 +1,60 @@
+/*
+ * The functions every binding wraps: one C surface (include/civrules/),
+ * the same for Python and Java. Each language's .i file defines its
+ * typemaps first and then includes this file, so a binding is typemaps
+ * over these functions, never a second implementation.
+ *
+ * Parameter names select the typemaps:
+ *   civr_policy **out, civr_engine **out, ...  the new object is returned
+ *   const char *text, size_t len                one text in (UTF-8 bytes)
+ *   const char *const *texts, const size_t *lens, size_t count
+ *                                               a batch of texts in
+ *   civr_date date                              a "YYYY-MM-DD" string in
+ *   const char **json, size_t *json_len         the JSON out, as a string
+ *   civr_error *err                             raises the language's exception
+ *   civr_error *quiet_err, civr_policy **no_policy, size_t *no_count
+ *                                               not exposed
+ * Handles (civr_policy, civr_engine, civr_result, civr_diagnostics) stay
+ * opaque pointers; the language layer owns and frees them.
+ */
+
+typedef struct civr_policy civr_policy;
+typedef struct civr_engine civr_engine;
+typedef struct civr_result civr_result;
+typedef struct civr_diagnostics civr_diagnostics;
+
+typedef int32_t civr_date;
+/* names from household.h and engine.h: SWIG reads their values from C */
+typedef enum civr_format { CIVR_FORMAT_AUTO, CIVR_FORMAT_JSON, CIVR_FORMAT_YAML } civr_format;
+enum { CIVR_EVAL_TRACE };
+
+%nothread;
+const char *civr_version(void);
+void civr_policy_free(civr_policy *policy);
+const char *civr_policy_id(const civr_policy *policy);
+const char *civr_policy_version(const civr_policy *policy);
+const char *civr_policy_digest(const civr_policy *policy);
+const char *civr_policy_describe(const civr_policy *policy);
+void civr_engine_free(civr_engine *engine);
+int civr_result_new(civr_result **out, civr_error *err);
+void civr_result_free(civr_result *result);
+int civr_diagnostics_new(civr_diagnostics **out, civr_error *err);
+void civr_diagnostics_free(civr_diagnostics *diags);
+const char *civr_diagnostics_json(civr_diagnostics *diags, size_t *no_count);
+int civr_date_parse(civr_date *out, const char *text, size_t len, civr_error *err);
+%thread;
+
+/* these may take long (loading, evaluating): run without the interpreter lock */
+int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options *no_options,
+                     civr_error *err);
+int civr_policy_check(civr_policy **no_policy, const char *dir, const civr_limits *no_limits,
+                      civr_diagnostics *diags, civr_error *quiet_err);
+int civr_engine_new(civr_engine **out, const civr_policy *policy,
+                    const civr_engine_options *no_options, civr_error *err);
+int civr_engine_eval_json(civr_engine *engine, const char *text, size_t len, civr_format format,
+                          const char *source, civr_date date, unsigned flags, civr_result *result,
+                          const char **json, size_t *json_len, civr_error *err);
+int civr_engine_eval_batch(civr_engine *engine, const char *const *texts, const size_t *lens,
+                           size_t count, civr_format format, const char *source, civr_date date,
+                           unsigned flags, civr_result *result, const char **json,
+                           size_t *json_len, size_t *no_count, civr_error *err);
