@@ -445,6 +445,10 @@ static int view_index(lua_State *L)
         int32_t f = civr_policy__field(t, name, len);
         if (f < 0)
             return civr__lua_fail(L, "%s has no field '%s'", t->name, name);
+        if (r == rt->c->hh->root && (uint32_t)f == p->members_field && rt->c->members) {
+            push_view(L, VIEW_LIST, rt->c->members); /* the members present on the date */
+            return 1;
+        }
         if (r->fields[f].k == VK_MISSING) { /* name the field, as the evaluator does */
             civr_missing *m = civr_arena_alloc(rt->c->arena, sizeof *m);
             if (!m)

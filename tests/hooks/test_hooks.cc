@@ -211,6 +211,25 @@ return {amount = ctx.amount + civ.fen(100), )") + kReason + "}\n",
     EXPECT_EQ(h.total(), 40100) << out;
 }
 
+TEST(Hooks, SeeOnlyTheMembersPresentOnTheDate)
+{
+    // b died in June: from July she is out of the household (民发〔2021〕57号:
+    // 自次月起), for hooks as for the rules; dibao 700 - 300 = 400, + 100
+    const char *died = R"({"id": "H3", "residence": "urban", "members": [
+      {"id": "a", "birth_date": "1970-01-01", "able_to_work": false,
+       "supporters": [{"relation": "child", "birth_date": "1985-01-01"}]},
+      {"id": "b", "birth_date": "1972-01-01", "situations": [{"kind": "deceased", "since": "2024-06-10"}]}],
+      "income": [{"member": "a", "kind": "pension", "monthly": "300"}],
+      "assets": {"financial": "0"}})";
+    Hooked h(std::string(R"(local ctx = ...
+assert(#ctx.household.members == 1 and ctx.household.members[1].id == 'a')
+assert(ctx.facts.size == 1)
+return {amount = ctx.amount + civ.fen(100), )") + kReason + "}\n",
+             "after_amount");
+    std::string out = h.eval(died);
+    EXPECT_EQ(h.total(), 40100) << out;
+}
+
 TEST(Hooks, FloatsNeverMeetMoney)
 {
     Hooked h("local ctx = ...\nreturn {amount = ctx.amount * 1.1}\n", "after_amount");
