@@ -5,7 +5,7 @@ import sys
 
 root = sys.argv[1] if len(sys.argv) > 1 else "."
 groups = {1: "Malformed text", 2: "Text of the wrong shape, household data", 3: "Expressions", 6: "Lua hooks",
-          4: "Policy bundles", 5: "Evaluation", 9: "API use and resources"}
+          4: "Policy bundles", 5: "Evaluation", 7: "Regions and screening", 9: "API use and resources"}
 rows = re.findall(r'^X\((\w+), (\d+), (CIVR_E\w+), "(.*)"\)$',
                   open(f"{root}/lib/base/messages.def", encoding="utf-8").read(), re.M)
 out = ["# Error messages", "",

@@ -31,6 +31,8 @@
 #include "error.h"
 #include "household.h"
 #include "policy.h"
+#include "policyset.h"
+#include "screen.h"
 #include "testcase.h"
 #include "values.h"
 #include "version.h"

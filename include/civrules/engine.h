@@ -64,7 +64,13 @@ void civr_engine_free(civr_engine *engine);
 
 /** Evaluation flags. */
 enum {
-    CIVR_EVAL_TRACE = 1u << 0 /**< record every step (parameters, rules, rounding) */
+    CIVR_EVAL_TRACE = 1u << 0, /**< record every step (parameters, rules, rounding) */
+    /** refuse (an error result, see civr_policy_check_region) a household
+     *  whose `region` is absent or outside the policy's `regions:` */
+    CIVR_EVAL_CHECK_REGION = 1u << 1,
+    /** record how each amount paid is made (its formula with the values), for
+     *  the text explanation; costs a little time per paying program */
+    CIVR_EVAL_EXPLAIN = 1u << 2
 };
 
 /**

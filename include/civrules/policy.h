@@ -133,6 +133,44 @@ size_t civr_policy_program_count(const civr_policy *policy);
 const char *civr_policy_program_id(const civr_policy *policy, size_t i);
 
 /**
+ * Division codes (GB/T 2260, six digits) that the most specific layer
+ * declares under `regions:` in its bundle.yaml: the places it governs. A
+ * county code governs that county; a city code (ending "00") its counties
+ * and districts; a province code (ending "0000") the province. A bundle that
+ * declares none (the national baseline, test bundles) is tied to no place.
+ * Regions are not inherited: a county bundle declares its own.
+ */
+size_t civr_policy_region_count(const civr_policy *policy);
+/** Division code `i` of civr_policy_region_count, or NULL when out of range. Borrowed. */
+const char *civr_policy_region(const civr_policy *policy, size_t i);
+
+/**
+ * How closely `policy` governs division code `region` (its first six digits
+ * when it has 9 or 12): 6 when the bundle lists that county, 4 when it lists
+ * its city, 2 when it lists its province, 0 when it governs it not at all
+ * (or `region` is not a division code, or the bundle declares no regions).
+ */
+int civr_policy_governs(const civr_policy *policy, const char *region);
+
+/**
+ * Whether a household with division code `region` (NULL: the household has
+ * none) may be evaluated with `policy`: 0 when the policy governs it or
+ * declares no regions; otherwise CIVR_EDATA with CIVR-7001 (no region),
+ * CIVR-7002 (outside the policy's regions) or CIVR-7003 (not a division code).
+ */
+int civr_policy_check_region(const civr_policy *policy, const char *region, civr_error *err);
+
+/**
+ * Add `days` working days to `date` on the policy's calendar (`calendar:`
+ * in the bundle: public holidays and official make-up working days) and
+ * return the last of them in `*out`: the deadline of something received on
+ * `date`. CIVR_EEVAL (CIVR-7006) when the calendar does not cover a year
+ * the count passes through.
+ */
+int civr_policy_add_working_days(const civr_policy *policy, civr_date date, uint32_t days,
+                                 civr_date *out, civr_error *err);
+
+/**
  * The latest date from which any parameter of the policy takes a new value
  * (or ends), into `*out`: how current the bundle is. Tools use it to warn
  * when evaluating on a date long after it. Returns 0, or CIVR_EINVAL when

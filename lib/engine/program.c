@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 
+#include "../eval/explain.h"
 #include "../hooks/hooks.h"
 #include "run.h"
 
@@ -167,6 +168,15 @@ static void start_line(civr_ectx *c, civr_mline *line, const civr_rec *m, uint8_
         civr__eval_fail(c, c->prog->src, CIVR_M_NO_MEMORY);
 }
 
+/* CIVR_EVAL_EXPLAIN: how a paid line's amount `e` is made (m in slot 0). */
+static void explain_line(civr_ectx *c, const civr_expr *e, civr_mline *line)
+{
+    if (!c->res->explaining || !e || line->monthly <= 0)
+        return;
+    line->explain[0] = civr__explain(c, e, true, &line->illustrative);
+    line->explain[1] = civr__explain(c, e, false, &line->illustrative);
+}
+
 static void line_undetermined(civr_ectx *c, civr_mline *line, const civr_val *missing)
 {
     line->status = CIVR_STATUS_UNDETERMINED;
@@ -212,6 +222,7 @@ static void member_lines(civr_ectx *c, const civr_outcome *o, civr_program_resul
         c->slots[0].u.rec = m;
         if (!amount(c, o->member_amount, o, line->member_id, &line->monthly, missing))
             continue;
+        explain_line(c, o->member_amount, line);
         if (o->member_category)
             line_category(c, o->member_category, line, missing);
         pr->nmembers++;
@@ -389,9 +400,12 @@ static void decide_member(civr_ectx *c, const civr_program *p, civr_mline *line)
                                           civr_status_name(chosen->status)),
                         NULL, civr_type_of(CT_VOID, 0), chosen->src, chosen->layer);
         if (chosen->amount &&
-            amount(c, chosen->amount, chosen, line->member_id, &line->monthly, &missing) &&
-            p->hooks[CIVR_HOOK_AFTER_AMOUNT] && civr__status_pays(chosen->status))
-            after_amount(c, p, line->member, chosen, &line->monthly, &missing, &hook_reasons[1]);
+            amount(c, chosen->amount, chosen, line->member_id, &line->monthly, &missing)) {
+            explain_line(c, chosen->amount, line);
+            if (p->hooks[CIVR_HOOK_AFTER_AMOUNT] && civr__status_pays(chosen->status))
+                after_amount(c, p, line->member, chosen, &line->monthly, &missing,
+                             &hook_reasons[1]);
+        }
         if (missing.k != VK_MISSING && chosen->member_category)
             line_category(c, chosen->member_category, line, &missing);
         if (chosen->reason)
@@ -503,7 +517,14 @@ static void stack(civr_ectx *c, const civr_program *p, civr_mline *line)
     }
 }
 
-/* Member scope: a line per member of `for`, decided one by one. */
+/* The reason on the line of a member a member-scope program does not decide for. */
+static const civr_reason not_covered = {
+    "NOT_COVERED",
+    {"不属于本项目的认定对象", "not among the people this program decides for"},
+    NULL,
+    {0, 0, 0}};
+
+/* Member scope: a line per member, those of `for` decided one by one. */
 static void run_members(civr_ectx *c, const civr_program *p, civr_program_result *pr)
 {
     civr_val list, missing = {.k = VK_NULL};
@@ -519,26 +540,27 @@ static void run_members(civr_ectx *c, const civr_program *p, civr_program_result
         if (list.k == VK_MISSING)
             missing = list;
     } else {
-        uint32_t n = list.k == VK_LIST ? list.u.list->count : 0;
+        /* every member gets a line, in household order: those of `for`
+         * decided one by one, the others not covered */
+        uint32_t n = c->nmembers;
         pr->members = civr_arena_array(&c->res->arena, n ? n : 1, sizeof *pr->members);
         if (!pr->members)
             civr__eval_fail(c, p->src, CIVR_M_NO_MEMORY);
         for (uint32_t i = 0; i < n; i++) {
-            civr_mline *line = &pr->members[pr->nmembers];
-            start_line(c, line, list.u.list->items[i], CIVR_STATUS_INELIGIBLE);
+            const civr_rec *m = c->members->items[i];
+            bool covered = list.k != VK_LIST || !p->members_for;
+            for (uint32_t k = 0; !covered && k < list.u.list->count; k++)
+                covered = list.u.list->items[k] == m;
+            civr_mline *line = &pr->members[pr->nmembers++];
+            start_line(c, line, m, CIVR_STATUS_INELIGIBLE);
+            if (!covered) {
+                add_reason(c, line, &not_covered);
+                continue;
+            }
             c->slots[0].k = VK_REC;
-            c->slots[0].u.rec = line->member;
+            c->slots[0].u.rec = m;
             decide_member(c, p, line);
             stack(c, p, line);
-            /* members the program does not reach are left out (their
-             * reasons stay in the program's), unless a stacking rule took
-             * them out: that decision is shown on their line */
-            if (line->status != CIVR_STATUS_INELIGIBLE || line->stacked) {
-                pr->nmembers++;
-            } else {
-                for (uint32_t k = 0; k < line->nreasons; k++)
-                    push_reason(c, pr, line->reasons[k]);
-            }
         }
     }
     aggregate_members(c, pr, &missing);
@@ -560,9 +582,14 @@ static void run_household(civr_ectx *c, const civr_program *p, civr_program_resu
         if (c->res->tracing)
             civr__trace(c, CIVR_TRACE_OUTCOME, chosen->id, civr_status_name(chosen->status), NULL,
                         civr_type_of(CT_VOID, 0), chosen->src, chosen->layer);
-        if (chosen->amount && amount(c, chosen->amount, chosen, NULL, &pr->base, &missing) &&
-            p->hooks[CIVR_HOOK_AFTER_AMOUNT] && civr__status_pays(chosen->status))
-            after_amount(c, p, NULL, chosen, &pr->base, &missing, &hook_reasons[1]);
+        if (chosen->amount && amount(c, chosen->amount, chosen, NULL, &pr->base, &missing)) {
+            if (c->res->explaining && pr->base > 0) {
+                pr->explain[0] = civr__explain(c, chosen->amount, true, &pr->illustrative);
+                pr->explain[1] = civr__explain(c, chosen->amount, false, &pr->illustrative);
+            }
+            if (p->hooks[CIVR_HOOK_AFTER_AMOUNT] && civr__status_pays(chosen->status))
+                after_amount(c, p, NULL, chosen, &pr->base, &missing, &hook_reasons[1]);
+        }
         if (missing.k != VK_MISSING && chosen->members_for)
             member_lines(c, chosen, pr, &missing);
         for (uint32_t i = 0; i < pr->nmembers && missing.k != VK_MISSING; i++) {
@@ -610,7 +637,8 @@ void civr__run_program(civr_ectx *c, const civr_program *p, civr_program_result 
     /* reasons: the deciding ones (above), the member lines', then failed checks */
     for (uint32_t i = 0; i < pr->nmembers; i++)
         for (uint32_t k = 0; k < pr->members[i].nreasons; k++)
-            push_reason(c, pr, pr->members[i].reasons[k]);
+            if (pr->members[i].reasons[k] != &not_covered)
+                push_reason(c, pr, pr->members[i].reasons[k]);
     for (uint32_t i = 0; i < p->nfacts; i++) {
         const civr_fact *f = &p->facts[i];
         if (!f->fail || f->per_member)

@@ -39,6 +39,9 @@ void civr__result_reset(civr_result *r, const civr_policy *policy, civr_date dat
     r->nprograms = 0;
     r->programs = NULL;
     r->tracing = false;
+    r->explaining = false;
+    r->nillustrative = r->illustrative_cap = 0;
+    r->illustrative = NULL;
     r->ntrace = r->trace_cap = 0;
     r->trace = NULL;
 }

@@ -196,6 +196,48 @@ static bool cells_agree(const civr_pcell *cells, uint32_t n, uint32_t depth_left
 
 /* ---- parameters ------------------------------------------------------------------------- */
 
+/* Has this evaluation's trace shown parameter `name` with these keys? The
+ * trace lists each parameter read once, not once per use. */
+static bool param_traced(const civr_ectx *c, const char *name, const char *detail)
+{
+    for (uint32_t i = 0; i < c->res->ntrace; i++) {
+        const civr_trace_entry *t = &c->res->trace[i];
+        if (t->kind == CIVR_TRACE_PARAM && t->name == name &&
+            civr__streq(t->detail ? t->detail : "", detail))
+            return true;
+    }
+    return false;
+}
+
+/* CIVR_EVAL_EXPLAIN: remember an assumed (illustrative) value read, once. */
+static void note_illustrative(civr_ectx *c, const civr_param *p, const civr_pvalue *pv,
+                              const char *detail, const civr_val *v)
+{
+    civr_result *r = c->res;
+    for (uint32_t i = 0; i < r->nillustrative; i++)
+        if (r->illustrative[i].param == p && civr__streq(r->illustrative[i].detail, detail))
+            return;
+    if (r->nillustrative == r->illustrative_cap) {
+        uint32_t cap = r->illustrative_cap ? r->illustrative_cap * 2 : 8;
+        civr_illustrative *grown = civr_arena_array(&r->arena, cap, sizeof *grown);
+        if (!grown)
+            civr__eval_fail(c, pv->src, CIVR_M_NO_MEMORY);
+        if (r->nillustrative)
+            memcpy(grown, r->illustrative, r->nillustrative * sizeof *grown);
+        r->illustrative = grown;
+        r->illustrative_cap = cap;
+    }
+    civr_illustrative *n = &r->illustrative[r->nillustrative];
+    n->param = p;
+    n->pv = pv;
+    n->detail = civr_arena_strdup(&r->arena, detail);
+    civr_type t = p->type;
+    n->value = civr__stable(c, v, &t);
+    if (!n->detail)
+        civr__eval_fail(c, pv->src, CIVR_M_NO_MEMORY);
+    r->nillustrative++;
+}
+
 /* kept out of civr__eval so that its frame stays small */
 __attribute__((noinline)) static void eval_param(civr_ectx *c, const civr_expr *e, civr_val *out)
 {
@@ -273,7 +315,7 @@ __attribute__((noinline)) static void eval_param(civr_ectx *c, const civr_expr *
                          have ? k : "null");
                 civr__eval_fail(c, e->src, CIVR_M_NO_PARAM_VALUE, p->name, date, note);
             }
-            if (c->res->tracing && dlen < sizeof detail)
+            if ((c->res->tracing || c->res->explaining) && dlen < sizeof detail)
                 dlen += (size_t)snprintf(detail + dlen, sizeof detail - dlen, "%s%s=%s",
                                          d ? ", " : "", p->dims[d].name,
                                          hit->key ? hit->key : "default");
@@ -288,7 +330,9 @@ __attribute__((noinline)) static void eval_param(civr_ectx *c, const civr_expr *
         cached->gen = c->gen;
         cached->state = 2;
     }
-    if (c->res->tracing) {
+    if (c->res->explaining && pv->illustrative)
+        note_illustrative(c, p, pv, detail, out);
+    if (c->res->tracing && !param_traced(c, p->name, detail)) {
         civr__trace(c, CIVR_TRACE_PARAM, p->name,
                     detail[0] ? civr_arena_strdup(&c->res->arena, detail) : NULL, out, p->type,
                     pv->src, c->pol->files[pv->src.file].layer);

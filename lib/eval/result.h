@@ -23,6 +23,8 @@ typedef struct civr_mline {
     const char **missing;     /* status undetermined: the facts that would decide */
     civr_val undecided;       /* the same as a missing value, for programs that read this one */
     bool stacked;             /* a stacking rule changed the amount */
+    const char *explain[2];   /* CIVR_EVAL_EXPLAIN: how the amount is made (zh, en) */
+    bool illustrative;        /* ... with an assumed value */
 } civr_mline;
 
 /* Statuses under which a program pays or covers someone. */
@@ -54,6 +56,8 @@ struct civr_program_result {
     uint32_t nfacts;
     civr_fval *facts;
     char **fact_json; /* formatted on demand by the accessor */
+    const char *explain[2]; /* CIVR_EVAL_EXPLAIN: how the household amount is made (zh, en) */
+    bool illustrative;      /* ... with an assumed value */
 };
 
 typedef enum civr_trace_kind {
@@ -82,6 +86,14 @@ typedef struct civr_trace_entry {
     bool illustrative;
 } civr_trace_entry;
 
+/* An assumed (illustrative) parameter value an evaluation read. */
+typedef struct civr_illustrative {
+    const civr_param *param;
+    const civr_pvalue *pv;
+    const char *detail; /* its keys, "urban_rural=urban", or "" */
+    civr_val value;
+} civr_illustrative;
+
 struct civr_result {
     civr_arena arena;
     const civr_policy *policy;
@@ -93,6 +105,9 @@ struct civr_result {
     uint32_t nprograms;
     civr_program_result *programs;
     bool tracing;
+    bool explaining; /* CIVR_EVAL_EXPLAIN */
+    uint32_t nillustrative, illustrative_cap;
+    civr_illustrative *illustrative; /* explaining: assumed values read, once each */
     uint32_t ntrace, trace_cap;
     civr_trace_entry *trace;
     civr_buf out;   /* civr_result_render's output */

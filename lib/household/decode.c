@@ -410,7 +410,16 @@ int civr__household_decode(civr_household *hh, const civr_policy *policy, const 
     hh->members = m >= 0 && root->fields[m].k == VK_LIST ? root->fields[m].u.list : NULL;
     int32_t id = civr_policy__field(h, "id", 2);
     hh->id = id >= 0 && root->fields[id].k == VK_STR ? root->fields[id].u.str.s : NULL;
+    int32_t region = civr_policy__field(h, "region", 6);
+    hh->region = region >= 0 && root->fields[region].k == VK_STR ? root->fields[region].u.str.s
+                                                                 : NULL;
     return 0;
+}
+
+const char *civr__household_peek_region(const civr_doc *doc)
+{
+    const civr_node *r = civr_node_get(doc->root, "region");
+    return r && r->kind == CIVR_NODE_SCALAR && !civr_node_is_null(r) ? r->u.scalar.text : NULL;
 }
 
 const char *civr__household_peek_id(const civr_doc *doc)

@@ -16,6 +16,7 @@ struct civr_household {
     const civr_rec *root;
     const civr_list *members;
     const char *id;
+    const char *region; /* `region`, NULL when absent */
 };
 
 /* Decode `doc` into `hh`, whose arena must be initialised (and is used for
@@ -25,6 +26,9 @@ int civr__household_decode(civr_household *hh, const civr_policy *policy, const 
 
 /* The household id found in a document that may not decode (for error records). */
 const char *civr__household_peek_id(const civr_doc *doc);
+
+/* The `region` text of a document, or NULL (for choosing a bundle before decoding). */
+const char *civr__household_peek_region(const civr_doc *doc);
 
 /* Parse text as JSON or YAML (format auto-detection as documented). */
 int civr__doc_parse_auto(civr_doc *doc, const char *text, size_t len, civr_format format,

@@ -146,6 +146,8 @@ typedef struct civr_layer {
     bool has_valid_from, has_valid_until;
     civr_date valid_from, valid_until;
     civr_src valid_src; /* the valid_from key */
+    uint32_t nregions;
+    const char **regions; /* division codes the bundle governs (`regions:`), 6 digits */
 } civr_layer;
 
 /* Texts for people: Chinese and English. */
@@ -457,7 +459,14 @@ struct civr_policy {
     uint32_t nslots;       /* expression variable slots (slot 0 is `m`) */
     uint32_t nhfacts;      /* household facts of all programs */
     uint32_t nmfacts;      /* member facts of all programs */
+    struct {               /* `calendar:` sections (working days), malloc'd, sorted */
+        size_t nyears, nholidays, nworkdays, cap_years, cap_holidays, cap_workdays;
+        int *years;          /* years the calendar covers */
+        civr_date *holidays; /* days off (weekdays among them are not working days) */
+        civr_date *workdays; /* weekend days that are working days (调休上班) */
+    } calendar;
 };
+
 
 /* Lookups by name (-1 when absent). */
 int32_t civr_policy__enum(const civr_policy *p, const char *name);

@@ -254,3 +254,64 @@ const char *civr_policy_describe(const civr_policy *p)
 {
     return p ? p->description : NULL;
 }
+
+/* ---- regions ------------------------------------------------------------------ */
+
+size_t civr_policy_region_count(const civr_policy *p)
+{
+    return top(p) ? top(p)->nregions : 0;
+}
+
+const char *civr_policy_region(const civr_policy *p, size_t i)
+{
+    return top(p) && i < top(p)->nregions ? top(p)->regions[i] : NULL;
+}
+
+/* A division code: 6, 9 or 12 digits. */
+static bool division_code(const char *r)
+{
+    size_t n = 0;
+    while (r[n] >= '0' && r[n] <= '9')
+        n++;
+    return r[n] == '\0' && (n == 6 || n == 9 || n == 12);
+}
+
+int civr_policy_governs(const civr_policy *p, const char *region)
+{
+    if (!top(p) || !region || !division_code(region))
+        return 0;
+    int best = 0;
+    for (uint32_t i = 0; i < top(p)->nregions; i++) {
+        const char *c = top(p)->regions[i];
+        int digits = civr__streq(c + 2, "0000") ? 2 : memcmp(c + 4, "00", 2) == 0 ? 4 : 6;
+        if (memcmp(c, region, (size_t)digits) == 0 && digits > best)
+            best = digits;
+    }
+    return best;
+}
+
+/* "440100, 440200" into `out`. */
+static void region_list(const civr_policy *p, civr_buf *out)
+{
+    for (uint32_t i = 0; i < top(p)->nregions; i++)
+        civr_buf_printf(out, "%s%s", i ? ", " : "", top(p)->regions[i]);
+}
+
+int civr_policy_check_region(const civr_policy *p, const char *region, civr_error *err)
+{
+    if (!p)
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_policy_check_region needs a policy");
+    if (!top(p)->nregions)
+        return 0;
+    if (region && !division_code(region))
+        return civr__fail(err, NULL, CIVR_M_BAD_REGION, region);
+    if (region && civr_policy_governs(p, region))
+        return 0;
+    civr_buf list = CIVR_BUF_INIT;
+    region_list(p, &list);
+    int rc = region ? civr__fail(err, NULL, CIVR_M_REGION_OUTSIDE, region, top(p)->id,
+                                 list.data ? list.data : "")
+                    : civr__fail(err, NULL, CIVR_M_NO_REGION, top(p)->id, list.data ? list.data : "");
+    civr_buf_free(&list);
+    return rc;
+}

@@ -24,6 +24,9 @@ static const struct {
     [L_OUTCOME] = {"认定结果", "outcome"},
     [L_CHECK_FAILED] = {"未通过", "not met"},
     [L_MISSING_SHORT] = {"缺少", "missing"},
+    [L_HOW] = {"金额计算", "How the amount is made"},
+    [L_ILLUSTRATIVE_LIST] = {"所用示例值（待核实后再发放）", "Illustrative values used (confirm before paying)"},
+    [L_STARRED] = {"带 * 的为示例值，待核实", "values marked * are illustrative, to confirm"},
 };
 
 static const struct {

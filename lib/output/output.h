@@ -38,6 +38,9 @@ typedef enum civr_label {
     L_OUTCOME,
     L_CHECK_FAILED,
     L_MISSING_SHORT,
+    L_HOW,
+    L_STARRED,
+    L_ILLUSTRATIVE_LIST,
     L__COUNT
 } civr_label;
 

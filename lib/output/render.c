@@ -347,6 +347,16 @@ static void text_fact(civr_buf *b, const civr_policy *p, const civr_fval *fv, bo
     civr_buf_putc(b, '\n');
 }
 
+/* Is reason `rs` on one of the program's member lines? */
+static bool on_a_line(const civr_program_result *pr, const civr_reason *rs)
+{
+    for (uint32_t i = 0; i < pr->nmembers; i++)
+        for (uint32_t k = 0; k < pr->members[i].nreasons; k++)
+            if (pr->members[i].reasons[k] == rs)
+                return true;
+    return false;
+}
+
 void civr__render_text(civr_buf *b, const civr_result *r, bool zh)
 {
     const civr_policy *p = r->policy;
@@ -382,6 +392,12 @@ void civr__render_text(civr_buf *b, const civr_result *r, bool zh)
             for (uint32_t k = 0; k < pr->nfacts; k++)
                 text_fact(b, p, &pr->facts[k], zh);
         }
+        if (pr->explain[zh ? 0 : 1]) {
+            civr_buf_printf(b, "  %s%s%s = ", civr__label(L_HOW, zh), sep, pr->explain[zh ? 0 : 1]);
+            money(b, pr->base);
+            civr_buf_printf(b, " %s\n", civr__label(L_YUAN, zh));
+        }
+        bool starred = pr->illustrative;
         if (pr->nmembers) {
             civr_buf_printf(b, "  %s%s\n", civr__label(L_MEMBERS, zh), sep);
             for (uint32_t k = 0; k < pr->nmembers; k++) {
@@ -398,6 +414,11 @@ void civr__render_text(civr_buf *b, const civr_result *r, bool zh)
                                     ct ? ct : m->category);
                 }
                 civr_buf_putc(b, '\n');
+                if (m->explain[zh ? 0 : 1]) {
+                    civr_buf_printf(b, "        %s%s%s\n", civr__label(L_HOW, zh), sep,
+                                    m->explain[zh ? 0 : 1]);
+                    starred |= m->illustrative;
+                }
                 for (uint32_t q = 0; q < m->nreasons; q++) {
                     const civr_reason *rs = m->reasons[q];
                     const char *t = pick(rs->text, zh);
@@ -412,10 +433,17 @@ void civr__render_text(civr_buf *b, const civr_result *r, bool zh)
                                     zh ? "：" : ": ", m->missing[q]);
             }
         }
-        if (pr->nreasons) {
+        if (starred)
+            civr_buf_printf(b, zh ? "  （%s）\n" : "  (%s)\n", civr__label(L_STARRED, zh));
+        bool own_reasons = false;
+        for (uint32_t k = 0; k < pr->nreasons; k++)
+            own_reasons |= pg->scope != CIVR_SCOPE_MEMBER || !on_a_line(pr, pr->reasons[k]);
+        if (own_reasons) {
             civr_buf_printf(b, "  %s%s\n", civr__label(L_REASONS, zh), sep);
             for (uint32_t k = 0; k < pr->nreasons; k++) {
                 const civr_reason *rs = pr->reasons[k];
+                if (pg->scope == CIVR_SCOPE_MEMBER && on_a_line(pr, rs))
+                    continue; /* shown with the member it is about */
                 const char *t = pick(rs->text, zh);
                 civr_buf_printf(b, "    - %s [%s]", t ? t : "", rs->code);
                 if (rs->basis)
@@ -433,6 +461,31 @@ void civr__render_text(civr_buf *b, const civr_result *r, bool zh)
     civr_buf_printf(b, "\n%s%s", civr__label(L_TOTAL, zh), sep);
     money(b, r->total);
     civr_buf_printf(b, " %s\n", civr__label(L_YUAN, zh));
+    if (r->nillustrative) {
+        /* assumed values the decision rests on, to confirm before paying */
+        civr_buf_printf(b, "\n%s%s\n", civr__label(L_ILLUSTRATIVE_LIST, zh), sep);
+        civr_buf tmp = CIVR_BUF_INIT;
+        for (uint32_t i = 0; i < r->nillustrative; i++) {
+            const civr_illustrative *n = &r->illustrative[i];
+            const char *t = pick(n->param->title, zh);
+            civr_buf_clear(&tmp);
+            civr__render_value(&tmp, p, &n->value, n->param->type);
+            const char *v = tmp.data ? tmp.data : "";
+            size_t vl = tmp.len;
+            if (vl >= 2 && v[0] == '"') {
+                v++;
+                vl -= 2;
+            }
+            civr_buf_printf(b, "  * %s%s%.*s%s", t ? t : n->param->name, sep, (int)vl, v,
+                            n->param->type.kind == CT_MONEY ? (zh ? " 元" : " yuan") : "");
+            civr_buf_printf(b, zh ? "（%s%s%s，" : " (%s%s%s, ", n->param->name, n->detail[0] ? " " : "",
+                            n->detail);
+            where(b, p, n->pv->src);
+            civr_buf_printf(b, zh ? "，%s：%s）\n" : ", %s: %s)\n", civr__label(L_BASIS, zh),
+                            n->pv->basis ? n->pv->basis : "");
+        }
+        civr_buf_free(&tmp);
+    }
     if (r->tracing) {
         civr_buf_printf(b, "\n%s%s\n", civr__label(L_TRACE, zh), sep);
         civr_buf tmp = CIVR_BUF_INIT;

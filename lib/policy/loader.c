@@ -286,8 +286,9 @@ static void collect(civr_loader *ld, uint32_t file)
     if (!root)
         return;
     static const char *const sections[] = {"enums", "schema", "parameters", "tables", "programs",
-                                           NULL};
+                                           "calendar", NULL};
     civr__ld_keys(ld, file, root, "a policy file", sections);
+    civr__ld_calendar(ld, file, civr_node_get(root, "calendar"));
     civr_namedset *sets[] = {&ld->enums, &ld->records, &ld->params, &ld->tables, &ld->programs};
     for (size_t s = 0; s < 5; s++) {
         const civr_node *sec = civr_node_get(root, sections[s]);
@@ -383,6 +384,48 @@ int civr__ld_add_source(civr_loader *ld, uint32_t named_in, const civr_node *nam
     return rc;
 }
 
+/* `regions:` of a bundle.yaml: a list of distinct six-digit division codes
+ * (GB/T 2260), a county, a city (ending 00) or a province (ending 0000). */
+static void read_regions(civr_loader *ld, uint32_t bf, const civr_node *node, civr_layer *l)
+{
+    if (!node || civr_node_is_null(node))
+        return;
+    if (!civr__ld_want(ld, bf, node, CIVR_NODE_SEQ, "regions"))
+        return;
+    size_t n = node->u.seq.count;
+    const char **regions = n ? civr_arena_zalloc(&ld->pol->arena, n * sizeof *regions) : NULL;
+    if (n && !regions) {
+        civr__ld_error(ld, bf, node, CIVR_M_NO_MEMORY);
+        return;
+    }
+    uint32_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        const civr_node *r = node->u.seq.items[i];
+        if (!civr__ld_want(ld, bf, r, CIVR_NODE_SCALAR, "a division code"))
+            continue;
+        const char *t = r->u.scalar.text;
+        bool ok = r->u.scalar.len == 6 && r->style != CIVR_STYLE_PLAIN;
+        for (size_t j = 0; ok && j < 6; j++)
+            ok = t[j] >= '0' && t[j] <= '9';
+        if (!ok || t[0] == '0') {
+            civr__ld_error(ld, bf, r, CIVR_M_BAD_VALUE, "regions",
+                           "a division code is six digits in quotes, e.g. \"440100\"");
+            continue;
+        }
+        bool dup = false;
+        for (uint32_t j = 0; j < count; j++)
+            dup = dup || civr__streq(regions[j], t);
+        if (dup) {
+            civr__ld_error(ld, bf, r, CIVR_M_BAD_VALUE, "regions", "a division code is listed twice");
+            continue;
+        }
+        if (!(regions[count++] = civr__ld_string(ld, bf, r, "a division code")))
+            return;
+    }
+    l->regions = regions;
+    l->nregions = count;
+}
+
 /* Read one layer's bundle.yaml and files. `*parent` receives the extends dir (malloc'd). */
 static int read_layer(civr_loader *ld, const char *dir, uint32_t layer, char **parent)
 {
@@ -402,7 +445,8 @@ static int read_layer(civr_loader *ld, const char *dir, uint32_t layer, char **p
         return civr__ld_error_at(ld, &pos, CIVR_M_MISSING_FIELD, "bundle.yaml", "id");
     }
     static const char *const keys[] = {"id", "title", "version", "extends", "files",
-                                       "description", "basis", "valid_from", "valid_until", NULL};
+                                       "description", "basis", "valid_from", "valid_until",
+                                       "regions", NULL};
     civr__ld_keys(ld, bf, root, "bundle.yaml", keys);
     civr_layer *l = &p->layers[layer];
     l->dir = civr_arena_strdup(&p->arena, dir);
@@ -421,6 +465,7 @@ static int read_layer(civr_loader *ld, const char *dir, uint32_t layer, char **p
         l->title_zh = title.zh;
         l->title_en = title.en;
     }
+    read_regions(ld, bf, civr_node_get(root, "regions"), l);
     const civr_pair *vf = civr_node_pair(root, "valid_from");
     const civr_node *vu = civr_node_get(root, "valid_until");
     civr_val d;
@@ -589,6 +634,7 @@ void civr_policy_free(civr_policy *p)
         civr__free(p->files[i].text);
     }
     civr__free(p->files);
+    civr__calendar_free(p);
     civr_arena_free(&p->arena);
     civr__free(p);
 }
@@ -643,6 +689,7 @@ int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options
     /* the phases run only on files that read well: a half-read bundle would
      * give errors that are only echoes of the first ones */
     if (ld.rc == 0) {
+        civr__calendar_sort(p);
         civr__ld_enums(&ld);
         civr__ld_schema(&ld);
         if (ld.rc == 0) {

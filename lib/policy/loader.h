@@ -46,6 +46,12 @@ typedef struct civr_loader {
     civr_buf reported; /* "\nid line:col source message\n" of each error reported, to report each once */
 } civr_loader;
 
+/* Read a `calendar:` section of a policy file (calendar.c); sort the calendar
+ * once every file is read; free it with the policy. */
+void civr__ld_calendar(civr_loader *ld, uint32_t file, const civr_node *node);
+void civr__calendar_sort(civr_policy *p);
+void civr__calendar_free(civr_policy *p);
+
 /* Report an error at `node` of file `file` (NULL node: the file) and go on. */
 int civr__ld_error(civr_loader *ld, uint32_t file, const civr_node *node, civr_msg m, ...);
 int civr__ld_error_at(civr_loader *ld, const civr_pos *pos, civr_msg m, ...);

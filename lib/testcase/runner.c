@@ -130,9 +130,17 @@ static void check_program(run *r, const char *id, const civr_node *want)
         }
     }
     if ((n = civr_node_get(want, "members")) && n->kind == CIVR_NODE_MAP) {
-        if (n->u.map.count != pr->nmembers)
-            mismatch(r, "%s.members: expected %zu member lines, got %u", id, n->u.map.count,
-                     pr->nmembers);
+        /* members not listed must not be paid (member-scope programs give
+         * every member a line, most of them "not covered") */
+        for (uint32_t k = 0; k < pr->nmembers; k++) {
+            const civr_mline *line = &pr->members[k];
+            if (civr_node_get(n, line->member_id) || (!line->monthly && !civr__status_pays(line->status)))
+                continue;
+            char s[32];
+            money_text(line->monthly, s);
+            mismatch(r, "%s.members: member %s is paid (%s, %s) but not listed", id, line->member_id,
+                     civr_status_name((civr_status)line->status), s);
+        }
         for (size_t i = 0; i < n->u.map.count; i++) {
             const civr_pair *p = &n->u.map.pairs[i];
             const civr_mline *line = NULL;

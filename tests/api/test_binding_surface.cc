@@ -151,11 +151,13 @@ TEST_F(Fixture, MemberLinesHaveStatusReasonsAndMissingFacts)
               0);
     pr = civr_result_find(result, "child_support");
     ASSERT_NE(pr, nullptr);
-    ASSERT_EQ(civr_program_result_member_count(pr), 1u);
-    EXPECT_EQ(civr_program_result_member_status(pr, 0), CIVR_STATUS_UNDETERMINED);
-    ASSERT_EQ(civr_program_result_member_missing_count(pr, 0), 1u);
-    EXPECT_STREQ(civr_program_result_member_missing(pr, 0, 0), "members[m3].parents");
-    EXPECT_EQ(civr_program_result_member_missing(pr, 0, 1), nullptr);
+    // every member has a line (the parents are not covered: issue #10)
+    ASSERT_EQ(civr_program_result_member_count(pr), 3u);
+    EXPECT_EQ(civr_program_result_member_status(pr, 0), CIVR_STATUS_INELIGIBLE);
+    EXPECT_EQ(civr_program_result_member_status(pr, 2), CIVR_STATUS_UNDETERMINED);
+    ASSERT_EQ(civr_program_result_member_missing_count(pr, 2), 1u);
+    EXPECT_STREQ(civr_program_result_member_missing(pr, 2, 0), "members[m3].parents");
+    EXPECT_EQ(civr_program_result_member_missing(pr, 2, 1), nullptr);
 }
 
 TEST_F(Fixture, TheTraceStepByStepAsInTheJson)
@@ -174,8 +176,9 @@ TEST_F(Fixture, TheTraceStepByStepAsInTheJson)
     for (size_t i = 0; i < n; i++) {
         const char *step, *program, *name, *layer, *basis;
         ASSERT_EQ(civr_result_trace_step(result, i, &step, &program, &name, &layer, &basis), 0);
+        // listed once, under the program that read it first
         if (std::string(step) == "parameter" && name && std::string(name) == "dibao.standard" &&
-            program && std::string(program) == "dibao") {
+            program) {
             EXPECT_STREQ(layer, "cn/guangdong/guangzhou");
             found = true;
         }

@@ -559,7 +559,8 @@ static void write_result(evaluator *ev)
 static void emit(evaluator *ev, const char *text, size_t len, civr_format fmt, const char *source)
 {
     civr_error err = CIVR_ERROR_INIT;
-    int rc = civr_engine_eval_text(ev->engine, text, len, fmt, source, ev->o->date, ev->o->flags,
+    unsigned flags = ev->o->flags | (ev->o->format == CIVR_RENDER_TEXT ? CIVR_EVAL_EXPLAIN : 0u);
+    int rc = civr_engine_eval_text(ev->engine, text, len, fmt, source, ev->o->date, flags,
                                    ev->result, &err);
     ev->records++;
     ev->bar.records++;

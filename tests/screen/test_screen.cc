@@ -1,0 +1,237 @@
+// Screening: cases worked by hand from the bundles' rules, month by month
+// across a standard change, reviews, applications on the working-day
+// calendar, and region refusal.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "support/support.h"
+
+namespace {
+
+struct Screen {
+    civr_policy *policy = nullptr;
+    civr_engine *engine = nullptr;
+    civr_screen *screen = nullptr;
+    explicit Screen(const char *dir)
+    {
+        policy = civt::load(dir);
+        civr_engine_new(&engine, policy, nullptr, nullptr);
+        civr_screen_new(&screen, nullptr);
+    }
+    ~Screen()
+    {
+        civr_screen_free(screen);
+        civr_engine_free(engine);
+        civr_policy_free(policy);
+    }
+    // Screen `text` on `date` (and months from..to when given); the JSON record.
+    std::string run(const std::string &text, const char *date, const char *from = nullptr,
+                    const char *to = nullptr, civr_screen_render_kind kind = CIVR_SCREEN_RENDER_CASES,
+                    unsigned flags = 0)
+    {
+        civr_screen_options o = CIVR_SCREEN_OPTIONS_INIT;
+        civr_date_parse(&o.date, date, 10, nullptr);
+        if (from) {
+            civr_date_parse(&o.from, from, 10, nullptr);
+            civr_date_parse(&o.to, to, 10, nullptr);
+        }
+        o.flags = flags;
+        civr_engine_screen_text(engine, text.data(), text.size(), CIVR_FORMAT_AUTO, "h.json", &o,
+                                screen, nullptr);
+        const char *out;
+        size_t len;
+        if (civr_screen_render(screen, kind, &out, &len, nullptr) != 0)
+            return "render failed";
+        return std::string(out, len);
+    }
+    civr_case the_case(size_t i)
+    {
+        civr_case c{};
+        EXPECT_EQ(civr_screen_case(screen, i, &c, nullptr), 0);
+        return c;
+    }
+};
+
+// Guangzhou (440106 天河区): a parent earning 1000 a month and a child. Dibao
+// is the gap (2 × standard − 1000), rounded up to the yuan (广州, domain.md §6A).
+std::string gz_family(const std::string &enrolment, const std::string &extra = "")
+{
+    return R"({"id": "GZ-S1", "region": "440106", "residence": "urban",
+      "members": [
+        {"id": "p", "relation": "applicant", "birth_date": "1985-03-01", "hukou": "urban",
+         "able_to_work": true},
+        {"id": "c", "relation": "child", "birth_date": "2015-06-01", "hukou": "urban",
+         "student": "full_time",
+         "parents": [{"role": "father", "member": "p"}, {"role": "mother", "situations": []}]}],
+      "income": [{"member": "p", "kind": "wages", "monthly": "1000"}],
+      "assets": {"financial": "0"},
+      "enrolment": {)" +
+           enrolment + "}" + extra + "}";
+}
+
+} // namespace
+
+TEST(Screen, AgreesWhenPaidWhatIsDue)
+{
+    Screen s("policies/cn/guangdong/guangzhou");
+    // 2024-08: standard 1282 (from 2024-07-01, illustrative) → 2564 − 1000 = 1564
+    std::string out = s.run(
+        gz_family(R"("dibao": {"since": "2024-03-01", "monthly": "1564", "last_review": "2024-03-01"})"),
+        "2024-08-01");
+    ASSERT_EQ(civr_screen_case_count(s.screen), 1u) << out;
+    civr_case c = s.the_case(0);
+    EXPECT_STREQ(c.program, "dibao");
+    EXPECT_EQ(c.member, nullptr);
+    EXPECT_EQ(c.category, CIVR_SCREEN_AGREES) << out;
+    EXPECT_EQ(c.due, 156400);
+    EXPECT_EQ(c.paid, 156400);
+    // reviewed 2024-03-01, stable income: next review 12 months later (民发〔2021〕57号)
+    EXPECT_EQ(c.review, CIVR_REVIEW_OK);
+    char buf[11];
+    civr_date_format(c.next_review, buf);
+    EXPECT_STREQ(buf, "2025-03-01");
+}
+
+TEST(Screen, MonthByMonthAcrossAStandardChange)
+{
+    Screen s("policies/cn/guangdong/guangzhou");
+    // Guangzhou standard 1238 until 2024-06-30, 1282 from 2024-07-01 (illustrative dates):
+    // due Jan–Jun 2 × 1238 − 1000 = 1476, Jul–Dec 2 × 1282 − 1000 = 1564.
+    // The bureau kept paying 1476 all year: arrears (补发) 6 × 88 = 528.00.
+    std::string payments;
+    for (int m = 1; m <= 12; m++) {
+        char buf[64];
+        snprintf(buf, sizeof buf, R"(%s{"month": "2024-%02d-01", "amount": "1476"})",
+                 m > 1 ? "," : "", m);
+        payments += buf;
+    }
+    std::string h = gz_family(R"("dibao": {"since": "2023-10-01", "monthly": "1476",
+                                  "last_review": "2024-10-01", "payments": [)" +
+                              payments + "]}");
+    std::string out = s.run(h, "2024-12-15", "2024-01-01", "2024-12-01");
+    ASSERT_EQ(civr_screen_case_count(s.screen), 1u) << out;
+    civr_case c = s.the_case(0);
+    EXPECT_EQ(c.category, CIVR_SCREEN_AMOUNT_DIFFERS) << out;
+    EXPECT_EQ(c.due, 156400);
+    EXPECT_EQ(c.paid, 147600);
+    EXPECT_EQ(c.nmonths, 12u);
+    EXPECT_EQ(c.arrears, 52800);
+    EXPECT_EQ(c.overpaid, 0);
+    int64_t due, paid;
+    civr_screen_case_month(s.screen, 0, 5, nullptr, &due, &paid, nullptr); // June
+    EXPECT_EQ(due, 147600);
+    civr_screen_case_month(s.screen, 0, 6, nullptr, &due, &paid, nullptr); // July
+    EXPECT_EQ(due, 156400);
+    EXPECT_EQ(paid, 147600);
+    EXPECT_NE(out.find(R"("difference":"-88.00")"), std::string::npos) << out;
+    EXPECT_NE(out.find(R"("arrears":"528.00","overpaid":"0.00")"), std::string::npos) << out;
+    // the months view: every program's amount per month
+    std::string months = s.run(h, "2024-12-15", "2024-01-01", "2024-12-01", CIVR_SCREEN_RENDER_MONTHS);
+    EXPECT_NE(months.find(R"({"month":"2024-06","date":"2024-06-01","total":"1476.00","programs":[{"program":"dibao","status":"eligible","monthly":"1476.00")"),
+              std::string::npos)
+        << months;
+    EXPECT_NE(months.find(R"({"month":"2024-07","date":"2024-07-01","total":"1564.00","programs":[{"program":"dibao","status":"eligible","monthly":"1564.00")"),
+              std::string::npos)
+        << months;
+}
+
+TEST(Screen, MissedSinceTheFirstMonthDue)
+{
+    Screen s("policies/cn/guangdong/guangzhou");
+    std::string out = s.run(gz_family(""), "2024-12-15", "2024-01-01", "2024-12-01");
+    ASSERT_EQ(civr_screen_case_count(s.screen), 1u) << out;
+    civr_case c = s.the_case(0);
+    EXPECT_EQ(c.category, CIVR_SCREEN_MISSED);
+    EXPECT_EQ(c.enrolled, 0);
+    EXPECT_EQ(c.due, 156400);
+    char buf[11];
+    civr_date_format(c.since, buf);
+    EXPECT_STREQ(buf, "2024-01-01");
+    // nothing paid all year: 6 × 1476 + 6 × 1564 = 18240.00 due and not paid
+    EXPECT_EQ(c.arrears, 1824000);
+    EXPECT_EQ(c.review, CIVR_REVIEW_NONE);
+}
+
+TEST(Screen, WronglyEnrolledWithReasons)
+{
+    Screen s("policies/cn/guangdong/guangzhou");
+    // financial assets 1,000,000 for 2 people: above 24 months of the standard per person
+    // (Guangdong), so not eligible; still enrolled and paid
+    std::string h = gz_family(R"("dibao": {"since": "2024-01-01", "monthly": "1476"})");
+    h.replace(h.find(R"("financial": "0")"), 16, R"("financial": "1000000")");
+    std::string out = s.run(h, "2024-08-01");
+    ASSERT_EQ(civr_screen_case_count(s.screen), 1u) << out;
+    civr_case c = s.the_case(0);
+    EXPECT_EQ(c.category, CIVR_SCREEN_WRONGLY_ENROLLED) << out;
+    EXPECT_EQ(c.due, 0);
+    EXPECT_EQ(c.paid, 147600);
+    EXPECT_NE(out.find(R"("difference":"1476.00")"), std::string::npos) << out;
+    EXPECT_NE(out.find(R"("reasons":[{"code":)"), std::string::npos) << out;
+}
+
+TEST(Screen, ReviewOverdueForUnstableIncome)
+{
+    Screen s("policies/cn/guangdong/guangzhou");
+    // enrolled 2023-01-01, never reviewed, income unstable: every 6 months → 2023-07-01
+    std::string out = s.run(
+        gz_family(R"("dibao": {"since": "2023-01-01", "monthly": "1564", "income_stable": false})"),
+        "2024-08-01");
+    civr_case c = s.the_case(0);
+    EXPECT_EQ(c.category, CIVR_SCREEN_AGREES);
+    EXPECT_EQ(c.review, CIVR_REVIEW_OVERDUE) << out;
+    EXPECT_NE(out.find(R"("review":"overdue","next_review":"2023-07-01")"), std::string::npos) << out;
+    // reviewed 2024-02-20: next 2024-08-20, in the screening month → due
+    out = s.run(gz_family(R"("dibao": {"since": "2023-01-01", "monthly": "1564",
+                                      "income_stable": false, "last_review": "2024-02-20"})"),
+                "2024-08-01");
+    EXPECT_EQ(s.the_case(0).review, CIVR_REVIEW_DUE) << out;
+}
+
+TEST(Screen, ApplicationsCountWorkingDaysOnTheCalendar)
+{
+    Screen s("policies/cn/guangdong/guangzhou");
+    // received Friday 2024-09-20; 15 working days (illustrative county limit) on the 2024
+    // calendar (国办发明电〔2023〕7号): Sep 23–27 (5), Sun Sep 29 worked (6), Sep 30 (7),
+    // Oct 1–7 holiday, Oct 8–11 (11), Sat Oct 12 worked (12), Oct 14–16 (15) → 2024-10-16.
+    // Weekdays alone would give 2024-10-11.
+    civr_date received, deadline;
+    civr_date_parse(&received, "2024-09-20", 10, nullptr);
+    ASSERT_EQ(civr_policy_add_working_days(s.policy, received, 15, &deadline, nullptr), 0);
+    char buf[11];
+    civr_date_format(deadline, buf);
+    EXPECT_STREQ(buf, "2024-10-16");
+    // Spring Festival 2026 (2025-11-04 notice): received Fri 2026-02-13; Sat 02-14 worked (1),
+    // 02-15..02-23 off, 02-24..02-27 (5), Sat 02-28 worked (6)
+    civr_date_parse(&received, "2026-02-13", 10, nullptr);
+    ASSERT_EQ(civr_policy_add_working_days(s.policy, received, 6, &deadline, nullptr), 0);
+    civr_date_format(deadline, buf);
+    EXPECT_STREQ(buf, "2026-02-28");
+    // beyond the calendar: an error, not a guess
+    civr_error err = CIVR_ERROR_INIT;
+    civr_date_parse(&received, "2026-12-20", 10, nullptr);
+    EXPECT_EQ(civr_policy_add_working_days(s.policy, received, 15, &deadline, &err), CIVR_EEVAL);
+    EXPECT_EQ(err.id, 7006);
+
+    std::string h = gz_family("", R"(, "applications": [{"program": "dibao", "received": "2024-09-20"}])");
+    std::string out = s.run(h, "2024-10-16");
+    // an application pending: the household is not "missed", the application is the case
+    EXPECT_EQ(civr_screen_case_count(s.screen), 0u) << out;
+    EXPECT_NE(out.find(R"("applications":[{"program":"dibao","member":null,"received":"2024-09-20","deadline":"2024-10-16","status":"pending"}])"),
+              std::string::npos)
+        << out;
+    out = s.run(h, "2024-10-17");
+    EXPECT_NE(out.find(R"("deadline":"2024-10-16","status":"overdue")"), std::string::npos) << out;
+}
+
+TEST(Screen, RefusesAHouseholdOfAnotherPlace)
+{
+    Screen s("policies/cn/guangdong/guangzhou");
+    std::string h = gz_family("");
+    h.replace(h.find("440106"), 6, "430781");
+    std::string out = s.run(h, "2024-08-01", nullptr, nullptr, CIVR_SCREEN_RENDER_CASES,
+                            CIVR_EVAL_CHECK_REGION);
+    EXPECT_NE(out.find(R"({"household":"GZ-S1","error":{"id":"CIVR-7002")"), std::string::npos) << out;
+    EXPECT_EQ(civr_screen_case_count(s.screen), 0u);
+    ASSERT_NE(civr_screen_error(s.screen), nullptr);
+}
