@@ -27,7 +27,7 @@ static char bundle[64];
 static const char kHousehold[] =
     "{\"id\": \"F\", \"residence\": \"urban\", \"members\": [{\"id\": \"a\", \"birth_date\": "
     "\"1970-01-01\", \"able_to_work\": false, \"disability\": {\"type\": \"physical\", \"grade\": 2},"
-    " \"supporters\": [{\"relation\": \"child\", \"able_to_support\": true}]}],"
+    " \"supporters\": [{\"relation\": \"child\", \"birth_date\": \"1985-01-01\"}]}],"
     " \"income\": [{\"member\": \"a\", \"kind\": \"pension\", \"monthly\": \"300\"}],"
     " \"assets\": {\"financial\": \"0\"}}";
 

@@ -2,7 +2,7 @@
 # Install what civrules needs from Debian 12's packages (as root). Skips the
 # download when everything is already there.
 set -eu
-pkgs="build-essential pkg-config meson ninja-build libyaml-dev liblua5.4-dev libgtest-dev swig python3-dev python3-pytest python3-yaml python3-pandas python3-venv python3-mesonpy patchelf"
+pkgs="build-essential pkg-config meson ninja-build libyaml-dev liblua5.4-dev libgtest-dev swig python3-dev python3-pytest python3-yaml python3-pandas python3-venv python3-mesonpy patchelf chromium fonts-noto-cjk"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -102,6 +102,7 @@ CIVR_PY_HANDLE_OUT(civr_policy)
 CIVR_PY_HANDLE_OUT(civr_engine)
 CIVR_PY_HANDLE_OUT(civr_result)
 CIVR_PY_HANDLE_OUT(civr_diagnostics)
+CIVR_PY_HANDLE_OUT(civr_diff)
 
 %typemap(in, numinputs=0) civr_policy **no_policy "$1 = NULL;"
 %typemap(in, numinputs=0) const civr_load_options *no_options "$1 = NULL;"

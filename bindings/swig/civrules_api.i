@@ -22,11 +22,13 @@ typedef struct civr_policy civr_policy;
 typedef struct civr_engine civr_engine;
 typedef struct civr_result civr_result;
 typedef struct civr_diagnostics civr_diagnostics;
+typedef struct civr_diff civr_diff;
 
 typedef int32_t civr_date;
 /* names from household.h and engine.h: SWIG reads their values from C */
 typedef enum civr_format { CIVR_FORMAT_AUTO, CIVR_FORMAT_JSON, CIVR_FORMAT_YAML } civr_format;
 enum { CIVR_EVAL_TRACE };
+typedef enum civr_diff_format { CIVR_DIFF_JSON, CIVR_DIFF_TEXT, CIVR_DIFF_HTML } civr_diff_format;
 
 %nothread;
 const char *civr_version(void);
@@ -41,6 +43,7 @@ void civr_result_free(civr_result *result);
 int civr_diagnostics_new(civr_diagnostics **out, civr_error *err);
 void civr_diagnostics_free(civr_diagnostics *diags);
 const char *civr_diagnostics_json(civr_diagnostics *diags, size_t *no_count);
+void civr_diff_free(civr_diff *diff);
 int civr_date_parse(civr_date *out, const char *text, size_t len, civr_error *err);
 %thread;
 
@@ -58,3 +61,16 @@ int civr_engine_eval_batch(civr_engine *engine, const char *const *texts, const 
                            size_t count, civr_format format, const char *source, civr_date date,
                            unsigned flags, civr_result *result, const char **json,
                            size_t *json_len, size_t *no_count, civr_error *err);
+
+/* comparing two policies over a caseload (civrules/diff.h) */
+%apply civr_date date { civr_date old_date, civr_date new_date };
+%nothread;
+int civr_diff_new(civr_diff **out, const civr_policy *old_policy, civr_date old_date,
+                  const civr_policy *new_policy, civr_date new_date, civr_error *err);
+int civr_diff_summary(civr_diff *diff, civr_diff_format format, const char *lang,
+                      const char **json, size_t *json_len, civr_error *err);
+int civr_diff_rules(civr_diff *diff, civr_diff_format format, const char *lang,
+                    const char **json, size_t *json_len, civr_error *err);
+%thread;
+int civr_diff_add(civr_diff *diff, const char *text, size_t len, civr_format format,
+                  const char *source, const char **json, size_t *json_len, civr_error *err);

@@ -27,6 +27,7 @@
 #define CIVRULES_H
 
 #include "civr_limits.h"
+#include "diff.h"
 #include "engine.h"
 #include "error.h"
 #include "household.h"

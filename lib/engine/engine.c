@@ -15,6 +15,10 @@ struct civr_engine {
     uint32_t gen;         /* evaluations so far: memo entries of older ones are stale */
     civr_household text; /* household parsed by civr_engine_eval_text */
     civr_hookrt *hooks;  /* the policy's Lua hooks, compiled; NULL when it has none */
+    /* choices between programs (when the policy has any) */
+    const civr_reason **forbid; /* routes not taken: [program * max_members + member] */
+    civr_choice_made *points;   /* members facing a choice, found by the first run */
+    uint32_t npoints, points_cap;
 };
 
 int civr_engine_new(civr_engine **out, const civr_policy *policy, const civr_engine_options *opts,
@@ -38,6 +42,20 @@ int civr_engine_new(civr_engine **out, const civr_policy *policy, const civr_eng
     size_t mslots;
     if (civr__mul_size(policy->nmfacts ? policy->nmfacts : 1, e->limits.max_members, &mslots))
         e->mfacts = civr__calloc(mslots, sizeof *e->mfacts);
+    if (policy->nchoices) {
+        size_t nforbid;
+        if (civr__mul_size(policy->nprograms, e->limits.max_members, &nforbid))
+            e->forbid = civr__calloc(nforbid, sizeof *e->forbid);
+        if (civr__mul_size(policy->nchoices, e->limits.max_members, &nforbid) &&
+            nforbid <= UINT32_MAX) {
+            e->points_cap = (uint32_t)nforbid;
+            e->points = civr__calloc(nforbid, sizeof *e->points);
+        }
+        if (!e->forbid || !e->points) {
+            civr_engine_free(e);
+            return civr__oom(err);
+        }
+    }
     if (!e->slots || !e->facts || !e->params || !e->mfacts) {
         civr_engine_free(e);
         return civr__oom(err);
@@ -62,9 +80,155 @@ void civr_engine_free(civr_engine *e)
     civr__free(e->facts);
     civr__free(e->mfacts);
     civr__free(e->params);
+    civr__free(e->forbid);
+    civr__free(e->points);
     civr__hookrt_free(e->hooks);
     civr__free(e);
 }
+
+/* ---- presence: who is out of the household on the date ---------------------------------- */
+
+static const char *member_id(civr_ectx *c, const civr_rec *m)
+{
+    const civr_rtype *rt = &c->pol->rtypes[m->type];
+    const char *id = civr_arena_strdup(&c->res->arena, rt->key_field >= 0
+                                                           ? m->fields[rt->key_field].u.str.s
+                                                           : m->path);
+    if (!id)
+        civr__eval_fail(c, (civr_src){0, 0, 0}, CIVR_M_NO_MEMORY);
+    return id;
+}
+
+/* Apply the policy's presence rules: c->members becomes the members present,
+ * the others are listed in the result with the rule that took them out. A
+ * rule that cannot be decided (a fact missing) leaves the member in. */
+static void apply_presence(civr_ectx *c)
+{
+    const civr_policy *pol = c->pol;
+    const civr_list *all = c->members;
+    if (!pol->npresence || !all || !all->count)
+        return;
+    civr_result *r = c->res;
+    const civr_rec **kept = NULL;
+    uint32_t nkept = 0;
+    for (uint32_t i = 0; i < all->count; i++) {
+        const civr_rec *m = all->items[i];
+        c->slots[0].k = VK_REC;
+        c->slots[0].u.rec = m;
+        const civr_presence *out = NULL;
+        for (uint32_t k = 0; k < pol->npresence && !out; k++) {
+            civr_val w;
+            civr__eval(c, pol->presence[k].when, &w);
+            if (w.k == VK_BOOL && w.u.b)
+                out = &pol->presence[k];
+        }
+        if (!out) {
+            if (kept)
+                kept[nkept++] = m;
+            continue;
+        }
+        if (!kept) { /* the first one out: copy those kept so far */
+            kept = civr_arena_array(c->arena, all->count, sizeof *kept);
+            r->absent = civr_arena_array(&r->arena, all->count, sizeof *r->absent);
+            if (!kept || !r->absent)
+                civr__eval_fail(c, out->src, CIVR_M_NO_MEMORY);
+            for (uint32_t k = 0; k < i; k++)
+                kept[nkept++] = all->items[k];
+        }
+        civr_absent *a = &r->absent[r->nabsent++];
+        memset(a, 0, sizeof *a);
+        a->member_id = member_id(c, m);
+        a->rule = out;
+        if (out->since) {
+            civr_val d;
+            civr__eval(c, out->since, &d);
+            if (d.k == VK_DATE) {
+                a->has_since = true;
+                a->since = d.u.date;
+            }
+        }
+        if (r->tracing)
+            civr__trace(c, CIVR_TRACE_CHECK, out->id, a->member_id, NULL,
+                        civr_type_of(CT_VOID, 0), out->src, out->layer);
+    }
+    c->slots[0].k = VK_NULL;
+    if (!kept)
+        return;
+    civr_list *l = civr_arena_zalloc(c->arena, sizeof *l);
+    if (!l)
+        civr__eval_fail(c, (civr_src){0, 0, 0}, CIVR_M_NO_MEMORY);
+    l->items = kept;
+    l->count = nkept;
+    c->members = l;
+}
+
+/* ---- choices: the members who qualify for more than one route -------------------------- */
+
+static const civr_mline *line_of(const civr_result *r, uint32_t program, const civr_rec *m)
+{
+    const civr_program_result *pr = &r->programs[program];
+    for (uint32_t i = 0; i < pr->nmembers; i++)
+        if (pr->members[i].member == m)
+            return &pr->members[i];
+    return NULL;
+}
+
+/* After a run without choices made: every member × choice where two or
+ * more routes pay, with the route the household states (if any). */
+static void find_points(civr_engine *engine, civr_ectx *c)
+{
+    const civr_policy *pol = c->pol;
+    engine->npoints = 0;
+    for (uint32_t k = 0; k < pol->nchoices; k++) {
+        const civr_choice *ch = &pol->choices[k];
+        for (uint32_t i = 0; c->members && i < c->members->count; i++) {
+            const civr_rec *m = c->members->items[i];
+            civr_choice_made pt = {0};
+            pt.choice = ch;
+            pt.taken = UINT32_MAX;
+            for (uint32_t q = 0; q < ch->nroutes; q++) {
+                const civr_mline *l = line_of(c->res, ch->routes[q].program, m);
+                if (l && l->qualified)
+                    pt.route[pt.nroutes++] = q;
+            }
+            if (pt.nroutes < 2 || engine->npoints == engine->points_cap)
+                continue;
+            if (ch->stated) {
+                civr_val v;
+                c->slots[0].k = VK_REC;
+                c->slots[0].u.rec = m;
+                civr__eval(c, ch->stated, &v);
+                for (uint32_t q = 0; v.k == VK_MAP && q < pt.nroutes; q++) {
+                    const char *id = pol->programs[ch->routes[pt.route[q]].program].id;
+                    for (uint32_t e = 0; e < v.u.map->count; e++)
+                        if (civr__streq(v.u.map->keys[e], id) && pt.taken == UINT32_MAX) {
+                            pt.taken = q;
+                            pt.why = CIVR_CHOICE_STATED;
+                        }
+                }
+                c->slots[0].k = VK_NULL;
+            }
+            pt.member = m;
+            engine->points[engine->npoints++] = pt;
+        }
+    }
+}
+
+/* Forbid, for the point's member, every qualified route but `keep`
+ * (UINT32_MAX: clear them all). */
+static void set_route(civr_engine *engine, const civr_choice_made *pt, uint32_t keep)
+{
+    const civr_rec *m = pt->member;
+    for (uint32_t q = 0; q < pt->nroutes; q++) {
+        const civr_route *rt = &pt->choice->routes[pt->route[q]];
+        size_t at = (size_t)rt->program * engine->limits.max_members + m->index;
+        engine->forbid[at] = keep == UINT32_MAX || q == keep
+                                 ? NULL
+                                 : pt->choice->routes[pt->route[keep]].reason;
+    }
+}
+
+/* ---- evaluation ------------------------------------------------------------------------ */
 
 static int fail_result(civr_result *r, const civr_error *e, civr_error *err)
 {
@@ -75,30 +239,17 @@ static int fail_result(civr_result *r, const civr_error *e, civr_error *err)
     return e->code;
 }
 
-int civr_engine_eval(civr_engine *engine, const civr_household *hh, civr_date date,
-                     unsigned flags, civr_result *result, civr_error *err)
+/* One evaluation of every program into `result` (reset first), with the
+ * routes in engine->forbid taken out when `choosing`. */
+static int run(civr_engine *engine, const civr_household *hh, civr_date date, unsigned flags,
+               civr_result *result, bool choosing, bool find, civr_error *local)
 {
-    if (!engine || !hh || !result)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
-                          "civr_engine_eval needs an engine, a household and a result");
     const civr_policy *pol = engine->policy;
     civr__result_reset(result, pol, date);
     result->tracing = (flags & CIVR_EVAL_TRACE) != 0;
     result->explaining = (flags & CIVR_EVAL_EXPLAIN) != 0;
-    civr_error local = CIVR_ERROR_INIT;
     result->household = hh->id ? civr_arena_strdup(&result->arena, hh->id) : NULL;
-    if (hh->policy != pol) {
-        civr__fail(&local, NULL, CIVR_M_WRONG_POLICY);
-        return fail_result(result, &local, err);
-    }
-    if ((flags & CIVR_EVAL_CHECK_REGION) && civr_policy_check_region(pol, hh->region, &local))
-        return fail_result(result, &local, err);
     civr_arena_reset(&engine->scratch);
-    uint32_t nmembers = hh->members ? hh->members->count : 0;
-    if (nmembers > engine->limits.max_members) { /* parsed under larger limits */
-        civr__fail(&local, NULL, CIVR_M_TOO_MANY_MEMBERS, "members", engine->limits.max_members);
-        return fail_result(result, &local, err);
-    }
     if (++engine->gen == 0) { /* wrapped after 4 billion evaluations: start afresh */
         memset(engine->facts, 0, (pol->nhfacts ? pol->nhfacts : 1) * sizeof *engine->facts);
         memset(engine->params, 0, (pol->nparams ? pol->nparams : 1) * sizeof *engine->params);
@@ -110,15 +261,15 @@ int civr_engine_eval(civr_engine *engine, const civr_household *hh, civr_date da
     result->programs = civr_arena_array(&result->arena, pol->nprograms ? pol->nprograms : 1,
                                         sizeof *result->programs);
     if (!result->programs) {
-        civr__oom(&local);
-        return fail_result(result, &local, err);
+        civr__oom(local);
+        return local->code;
     }
     jmp_buf jb;
     civr_ectx c = {0};
     c.pol = pol;
     c.hh = hh;
     c.members = hh->members;
-    c.nmembers = nmembers;
+    c.nmembers = hh->members ? hh->members->count : 0;
     c.as_of = date;
     civr_date_to_ymd(date, &c.as_of_y, &c.as_of_m, &c.as_of_d);
     c.params = engine->params;
@@ -129,13 +280,15 @@ int civr_engine_eval(civr_engine *engine, const civr_household *hh, civr_date da
     c.member_stride = engine->limits.max_members;
     c.gen = engine->gen;
     c.res = result;
+    c.forbid = choosing ? engine->forbid : NULL;
     c.jb = &jb;
-    c.err = &local;
+    c.err = local;
     c.hooks = engine->hooks;
     if (setjmp(jb)) {
         result->nprograms = 0;
-        return fail_result(result, &local, err);
+        return local->code;
     }
+    apply_presence(&c);
     for (uint32_t i = 0; i < pol->nprograms; i++) {
         civr_program_result *pr = &result->programs[i];
         civr__run_program(&c, &pol->programs[i], pr);
@@ -143,8 +296,104 @@ int civr_engine_eval(civr_engine *engine, const civr_household *hh, civr_date da
         if (__builtin_add_overflow(result->total, pr->monthly, &result->total))
             civr__eval_fail(&c, pol->programs[i].src, CIVR_M_OVERFLOW, "the household total");
     }
+    if (find)
+        find_points(engine, &c);
     return 0;
 }
+
+/* Decide every choice point, one after the other: the stated route, or the
+ * one that pays the household more (a tie: the preferred route, else the
+ * first listed). Leaves `result` holding the evaluation with every choice
+ * made, and the choices listed in it. */
+static int choose(civr_engine *engine, const civr_household *hh, civr_date date, unsigned flags,
+                  civr_result *result, civr_error *local)
+{
+    uint32_t n = engine->npoints;
+    bool current = false; /* does `result` hold the evaluation with the choices as set? */
+    for (uint32_t p = 0; p < n; p++) {
+        civr_choice_made *pt = &engine->points[p];
+        for (uint32_t q = 0; q < pt->nroutes; q++) {
+            set_route(engine, pt, q);
+            int rc = run(engine, hh, date, flags, result, true, false, local);
+            if (rc)
+                return rc;
+            pt->total[q] = result->total;
+        }
+        uint32_t best = pt->taken;
+        if (best == UINT32_MAX) {
+            best = 0;
+            for (uint32_t q = 1; q < pt->nroutes; q++)
+                if (pt->total[q] > pt->total[best] ||
+                    (pt->total[q] == pt->total[best] &&
+                     pt->choice->routes[pt->route[q]].preferred))
+                    best = q;
+            bool tie = false;
+            for (uint32_t q = 0; q < pt->nroutes; q++)
+                tie |= q != best && pt->total[q] == pt->total[best];
+            pt->why = tie ? CIVR_CHOICE_TIE_PREFERRED : CIVR_CHOICE_PAYS_MORE;
+        }
+        pt->taken = best;
+        set_route(engine, pt, best);
+        current = best == pt->nroutes - 1;
+    }
+    if (!current) {
+        int rc = run(engine, hh, date, flags, result, true, false, local);
+        if (rc)
+            return rc;
+    }
+    result->choices = civr_arena_array(&result->arena, n, sizeof *result->choices);
+    if (!result->choices) {
+        civr__oom(local);
+        return local->code;
+    }
+    for (uint32_t p = 0; p < n; p++) {
+        civr_choice_made *out = &result->choices[result->nchoices++];
+        *out = engine->points[p];
+        const civr_rtype *rt = &engine->policy->rtypes[out->member->type];
+        out->member_id = civr_arena_strdup(&result->arena,
+                                           rt->key_field >= 0
+                                               ? out->member->fields[rt->key_field].u.str.s
+                                               : out->member->path);
+        out->member = NULL; /* the household may be freed before the result */
+        if (!out->member_id) {
+            civr__oom(local);
+            return local->code;
+        }
+    }
+    return 0;
+}
+
+int civr_engine_eval(civr_engine *engine, const civr_household *hh, civr_date date,
+                     unsigned flags, civr_result *result, civr_error *err)
+{
+    if (!engine || !hh || !result)
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+                          "civr_engine_eval needs an engine, a household and a result");
+    const civr_policy *pol = engine->policy;
+    civr_error local = CIVR_ERROR_INIT;
+    if (hh->policy != pol || (hh->members ? hh->members->count : 0) > engine->limits.max_members ||
+        ((flags & CIVR_EVAL_CHECK_REGION) && hh->policy == pol &&
+         civr_policy_check_region(pol, hh->region, &local))) {
+        civr__result_reset(result, pol, date);
+        result->household = hh->id ? civr_arena_strdup(&result->arena, hh->id) : NULL;
+        if (hh->policy != pol)
+            civr__fail(&local, NULL, CIVR_M_WRONG_POLICY);
+        else if (local.code == CIVR_OK) /* parsed under larger limits */
+            civr__fail(&local, NULL, CIVR_M_TOO_MANY_MEMBERS, "members",
+                       engine->limits.max_members);
+        return fail_result(result, &local, err);
+    }
+    bool choices = pol->nchoices > 0;
+    int rc = run(engine, hh, date, flags, result, false, choices, &local);
+    if (rc == 0 && choices && engine->npoints) {
+        rc = choose(engine, hh, date, flags, result, &local);
+        for (uint32_t p = 0; p < engine->npoints; p++) /* leave the engine clean */
+            set_route(engine, &engine->points[p], UINT32_MAX);
+        engine->npoints = 0;
+    }
+    return rc ? fail_result(result, &local, err) : 0;
+}
+
 
 const civr_policy *civr__engine_policy(const civr_engine *engine)
 {

@@ -500,7 +500,9 @@ static void stack(civr_ectx *c, const civr_program *p, civr_mline *line)
         switch (s->rule) {
         case CIVR_STACK_EXCLUDE: line->monthly = 0; break;
         case CIVR_STACK_TAKE_HIGHER:
-            if (other >= line->monthly)
+            /* only an allowance actually paid, and not lower, takes this one's
+             * place: an allowance of 0 never takes anything away */
+            if (other > 0 && other >= line->monthly)
                 line->monthly = 0;
             else
                 continue; /* this one is higher: paid, nothing to explain */
@@ -542,7 +544,7 @@ static void run_members(civr_ectx *c, const civr_program *p, civr_program_result
     } else {
         /* every member gets a line, in household order: those of `for`
          * decided one by one, the others not covered */
-        uint32_t n = c->nmembers;
+        uint32_t n = c->members ? c->members->count : 0; /* present on the date */
         pr->members = civr_arena_array(&c->res->arena, n ? n : 1, sizeof *pr->members);
         if (!pr->members)
             civr__eval_fail(c, p->src, CIVR_M_NO_MEMORY);
@@ -557,9 +559,17 @@ static void run_members(civr_ectx *c, const civr_program *p, civr_program_result
                 add_reason(c, line, &not_covered);
                 continue;
             }
+            const civr_reason *other_route =
+                c->forbid ? c->forbid[(size_t)p->index * c->member_stride + m->index] : NULL;
+            if (other_route) { /* a choice took another program for this member */
+                line->chosen_out = true;
+                add_reason(c, line, other_route);
+                continue;
+            }
             c->slots[0].k = VK_REC;
             c->slots[0].u.rec = m;
             decide_member(c, p, line);
+            line->qualified = civr__status_pays(line->status);
             stack(c, p, line);
         }
     }

@@ -38,6 +38,9 @@ void civr__result_reset(civr_result *r, const civr_policy *policy, civr_date dat
     r->total = 0;
     r->nprograms = 0;
     r->programs = NULL;
+    r->nabsent = r->nchoices = 0;
+    r->absent = NULL;
+    r->choices = NULL;
     r->tracing = false;
     r->explaining = false;
     r->nillustrative = r->illustrative_cap = 0;

@@ -47,6 +47,8 @@ typedef struct civr_ectx {
     civr_fstate *mfacts;    /* member facts, see member_stride */
     civr_fstate *params;    /* values of parameters without keys, by parameter index */
     civr_result *res;
+    const civr_reason **forbid; /* choices: [program * member_stride + member] a route not
+                                   taken (its reason), or NULL; NULL: no choice made yet */
     jmp_buf *jb;
     civr_error *err;
     struct civr_hookrt *hooks; /* the engine's Lua hooks, NULL when the policy has none */

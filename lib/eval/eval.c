@@ -684,9 +684,15 @@ __attribute__((noinline)) static void eval_agg(civr_ectx *c, const civr_expr *e,
         case OP_AGG_MIN:
         case OP_AGG_MAX:
             need_value(c, e->args[2], &b);
-            if (!found || (e->op == OP_AGG_MIN ? civr_num_cmp(b.u.n, acc) < 0
-                                               : civr_num_cmp(b.u.n, acc) > 0))
+            if (b.k == VK_DATE) { /* dates: kept as a count of days */
+                civr_num d = civr_num_int(b.u.date);
+                if (!found || (e->op == OP_AGG_MIN ? civr_num_cmp(d, acc) < 0
+                                                   : civr_num_cmp(d, acc) > 0))
+                    acc = d;
+            } else if (!found || (e->op == OP_AGG_MIN ? civr_num_cmp(b.u.n, acc) < 0
+                                                      : civr_num_cmp(b.u.n, acc) > 0)) {
                 acc = b.u.n;
+            }
             found = true;
             break;
         case OP_AGG_ANY:
@@ -721,7 +727,14 @@ __attribute__((noinline)) static void eval_agg(civr_ectx *c, const civr_expr *e,
     case OP_AGG_SUM: *out = mk_num(acc); break;
     case OP_AGG_COUNT: *out = mk_num(civr_num_int(count)); break;
     case OP_AGG_MIN:
-    case OP_AGG_MAX: *out = found ? mk_num(acc) : mk_null(); break;
+    case OP_AGG_MAX:
+        if (found && e->type.kind == CT_DATE) {
+            out->k = VK_DATE;
+            out->u.date = (civr_date)acc.n;
+        } else {
+            *out = found ? mk_num(acc) : mk_null();
+        }
+        break;
     case OP_AGG_ANY: *out = mk_bool(false); break;
     case OP_AGG_ALL: *out = mk_bool(true); break;
     default: {
@@ -801,6 +814,19 @@ __attribute__((noinline)) static void eval_program_ref(civr_ectx *c, const civr_
         }
         return;
     }
+    case OP_PROG_MFACT: {
+        civr_val m;
+        ev(c, e->args[0], &m);
+        if (m.k == VK_MISSING || m.k == VK_NULL) {
+            *out = m;
+            return;
+        }
+        const civr_program *saved = c->prog;
+        c->prog = pr->prog;
+        civr__eval_fact(c, e->idx, m.u.rec, out);
+        c->prog = saved;
+        return;
+    }
     default: { /* OP_PROG_FACT: evaluate in that program's context */
         const civr_program *saved = c->prog;
         c->prog = pr->prog;
@@ -840,6 +866,11 @@ void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
         ev(c, e->args[0], &a);
         if (a.k != VK_REC) {
             *out = a; /* missing or null propagates */
+            return;
+        }
+        if (a.u.rec == c->hh->root && e->idx == c->pol->members_field && c->members) {
+            out->k = VK_LIST; /* the members present on the date (presence rules) */
+            out->u.list = c->members;
             return;
         }
         *out = a.u.rec->fields[e->idx];
@@ -888,7 +919,8 @@ void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
     case OP_PROG_MEMBERS:
     case OP_PROG_MEMBER_AMOUNT:
     case OP_PROG_COVERS:
-    case OP_PROG_CATEGORY: eval_program_ref(c, e, out); return;
+    case OP_PROG_CATEGORY:
+    case OP_PROG_MFACT: eval_program_ref(c, e, out); return;
     case OP_NEG:
         ev(c, e->args[0], &a);
         if (a.k == VK_MISSING) {
@@ -1083,6 +1115,19 @@ void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
         need_value(c, e->args[1], &b);
         *out = mk_num(civr_num_int(months_between(a.u.date, b.u.date)));
         return;
+    case OP_MONTH_START: {
+        ev(c, e->args[0], &a);
+        if (a.k != VK_DATE) { /* missing or null propagates */
+            *out = a;
+            return;
+        }
+        int y, mo, d;
+        civr_date_to_ymd(a.u.date, &y, &mo, &d);
+        out->k = VK_DATE;
+        if (civr_date_from_ymd(&out->u.date, y, mo, 1, NULL) < 0)
+            civr__eval_fail(c, e->src, CIVR_M_EVAL_FAILED, "month_start of an invalid date");
+        return;
+    }
     case OP_COUNT_LIST:
         ev(c, e->args[0], &a);
         if (a.k == VK_MISSING) {

@@ -23,6 +23,8 @@ typedef struct civr_mline {
     const char **missing;     /* status undetermined: the facts that would decide */
     civr_val undecided;       /* the same as a missing value, for programs that read this one */
     bool stacked;             /* a stacking rule changed the amount */
+    bool qualified;           /* member scope: an outcome that pays, before stacking */
+    bool chosen_out;          /* a choice between programs took another route */
     const char *explain[2];   /* CIVR_EVAL_EXPLAIN: how the amount is made (zh, en) */
     bool illustrative;        /* ... with an assumed value */
 } civr_mline;
@@ -86,6 +88,31 @@ typedef struct civr_trace_entry {
     bool illustrative;
 } civr_trace_entry;
 
+/* A member out of the household at the date (a presence rule). */
+typedef struct civr_absent {
+    const char *member_id;
+    const civr_presence *rule;
+    bool has_since;
+    civr_date since;
+} civr_absent;
+
+/* A choice between programs made for a member. */
+typedef struct civr_choice_made {
+    const civr_choice *choice;
+    const civr_rec *member;                  /* while choosing; NULL in a result */
+    const char *member_id;
+    uint32_t nroutes;                        /* the routes the member qualified for */
+    uint32_t route[CIVR_CHOICE_MAX_ROUTES];  /* indices into choice->routes */
+    int64_t total[CIVR_CHOICE_MAX_ROUTES];   /* the household's total on each route */
+    uint32_t taken;                          /* index into route[] */
+    uint8_t why;                             /* civr_choice_why */
+} civr_choice_made;
+
+typedef enum civr_choice_why {
+    CIVR_CHOICE_STATED = 0,   /* the household's enrolment names the route */
+    CIVR_CHOICE_PAYS_MORE,    /* the route that pays the household more */
+    CIVR_CHOICE_TIE_PREFERRED /* equal totals: the bundle's preferred route */
+} civr_choice_why;
 /* An assumed (illustrative) parameter value an evaluation read. */
 typedef struct civr_illustrative {
     const civr_param *param;
@@ -104,6 +131,10 @@ struct civr_result {
     int64_t total;
     uint32_t nprograms;
     civr_program_result *programs;
+    uint32_t nabsent;
+    civr_absent *absent;
+    uint32_t nchoices;
+    civr_choice_made *choices;
     bool tracing;
     bool explaining; /* CIVR_EVAL_EXPLAIN */
     uint32_t nillustrative, illustrative_cap;

@@ -737,9 +737,14 @@ static const civr_expr *check_compr(checker *ck, const pnode *c, civr_op op, uin
         return NULL;
     civr_type rt;
     switch (op) {
-    case OP_AGG_SUM:
     case OP_AGG_MIN:
     case OP_AGG_MAX:
+        if (body->type.kind == CT_DATE) { /* the earliest or latest date */
+            rt = body->type;
+            break;
+        }
+        /* fall through */
+    case OP_AGG_SUM:
         if (!civr_type_numeric(body->type))
             return type_error(ck, c->a->off, "this needs numbers, found %s%s", body->type,
                               civr_type_of(CT_VOID, 0));
@@ -888,6 +893,16 @@ static const civr_expr *check_call(checker *ck, const pnode *p)
             return NULL;
         return e;
     }
+    if (name_is(p, "month_start")) {
+        if (p->n != 1)
+            return arity(ck, p, "1 date");
+        civr_expr *e = node(ck, OP_MONTH_START, civr_type_of(CT_DATE, 0), p->off, 1);
+        if (!e)
+            return oom(ck);
+        if (!(e->args[0] = check_as(ck, p->list[0], civr_type_of(CT_DATE, 0))))
+            return NULL;
+        return e;
+    }
     if (name_is(p, "has")) {
         if (p->n != 1)
             return arity(ck, p, "1 argument");
@@ -970,6 +985,24 @@ static const civr_expr *check_mcall(checker *ck, const pnode *p)
             return NULL;
         e->idx2 = prog;
         e->name = ck->pol->programs[prog].id;
+        return e;
+    }
+    /* another program's member fact: programs.<id>.<fact>(m) */
+    const civr_program *pr = r == 1 ? &ck->pol->programs[prog] : NULL;
+    for (uint32_t i = 0; pr && i < pr->nfacts; i++) {
+        const civr_fact *f = &pr->facts[i];
+        if (!f->per_member || strlen(f->name) != p->nlen || memcmp(f->name, p->name, p->nlen) != 0)
+            continue;
+        if (p->n != 1)
+            return arity(ck, p, "1 member");
+        civr_expr *e = node(ck, OP_PROG_MFACT, f->type, p->off, 1);
+        if (!e)
+            return oom(ck);
+        if (!(e->args[0] = check_as(ck, p->list[0], ck->member_type)))
+            return NULL;
+        e->idx = i;
+        e->idx2 = prog;
+        e->name = f->name;
         return e;
     }
     char shown[80];

@@ -29,6 +29,7 @@ typedef enum civr_op {
     OP_PROG_MEMBER_AMOUNT, /* amount of member args[0] in program idx2 */
     OP_PROG_COVERS,        /* does program idx2 pay or cover member args[0]? */
     OP_PROG_CATEGORY,      /* member args[0]'s category in program idx2, or null */
+    OP_PROG_MFACT,         /* member fact idx of program idx2 applied to args[0] */
     OP_NEG,
     OP_NOT,
     OP_ADD,
@@ -56,6 +57,7 @@ typedef enum civr_op {
     OP_ROUND, /* args: value, unit, mode */
     OP_AGE,   /* args: member, date (optional) */
     OP_MONTHS_BETWEEN,
+    OP_MONTH_START, /* the first day of date args[0]'s month */
     OP_COUNT_LIST, /* count(list) */
     /* comprehensions: slot idx, args[0] collection, args[1] filter or NULL, args[2] body */
     OP_AGG_SUM,

@@ -431,6 +431,43 @@ typedef struct civr_program {
     civr_src src;
 } civr_program;
 
+/* ---- presence and choices -------------------------------------------------- */
+
+/* A rule that takes a member out of the household at the evaluation date
+ * (not yet born, died before the month began...): every program then
+ * evaluates without them, and the result lists them with the reason. */
+typedef struct civr_presence {
+    const char *id;
+    const civr_expr *when;   /* bool about `m` */
+    const civr_expr *since;  /* date about `m` shown with the reason, or NULL */
+    const civr_reason *reason;
+    uint32_t layer;
+    civr_src src;
+} civr_presence;
+
+/* One route of a choice: a member-scope program the member may take. */
+typedef struct civr_route {
+    uint32_t program;          /* index in evaluation order */
+    bool preferred;            /* wins a tie */
+    const civr_reason *reason; /* on the lines of the routes not taken */
+} civr_route;
+
+#define CIVR_CHOICE_MAX_ROUTES 4
+
+/* Exclusive programs for a member: when a member qualifies for more than
+ * one route, only one is kept: the one the household states (`stated`),
+ * else the one that pays the household more, a tie going to the preferred. */
+typedef struct civr_choice {
+    const char *id;
+    civr_text title;
+    const char *basis;
+    const civr_expr *stated;   /* map keyed by program id about `m`, or NULL */
+    uint32_t nroutes;
+    civr_route routes[CIVR_CHOICE_MAX_ROUTES];
+    uint32_t layer;
+    civr_src src;
+} civr_choice;
+
 /* ---- the policy ------------------------------------------------------------- */
 
 struct civr_policy {
@@ -456,6 +493,11 @@ struct civr_policy {
     const char *description; /* civr_policy_describe, made at load */
     uint32_t nhooks;
     const civr_hook **hooks; /* every program's hooks, by civr_hook.index */
+    uint32_t npresence;
+    civr_presence *presence;
+    uint32_t nchoices;
+    civr_choice *choices;
+    uint32_t members_field; /* the household's `members` field */
     uint32_t nslots;       /* expression variable slots (slot 0 is `m`) */
     uint32_t nhfacts;      /* household facts of all programs */
     uint32_t nmfacts;      /* member facts of all programs */

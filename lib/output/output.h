@@ -38,6 +38,13 @@ typedef enum civr_label {
     L_OUTCOME,
     L_CHECK_FAILED,
     L_MISSING_SHORT,
+    L_ABSENT,
+    L_CHOICES,
+    L_WHY_STATED,
+    L_WHY_PAYS_MORE,
+    L_WHY_TIE,
+    L_TAKEN,
+    L_ROUTE_TOTAL,
     L_HOW,
     L_STARRED,
     L_ILLUSTRATIVE_LIST,
@@ -45,6 +52,9 @@ typedef enum civr_label {
 } civr_label;
 
 const char *civr__label(civr_label l, bool zh);
-const char *civr__status_label(civr_status s, bool zh);
+/* A status's title: the policy's (the bundle may name them), else the built-in one. */
+const char *civr__status_label(const civr_policy *p, civr_status s, bool zh);
+/* The "why" of a choice, for JSON: stated, pays_more, tie_preferred. */
+const char *civr__choice_why_name(uint8_t why);
 
 #endif

@@ -282,7 +282,54 @@ void civr__render_json(civr_buf *b, const civr_result *r)
         }
         civr_buf_puts(b, "]}");
     }
-    civr_buf_puts(b, "],\"total_monthly\":");
+    civr_buf_putc(b, ']');
+    if (r->nabsent) {
+        civr_buf_puts(b, ",\"absent\":[");
+        for (uint32_t k = 0; k < r->nabsent; k++) {
+            const civr_absent *a = &r->absent[k];
+            civr_buf_puts(b, k ? ",{\"member\":" : "{\"member\":");
+            json_str(b, a->member_id);
+            civr_buf_puts(b, ",\"rule\":");
+            json_str(b, a->rule->id);
+            if (a->has_since) {
+                char d[11];
+                civr_date_format(a->since, d);
+                civr_buf_printf(b, ",\"since\":\"%s\"", d);
+            }
+            civr_buf_puts(b, ",\"reason\":");
+            json_reason(b, a->rule->reason);
+            civr_buf_putc(b, '}');
+        }
+        civr_buf_putc(b, ']');
+    }
+    if (r->nchoices) {
+        civr_buf_puts(b, ",\"choices\":[");
+        for (uint32_t k = 0; k < r->nchoices; k++) {
+            const civr_choice_made *c = &r->choices[k];
+            const civr_choice *ch = c->choice;
+            civr_buf_puts(b, k ? ",{\"choice\":" : "{\"choice\":");
+            json_str(b, ch->id);
+            civr_buf_puts(b, ",\"member\":");
+            json_str(b, c->member_id);
+            civr_buf_puts(b, ",\"taken\":");
+            json_str(b, p->programs[ch->routes[c->route[c->taken]].program].id);
+            civr_buf_puts(b, ",\"why\":");
+            json_str(b, civr__choice_why_name(c->why));
+            civr_buf_puts(b, ",\"routes\":[");
+            for (uint32_t q = 0; q < c->nroutes; q++) {
+                civr_buf_puts(b, q ? ",{\"program\":" : "{\"program\":");
+                json_str(b, p->programs[ch->routes[c->route[q]].program].id);
+                civr_buf_puts(b, ",\"total_monthly\":");
+                json_money(b, c->total[q]);
+                civr_buf_putc(b, '}');
+            }
+            civr_buf_puts(b, "],\"basis\":");
+            json_str(b, ch->basis);
+            civr_buf_putc(b, '}');
+        }
+        civr_buf_putc(b, ']');
+    }
+    civr_buf_puts(b, ",\"total_monthly\":");
     json_money(b, r->total);
     if (r->tracing)
         json_trace(b, r);
@@ -380,7 +427,7 @@ void civr__render_text(civr_buf *b, const civr_result *r, bool zh)
         const civr_program *pg = pr->prog;
         const char *title = pick(pg->title, zh);
         civr_buf_printf(b, "\n%s%s%s", title ? title : pg->id, sep,
-                        civr__status_label((civr_status)pr->status, zh));
+                        civr__status_label(p, (civr_status)pr->status, zh));
         if (pr->monthly || pr->status != CIVR_STATUS_INELIGIBLE) {
             civr_buf_printf(b, zh ? "，%s " : ", %s ", civr__label(L_MONTHLY, zh));
             money(b, pr->monthly);
@@ -405,7 +452,7 @@ void civr__render_text(civr_buf *b, const civr_result *r, bool zh)
                 civr_buf_printf(b, "    %s%s", m->member_id, zh ? "：" : ": ");
                 if (pg->scope == CIVR_SCOPE_MEMBER)
                     civr_buf_printf(b, zh ? "%s，" : "%s, ",
-                                    civr__status_label((civr_status)m->status, zh));
+                                    civr__status_label(p, (civr_status)m->status, zh));
                 money(b, m->monthly);
                 civr_buf_printf(b, " %s", civr__label(L_YUAN, zh));
                 if (m->category) {
@@ -456,6 +503,47 @@ void civr__render_text(civr_buf *b, const civr_result *r, bool zh)
             civr_buf_printf(b, "  %s%s\n", civr__label(L_MISSING, zh), sep);
             for (uint32_t k = 0; k < pr->nmissing; k++)
                 civr_buf_printf(b, "    - %s\n", pr->missing[k]);
+        }
+    }
+    if (r->nabsent) {
+        civr_buf_printf(b, "\n%s%s\n", civr__label(L_ABSENT, zh), sep);
+        for (uint32_t k = 0; k < r->nabsent; k++) {
+            const civr_absent *a = &r->absent[k];
+            const char *t = pick(a->rule->reason->text, zh);
+            civr_buf_printf(b, "  %s%s%s [%s]", a->member_id, sep, t ? t : "", a->rule->reason->code);
+            if (a->has_since) {
+                char d[11];
+                civr_date_format(a->since, d);
+                civr_buf_printf(b, zh ? "（%s）" : " (%s)", d);
+            }
+            if (a->rule->reason->basis)
+                civr_buf_printf(b, zh ? "（%s：%s）" : " (%s: %s)", civr__label(L_BASIS, zh),
+                                a->rule->reason->basis);
+            civr_buf_putc(b, '\n');
+        }
+    }
+    if (r->nchoices) {
+        civr_buf_printf(b, "\n%s%s\n", civr__label(L_CHOICES, zh), sep);
+        static const civr_label why[] = {L_WHY_STATED, L_WHY_PAYS_MORE, L_WHY_TIE};
+        for (uint32_t k = 0; k < r->nchoices; k++) {
+            const civr_choice_made *c = &r->choices[k];
+            const civr_choice *ch = c->choice;
+            const char *title = pick(ch->title, zh);
+            civr_buf_printf(b, "  %s%s%s%s\n", c->member_id, zh ? "（" : " (",
+                            title ? title : ch->id, zh ? "）：" : "): ");
+            for (uint32_t q = 0; q < c->nroutes; q++) {
+                const civr_program *pg = &p->programs[ch->routes[c->route[q]].program];
+                const char *pt = pick(pg->title, zh);
+                civr_buf_printf(b, "    %s %s%s%s ", q == c->taken ? "✓" : "-", pt ? pt : pg->id,
+                                zh ? "，" : ", ", civr__label(L_ROUTE_TOTAL, zh));
+                money(b, c->total[q]);
+                civr_buf_printf(b, " %s\n", civr__label(L_YUAN, zh));
+            }
+            civr_buf_printf(b, "    %s%s%s", civr__label(L_TAKEN, zh), sep,
+                            civr__label(why[c->why < 3 ? c->why : 0], zh));
+            if (ch->basis)
+                civr_buf_printf(b, zh ? "（%s：%s）" : " (%s: %s)", civr__label(L_BASIS, zh), ch->basis);
+            civr_buf_putc(b, '\n');
         }
     }
     civr_buf_printf(b, "\n%s%s", civr__label(L_TOTAL, zh), sep);

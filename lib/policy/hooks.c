@@ -2,7 +2,7 @@
  * Hooks of a program: Lua files attached at the hook points of a program
  *
  *   programs:
- *     dibao:
+ *     a_program:
  *       hooks:
  *         after_eligibility:
  *           file: hooks/identity.lua   # relative to the declaring bundle

@@ -285,12 +285,13 @@ static void collect(civr_loader *ld, uint32_t file)
     const civr_node *root = ld->pol->files[file].doc.root;
     if (!root)
         return;
-    static const char *const sections[] = {"enums", "schema", "parameters", "tables", "programs",
-                                           "calendar", NULL};
+    static const char *const sections[] = {"enums",    "schema",   "parameters", "tables", "programs",
+                                           "presence", "choices",  "calendar",   NULL};
     civr__ld_keys(ld, file, root, "a policy file", sections);
     civr__ld_calendar(ld, file, civr_node_get(root, "calendar"));
-    civr_namedset *sets[] = {&ld->enums, &ld->records, &ld->params, &ld->tables, &ld->programs};
-    for (size_t s = 0; s < 5; s++) {
+    civr_namedset *sets[] = {&ld->enums,    &ld->records,  &ld->params, &ld->tables,
+                             &ld->programs, &ld->presence, &ld->choices};
+    for (size_t s = 0; s < CIVR__COUNT(sets); s++) {
         const civr_node *sec = civr_node_get(root, sections[s]);
         if (!sec || civr_node_is_null(sec))
             continue;
@@ -698,6 +699,10 @@ int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options
         }
         if (ld.rc == 0)
             civr__ld_programs(&ld);
+        if (ld.rc == 0) {
+            civr__ld_presence(&ld);
+            civr__ld_choices(&ld);
+        }
         if (ld.rc == 0)
             civr__ld_complete(&ld);
         digest(p); /* over every file read, hooks' sources included */
@@ -709,6 +714,8 @@ int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options
     civr__ld_namedset_free(&ld.params);
     civr__ld_namedset_free(&ld.tables);
     civr__ld_namedset_free(&ld.programs);
+    civr__ld_namedset_free(&ld.presence);
+    civr__ld_namedset_free(&ld.choices);
     civr_buf_free(&ld.reported);
     if (ld.rc) {
         civr_policy_free(p);

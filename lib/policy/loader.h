@@ -7,6 +7,7 @@
  *   tables.c   decision tables, cells, overlap and reachability checks
  *   programs.c programs: facts, outcomes, dependencies
  *   hooks.c    programs' Lua hooks
+ *   presence.c who is out of the household at a date, and choices between programs
  *   needs.c    what programs need, and whether a bundle supplies it
  *   values.c   reading typed values (money, rates, dates...) from YAML
  */
@@ -42,7 +43,7 @@ typedef struct civr_loader {
     civr_error *err;
     int rc;           /* first error code */
     unsigned nerrors;
-    civr_namedset enums, records, params, tables, programs;
+    civr_namedset enums, records, params, tables, programs, presence, choices;
     civr_buf reported; /* "\nid line:col source message\n" of each error reported, to report each once */
 } civr_loader;
 
@@ -113,6 +114,10 @@ bool civr__ld_merge_rows(civr_loader *ld, const civr_named *nm, civr_rowdecl **o
 int civr__ld_add_source(civr_loader *ld, uint32_t named_in, const civr_node *name,
                         uint32_t *index);
 
+/* A reason {code, zh, en, basis}; `default_basis` when it names none. */
+const civr_reason *civr__ld_reason(civr_loader *ld, uint32_t file, const civr_node *node,
+                                   const char *default_basis);
+
 /* A program's hooks (hooks.c), after its facts are compiled. */
 bool civr__ld_hooks(civr_loader *ld, const civr_named *nm, civr_program *pg);
 
@@ -122,6 +127,8 @@ void civr__ld_schema(civr_loader *ld);
 void civr__ld_params(civr_loader *ld);
 void civr__ld_tables(civr_loader *ld);
 void civr__ld_programs(civr_loader *ld);
+void civr__ld_presence(civr_loader *ld); /* presence.c, after the programs */
+void civr__ld_choices(civr_loader *ld);  /* presence.c, after the programs */
 /* What the programs need from `from` to `until` (until < from: no end): one
  * entry per parameter some expression reads, with the first place it is
  * read (a program, or a program's table); what a yes/no parameter false

@@ -4,7 +4,7 @@
  * The needs are the parameters the compiled expressions read (facts,
  * outcomes, member lines, stacking rules, programs' own tables), leaving
  * out what a yes/no parameter that is false on every date of the range
- * guards (`if $dibao.imputed_income and ... then $dibao.min_wage`). A bundle
+ * guards (`if $p.imputed and ... then $p.min_wage`). A bundle
  * that declares the dates it is meant for (`valid_from`, optional
  * `valid_until` in bundle.yaml) must have a value for each of them on every
  * one of those dates, for every key of an enum dimension; the loader
@@ -26,7 +26,7 @@ typedef struct collect {
 } collect;
 
 /* Is `e` false on every date of the range, by a yes/no parameter without
- * keys (`$dibao.imputed_income and ...`)? What it guards is then not needed. */
+ * keys (`$p.imputed and ...`)? What it guards is then not needed. */
 static bool known_false(const collect *c, const civr_expr *e)
 {
     if (!e)

@@ -90,8 +90,8 @@ static int add_part(civr_loader *ld, part **parts, uint32_t *n, size_t *cap, con
 
 /* ---- reasons ------------------------------------------------------------------------- */
 
-static const civr_reason *read_reason(civr_loader *ld, const civr_program *pg, uint32_t file,
-                                      const civr_node *node)
+const civr_reason *civr__ld_reason(civr_loader *ld, uint32_t file, const civr_node *node,
+                                   const char *default_basis)
 {
     static const char *const keys[] = {"code", "zh", "en", "basis", NULL};
     if (!civr__ld_want(ld, file, node, CIVR_NODE_MAP, "a reason") ||
@@ -112,7 +112,7 @@ static const civr_reason *read_reason(civr_loader *ld, const civr_program *pg, u
         !(r->text.en = civr__ld_string(ld, file, civr_node_get(node, "en"), "en")))
         return NULL;
     const civr_node *b = civr_node_get(node, "basis");
-    r->basis = b ? civr__ld_string(ld, file, b, "basis") : pg->basis;
+    r->basis = b ? civr__ld_string(ld, file, b, "basis") : default_basis;
     return r;
 }
 
@@ -305,7 +305,7 @@ static bool read_fact_settings(civr_loader *ld, civr_program *pg, part *pt, civr
     if ((n = last_of(pt, "show", &file)) && !civr__ld_bool(ld, file, n, "show", &f->show))
         return false;
     if ((n = last_of(pt, "fail", &file)) && !civr_node_is_null(n) &&
-        !(f->fail = read_reason(ld, pg, file, n)))
+        !(f->fail = civr__ld_reason(ld, file, n, pg->basis)))
         return false;
     if (f->show && f->per_member) {
         civr__ld_error(ld, pt->key_file, pt->key, CIVR_M_BUNDLE_FIELD,
@@ -430,7 +430,7 @@ static bool compile_outcome(pctx *pc, part *pt, civr_outcome *o)
     if ((n = last_of(pt, "category", &file)) && !civr_node_is_null(n))
         ok &= (o->member_category = compile_expr(pc, file, n, true, civr_type_of(CT_VOID, 0), NULL)) != NULL;
     if ((n = last_of(pt, "reason", &file)) && !civr_node_is_null(n))
-        ok &= (o->reason = read_reason(ld, pg, file, n)) != NULL;
+        ok &= (o->reason = civr__ld_reason(ld, file, n, pg->basis)) != NULL;
     if ((n = last_of(pt, "members", &file)) && !civr_node_is_null(n)) {
         static const char *const keys[] = {"for", "amount", "category", NULL};
         if (!civr__ld_want(ld, file, n, CIVR_NODE_MAP, "members") ||
@@ -511,7 +511,7 @@ static bool compile_stacking(pctx *pc, part *pt, civr_stacking *st)
                        "reason (it is shown to the household)");
         return false;
     }
-    ok &= (st->reason = read_reason(ld, pc->prog, file, n)) != NULL;
+    ok &= (st->reason = civr__ld_reason(ld, file, n, pc->prog->basis)) != NULL;
     return ok;
 }
 

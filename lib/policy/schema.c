@@ -19,8 +19,9 @@ static const struct {
 } builtin_enums[CIVR_ENUM_BUILTIN_COUNT] = {
     {"status",
      {"ineligible", "eligible", "marginal", "individual", "phase_out", "undetermined"},
-     {"不符合条件", "符合条件", "低保边缘", "单人纳入", "渐退期", "待定"},
-     {"ineligible", "eligible", "marginal", "individual enrolment", "phase-out", "undetermined"}},
+     {"不符合条件", "符合条件", "边缘", "单人纳入", "渐退期", "待定（信息不全）"},
+     {"ineligible", "eligible", "marginal", "individual enrolment", "gradual exit (phase-out)",
+      "undetermined (facts missing)"}},
     {"rounding_unit", {"fen", "jiao", "yuan"}, {"分", "角", "元"}, {"fen", "jiao", "yuan"}},
     {"rounding_mode",
      {"up", "down", "half_up"},
@@ -36,6 +37,38 @@ static bool reserved_type_name(const char *s)
         if (civr__streq(s, names[i]))
             return true;
     return false;
+}
+
+/* A built-in enum declared by a bundle: it may give its values titles
+ * (the status `marginal` is a marginal *household* of a program the C does
+ * not know), never add values. */
+static void retitle(civr_loader *ld, const civr_named *nm, civr_enum *e)
+{
+    for (const civr_decl *d = nm->first; d; d = d->next) {
+        static const char *const keys[] = {"title", "values", NULL};
+        if (!civr__ld_want(ld, d->file, d->node, CIVR_NODE_MAP, "an enum") ||
+            !civr__ld_keys(ld, d->file, d->node, "an enum", keys))
+            continue;
+        const civr_node *vals = civr_node_get(d->node, "values");
+        if (!vals || !civr__ld_want(ld, d->file, vals, CIVR_NODE_MAP, "values"))
+            continue;
+        for (size_t i = 0; i < vals->u.map.count; i++) {
+            const civr_pair *pr = &vals->u.map.pairs[i];
+            int32_t k = civr_policy__enum_value(e, pr->key->u.scalar.text, pr->key->u.scalar.len);
+            if (k < 0) {
+                civr__ld_error(ld, d->file, pr->key, CIVR_M_BUNDLE_FIELD,
+                               "a built-in enum's values are fixed: a bundle may only give them titles");
+                continue;
+            }
+            civr_text t = {0};
+            if (!civr__ld_text(ld, d->file, pr->value, "an enum value's title", false, &t))
+                continue;
+            if (t.zh)
+                e->values[k].title.zh = t.zh;
+            if (t.en)
+                e->values[k].title.en = t.en;
+        }
+    }
 }
 
 void civr__ld_enums(civr_loader *ld)
@@ -58,15 +91,21 @@ void civr__ld_enums(civr_loader *ld)
             e->count++;
         }
     }
+    uint32_t nuser = 0;
     for (size_t n = 0; n < ld->enums.count; n++) {
         const civr_named *nm = &ld->enums.items[n];
-        civr_enum *e = &p->enums[CIVR_ENUM_BUILTIN_COUNT + n];
+        bool builtin = false;
+        for (uint32_t i = 0; i < CIVR_ENUM_BUILTIN_COUNT; i++)
+            if (civr__streq(nm->name, builtin_enums[i].name)) {
+                retitle(ld, nm, &p->enums[i]);
+                builtin = true;
+            }
+        if (builtin)
+            continue;
+        civr_enum *e = &p->enums[CIVR_ENUM_BUILTIN_COUNT + nuser++];
         e->name = nm->name;
         e->src = civr__ld_src(ld, nm->first->file, nm->first->key);
-        bool clash = reserved_type_name(nm->name);
-        for (uint32_t i = 0; i < CIVR_ENUM_BUILTIN_COUNT; i++)
-            clash |= civr__streq(nm->name, builtin_enums[i].name);
-        if (clash)
+        if (reserved_type_name(nm->name))
             civr__ld_error(ld, nm->first->file, nm->first->key, CIVR_M_BUNDLE_FIELD,
                            "this name is reserved for a built-in type");
         for (const civr_decl *d = nm->first; d; d = d->next) {
@@ -114,6 +153,7 @@ void civr__ld_enums(civr_loader *ld)
             }
         }
     }
+    p->nenums = CIVR_ENUM_BUILTIN_COUNT + nuser;
 }
 
 /* ---- types written in YAML ----------------------------------------------------------- */

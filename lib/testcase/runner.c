@@ -12,6 +12,8 @@
  *         programs:
  *           <program id>: {status: eligible, monthly: "1100.00", facts: {size: 3},
  *                          members: {m1: "0.00"}, reasons: [CODE], missing: []}
+ *         absent: [m3]            # exactly these members are out of the household
+ *         choices: {c: program}   # exactly these members faced a choice, and the route taken
  *         error: CIVR-5003        # instead: the evaluation fails with this id
  */
 #include <dirent.h>
@@ -218,6 +220,9 @@ static int case_error(const civr_doc *doc, const civr_node *n, const char *msg, 
     return civr__fail(err, &pos, CIVR_M_BAD_TEST_CASE, msg);
 }
 
+static void check_absent(run *r, const civr_node *want);
+static void check_choices(run *r, const civr_node *want);
+
 static int run_case(run *r, const civr_doc *doc, const civr_node *c, civr_error *err)
 {
     static const char *const keys[] = {"name", "basis", "date", "household", "expect", "note", NULL};
@@ -282,6 +287,10 @@ static int run_case(run *r, const civr_doc *doc, const civr_node *c, civr_error 
         for (size_t i = 0; progs && progs->kind == CIVR_NODE_MAP && i < progs->u.map.count; i++)
             check_program(r, progs->u.map.pairs[i].key->u.scalar.text,
                           progs->u.map.pairs[i].value);
+        if ((n = civr_node_get(expect, "absent")))
+            check_absent(r, n);
+        if ((n = civr_node_get(expect, "choices")))
+            check_choices(r, n);
     }
     const char *json = NULL;
     civr_result_render(r->result, CIVR_RENDER_JSON, NULL, &json, NULL, NULL);
@@ -295,6 +304,48 @@ static int run_case(run *r, const civr_doc *doc, const civr_node *c, civr_error 
         r->cb(r->ud, &rep);
     civr_arena_free(&household.arena);
     return 0;
+}
+
+/* `absent: [ids]`: exactly these members are out of the household, in order. */
+static void check_absent(run *r, const civr_node *want)
+{
+    const civr_result *res = r->result;
+    bool same = want->kind == CIVR_NODE_SEQ && want->u.seq.count == res->nabsent;
+    for (uint32_t i = 0; same && i < res->nabsent; i++)
+        same = civr_node_text(want->u.seq.items[i]) &&
+               civr__streq(civr_node_text(want->u.seq.items[i]), res->absent[i].member_id);
+    if (same)
+        return;
+    civr_buf got = CIVR_BUF_INIT;
+    for (uint32_t i = 0; i < res->nabsent; i++)
+        civr_buf_printf(&got, "%s%s", i ? ", " : "", res->absent[i].member_id);
+    mismatch(r, "absent: got [%s]", got.data ? got.data : "");
+    civr_buf_free(&got);
+}
+
+/* `choices: {member: program}`: exactly these members faced a choice, and
+ * each took that route. */
+static void check_choices(run *r, const civr_node *want)
+{
+    const civr_result *res = r->result;
+    const civr_policy *p = res->policy;
+    bool same = want->kind == CIVR_NODE_MAP && want->u.map.count == res->nchoices;
+    for (uint32_t i = 0; same && i < res->nchoices; i++) {
+        const civr_choice_made *c = &res->choices[i];
+        const char *taken = p->programs[c->choice->routes[c->route[c->taken]].program].id;
+        const civr_node *w = civr_node_get(want, c->member_id);
+        same = w && civr_node_text(w) && civr__streq(civr_node_text(w), taken);
+    }
+    if (same)
+        return;
+    civr_buf got = CIVR_BUF_INIT;
+    for (uint32_t i = 0; i < res->nchoices; i++) {
+        const civr_choice_made *c = &res->choices[i];
+        civr_buf_printf(&got, "%s%s: %s", i ? ", " : "", c->member_id,
+                        p->programs[c->choice->routes[c->route[c->taken]].program].id);
+    }
+    mismatch(r, "choices: got {%s}", got.data ? got.data : "");
+    civr_buf_free(&got);
 }
 
 static int run_file(run *r, const char *path, civr_error *err)

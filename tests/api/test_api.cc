@@ -92,7 +92,7 @@ TEST(Api, ResultsOutliveTheirHouseholdAndAreReused)
     for (int i = 0; i < 3; i++) {
         std::string t = R"({"id": "H)" + std::to_string(i) + R"(", "residence": "urban",
           "members": [{"id": "a", "birth_date": "1950-01-01", "able_to_work": false,
-                       "supporters": [{"relation": "child", "able_to_support": true}]}],
+                       "supporters": [{"relation": "child", "birth_date": "1985-01-01"}]}],
           "income": [{"member": "a", "kind": "pension", "monthly": ")" + std::to_string(100 * i) + R"("}],
           "assets": {"financial": "0"}})";
         civr_household *h = nullptr;

@@ -39,7 +39,7 @@ struct Fixture : ::testing::Test {
 // Guangzhou's 2024 standard 1282 - 100 = 1182 (民发〔2021〕57号 第十四条)
 const std::string kElder = R"({"id": "E1", "residence": "urban", "members": [{"id": "a",
   "birth_date": "1950-01-01", "able_to_work": false, "supporters": [{"relation": "child",
-  "able_to_support": true}]}], "income": [{"member": "a", "kind": "pension", "monthly": "100"}],
+  "birth_date": "1985-01-01"}]}], "income": [{"member": "a", "kind": "pension", "monthly": "100"}],
   "assets": {"financial": "0"}})";
 
 } // namespace

@@ -30,7 +30,7 @@ def check(name, cond, detail=""):
 
 
 HH = ('{"id": "H%d", "residence": "urban", "members": [{"id": "a", "birth_date": "1950-01-01", "able_to_work": false, '
-      '"supporters": [{"relation": "child", "able_to_support": true}]}], '
+      '"supporters": [{"relation": "child", "birth_date": "1985-01-01"}]}], '
       '"income": [{"member": "a", "kind": "pension", "monthly": "%d"}], "assets": {"financial": "0"}}')
 
 # one household, default (Guangzhou) policy
@@ -68,7 +68,7 @@ check("1000 households in order", rc == 0 and ids == ["H%d" % i for i in range(1
 # YAML input and text output in Chinese and English
 with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
     f.write("id: Y1\nresidence: urban\nmembers:\n  - {id: a, birth_date: 1950-01-01, able_to_work: false, "
-            "supporters: [{relation: child, able_to_support: true}]}\nassets: {financial: '0'}\n")
+            "supporters: [{relation: child, birth_date: 1985-01-01}]}\nassets: {financial: '0'}\n")
 rc, out, err = run("eval", "--date", "2024-08-01", "--format", "text", f.name)
 check("text output in Chinese", rc == 0 and "最低生活保障：符合条件，每月 1282.00 元" in out
       and "合计每月：1282.00 元" in out, out + err)

@@ -16,7 +16,7 @@ namespace {
 
 const char *kOne = R"({"id": "H1", "residence": "urban", "members": [
   {"id": "a", "birth_date": "1970-01-01", "able_to_work": false,
-   "supporters": [{"relation": "child", "able_to_support": true}]}],
+   "supporters": [{"relation": "child", "birth_date": "1985-01-01"}]}],
   "income": [{"member": "a", "kind": "pension", "monthly": "300"}],
   "assets": {"financial": "0"}})";
 
@@ -25,9 +25,9 @@ const char *kOne = R"({"id": "H1", "residence": "urban", "members": [
 const char *kTwo = R"({"id": "H2", "residence": "urban", "members": [
   {"id": "a", "birth_date": "1970-01-01", "able_to_work": false, "self_care": "partial",
    "disability": {"type": "physical", "grade": 2},
-   "supporters": [{"relation": "child", "able_to_support": true}]},
+   "supporters": [{"relation": "child", "birth_date": "1985-01-01"}]},
   {"id": "b", "birth_date": "1972-01-01", "able_to_work": false, "self_care": "full",
-   "supporters": [{"relation": "child", "able_to_support": true}]}],
+   "supporters": [{"relation": "child", "birth_date": "1985-01-01"}]}],
   "income": [{"member": "a", "kind": "pension", "monthly": "300"}],
   "assets": {"financial": "0"}})";
 

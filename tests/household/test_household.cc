@@ -58,7 +58,7 @@ TEST_F(Households, ErrorsNameTheFieldAndPosition)
     EXPECT_EQ(parse(R"({"id": "H", "members": [{"id": "a", "birth_date": "1950-13-01"}]})"),
               "h.json:1:51: error: [CIVR-2004] members[a].birth_date: '1950-13-01' is not a valid date (YYYY-MM-DD, years 1900-2199)");
     EXPECT_EQ(parse(R"({"id": "H", "members": [{"id": "a", "birth_date": "1950-01-01", "age": 3}]})"),
-              "h.json:1:65: error: [CIVR-2001] unknown field 'age' in members[a] (fields: id id_number relation birth_date sex hukou situations disability self_care serious_illness able_to_work in_institution institution_since student parents benefits supporters)");
+              "h.json:1:65: error: [CIVR-2001] unknown field 'age' in members[a] (fields: id id_number relation birth_date sex hukou situations disability self_care serious_illness able_to_work in_institution institution_since student parents benefits supporters enrolment)");
     EXPECT_EQ(parse(R"({"id": "H", "members": [{"id": "a", "birth_date": "1950-01-01"}],
       "income": [{"member": "a", "kind": "wages", "monthly": "-5"}]})"),
               "h.json:2:62: error: [CIVR-2006] income[0].monthly: money must not be negative, found '-5'");

@@ -96,7 +96,7 @@ assert policy.id == "cn/guangdong/guangzhou", policy.id
 assert civrules.default_policy_path().startswith(sys.prefix), civrules.default_policy_path()
 # 1282 - 100 (Guangzhou 2024 standard, 民发〔2021〕57号 第十四条)
 h = {"id": "E1", "residence": "urban", "members": [{"id": "a", "birth_date": "1950-01-01", "able_to_work": False,
-     "supporters": [{"relation": "child", "able_to_support": True}]}],
+     "supporters": [{"relation": "child", "birth_date": "1985-01-01"}]}],
      "income": [{"member": "a", "kind": "pension", "monthly": "100"}], "assets": {"financial": "0"}}
 assert policy.evaluate(h, date="2024-08-01")["total_monthly"] == decimal.Decimal("1182.00")
 out = list(policy.evaluate_many([h, "{bad", h], date="2024-08-01", threads=2))

@@ -16,7 +16,7 @@ struct Bundle {
 };
 
 const Bundle kBundles[] = {
-    {"policies/cn/guangdong/guangzhou", 40},
+    {"policies/cn/guangdong/guangzhou", 60},
     {"policies/cn/hunan/changde/jinshi", 25},
     {"policies/cn/zhejiang/jinhua/yiwu", 18},
     {"tests/fixtures/bundles/textbook", 3},
@@ -25,6 +25,7 @@ const Bundle kBundles[] = {
     {"tests/fixtures/bundles/textbook/increments", 1},
     {"tests/fixtures/bundles/textbook/deductions", 1},
     {"tests/fixtures/bundles/textbook/children", 3},
+    {"tests/fixtures/bundles/textbook/choices", 2},
 };
 
 struct Outcome {

@@ -9,7 +9,7 @@
 namespace {
 const char *kOne = R"({"id": "H", "residence": "urban",
   "members": [{"id": "a", "birth_date": "1950-01-01", "able_to_work": false,
-               "supporters": [{"relation": "child", "able_to_support": true}]}],
+               "supporters": [{"relation": "child", "birth_date": "1985-01-01"}]}],
   "assets": {"financial": "0"}})";
 }
 
@@ -99,8 +99,8 @@ programs:
     ASSERT_NE(p, nullptr);
     std::string h = R"({"id": "H", "residence": "urban", "members": [
       {"id": "a", "birth_date": "1940-01-01", "disability": {"type": "physical", "grade": 1},
-       "supporters": [{"relation": "child", "able_to_support": true}]},
-      {"id": "b", "birth_date": "2015-01-01", "supporters": [{"relation": "other", "able_to_support": true}]}],
+       "supporters": [{"relation": "child", "birth_date": "1985-01-01"}]},
+      {"id": "b", "birth_date": "2015-01-01", "supporters": [{"relation": "sibling", "birth_date": "1985-01-01"}]}],
       "assets": {"financial": "0"}})";
     std::string j = civt::eval_json(p, h, "2024-06-01");
     // standard 800 (fact replaced); a: 10% + 20% + 5% = 35% of 800 = 280; b: no minor row

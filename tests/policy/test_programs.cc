@@ -11,9 +11,9 @@ namespace {
 
 const char *kHousehold = R"({"id": "H", "residence": "urban", "members": [
   {"id": "a", "birth_date": "1950-01-01", "serious_illness": true,
-   "supporters": [{"relation": "child", "able_to_support": true}]},
+   "supporters": [{"relation": "child", "birth_date": "1985-01-01"}]},
   {"id": "b", "birth_date": "2015-01-01", "disability": {"type": "mental", "grade": 2},
-   "supporters": [{"relation": "other", "able_to_support": true}]}],
+   "supporters": [{"relation": "sibling", "birth_date": "1985-01-01"}]}],
   "income": [{"member": "a", "kind": "pension", "monthly": "100"}], "assets": {"financial": "0"}})";
 
 // A probe program over the textbook fixture (standard 700 from 2023-07-01).

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "civrules/civrules.h"
+#include "diff.h"
 
 #define EXIT_DATA 1
 #define EXIT_USAGE 2
@@ -48,6 +49,9 @@ enum {
     OPT_VERBOSE = 'v',
     OPT_PROGRESS = 256, /* --progress: show it even when the input is small */
     OPT_NEEDS,          /* check --needs=DIR: the skeleton of a layer over DIR */
+    OPT_DATES,          /* diff --date, given once or twice */
+    OPT_HTML,
+    OPT_RECORDS,
     OPT_FROM,
     OPT_UNTIL,
 };
@@ -59,6 +63,7 @@ typedef struct cli {
     bool have_date;
     unsigned flags;
     civr_render format;
+    bool format_set;
     const char *lang;
     bool jsonl;
     bool quiet;
@@ -66,6 +71,9 @@ typedef struct cli {
     bool progress;
     const char *needs_dir;
     civr_date from, until; /* CIVR_DATE_NONE when not given */
+    civr_date dates[2];    /* diff */
+    int ndates;
+    const char *html, *records;
 } cli;
 
 static int parse_date(const char *s, civr_date *out)
@@ -94,6 +102,7 @@ static int set_option(cli *o, int id, const char *arg)
         o->flags |= CIVR_EVAL_TRACE;
         return 0;
     case OPT_FORMAT:
+        o->format_set = true;
         if (strcmp(arg, "json") == 0) {
             o->format = CIVR_RENDER_JSON;
         } else if (strcmp(arg, "text") == 0) {
@@ -124,6 +133,21 @@ static int set_option(cli *o, int id, const char *arg)
         return 0;
     case OPT_NEEDS:
         o->needs_dir = arg;
+        return 0;
+    case OPT_DATES:
+        if (o->ndates == 2) {
+            fprintf(stderr, "civrules: --date at most twice (the old date, then the new)\n");
+            return EXIT_USAGE;
+        }
+        if (parse_date(arg, &o->dates[o->ndates]) != 0)
+            return EXIT_USAGE;
+        o->ndates++;
+        return 0;
+    case OPT_HTML:
+        o->html = arg;
+        return 0;
+    case OPT_RECORDS:
+        o->records = arg;
         return 0;
     case OPT_FROM:
     case OPT_UNTIL: {
@@ -160,6 +184,7 @@ static int cmd_eval(cli *o, int argc, char **argv);
 static int cmd_check(cli *o, int argc, char **argv);
 static int cmd_test(cli *o, int argc, char **argv);
 static int cmd_version(cli *o, int argc, char **argv);
+static int cmd_diff(cli *o, int argc, char **argv);
 static int cmd_help(cli *o, int argc, char **argv);
 
 #define HELP_OPTION {"help", no_argument, NULL, OPT_HELP}
@@ -189,6 +214,16 @@ static const struct option check_options[] = {
 static const struct option test_options[] = {
     {"policy", required_argument, NULL, OPT_POLICY},
     {"verbose", no_argument, NULL, OPT_VERBOSE},
+    HELP_OPTION,
+    {NULL, 0, NULL, 0},
+};
+
+static const struct option diff_options[] = {
+    {"date", required_argument, NULL, OPT_DATES},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"lang", required_argument, NULL, OPT_LANG},
+    {"html", required_argument, NULL, OPT_HTML},
+    {"records", required_argument, NULL, OPT_RECORDS},
     HELP_OPTION,
     {NULL, 0, NULL, 0},
 };
@@ -241,6 +276,23 @@ static const verb verbs[] = {
      "  -v, --verbose        name the passing cases too\n"
      "  -h, --help           this help\n",
      test_options, cmd_test},
+    {"diff", "[OPTIONS] OLD NEW [CASELOAD] | --date=A --date=B DIR [CASELOAD]",
+     "what changes between two bundles, or one at two dates, for a caseload",
+     "Without a caseload, lists every parameter value, table row, program setting\n"
+     "and hook that differs, with its effective date, layer, file:line and basis.\n"
+     "With a caseload (JSON Lines, one household per line), evaluates each household\n"
+     "under both and reports, per program, the transitions (newly eligible, no longer\n"
+     "eligible, status change, amount up / down / same) and the monthly and annual\n"
+     "cost change, by region code, by band of change, and the largest changes.\n"
+     "\n"
+     "  -d, --date=DATE      the date of both; given twice: the old date, the new date\n"
+     "                       (default: today)\n"
+     "  -f, --format=FORMAT  text (default) or json\n"
+     "  -l, --lang=LANG      language of the text: zh (default) or en\n"
+     "      --html=FILE      also write the summary as a self-contained HTML page\n"
+     "      --records=FILE   write each household's records as JSON Lines\n"
+     "  -h, --help           this help\n",
+     diff_options, cmd_diff},
     {"version", "", "print the versions and the default policy",
      "Prints the civrules version, the library's, and the default policy bundle\n"
      "(what eval uses without --policy).\n",
@@ -857,6 +909,19 @@ static int cmd_test(cli *o, int argc, char **argv)
 
 /* ---- version and help ------------------------------------------------------------------ */
 
+static int cmd_diff(cli *o, int argc, char **argv)
+{
+    cli_diff_options d = {{0, 0}, o->ndates, o->format == CIVR_RENDER_JSON && o->format_set, o->lang,
+                          o->html, o->records};
+    if (o->ndates == 0 && today(&d.dates[0]) != 0)
+        return EXIT_DATA;
+    if (o->ndates == 0)
+        d.ndates = 1;
+    for (int i = 0; i < o->ndates; i++)
+        d.dates[i] = o->dates[i];
+    return cli_diff(&d, argc, argv);
+}
+
 static int cmd_version(cli *o, int argc, char **argv)
 {
     (void)o;
@@ -915,7 +980,7 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    cli o = {NULL, 0, false, 0, CIVR_RENDER_JSON, "zh", false, false, false, false, NULL, CIVR_DATE_NONE, CIVR_DATE_NONE};
+    cli o = {.format = CIVR_RENDER_JSON, .lang = "zh", .from = CIVR_DATE_NONE, .until = CIVR_DATE_NONE};
     int first = 0;
     int rc = parse_options(v, &o, argc - 1, argv + 1, &first);
     if (rc)

@@ -25,7 +25,8 @@ father_situations,      a parent outside the household: ``;``-separated
 mother_situations       kinds (``deceased``); with ``father``/``mother``
                         too, the member parent's own situations count
 supporter_relation,     one legal supporter living elsewhere, e.g.
-supporter_able          ``child`` and ``false``
+supporter_birth_date,   ``child``, ``1985-01-01`` and ``3000``
+supporter_monthly_income
 income_kind,            one income line of the member (repeat the member's
 income_monthly          row for more: a row with the same member_id adds
                         income only)
@@ -131,13 +132,10 @@ def _member(row: Mapping[str, Any]) -> Dict[str, Any]:
     if parents:
         m["parents"] = parents
     supporters = []
-    if row.get("supporter_able") or row.get("supporter_relation"):
-        s: Dict[str, Any] = {}
-        if row.get("supporter_relation"):
-            s["relation"] = row["supporter_relation"]
-        if row.get("supporter_able"):
-            s["able_to_support"] = _bool("supporter_able", row["supporter_able"])
-        supporters.append(s)
+    fields = (("supporter_relation", "relation"), ("supporter_birth_date", "birth_date"),
+              ("supporter_monthly_income", "monthly_income"))
+    if any(row.get(column) for column, _ in fields):
+        supporters.append({key: row[column] for column, key in fields if row.get(column)})
     if row.get("supporters"):
         supporters += _nested("supporters", row["supporters"])
     if supporters:

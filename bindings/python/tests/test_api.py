@@ -50,7 +50,7 @@ def test_values_are_exact_python_types(guangzhou):
 
 def test_json_and_yaml_text_are_accepted(guangzhou):
     yaml_text = ("id: Y\nresidence: urban\nmembers:\n  - {id: a, birth_date: 1970-01-01, able_to_work: false, "
-                 "supporters: [{relation: child, able_to_support: true}]}\nassets: {financial: '0'}\n")
+                 "supporters: [{relation: child, birth_date: 1985-01-01}]}\nassets: {financial: '0'}\n")
     assert guangzhou.evaluate(yaml_text, date="2024-08-01")["total_monthly"] == decimal.Decimal("1282.00")
 
 
@@ -95,3 +95,30 @@ def test_the_default_policy_is_found_without_a_path(monkeypatch):
     assert civrules.Policy.load().id == "cn/guangdong/guangzhou"
     monkeypatch.setenv("CIVRULES_POLICY", str(ROOT / "policies/cn/hunan/changde/jinshi"))
     assert civrules.default_policy_path() == str(ROOT / "policies/cn/hunan/changde/jinshi")
+
+
+def test_absent_members_and_choices_are_typed(guangzhou):
+    # A disabled orphan in Guangzhou 2024 who also meets the 特困 conditions
+    # (民发〔2021〕43号): the child-allowance route pays the household 3751
+    # (dibao 1064 + orphan top-up 2444 + care subsidy 243) against 2627 on
+    # the 特困 route (2052 + 575); a great-uncle who died in June is out of
+    # the household from July (民发〔2021〕57号: 自次月起).
+    h = {"id": "GZ-P9", "residence": "urban",
+         "members": [{"id": "g", "relation": "applicant", "birth_date": "1950-01-01", "self_care": "full"},
+                     {"id": "c", "relation": "grandchild", "birth_date": "2014-03-01", "self_care": "partial",
+                      "disability": {"type": "physical", "grade": 1},
+                      "parents": [{"role": "father", "situations": ["deceased"]},
+                                  {"role": "mother", "situations": ["deceased"]}]},
+                     {"id": "u", "relation": "other", "birth_date": "1945-01-01",
+                      "situations": [{"kind": "deceased", "since": "2024-06-20"}]}],
+         "income": [{"member": "g", "kind": "pension", "monthly": "1500"}],
+         "assets": {"financial": "0"}}
+    r = guangzhou.evaluate(h, date="2024-08-01")
+    assert r["total_monthly"] == decimal.Decimal("3751.00")
+    assert r["absent"] == [{"member": "u", "rule": "died", "since": datetime.date(2024, 6, 20),
+                            "reason": r["absent"][0]["reason"]}]
+    assert r["absent"][0]["reason"]["code"] == "MEMBER_DIED"
+    (choice,) = r["choices"]
+    assert (choice["member"], choice["taken"], choice["why"]) == ("c", "child_support", "pays_more")
+    assert [(x["program"], x["total_monthly"]) for x in choice["routes"]] == [
+        ("child_support", decimal.Decimal("3751.00")), ("tekun", decimal.Decimal("2627.00"))]

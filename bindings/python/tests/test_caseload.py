@@ -62,9 +62,11 @@ def test_dataframes():
     assert (out.status != "error").all()
 
 
-# An orphan of 9 living alone in Guangzhou, 2024-08-01: 特困 2052.00 (1.6 x 1282)
-# and child support topped up to the child rate, 2976 - 2052 = 924.00
-# (民发〔2019〕62号 第三条; rate: https://m.gz.bendibao.com/life/353104.html).
+# An orphan of 9 living alone in Guangzhou, 2024-08-01: the child-allowance
+# route (2976 a month) pays more than 特困 (1.6 x 1282 = 2052) and is taken
+# (民发〔2021〕43号); on it dibao pays 1282 and child support tops up to the
+# child rate, 2976 - 1282 = 1694.00 (民发〔2019〕62号 第三条; rate:
+# https://m.gz.bendibao.com/life/353104.html).
 ORPHAN = {"household_id": "O1", "residence": "urban", "financial_assets": "0", "member_id": "c",
           "birth_date": "2015-01-01", "self_care": "full"}
 
@@ -73,7 +75,7 @@ def test_parents_from_columns_decide_child_support():
     frame = [{**ORPHAN, "father_situations": "deceased", "mother_situations": "deceased"}]
     rows = list(caseload.frame_rows(civrules_policy(), frame, date="2024-08-01"))
     child = [r for r in rows if r["program"] == "child_support"][0]
-    assert (child["status"], child["monthly"], child["missing"]) == ("eligible", decimal.Decimal("924.00"), None)
+    assert (child["status"], child["monthly"], child["missing"]) == ("eligible", decimal.Decimal("1694.00"), None)
     # the same child without parents on record: undetermined and saying why, never a silent 0.00
     rows = list(caseload.frame_rows(civrules_policy(), [ORPHAN], date="2024-08-01"))
     child = [r for r in rows if r["program"] == "child_support"][0]
@@ -85,16 +87,17 @@ def test_parents_and_supporters_nested_or_flat():
             {"household_id": "F", "member_id": "c", "birth_date": "2015-01-01", "father_situations": "deceased",
              "mother": "m1", "situations": "in_prison ; lost_contact"},
             {"household_id": "F", "member_id": "g", "birth_date": "1940-01-01",
-             "supporters": '[{"relation": "child", "able_to_support": false}]',
+             "supporters": '[{"relation": "child", "birth_date": "1965-01-01"}]',
              "parents": [{"role": "father", "situations": ["deceased"]}],
-             "supporter_relation": "grandchild", "supporter_able": "yes"}]
+             "supporter_relation": "grandchild", "supporter_birth_date": "1990-05-01",
+             "supporter_monthly_income": "3000"}]
     (h,), problems = caseload.households_from_rows(rows)
     assert problems == []
     c, g = h["members"][1], h["members"][2]
     assert c["parents"] == [{"role": "father", "situations": ["deceased"]}, {"role": "mother", "member": "m1"}]
     assert c["situations"] == ["in_prison", "lost_contact"]
-    assert g["supporters"] == [{"relation": "grandchild", "able_to_support": True},
-                               {"relation": "child", "able_to_support": False}]
+    assert g["supporters"] == [{"relation": "grandchild", "birth_date": "1990-05-01", "monthly_income": "3000"},
+                               {"relation": "child", "birth_date": "1965-01-01"}]
     assert g["parents"] == [{"role": "father", "situations": ["deceased"]}]
     # a nested column that is not a list: that household is left out, saying where
     (_, problems) = caseload.households_from_rows([{**rows[0], "supporters": "{oops"}])

@@ -113,7 +113,7 @@ def test_check_reports_everything_without_raising(root):
 
 # a household Guangzhou's dibao pays (1282), so that its after_amount hook runs
 PAID = {**ONE, "members": [{"id": "a", "birth_date": "1970-01-01", "able_to_work": False,
-                            "supporters": [{"relation": "child", "able_to_support": True}]}]}
+                            "supporters": [{"relation": "child", "birth_date": "1985-01-01"}]}]}
 
 
 def hooked_bundle(tmp_path, lua):

@@ -10,7 +10,7 @@ from conftest import ROOT
 
 HH = {"id": "L", "residence": "urban",
       "members": [{"id": "a", "birth_date": "1970-01-01", "able_to_work": False,
-                   "supporters": [{"relation": "child", "able_to_support": True}]}],
+                   "supporters": [{"relation": "child", "birth_date": "1985-01-01"}]}],
       "assets": {"financial": "0"}}
 
 
@@ -55,7 +55,7 @@ def test_an_engine_outlives_its_policy_object():
     gc.collect()
     # the C policy is still alive: the engine holds its handle
     text = engine.evaluate('{"id": "X", "residence": "urban", "members": [{"id": "a", "birth_date": "1970-01-01", '
-                           '"able_to_work": false, "supporters": [{"relation": "child", "able_to_support": true}]}], '
+                           '"able_to_work": false, "supporters": [{"relation": "child", "birth_date": "1985-01-01"}]}], '
                            '"assets": {"financial": "0"}}', "2024-08-01", False)
     assert '"total_monthly":"1282.00"' in text
     del engine

@@ -11,7 +11,7 @@ import civrules
 def household(i):
     return {"id": f"H{i}", "residence": "urban",
             "members": [{"id": "a", "birth_date": "1970-01-01", "able_to_work": False,
-                         "supporters": [{"relation": "child", "able_to_support": True}]}],
+                         "supporters": [{"relation": "child", "birth_date": "1985-01-01"}]}],
             "income": [{"member": "a", "kind": "pension", "monthly": str(i % 1500)}],
             "assets": {"financial": "0"}}
 
