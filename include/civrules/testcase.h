@@ -43,6 +43,36 @@ int civr_policy_run_tests(const civr_policy *policy, const char *path,
                           void (*on_case)(void *userdata, const civr_case_report *report),
                           void *userdata, size_t *passed, size_t *failed, civr_error *err);
 
+/**
+ * Test coverage of a bundle: which facts (computed), checks (failed at
+ * least once), outcomes (chosen), table rows (matched) and hooks (changed
+ * something) the test cases exercised. Made for one policy; owned by the
+ * caller (civr_coverage_free); one thread at a time.
+ */
+typedef struct civr_coverage civr_coverage;
+
+/** A coverage with nothing exercised yet. @return 0, CIVR_EINVAL, CIVR_ENOMEM */
+int civr_coverage_new(civr_coverage **out, const civr_policy *policy, civr_error *err);
+/** Free a coverage. NULL is a no-op. */
+void civr_coverage_free(civr_coverage *coverage);
+
+/** As civr_policy_run_tests, marking in `coverage` (made for `policy`; NULL:
+ *  none) what each case exercised. */
+int civr_policy_run_tests_coverage(const civr_policy *policy, const char *path,
+                                   void (*on_case)(void *userdata, const civr_case_report *report),
+                                   void *userdata, size_t *passed, size_t *failed,
+                                   civr_coverage *coverage, civr_error *err);
+
+/** Items exercised and items in all (either pointer may be NULL). */
+void civr_coverage_counts(const civr_coverage *coverage, size_t *covered, size_t *total);
+
+/**
+ * A report for people: the share exercised, by kind, and every item no
+ * case touched with its file:line:col. Borrowed until the next call.
+ * @return 0, CIVR_EINVAL, CIVR_ENOMEM
+ */
+int civr_coverage_report(civr_coverage *coverage, const char **text, size_t *len, civr_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -421,8 +421,12 @@ static void decide_member(civr_ectx *c, const civr_program *p, civr_mline *line)
             continue;
         civr_val v;
         civr__eval_fact(c, i, line->member, &v);
-        if (v.k == VK_BOOL && !v.u.b)
+        if (v.k == VK_BOOL && !v.u.b) {
             add_reason(c, line, f->fail);
+            if (c->res->tracing)
+                civr__trace(c, CIVR_TRACE_CHECK, f->name, f->fail->code, &v, f->type, f->src,
+                            f->layer);
+        }
     }
     if (missing.k == VK_MISSING)
         line_undetermined(c, line, &missing);

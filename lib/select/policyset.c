@@ -208,8 +208,10 @@ int civr_policy_set_select_text(const civr_policy **out, const civr_policy_set *
     civr_doc doc;
     const civr_limits *limits = &set->policies[0]->limits;
     int rc = civr__doc_parse_auto(&doc, text ? text : "", len, format, source, limits, err);
-    if (rc)
+    if (rc) {
+        civr_doc_free(&doc); /* a failed parse keeps what it read so far */
         return rc;
+    }
     const char *region = civr__household_peek_region(&doc);
     rc = civr_policy_set_select(out, set, region, err);
     civr_doc_free(&doc);

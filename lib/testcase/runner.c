@@ -21,8 +21,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
-#include "../engine/run.h"
-#include "civrules/testcase.h"
+#include "coverage.h"
 
 typedef struct run {
     const civr_policy *policy;
@@ -32,6 +31,7 @@ typedef struct run {
     void *ud;
     size_t passed, failed;
     civr_buf detail;
+    civr_coverage *coverage;
 } run;
 
 static void mismatch(run *r, const char *fmt, ...) CIVR__PRINTF(2, 3);
@@ -263,6 +263,8 @@ static int run_case(run *r, const civr_doc *doc, const civr_node *c, civr_error 
         r->result->failed = true;
         r->result->error = herr;
     }
+    if (rc == 0)
+        civr__coverage_add(r->coverage, r->result);
     if (want_error) {
         char id[16];
         snprintf(id, sizeof id, "CIVR-%04d", herr.id);
@@ -378,9 +380,18 @@ int civr_policy_run_tests(const civr_policy *policy, const char *path,
                           void (*on_case)(void *, const civr_case_report *), void *userdata,
                           size_t *passed, size_t *failed, civr_error *err)
 {
+    return civr_policy_run_tests_coverage(policy, path, on_case, userdata, passed, failed, NULL, err);
+}
+
+int civr_policy_run_tests_coverage(const civr_policy *policy, const char *path,
+                                   void (*on_case)(void *, const civr_case_report *), void *userdata,
+                                   size_t *passed, size_t *failed, civr_coverage *coverage,
+                                   civr_error *err)
+{
     if (!policy || !path)
         return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_policy_run_tests needs a policy and a path");
     run r = {0};
+    r.coverage = coverage;
     r.policy = policy;
     r.cb = on_case;
     r.ud = userdata;

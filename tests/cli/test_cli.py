@@ -246,6 +246,48 @@ with tempfile.TemporaryDirectory() as d:
     rc, out, err = run("check", "--needs", d)
     check("a complete layer needs nothing more", rc == 0 and "parameters: {}" in out, out + err)
 
+# test --coverage: what a bundle's cases exercised, and --min-coverage (issue #10 §4)
+with tempfile.TemporaryDirectory() as d:
+    with open(os.path.join(d, "bundle.yaml"), "w") as f:
+        f.write("id: test/coverage\ntitle: {zh: 测试, en: test}\nversion: \"1\"\nextends: %s\nfiles: [policy.yaml]\n"
+                % os.path.abspath("policies/cn/guangdong/guangzhou"))
+    with open(os.path.join(d, "policy.yaml"), "w") as f:
+        f.write("""programs:
+  probe:
+    title: {zh: 测试, en: probe}
+    basis: test
+    facts:
+      old: {expr: "any(age(m) >= 60 for m in members)"}
+      young: {expr: "not old", fail: {code: PROBE_OLD, zh: 有老人, en: has an elder, basis: test}}
+    outcomes:
+      - {id: paid, when: old, status: eligible, amount: 10 yuan, reason: {code: PROBE_PAID, zh: 发放, en: paid, basis: test}}
+      - {id: never_chosen_when_old, when: "not old", status: ineligible}
+      - {id: rest, status: ineligible}
+""")
+    os.mkdir(os.path.join(d, "tests"))
+    with open(os.path.join(d, "tests", "probe.yaml"), "w") as f:
+        f.write("""cases:
+  - name: an elder is paid 10
+    basis: the probe's rule
+    date: 2024-08-01
+    household: {id: P1, residence: urban, members: [{id: a, birth_date: 1950-01-01, able_to_work: false}], assets: {financial: "0"}}
+    expect: {programs: {probe: {status: eligible, monthly: "10.00"}}}
+""")
+    rc, out, err = run("test", "--coverage", d)
+    check("test --coverage lists what no case touched", rc == 0 and "1 passed, 0 failed" in out
+          and "  outcome   probe.never_chosen_when_old  " in out and "  outcome   probe.rest  " in out
+          and "  outcome   probe.paid" not in out and "  check     probe.young" not in out
+          and "  fact      probe.old" not in out, out + err)
+    first = out.splitlines()[0] if out else ""
+    covered, total = (int(x) for x in first.split(": ")[1].split(" (")[0].split(" of ")) if first.startswith("coverage") else (0, 1)
+    check("test --coverage counts", covered < total and total > 100, first)
+    rc, out, err = run("test", "--min-coverage", "100", d)
+    check("--min-coverage 100 fails", rc == 1 and "is under the minimum of 100%" in out, out + err)
+    rc, out, err = run("test", "--min-coverage", "20", d)
+    check("--min-coverage 20 passes (one case over all of Guangzhou's rules: about a third)", rc == 0, out + err)
+    rc, out, err = run("test", "--min-coverage", "101", d)
+    check("--min-coverage out of range is a usage error", rc == 2, err)
+
 # usage errors exit 2
 check("unknown command", run("frobnicate")[0] == 2)
 check("bad date", run("eval", "--date", "2024-13-01", "x")[0] == 2)

@@ -50,6 +50,8 @@ enum {
     OPT_PROGRESS = 256, /* --progress: show it even when the input is small */
     OPT_NEEDS,          /* check --needs=DIR: the skeleton of a layer over DIR */
     OPT_DATES,          /* diff --date, given once or twice */
+    OPT_COVERAGE,
+    OPT_MIN_COVERAGE,
     OPT_HTML,
     OPT_RECORDS,
     OPT_FROM,
@@ -71,6 +73,8 @@ typedef struct cli {
     bool progress;
     const char *needs_dir;
     civr_date from, until; /* CIVR_DATE_NONE when not given */
+    bool coverage;         /* test --coverage */
+    int min_coverage;      /* test --min-coverage P: percent, -1 when not given */
     civr_date dates[2];    /* diff */
     int ndates;
     const char *html, *records;
@@ -146,6 +150,20 @@ static int set_option(cli *o, int id, const char *arg)
     case OPT_HTML:
         o->html = arg;
         return 0;
+    case OPT_COVERAGE:
+        o->coverage = true;
+        return 0;
+    case OPT_MIN_COVERAGE: {
+        char *end;
+        long v = strtol(arg, &end, 10);
+        if (end == arg || (*end && strcmp(end, "%") != 0) || v < 0 || v > 100) {
+            fprintf(stderr, "civrules: --min-coverage is a percentage 0 to 100, not '%s'\n", arg);
+            return EXIT_USAGE;
+        }
+        o->coverage = true;
+        o->min_coverage = (int)v;
+        return 0;
+    }
     case OPT_RECORDS:
         o->records = arg;
         return 0;
@@ -213,6 +231,8 @@ static const struct option check_options[] = {
 
 static const struct option test_options[] = {
     {"policy", required_argument, NULL, OPT_POLICY},
+    {"coverage", no_argument, NULL, OPT_COVERAGE},
+    {"min-coverage", required_argument, NULL, OPT_MIN_COVERAGE},
     {"verbose", no_argument, NULL, OPT_VERBOSE},
     HELP_OPTION,
     {NULL, 0, NULL, 0},
@@ -274,6 +294,9 @@ static const verb verbs[] = {
      "\n"
      "  -p, --policy=DIR     run FILEs against this bundle\n"
      "  -v, --verbose        name the passing cases too\n"
+     "      --coverage       report which facts, checks, outcomes, table rows and\n"
+     "                       hooks the cases exercised, and list those none touched\n"
+     "      --min-coverage=P fail (exit 1) when under P percent are exercised\n"
      "  -h, --help           this help\n",
      test_options, cmd_test},
     {"diff", "[OPTIONS] OLD NEW [CASELOAD] | --date=A --date=B DIR [CASELOAD]",
@@ -855,11 +878,12 @@ static void on_case(void *ud, const civr_case_report *r)
     }
 }
 
-static int run_tests(civr_policy *p, const char *path, cli *o, size_t *passed, size_t *failed)
+static int run_tests(civr_policy *p, const char *path, cli *o, size_t *passed, size_t *failed,
+                     civr_coverage *cov)
 {
     size_t ok = 0, bad = 0;
     civr_error err = CIVR_ERROR_INIT;
-    int rc = civr_policy_run_tests(p, path, on_case, o, &ok, &bad, &err);
+    int rc = civr_policy_run_tests_coverage(p, path, on_case, o, &ok, &bad, cov, &err);
     *passed += ok;
     *failed += bad;
     if (rc) {
@@ -868,6 +892,43 @@ static int run_tests(civr_policy *p, const char *path, cli *o, size_t *passed, s
         return EXIT_DATA;
     }
     return 0;
+}
+
+/* --coverage: a coverage for `p`, or NULL when not asked for. */
+static civr_coverage *start_coverage(const cli *o, const civr_policy *p, int *status)
+{
+    civr_coverage *cov = NULL;
+    civr_error err = CIVR_ERROR_INIT;
+    if (o->coverage && civr_coverage_new(&cov, p, &err) != 0) {
+        print_error(&err);
+        *status = EXIT_DATA;
+    }
+    return cov;
+}
+
+/* Print the report; EXIT_DATA under --min-coverage. */
+static int end_coverage(const cli *o, civr_coverage *cov)
+{
+    if (!cov)
+        return 0;
+    const char *text;
+    civr_error err = CIVR_ERROR_INIT;
+    int status = 0;
+    if (civr_coverage_report(cov, &text, NULL, &err) != 0) {
+        print_error(&err);
+        status = EXIT_DATA;
+    } else {
+        fputs(text, stdout);
+    }
+    size_t covered, total;
+    civr_coverage_counts(cov, &covered, &total);
+    if (o->min_coverage >= 0 && covered * 100 < (size_t)o->min_coverage * total) {
+        printf("coverage %zu%% is under the minimum of %d%%\n", total ? covered * 100 / total : 100,
+               o->min_coverage);
+        status = EXIT_DATA;
+    }
+    civr_coverage_free(cov);
+    return status;
 }
 
 static int cmd_test(cli *o, int argc, char **argv)
@@ -884,8 +945,10 @@ static int cmd_test(cli *o, int argc, char **argv)
         civr_policy *p = load(o->policy_dir, &errors);
         if (!p)
             return EXIT_DATA;
+        civr_coverage *cov = start_coverage(o, p, &status);
         for (int i = 0; i < argc; i++)
-            status |= run_tests(p, argv[i], o, &passed, &failed);
+            status |= run_tests(p, argv[i], o, &passed, &failed, cov);
+        status |= end_coverage(o, cov);
         civr_policy_free(p);
     } else {
         for (int i = 0; i < argc; i++) {
@@ -898,8 +961,10 @@ static int cmd_test(cli *o, int argc, char **argv)
             char tests[4096];
             snprintf(tests, sizeof tests, "%s/tests", argv[i]);
             struct stat sb;
+            civr_coverage *cov = start_coverage(o, p, &status);
             if (stat(tests, &sb) == 0)
-                status |= run_tests(p, tests, o, &passed, &failed);
+                status |= run_tests(p, tests, o, &passed, &failed, cov);
+            status |= end_coverage(o, cov);
             civr_policy_free(p);
         }
     }
@@ -980,7 +1045,8 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    cli o = {.format = CIVR_RENDER_JSON, .lang = "zh", .from = CIVR_DATE_NONE, .until = CIVR_DATE_NONE};
+    cli o = {.format = CIVR_RENDER_JSON, .lang = "zh", .from = CIVR_DATE_NONE, .until = CIVR_DATE_NONE,
+             .min_coverage = -1};
     int first = 0;
     int rc = parse_options(v, &o, argc - 1, argv + 1, &first);
     if (rc)
