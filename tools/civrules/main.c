@@ -667,13 +667,47 @@ static bool in_build_tree(void)
     return strncmp(exe, CIVR_BUILD_ROOT, b) == 0 && exe[b] == '/';
 }
 
+/*
+ * The policy tree eval and screen choose bundles from without --policy:
+ * $CIVRULES_POLICY_ROOT; a binary in its build tree uses the source tree's;
+ * else the one installed next to this program (<prefix>/bin/civrules finds
+ * <prefix>/share/civrules/policies after `meson install`, or
+ * <prefix>/civrules/policies after `pip install`, wherever the prefix was
+ * moved); else the prefix meson was set up with; else the source tree's.
+ */
 static const char *default_policy_root(void)
 {
     const char *env = getenv("CIVRULES_POLICY_ROOT");
     if (env && *env)
         return env;
+    if (in_build_tree())
+        return CIVR_SOURCE_POLICY_ROOT;
+    static char found[4096];
+    char exe[2048];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     struct stat st;
-    if (!in_build_tree() && stat(CIVR_INSTALLED_POLICY_ROOT, &st) == 0)
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0'; /* <prefix>/bin */
+            static const char *const rel[] = {"/../share/civrules/policies", "/../civrules/policies"};
+            for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+                snprintf(found, sizeof found, "%s%s", exe, rel[i]);
+                char bundle[4200];
+                snprintf(bundle, sizeof bundle, "%s/cn/bundle.yaml", found);
+                if (stat(bundle, &st) == 0) {
+                    char *real = realpath(found, NULL);
+                    if (real) {
+                        snprintf(found, sizeof found, "%s", real);
+                        free(real);
+                    }
+                    return found;
+                }
+            }
+        }
+    }
+    if (stat(CIVR_INSTALLED_POLICY_ROOT, &st) == 0)
         return CIVR_INSTALLED_POLICY_ROOT;
     return CIVR_SOURCE_POLICY_ROOT;
 }
