@@ -72,6 +72,7 @@ struct civr_screen {
     size_t cap_apps;
     sc_app *apps;
     civr_buf out;
+    civr_buf batch; /* civr_engine_screen_batch */
 };
 
 static const char *const category_names[] = {"agrees", "missed", "wrongly_enrolled",
@@ -111,6 +112,7 @@ void civr_screen_free(civr_screen *s)
     civr__free(s->cases);
     civr__free(s->apps);
     civr_buf_free(&s->out);
+    civr_buf_free(&s->batch);
     civr__free(s);
 }
 
@@ -1030,5 +1032,41 @@ int civr_screen_render(civr_screen *s, civr_screen_render_kind kind, const char 
     *out = s->out.data;
     if (len)
         *len = s->out.len;
+    return 0;
+}
+
+int civr_engine_screen_batch(civr_engine *engine, const char *const *texts, const size_t *lens,
+                             size_t count, civr_format format, const char *source,
+                             civr_date date, civr_date from, civr_date to, unsigned flags,
+                             civr_screen_render_kind kind, civr_screen *s, const char **json,
+                             size_t *json_len, size_t *failed, civr_error *err)
+{
+    if (!engine || !s || !json || (count && (!texts || !lens)))
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+                          "civr_engine_screen_batch needs an engine, texts, a screen and json");
+    civr_screen_options o = CIVR_SCREEN_OPTIONS_INIT;
+    o.date = date;
+    o.from = from;
+    o.to = to;
+    o.flags = flags;
+    civr_buf_clear(&s->batch);
+    size_t bad = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (civr_engine_screen_text(engine, texts[i], lens[i], format, source, &o, s, NULL))
+            bad++;
+        const char *line;
+        size_t n;
+        if (civr_screen_render(s, kind, &line, &n, err) != 0)
+            return CIVR_ENOMEM;
+        civr_buf_add(&s->batch, line, n);
+        civr_buf_putc(&s->batch, '\n');
+    }
+    if (s->batch.failed)
+        return civr__oom(err);
+    *json = s->batch.data ? s->batch.data : "";
+    if (json_len)
+        *json_len = s->batch.len;
+    if (failed)
+        *failed = bad;
     return 0;
 }
