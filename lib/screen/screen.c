@@ -498,20 +498,14 @@ static int fill_case(civr_screen *s, sc_case *c, const civr_rec *enrol, civr_err
     return 0;
 }
 
-/* Include (program, member) when enrolled, due, undecided or due in some month. */
+/* Include (program, member) when enrolled, due on the date, or undecided. (A case
+ * not enrolled and due only in earlier months of a period is owed nothing.) */
 static bool wanted(const civr_screen *s, uint32_t prog, const char *member, const civr_rec *enrol)
 {
     if (enrol)
         return true;
     const sc_line *l = find_line(&s->now, prog, member);
-    if (l && (l->due > 0 || l->status == CIVR_STATUS_UNDETERMINED))
-        return true;
-    for (uint32_t k = 0; k < s->nmonths; k++) {
-        const sc_line *ml = find_line(&s->months[k], prog, member);
-        if (ml && ml->due > 0)
-            return true;
-    }
-    return false;
+    return l && (l->due > 0 || l->status == CIVR_STATUS_UNDETERMINED);
 }
 
 static int applications(civr_screen *s, const civr_household *hh, civr_error *err)
