@@ -178,6 +178,8 @@ with tempfile.TemporaryDirectory() as d:
         check("the report in Chromium: the cases to act on first, with their reasons and basis",
               "优先处理：多发金额最大的案件" in dom and "优先处理：漏保时间最长的家庭" in dom
               and dom.count("<tr>") > 40 and "民发〔2021〕57号" in dom, dom[-3000:])
+        check("the report in Chromium: programs by their Chinese titles",
+              "最低生活保障 <span class=\"note\">dibao</span>" in dom, dom[:3000])
         out_dir = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(exe)))),
                                "meson-logs")
         png = os.path.join(out_dir if os.path.isdir(out_dir) else d, f"screen-county-{n}.png")
