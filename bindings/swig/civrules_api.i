@@ -30,7 +30,9 @@ typedef enum civr_format { CIVR_FORMAT_AUTO, CIVR_FORMAT_JSON, CIVR_FORMAT_YAML 
 enum { CIVR_EVAL_TRACE };
 typedef enum civr_diff_format { CIVR_DIFF_JSON, CIVR_DIFF_TEXT, CIVR_DIFF_HTML } civr_diff_format;
 
-%nothread;
+#ifdef SWIGPYTHON
+%nothread; /* quick calls keep the GIL */
+#endif
 const char *civr_version(void);
 void civr_policy_free(civr_policy *policy);
 const char *civr_policy_id(const civr_policy *policy);
@@ -45,7 +47,9 @@ void civr_diagnostics_free(civr_diagnostics *diags);
 const char *civr_diagnostics_json(civr_diagnostics *diags, size_t *no_count);
 void civr_diff_free(civr_diff *diff);
 int civr_date_parse(civr_date *out, const char *text, size_t len, civr_error *err);
+#ifdef SWIGPYTHON
 %thread;
+#endif
 
 /* these may take long (loading, evaluating): run without the interpreter lock */
 int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options *no_options,
@@ -64,13 +68,17 @@ int civr_engine_eval_batch(civr_engine *engine, const char *const *texts, const 
 
 /* comparing two policies over a caseload (civrules/diff.h) */
 %apply civr_date date { civr_date old_date, civr_date new_date };
+#ifdef SWIGPYTHON
 %nothread;
+#endif
 int civr_diff_new(civr_diff **out, const civr_policy *old_policy, civr_date old_date,
                   const civr_policy *new_policy, civr_date new_date, civr_error *err);
 int civr_diff_summary(civr_diff *diff, civr_diff_format format, const char *lang,
                       const char **json, size_t *json_len, civr_error *err);
 int civr_diff_rules(civr_diff *diff, civr_diff_format format, const char *lang,
                     const char **json, size_t *json_len, civr_error *err);
+#ifdef SWIGPYTHON
 %thread;
+#endif
 int civr_diff_add(civr_diff *diff, const char *text, size_t len, civr_format format,
                   const char *source, const char **json, size_t *json_len, civr_error *err);
