@@ -112,6 +112,7 @@ CIVR_JAVA_HANDLE(civr_engine)
 CIVR_JAVA_HANDLE(civr_result)
 CIVR_JAVA_HANDLE(civr_diagnostics)
 CIVR_JAVA_HANDLE(civr_diff)
+CIVR_JAVA_HANDLE(civr_screen)
 
 %typemap(in, numinputs=0) civr_policy **no_policy "$1 = NULL;"
 %typemap(in, numinputs=0) const civr_load_options *no_options "$1 = NULL;"
@@ -208,6 +209,27 @@ CIVR_JAVA_HANDLE(civr_diff)
     if (civr_date_parse(&$1, buf, (size_t)(n < (jsize)sizeof buf ? n : 0), &e) != 0) {
         civr_jni_throw(jenv, &e);
         return $null;
+    }
+}
+
+/* a period's ends: "YYYY-MM-DD" as bytes, or null for no period (0) */
+%typemap(jni) civr_date period_from, civr_date period_to "jbyteArray"
+%typemap(jtype) civr_date period_from, civr_date period_to "byte[]"
+%typemap(jstype) civr_date period_from, civr_date period_to "byte[]"
+%typemap(javain) civr_date period_from, civr_date period_to "$javainput"
+%typemap(in) civr_date period_from, civr_date period_to {
+    $1 = 0;
+    if ($input) {
+        civr_error e;
+        memset(&e, 0, sizeof e);
+        jsize n = (*jenv)->GetArrayLength(jenv, $input);
+        char buf[32] = {0};
+        if (n > 0 && n < (jsize)sizeof buf)
+            (*jenv)->GetByteArrayRegion(jenv, $input, 0, n, (jbyte *)buf);
+        if (civr_date_parse(&$1, buf, (size_t)(n < (jsize)sizeof buf ? n : 0), &e) != 0) {
+            civr_jni_throw(jenv, &e);
+            return $null;
+        }
     }
 }
 
