@@ -206,10 +206,13 @@ int civr_policy_set_select_text(const civr_policy **out, const civr_policy_set *
                           "civr_policy_set_select_text needs out, a set and a text");
     *out = NULL;
     civr_doc doc;
+    memset(&doc, 0, sizeof doc); /* freed on every path: a text that fails to parse holds memory too */
     const civr_limits *limits = &set->policies[0]->limits;
     int rc = civr__doc_parse_auto(&doc, text ? text : "", len, format, source, limits, err);
-    if (rc)
+    if (rc) {
+        civr_doc_free(&doc);
         return rc;
+    }
     const char *region = civr__household_peek_region(&doc);
     rc = civr_policy_set_select(out, set, region, err);
     civr_doc_free(&doc);
