@@ -31,7 +31,11 @@ typedef struct civr_limits {
     uint32_t max_nodes;      /**< nodes in one text, aliases expanded [1,000,000] */
     uint32_t max_members;    /**< members in one household [64] */
     uint32_t max_layers;     /**< bundles in one extends chain [16] */
-    uint32_t max_expr_depth; /**< nesting of one expression [64] */
+    /** Height of one expression's tree [64]: every operator, call, field
+     *  access and parenthesis adds a level, so `1 + 1 + 1` is 3 high (a
+     *  long chain is as deep as it is long); checking and evaluating
+     *  recurse that deep. */
+    uint32_t max_expr_depth;
     /** Lua instructions in one call of a hook [1,000,000]; work done in C
      *  for the hook (copying, searching) is charged to it as well. */
     uint64_t hook_instructions;
@@ -40,10 +44,14 @@ typedef struct civr_limits {
      *  operations slow in themselves (comparing very long strings). Unlike
      *  the other limits it depends on the machine; a sound hook never nears it. */
     uint32_t hook_milliseconds;
+    /* version 2 */
+    uint32_t max_anchors; /**< anchors in one YAML text [10,000] */
 } civr_limits;
 
-#define CIVR_LIMITS_VERSION 1
-#define CIVR_LIMITS_INIT {CIVR_LIMITS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+/** Versions 1 (without max_anchors) and 2 are accepted; any other is
+ *  refused with CIVR_EINVAL rather than silently replaced by defaults. */
+#define CIVR_LIMITS_VERSION 2
+#define CIVR_LIMITS_INIT {CIVR_LIMITS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
 
 #ifdef __cplusplus
 }

@@ -14,6 +14,7 @@ void civr_arena_init(civr_arena *a, size_t chunk_size)
     a->head = NULL;
     a->spare = NULL;
     a->chunk_size = chunk_size ? chunk_size : 16384;
+    a->bytes = 0;
 }
 
 static civr_arena_chunk *new_chunk(civr_arena *a, size_t need)
@@ -54,6 +55,7 @@ void *civr_arena_alloc(civr_arena *a, size_t size)
             return NULL;
         n->next = a->head;
         a->head = n;
+        a->bytes += n->size;
         c = n;
     }
     void *p = c->data + c->used;
@@ -115,6 +117,7 @@ char *civr_arena_printf(civr_arena *a, const char *fmt, ...)
 
 void civr_arena_reset(civr_arena *a)
 {
+    a->bytes = 0;
     while (a->head) {
         civr_arena_chunk *c = a->head;
         a->head = c->next;

@@ -12,6 +12,8 @@
 #include "civrules/policy.h"
 
 #define CIVR__COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define CIVR__STR_(x) #x
+#define CIVR__STR(x) CIVR__STR_(x) /* a macro's value as a string literal */
 #define CIVR__UNUSED(x) ((void)(x))
 
 #if defined(__GNUC__)
@@ -91,6 +93,7 @@ typedef struct civr_arena {
     civr_arena_chunk *head;  /* current chunk */
     civr_arena_chunk *spare; /* chunks kept by reset */
     size_t chunk_size;
+    size_t bytes;            /* the sizes of the chunks in use (what the arena holds) */
 } civr_arena;
 
 void civr_arena_init(civr_arena *a, size_t chunk_size);
@@ -101,6 +104,11 @@ char *civr_arena_strndup(civr_arena *a, const char *s, size_t len);
 char *civr_arena_strdup(civr_arena *a, const char *s);
 char *civr_arena_printf(civr_arena *a, const char *fmt, ...) CIVR__PRINTF(2, 3);
 void civr_arena_reset(civr_arena *a);
+/* Bytes the arena holds in chunks in use (grows by whole chunks). */
+static inline size_t civr_arena_bytes(const civr_arena *a)
+{
+    return a->bytes;
+}
 void civr_arena_free(civr_arena *a);
 
 /* ---- growable byte buffers -------------------------------------------- */
@@ -130,7 +138,9 @@ int civr__read_file(const char *path, size_t max_bytes, char **data, size_t *len
                     civr_error *err);
 
 /* Limits with defaults filled in for zero fields. */
-civr_limits civr__limits(const civr_limits *given);
+/* `given` (NULL: the defaults) with zeros replaced by the defaults, into
+ * *out; CIVR_EINVAL for a version this library does not know. */
+int civr__limits(civr_limits *out, const civr_limits *given, civr_error *err);
 
 /* ---- small string helpers ---------------------------------------------- */
 
@@ -140,6 +150,14 @@ static inline bool civr__streq(const char *a, const char *b)
 }
 bool civr__is_identifier(const char *s, size_t len); /* [a-z_][a-z0-9_]* (dots allowed: dotted) */
 bool civr__utf8_valid(const char *s, size_t len);
+/* The text of errno value `errnum` in `buf` (returned): thread-safe and the
+ * same whatever the host's locale. */
+const char *civr__errno_text(int errnum, char *buf, size_t size);
+/* Text as households and results carry it: valid UTF-8 (no surrogates) without NUL. */
+static inline bool civr__text_valid(const char *s, size_t len)
+{
+    return civr__utf8_valid(s, len) && !memchr(s, 0, len);
+}
 uint32_t civr__hash(const char *s, size_t len); /* FNV-1a */
 
 #endif

@@ -1,5 +1,6 @@
 /* Files, limits and small string helpers. */
 #include <errno.h>
+#include <locale.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
@@ -11,8 +12,11 @@ int civr__read_file(const char *path, size_t max_bytes, char **data, size_t *len
     *data = NULL;
     *len = 0;
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return civr__fail(err, &pos, CIVR_M_READ_FAILED, path, strerror(errno));
+    if (!f) {
+        char why[128];
+        return civr__fail(err, &pos, CIVR_M_READ_FAILED, path,
+                          civr__errno_text(errno, why, sizeof why));
+    }
     struct stat st;
     if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
         fclose(f);
@@ -41,11 +45,22 @@ int civr__read_file(const char *path, size_t max_bytes, char **data, size_t *len
     return 0;
 }
 
-civr_limits civr__limits(const civr_limits *given)
+int civr__limits(civr_limits *out, const civr_limits *given, civr_error *err)
 {
     civr_limits l = CIVR_LIMITS_INIT;
-    if (given && given->version == CIVR_LIMITS_VERSION)
-        l = *given;
+    if (given) {
+        /* a caller built against an older header passes a shorter struct:
+         * read only the fields its version has */
+        if (given->version == 1)
+            memcpy(&l, given, offsetof(civr_limits, max_anchors));
+        else if (given->version == CIVR_LIMITS_VERSION)
+            l = *given;
+        else
+            return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+                              "civr_limits.version is not one this library knows (1 to " CIVR__STR(
+                                  CIVR_LIMITS_VERSION) "): set it to CIVR_LIMITS_VERSION");
+        l.version = CIVR_LIMITS_VERSION;
+    }
     if (!l.max_text_bytes)
         l.max_text_bytes = 16u << 20;
     if (!l.max_depth)
@@ -64,7 +79,10 @@ civr_limits civr__limits(const civr_limits *given)
         l.hook_memory_bytes = 16u << 20;
     if (!l.hook_milliseconds)
         l.hook_milliseconds = 5000;
-    return l;
+    if (!l.max_anchors)
+        l.max_anchors = 10000;
+    *out = l;
+    return 0;
 }
 
 bool civr__is_identifier(const char *s, size_t len)
@@ -79,6 +97,22 @@ bool civr__is_identifier(const char *s, size_t len)
             return false;
     }
     return true;
+}
+
+const char *civr__errno_text(int errnum, char *buf, size_t size)
+{
+    /* strerror's buffer is shared between threads and its text follows
+     * LC_MESSAGES: the XSI strerror_r into the caller's buffer, in the "C"
+     * locale, gives the same bytes on every thread and every host */
+    locale_t c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+    locale_t host = c ? uselocale(c) : (locale_t)0;
+    if (strerror_r(errnum, buf, size) != 0)
+        snprintf(buf, size, "error %d", errnum);
+    if (c) {
+        uselocale(host);
+        freelocale(c);
+    }
+    return buf;
 }
 
 bool civr__utf8_valid(const char *s, size_t len)

@@ -95,15 +95,9 @@ civr_pos civr_doc_pos(const civr_doc *doc, const civr_node *node)
     return p;
 }
 
-civr_pos civr_doc_pos_in(const civr_doc *doc, const civr_node *node, size_t k)
+/* Where the value of scalar `node` starts in the source. */
+static uint64_t value_start(const civr_doc *doc, const civr_node *node)
 {
-    if (!node || node->kind != CIVR_NODE_SCALAR || !doc->text)
-        return civr_doc_pos(doc, node);
-    /* Walk the source and the value side by side: characters that match
-     * advance both; quotes, escapes, indentation and line breaks that the
-     * value does not have advance only the source. */
-    const char *v = node->u.scalar.text;
-    size_t vlen = node->u.scalar.len;
     uint64_t s = node->offset != CIVR_OFFSET_UNKNOWN ? node->offset
                                                       : byte_offset(doc, node->line, node->column);
     if (node->style == CIVR_STYLE_QUOTED && s < doc->len)
@@ -112,19 +106,140 @@ civr_pos civr_doc_pos_in(const civr_doc *doc, const civr_node *node, size_t k)
         while (s < doc->len && doc->text[s] != '\n')
             s++;
     }
-    size_t i = 0;
+    return s;
+}
+
+/* Walk the source and the value side by side from value byte *i at source
+ * byte *s up to value byte k: characters that match advance both; quotes,
+ * escapes, indentation and line breaks that the value does not have
+ * advance only the source. */
+static void walk(const civr_doc *doc, const civr_node *node, size_t *i, uint64_t *s, size_t k)
+{
+    const char *v = node->u.scalar.text;
+    while (*i < k && *s < doc->len) {
+        if (doc->text[*s] == v[*i])
+            (*i)++;
+        (*s)++;
+    }
+}
+
+/* The source byte of value byte k, from the walk state at value byte i. */
+static uint64_t target(const civr_doc *doc, const civr_node *node, size_t i, uint64_t s, size_t k)
+{
+    size_t vlen = node->u.scalar.len;
     if (k > vlen)
         k = vlen;
-    while (i < k && s < doc->len) {
-        if (doc->text[s] == v[i])
-            i++;
-        s++;
-    }
+    walk(doc, node, &i, &s, k);
     /* skip source bytes the value does not have before the target byte */
-    while (s < doc->len && i < vlen && doc->text[s] != v[i])
+    while (s < doc->len && i < vlen && doc->text[s] != node->u.scalar.text[i])
         s++;
+    return s;
+}
+
+civr_pos civr_doc_pos_in(const civr_doc *doc, const civr_node *node, size_t k)
+{
+    if (!node || node->kind != CIVR_NODE_SCALAR || !doc->text)
+        return civr_doc_pos(doc, node);
+    uint64_t s = target(doc, node, 0, value_start(doc, node), k);
     civr_pos p = {doc->source, 0, 0, s};
     civr_doc_line_col(doc, s, &p.line, &p.column);
+    return p;
+}
+
+/* The line index (0-based) of byte `offset`. */
+static uint32_t line_of(const civr_doc *doc, uint64_t offset)
+{
+    uint32_t lo = 0, hi = doc->line_count;
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (doc->line_starts[mid] <= offset)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Line and column of `s`, walking from a known position `from` when both
+ * are on one line (so a long line is not walked from its start each time). */
+static void line_col_from(const civr_doc *doc, const civr_pos_mark *from, uint64_t s,
+                          uint32_t *line, uint32_t *column)
+{
+    if (s > doc->len)
+        s = doc->len;
+    uint32_t l = line_of(doc, s);
+    if (!from || s < from->s || l + 1 != from->line) {
+        civr_doc_line_col(doc, s, line, column);
+        return;
+    }
+    uint32_t col = from->column;
+    for (uint64_t i = from->s; i < s; i++)
+        if (((unsigned char)doc->text[i] & 0xc0) != 0x80)
+            col++;
+    *line = l + 1;
+    *column = col;
+}
+
+void civr_pos_index_init(civr_pos_index *x, const civr_doc *doc, const civr_node *scalar)
+{
+    memset(x, 0, sizeof *x);
+    x->doc = doc;
+    x->node = scalar;
+}
+
+void civr_pos_index_free(civr_pos_index *x)
+{
+    civr__free(x->marks);
+    x->marks = NULL;
+    x->nmarks = x->cap = 0;
+}
+
+civr_pos civr_pos_index_at(civr_pos_index *x, size_t k)
+{
+    const civr_doc *doc = x->doc;
+    const civr_node *node = x->node;
+    if (!node || node->kind != CIVR_NODE_SCALAR || !doc->text)
+        return civr_doc_pos(doc, node);
+    size_t vlen = node->u.scalar.len;
+    if (k > vlen)
+        k = vlen;
+    size_t want = k / CIVR_POS_STEP;
+    if (x->nmarks == 0 && x->cap == 0) {
+        x->marks = civr__malloc(16 * sizeof *x->marks);
+        if (x->marks) {
+            x->cap = 16;
+            civr_pos_mark *m = &x->marks[x->nmarks++];
+            m->s = value_start(doc, node);
+            civr_doc_line_col(doc, m->s, &m->line, &m->column);
+        }
+    }
+    if (!x->marks) /* no memory for the index: walk from the start */
+        return civr_doc_pos_in(doc, node, k);
+    while (x->nmarks <= want) {
+        const civr_pos_mark *last = &x->marks[x->nmarks - 1];
+        size_t i = (x->nmarks - 1) * CIVR_POS_STEP;
+        uint64_t s = last->s;
+        walk(doc, node, &i, &s, i + CIVR_POS_STEP);
+        if (i < x->nmarks * CIVR_POS_STEP)
+            break; /* the source ended first */
+        if (x->nmarks == x->cap) {
+            civr_pos_mark *grown = civr__realloc(x->marks, x->cap * 2 * sizeof *grown);
+            if (!grown)
+                break;
+            x->marks = grown;
+            x->cap *= 2;
+            last = &x->marks[x->nmarks - 1];
+        }
+        civr_pos_mark *m = &x->marks[x->nmarks];
+        m->s = s;
+        line_col_from(doc, last, s, &m->line, &m->column);
+        x->nmarks++;
+    }
+    size_t j = want < x->nmarks ? want : x->nmarks - 1;
+    const civr_pos_mark *from = &x->marks[j];
+    uint64_t s = target(doc, node, j * CIVR_POS_STEP, from->s, k);
+    civr_pos p = {doc->source, 0, 0, s};
+    line_col_from(doc, from, s, &p.line, &p.column);
     return p;
 }
 

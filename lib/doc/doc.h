@@ -91,6 +91,25 @@ int civr__doc_check_duplicates(civr_doc *doc, const civr_node *map, civr_error *
 civr_pos civr_doc_pos(const civr_doc *doc, const civr_node *node);
 civr_pos civr_doc_pos_in(const civr_doc *doc, const civr_node *scalar, size_t k);
 
+/* Positions of many bytes of one scalar's value (an expression's tokens):
+ * the walk is remembered every CIVR_POS_STEP bytes, so each position costs
+ * at most that much, not the length of the value (which made compiling a
+ * long expression quadratic). Same answers as civr_doc_pos_in. */
+#define CIVR_POS_STEP 256
+typedef struct civr_pos_mark {
+    uint64_t s;            /* source byte of value byte j * CIVR_POS_STEP */
+    uint32_t line, column; /* of s */
+} civr_pos_mark;
+typedef struct civr_pos_index {
+    const civr_doc *doc;
+    const civr_node *node;
+    civr_pos_mark *marks;
+    size_t nmarks, cap;
+} civr_pos_index;
+void civr_pos_index_init(civr_pos_index *x, const civr_doc *doc, const civr_node *scalar);
+civr_pos civr_pos_index_at(civr_pos_index *x, size_t k);
+void civr_pos_index_free(civr_pos_index *x);
+
 /* ---- reading trees ------------------------------------------------------ */
 
 /* Value of key `key` in mapping `map`, or NULL (also when map is not a map). */

@@ -377,8 +377,9 @@ int civr_doc_parse_json(civr_doc *doc, const char *text, size_t len, const char 
         return rc;
     jreader r = {0};
     r.doc = doc;
-    r.limits = civr__limits(limits);
     r.err = err;
+    if ((rc = civr__limits(&r.limits, limits, err)))
+        return rc;
     r.s = text;
     r.len = len;
     r.line = 1;

@@ -2,7 +2,9 @@
  * YAML reader: libyaml's event parser builds a document tree. One document
  * per text; anchors and aliases are allowed (an alias shares the node and
  * counts its whole subtree against the node limit, so "billion laughs"
- * stops early); tags and merge keys are refused; keys must be scalars.
+ * stops early; anchors are at most max_anchors and found by hash, so many
+ * of them cost linear time); tags and merge keys are refused; keys must be
+ * scalars.
  */
 #include <stdio.h>
 #include <yaml.h>
@@ -14,6 +16,7 @@ typedef struct frame {
     void *items; /* civr_node* (sequence) or civr_pair (mapping), malloc'd */
     size_t count, cap;
     civr_node *key; /* mapping: key waiting for its value */
+    size_t anchor;  /* the anchor naming this collection, or SIZE_MAX */
 } frame;
 
 typedef struct anchor {
@@ -30,6 +33,8 @@ typedef struct reader {
     size_t depth, stack_cap;
     anchor *anchors;
     size_t anchor_count, anchor_cap;
+    uint32_t *slots; /* open addressing: 1 + index into anchors, 0 when free */
+    size_t nslots;   /* a power of two, at least twice anchor_count */
     uint64_t nodes;
     int documents;
 } reader;
@@ -90,25 +95,56 @@ static int attach(reader *r, civr_node *n, yaml_mark_t m)
     return 0;
 }
 
-static int add_anchor(reader *r, const yaml_char_t *name, civr_node *n, bool complete)
+/* The slot of anchor `name`: where it is, or the free one where it goes. */
+static uint32_t *anchor_slot(reader *r, const char *name)
 {
+    size_t mask = r->nslots - 1;
+    for (size_t i = civr__hash(name, strlen(name)) & mask;; i = (i + 1) & mask) {
+        uint32_t *s = &r->slots[i];
+        if (!*s || civr__streq(r->anchors[*s - 1].name, name))
+            return s;
+    }
+}
+
+/* Record anchor `name` for node n; *index receives its index (SIZE_MAX: no name). */
+static int add_anchor(reader *r, const yaml_char_t *name, civr_node *n, bool complete,
+                      yaml_mark_t m, size_t *index)
+{
+    *index = SIZE_MAX;
     if (!name)
         return 0;
+    if (r->anchor_count >= r->limits.max_anchors) {
+        civr_pos p = mark_pos(r, m);
+        return civr__fail(r->err, &p, CIVR_M_TOO_MANY_ANCHORS, r->limits.max_anchors);
+    }
     if (!civr__grow((void **)&r->anchors, &r->anchor_cap, r->anchor_count + 1, sizeof(anchor)))
         return civr__oom(r->err);
+    if (2 * (r->anchor_count + 1) > r->nslots) { /* grow the table and place every name again */
+        size_t nslots = r->nslots ? r->nslots * 2 : 64;
+        uint32_t *slots = civr__calloc(nslots, sizeof *slots);
+        if (!slots)
+            return civr__oom(r->err);
+        civr__free(r->slots);
+        r->slots = slots;
+        r->nslots = nslots;
+        for (size_t i = 0; i < r->anchor_count; i++) /* later ones replace earlier ones */
+            *anchor_slot(r, r->anchors[i].name) = (uint32_t)i + 1;
+    }
     char *copy = civr_arena_strdup(&r->doc->arena, (const char *)name);
     if (!copy)
         return civr__oom(r->err);
-    r->anchors[r->anchor_count++] = (anchor){copy, n, complete};
+    r->anchors[r->anchor_count] = (anchor){copy, n, complete};
+    *anchor_slot(r, copy) = (uint32_t)r->anchor_count + 1; /* a later anchor shadows an earlier one */
+    *index = r->anchor_count++;
     return 0;
 }
 
 static anchor *find_anchor(reader *r, const yaml_char_t *name)
 {
-    for (size_t i = r->anchor_count; i-- > 0;) /* a later anchor shadows an earlier one */
-        if (civr__streq(r->anchors[i].name, (const char *)name))
-            return &r->anchors[i];
-    return NULL;
+    if (!r->nslots)
+        return NULL;
+    uint32_t s = *anchor_slot(r, (const char *)name);
+    return s ? &r->anchors[s - 1] : NULL;
 }
 
 static int open_collection(reader *r, civr_node_kind kind, const yaml_event_t *ev,
@@ -127,11 +163,12 @@ static int open_collection(reader *r, civr_node_kind kind, const yaml_event_t *e
                                   (uint32_t)ev->start_mark.column + 1, CIVR_OFFSET_UNKNOWN);
     if (!n)
         return civr__oom(r->err);
-    if ((rc = add_anchor(r, anchor_name, n, false)))
+    size_t index;
+    if ((rc = add_anchor(r, anchor_name, n, false, ev->start_mark, &index)))
         return rc;
     if (!civr__grow((void **)&r->stack, &r->stack_cap, r->depth + 1, sizeof(frame)))
         return civr__oom(r->err);
-    r->stack[r->depth++] = (frame){n, NULL, 0, 0, NULL};
+    r->stack[r->depth++] = (frame){n, NULL, 0, 0, NULL, index};
     return 0;
 }
 
@@ -158,9 +195,8 @@ static int close_collection(reader *r, const yaml_event_t *ev)
         if (rc)
             return rc;
     }
-    for (size_t i = r->anchor_count; i-- > 0;)
-        if (r->anchors[i].node == n)
-            r->anchors[i].complete = true;
+    if (f.anchor != SIZE_MAX)
+        r->anchors[f.anchor].complete = true;
     return attach(r, n, ev->start_mark);
 }
 
@@ -190,7 +226,8 @@ static int on_scalar(reader *r, const yaml_event_t *ev)
         return civr__oom(r->err);
     if (memchr(n->u.scalar.text, '\0', n->u.scalar.len))
         return fail_at(r, e->start_mark, CIVR_M_YAML_UNSUPPORTED, "NUL characters in text");
-    if ((rc = add_anchor(r, e->data.scalar.anchor, n, true)))
+    size_t index;
+    if ((rc = add_anchor(r, e->data.scalar.anchor, n, true, e->start_mark, &index)))
         return rc;
     return attach(r, n, e->start_mark);
 }
@@ -239,8 +276,9 @@ int civr_doc_parse_yaml(civr_doc *doc, const char *text, size_t len, const char 
         return rc;
     reader r = {0};
     r.doc = doc;
-    r.limits = civr__limits(limits);
     r.err = err;
+    if ((rc = civr__limits(&r.limits, limits, err)))
+        return rc;
     if (len > r.limits.max_text_bytes) {
         civr_pos p = {doc->source, 0, 0, 0};
         return civr__fail(err, &p, CIVR_M_TEXT_TOO_LARGE, len, r.limits.max_text_bytes);
@@ -283,5 +321,6 @@ int civr_doc_parse_yaml(civr_doc *doc, const char *text, size_t len, const char 
         civr__free(r.stack[i].items);
     civr__free(r.stack);
     civr__free(r.anchors);
+    civr__free(r.slots);
     return rc;
 }

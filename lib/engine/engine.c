@@ -27,13 +27,19 @@ int civr_engine_new(civr_engine **out, const civr_policy *policy, const civr_eng
     if (!out || !policy)
         return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_engine_new needs out and policy");
     *out = NULL;
-    if (opts && opts->version != CIVR_ENGINE_OPTIONS_VERSION)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "unknown civr_engine_options version");
+    if (opts && (opts->version == 0 || opts->version > CIVR_ENGINE_OPTIONS_VERSION))
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+                          "civr_engine_options.version is not one this library knows (1 to "
+                          CIVR__STR(CIVR_ENGINE_OPTIONS_VERSION) ")");
+    civr_limits limits;
+    int lrc = civr__limits(&limits, opts ? opts->limits : NULL, err);
+    if (lrc)
+        return lrc;
     civr_engine *e = civr__calloc(1, sizeof *e);
     if (!e)
         return civr__oom(err);
     e->policy = policy;
-    e->limits = civr__limits(opts ? opts->limits : NULL);
+    e->limits = limits;
     civr_arena_init(&e->scratch, 65536);
     civr_arena_init(&e->text.arena, 16384);
     e->slots = civr__calloc(policy->nslots ? policy->nslots : 1, sizeof *e->slots);

@@ -24,18 +24,19 @@ typedef struct checker {
     uint32_t nlocals;
     civr_type member_type;
     int32_t members_field;
+    civr_pos_index where; /* positions of the expression's bytes */
 } checker;
 
 static civr_src src_at(checker *ck, uint32_t off)
 {
-    civr_pos pos = civr_doc_pos_in(ck->env->doc, ck->env->node, off);
+    civr_pos pos = civr_pos_index_at(&ck->where, off);
     civr_src s = {ck->env->file, pos.line, pos.column};
     return s;
 }
 
 static civr_pos pos_at(checker *ck, uint32_t off)
 {
-    return civr_doc_pos_in(ck->env->doc, ck->env->node, off);
+    return civr_pos_index_at(&ck->where, off);
 }
 
 static const civr_expr *fail(checker *ck, uint32_t off, civr_msg m, ...)
@@ -1133,6 +1134,7 @@ int civr_expr_compile(const civr_expr **out, civr_type *type, civr_cenv *env)
         ck.locals[0] = (local){"m", 1, 0, ck.member_type};
         ck.nlocals = 1;
     }
+    civr_pos_index_init(&ck.where, env->doc, n);
     /* parse into a scratch arena: the untyped tree is not kept */
     civr_arena scratch;
     civr_arena_init(&scratch, 4096);
@@ -1157,6 +1159,7 @@ int civr_expr_compile(const civr_expr **out, civr_type *type, civr_cenv *env)
         }
     }
     civr_arena_free(&scratch);
+    civr_pos_index_free(&ck.where);
     return rc;
 }
 
@@ -1169,8 +1172,11 @@ int civr_expr_compile_as(const civr_expr **out, civr_type want, civr_cenv *env)
     checker ck = {0};
     ck.env = env;
     ck.pol = env->policy;
+    civr_pos_index_init(&ck.where, env->doc, env->node);
     const civr_expr *e = *out;
-    if (!coerce(&ck, &e, want, 0)) {
+    bool ok = coerce(&ck, &e, want, 0);
+    civr_pos_index_free(&ck.where);
+    if (!ok) {
         *out = NULL;
         return env->err && env->err->code ? env->err->code : CIVR_EEXPR;
     }

@@ -172,6 +172,28 @@ static pnode *mk(parser *p, pkind k, size_t off)
         return fail(p, off, "out of memory");
     n->kind = k;
     n->off = (uint32_t)off;
+    n->height = 1;
+    return n;
+}
+
+/* A node is complete: its height from its children's, within the limit. */
+static pnode *built(parser *p, pnode *n)
+{
+    if (!n)
+        return NULL;
+    uint32_t h = 0;
+    const pnode *kids[3] = {n->a, n->b, n->c};
+    for (int i = 0; i < 3; i++)
+        if (kids[i] && kids[i]->height > h)
+            h = kids[i]->height;
+    for (uint32_t i = 0; i < n->n; i++)
+        if (n->list[i] && n->list[i]->height > h)
+            h = n->list[i]->height;
+    n->height = h + 1;
+    if (n->height > p->max_depth) {
+        p->too_deep = true;
+        return fail(p, n->off, "too deep");
+    }
     return n;
 }
 
@@ -198,18 +220,22 @@ static bool is_keyword(parser *p)
 
 static pnode *expr(parser *p);
 
-/* Push a node list (grown in the arena by copying; lists are short). */
-static bool push(parser *p, pnode ***list, uint32_t *n, pnode *item)
+/* Push onto a node's list (grown in the arena by doubling: linear in all). */
+static bool push(parser *p, pnode *owner, pnode *item)
 {
-    pnode **grown = civr_arena_alloc(p->arena, (*n + 1) * sizeof *grown);
-    if (!grown) {
-        fail(p, p->start, "out of memory");
-        return false;
+    if (owner->n == owner->cap) {
+        uint32_t cap = owner->cap ? owner->cap * 2 : 4;
+        pnode **grown = cap > owner->cap ? civr_arena_array(p->arena, cap, sizeof *grown) : NULL;
+        if (!grown) {
+            fail(p, p->start, "out of memory");
+            return false;
+        }
+        if (owner->n)
+            memcpy(grown, owner->list, owner->n * sizeof *grown);
+        owner->list = grown;
+        owner->cap = cap;
     }
-    if (*n)
-        memcpy(grown, *list, *n * sizeof *grown);
-    grown[(*n)++] = item;
-    *list = grown;
+    owner->list[owner->n++] = item;
     return true;
 }
 
@@ -237,7 +263,7 @@ static pnode *comprehension(parser *p, pnode *body, size_t off)
         if (!(c->c = expr(p)))
             return NULL;
     }
-    return c;
+    return built(p, c);
 }
 
 /* Arguments after '(' up to ')': expressions, `name: expr`, or one comprehension. */
@@ -261,7 +287,7 @@ static bool arguments(parser *p, pnode *call, bool named)
             next(p);
             if (!expect(p, T_COLON, "expected ':' after the input name"))
                 return false;
-            if (!(na->a = expr(p)))
+            if (!(na->a = expr(p)) || !built(p, na))
                 return false;
             arg = na;
         } else {
@@ -275,13 +301,13 @@ static bool arguments(parser *p, pnode *call, bool named)
                     return false;
             }
         }
-        if (!push(p, &call->list, &call->n, arg))
+        if (!push(p, call, arg))
             return false;
         if (p->t == T_COMMA) {
             next(p);
             continue;
         }
-        return expect(p, T_RP, "expected ',' or ')'");
+        return expect(p, T_RP, "expected ',' or ')'") && built(p, call);
     }
 }
 
@@ -322,7 +348,7 @@ static pnode *primary(parser *p)
             next(p);
             for (;;) {
                 pnode *k = expr(p);
-                if (!k || !push(p, &n->list, &n->n, k))
+                if (!k || !push(p, n, k))
                     return NULL;
                 if (p->t == T_COMMA) {
                     next(p);
@@ -333,7 +359,7 @@ static pnode *primary(parser *p)
                 break;
             }
         }
-        return n;
+        return built(p, n);
     case T_TABLE:
         if (!(n = mk(p, P_TABLE, off)))
             return NULL;
@@ -376,7 +402,7 @@ static pnode *primary(parser *p)
             return fail(p, p->start, "an empty set {} is not allowed here");
         for (;;) {
             pnode *k = expr(p);
-            if (!k || !push(p, &n->list, &n->n, k))
+            if (!k || !push(p, n, k))
                 return NULL;
             if (p->t == T_COMMA) {
                 next(p);
@@ -384,7 +410,7 @@ static pnode *primary(parser *p)
             }
             if (!expect(p, T_RC, "expected ',' or '}'"))
                 return NULL;
-            return n;
+            return built(p, n);
         }
     case T_NAME:
         if (is_word(p, "true") || is_word(p, "false")) {
@@ -436,7 +462,8 @@ static pnode *postfix(parser *p)
             if (!arguments(p, f, false))
                 return NULL;
         }
-        n = f;
+        if (!(n = built(p, f)))
+            return NULL;
     }
     return n;
 }
@@ -451,7 +478,7 @@ static pnode *binary(parser *p, pkind k, int op, pnode *a, pnode *b, size_t off)
     n->op = op;
     n->a = a;
     n->b = b;
-    return n;
+    return built(p, n);
 }
 
 static bool deeper(parser *p)
@@ -478,7 +505,7 @@ static pnode *unary(parser *p)
         pnode *n = mk(p, P_NEG, off);
         if (n)
             n->a = a;
-        return n;
+        return built(p, n);
     }
     return postfix(p);
 }
@@ -562,7 +589,7 @@ static pnode *comparison(parser *p)
             if (!neg)
                 return NULL;
             neg->a = n;
-            return neg;
+            return built(p, neg);
         }
         return n;
     }
@@ -583,7 +610,7 @@ static pnode *not_expr(parser *p)
         pnode *n = mk(p, P_NOT, off);
         if (n)
             n->a = a;
-        return n;
+        return built(p, n);
     }
     return comparison(p);
 }
@@ -632,6 +659,7 @@ static pnode *expr(parser *p)
             n->a = c;
             n->b = a;
             n->c = b;
+            n = built(p, n);
         }
     } else {
         n = or_expr(p);

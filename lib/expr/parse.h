@@ -40,10 +40,14 @@ struct pnode {
     size_t nlen;
     pnode *a, *b, *c;
     pnode **list;
-    uint32_t n;
+    uint32_t n, cap;
+    uint32_t height;   /* of the tree under this node: 1 for a leaf */
 };
 
-/* Parse; on failure *error is a message at byte *error_off. */
+/* Parse; on failure *error is a message at byte *error_off. The tree's
+ * height is limited to max_depth as it is built (every construct, chains of
+ * binary operators and fields included), so that checking and evaluating,
+ * which recurse, stay within it; *too_deep says when that failed. */
 int civr__expr_parse(pnode **out, const char *text, size_t len, civr_arena *arena,
                      uint32_t max_depth, size_t *error_off, const char **error, bool *too_deep);
 

@@ -40,35 +40,30 @@ static int ctx_param(lua_State *L)
     if ((uint32_t)nkeys != p->ndims)
         return civr__lua_fail(L, "parameter '%s' takes %d key(s), given %d", name, (int)p->ndims,
                               nkeys);
-    civr_arena *a = rt->c->arena;
-    civr_expr *e = civr_arena_alloc(a, sizeof *e);
-    const civr_expr **args = civr_arena_array(a, p->ndims ? p->ndims : 1, sizeof *args);
-    if (!e || !args)
-        return civr__lua_abort(L, CIVR_ABORT_NOMEM);
-    memset(e, 0, sizeof *e);
-    e->op = OP_PARAM;
-    e->type = p->type;
-    e->src = p->src;
-    e->idx = (uint32_t)pi;
-    e->nargs = p->ndims;
-    e->args = args;
-    e->name = p->name;
+    /* the expression lives for this call only: on the C stack, so that a
+     * hook calling ctx.param in a loop makes no memory outside its budget */
+    civr_expr e = {0}, keys[CIVR_PARAM_MAX_DIMS] = {{0}};
+    const civr_expr *args[CIVR_PARAM_MAX_DIMS];
+    e.op = OP_PARAM;
+    e.type = p->type;
+    e.src = p->src;
+    e.idx = (uint32_t)pi;
+    e.nargs = p->ndims;
+    e.args = args;
+    e.name = p->name;
     for (uint32_t i = 0; i < p->ndims; i++) {
         size_t klen;
         const char *key = luaL_checklstring(L, 2 + (int)i, &klen); /* alive on the stack */
-        civr_expr *k = civr_arena_alloc(a, sizeof *k);
-        if (!k)
-            return civr__lua_abort(L, CIVR_ABORT_NOMEM);
-        memset(k, 0, sizeof *k);
+        civr_expr *k = &keys[i];
         k->op = OP_LIT;
         k->type = civr_type_of(CT_STRING, 0);
         k->lit.k = VK_STR;
         k->lit.u.str.s = key;
-        k->lit.u.str.len = (uint32_t)klen;
+        k->lit.u.str.len = klen > UINT32_MAX ? UINT32_MAX : (uint32_t)klen;
         args[i] = k;
     }
     civr_val v;
-    if (!civr__lua_evaluate(rt->c, e, 0, NULL, &v))
+    if (!civr__lua_evaluate(rt->c, &e, 0, NULL, &v))
         return civr__lua_abort(L, CIVR_ABORT_EVAL);
     civr__lua_push_val(L, &v, p->type);
     return 1;
@@ -138,6 +133,8 @@ static const char *text_field(lua_State *L, int t, const char *key, const char *
         const char *s = lua_tolstring(L, -1, &len);
         if (len == 0 || len > 2000)
             wrong(L, "a reason whose %s is %s", key, len ? "longer than 2000 bytes" : "empty");
+        if (!civr__text_valid(s, len))
+            wrong(L, "a reason whose %s is not valid UTF-8 text (or holds a NUL)", key);
         out = civr_arena_strndup(&civr__rt(L)->c->res->arena, s, len);
         if (!out)
             civr__lua_abort(L, CIVR_ABORT_NOMEM);
@@ -359,9 +356,15 @@ bool civr__hook_run(civr_ectx *c, civr_hookcall *call)
     const civr_hook *h = call->hook;
     lua_State *L = rt->L;
     call->missing.k = VK_NULL;
+    /* the same memory state for every call: what earlier calls left is
+     * collected (the collector is stopped during calls) */
+    lua_settop(L, 0);
+    lua_gc(L, LUA_GCCOLLECT);
     rt->c = c;
     rt->call = call;
     rt->gen++;
+    rt->c_bytes = 0;
+    rt->mem_fail = 0;
     rt->instr_used = 0;
     rt->deadline_ns = civr__now_ns() + (int64_t)rt->ms_limit * 1000000;
     rt->abort = CIVR_ABORT_NONE;
@@ -371,16 +374,19 @@ bool civr__hook_run(civr_ectx *c, civr_hookcall *call)
     lua_settop(L, 0);
     lua_pushcfunction(L, protected_run);
     lua_pushlightuserdata(L, rt);
+    locale_t host = uselocale(rt->c_locale);
     int rc = lua_pcall(L, 1, 0, 0);
+    uselocale(host);
+    if (rc == LUA_ERRMEM && rt->abort == CIVR_ABORT_NONE)
+        rt->abort = rt->mem_fail == 2 ? CIVR_ABORT_NOMEM : CIVR_ABORT_MEMORY;
     rt->armed = false;
+    rt->c_bytes = 0;
     civr_abort abort = rt->abort;
     char msg[CIVR_ERROR_MESSAGE_MAX] = "";
     if (rc != LUA_OK)
         snprintf(msg, sizeof msg, "%s",
                  lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "(an error that is not text)");
     lua_settop(L, 0);
-    if (rc != LUA_OK)
-        lua_gc(L, LUA_GCCOLLECT, 0); /* what the stopped call left behind */
     rt->c = NULL;
     rt->call = NULL;
     if (rc == LUA_OK && abort == CIVR_ABORT_NONE)

@@ -5,6 +5,8 @@
 #ifndef CIVR_HOOKS_RUNTIME_H
 #define CIVR_HOOKS_RUNTIME_H
 
+#include <locale.h>
+
 #include <lauxlib.h>
 #include <lua.h>
 
@@ -44,6 +46,11 @@ struct civr_hookrt {
     int *fn_ref;          /* each hook's compiled chunk, by civr_hook.index */
     civr_log_fn log;
     void *log_ud;
+    size_t c_bytes;       /* C memory the running call made through views and ctx.param:
+                           * counted against the same budget as the Lua state */
+    uint8_t mem_fail;     /* the last allocation that failed: 1 the budget refused it,
+                           * 2 C memory ran out; 0 when the last one succeeded */
+    locale_t c_locale;    /* "C": calls compare and format bytes, whatever the host's locale */
     civr_val missing;     /* CIVR_ABORT_MISSING: what was missing */
     uint32_t line;        /* CIVR_ABORT_INSTRUCTIONS: the Lua line it was running */
     char why[256];        /* CIVR_ABORT_RESULT: what is wrong with the answer */

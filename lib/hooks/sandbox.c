@@ -10,6 +10,12 @@
  * io, os, package, debug or coroutine.
  *
  * Guarantees, each tested in tests/hooks:
+ *  - every call sees the same memory state: a full collection before each
+ *    call and none during it (the collector is stopped) except the one Lua
+ *    makes before an allocation fails, so garbage of earlier calls never
+ *    counts against a later one and weak tables change at the same points
+ *    every time; and the "C" locale (string comparison is bytewise,
+ *    numbers print with a dot, whatever the host's LC_ALL);
  *  - text chunks only (mode "t"), compiled once per engine;
  *  - globals and libraries are read-only proxies, and the chunk's _ENV is
  *    put back before every call, so no call can leave state for the next;
@@ -67,7 +73,10 @@ int civr__lua_abort(lua_State *L, civr_abort why)
 
 /* ---- budgets ----------------------------------------------------------------------------- */
 
-/* lua_Alloc with a byte budget. Shrinking never fails (Lua relies on it). */
+/* lua_Alloc with a byte budget (shared with the C memory a call makes).
+ * Shrinking never fails (Lua relies on it). A refusal is not yet the end:
+ * Lua then collects everything it can and asks again, and only when that
+ * fails too raises a memory error, which pcall lets through (sb_pcall). */
 static void *budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     civr_hookrt *rt = ud;
@@ -77,9 +86,10 @@ static void *budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         rt->mem_used -= old;
         return NULL;
     }
-    if (nsize > old && nsize - old > rt->mem_limit - rt->mem_used) {
-        if (rt->armed && rt->abort == CIVR_ABORT_NONE)
-            rt->abort = CIVR_ABORT_MEMORY;
+    size_t held = rt->mem_used + rt->c_bytes;
+    size_t room = rt->mem_limit > held ? rt->mem_limit - held : 0;
+    if (nsize > old && nsize - old > room) {
+        rt->mem_fail = 1;
         return NULL;
     }
     /* a new long string (rep, .., format, concat...) was copied byte by byte:
@@ -92,10 +102,11 @@ static void *budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     if (!p) {
         if (nsize <= old)
             return ptr; /* keep the larger block */
-        if (rt->armed && rt->abort == CIVR_ABORT_NONE)
-            rt->abort = CIVR_ABORT_NOMEM;
+        rt->mem_fail = 2;
         return NULL;
     }
+    if (nsize > old)
+        rt->mem_fail = 0;
     rt->mem_used = rt->mem_used - old + nsize;
     return p;
 }
@@ -130,7 +141,7 @@ void civr__lua_charge(lua_State *L, uint64_t n)
     civr_hookrt *rt = civr__rt(L);
     if (!rt->armed)
         return;
-    if (n > rt->instr_limit - rt->instr_used) {
+    if (rt->instr_used >= rt->instr_limit || n > rt->instr_limit - rt->instr_used) {
         lua_Debug ar; /* the Lua line that called the C function charging */
         if (rt->abort == CIVR_ABORT_NONE && lua_getstack(L, 1, &ar) && lua_getinfo(L, "l", &ar) &&
             ar.currentline > 0)
@@ -152,11 +163,21 @@ static int call_wrapped(lua_State *L, int nresults)
     return lua_gettop(L);
 }
 
+/* After a protected call: a memory error (Lua already collected and tried
+ * again) stops the hook like the other limits. */
+static void memory_error(lua_State *L, int status)
+{
+    civr_hookrt *rt = civr__rt(L);
+    if (status == LUA_ERRMEM && rt->armed && rt->abort == CIVR_ABORT_NONE)
+        rt->abort = rt->mem_fail == 2 ? CIVR_ABORT_NOMEM : CIVR_ABORT_MEMORY;
+}
+
 /* pcall and xpcall that let aborts through */
 static int sb_pcall(lua_State *L)
 {
     luaL_checkany(L, 1);
     int status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+    memory_error(L, status);
     if (civr__rt(L)->abort != CIVR_ABORT_NONE)
         return lua_error(L);
     lua_pushboolean(L, status == LUA_OK);
@@ -185,6 +206,7 @@ static int sb_xpcall(lua_State *L)
     lua_copy(L, 2, 1);
     lua_replace(L, 2);
     int status = lua_pcall(L, n - 2, LUA_MULTRET, 1);
+    memory_error(L, status);
     if (civr__rt(L)->abort != CIVR_ABORT_NONE)
         return lua_error(L);
     lua_pushboolean(L, status == LUA_OK);
@@ -394,24 +416,46 @@ static int str_format(lua_State *L)
 /* ---- table, amended ---------------------------------------------------------------------- */
 
 /* insert, remove, concat, unpack and sort loop in C over a table's length
- * (which a __len metamethod may make anything) or over the bounds given:
- * charge that first. upvalue 1: Lua's function; upvalue 2: its kind */
-enum { TAB_LENGTH, TAB_SORT, TAB_CONCAT, TAB_UNPACK };
+ * or over the bounds given: charge that first. The length charged must be
+ * the one Lua's function then reads, with no Lua code run in between: a
+ * table whose metatable has __len (set after setmetatable, which refuses
+ * it) could answer differently at each read, so it is refused here, and the
+ * raw length is what both read. Bounds are read as Lua reads them (a float
+ * with an integer value is that integer). upvalue 1: Lua's function;
+ * upvalue 2: its kind */
+enum { TAB_INSERT, TAB_REMOVE, TAB_SORT, TAB_CONCAT, TAB_UNPACK };
+
+static const char *const tab_names[] = {"insert", "remove", "sort", "concat", "unpack"};
+
+static lua_Integer tab_length(lua_State *L, int kind)
+{
+    if (lua_type(L, 1) != LUA_TTABLE) /* strings and views: lengths no hook can change */
+        return lua_type(L, 1) == LUA_TNONE || lua_type(L, 1) == LUA_TNIL ? 0 : luaL_len(L, 1);
+    if (luaL_getmetafield(L, 1, "__len") != LUA_TNIL)
+        return civr__lua_fail(L, "table.%s: a table with __len is not allowed in a hook",
+                              tab_names[kind]);
+    return (lua_Integer)lua_rawlen(L, 1);
+}
 
 static int tab_charged(lua_State *L)
 {
     int kind = (int)lua_tointeger(L, lua_upvalueindex(2));
-    if (lua_type(L, 1) == LUA_TTABLE) {
+    uint64_t n;
+    if (kind == TAB_CONCAT || kind == TAB_UNPACK) {
         int i = kind == TAB_CONCAT ? 3 : 2; /* concat(t, sep, i, j), unpack(t, i, j) */
-        lua_Integer n = (kind == TAB_CONCAT || kind == TAB_UNPACK) && lua_isinteger(L, i + 1)
-                            ? lua_tointeger(L, i + 1) - luaL_optinteger(L, i, 1) + 1
-                            : luaL_len(L, 1);
-        uint64_t cost = n > 0 ? (uint64_t)n : 0;
-        if (kind == TAB_SORT)
-            for (uint64_t m = cost; m > 1; m >>= 1)
-                cost += (uint64_t)n;
-        civr__lua_charge(L, cost);
+        lua_Integer first = luaL_optinteger(L, i, 1);
+        lua_Integer last = lua_isnoneornil(L, i + 1) ? tab_length(L, kind)
+                                                     : luaL_checkinteger(L, i + 1);
+        n = last >= first ? (uint64_t)last - (uint64_t)first + 1 : 0;
+    } else {
+        lua_Integer len = tab_length(L, kind);
+        n = len > 0 ? (uint64_t)len : 0;
     }
+    uint64_t cost = n;
+    if (kind == TAB_SORT)
+        for (uint64_t m = n; m > 1; m >>= 1)
+            cost = cost > UINT64_MAX - n ? UINT64_MAX : cost + n;
+    civr__lua_charge(L, cost);
     return call_wrapped(L, LUA_MULTRET);
 }
 
@@ -500,7 +544,7 @@ static int build_sandbox(lua_State *L)
     static const struct {
         const char *name;
         int kind;
-    } charged[] = {{"insert", TAB_LENGTH}, {"remove", TAB_LENGTH}, {"concat", TAB_CONCAT},
+    } charged[] = {{"insert", TAB_INSERT}, {"remove", TAB_REMOVE}, {"concat", TAB_CONCAT},
                    {"unpack", TAB_UNPACK}, {"sort", TAB_SORT}};
     for (size_t k = 0; k < sizeof charged / sizeof charged[0]; k++) {
         lua_getfield(L, t, charged[k].name);
@@ -609,7 +653,8 @@ int civr__hookrt_new(civr_hookrt **out, const civr_policy *p, const civr_limits 
     rt->log = log;
     rt->log_ud = log_ud;
     rt->fn_ref = civr__calloc(p->nhooks, sizeof *rt->fn_ref);
-    rt->L = rt->fn_ref ? new_state(rt) : NULL;
+    rt->c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+    rt->L = rt->fn_ref && rt->c_locale ? new_state(rt) : NULL;
     if (!rt->L) {
         civr__hookrt_free(rt);
         return civr__oom(err);
@@ -631,6 +676,9 @@ int civr__hookrt_new(civr_hookrt **out, const civr_policy *p, const civr_limits 
         return code;
     }
     lua_settop(rt->L, 0);
+    /* no collection during a call but the one before an allocation fails;
+     * civr__hook_run collects fully before each call */
+    lua_gc(rt->L, LUA_GCSTOP);
     *out = rt;
     return 0;
 }
@@ -641,6 +689,8 @@ void civr__hookrt_free(civr_hookrt *rt)
         return;
     if (rt->L)
         lua_close(rt->L);
+    if (rt->c_locale)
+        freelocale(rt->c_locale);
     civr__free(rt->fn_ref);
     civr__free(rt);
 }

@@ -363,6 +363,10 @@ bool civr__lua_evaluate(civr_ectx *c, const civr_expr *e, uint32_t fact, const c
 {
     jmp_buf jb;
     jmp_buf *volatile saved = c->jb;
+    civr_hookrt *rt = c->hooks;
+    /* C memory made for the hook (scratch values, trace entries) counts
+     * against its memory budget */
+    size_t before = civr_arena_bytes(c->arena) + civr_arena_bytes(&c->res->arena);
     c->jb = &jb;
     if (setjmp(jb)) {
         c->jb = saved;
@@ -373,6 +377,15 @@ bool civr__lua_evaluate(civr_ectx *c, const civr_expr *e, uint32_t fact, const c
     else
         civr__eval_fact(c, fact, member, out);
     c->jb = saved;
+    size_t after = civr_arena_bytes(c->arena) + civr_arena_bytes(&c->res->arena);
+    if (after > before) {
+        rt->c_bytes += after - before;
+        if (rt->mem_used + rt->c_bytes > rt->mem_limit) {
+            if (rt->abort == CIVR_ABORT_NONE)
+                rt->abort = CIVR_ABORT_MEMORY;
+            return false;
+        }
+    }
     return true;
 }
 
@@ -432,6 +445,10 @@ static int view_index(lua_State *L)
         int32_t f = civr_policy__field(t, name, len);
         if (f < 0)
             return civr__lua_fail(L, "%s has no field '%s'", t->name, name);
+        if (r == rt->c->hh->root && (uint32_t)f == p->members_field && rt->c->members) {
+            push_view(L, VIEW_LIST, rt->c->members); /* the members present on the date */
+            return 1;
+        }
         if (r->fields[f].k == VK_MISSING) { /* name the field, as the evaluator does */
             civr_missing *m = civr_arena_alloc(rt->c->arena, sizeof *m);
             if (!m)
@@ -541,8 +558,8 @@ bool civr__lua_to_val(lua_State *L, int idx, civr_type t, civr_arena *arena, civ
     case CT_STRING: {
         size_t len;
         const char *s = lua_type(L, idx) == LUA_TSTRING ? lua_tolstring(L, idx, &len) : NULL;
-        if (!s)
-            return *why = "text", false;
+        if (!s || !civr__text_valid(s, len) || len > UINT32_MAX)
+            return *why = "valid UTF-8 text without NUL", false;
         out->k = VK_STR;
         out->u.str.s = civr_arena_strndup(arena, s, len);
         out->u.str.len = (uint32_t)len;

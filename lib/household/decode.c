@@ -390,8 +390,10 @@ int civr__household_decode(civr_household *hh, const civr_policy *policy, const 
     d.p = policy;
     d.doc = doc;
     d.hh = hh;
-    d.limits = civr__limits(limits);
     d.err = err;
+    int lrc = civr__limits(&d.limits, limits, err);
+    if (lrc)
+        return lrc;
     hh->policy = policy;
     if (!doc->root) {
         civr_pos pos = {doc->source, 1, 1, 0};

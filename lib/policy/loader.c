@@ -310,29 +310,39 @@ static void collect(civr_loader *ld, uint32_t file)
     }
 }
 
-/* Remove "." parts and "x/.." pairs, lexically (a path in messages should be short). */
+/* Remove "." parts, repeated slashes and "x/.." pairs, lexically and in
+ * place (a path in messages should be short). Reentrant: loading runs on
+ * many threads at once (strtok's hidden state corrupted paths and heaps),
+ * and any number of parts is kept. */
 static void normalise_path(char *s)
 {
     bool abs = s[0] == '/';
-    char *parts[256];
-    size_t n = 0;
-    for (char *tok = strtok(s + abs, "/"); tok && n < 256; tok = strtok(NULL, "/")) {
-        if (civr__streq(tok, "."))
-            continue;
-        if (civr__streq(tok, "..") && n && !civr__streq(parts[n - 1], ".."))
-            n--;
-        else
-            parts[n++] = tok;
-    }
-    char *out = s;
-    if (abs)
-        *out++ = '/';
-    for (size_t i = 0; i < n; i++) {
-        size_t l = strlen(parts[i]);
-        memmove(out, parts[i], l);
-        out += l;
-        if (i + 1 < n)
-            *out++ = '/';
+    char *base = s + abs; /* the output's parts start here */
+    char *out = base;     /* end of the output: never past `in` */
+    const char *in = base;
+    while (*in) {
+        while (*in == '/')
+            in++;
+        if (!*in)
+            break;
+        const char *end = strchr(in, '/');
+        size_t l = end ? (size_t)(end - in) : strlen(in);
+        /* the last part written: from the slash before it (or base) to out */
+        char *last = out;
+        while (last > base && last[-1] != '/')
+            last--;
+        bool last_is_up = out - last == 2 && last[0] == '.' && last[1] == '.';
+        if (l == 1 && in[0] == '.') {
+            /* nothing */
+        } else if (l == 2 && in[0] == '.' && in[1] == '.' && out > base && !last_is_up) {
+            out = last > base ? last - 1 : base; /* drop the part and its slash */
+        } else {
+            if (out > base)
+                *out++ = '/';
+            memmove(out, in, l);
+            out += l;
+        }
+        in += l;
     }
     if (out == s)
         *out++ = '.';
@@ -540,7 +550,9 @@ static int chain(civr_loader *ld, const char *dir, char ***dirs, uint32_t *n)
         char *r = realpath(cur, NULL);
         if (!r) {
             civr_pos pos = {cur, 0, 0, 0};
-            rc = civr__ld_error_at(ld, &pos, CIVR_M_READ_FAILED, cur, strerror(errno));
+            char why[128];
+            rc = civr__ld_error_at(ld, &pos, CIVR_M_READ_FAILED, cur,
+                                   civr__errno_text(errno, why, sizeof why));
             civr__free(cur);
             break;
         }
@@ -646,13 +658,19 @@ int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options
     if (!out || !dir)
         return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_policy_load needs out and dir");
     *out = NULL;
-    if (opts && opts->version != CIVR_LOAD_OPTIONS_VERSION)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "unknown civr_load_options version");
+    if (opts && (opts->version == 0 || opts->version > CIVR_LOAD_OPTIONS_VERSION))
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+                          "civr_load_options.version is not one this library knows (1 to "
+                          CIVR__STR(CIVR_LOAD_OPTIONS_VERSION) ")");
+    civr_limits limits;
+    int lrc = civr__limits(&limits, opts ? opts->limits : NULL, err);
+    if (lrc)
+        return lrc;
     civr_policy *p = civr__calloc(1, sizeof *p);
     if (!p)
         return civr__oom(err);
     civr_arena_init(&p->arena, 65536);
-    p->limits = civr__limits(opts ? opts->limits : NULL);
+    p->limits = limits;
     civr_loader ld = {0};
     ld.pol = p;
     ld.opts = opts;

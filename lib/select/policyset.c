@@ -206,11 +206,10 @@ int civr_policy_set_select_text(const civr_policy **out, const civr_policy_set *
                           "civr_policy_set_select_text needs out, a set and a text");
     *out = NULL;
     civr_doc doc;
-    memset(&doc, 0, sizeof doc); /* freed on every path: a text that fails to parse holds memory too */
     const civr_limits *limits = &set->policies[0]->limits;
     int rc = civr__doc_parse_auto(&doc, text ? text : "", len, format, source, limits, err);
     if (rc) {
-        civr_doc_free(&doc);
+        civr_doc_free(&doc); /* a failed parse keeps what it read so far */
         return rc;
     }
     const char *region = civr__household_peek_region(&doc);

@@ -53,6 +53,51 @@ TEST(Api, MisuseIsAnErrorNotACrash)
     EXPECT_STREQ(civr_code_name(-99), "unknown");
 }
 
+// Option and limit structs are versioned like libgit2's: 0 < version <=
+// current is accepted (an older caller's shorter struct is read as what it
+// was); anything else is CIVR_EINVAL, never silently the defaults.
+TEST(Api, OptionAndLimitVersionsAreChecked)
+{
+    const char *dir = "tests/fixtures/bundles/textbook";
+    civr_error err = CIVR_ERROR_INIT;
+    civr_policy *p = nullptr;
+    civr_load_options lo = CIVR_LOAD_OPTIONS_INIT;
+    for (unsigned v : {0u, CIVR_LOAD_OPTIONS_VERSION + 1u}) {
+        lo.version = v;
+        EXPECT_EQ(civr_policy_load(&p, dir, &lo, &err), CIVR_EINVAL) << v;
+        EXPECT_EQ(err.id, 9001);
+    }
+    civr_limits limits = CIVR_LIMITS_INIT;
+    lo = civr_load_options CIVR_LOAD_OPTIONS_INIT;
+    lo.limits = &limits;
+    for (unsigned v : {0u, CIVR_LIMITS_VERSION + 1u}) {
+        limits.version = v;
+        civr_error_clear(&err);
+        EXPECT_EQ(civr_policy_load(&p, dir, &lo, &err), CIVR_EINVAL) << v;
+        EXPECT_NE(std::string(err.message).find("civr_limits.version"), std::string::npos);
+    }
+    for (unsigned v = 1; v <= CIVR_LIMITS_VERSION; v++) {
+        limits.version = v;
+        ASSERT_EQ(civr_policy_load(&p, dir, &lo, &err), 0) << v << civt::format(err);
+        civr_policy_free(p);
+    }
+    ASSERT_EQ(civr_policy_load(&p, dir, nullptr, &err), 0);
+    civr_engine *e = nullptr;
+    civr_engine_options eo = CIVR_ENGINE_OPTIONS_INIT;
+    for (unsigned v : {0u, CIVR_ENGINE_OPTIONS_VERSION + 1u}) {
+        eo.version = v;
+        EXPECT_EQ(civr_engine_new(&e, p, &eo, &err), CIVR_EINVAL) << v;
+    }
+    eo.version = CIVR_ENGINE_OPTIONS_VERSION;
+    limits.version = 7;
+    eo.limits = &limits;
+    EXPECT_EQ(civr_engine_new(&e, p, &eo, &err), CIVR_EINVAL);
+    limits.version = CIVR_LIMITS_VERSION;
+    EXPECT_EQ(civr_engine_new(&e, p, &eo, &err), 0);
+    civr_engine_free(e);
+    civr_policy_free(p);
+}
+
 TEST(Api, AHouseholdOfAnotherPolicyIsRefused)
 {
     civr_policy *a = civt::load("policies/cn/guangdong/guangzhou");

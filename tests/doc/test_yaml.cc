@@ -1,6 +1,7 @@
 // The YAML reader (lib/doc/yaml.c): libyaml events into positioned trees.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
 
 #include "support/support.h"
@@ -67,4 +68,84 @@ TEST(Yaml, AliasesCountAsExpandedSoBillionLaughsStops)
     std::string e = parse_error(t);
     EXPECT_NE(e.find("[CIVR-1005]"), std::string::npos) << e;
     EXPECT_EQ(parse_error("a: &a [1, 2]\nb: *a\n"), "ok"); // ordinary aliases are fine
+}
+
+// Issue 11 #5: a 3.3 MB household with 150,000 anchors and aliases took 59
+// s (each alias searched every anchor; each closing collection walked them
+// all). Anchors are bounded (max_anchors, 10,000 by default) and found by
+// hash, so even a raised bound stays linear.
+TEST(Yaml, ManyAnchorsAreBoundedAndCostLinearTime)
+{
+    std::string t = "a: [";
+    for (int i = 0; i < 150000; i++)
+        t += "&a" + std::to_string(i) + " [x], ";
+    for (int i = 0; i < 150000; i++)
+        t += "*a" + std::to_string(i) + ", ";
+    t += "x]\n";
+    // the 10,001st anchor, at column 4 + the length of 10,000 "&aN [x], " + 1
+    EXPECT_EQ(parse_error(t), "in.yaml:1:118895: error: [CIVR-1011] more than 10000 anchors in one text");
+    civr_limits raised = CIVR_LIMITS_INIT;
+    raised.max_anchors = 200000;
+    auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(parse_error(t, &raised), "ok");
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_LT(s, 10.0) << "quadratic again?";
+    // the latest of two equal names is the one an alias means
+    EXPECT_EQ(parse_error("a: &x [1]\nb: &x 2\nc: *x\n"), "ok");
+}
+
+// A civr_limits of a version this library does not know is refused, not
+// silently replaced by the defaults; version 1 (without max_anchors) is read
+// as what it was.
+TEST(Yaml, LimitsOfAnUnknownVersionAreRefused)
+{
+    civr_limits l = CIVR_LIMITS_INIT;
+    l.version = 99;
+    EXPECT_EQ(parse_error("a: 1\n", &l),
+              "error: [CIVR-9001] invalid argument: civr_limits.version is not one this library "
+              "knows (1 to 2): set it to CIVR_LIMITS_VERSION");
+    l.version = 0;
+    EXPECT_NE(parse_error("a: 1\n", &l).find("[CIVR-9001]"), std::string::npos);
+    l = civr_limits CIVR_LIMITS_INIT;
+    l.version = 1;
+    l.max_depth = 2;
+    l.max_anchors = 1; // not part of version 1: ignored
+    EXPECT_EQ(parse_error("a: [&x 1, &y 2]\n", &l), "ok");
+    EXPECT_NE(parse_error("a: [[[1]]]\n", &l).find("[CIVR-1004]"), std::string::npos);
+}
+
+// The position index that expression compiling uses (one walk remembered
+// every CIVR_POS_STEP bytes; a walk from the start for each token made a
+// long expression quadratic, issue 11) gives civr_doc_pos_in's answers for
+// every byte, in any order, through quotes, escapes, folded lines and
+// multi-byte characters.
+TEST(Yaml, ThePositionIndexAgreesWithTheWalkFromTheStart)
+{
+    std::string plain, dq, block;
+    for (int i = 0; i < 300; i++) {
+        plain += "a + 金额 ";
+        dq += "x \\\"q\\\" ";
+        block += "  line " + std::to_string(i) + "\n";
+    }
+    std::string t = "p: " + plain + "\nq: \"" + dq + "\"\nr: |\n" + block + "s: >\n" + block;
+    civr_doc doc;
+    civr_error err = CIVR_ERROR_INIT;
+    ASSERT_EQ(civr_doc_parse_yaml(&doc, t.data(), t.size(), "t", nullptr, &err), 0)
+        << civt::format(err);
+    for (const char *key : {"p", "q", "r", "s"}) {
+        const civr_node *n = civr_node_get(doc.root, key);
+        ASSERT_NE(n, nullptr);
+        civr_pos_index x;
+        civr_pos_index_init(&x, &doc, n);
+        size_t len = n->u.scalar.len;
+        for (size_t k = 0; k <= len + 1; k += 7) {
+            size_t kk = (k * 7919) % (len + 2); // out of order, past the end too
+            civr_pos want = civr_doc_pos_in(&doc, n, kk), got = civr_pos_index_at(&x, kk);
+            ASSERT_EQ(got.line, want.line) << key << " byte " << kk;
+            ASSERT_EQ(got.column, want.column) << key << " byte " << kk;
+            ASSERT_EQ(got.offset, want.offset) << key << " byte " << kk;
+        }
+        civr_pos_index_free(&x);
+    }
+    civr_doc_free(&doc);
 }

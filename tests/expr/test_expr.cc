@@ -198,3 +198,33 @@ TEST(Expr, TypeErrorsPointAtTheToken)
     EXPECT_EQ(value_of(deep + "1" + std::string(100, ')')),
               at(64) + "[CIVR-3008] expression nested deeper than the limit of 64");
 }
+
+// Issue 11 #3: a chain of 50,000 terms overflowed the stack of `civrules
+// check` (the limit counted only unary operators, parentheses and `if`);
+// the tree's height is now limited as it is built, for every construct.
+TEST(Expr, EveryConstructCountsTowardsTheHeightLimit)
+{
+    auto chain = [](const std::string &first, const std::string &sep, const std::string &term) {
+        std::string s = first;
+        for (int i = 1; i < 50000; i++)
+            s += sep + term;
+        return s;
+    };
+    // the 64th '+' (at byte 4 * 64 - 2) makes the tree 65 high
+    EXPECT_EQ(value_of(chain("1", " + ", "1")),
+              at(254) + "[CIVR-3008] expression nested deeper than the limit of 64");
+    for (const char *sep : {" * ", " - ", " / ", " ?? "})
+        EXPECT_NE(value_of(chain("1", sep, "1")).find("[CIVR-3008]"), std::string::npos) << sep;
+    for (const char *sep : {" and ", " or "})
+        EXPECT_NE(value_of(chain("true", sep, "true")).find("[CIVR-3008]"), std::string::npos)
+            << sep;
+    EXPECT_NE(value_of(chain("members", ".", "id")).find("[CIVR-3008]"), std::string::npos);
+    EXPECT_NE(value_of(chain("max(1", ", max(1", "1") + std::string(49999, ')') + ")")
+                  .find("[CIVR-3008]"),
+              std::string::npos);
+    // 63 additions (a tree 64 high) are fine: the limit is a height, not a width
+    EXPECT_EQ(value_of(chain("1", " + ", "1").substr(0, 4 * 63 + 1)), "64");
+    // a wide set literal is linear to build (it was quadratic)
+    std::string set = "1 in {" + chain("2", ", ", "2") + ", 1}";
+    EXPECT_EQ(value_of(set), "true");
+}

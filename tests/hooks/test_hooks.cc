@@ -7,8 +7,14 @@
 // dibao 700 x 1 - 300 = 400 (民发〔2021〕57号 第十四条).
 #include <gtest/gtest.h>
 
+#include <clocale>
+#include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
+
+#include <locale.h>
+#include <malloc.h>
 
 #include "support/support.h"
 
@@ -205,6 +211,25 @@ return {amount = ctx.amount + civ.fen(100), )") + kReason + "}\n",
     EXPECT_EQ(h.total(), 40100) << out;
 }
 
+TEST(Hooks, SeeOnlyTheMembersPresentOnTheDate)
+{
+    // b died in June: from July she is out of the household (民发〔2021〕57号:
+    // 自次月起), for hooks as for the rules; dibao 700 - 300 = 400, + 100
+    const char *died = R"({"id": "H3", "residence": "urban", "members": [
+      {"id": "a", "birth_date": "1970-01-01", "able_to_work": false,
+       "supporters": [{"relation": "child", "birth_date": "1985-01-01"}]},
+      {"id": "b", "birth_date": "1972-01-01", "situations": [{"kind": "deceased", "since": "2024-06-10"}]}],
+      "income": [{"member": "a", "kind": "pension", "monthly": "300"}],
+      "assets": {"financial": "0"}})";
+    Hooked h(std::string(R"(local ctx = ...
+assert(#ctx.household.members == 1 and ctx.household.members[1].id == 'a')
+assert(ctx.facts.size == 1)
+return {amount = ctx.amount + civ.fen(100), )") + kReason + "}\n",
+             "after_amount");
+    std::string out = h.eval(died);
+    EXPECT_EQ(h.total(), 40100) << out;
+}
+
 TEST(Hooks, FloatsNeverMeetMoney)
 {
     Hooked h("local ctx = ...\nreturn {amount = ctx.amount * 1.1}\n", "after_amount");
@@ -274,6 +299,105 @@ return {amount = money(1), reason = {code = 'T', zh = text, en = 'x'}})"),
     std::string first = h.eval();
     EXPECT_TRUE(has(first, R"("zh":"2,10,a,b,true|table|function")")) << first;
     EXPECT_EQ(h.eval(), first);
+}
+
+// Issue 11 #4: garbage an earlier call left counted against the next call's
+// memory budget, so the same household was paid and then refused.
+TEST(Hooks, GarbageOfEarlierCallsNeverCountsAgainstALaterOne)
+{
+    civr_limits limits = CIVR_LIMITS_INIT;
+    limits.hook_memory_bytes = 8u << 20;
+    // 3 MiB held (and as much again while string.rep builds it): fits 8 MiB
+    // once, but not with the previous call's 6 MiB still uncollected
+    Hooked h(std::string("local s = string.rep('x', 3 << 20)\n"
+                         "return {amount = civ.money(#s // (1 << 20)), ") + kReason + "}\n",
+             "after_amount", "", "dibao", &limits);
+    ASSERT_EQ(h.load_error, "");
+    std::string first = h.eval();
+    EXPECT_TRUE(has(first, R"("monthly":"3.00")")) << first; // the hook's 3 yuan
+    for (int i = 0; i < 4; i++)
+        EXPECT_EQ(h.eval(), first) << "call " << i + 2;
+}
+
+// Issue 11 #4: a weak table showed whether a collection had run, which
+// depended on what earlier calls left: amounts changed within one batch.
+TEST(Hooks, WeakTablesSeeTheSameCollectionsInEveryCall)
+{
+    const std::string lua = std::string(R"(local weak = setmetatable({}, {__mode = 'v'})
+local junk = {}
+for i = 1, 3000 do
+  weak[i] = {}
+  for j = 1, 8 do junk[#junk + 1] = {i, j} end
+end
+local n = 0
+for i = 1, 3000 do if weak[i] ~= nil then n = n + 1 end end
+return {amount = civ.money(n), )") + kReason + "}\n";
+    Hooked h(lua, "after_amount");
+    ASSERT_EQ(h.load_error, "");
+    std::string first = h.eval();
+    // no collection runs during a call: every weak entry is still there
+    EXPECT_TRUE(has(first, R"("monthly":"3000.00")")) << first;
+    for (int i = 0; i < 6; i++)
+        EXPECT_EQ(h.eval(), first) << "call " << i + 2;
+    Hooked fresh(lua, "after_amount");
+    fresh.eval();
+    EXPECT_EQ(fresh.total(), h.total());
+}
+
+// Issue 11 #6: ctx.param in a loop grew the engine's C memory by ~33 MiB
+// outside the 16 MiB budget (an expression built in the engine's arena per
+// call). It is built on the stack now, and C memory made for a call counts
+// against the hook's memory budget. (Under AddressSanitizer mallinfo2
+// reports nothing; the plain build measures.)
+TEST(Hooks, ReadingParametersInALoopStaysWithinTheMemoryBudget)
+{
+    civr_limits limits = CIVR_LIMITS_INIT;
+    limits.hook_memory_bytes = 4u << 20;
+    limits.hook_instructions = 50000000;
+    const char *loop = "local ctx = ...\nlocal s\n"
+                       "for i = 1, 300000 do s = ctx.param('dibao.financial_assets_months') end\n"
+                       "return nil\n";
+    for (unsigned flags : {0u, unsigned(CIVR_EVAL_TRACE)}) {
+        Hooked h(loop, "after_amount", "", "dibao", &limits);
+        ASSERT_EQ(h.load_error, "");
+        size_t before = mallinfo2().uordblks;
+        std::string out = h.eval(kOne, kDate, flags);
+        size_t grown = mallinfo2().uordblks - before;
+        EXPECT_EQ(out.find("\"error\""), std::string::npos) << out.substr(0, 400);
+        EXPECT_EQ(h.total(), 40000) << out.substr(0, 400); // 700 - 300, as without the hook
+        EXPECT_LT(grown, size_t(8) << 20) << "flags " << flags; // the 4 MiB budget and some
+    }
+}
+
+// Issue 11 #7: Lua compares strings with strcoll, so a host locale changed
+// what a hook decided ("a" < "B" under en_US.UTF-8, not bytewise).
+TEST(Hooks, StringsCompareAsBytesWhateverTheHostLocale)
+{
+    char tmpl[] = "/tmp/civr-locale-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    std::string dir = tmpl;
+    std::string cmd = "localedef -i en_US -f UTF-8 -c " + dir + "/en_US.UTF-8 2>/dev/null";
+    ASSERT_EQ(system(cmd.c_str()), 0) << "localedef (Debian package locales) makes the test locale";
+    setenv("LOCPATH", dir.c_str(), 1);
+    locale_t en = newlocale(LC_ALL_MASK, "en_US.UTF-8", (locale_t)0);
+    ASSERT_NE(en, (locale_t)0);
+    Hooked h(std::string("local n = 0\nif 'a' < 'B' then n = n + 1 end\n"
+                         "if tostring(1.5) == '1.5' then n = n + 10 end\n"
+                         "return {amount = civ.money(n), ") + kReason + "}\n",
+             "after_amount");
+    ASSERT_EQ(h.load_error, "");
+    std::string plain = h.eval();
+    EXPECT_TRUE(has(plain, R"("monthly":"10.00")")) << plain;
+    locale_t host = uselocale(en);
+    EXPECT_LT(strcoll("a", "B"), 0); // the locale orders letters as people do...
+    EXPECT_GT(strcmp("a", "B"), 0);  // ...bytes put 'B' (0x42) first
+    std::string under_en = h.eval();
+    uselocale(host);
+    freelocale(en);
+    unsetenv("LOCPATH");
+    std::string rm = "rm -rf " + dir;
+    EXPECT_EQ(system(rm.c_str()), 0);
+    EXPECT_EQ(under_en, plain);
 }
 
 // ---- layering ---------------------------------------------------------------------------------
@@ -421,7 +545,28 @@ const Abuse kAbuses[] = {
     {"len_metamethod", "table.insert(setmetatable({}, {__len = function() return 1 << 40 end}), 1, 1)",
      "failed: setmetatable: __len is not allowed in a hook"},
     {"len_added_later", "local mt = {}\nlocal t = setmetatable({}, mt)\nmt.__len = function() return 1 << 40 end\n"
-                        "table.insert(t, 1, 1)", "h.lua:4: error: [CIVR-6003]"},
+                        "table.insert(t, 1, 1)",
+     "h.lua:4: error: [CIVR-6002] hook 'dibao.after_amount' failed: table.insert: a table with __len is not allowed in a hook"},
+    // issue 11 #1: a length that changes between the charge and Lua's own
+    // read (0, then 2^50) made table.insert loop in C with no instruction
+    {"len_changes_between_reads", "local mt = {}\nlocal t = setmetatable({}, mt)\nlocal n = 0\n"
+                                  "mt.__len = function() n = n + 1 if n == 1 then return 0 end return 1 << 50 end\n"
+                                  "table.insert(t, 1, 1)",
+     "h.lua:5: error: [CIVR-6002] hook 'dibao.after_amount' failed: table.insert: a table with __len is not allowed in a hook"},
+    {"len_changes_remove", "local mt = {}\nlocal t = setmetatable({}, mt)\nlocal n = 0\n"
+                           "mt.__len = function() n = n + 1 if n == 1 then return 0 end return 1 << 50 end\n"
+                           "table.remove(t)",
+     "h.lua:5: error: [CIVR-6002] hook 'dibao.after_amount' failed: table.remove: a table with __len is not allowed in a hook"},
+    // issue 11 #6: a float bound was not charged (20,000 C steps a call)
+    {"unpack_float_bound", "for i = 1, 1000 do table.unpack({}, 1, 20000.0) end", "h.lua:1: error: [CIVR-6003]"},
+    {"concat_float_bound", "table.concat({}, '', 1, 2.0^52)", "h.lua:1: error: [CIVR-6003]"},
+    // issue 11 #8: hook texts are checked like household texts
+    {"reason_invalid_utf8", "return {amount = civ.money(1), reason = {code = 'T', zh = 'a\\xffb', en = 't'}}",
+     "returned a reason whose zh is not valid UTF-8 text (or holds a NUL)"},
+    {"reason_surrogate", "return {amount = civ.money(1), reason = {code = 'T', zh = 't', en = '\\u{D800}'}}",
+     "returned a reason whose en is not valid UTF-8 text (or holds a NUL)"},
+    {"reason_nul", "return {amount = civ.money(1), reason = {code = 'T\\0X', zh = 't', en = 't'}}",
+     "returned a reason whose code is not valid UTF-8 text (or holds a NUL)"},
     {"concat_bounds", "table.concat({}, '', 1, 1 << 50)", "[CIVR-6003]"},
     {"patterns", "string.find(string.rep('a', 5000), '.-.-.-.-b')", nullptr},
     {"gsub", "string.gsub('a', 'a', 'b')", "failed: attempt to call a nil value (field 'gsub')"},
