@@ -414,12 +414,46 @@ static int parse_options(const verb *v, cli *o, int argc, char **argv, int *firs
 
 /* ---- shared helpers ------------------------------------------------------------ */
 
+#define DEFAULT_BUNDLE "cn/guangdong/guangzhou"
+
+/*
+ * The bundle eval uses without --policy: $CIVRULES_POLICY; else the one
+ * installed next to this program (<prefix>/bin/civrules finds
+ * <prefix>/share/civrules/policies after `meson install`, or
+ * <prefix>/civrules/policies after `pip install`, wherever the prefix was
+ * moved); else the prefix meson was set up with; else the source tree's.
+ */
 static const char *default_policy(void)
 {
     const char *env = getenv("CIVRULES_POLICY");
     if (env && *env)
         return env;
+    static char found[4096];
+    char exe[2048];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     struct stat st;
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0'; /* <prefix>/bin */
+            static const char *const rel[] = {"/../share/civrules/policies/" DEFAULT_BUNDLE,
+                                              "/../civrules/policies/" DEFAULT_BUNDLE};
+            for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+                snprintf(found, sizeof found, "%s%s", exe, rel[i]);
+                char bundle[4200];
+                snprintf(bundle, sizeof bundle, "%s/bundle.yaml", found);
+                if (stat(bundle, &st) == 0) {
+                    char *real = realpath(found, NULL);
+                    if (real) {
+                        snprintf(found, sizeof found, "%s", real);
+                        free(real);
+                    }
+                    return found;
+                }
+            }
+        }
+    }
     if (stat(CIVR_INSTALLED_POLICY, &st) == 0)
         return CIVR_INSTALLED_POLICY;
     return CIVR_SOURCE_POLICY;

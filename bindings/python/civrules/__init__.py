@@ -27,25 +27,51 @@ import decimal
 import fractions
 import json
 import os
+import sys
 import threading
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Deque, Dict, Iterable, Iterator, List, Optional, Union
 
+from . import _config
 from . import native as _capi
 from .errors import (BundleNotFoundError, Error, EvaluationError, ExpressionError, HookError, HouseholdDataError,
                      LimitError, ParseError, PolicyError, SchemaError, UsageError, from_record)
 from .errors import _CODE_BY_NAME
 
 __all__ = [
-    "Policy", "Diagnostic", "check", "diff", "raise_for", "__version__",
+    "Policy", "Diagnostic", "check", "diff", "raise_for", "default_policy_path", "__version__",
     "Error", "ParseError", "SchemaError", "HouseholdDataError", "ExpressionError", "PolicyError",
     "EvaluationError", "HookError", "LimitError", "UsageError", "BundleNotFoundError",
 ]
 
 #: the version of the C library this module runs with
 __version__: str = _capi.civr_version()
+
+
+def default_policy_path() -> str:
+    """The bundle used when none is named: ``$CIVRULES_POLICY``, else the
+    Guangzhou bundle installed with this package (``<prefix>/share/civrules/
+    policies`` after ``meson install``, ``<prefix>/civrules/policies`` after
+    ``pip install``), else the source tree's when running from a build."""
+    env = os.environ.get("CIVRULES_POLICY")
+    if env:
+        return env
+    here = os.path.dirname(os.path.abspath(__file__))
+    candidates = [
+        os.path.join(sys.prefix, "share", "civrules", "policies"),  # meson install into this prefix
+        os.path.join(sys.prefix, "civrules", "policies"),  # a wheel's data (pip install)
+        # meson install elsewhere: <prefix>/lib/python3/dist-packages/civrules
+        os.path.join(here, *[os.pardir] * 4, "share", "civrules", "policies"),
+        os.path.join(_config.DATADIR, "civrules", "policies"),  # the prefix meson was set up with
+        _config.SOURCE_POLICIES,  # running from a build tree
+    ]
+    for base in candidates:
+        path = os.path.normpath(os.path.join(base, "cn", "guangdong", "guangzhou"))
+        if os.path.isfile(os.path.join(path, "bundle.yaml")):
+            return path
+    raise BundleNotFoundError(os.path.join(candidates[0], "cn", "guangdong", "guangzhou"))
 
 Household = Union[Dict[str, Any], str, bytes]
 DateLike = Union[datetime.date, str, None]
@@ -260,13 +286,16 @@ class Policy:
                             for p in self._description["programs"]}
 
     @classmethod
-    def load(cls, path: Union[str, os.PathLike]) -> "Policy":
-        """Load the bundle in folder ``path`` with all its parents.
+    def load(cls, path: Union[str, os.PathLike, None] = None) -> "Policy":
+        """Load the bundle in folder ``path`` with all its parents (default:
+        :func:`default_policy_path`).
 
-        Raises a :class:`civrules.Error` subclass with the file, line and
-        column of the first problem (use :func:`check` to see all of them).
+        Raises :class:`BundleNotFoundError` (a :class:`FileNotFoundError`)
+        when the folder does not exist, and else a :class:`civrules.Error`
+        subclass with the file, line and column of the first problem (use
+        :func:`check` to see all of them).
         """
-        path = _path(path)
+        path = _path(path) if path is not None else default_policy_path()
         if not os.path.isdir(path):
             raise BundleNotFoundError(path)
         return cls(_PolicyHandle(_capi.civr_policy_load(path)), path)
@@ -452,6 +481,13 @@ class Policy:
             while window:
                 chunk_, first_, texts_, records_, lines = window.popleft()
                 yield from self._merge(chunk_, first_, texts_, records_, lines.result())
+
+    def evaluate_frame(self, frame: Any, date: DateLike = None, threads: int = 1) -> Any:
+        """Evaluate a pandas DataFrame of member rows (see :mod:`civrules.caseload`
+        for the columns, parents and supporters included) into a DataFrame with
+        one row per household and program. Needs pandas."""
+        from .caseload import evaluate_frame
+        return evaluate_frame(self, frame, date=date, threads=threads)
 
     def __repr__(self) -> str:
         return f"<civrules.Policy {self.id} {self.version} {self.digest[:12]}>"

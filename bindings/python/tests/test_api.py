@@ -66,18 +66,6 @@ def test_default_date_is_today(guangzhou):
     assert guangzhou.evaluate(FAMILY)["date"] == datetime.date.today()
 
 
-def test_the_readme_three_lines_work(monkeypatch):
-    """The README's Python block, run as a new user would (from the source root)."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"```python\n(.*?)```", readme, re.S).group(1)
-    assert len(block.strip().splitlines()) == 3
-    monkeypatch.chdir(ROOT)
-    scope = {}
-    exec(block, scope)  # noqa: S102
-    # examples/households/gz-family.json: 3 x 1282 - 1000 = 2846 (民发〔2021〕57号 第十四条)
-    assert scope["result"]["total_monthly"] == decimal.Decimal("2846.00")
-
-
 def test_every_public_name_has_a_docstring_and_a_stub():
     import ast
     import inspect
@@ -100,6 +88,13 @@ def test_every_public_name_has_a_docstring_and_a_stub():
             continue
         assert name in stubbed, f"Policy.{name} is not in __init__.pyi"
         assert inspect.getdoc(getattr(member, "__func__", member)), f"Policy.{name} has no docstring"
+
+
+def test_the_default_policy_is_found_without_a_path(monkeypatch):
+    monkeypatch.delenv("CIVRULES_POLICY", raising=False)
+    assert civrules.Policy.load().id == "cn/guangdong/guangzhou"
+    monkeypatch.setenv("CIVRULES_POLICY", str(ROOT / "policies/cn/hunan/changde/jinshi"))
+    assert civrules.default_policy_path() == str(ROOT / "policies/cn/hunan/changde/jinshi")
 
 
 def test_absent_members_and_choices_are_typed(guangzhou):
