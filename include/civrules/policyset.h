@@ -61,11 +61,13 @@ int civr_policy_set_select(const civr_policy **out, const civr_policy_set *set,
 /**
  * civr_policy_set_select for the `region` of a household text (JSON or YAML,
  * as civr_household_parse reads it). A text that does not parse gives its
- * syntax error, with `source` and the position.
+ * syntax error, with `source` and the position. When `id` is not NULL it
+ * receives the household's `id` as far as it can be read (truncated to
+ * `id_size` - 1 bytes; "" when none), for an error record.
  */
 int civr_policy_set_select_text(const civr_policy **out, const civr_policy_set *set,
                                 const char *text, size_t len, civr_format format,
-                                const char *source, civr_error *err);
+                                const char *source, char *id, size_t id_size, civr_error *err);
 
 #ifdef __cplusplus
 }

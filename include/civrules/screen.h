@@ -25,7 +25,9 @@
  * Over a period (months `from`..`to`), each month is evaluated on day
  * `screening.month_day` of the month with the values and situations in force
  * then, and compared with the enrolment's `payments`: arrears (补发, due more
- * than paid) and overpayments (追缴, paid more than due) per month and in total.
+ * than paid) and overpayments (追缴, paid more than due) per month and in total,
+ * counted from the month of the enrolment's `since`. A case not enrolled is
+ * owed no arrears (nothing was applied for): its months show what was due.
  *
  * Thread safety: a civr_screen belongs to one thread at a time, like the
  * engine it is filled by.
@@ -72,14 +74,14 @@ typedef enum civr_review {
 typedef struct civr_screen_options {
     unsigned version; /**< CIVR_SCREEN_OPTIONS_VERSION */
     civr_date date;   /**< the screening date */
-    /** First and last month of a period (any day in the month); both 0: no
-     *  period. Evaluating a period needs `screening.month_day` in the bundle. */
+    /** First and last month of a period (any day in the month); both
+     *  CIVR_DATE_NONE: no period. A period needs `screening.month_day` in the bundle. */
     civr_date from, to;
     unsigned flags;   /**< CIVR_EVAL_CHECK_REGION, or 0 */
 } civr_screen_options;
 
 #define CIVR_SCREEN_OPTIONS_VERSION 1
-#define CIVR_SCREEN_OPTIONS_INIT {CIVR_SCREEN_OPTIONS_VERSION, 0, 0, 0, 0}
+#define CIVR_SCREEN_OPTIONS_INIT {CIVR_SCREEN_OPTIONS_VERSION, CIVR_DATE_NONE, CIVR_DATE_NONE, CIVR_DATE_NONE, 0}
 /** Months in one period at most. */
 #define CIVR_SCREEN_MAX_MONTHS 120
 
@@ -92,9 +94,9 @@ typedef struct civr_case {
     int enrolled;
     int paid_known;       /**< 0 when the enrolment gives no monthly amount */
     int64_t due, paid;    /**< fen per month on the date */
-    civr_date since;      /**< missed / wrongly enrolled: first month of the run up to the date, in a period; else 0 */
+    civr_date since;      /**< missed / wrongly enrolled: first month of the run up to the date, in a period; else CIVR_DATE_NONE */
     civr_review review;
-    civr_date next_review; /**< when review != NONE */
+    civr_date next_review; /**< when review != NONE, else CIVR_DATE_NONE */
     int64_t arrears, overpaid; /**< over the period: sums of the monthly shortfalls and excesses */
     size_t nmonths;       /**< months of the period (0 without one) */
 } civr_case;
@@ -131,12 +133,21 @@ size_t civr_screen_case_count(const civr_screen *screen);
 /** Case `i` into `*out`; CIVR_EINVAL when out of range. */
 int civr_screen_case(const civr_screen *screen, size_t i, civr_case *out,
                      civr_error *err);
+/** Number of reasons of case `i` (the rules' own, with their basis; 0 when out of range). */
+size_t civr_screen_case_reason_count(const civr_screen *screen, size_t i);
+/** Reason `j` of case `i`: stable code, Chinese and English text, basis. Outputs may be NULL. */
+int civr_screen_case_reason(const civr_screen *screen, size_t i, size_t j, const char **code,
+                            const char **zh, const char **en, const char **basis, civr_error *err);
+/** Number of missing facts of case `i` (undetermined); fact `j` as a field path, or NULL. */
+size_t civr_screen_case_missing_count(const civr_screen *screen, size_t i);
+const char *civr_screen_case_missing(const civr_screen *screen, size_t i, size_t j);
+
 /** Month `m` of case `i`: first day of the month, due and paid (fen). */
 int civr_screen_case_month(const civr_screen *screen, size_t i, size_t m, civr_date *month,
                            int64_t *due, int64_t *paid, civr_error *err);
 
 /** Number of pending applications; application `i`: program, member (NULL:
- *  the household), date received, deadline (0 when the bundle sets no
+ *  the household), date received, deadline (CIVR_DATE_NONE when the bundle sets no
  *  processing limit) and whether it is overdue on the date. */
 size_t civr_screen_application_count(const civr_screen *screen);
 int civr_screen_application(const civr_screen *screen, size_t i, const char **program,

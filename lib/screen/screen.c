@@ -254,6 +254,22 @@ static bool copy_missing(civr_screen *s, const char **from, uint32_t n, const ch
     return true;
 }
 
+/* The reasons array lives in the result, which the next evaluation reuses: copy it
+ * (the reasons themselves belong to the policy). */
+static bool copy_reasons(civr_screen *s, const civr_reason *const *from, uint32_t n,
+                         const civr_reason *const **to)
+{
+    *to = NULL;
+    if (!n)
+        return true;
+    const civr_reason **r = civr_arena_array(&s->arena, n, sizeof *r);
+    if (!r)
+        return false;
+    memcpy(r, from, n * sizeof *r);
+    *to = r;
+    return true;
+}
+
 static int evaluate(civr_screen *s, civr_engine *engine, const civr_household *hh, civr_date date,
                     sc_eval *ev, civr_error *err)
 {
@@ -284,23 +300,26 @@ static int evaluate(civr_screen *s, civr_engine *engine, const civr_household *h
             l->member = NULL;
             l->status = pr->status;
             l->due = civr__status_pays(pr->status) ? pr->monthly : 0;
-            l->reasons = pr->reasons;
             l->nreasons = pr->nreasons;
             l->nmissing = pr->nmissing;
-            if (!copy_missing(s, pr->missing, pr->nmissing, &l->missing))
+            if (!copy_missing(s, pr->missing, pr->nmissing, &l->missing) ||
+                !copy_reasons(s, pr->reasons, pr->nreasons, &l->reasons))
                 return civr__oom(err);
         } else if (pr->prog->scope == CIVR_SCOPE_MEMBER) {
             for (uint32_t j = 0; j < pr->nmembers; j++) {
                 const civr_mline *m = &pr->members[j];
                 sc_line *l = &ev->lines[ev->n++];
                 l->prog = prog;
-                l->member = m->member_id;
+                l->member = civr_arena_strdup(&s->arena, m->member_id);
+                if (!l->member)
+                    return civr__oom(err);
                 l->status = m->status;
                 l->due = civr__status_pays(m->status) ? m->monthly : 0;
-                l->reasons = m->nreasons ? m->reasons : pr->reasons;
                 l->nreasons = m->nreasons ? m->nreasons : pr->nreasons;
                 l->nmissing = m->nmissing;
-                if (!copy_missing(s, m->missing, m->nmissing, &l->missing))
+                if (!copy_missing(s, m->missing, m->nmissing, &l->missing) ||
+                    !copy_reasons(s, m->nreasons ? m->reasons : pr->reasons, l->nreasons,
+                                  &l->reasons))
                     return civr__oom(err);
             }
         }
@@ -335,6 +354,7 @@ static sc_case *add_case(civr_screen *s, uint32_t prog, const char *member)
         return NULL;
     sc_case *c = &s->cases[s->ncases++];
     memset(c, 0, sizeof *c);
+    c->pub.since = c->pub.next_review = CIVR_DATE_NONE;
     c->prog = prog;
     c->pub.program = s->policy->programs[prog].id;
     c->pub.member = member ? civr_arena_strdup(&s->arena, member) : NULL;
@@ -453,8 +473,11 @@ static int fill_case(civr_screen *s, sc_case *c, const civr_rec *enrol, civr_err
         } else if (!enrol) {
             c->mpaid[k] = 0;
         }
-        bool known = !enrol || c->history;
-        if (known && c->mstatus[k] != CIVR_STATUS_UNDETERMINED) {
+        /* owed or to recover only while enrolled: from the month of `since` (a household
+         * not enrolled is owed nothing before it applies; its case says what is due) */
+        bool counted = enrol && c->history && c->mstatus[k] != CIVR_STATUS_UNDETERMINED &&
+                       (!c->has_since || s->months[k].date >= month_start(c->enrolled_since));
+        if (counted) {
             if (c->mdue[k] > c->mpaid[k])
                 c->pub.arrears += c->mdue[k] - c->mpaid[k];
             else
@@ -541,15 +564,16 @@ int civr_engine_screen(civr_engine *engine, const civr_household *hh,
     civr_error local = CIVR_ERROR_INIT;
     s->household = hh->id ? civr_arena_strdup(&s->arena, hh->id) : NULL;
     s->region = hh->region ? civr_arena_strdup(&s->arena, hh->region) : NULL;
-    if (o->version != CIVR_SCREEN_OPTIONS_VERSION || o->date == 0 || (!o->from) != (!o->to) ||
-        o->from > o->to) {
+    bool has_from = o->from != CIVR_DATE_NONE, has_to = o->to != CIVR_DATE_NONE;
+    if (o->version != CIVR_SCREEN_OPTIONS_VERSION || o->date == CIVR_DATE_NONE ||
+        has_from != has_to || (has_from && o->from > o->to)) {
         civr__fail(&local, NULL, CIVR_M_INVALID_ARG,
                    "screening needs options of this version, a date, and from..to in order");
         return fail(s, &local, err);
     }
     if ((o->flags & CIVR_EVAL_CHECK_REGION) && civr_policy_check_region(p, hh->region, &local))
         return fail(s, &local, err);
-    if (o->from) {
+    if (has_from) {
         int fy, fm, ty, tm;
         civr_date_to_ymd(o->from, &fy, &fm, NULL);
         civr_date_to_ymd(o->to, &ty, &tm, NULL);
@@ -611,10 +635,8 @@ int civr_engine_screen(civr_engine *engine, const civr_household *hh,
                 return fail(s, &local, err);
             if (!l) { /* not decided for: the program's reasons */
                 const civr_program_result *pr = program_result(s->result, prog);
-                if (pr) {
-                    c->reasons = pr->reasons;
+                if (pr && copy_reasons(s, pr->reasons, pr->nreasons, &c->reasons))
                     c->nreasons = pr->nreasons;
-                }
             }
         }
     }
@@ -669,6 +691,39 @@ int civr_screen_case(const civr_screen *s, size_t i, civr_case *out, civr_error 
     return 0;
 }
 
+size_t civr_screen_case_reason_count(const civr_screen *s, size_t i)
+{
+    return s && !s->failed && i < s->ncases ? s->cases[i].nreasons : 0;
+}
+
+int civr_screen_case_reason(const civr_screen *s, size_t i, size_t j, const char **code,
+                            const char **zh, const char **en, const char **basis, civr_error *err)
+{
+    if (!s || s->failed || i >= s->ncases || j >= s->cases[i].nreasons)
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_screen_case_reason: no such reason");
+    const civr_reason *r = s->cases[i].reasons[j];
+    if (code)
+        *code = r->code;
+    if (zh)
+        *zh = r->text.zh;
+    if (en)
+        *en = r->text.en;
+    if (basis)
+        *basis = r->basis;
+    return 0;
+}
+
+size_t civr_screen_case_missing_count(const civr_screen *s, size_t i)
+{
+    return s && !s->failed && i < s->ncases ? s->cases[i].nmissing : 0;
+}
+
+const char *civr_screen_case_missing(const civr_screen *s, size_t i, size_t j)
+{
+    return s && !s->failed && i < s->ncases && j < s->cases[i].nmissing ? s->cases[i].missing[j]
+                                                                          : NULL;
+}
+
 int civr_screen_case_month(const civr_screen *s, size_t i, size_t m, civr_date *month,
                            int64_t *due, int64_t *paid, civr_error *err)
 {
@@ -702,7 +757,7 @@ int civr_screen_application(const civr_screen *s, size_t i, const char **program
     if (received)
         *received = a->received;
     if (deadline)
-        *deadline = a->has_deadline ? a->deadline : 0;
+        *deadline = a->has_deadline ? a->deadline : CIVR_DATE_NONE;
     if (overdue)
         *overdue = a->overdue;
     return 0;
@@ -800,7 +855,7 @@ static void render_case(civr_buf *b, const civr_screen *s, const sc_case *c)
     else
         jmoney(b, (pc->enrolled ? pc->paid : 0) - pc->due);
     civr_buf_puts(b, ",\"since\":");
-    if (pc->since)
+    if (pc->since != CIVR_DATE_NONE)
         jmonth(b, pc->since);
     else
         civr_buf_puts(b, "null");

@@ -199,8 +199,10 @@ int civr_policy_set_select(const civr_policy **out, const civr_policy_set *set,
 
 int civr_policy_set_select_text(const civr_policy **out, const civr_policy_set *set,
                                 const char *text, size_t len, civr_format format,
-                                const char *source, civr_error *err)
+                                const char *source, char *id, size_t id_size, civr_error *err)
 {
+    if (id && id_size)
+        id[0] = '\0';
     if (!out || !set || (!text && len))
         return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
                           "civr_policy_set_select_text needs out, a set and a text");
@@ -209,9 +211,14 @@ int civr_policy_set_select_text(const civr_policy **out, const civr_policy_set *
     const civr_limits *limits = &set->policies[0]->limits;
     int rc = civr__doc_parse_auto(&doc, text ? text : "", len, format, source, limits, err);
     if (rc) {
+        if (doc.root && id && id_size && civr__household_peek_id(&doc))
+            snprintf(id, id_size, "%s", civr__household_peek_id(&doc));
         civr_doc_free(&doc); /* a failed parse keeps what it read so far */
         return rc;
     }
+    const char *hid = civr__household_peek_id(&doc);
+    if (id && id_size && hid)
+        snprintf(id, id_size, "%s", hid);
     const char *region = civr__household_peek_region(&doc);
     rc = civr_policy_set_select(out, set, region, err);
     civr_doc_free(&doc);

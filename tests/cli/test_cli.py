@@ -29,7 +29,7 @@ def check(name, cond, detail=""):
             print(f"# {line}")
 
 
-HH = ('{"id": "H%d", "residence": "urban", "members": [{"id": "a", "birth_date": "1950-01-01", "able_to_work": false, '
+HH = ('{"id": "H%d", "region": "440106", "residence": "urban", "members": [{"id": "a", "birth_date": "1950-01-01", "able_to_work": false, '
       '"supporters": [{"relation": "child", "birth_date": "1985-01-01"}]}], '
       '"income": [{"member": "a", "kind": "pension", "monthly": "%d"}], "assets": {"financial": "0"}}')
 
@@ -44,8 +44,8 @@ check("same input, byte-identical output",
 
 # JSON Lines with bad lines: one output line per input line, errors as records
 lines = [HH % (1, 100), '{"id": "H2", "members": [', HH % (3, 200),
-         '{"id": "H4", "members": [{"id": "a", "birth_date": "1950-02-30"}]}',
-         '{"id": "H5", "members": [{"id": "a", "birth_date": "1950-01-01"}], "colour": "red"}',
+         '{"id": "H4", "region": "440106", "members": [{"id": "a", "birth_date": "1950-02-30"}]}',
+         '{"id": "H5", "region": "440106", "members": [{"id": "a", "birth_date": "1950-01-01"}], "colour": "red"}',
          '[1, 2]', HH % (7, 300)]
 rc, out, err = run("eval", "--date", "2024-08-01", "-", stdin="\n".join(lines) + "\n")
 outs = out.splitlines()
@@ -67,7 +67,7 @@ check("1000 households in order", rc == 0 and ids == ["H%d" % i for i in range(1
 
 # YAML input and text output in Chinese and English
 with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
-    f.write("id: Y1\nresidence: urban\nmembers:\n  - {id: a, birth_date: 1950-01-01, able_to_work: false, "
+    f.write("id: Y1\nregion: '440106'\nresidence: urban\nmembers:\n  - {id: a, birth_date: 1950-01-01, able_to_work: false, "
             "supporters: [{relation: child, birth_date: 1985-01-01}]}\nassets: {financial: '0'}\n")
 rc, out, err = run("eval", "--date", "2024-08-01", "--format", "text", f.name)
 check("text output in Chinese", rc == 0 and "最低生活保障：符合条件，每月 1282.00 元" in out
@@ -83,13 +83,67 @@ check("trace lists parameters with layer and position",
 os.unlink(f.name)
 
 # other jurisdictions through --policy
-rc, out, err = run("eval", "--policy", "policies/cn/hunan/changde/jinshi", "--date", "2024-03-01", "-",
-                   stdin=HH % (1, 600))
+rc, out, err = run("eval", "--policy", "policies/cn/hunan/changde/jinshi", "--any-region", "--date", "2024-03-01",
+                   "-", stdin=HH % (1, 600))
 # 700 - 600 + the 70+ increment 10% x 700 (the member is 74)
 check("Jinshi policy", json.loads(out)["total_monthly"] == "170.00", out + err)
 
+# each household's own bundle (issue #9): a Guangzhou household is not paid Jinshi's amounts
+rc, out, err = run("eval", "--policy", "policies/cn/hunan/changde/jinshi", "--date", "2024-03-01", "-",
+                   stdin=HH % (1, 600))
+rec = json.loads(out)
+check("--policy refuses a household outside its regions", rc == 1 and rec["household"] == "H1"
+      and rec["error"]["id"] == "CIVR-7002" and "430781" in rec["error"]["message"], out + err)
+js = (HH % (2, 600)).replace('"440106"', '"430781"')
+no_region = (HH % (3, 600)).replace('"region": "440106", ', '')
+beijing = (HH % (4, 600)).replace('"440106"', '"110101"')
+rc, out, err = run("eval", "--date", "2024-03-01", "-", stdin="\n".join([HH % (1, 600), js, no_region, beijing]) + "\n")
+recs = [json.loads(o) for o in out.splitlines()]
+check("without --policy each household gets its own bundle",
+      [r.get("policy", {}).get("id") for r in recs[:2]] == ["cn/guangdong/guangzhou", "cn/hunan/changde/jinshi"]
+      and recs[1]["total_monthly"] == "170.00", out + err)
+check("no region, or a region no bundle governs: error records",
+      rc == 1 and recs[2]["household"] == "H3" and recs[2]["error"]["id"] == "CIVR-7001"
+      and recs[3]["household"] == "H4" and recs[3]["error"]["id"] == "CIVR-7004", out)
+rc, out, err = run("eval", "--policy-root", "policies/cn/hunan", "--date", "2024-03-01", "-", stdin=js)
+check("--policy-root picks from that tree", rc == 0 and json.loads(out)["policy"]["id"] == "cn/hunan/changde/jinshi", out + err)
+check("--any-region needs --policy", run("eval", "--any-region", "-d", "2024-03-01", "x")[0] == 2)
+rc, out, err = run("version")
+check("version names the policy root and its bundles' regions",
+      "default policy root: " in out and "cn/hunan/changde/jinshi 2024.1, regions 430781" in out, out)
+
+# month by month (issue #9): Guangzhou 1238 until 2024-06, 1282 from 2024-07 (illustrative dates);
+# pension 100 for one 74-year-old: 1138 a month, then 1182
+rc, out, err = run("eval", "--from", "2024-05", "--to", "2024-08", "-", stdin=HH % (1, 100))
+rec = json.loads(out)
+check("eval --from --to: each program's amount per month",
+      rc == 0 and [(m["month"], m["programs"][0]["program"], m["programs"][0]["monthly"]) for m in rec["months"]]
+      == [("2024-05", "dibao", "1138.00"), ("2024-06", "dibao", "1138.00"), ("2024-07", "dibao", "1182.00"),
+          ("2024-08", "dibao", "1182.00")], out + err)
+check("--from without --to is a usage error", run("eval", "--from", "2024-05", "-")[0] == 2)
+
+# screen: one record per household, a summary on stderr, --summary JSON, --html
+enrolled = (HH % (5, 100)).replace('"assets"', '"enrolment": {"dibao": {"since": "2024-01-01", "monthly": "1100"}}, "assets"')
+with tempfile.TemporaryDirectory() as d:
+    rc, out, err = run("screen", "--date", "2024-08-01", "--summary", d + "/s.json", "--html", d + "/r.html",
+                       "-", stdin="\n".join([HH % (1, 100), enrolled, no_region]) + "\n")
+    recs = [json.loads(o) for o in out.splitlines()]
+    check("screen: one record per household", len(recs) == 3 and rc == 1, out + err)
+    check("screen: missed, amount differs, error record",
+          recs[0]["cases"][0]["category"] == "missed" and recs[0]["cases"][0]["due"] == "1182.00"
+          and recs[1]["cases"][0]["category"] == "amount_differs"
+          and recs[1]["cases"][0]["difference"] == "-82.00"
+          and recs[2]["error"]["id"] == "CIVR-7001", out)
+    summary = json.load(open(d + "/s.json"))
+    check("screen: the summary counts them", summary["households"] == 3 and summary["errors"] == 1
+          and summary["categories"]["missed"]["cases"] == 1
+          and summary["categories"]["amount_differs"]["difference"] == "-82.00", json.dumps(summary))
+    check("screen: text summary on stderr", "漏保" in err and "missed" in err, err)
+    check("screen: an HTML report", "民政救助筛查报告" in open(d + "/r.html", encoding="utf-8").read())
+check("screen needs --date", run("screen", "-")[0] == 2)
+
 # stacking decisions are explained in Chinese, on the member's line
-tekun_disabled = ('{"id": "S1", "residence": "urban", "members": [{"id": "a", "birth_date": "1950-01-01", '
+tekun_disabled = ('{"id": "S1", "region": "440106", "residence": "urban", "members": [{"id": "a", "birth_date": "1950-01-01", '
                   '"self_care": "none", "disability": {"type": "physical", "grade": 1}}], "assets": {"financial": "0"}}')
 rc, out, err = run("eval", "--date", "2024-08-01", "--format", "text", "-", stdin=tekun_disabled)
 check("text explains a stacking decision in Chinese",
@@ -151,7 +205,7 @@ check("-d D is --date D", run("eval", "-d", "2024-08-01", "examples/households/g
 check("options after the operands", run("eval", "examples/households/gz-family.json", "-d2024-08-01")[1] == gz)
 rc, out, err = run("eval", "-d", "2024-08-01", "-ftext", "-l", "en", "examples/households/gz-family.json")
 check("short -f and -l", rc == 0 and "Minimum living allowance (dibao): eligible, monthly 2846.00 yuan" in out, out + err)
-rc, out, err = run("eval", "--policy=policies/cn/hunan/changde/jinshi", "--date=2024-03-01", "-", stdin=HH % (1, 600))
+rc, out, err = run("eval", "--policy=policies/cn/hunan/changde/jinshi", "--any-region", "--date=2024-03-01", "-", stdin=HH % (1, 600))
 check("--policy=DIR", rc == 0 and json.loads(out)["total_monthly"] == "170.00", out + err)
 rc, out, err = run("eval", "--date=2024-08-01", "--", "-", stdin=HH % (1, 600))
 check("-- ends the options", rc == 0 and json.loads(out)["household"] == "H1", out + err)
@@ -165,9 +219,9 @@ check("help eval is eval --help", run("help", "eval")[1] == run("eval", "-h")[1]
 rc, out, err = run("--help")
 check("--help lists every verb", rc == 0 and all(f"  {v} " in out for v in ("eval", "check", "test", "version")), out)
 rc, out, err = run("--version")
-check("--version names the engine and the default policy",
+check("--version names the engine and the default policy root",
       rc == 0 and out.startswith("civrules 0.") and "engine: libcivrules" in out
-      and "default policy: cn/guangdong/guangzhou 2024.1 (" in out, out + err)
+      and "cn/guangdong/guangzhou 2024.1, regions 440100" in out, out + err)
 
 # an unreadable input is an error record in its place: outputs line up with inputs
 rc, out, err = run("eval", "-d", "2024-08-01", "examples/households/gz-family.json", "no/such/file.json",

@@ -98,7 +98,7 @@ TEST(Regions, SetPicksTheMostSpecificBundle)
     EXPECT_STREQ(civr_policy_id(p), "cn/zhejiang/jinhua/yiwu");
     ASSERT_EQ(civr_policy_set_select_text(&p, set, jinshi_household,
                                           std::char_traits<char>::length(jinshi_household),
-                                          CIVR_FORMAT_AUTO, "h.json", &err),
+                                          CIVR_FORMAT_AUTO, "h.json", nullptr, 0, &err),
               0);
     EXPECT_STREQ(civr_policy_id(p), "cn/hunan/changde/jinshi");
     EXPECT_EQ(civr_policy_set_select(&p, set, "110101", &err), CIVR_EDATA); // Beijing 东城区
@@ -112,8 +112,9 @@ TEST(Regions, SetPicksTheMostSpecificBundle)
     EXPECT_EQ(err.id, 7001);
     civr_error_clear(&err);
     const char *bad = "{\"id\": \"X\", \"members\": [";
+    char id[16];
     EXPECT_EQ(civr_policy_set_select_text(&p, set, bad, strlen(bad), CIVR_FORMAT_AUTO, "bad.json",
-                                          &err),
+                                          id, sizeof id, &err),
               CIVR_ESYNTAX);
     civr_policy_set_free(set);
 }

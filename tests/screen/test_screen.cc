@@ -148,8 +148,12 @@ TEST(Screen, MissedSinceTheFirstMonthDue)
     char buf[11];
     civr_date_format(c.since, buf);
     EXPECT_STREQ(buf, "2024-01-01");
-    // nothing paid all year: 6 × 1476 + 6 × 1564 = 18240.00 due and not paid
-    EXPECT_EQ(c.arrears, 1824000);
+    // due all year (6 × 1476 + 6 × 1564), but not enrolled: no arrears are owed
+    EXPECT_EQ(c.arrears, 0);
+    int64_t due, paid;
+    civr_screen_case_month(s.screen, 0, 0, nullptr, &due, &paid, nullptr);
+    EXPECT_EQ(due, 147600);
+    EXPECT_EQ(paid, 0);
     EXPECT_EQ(c.review, CIVR_REVIEW_NONE);
 }
 
@@ -234,4 +238,61 @@ TEST(Screen, RefusesAHouseholdOfAnotherPlace)
     EXPECT_NE(out.find(R"({"household":"GZ-S1","error":{"id":"CIVR-7002")"), std::string::npos) << out;
     EXPECT_EQ(civr_screen_case_count(s.screen), 0u);
     ASSERT_NE(civr_screen_error(s.screen), nullptr);
+}
+
+TEST(Screen, ADeathStillPaidAcrossAStandardChange)
+{
+    Screen s("policies/cn/guangdong/guangzhou");
+    // Guangzhou, a worker earning 1000 and his father (84, grade 3 physical disability),
+    // who died on 2024-05-12. Each month is decided by its first day (screening.month_day):
+    //   Jan–May: 2 members, 2 × 1238 − 1000 = 1476; the father's living subsidy 181
+    //            (a certificate holder in a dibao household, 国发〔2015〕52号; 广州 181)
+    //   Jun:     the father is gone from the month after his death (domain.md §5a):
+    //            1 × 1238 − 1000 = 238; no subsidy
+    //   Jul–Dec: the standard is 1282 (from 2024-07-01, illustrative): 1282 − 1000 = 282
+    // The bureau paid 1476 and 181 every month. Overpaid (追缴): dibao (1476 − 238) +
+    // 6 × (1476 − 282) = 1238 + 7164 = 8402.00; subsidy 7 × 181 = 1267.00.
+    std::string pay_d, pay_s;
+    for (int m = 1; m <= 12; m++) {
+        char buf[64];
+        snprintf(buf, sizeof buf, R"(%s{"month": "2024-%02d-01", "amount": "1476"})", m > 1 ? "," : "", m);
+        pay_d += buf;
+        snprintf(buf, sizeof buf, R"(%s{"month": "2024-%02d-01", "amount": "181"})", m > 1 ? "," : "", m);
+        pay_s += buf;
+    }
+    std::string h = R"({"id": "GZ-D1", "region": "440106", "residence": "urban",
+      "members": [
+        {"id": "p", "relation": "applicant", "birth_date": "1985-03-01", "hukou": "urban",
+         "able_to_work": true, "self_care": "full"},
+        {"id": "g", "relation": "parent", "birth_date": "1940-02-01", "hukou": "urban",
+         "able_to_work": false, "self_care": "full", "disability": {"type": "physical", "grade": 3},
+         "situations": [{"kind": "deceased", "since": "2024-05-12"}],
+         "enrolment": {"disability_living": {"since": "2023-07-01", "monthly": "181",
+                                             "payments": [)" + pay_s + R"(]}}}],
+      "income": [{"member": "p", "kind": "wages", "monthly": "1000"}],
+      "assets": {"financial": "0"},
+      "enrolment": {"dibao": {"since": "2023-07-01", "monthly": "1476", "last_review": "2024-07-01",
+                              "payments": [)" + pay_d + "]}}}";
+    std::string out = s.run(h, "2024-12-15", "2024-01-01", "2024-12-01");
+    ASSERT_EQ(civr_screen_case_count(s.screen), 2u) << out;
+    civr_case d = s.the_case(0), l = s.the_case(1);
+    EXPECT_STREQ(d.program, "dibao");
+    EXPECT_EQ(d.category, CIVR_SCREEN_AMOUNT_DIFFERS);
+    EXPECT_EQ(d.due, 28200);
+    EXPECT_EQ(d.paid, 147600);
+    EXPECT_EQ(d.overpaid, 840200);
+    EXPECT_EQ(d.arrears, 0);
+    int64_t due[12];
+    for (size_t m = 0; m < 12; m++)
+        civr_screen_case_month(s.screen, 0, m, nullptr, &due[m], nullptr, nullptr);
+    EXPECT_EQ(due[4], 147600); // May: he died on the 12th
+    EXPECT_EQ(due[5], 23800);  // June
+    EXPECT_EQ(due[6], 28200);  // July: the new standard
+    EXPECT_STREQ(l.program, "disability_living");
+    EXPECT_STREQ(l.member, "g");
+    EXPECT_EQ(l.category, CIVR_SCREEN_WRONGLY_ENROLLED);
+    EXPECT_EQ(l.overpaid, 126700);
+    char buf[11];
+    civr_date_format(l.since, buf);
+    EXPECT_STREQ(buf, "2024-06-01"); // nothing due since June
 }

@@ -2,6 +2,7 @@
  * civrules: the command line for policy officers and batch runs.
  *
  *   civrules eval  [OPTIONS] FILE... | -
+ *   civrules screen [OPTIONS] --date=D CASELOAD...
  *   civrules check DIR...
  *   civrules test  [--policy=DIR] DIR... | FILE...
  *   civrules version | --version | help [VERB] | VERB --help
@@ -29,6 +30,7 @@
 #include <unistd.h>
 
 #include "civrules/civrules.h"
+#include "report.h"
 #include "diff.h"
 
 #define EXIT_DATA 1
@@ -56,6 +58,10 @@ enum {
     OPT_RECORDS,
     OPT_FROM,
     OPT_UNTIL,
+    OPT_TO,             /* eval/screen --from=M --to=M: a period of months */
+    OPT_POLICY_ROOT,    /* --policy-root=DIR: each household's own bundle under DIR */
+    OPT_ANY_REGION,     /* --any-region: evaluate households outside --policy's regions */
+    OPT_SUMMARY,        /* screen --summary=FILE: the summary as JSON */
 };
 
 /* Everything an option can set; each verb reads the fields it accepts. */
@@ -73,6 +79,10 @@ typedef struct cli {
     bool progress;
     const char *needs_dir;
     civr_date from, until; /* CIVR_DATE_NONE when not given */
+    civr_date to;          /* CIVR_DATE_NONE when not given */
+    const char *policy_root;
+    bool any_region;
+    const char *summary_path;
     bool coverage;         /* test --coverage */
     int min_coverage;      /* test --min-coverage P: percent, -1 when not given */
     civr_date dates[2];    /* diff */
@@ -168,14 +178,29 @@ static int set_option(cli *o, int id, const char *arg)
         o->records = arg;
         return 0;
     case OPT_FROM:
-    case OPT_UNTIL: {
+    case OPT_UNTIL:
+    case OPT_TO: {
+        /* a month YYYY-MM stands for its first day */
+        char day[16];
+        snprintf(day, sizeof day, strlen(arg) == 7 ? "%s-01" : "%s", arg);
         civr_error err = CIVR_ERROR_INIT;
-        if (civr_date_parse(id == OPT_FROM ? &o->from : &o->until, arg, strlen(arg), &err) != 0) {
-            fprintf(stderr, "civrules: --%s: %s\n", id == OPT_FROM ? "from" : "until", err.message);
+        civr_date *d = id == OPT_FROM ? &o->from : id == OPT_TO ? &o->to : &o->until;
+        if (civr_date_parse(d, day, strlen(day), &err) != 0) {
+            fprintf(stderr, "civrules: --%s: %s\n",
+                    id == OPT_FROM ? "from" : id == OPT_TO ? "to" : "until", err.message);
             return EXIT_USAGE;
         }
         return 0;
     }
+    case OPT_POLICY_ROOT:
+        o->policy_root = arg;
+        return 0;
+    case OPT_ANY_REGION:
+        o->any_region = true;
+        return 0;
+    case OPT_SUMMARY:
+        o->summary_path = arg;
+        return 0;
     default:
         return EXIT_USAGE;
     }
@@ -199,6 +224,7 @@ static const char EXIT_CODES[] =
     "2 usage (unknown verb or option, bad option value, no input).\n";
 
 static int cmd_eval(cli *o, int argc, char **argv);
+static int cmd_screen(cli *o, int argc, char **argv);
 static int cmd_check(cli *o, int argc, char **argv);
 static int cmd_test(cli *o, int argc, char **argv);
 static int cmd_version(cli *o, int argc, char **argv);
@@ -209,10 +235,30 @@ static int cmd_help(cli *o, int argc, char **argv);
 
 static const struct option eval_options[] = {
     {"policy", required_argument, NULL, OPT_POLICY},
+    {"policy-root", required_argument, NULL, OPT_POLICY_ROOT},
+    {"any-region", no_argument, NULL, OPT_ANY_REGION},
     {"date", required_argument, NULL, OPT_DATE},
+    {"from", required_argument, NULL, OPT_FROM},
+    {"to", required_argument, NULL, OPT_TO},
     {"trace", no_argument, NULL, OPT_TRACE},
     {"format", required_argument, NULL, OPT_FORMAT},
     {"lang", required_argument, NULL, OPT_LANG},
+    {"jsonl", no_argument, NULL, OPT_JSONL},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"progress", no_argument, NULL, OPT_PROGRESS},
+    HELP_OPTION,
+    {NULL, 0, NULL, 0},
+};
+
+static const struct option screen_options[] = {
+    {"policy", required_argument, NULL, OPT_POLICY},
+    {"policy-root", required_argument, NULL, OPT_POLICY_ROOT},
+    {"any-region", no_argument, NULL, OPT_ANY_REGION},
+    {"date", required_argument, NULL, OPT_DATE},
+    {"from", required_argument, NULL, OPT_FROM},
+    {"to", required_argument, NULL, OPT_TO},
+    {"html", required_argument, NULL, OPT_HTML},
+    {"summary", required_argument, NULL, OPT_SUMMARY},
     {"jsonl", no_argument, NULL, OPT_JSONL},
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"progress", no_argument, NULL, OPT_PROGRESS},
@@ -260,10 +306,22 @@ static const verb verbs[] = {
      "with '{'), and writes one result per household in input order: a result or an\n"
      "error record, never nothing (a file that cannot be read is an error record too).\n"
      "\n"
-     "  -p, --policy=DIR     policy bundle (default: see `civrules --version`;\n"
-     "                       $CIVRULES_POLICY overrides the default)\n"
+     "Each household is evaluated with its own bundle: the most specific one under\n"
+     "the policy root whose `regions:` hold the household's `region` (a household with\n"
+     "no region, or none that a bundle governs, is an error record). With --policy,\n"
+     "households outside that bundle's regions are error records (--any-region:\n"
+     "evaluate them anyway).\n"
+     "\n"
+     "  -p, --policy=DIR     one policy bundle for every household\n"
+     "                       ($CIVRULES_POLICY sets it by default)\n"
+     "      --policy-root=DIR  bundles to choose from (default: see `civrules --version`;\n"
+     "                       $CIVRULES_POLICY_ROOT overrides it)\n"
+     "      --any-region     with --policy: evaluate households of any region\n"
      "  -d, --date=DATE      evaluation date, YYYY-MM-DD (default: today, with a note\n"
      "                       on stderr when the bundle's newest value is over a year old)\n"
+     "      --from=MONTH, --to=MONTH  every month of a period (YYYY-MM), each with the\n"
+     "                       rules and situations in force on its `screening.month_day`:\n"
+     "                       one JSON line per household with each program's amount per month\n"
      "  -t, --trace          record every step (parameters, rules, rounding)\n"
      "  -f, --format=FORMAT  json (default) or text, an explanation for a caseworker\n"
      "  -l, --lang=LANG      language of text output: zh (default) or en\n"
@@ -274,6 +332,29 @@ static const verb verbs[] = {
      "\n"
      "On a terminal, a progress bar with rate and ETA shows on stderr for large inputs.\n",
      eval_options, cmd_eval},
+    {"screen", "[OPTIONS] --date=DATE CASELOAD...",
+     "screen a caseload: missed, wrongly enrolled, amounts, reviews, applications",
+     "Compares what each household is paid (its `enrolment`, household-level and per\n"
+     "member) with what its own bundle says is due, and writes one JSON line per\n"
+     "household (an error record for a bad one): every program (x member) that is\n"
+     "enrolled, due or undecided, as agrees | missed (漏保) | wrongly_enrolled (错保) |\n"
+     "amount_differs | undetermined, with reasons, the next review (due / overdue),\n"
+     "and pending applications against the processing limit in working days. A\n"
+     "summary goes to standard error. See docs/screening.md.\n"
+     "\n"
+     "  -p, --policy=DIR     one bundle for every household (else each its own)\n"
+     "      --policy-root=DIR  bundles to choose from (default as for eval)\n"
+     "      --any-region     with --policy: screen households of any region\n"
+     "  -d, --date=DATE      screening date, YYYY-MM-DD (required)\n"
+     "      --from=MONTH, --to=MONTH  compare month by month with the payment history:\n"
+     "                       arrears (补发) and overpayments (追缴) per month and in total\n"
+     "      --html=FILE      write a self-contained report in Chinese for the bureau\n"
+     "      --summary=FILE   write the summary as JSON\n"
+     "  -j, --jsonl          read every input as JSON Lines\n"
+     "  -q, --quiet          no summary and no progress on stderr\n"
+     "      --progress       a progress bar even for small inputs (stderr a terminal)\n"
+     "  -h, --help           this help\n",
+     screen_options, cmd_screen},
     {"check", "[OPTIONS] DIR... | --needs=DIR", "validate policy bundles; what a new layer must supply",
      "Loads each bundle with its layers and hooks and prints its id, version and\n"
      "digest, or every problem as FILE:LINE:COL: error: [CIVR-NNNN] MESSAGE.\n"
@@ -316,9 +397,9 @@ static const verb verbs[] = {
      "      --records=FILE   write each household's records as JSON Lines\n"
      "  -h, --help           this help\n",
      diff_options, cmd_diff},
-    {"version", "", "print the versions and the default policy",
-     "Prints the civrules version, the library's, and the default policy bundle\n"
-     "(what eval uses without --policy).\n",
+    {"version", "", "print the versions and the default policy root",
+     "Prints the civrules version, the library's, and the default policy root with\n"
+     "its bundles and their regions (what eval and screen use without --policy).\n",
      no_options, cmd_version},
     {"help", "[VERB]", "help on civrules or on one verb", "", no_options, cmd_help},
 };
@@ -413,51 +494,6 @@ static int parse_options(const verb *v, cli *o, int argc, char **argv, int *firs
 }
 
 /* ---- shared helpers ------------------------------------------------------------ */
-
-#define DEFAULT_BUNDLE "cn/guangdong/guangzhou"
-
-/*
- * The bundle eval uses without --policy: $CIVRULES_POLICY; else the one
- * installed next to this program (<prefix>/bin/civrules finds
- * <prefix>/share/civrules/policies after `meson install`, or
- * <prefix>/civrules/policies after `pip install`, wherever the prefix was
- * moved); else the prefix meson was set up with; else the source tree's.
- */
-static const char *default_policy(void)
-{
-    const char *env = getenv("CIVRULES_POLICY");
-    if (env && *env)
-        return env;
-    static char found[4096];
-    char exe[2048];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    struct stat st;
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0'; /* <prefix>/bin */
-            static const char *const rel[] = {"/../share/civrules/policies/" DEFAULT_BUNDLE,
-                                              "/../civrules/policies/" DEFAULT_BUNDLE};
-            for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
-                snprintf(found, sizeof found, "%s%s", exe, rel[i]);
-                char bundle[4200];
-                snprintf(bundle, sizeof bundle, "%s/bundle.yaml", found);
-                if (stat(bundle, &st) == 0) {
-                    char *real = realpath(found, NULL);
-                    if (real) {
-                        snprintf(found, sizeof found, "%s", real);
-                        free(real);
-                    }
-                    return found;
-                }
-            }
-        }
-    }
-    if (stat(CIVR_INSTALLED_POLICY, &st) == 0)
-        return CIVR_INSTALLED_POLICY;
-    return CIVR_SOURCE_POLICY;
-}
 
 static void print_error(const civr_error *e)
 {
@@ -604,16 +640,173 @@ static void progress_tick(progress *p, unsigned long long at, bool final)
     fflush(stderr);
 }
 
-/* ---- eval ---------------------------------------------------------------------------- */
+/* ---- choosing each household's bundle ------------------------------------------------- */
+
+/* One bundle for every household (--policy), or each household's own from a
+ * policy tree (--policy-root), with one engine per bundle, made when first needed. */
+#define MAX_BUNDLES 64
+
+typedef struct router {
+    civr_policy *single;
+    civr_policy_set *set;
+    size_t n;
+    const civr_policy *policies[MAX_BUNDLES];
+    civr_engine *engines[MAX_BUNDLES];
+    unsigned flags; /* CIVR_EVAL_CHECK_REGION unless --any-region */
+} router;
+
+/* Is this binary in its build tree? Then it uses the source tree's policies. */
+static bool in_build_tree(void)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return false;
+    exe[n] = '\0';
+    size_t b = strlen(CIVR_BUILD_ROOT);
+    return strncmp(exe, CIVR_BUILD_ROOT, b) == 0 && exe[b] == '/';
+}
+
+/*
+ * The policy tree eval and screen choose bundles from without --policy:
+ * $CIVRULES_POLICY_ROOT; a binary in its build tree uses the source tree's;
+ * else the one installed next to this program (<prefix>/bin/civrules finds
+ * <prefix>/share/civrules/policies after `meson install`, or
+ * <prefix>/civrules/policies after `pip install`, wherever the prefix was
+ * moved); else the prefix meson was set up with; else the source tree's.
+ */
+static const char *default_policy_root(void)
+{
+    const char *env = getenv("CIVRULES_POLICY_ROOT");
+    if (env && *env)
+        return env;
+    if (in_build_tree())
+        return CIVR_SOURCE_POLICY_ROOT;
+    static char found[4096];
+    char exe[2048];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    struct stat st;
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0'; /* <prefix>/bin */
+            static const char *const rel[] = {"/../share/civrules/policies", "/../civrules/policies"};
+            for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+                snprintf(found, sizeof found, "%s%s", exe, rel[i]);
+                char bundle[4200];
+                snprintf(bundle, sizeof bundle, "%s/cn/bundle.yaml", found);
+                if (stat(bundle, &st) == 0) {
+                    char *real = realpath(found, NULL);
+                    if (real) {
+                        snprintf(found, sizeof found, "%s", real);
+                        free(real);
+                    }
+                    return found;
+                }
+            }
+        }
+    }
+    if (stat(CIVR_INSTALLED_POLICY_ROOT, &st) == 0)
+        return CIVR_INSTALLED_POLICY_ROOT;
+    return CIVR_SOURCE_POLICY_ROOT;
+}
+
+static int router_open(router *r, cli *o)
+{
+    memset(r, 0, sizeof *r);
+    int errors = 0;
+    if (!o->policy_dir && !o->policy_root) {
+        const char *env = getenv("CIVRULES_POLICY");
+        if (env && *env)
+            o->policy_dir = env;
+    }
+    if (o->policy_dir) {
+        if (!(r->single = load(o->policy_dir, &errors)))
+            return EXIT_DATA;
+        r->flags = o->any_region ? 0 : CIVR_EVAL_CHECK_REGION;
+        return 0;
+    }
+    if (o->any_region) {
+        fprintf(stderr, "civrules: --any-region goes with --policy (one bundle for every household)\n");
+        return EXIT_USAGE;
+    }
+    const char *root = o->policy_root ? o->policy_root : default_policy_root();
+    civr_load_options opts = CIVR_LOAD_OPTIONS_INIT;
+    opts.on_diagnostic = on_diag;
+    opts.userdata = &errors;
+    civr_error err = CIVR_ERROR_INIT;
+    if (civr_policy_set_load(&r->set, root, &opts, &err) != 0) {
+        if (errors == 0)
+            print_error(&err);
+        return EXIT_DATA;
+    }
+    r->flags = CIVR_EVAL_CHECK_REGION;
+    return 0;
+}
+
+static void router_close(router *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        civr_engine_free(r->engines[i]);
+    civr_policy_free(r->single);
+    civr_policy_set_free(r->set);
+}
+
+/* A policy to name in error records and notes. */
+static const civr_policy *router_any(const router *r)
+{
+    return r->single ? r->single : civr_policy_set_policy(r->set, 0);
+}
+
+/* The engine for this household text, or NULL with `err` (and the id read into `id`). */
+static civr_engine *router_pick(router *r, const char *text, size_t len, civr_format fmt,
+                                const char *source, const civr_policy **policy, char *id,
+                                size_t id_size, civr_error *err)
+{
+    const civr_policy *p = r->single;
+    id[0] = '\0';
+    if (!p && civr_policy_set_select_text(&p, r->set, text, len, fmt, source, id, id_size, err) != 0) {
+        /* a household that breaks the contract says so before it says it has no place */
+        civr_household *hh = NULL;
+        civr_error perr = CIVR_ERROR_INIT;
+        if (err->code == CIVR_EDATA &&
+            civr_household_parse(&hh, router_any(r), text, len, fmt, source, &perr) != 0)
+            *err = perr;
+        civr_household_free(hh);
+        return NULL;
+    }
+    *policy = p;
+    for (size_t i = 0; i < r->n; i++)
+        if (r->policies[i] == p)
+            return r->engines[i];
+    if (r->n == MAX_BUNDLES)
+        return NULL;
+    civr_engine_options eo = CIVR_ENGINE_OPTIONS_INIT;
+    eo.on_log = hook_log;
+    if (civr_engine_new(&r->engines[r->n], p, &eo, err) != 0)
+        return NULL;
+    r->policies[r->n] = p;
+    return r->engines[r->n++];
+}
+
+/* ---- eval and screen ------------------------------------------------------------------ */
 
 typedef struct evaluator {
-    civr_policy *policy;
-    civr_engine *engine;
+    router rt;
     civr_result *result;
+    civr_screen *screen;
+    report *rep;      /* screen: the summary */
+    bool screening;   /* the screen verb (else eval) */
     const cli *o;
     progress bar;
     int records, failures;
 } evaluator;
+
+static bool has_period(const cli *o)
+{
+    return o->from != CIVR_DATE_NONE;
+}
 
 static void write_result(evaluator *ev)
 {
@@ -631,17 +824,97 @@ static void write_result(evaluator *ev)
     fputc('\n', stdout);
 }
 
+static void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            fprintf(f, "\\%c", *s);
+        else if ((unsigned char)*s < 0x20)
+            fprintf(f, "\\u%04x", *s);
+        else
+            fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+/* An error record written here, in the library's shape, where no engine could take the text. */
+static void write_error_record(const char *id, const civr_error *e)
+{
+    fputs("{\"household\":", stdout);
+    if (id && *id)
+        json_string(stdout, id);
+    else
+        fputs("null", stdout);
+    fprintf(stdout, ",\"error\":{\"id\":\"CIVR-%04d\",\"code\":", e->id);
+    json_string(stdout, civr_code_name(e->code));
+    fputs(",\"source\":", stdout);
+    if (e->source[0])
+        json_string(stdout, e->source);
+    else
+        fputs("null", stdout);
+    fprintf(stdout, ",\"line\":%u,\"column\":%u,\"message\":", e->line, e->column);
+    json_string(stdout, e->message);
+    fputs("}}\n", stdout);
+}
+
+static void write_screen(evaluator *ev, civr_screen_render_kind kind)
+{
+    const char *out;
+    size_t n;
+    civr_error rerr = CIVR_ERROR_INIT;
+    if (civr_screen_render(ev->screen, kind, &out, &n, &rerr) != 0) {
+        print_error(&rerr);
+        ev->failures++;
+        fputs("{\"error\":{\"id\":\"CIVR-9002\",\"message\":\"out of memory\"}}\n", stdout);
+        return;
+    }
+    fwrite(out, 1, n, stdout);
+    fputc('\n', stdout);
+}
+
 static void emit(evaluator *ev, const char *text, size_t len, civr_format fmt, const char *source)
 {
     civr_error err = CIVR_ERROR_INIT;
+    char id[256];
+    const civr_policy *policy = NULL;
     unsigned flags = ev->o->flags | (ev->o->format == CIVR_RENDER_TEXT ? CIVR_EVAL_EXPLAIN : 0u);
-    int rc = civr_engine_eval_text(ev->engine, text, len, fmt, source, ev->o->date, flags,
-                                   ev->result, &err);
     ev->records++;
     ev->bar.records++;
+    civr_engine *engine = router_pick(&ev->rt, text, len, fmt, source, &policy, id, sizeof id, &err);
+    if (!engine) {
+        ev->failures++;
+        if (ev->rep)
+            report_add_error(ev->rep);
+        if (!ev->screening && !has_period(ev->o)) {
+            civr_error e2 = CIVR_ERROR_INIT;
+            if (civr_result_set_error(ev->result, router_any(&ev->rt), ev->o->date, id[0] ? id : NULL,
+                                      &err, &e2) == 0) {
+                write_result(ev);
+                return;
+            }
+        }
+        write_error_record(id, &err);
+        return;
+    }
+    int rc;
+    if (ev->screening || has_period(ev->o)) {
+        civr_screen_options so = CIVR_SCREEN_OPTIONS_INIT;
+        so.date = ev->o->date;
+        so.from = ev->o->from;
+        so.to = ev->o->to;
+        so.flags = ev->rt.flags;
+        rc = civr_engine_screen_text(engine, text, len, fmt, source, &so, ev->screen, &err);
+        if (ev->rep)
+            report_add(ev->rep, ev->screen, policy);
+        write_screen(ev, ev->screening ? CIVR_SCREEN_RENDER_CASES : CIVR_SCREEN_RENDER_MONTHS);
+    } else {
+        rc = civr_engine_eval_text(engine, text, len, fmt, source, ev->o->date,
+                                   flags | ev->rt.flags, ev->result, &err);
+        write_result(ev);
+    }
     if (rc)
         ev->failures++;
-    write_result(ev);
 }
 
 /* An input that cannot be read answers with an error record in its place. */
@@ -653,15 +926,18 @@ static void emit_unreadable(evaluator *ev, const char *name, int errnum)
     snprintf(e.source, sizeof e.source, "%s", name);
     snprintf(e.message, sizeof e.message, "cannot read '%s': %s", name,
              errnum ? strerror(errnum) : "read error");
-    civr_error err = CIVR_ERROR_INIT;
-    if (civr_result_set_error(ev->result, ev->policy, ev->o->date, NULL, &e, &err) != 0) {
-        print_error(&err);
-        return;
-    }
     if (!ev->o->quiet)
         print_error(&e);
     ev->records++;
     ev->failures++;
+    if (ev->rep)
+        report_add_error(ev->rep);
+    civr_error err = CIVR_ERROR_INIT;
+    if (ev->screening || has_period(ev->o) ||
+        civr_result_set_error(ev->result, router_any(&ev->rt), ev->o->date, NULL, &e, &err) != 0) {
+        write_error_record(NULL, &e);
+        return;
+    }
     write_result(ev);
 }
 
@@ -764,6 +1040,47 @@ static void note_default_date(const cli *o, const civr_policy *policy)
     }
 }
 
+/* The work shared by eval and screen: open the bundles, read every input. */
+static int run_inputs(evaluator *ev, cli *o, int argc, char **argv)
+{
+    int rc = router_open(&ev->rt, o);
+    if (rc)
+        return rc;
+    if (!o->have_date)
+        note_default_date(o, router_any(&ev->rt));
+    progress_setup(&ev->bar, o, argc, argv);
+    civr_error err = CIVR_ERROR_INIT;
+    if (civr_result_new(&ev->result, &err) != 0 || civr_screen_new(&ev->screen, &err) != 0) {
+        print_error(&err);
+        rc = EXIT_DATA;
+    }
+    for (int i = 0; i < argc && rc == 0; i++)
+        eval_input(ev, argv[i]);
+    progress_tick(&ev->bar, ev->bar.done_bytes, true);
+    fflush(stdout);
+    return rc;
+}
+
+static void close_inputs(evaluator *ev)
+{
+    civr_screen_free(ev->screen);
+    civr_result_free(ev->result);
+    router_close(&ev->rt);
+}
+
+static int check_period(const cli *o, const char *name)
+{
+    if ((o->from == CIVR_DATE_NONE) != (o->to == CIVR_DATE_NONE)) {
+        fprintf(stderr, "civrules %s: --from and --to go together\n", name);
+        return EXIT_USAGE;
+    }
+    if (o->from != CIVR_DATE_NONE && o->from > o->to) {
+        fprintf(stderr, "civrules %s: --from is after --to\n", name);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
 static int cmd_eval(cli *o, int argc, char **argv)
 {
     if (argc < 1) {
@@ -771,34 +1088,86 @@ static int cmd_eval(cli *o, int argc, char **argv)
         verb_usage(find_verb("eval"), stderr);
         return EXIT_USAGE;
     }
-    if (!o->have_date && today(&o->date) != 0)
+    int rc = check_period(o, "eval");
+    if (rc)
+        return rc;
+    if (has_period(o) && o->format != CIVR_RENDER_JSON) {
+        fprintf(stderr, "civrules eval: --from/--to write JSON only\n");
         return EXIT_USAGE;
-    if (!o->policy_dir)
-        o->policy_dir = default_policy();
-    int errors = 0;
-    civr_policy *policy = load(o->policy_dir, &errors);
-    if (!policy)
-        return EXIT_DATA;
-    if (!o->have_date)
-        note_default_date(o, policy);
-    evaluator ev = {policy, NULL, NULL, o, {0}, 0, 0};
-    progress_setup(&ev.bar, o, argc, argv);
-    civr_error err = CIVR_ERROR_INIT;
-    int rc = 0;
-    civr_engine_options eo = CIVR_ENGINE_OPTIONS_INIT;
-    eo.on_log = hook_log;
-    if (civr_engine_new(&ev.engine, policy, &eo, &err) != 0 ||
-        civr_result_new(&ev.result, &err) != 0) {
-        print_error(&err);
-        rc = EXIT_DATA;
     }
-    for (int i = 0; i < argc && rc == 0; i++)
-        eval_input(&ev, argv[i]);
-    progress_tick(&ev.bar, ev.bar.done_bytes, true);
-    fflush(stdout);
-    civr_result_free(ev.result);
-    civr_engine_free(ev.engine);
-    civr_policy_free(policy);
+    if (!o->have_date) {
+        if (has_period(o)) /* the period's last month names the result's date */
+            o->date = o->to;
+        else if (today(&o->date) != 0)
+            return EXIT_USAGE;
+        o->have_date = has_period(o);
+    }
+    evaluator ev;
+    memset(&ev, 0, sizeof ev);
+    ev.o = o;
+    rc = run_inputs(&ev, o, argc, argv);
+    close_inputs(&ev);
+    if (rc)
+        return rc;
+    return ev.failures ? EXIT_DATA : 0;
+}
+
+static int cmd_screen(cli *o, int argc, char **argv)
+{
+    if (argc < 1) {
+        fprintf(stderr, "civrules screen: give caseload files, or - for standard input\n");
+        verb_usage(find_verb("screen"), stderr);
+        return EXIT_USAGE;
+    }
+    if (!o->have_date) {
+        fprintf(stderr, "civrules screen: --date is required (the screening date)\n");
+        return EXIT_USAGE;
+    }
+    int rc = check_period(o, "screen");
+    if (rc)
+        return rc;
+    evaluator ev;
+    memset(&ev, 0, sizeof ev);
+    ev.o = o;
+    ev.screening = true;
+    if (!(ev.rep = report_new())) {
+        fprintf(stderr, "civrules screen: out of memory\n");
+        return EXIT_DATA;
+    }
+    rc = run_inputs(&ev, o, argc, argv);
+    close_inputs(&ev);
+    if (rc == 0) {
+        char date[11], period[32] = "";
+        civr_date_format(o->date, date);
+        if (has_period(o)) {
+            char a[11], b[11];
+            civr_date_format(o->from, a);
+            civr_date_format(o->to, b);
+            snprintf(period, sizeof period, "%.7s..%.7s", a, b);
+        }
+        if (!o->quiet)
+            report_text(ev.rep, stderr);
+        FILE *f;
+        if (o->summary_path) {
+            if (!(f = fopen(o->summary_path, "w"))) {
+                fprintf(stderr, "civrules screen: cannot write %s: %s\n", o->summary_path, strerror(errno));
+                rc = EXIT_DATA;
+            } else {
+                report_json(ev.rep, f);
+                fclose(f);
+            }
+        }
+        if (o->html) {
+            if (!(f = fopen(o->html, "w"))) {
+                fprintf(stderr, "civrules screen: cannot write %s: %s\n", o->html, strerror(errno));
+                rc = EXIT_DATA;
+            } else {
+                report_html(ev.rep, f, date, period[0] ? period : NULL);
+                fclose(f);
+            }
+        }
+    }
+    report_free(ev.rep);
     if (rc)
         return rc;
     return ev.failures ? EXIT_DATA : 0;
@@ -996,14 +1365,21 @@ static int cmd_version(cli *o, int argc, char **argv)
         return EXIT_USAGE;
     }
     printf("civrules %s (engine: libcivrules %s)\n", CIVR_CLI_VERSION, civr_version());
-    const char *dir = default_policy();
-    civr_policy *p = NULL;
+    const char *root = default_policy_root();
+    civr_policy_set *set = NULL;
     civr_error err = CIVR_ERROR_INIT;
-    if (civr_policy_load(&p, dir, NULL, &err) == 0) {
-        printf("default policy: %s %s (%s)\n", civr_policy_id(p), civr_policy_version(p), dir);
-        civr_policy_free(p);
+    if (civr_policy_set_load(&set, root, NULL, &err) == 0) {
+        printf("default policy root: %s\n", root);
+        for (size_t i = 0; i < civr_policy_set_count(set); i++) {
+            const civr_policy *p = civr_policy_set_policy(set, i);
+            printf("  %s %s, regions", civr_policy_id(p), civr_policy_version(p));
+            for (size_t j = 0; j < civr_policy_region_count(p); j++)
+                printf(" %s", civr_policy_region(p, j));
+            printf("\n");
+        }
+        civr_policy_set_free(set);
     } else {
-        printf("default policy: %s (does not load: %s)\n", dir, err.message);
+        printf("default policy root: %s (does not load: %s)\n", root, err.message);
     }
     return 0;
 }
@@ -1046,7 +1422,7 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     cli o = {.format = CIVR_RENDER_JSON, .lang = "zh", .from = CIVR_DATE_NONE, .until = CIVR_DATE_NONE,
-             .min_coverage = -1};
+             .to = CIVR_DATE_NONE, .min_coverage = -1};
     int first = 0;
     int rc = parse_options(v, &o, argc - 1, argv + 1, &first);
     if (rc)
