@@ -1115,6 +1115,18 @@ void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
         need_value(c, e->args[1], &b);
         *out = mk_num(civr_num_int(months_between(a.u.date, b.u.date)));
         return;
+    case OP_IN_FORCE: {
+        ev(c, e->args[0], &a);
+        if (a.k != VK_REC) { /* missing or null propagates */
+            *out = a;
+            return;
+        }
+        /* an unknown start is taken as before the date, an unknown or null end as open */
+        const civr_val *since = &a.u.rec->fields[e->idx], *until = &a.u.rec->fields[e->idx2];
+        *out = mk_bool(!(since->k == VK_DATE && since->u.date > c->as_of) &&
+                       !(until->k == VK_DATE && until->u.date < c->as_of));
+        return;
+    }
     case OP_MONTH_START: {
         ev(c, e->args[0], &a);
         if (a.k != VK_DATE) { /* missing or null propagates */

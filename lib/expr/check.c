@@ -904,6 +904,28 @@ static const civr_expr *check_call(checker *ck, const pnode *p)
             return NULL;
         return e;
     }
+    if (name_is(p, "in_force")) { /* a dated record: since <= as_of <= until, both optional */
+        if (p->n != 1)
+            return arity(ck, p, "1 record with 'since' and 'until' dates");
+        const civr_expr *a = check(ck, p->list[0]);
+        if (!a)
+            return NULL;
+        const civr_rtype *rt = a->type.kind == CT_RECORD ? &ck->pol->rtypes[a->type.ref] : NULL;
+        int32_t since = rt ? civr_policy__field(rt, "since", 5) : -1;
+        int32_t until = rt ? civr_policy__field(rt, "until", 5) : -1;
+        if (since < 0 || until < 0 || rt->fields[since].type.kind != CT_DATE ||
+            rt->fields[until].type.kind != CT_DATE)
+            return type_error(ck, p->list[0]->off,
+                              "in_force() needs a record with the dates 'since' and 'until', found %s%s",
+                              a->type, civr_type_of(CT_VOID, 0));
+        civr_expr *e = node(ck, OP_IN_FORCE, civr_type_of(CT_BOOL, 0), p->off, 1);
+        if (!e)
+            return oom(ck);
+        e->args[0] = a;
+        e->idx = (uint32_t)since;
+        e->idx2 = (uint32_t)until;
+        return e;
+    }
     if (name_is(p, "has")) {
         if (p->n != 1)
             return arity(ck, p, "1 argument");

@@ -58,6 +58,7 @@ typedef enum civr_op {
     OP_AGE,   /* args: member, date (optional) */
     OP_MONTHS_BETWEEN,
     OP_MONTH_START, /* the first day of date args[0]'s month */
+    OP_IN_FORCE,    /* record args[0] in force on the date: field idx (since) <= as_of <= field idx2 (until) */
     OP_COUNT_LIST, /* count(list) */
     /* comprehensions: slot idx, args[0] collection, args[1] filter or NULL, args[2] body */
     OP_AGG_SUM,

@@ -130,6 +130,44 @@ TEST(Expr, HouseholdFactsParametersAndTables)
     EXPECT_EQ(value_of("@dibao.individual_criteria(grade: 3, disability: 'mental', serious_illness: true).id"),
               "\"intellectual_mental_3+serious_illness\"");
     EXPECT_EQ(value_of("if count(members) > 2 then 'many' else 'few'"), "\"many\"");
+    // a's prison sentence runs from 2023-01-15, end open: in force after, not before
+    EXPECT_EQ(value_of("count(m for m in members if any(in_force(s) for s in m.situations))"), "1");
+    EXPECT_EQ(value_of("count(m for m in members if any(in_force(s) for s in m.situations))",
+                       "2023-01-14"),
+              "0");
+    EXPECT_EQ(value_of("month_start(as_of)", "2024-02-29"), "\"2024-02-01\"");
+}
+
+TEST(Expr, DatedRecordsAndDatesOfMonths)
+{
+    // in_force: since <= date <= until; a death's month: before month_start
+    const char *h = R"({"id": "H", "residence": "urban", "members": [
+      {"id": "a", "birth_date": "1954-08-02", "situations": [
+        {"kind": "in_prison", "since": "2023-01-15", "until": "2024-07-31"},
+        {"kind": "lost_contact"},
+        {"kind": "deceased", "since": "2024-07-20"}]}], "assets": {"financial": "0"}})";
+    EXPECT_EQ(value_of("[m for m in members if any(s.kind == 'in_prison' and in_force(s) for s in m.situations)]",
+                       "2024-07-31", h),
+              "[\"a\"]");
+    EXPECT_EQ(value_of("[m for m in members if any(s.kind == 'in_prison' and in_force(s) for s in m.situations)]",
+                       "2024-08-01", h),
+              "[]");
+    // no since: in force already
+    EXPECT_EQ(value_of("count(m for m in members if any(s.kind == 'lost_contact' and in_force(s) for s in m.situations))",
+                       "2024-07-01", h),
+              "1");
+    // the earliest and latest dates of a list (a death's date for the result);
+    // in July a, who died on 07-20, is still a member, from August no longer
+    EXPECT_EQ(value_of("[m for m in members if min(s.since for s in m.situations if s.kind != 'lost_contact') == date('2023-01-15')]",
+                       "2024-07-31", h),
+              "[\"a\"]");
+    EXPECT_EQ(value_of("[m for m in members if max(s.since for s in m.situations if s.kind != 'lost_contact') == date('2024-07-20')]",
+                       "2024-07-31", h),
+              "[\"a\"]");
+    EXPECT_EQ(value_of("count(members)", "2024-08-01", h), "0");
+    // a record without the two dates is a type error at load
+    std::string e = value_of("in_force(household)");
+    EXPECT_NE(e.find("[CIVR-3003] type error: in_force() needs a record with the dates"), std::string::npos) << e;
 }
 
 TEST(Expr, NullIsAbsentByDefaultAndComparesFalse)

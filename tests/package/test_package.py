@@ -117,7 +117,8 @@ except FileNotFoundError as e:
 # the command from the wheel finds the wheel's policies
 cli = os.path.join(sys.prefix, "bin", "civrules")
 p = subprocess.run([cli, "--version"], capture_output=True, text=True)
-assert p.returncode == 0 and "default policy: cn/guangdong/guangzhou" in p.stdout and sys.prefix in p.stdout, p.stdout
+assert p.returncode == 0 and "default policy root: " in p.stdout and sys.prefix in p.stdout \
+    and "cn/guangdong/guangzhou 2024.1, regions 440100" in p.stdout, p.stdout
 p = subprocess.run([cli, "eval", "--date=2024-08-01", os.path.join(src, "examples/households/gz-family.json")],
                    capture_output=True, text=True)
 assert p.returncode == 0 and '"total_monthly":"2846.00"' in p.stdout, p.stdout + p.stderr
