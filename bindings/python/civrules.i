@@ -103,6 +103,7 @@ CIVR_PY_HANDLE_OUT(civr_engine)
 CIVR_PY_HANDLE_OUT(civr_result)
 CIVR_PY_HANDLE_OUT(civr_diagnostics)
 CIVR_PY_HANDLE_OUT(civr_diff)
+CIVR_PY_HANDLE_OUT(civr_screen)
 
 %typemap(in, numinputs=0) civr_policy **no_policy "$1 = NULL;"
 %typemap(in, numinputs=0) const civr_load_options *no_options "$1 = NULL;"
@@ -160,6 +161,22 @@ CIVR_PY_HANDLE_OUT(civr_diff)
     }
 }
 %typemap(in, numinputs=0) civr_date *out (civr_date temp) "$1 = &temp;"
+/* a period's first or last month: None for no period */
+%typemap(in) civr_date period_from, civr_date period_to {
+    $1 = CIVR_DATE_NONE;
+    if ($input != Py_None) {
+        size_t n = 0;
+        const char *s = civr_py_text($input, &n);
+        civr_error e;
+        memset(&e, 0, sizeof e);
+        if (!s)
+            SWIG_fail;
+        if (civr_date_parse(&$1, s, n, &e) != 0) {
+            civr_py_raise(&e);
+            SWIG_fail;
+        }
+    }
+}
 
 /* ---- JSON out --------------------------------------------------------------------------- */
 

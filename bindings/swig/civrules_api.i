@@ -23,12 +23,15 @@ typedef struct civr_engine civr_engine;
 typedef struct civr_result civr_result;
 typedef struct civr_diagnostics civr_diagnostics;
 typedef struct civr_diff civr_diff;
+typedef struct civr_screen civr_screen;
 
 typedef int32_t civr_date;
 /* names from household.h and engine.h: SWIG reads their values from C */
 typedef enum civr_format { CIVR_FORMAT_AUTO, CIVR_FORMAT_JSON, CIVR_FORMAT_YAML } civr_format;
 enum { CIVR_EVAL_TRACE };
 typedef enum civr_diff_format { CIVR_DIFF_JSON, CIVR_DIFF_TEXT, CIVR_DIFF_HTML } civr_diff_format;
+typedef enum civr_screen_render_kind { CIVR_SCREEN_RENDER_CASES, CIVR_SCREEN_RENDER_MONTHS } civr_screen_render_kind;
+enum { CIVR_EVAL_CHECK_REGION };
 
 %nothread;
 const char *civr_version(void);
@@ -44,6 +47,8 @@ int civr_diagnostics_new(civr_diagnostics **out, civr_error *err);
 void civr_diagnostics_free(civr_diagnostics *diags);
 const char *civr_diagnostics_json(civr_diagnostics *diags, size_t *no_count);
 void civr_diff_free(civr_diff *diff);
+int civr_screen_new(civr_screen **out, civr_error *err);
+void civr_screen_free(civr_screen *screen);
 int civr_date_parse(civr_date *out, const char *text, size_t len, civr_error *err);
 %thread;
 
@@ -74,3 +79,12 @@ int civr_diff_rules(civr_diff *diff, civr_diff_format format, const char *lang,
 %thread;
 int civr_diff_add(civr_diff *diff, const char *text, size_t len, civr_format format,
                   const char *source, const char **json, size_t *json_len, civr_error *err);
+
+/* screening a caseload, and month-by-month evaluation (civrules/screen.h);
+ * `period_from`/`period_to`: a "YYYY-MM-DD" string, or None for no period */
+int civr_engine_screen_batch(civr_engine *engine, const char *const *texts, const size_t *lens,
+                             size_t count, civr_format format, const char *source,
+                             civr_date date, civr_date period_from, civr_date period_to,
+                             unsigned flags, civr_screen_render_kind kind, civr_screen *screen,
+                             const char **json, size_t *json_len, size_t *no_count,
+                             civr_error *err);

@@ -169,6 +169,23 @@ typedef enum civr_screen_render_kind {
 int civr_screen_render(civr_screen *screen, civr_screen_render_kind kind, const char **out,
                        size_t *len, civr_error *err);
 
+/**
+ * Screen `count` household texts (`texts[i]` of `lens[i]` bytes, each JSON
+ * or YAML; `source` names them in errors) and render each as civr_screen_render
+ * does, one line each, in order, into `*json` (borrowed from `screen` until
+ * it is used again; `*json_len` its length): a bad household is its line's
+ * error record, never a failure of the batch. `*failed` (may be NULL)
+ * counts the error records. `from`/`to` as in civr_screen_options.
+ * Returns 0, or CIVR_EINVAL / CIVR_ENOMEM for the call itself. For
+ * bindings; C callers may use civr_engine_screen_text.
+ */
+int civr_engine_screen_batch(civr_engine *engine, const char *const *texts, const size_t *lens,
+                             size_t count, civr_format format, const char *source,
+                             civr_date date, civr_date from, civr_date to, unsigned flags,
+                             civr_screen_render_kind kind, civr_screen *screen,
+                             const char **json, size_t *json_len, size_t *failed,
+                             civr_error *err);
+
 #ifdef __cplusplus
 }
 #endif

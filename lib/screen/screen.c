@@ -72,6 +72,7 @@ struct civr_screen {
     size_t cap_apps;
     sc_app *apps;
     civr_buf out;
+    civr_buf batch; /* civr_engine_screen_batch */
 };
 
 static const char *const category_names[] = {"agrees", "missed", "wrongly_enrolled",
@@ -111,6 +112,7 @@ void civr_screen_free(civr_screen *s)
     civr__free(s->cases);
     civr__free(s->apps);
     civr_buf_free(&s->out);
+    civr_buf_free(&s->batch);
     civr__free(s);
 }
 
@@ -496,20 +498,14 @@ static int fill_case(civr_screen *s, sc_case *c, const civr_rec *enrol, civr_err
     return 0;
 }
 
-/* Include (program, member) when enrolled, due, undecided or due in some month. */
+/* Include (program, member) when enrolled, due on the date, or undecided. (A case
+ * not enrolled and due only in earlier months of a period is owed nothing.) */
 static bool wanted(const civr_screen *s, uint32_t prog, const char *member, const civr_rec *enrol)
 {
     if (enrol)
         return true;
     const sc_line *l = find_line(&s->now, prog, member);
-    if (l && (l->due > 0 || l->status == CIVR_STATUS_UNDETERMINED))
-        return true;
-    for (uint32_t k = 0; k < s->nmonths; k++) {
-        const sc_line *ml = find_line(&s->months[k], prog, member);
-        if (ml && ml->due > 0)
-            return true;
-    }
-    return false;
+    return l && (l->due > 0 || l->status == CIVR_STATUS_UNDETERMINED);
 }
 
 static int applications(civr_screen *s, const civr_household *hh, civr_error *err)
@@ -1030,5 +1026,41 @@ int civr_screen_render(civr_screen *s, civr_screen_render_kind kind, const char 
     *out = s->out.data;
     if (len)
         *len = s->out.len;
+    return 0;
+}
+
+int civr_engine_screen_batch(civr_engine *engine, const char *const *texts, const size_t *lens,
+                             size_t count, civr_format format, const char *source,
+                             civr_date date, civr_date from, civr_date to, unsigned flags,
+                             civr_screen_render_kind kind, civr_screen *s, const char **json,
+                             size_t *json_len, size_t *failed, civr_error *err)
+{
+    if (!engine || !s || !json || (count && (!texts || !lens)))
+        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+                          "civr_engine_screen_batch needs an engine, texts, a screen and json");
+    civr_screen_options o = CIVR_SCREEN_OPTIONS_INIT;
+    o.date = date;
+    o.from = from;
+    o.to = to;
+    o.flags = flags;
+    civr_buf_clear(&s->batch);
+    size_t bad = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (civr_engine_screen_text(engine, texts[i], lens[i], format, source, &o, s, NULL))
+            bad++;
+        const char *line;
+        size_t n;
+        if (civr_screen_render(s, kind, &line, &n, err) != 0)
+            return CIVR_ENOMEM;
+        civr_buf_add(&s->batch, line, n);
+        civr_buf_putc(&s->batch, '\n');
+    }
+    if (s->batch.failed)
+        return civr__oom(err);
+    *json = s->batch.data ? s->batch.data : "";
+    if (json_len)
+        *json_len = s->batch.len;
+    if (failed)
+        *failed = bad;
     return 0;
 }

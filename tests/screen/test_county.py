@@ -12,6 +12,7 @@ screening code in C.
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -158,6 +159,31 @@ with tempfile.TemporaryDirectory() as d:
     check("the HTML report is written, in Chinese, self-contained",
           html.startswith("<!DOCTYPE html>") and "民政救助筛查报告" in html and "漏保" in html
           and "<script" not in html and "http" not in html.split("</style>")[0])
+
+    # the report in headless Chromium: what it shows, and a screenshot
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    check("chromium is installed (scripts/deps.sh)", chromium is not None)
+    if chromium and not period:
+        base = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                f"--user-data-dir={d}/chromium"]
+        dom = subprocess.run(base + ["--dump-dom", "file://" + html_path], capture_output=True, text=True,
+                             timeout=300).stdout
+        cats = s["categories"]
+        check("the report in Chromium: the counts of the summary",
+              f'<b id="households">{n}</b>' in dom
+              and f'<b id="missed">{cats["missed"]["cases"]}</b>' in dom
+              and f'<b id="wrongly-enrolled">{cats["wrongly_enrolled"]["cases"]}</b>' in dom
+              and f'<b id="reviews-overdue">{s["reviews"]["overdue"]}</b>' in dom
+              and f'<b id="applications-overdue">{s["applications"]["overdue"]}</b>' in dom, dom[:3000])
+        check("the report in Chromium: the cases to act on first, with their reasons and basis",
+              "优先处理：多发金额最大的案件" in dom and "优先处理：漏保时间最长的家庭" in dom
+              and dom.count("<tr>") > 40 and "民发〔2021〕57号" in dom, dom[-3000:])
+        out_dir = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(exe)))),
+                               "meson-logs")
+        png = os.path.join(out_dir if os.path.isdir(out_dir) else d, f"screen-county-{n}.png")
+        subprocess.run(base + ["--window-size=1280,2000", f"--screenshot={png}", "file://" + html_path],
+                       capture_output=True, timeout=300)
+        check(f"the report in Chromium: a screenshot ({png})", os.path.exists(png) and os.path.getsize(png) > 30000)
 
 print(f"1..{len(results)}")
 sys.exit(0 if all(results) else 1)

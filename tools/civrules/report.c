@@ -399,15 +399,15 @@ void report_html(const report *r, FILE *f, const char *date, const char *period)
         html_text(f, r->policies[i]);
     }
     fputs("。金额单位：元/月（期间补发、追缴为期间合计）。</p>\n<div class=cards>\n", f);
-    fprintf(f, "<div class=card>家庭数<b>%llu</b></div>\n", r->households);
-    fprintf(f, "<div class=card>漏保<b>%llu</b></div>\n", r->all.n[CIVR_SCREEN_MISSED]);
-    fprintf(f, "<div class=card>错保<b>%llu</b></div>\n", r->all.n[CIVR_SCREEN_WRONGLY_ENROLLED]);
-    fprintf(f, "<div class=card>金额不符<b>%llu</b></div>\n", r->all.n[CIVR_SCREEN_AMOUNT_DIFFERS]);
-    fprintf(f, "<div class=card>待核实<b>%llu</b></div>\n", r->all.n[CIVR_SCREEN_UNDETERMINED]);
-    fprintf(f, "<div class=card>复核逾期<b>%llu</b></div>\n", r->review_overdue);
-    fprintf(f, "<div class=card>申请超期<b>%llu</b></div>\n", r->apps_overdue);
-    fprintf(f, "<div class=card>应补发<b>%s</b></div>\n", yuan(r->all.arrears, a));
-    fprintf(f, "<div class=card>应追缴<b>%s</b></div>\n", yuan(r->all.overpaid, b));
+    fprintf(f, "<div class=card>家庭数<b id=\"households\">%llu</b></div>\n", r->households);
+    fprintf(f, "<div class=card>漏保<b id=\"missed\">%llu</b></div>\n", r->all.n[CIVR_SCREEN_MISSED]);
+    fprintf(f, "<div class=card>错保<b id=\"wrongly-enrolled\">%llu</b></div>\n", r->all.n[CIVR_SCREEN_WRONGLY_ENROLLED]);
+    fprintf(f, "<div class=card>金额不符<b id=\"amount-differs\">%llu</b></div>\n", r->all.n[CIVR_SCREEN_AMOUNT_DIFFERS]);
+    fprintf(f, "<div class=card>待核实<b id=\"undetermined\">%llu</b></div>\n", r->all.n[CIVR_SCREEN_UNDETERMINED]);
+    fprintf(f, "<div class=card>复核逾期<b id=\"reviews-overdue\">%llu</b></div>\n", r->review_overdue);
+    fprintf(f, "<div class=card>申请超期<b id=\"applications-overdue\">%llu</b></div>\n", r->apps_overdue);
+    fprintf(f, "<div class=card>应补发<b id=\"arrears\">%s</b></div>\n", yuan(r->all.arrears, a));
+    fprintf(f, "<div class=card>应追缴<b id=\"overpaid\">%s</b></div>\n", yuan(r->all.overpaid, b));
     fputs("</div>\n", f);
     fprintf(f, "<p class=note>错误记录（无法筛查的输入）：%llu；复核即将到期：%llu；申请办理中：%llu。</p>\n",
             r->errors, r->review_due, r->apps_pending);

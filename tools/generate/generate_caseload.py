@@ -222,8 +222,7 @@ class Truth:
             for mid in members:
                 enrol = self.enrolment(h, prog, mid)
                 status, due = now.get((prog, mid), ("ineligible", 0))
-                if not (enrol or due > 0 or status == "undetermined" or
-                        any(ml.get((prog, mid), ("", 0))[1] > 0 for ml in month_lines)):
+                if not (enrol or due > 0 or status == "undetermined"):
                     continue
                 if not enrol and status != "undetermined" and due > 0 and any(
                         a["program"] == prog and (a.get("member") is None or a.get("member") == mid)

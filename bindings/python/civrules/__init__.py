@@ -256,6 +256,18 @@ class _Engine:
         return _capi.civr_engine_eval_json(self.engine, text, _capi.CIVR_FORMAT_AUTO, "<household>", date,
                                            _capi.CIVR_EVAL_TRACE if trace else 0, self.result)
 
+    def screen_batch(self, texts: List[str], date: str, first: Optional[str], last: Optional[str],
+                     check_region: bool, months: bool) -> str:
+        """One JSON line per text (civrules/screen.h): a screening record, the
+        months of a period, or an error record."""
+        if getattr(self, "screen", None) is None:
+            self.screen = _capi.civr_screen_new()
+            weakref.finalize(self, _capi.civr_screen_free, self.screen)
+        return _capi.civr_engine_screen_batch(
+            self.engine, texts, _capi.CIVR_FORMAT_AUTO, "<household>", date, first, last,
+            _capi.CIVR_EVAL_CHECK_REGION if check_region else 0,
+            _capi.CIVR_SCREEN_RENDER_MONTHS if months else _capi.CIVR_SCREEN_RENDER_CASES, self.screen)
+
     def evaluate_batch(self, texts: List[str], date: str, trace: bool) -> str:
         """One JSON line per text, each ended by a newline: a result or an error record."""
         return _capi.civr_engine_eval_batch(self.engine, texts, _capi.CIVR_FORMAT_AUTO, "<household>", date,
@@ -469,6 +481,92 @@ class Policy:
                 chunk_, first_, texts_, records_, lines = window.popleft()
                 yield from self._merge(chunk_, first_, texts_, records_, lines.result())
 
+    def _screen_lines(self, households: Any, date: str, first: Optional[str], last: Optional[str],
+                      check_region: bool, months: bool) -> Iterator[Dict[str, Any]]:
+        if hasattr(households, "columns") and "household" in households.columns:
+            households = list(households["household"])  # a DataFrame with a household column
+        done = 0
+        for chunk in _chunked(households, _CHUNK):
+            texts = [_household_text(h) for h in chunk]
+            lines = self._engine().screen_batch(texts, date, first, last, check_region, months).split("\n")[:-1]
+            for n, line in enumerate(lines):
+                record = json.loads(line)
+                if "error" in record and (record["error"].get("source") or "").startswith("<household>"):
+                    record["error"]["source"] = f"households[{done + n}]"
+                yield record
+            done += len(chunk)
+
+    def screen_records(self, households: Iterable[Household], date: DateLike,
+                       from_month: Optional[str] = None, to_month: Optional[str] = None,
+                       check_region: bool = True) -> Iterator[Dict[str, Any]]:
+        """Screen households (dicts, JSON or YAML texts) on ``date``: one record per
+        household as ``civrules screen`` writes it (see docs/screening.md), money as
+        decimal strings; with ``from_month``/``to_month`` ("YYYY-MM") also month by
+        month against each enrolment's payment history. A household outside the
+        policy's regions is an error record unless ``check_region=False``."""
+        day = _date_text(date)
+        first = f"{from_month}-01" if from_month and len(from_month) == 7 else from_month
+        last = f"{to_month}-01" if to_month and len(to_month) == 7 else to_month
+        if (first is None) != (last is None):
+            raise UsageError("from_month and to_month go together", code=_capi.CIVR_EINVAL, id="CIVR-9001")
+        return self._screen_lines(households, day, first, last, check_region, False)
+
+    def screen(self, households: Any, date: DateLike, from_month: Optional[str] = None,
+               to_month: Optional[str] = None, check_region: bool = True) -> Any:
+        """Screen a caseload into a pandas DataFrame with one row per household x
+        program (x member, for programs that decide per member): ``household,
+        region, program, member, category`` (agrees | missed | wrongly_enrolled |
+        amount_differs | undetermined), ``status, enrolled, due, paid, difference``
+        (Decimal yuan per month), ``since, review, next_review, arrears, overpaid,
+        reasons`` (codes), ``missing``, ``error`` (an error record's message, on a
+        row of its own). ``households``: dicts or texts, or a DataFrame with a
+        ``household`` column of them. Needs pandas."""
+        pd = _pandas("Policy.screen")
+        rows = []
+        for r in self.screen_records(households, date, from_month, to_month, check_region):
+            if "error" in r:
+                rows.append({"household": r.get("household"), "error": f"[{r['error']['id']}] {r['error']['message']}"})
+                continue
+            for c in r["cases"]:
+                rows.append({"household": r["household"], "region": r["region"], "program": c["program"],
+                             "member": c["member"], "category": c["category"], "status": c["status"],
+                             "enrolled": c["enrolled"], "due": _money(c["due"]), "paid": _money(c["paid"]),
+                             "difference": _money(c["difference"]), "since": c["since"], "review": c["review"],
+                             "next_review": c["next_review"], "arrears": _money(c.get("arrears")),
+                             "overpaid": _money(c.get("overpaid")),
+                             "reasons": ", ".join(x["code"] for x in c["reasons"]) or None,
+                             "missing": ", ".join(c["missing"]) or None, "error": None})
+        columns = ["household", "region", "program", "member", "category", "status", "enrolled", "due", "paid",
+                   "difference", "since", "review", "next_review", "arrears", "overpaid", "reasons", "missing",
+                   "error"]
+        return pd.DataFrame(rows, columns=columns)
+
+    def evaluate_period(self, households: Any, from_month: str, to_month: str,
+                        check_region: bool = False) -> Any:
+        """Evaluate every month of a period ("YYYY-MM" to "YYYY-MM"), each with the
+        values and situations in force on its ``screening.month_day``, into a pandas
+        DataFrame with one row per household x month x program x member: ``household,
+        month, program, member`` (None: the program's household total), ``status,
+        monthly`` (Decimal), ``error``. Needs pandas."""
+        pd = _pandas("Policy.evaluate_period")
+        first = f"{from_month}-01" if len(from_month) == 7 else from_month
+        last = f"{to_month}-01" if len(to_month) == 7 else to_month
+        rows = []
+        for r in self._screen_lines(households, last, first, last, check_region, True):
+            if "error" in r:
+                rows.append({"household": r.get("household"), "error": f"[{r['error']['id']}] {r['error']['message']}"})
+                continue
+            for m in r["months"]:
+                for p in m["programs"]:
+                    rows.append({"household": r["household"], "month": m["month"], "program": p["program"],
+                                 "member": None, "status": p.get("status"), "monthly": _money(p["monthly"]),
+                                 "error": None})
+                    for mem in p["members"]:
+                        rows.append({"household": r["household"], "month": m["month"], "program": p["program"],
+                                     "member": mem["member"], "status": mem["status"],
+                                     "monthly": _money(mem["monthly"]), "error": None})
+        return pd.DataFrame(rows, columns=["household", "month", "program", "member", "status", "monthly", "error"])
+
     def evaluate_frame(self, frame: Any, date: DateLike = None, threads: int = 1) -> Any:
         """Evaluate a pandas DataFrame of member rows (see :mod:`civrules.caseload`
         for the columns, parents and supporters included) into a DataFrame with
@@ -482,6 +580,14 @@ class Policy:
 
 #: households per call into C in evaluate_many
 _CHUNK = 64
+
+
+def _pandas(what: str) -> Any:
+    try:
+        import pandas
+    except ImportError as e:
+        raise ImportError(f"civrules.{what} needs pandas (Debian: apt install python3-pandas)") from e
+    return pandas
 
 
 def _chunked(items: Iterable[Household], size: int) -> Iterator[List[Household]]:
