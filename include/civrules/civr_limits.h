@@ -46,12 +46,15 @@ typedef struct civr_limits {
     uint32_t hook_milliseconds;
     /* version 2 */
     uint32_t max_anchors; /**< anchors in one YAML text [10,000] */
+    /** Money a hook sets as a fact or answers as an amount, in fen
+     *  [100,000,000: 1,000,000 yuan]; it must also not be negative. */
+    int64_t hook_max_fen;
 } civr_limits;
 
-/** Versions 1 (without max_anchors) and 2 are accepted; any other is
+/** Versions 1 (without max_anchors and hook_max_fen) and 2 are accepted; any other is
  *  refused with CIVR_EINVAL rather than silently replaced by defaults. */
 #define CIVR_LIMITS_VERSION 2
-#define CIVR_LIMITS_INIT {CIVR_LIMITS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+#define CIVR_LIMITS_INIT {CIVR_LIMITS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
 
 #ifdef __cplusplus
 }

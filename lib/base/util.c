@@ -81,6 +81,8 @@ int civr__limits(civr_limits *out, const civr_limits *given, civr_error *err)
         l.hook_milliseconds = 5000;
     if (!l.max_anchors)
         l.max_anchors = 10000;
+    if (l.hook_max_fen <= 0)
+        l.hook_max_fen = 100000000;
     *out = l;
     return 0;
 }

@@ -271,6 +271,12 @@ static int handle(reader *r, const yaml_event_t *e)
 int civr_doc_parse_yaml(civr_doc *doc, const char *text, size_t len, const char *source,
                         const civr_limits *limits, civr_error *err)
 {
+    /* a byte-order mark is tolerated, as in JSON: positions count from
+     * after it (line 1, column 1 is the first character) */
+    if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+        text += 3;
+        len -= 3;
+    }
     int rc = civr__doc_init(doc, text, len, source, err);
     if (rc)
         return rc;

@@ -234,6 +234,14 @@ static void read_facts(lua_State *L, civr_hookrt *rt, civr_hookcall *call, int t
             if (!civr__lua_to_val(L, -1, fact->type, rt->c->arena, &v, &want))
                 wrong(L, "%s for fact '%s', which needs %s", luaL_typename(L, -1), fact->name,
                       want);
+            /* money from a hook is bounded like money in a household: not
+             * negative (a negative income would raise a benefit), and not
+             * beyond hook_max_fen */
+            if (fact->type.kind == CT_MONEY && v.u.n.n < 0)
+                wrong(L, "negative money for fact '%s'", fact->name);
+            if (fact->type.kind == CT_MONEY && civr_num_cmp(v.u.n, civr_num_int(rt->max_fen)) > 0)
+                wrong(L, "more than %lld fen for fact '%s' (the limit hook_max_fen)",
+                      (long long)rt->max_fen, fact->name);
             call->set_fact[call->nsets] = h->sets[i];
             call->set_value[call->nsets++] = v;
         }
@@ -292,6 +300,9 @@ static void read_answer(lua_State *L, civr_hookrt *rt, civr_hookcall *call, int 
             if (v.d != 1 || v.n < 0)
                 wrong(L, "an amount that is %s; it must be whole fen and not negative "
                          "(round with civ.round)", v.n < 0 ? "negative" : "not whole fen");
+            if (v.n > rt->max_fen)
+                wrong(L, "an amount of more than %lld fen (the limit hook_max_fen)",
+                      (long long)rt->max_fen);
             call->set_amount = true;
             call->new_amount = v.n;
             changed = v.n != call->amount;

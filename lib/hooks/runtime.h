@@ -36,6 +36,7 @@ struct civr_hookrt {
     size_t mem_used, mem_limit;
     uint64_t instr_limit, instr_used;
     uint32_t ms_limit;
+    int64_t max_fen;      /* money a hook sets or answers: 0 to this */
     int64_t deadline_ns;  /* CLOCK_MONOTONIC time the running call must end by */
     bool armed;           /* a call is running: budgets apply */
     civr_abort abort;

@@ -650,6 +650,7 @@ int civr__hookrt_new(civr_hookrt **out, const civr_policy *p, const civr_limits 
     rt->mem_limit = limits->hook_memory_bytes;
     rt->instr_limit = limits->hook_instructions;
     rt->ms_limit = limits->hook_milliseconds;
+    rt->max_fen = limits->hook_max_fen;
     rt->log = log;
     rt->log_ud = log_ud;
     rt->fn_ref = civr__calloc(p->nhooks, sizeof *rt->fn_ref);

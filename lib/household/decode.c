@@ -68,6 +68,15 @@ static int decode_scalar(decoder *d, const civr_field *f, const civr_node *n, co
             return wrong_type(d, n, path, "a text");
         if (len > 4096)
             return fail(d, n, CIVR_M_BAD_VALUE, path, "text longer than 4096 bytes");
+        if (f->is_key || civr__streq(f->name, "id")) {
+            /* ids name households and members in results and references:
+             * not empty, and written as text (a number would be reformatted
+             * by whoever wrote the file: 007, 1e3, 1.0) */
+            if (len == 0)
+                return fail(d, n, CIVR_M_WRONG_TYPE, path, "a non-empty id", "an empty text");
+            if (n->style == CIVR_STYLE_PLAIN && civr__streq(civr_node_describe(n), "a number"))
+                return wrong_type(d, n, path, "an id as text (quote ids that look like numbers)");
+        }
         v->k = VK_STR; /* copied: the document is freed after decoding */
         v->u.str.s = civr_arena_strndup(&d->hh->arena, t, len);
         v->u.str.len = (uint32_t)len;

@@ -226,6 +226,23 @@ const civr_pair *civr__ld_last(const civr_named *n, const char *key, uint32_t *f
 
 /* ---- files and layers -------------------------------------------------------------------- */
 
+/* Is `path` (a file a bundle names) inside the folder of `layer` once links
+ * are followed? A link that leads outside would let a bundle read any
+ * file the loading process can. A path that does not resolve is left to
+ * the read to report. */
+static bool inside_layer(civr_loader *ld, const char *path, uint32_t layer)
+{
+    char *real = realpath(path, NULL);
+    if (!real)
+        return true;
+    char *root = realpath(ld->pol->layers[layer].dir, NULL);
+    size_t n = root ? strlen(root) : 0;
+    bool inside = root && strncmp(real, root, n) == 0 && (real[n] == '/' || n == 1);
+    free(real);
+    free(root);
+    return inside;
+}
+
 /* Read file `path` of `layer` into a new entry of the policy's files. A
  * file that cannot be read is reported at `named_at` (its name in YAML file
  * `named_in`) when given. 0, or the error reported. */
@@ -245,6 +262,9 @@ static int read_text(civr_loader *ld, const char *path, uint32_t layer, uint32_t
     if (!f->path)
         return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
     civr_error e = CIVR_ERROR_INIT;
+    if (named_at && !inside_layer(ld, path, layer))
+        return civr__ld_error(ld, named_in, named_at, CIVR_M_READ_FAILED, path,
+                              "it is a link that leads outside the bundle's folder");
     int rc = civr__read_file(path, p->limits.max_text_bytes, &f->text, &f->len, &e);
     if (rc == CIVR_EIO && named_at) {
         const char *why = strstr(e.message, "': ");

@@ -128,6 +128,28 @@ TEST(Hooks, BeforeEligibilitySetsADeclaredFactAndTheRulesFollow)
         << out;
 }
 
+// Issue 11 #9: a hook could set a negative income (raising the benefit) or
+// any amount of money; money it sets is bounded like a household's.
+TEST(Hooks, MoneyAHookSetsIsBounded)
+{
+    for (const char *value : {"civ.money(-1000)", "civ.money(2000000)"}) {
+        Hooked h(std::string("return {facts = {counted_income = ") + value + "}, " + kReason + "}\n",
+                 "before_eligibility", "        sets: [counted_income]\n");
+        ASSERT_EQ(h.load_error, "");
+        std::string out = h.eval();
+        EXPECT_TRUE(has(out, value[10] == '-'
+                                 ? "returned negative money for fact 'counted_income'"
+                                 : "returned more than 100000000 fen for fact 'counted_income' "
+                                   "(the limit hook_max_fen)"))
+            << out;
+    }
+    civr_limits limits = CIVR_LIMITS_INIT;
+    limits.hook_max_fen = 100000; // 1,000 yuan
+    Hooked h(std::string("return {amount = civ.money(1001), ") + kReason + "}\n", "after_amount",
+             "", "dibao", &limits);
+    EXPECT_TRUE(has(h.eval(), "returned an amount of more than 100000 fen")) << h.eval();
+}
+
 TEST(Hooks, AfterEligibilitySwitchesTheOutcome)
 {
     Hooked h(std::string("local ctx = ...\n"
@@ -585,6 +607,9 @@ const Abuse kAbuses[] = {
     {"negative_amount", "return {amount = civ.money(-1), reason = {code='T', zh='t', en='t'}}",
      "returned an amount that is negative"},
     {"no_reason", "return {amount = civ.money(1)}", "returned a change without a reason"},
+    // issue 11 #9: amounts were accepted up to INT64_MAX fen
+    {"amount_too_large", "return {amount = civ.money(1000001), reason = {code='T', zh='t', en='t'}}",
+     "returned an amount of more than 100000000 fen (the limit hook_max_fen)"},
     {"bad_reason", "return {amount = civ.money(1), reason = {code = 'T'}}",
      "returned a reason without zh (a reason has code, zh and en)"},
     {"metatable_answer", "return setmetatable({}, {__index = function() while true do end end})",

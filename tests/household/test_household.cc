@@ -86,6 +86,34 @@ TEST_F(Households, ErrorsNameTheFieldAndPosition)
               "h.json:2:10: error: [CIVR-2002] members: expected a list, found a mapping");
 }
 
+// Issue 11 #9: a YAML household with a byte-order mark was refused while
+// JSON with one was accepted.
+TEST_F(Households, AByteOrderMarkIsToleratedInYamlAsInJson)
+{
+    EXPECT_EQ(parse("\xef\xbb\xbf{\"id\": \"H\", \"members\": [{\"id\": \"a\", \"birth_date\": \"1950-03-14\"}]}"),
+              "ok");
+    EXPECT_EQ(parse("\xef\xbb\xbfid: H\nmembers:\n  - {id: a, birth_date: 1950-03-14}\n"), "ok");
+    // positions count from after the mark
+    EXPECT_EQ(parse("\xef\xbb\xbfid: H\nmembers:\n  - {id: a, birth_date: 1950-13-14}\n"),
+              "h.json:3:25: error: [CIVR-2004] members[a].birth_date: '1950-13-14' is not a valid date (YYYY-MM-DD, years 1900-2199)");
+}
+
+// Issue 11 #9: empty and numeric household and member ids were accepted.
+TEST_F(Households, IdsAreNonEmptyText)
+{
+    EXPECT_EQ(parse(R"({"id": 123, "members": [{"id": "a", "birth_date": "1950-01-01"}]})"),
+              "h.json:1:8: error: [CIVR-2002] id: expected an id as text (quote ids that look like numbers), found a number");
+    EXPECT_EQ(parse(R"({"id": "", "members": [{"id": "a", "birth_date": "1950-01-01"}]})"),
+              "h.json:1:8: error: [CIVR-2002] id: expected a non-empty id, found an empty text");
+    EXPECT_EQ(parse(R"({"id": "H", "members": [{"id": 1, "birth_date": "1950-01-01"}]})"),
+              "h.json:1:32: error: [CIVR-2002] members[1].id: expected an id as text (quote ids that look like numbers), found a number");
+    EXPECT_EQ(parse(R"({"id": "H", "members": [{"id": "", "birth_date": "1950-01-01"}]})"),
+              "h.json:1:32: error: [CIVR-2002] members[].id: expected a non-empty id, found an empty text");
+    EXPECT_NE(parse("id: 007\nmembers:\n  - {id: a, birth_date: 1950-03-14}\n").find("[CIVR-2002] id"),
+              std::string::npos);
+    EXPECT_EQ(parse("id: '007'\nmembers:\n  - {id: '1', birth_date: 1950-03-14}\n"), "ok");
+}
+
 TEST_F(Households, MemberCountIsLimited)
 {
     std::string t = R"({"id": "H", "members": [)";

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <dirent.h>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -237,4 +238,47 @@ TEST(Loader, RefusesBadArguments)
     opts.version = 99;
     civr_error_clear(&err);
     EXPECT_EQ(civr_policy_load(&p, "policies/cn", &opts, &err), CIVR_EINVAL);
+}
+
+// Issue 11 #9: a policy or hook file that is a link leading outside the
+// bundle's folder was followed, letting a bundle read any file; links are
+// now confined to the folder (a link within it still works).
+TEST(Loader, LinksLeadingOutOfTheBundleAreRefused)
+{
+    civt::TempBundle outside("tests/fixtures/bundles/textbook", "");
+    outside.file("secret.yaml", "parameters: {}\n");
+    outside.file("h.lua", "return nil\n");
+    {
+        civt::TempBundle b("tests/fixtures/bundles/textbook", "");
+        std::filesystem::remove(b.dir + "/policy.yaml");
+        std::filesystem::create_symlink(outside.dir + "/secret.yaml", b.dir + "/policy.yaml");
+        std::string error;
+        civr_policy *p = civt::load(b.dir, &error);
+        EXPECT_EQ(p, nullptr);
+        EXPECT_EQ(error, b.dir + "/bundle.yaml:5:9: error: [CIVR-4001] cannot read '" + b.dir +
+                             "/policy.yaml': it is a link that leads outside the bundle's folder");
+        civr_policy_free(p);
+    }
+    {
+        civt::TempBundle b("tests/fixtures/bundles/textbook",
+                           "programs:\n  dibao:\n    hooks:\n      after_amount: {file: h.lua, basis: t}\n");
+        std::filesystem::create_symlink(outside.dir + "/h.lua", b.dir + "/h.lua");
+        std::string error;
+        civr_policy *p = civt::load(b.dir, &error);
+        EXPECT_EQ(p, nullptr);
+        EXPECT_NE(error.find("/h.lua': it is a link that leads outside the bundle's folder"),
+                  std::string::npos)
+            << error;
+        civr_policy_free(p);
+    }
+    {
+        civt::TempBundle b("tests/fixtures/bundles/textbook", "");
+        b.file("real/policy.yaml", "parameters: {}\n");
+        std::filesystem::remove(b.dir + "/policy.yaml");
+        std::filesystem::create_symlink(b.dir + "/real/policy.yaml", b.dir + "/policy.yaml");
+        std::string error;
+        civr_policy *p = civt::load(b.dir, &error);
+        EXPECT_NE(p, nullptr) << error;
+        civr_policy_free(p);
+    }
 }

@@ -95,6 +95,16 @@ class Diagnostic:
         return f"{where}{self.severity}: [{self.id}] {self.message}"
 
 
+def _path(path: Union[str, os.PathLike]) -> str:
+    """``path`` as text for C; a NUL in it would end the path early in C
+    (loading or checking the prefix), so it is refused."""
+    text = os.fspath(path)
+    if "\0" in (text if isinstance(text, str) else text.decode("utf-8", "replace")):
+        raise UsageError(f"invalid argument: the path {text!r} holds a NUL character",
+                         code=_capi.CIVR_EINVAL, id="CIVR-9001")
+    return text
+
+
 def check(path: Union[str, os.PathLike]) -> List[Diagnostic]:
     """Validate the bundle in folder ``path`` and its parents, without raising.
 
@@ -103,7 +113,7 @@ def check(path: Union[str, os.PathLike]) -> List[Diagnostic]:
     """
     diags = _capi.civr_diagnostics_new()
     try:
-        _capi.civr_policy_check(os.fspath(path), diags)
+        _capi.civr_policy_check(_path(path), diags)
         text = _capi.civr_diagnostics_json(diags)
     finally:
         _capi.civr_diagnostics_free(diags)
@@ -297,7 +307,7 @@ class Policy:
         subclass with the file, line and column of the first problem (use
         :func:`check` to see all of them).
         """
-        path = os.fspath(path) if path is not None else default_policy_path()
+        path = _path(path) if path is not None else default_policy_path()
         if not os.path.isdir(path):
             raise BundleNotFoundError(path)
         return cls(_PolicyHandle(_capi.civr_policy_load(path)), path)
@@ -401,7 +411,10 @@ class Policy:
         texts, records = [], []
         for household in chunk:
             try:
-                texts.append(_household_text(household))
+                text = _household_text(household)
+                if isinstance(text, str):
+                    text.encode("utf-8")  # a lone surrogate: this household's error, not the batch's
+                texts.append(text)
                 records.append(None)
             except (TypeError, ValueError, UnicodeDecodeError) as e:
                 hid = household.get("id") if isinstance(household, dict) else None

@@ -122,3 +122,26 @@ def test_absent_members_and_choices_are_typed(guangzhou):
     assert (choice["member"], choice["taken"], choice["why"]) == ("c", "child_support", "pays_more")
     assert [(x["program"], x["total_monthly"]) for x in choice["routes"]] == [
         ("child_support", decimal.Decimal("3751.00")), ("tekun", decimal.Decimal("2627.00"))]
+
+
+def test_a_path_holding_a_nul_is_refused():
+    """Issue 11 #9: C would read the path only up to the NUL and load or
+    check the prefix."""
+    import pytest
+    path = str(ROOT / "policies" / "cn") + "\0/guangdong"
+    with pytest.raises(civrules.UsageError, match="NUL"):
+        civrules.Policy.load(path)
+    with pytest.raises(civrules.UsageError, match="NUL"):
+        civrules.check(path)
+
+
+def test_one_text_that_cannot_be_utf8_is_that_households_error(guangzhou):
+    """Issue 11 #9: a lone surrogate in one household raised for the whole batch."""
+    bad = dict(FAMILY, id="GZ-\ud800")
+    results = list(guangzhou.evaluate_many([FAMILY, bad, "id: x\ud800\n", FAMILY], date="2024-08-01"))
+    assert len(results) == 4
+    assert "error" not in results[0] and "error" not in results[3]
+    assert results[0]["total_monthly"] == results[3]["total_monthly"]
+    for r in results[1:3]:
+        assert r["error"]["id"] == "CIVR-9001"
+        assert "surrogate" in r["error"]["message"]
