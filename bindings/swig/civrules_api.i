@@ -33,7 +33,9 @@ typedef enum civr_diff_format { CIVR_DIFF_JSON, CIVR_DIFF_TEXT, CIVR_DIFF_HTML }
 typedef enum civr_screen_render_kind { CIVR_SCREEN_RENDER_CASES, CIVR_SCREEN_RENDER_MONTHS } civr_screen_render_kind;
 enum { CIVR_EVAL_CHECK_REGION };
 
-%nothread;
+#ifdef SWIGPYTHON
+%nothread; /* quick calls keep the GIL */
+#endif
 const char *civr_version(void);
 void civr_policy_free(civr_policy *policy);
 const char *civr_policy_id(const civr_policy *policy);
@@ -50,7 +52,9 @@ void civr_diff_free(civr_diff *diff);
 int civr_screen_new(civr_screen **out, civr_error *err);
 void civr_screen_free(civr_screen *screen);
 int civr_date_parse(civr_date *out, const char *text, size_t len, civr_error *err);
+#ifdef SWIGPYTHON
 %thread;
+#endif
 
 /* these may take long (loading, evaluating): run without the interpreter lock */
 int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options *no_options,
@@ -69,14 +73,18 @@ int civr_engine_eval_batch(civr_engine *engine, const char *const *texts, const 
 
 /* comparing two policies over a caseload (civrules/diff.h) */
 %apply civr_date date { civr_date old_date, civr_date new_date };
+#ifdef SWIGPYTHON
 %nothread;
+#endif
 int civr_diff_new(civr_diff **out, const civr_policy *old_policy, civr_date old_date,
                   const civr_policy *new_policy, civr_date new_date, civr_error *err);
 int civr_diff_summary(civr_diff *diff, civr_diff_format format, const char *lang,
                       const char **json, size_t *json_len, civr_error *err);
 int civr_diff_rules(civr_diff *diff, civr_diff_format format, const char *lang,
                     const char **json, size_t *json_len, civr_error *err);
+#ifdef SWIGPYTHON
 %thread;
+#endif
 int civr_diff_add(civr_diff *diff, const char *text, size_t len, civr_format format,
                   const char *source, const char **json, size_t *json_len, civr_error *err);
 

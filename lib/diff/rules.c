@@ -96,7 +96,7 @@ static const civr_node *node_at(const civr_policy *p, civr_src src)
 
 typedef struct rule {
     const char *kind;  /* parameter table_row fact outcome stacking hook */
-    char *name;        /* "dibao.standard", "dibao.increment_shares/elderly_70" */
+    char *name;        /* "a.rate", or a table row "a.table/row_id" */
     char *text;        /* canonical text (parameters: the value in force) */
     const civr_policy *p;
     civr_src src;

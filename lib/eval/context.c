@@ -63,7 +63,7 @@ civr_val civr__stable(civr_ectx *c, const civr_val *v, civr_type *t)
             civr_buf_printf(&b, "%s%s", i ? ", " : "",
                             civr__val_text(c, &r, civr_type_of(CT_RECORD, r.u.rec->type), NULL));
         }
-        text = civr_arena_strdup(&c->res->arena, b.data ? b.data : "");
+        text = b.failed ? NULL : civr_arena_strdup(&c->res->arena, b.data ? b.data : "");
         civr_buf_free(&b);
         break;
     }
@@ -83,7 +83,18 @@ civr_trace_entry *civr__trace_last(civr_ectx *c)
     return c->res->ntrace ? &c->res->trace[c->res->ntrace - 1] : NULL;
 }
 
+static const char *val_text(civr_ectx *c, const civr_val *v, civr_type t, civr_text *title);
+
+/* Never NULL: running out of memory fails the evaluation, never shortens a text. */
 const char *civr__val_text(civr_ectx *c, const civr_val *v, civr_type t, civr_text *title)
+{
+    const char *s = val_text(c, v, t, title);
+    if (!s)
+        civr__eval_fail(c, c->prog ? c->prog->src : (civr_src){0, 0, 0}, CIVR_M_NO_MEMORY);
+    return s;
+}
+
+static const char *val_text(civr_ectx *c, const civr_val *v, civr_type t, civr_text *title)
 {
     civr_arena *a = &c->res->arena;
     if (title)
@@ -108,7 +119,7 @@ const char *civr__val_text(civr_ectx *c, const civr_val *v, civr_type t, civr_te
     case VK_NUM: {
         civr_buf b = CIVR_BUF_INIT;
         civr_num_format(v->u.n, t.kind == CT_MONEY ? 2 : 0, t.kind == CT_MONEY ? 2 : 0, &b);
-        const char *s = civr_arena_strdup(a, b.data ? b.data : "?");
+        const char *s = b.failed ? NULL : civr_arena_strdup(a, b.data ? b.data : "?");
         civr_buf_free(&b);
         return s;
     }
@@ -127,7 +138,7 @@ const char *civr__val_text(civr_ectx *c, const civr_val *v, civr_type t, civr_te
         civr_buf b = CIVR_BUF_INIT;
         for (uint32_t i = 0; i < h->nrows; i++)
             civr_buf_printf(&b, "%s%s", i ? "+" : "", h->rows[i]->id);
-        const char *s = civr_arena_strdup(a, b.data ? b.data : "");
+        const char *s = b.failed ? NULL : civr_arena_strdup(a, b.data ? b.data : "");
         civr_buf_free(&b);
         return s;
     }

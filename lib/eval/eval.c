@@ -552,8 +552,10 @@ static void eval_table(civr_ectx *c, const civr_expr *e, civr_val *out)
         civr_buf b = CIVR_BUF_INIT;
         for (uint32_t i = 0; i < hit->nrows; i++)
             civr_buf_printf(&b, "%s%s", i ? "+" : "", hit->rows[i]->id);
-        const char *ids = civr_arena_strdup(&c->res->arena, b.data ? b.data : "(default)");
+        const char *ids = b.failed ? NULL : civr_arena_strdup(&c->res->arena, b.data ? b.data : "(default)");
         civr_buf_free(&b);
+        if (!ids)
+            civr__eval_fail(c, e->src, CIVR_M_NO_MEMORY);
         civr_src src = hit->nrows ? hit->rows[0]->src : t->src;
         civr__trace(c, CIVR_TRACE_TABLE, t->name, ids, t->noutputs ? &hit->outputs[0] : NULL,
                     t->noutputs ? t->outputs[0].type : civr_type_of(CT_VOID, 0), src,

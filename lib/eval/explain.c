@@ -209,8 +209,12 @@ const char *civr__explain(civr_ectx *c, const civr_expr *e, bool zh, bool *illus
     c->res->tracing = tracing;
     if (b.len > MAX_TEXT)
         civr_buf_puts(&b, "…");
-    const char *s = b.data ? civr_arena_strdup(&c->res->arena, b.data) : NULL;
+    bool failed = b.failed;
+    const char *s = b.data && !failed ? civr_arena_strdup(&c->res->arena, b.data) : NULL;
+    failed |= b.data && !s;
     civr_buf_free(&b);
+    if (failed) /* never a shortened explanation */
+        civr__eval_fail(c, e->src, CIVR_M_NO_MEMORY);
     if (illustrative)
         *illustrative |= x.illustrative;
     return s;

@@ -389,6 +389,7 @@ static void text_fact(civr_buf *b, const civr_policy *p, const civr_fval *fv, bo
             n -= 2;
         }
         civr_buf_add(b, s, n);
+        b->failed |= tmp.failed; /* a shortened value is a failed render */
         civr_buf_free(&tmp);
     }
     civr_buf_putc(b, '\n');
@@ -558,6 +559,7 @@ void civr__render_text(civr_buf *b, const civr_result *r, bool zh)
             const char *t = pick(n->param->title, zh);
             civr_buf_clear(&tmp);
             civr__render_value(&tmp, p, &n->value, n->param->type);
+            b->failed |= tmp.failed;
             const char *v = tmp.data ? tmp.data : "";
             size_t vl = tmp.len;
             if (vl >= 2 && v[0] == '"') {
@@ -591,6 +593,7 @@ void civr__render_text(civr_buf *b, const civr_result *r, bool zh)
             if (t->kind != CIVR_TRACE_OUTCOME) {
                 civr_buf_clear(&tmp);
                 civr__render_value(&tmp, p, &t->value, t->type);
+                b->failed |= tmp.failed;
                 civr_buf_printf(b, " = %s", tmp.data ? tmp.data : "");
             } else if (t->kind == CIVR_TRACE_OUTCOME) {
                 civr_buf_printf(b, " → %s", t->detail ? t->detail : "");

@@ -342,6 +342,35 @@ with tempfile.TemporaryDirectory() as d:
     rc, out, err = run("test", "--min-coverage", "101", d)
     check("--min-coverage out of range is a usage error", rc == 2, err)
 
+# bash completion: verbs and options come from the program's own help
+import re
+import shlex
+
+
+def complete(*words):
+    script = ("source tools/civrules/civrules.bash; COMP_WORDS=(%s); COMP_CWORD=%d; _civrules 2>/dev/null; "
+              'printf "%%s\\n" "${COMPREPLY[@]}"' % (" ".join(shlex.quote(w) for w in (EXE,) + words), len(words)))
+    p = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60)
+    return [w for w in p.stdout.splitlines() if w]
+
+
+verbs = re.findall(r"^  ([a-z]+) ", run("--help")[1], re.M)
+check("completion: the verbs", set(complete("")) >= {"eval", "check", "test", "version", "help"}
+      and set(complete("")) >= set(verbs), complete(""))
+check("completion: an option of the verb", complete("eval", "--da") == ["--date="], complete("eval", "--da"))
+check("completion: a check option is not an eval one", "--quiet" in complete("check", "--")
+      and "--date=" not in complete("check", "--"), complete("check", "--"))
+check("completion: option values", complete("eval", "--format=") == ["json", "text"]
+      and complete("eval", "-l", "e") == ["en"], complete("eval", "--format="))
+
+# the man page names every verb and every option the program's help lists
+man = open("tools/civrules/civrules.1.scd", encoding="utf-8").read()
+undocumented = [v for v in verbs if f"*{v}*" not in man]
+for v in verbs:
+    undocumented += [f"{v} {o}" for o in re.findall(r"(--[a-z][a-z-]*)", run(v, "--help")[1])
+                     if f"*{o}*" not in man and f"*{o}=" not in man]
+check("man page: every verb and option is documented", not undocumented, undocumented)
+
 # usage errors exit 2
 check("unknown command", run("frobnicate")[0] == 2)
 check("bad date", run("eval", "--date", "2024-13-01", "x")[0] == 2)

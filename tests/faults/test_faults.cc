@@ -20,8 +20,18 @@ const char *kHousehold = R"({"id": "H", "residence": "urban", "members": [
   "expenses": [{"kind": "rent", "monthly": "50"}],
   "assets": {"financial": "0"}, "enrolment": {"dibao": {"monthly": "500"}}})";
 
+// An orphan who also meets the 特困 conditions (a choice, evaluated on each
+// route: 民发〔2021〕43号) and a member who died before the month (absent).
+const char *kChoice = R"({"id": "C", "residence": "urban", "members": [
+  {"id": "g", "birth_date": "1949-01-01", "self_care": "full"},
+  {"id": "c", "birth_date": "2015-01-01", "self_care": "full",
+   "parents": [{"role": "father", "situations": ["deceased"]}, {"role": "mother", "situations": ["deceased"]}]},
+  {"id": "d", "birth_date": "1950-01-01", "situations": [{"kind": "deceased", "since": "2024-01-10"}]}],
+  "income": [{"member": "g", "kind": "pension", "monthly": "1000"}],
+  "assets": {"financial": "0"}})";
+
 // 0: success; otherwise the code of the first failure.
-int run_once(const char *bundle = "policies/cn/hunan/changde/jinshi")
+int run_once(const char *bundle = "policies/cn/hunan/changde/jinshi", const char *household = kHousehold)
 {
     civr_error err = CIVR_ERROR_INIT;
     civr_policy *p = nullptr;
@@ -36,8 +46,14 @@ int run_once(const char *bundle = "policies/cn/hunan/changde/jinshi")
     if (rc == 0)
         rc = civr_date_from_ymd(&d, 2024, 3, 1, &err);
     if (rc == 0)
-        rc = civr_engine_eval_text(e, kHousehold, strlen(kHousehold), CIVR_FORMAT_JSON, "h", d,
+        rc = civr_engine_eval_text(e, household, strlen(household), CIVR_FORMAT_JSON, "h", d,
                                    CIVR_EVAL_TRACE, r, &err);
+    const char *json;
+    if (rc == 0 && household == kChoice) { /* the case this household is here for happened */
+        rc = civr_result_render(r, CIVR_RENDER_JSON, nullptr, &json, nullptr, &err);
+        if (rc == 0 && (!strstr(json, "\"choices\":[{") || !strstr(json, "\"absent\":[{")))
+            rc = -1000;
+    }
     const char *out;
     if (rc == 0)
         rc = civr_result_render(r, CIVR_RENDER_TEXT, "zh", &out, nullptr, &err);
@@ -49,14 +65,14 @@ int run_once(const char *bundle = "policies/cn/hunan/changde/jinshi")
 } // namespace
 
 // Fail allocation n = 0, 1, 2... until a whole run succeeds; returns n.
-static long fail_each_allocation(const char *bundle)
+static long fail_each_allocation(const char *bundle, const char *household = kHousehold)
 {
     civr__fault_fail_after(-1);
-    EXPECT_EQ(run_once(bundle), 0);
+    EXPECT_EQ(run_once(bundle, household), 0);
     long n = 0;
     for (;; n++) {
         civr__fault_fail_after(n);
-        int rc = run_once(bundle);
+        int rc = run_once(bundle, household);
         bool triggered = civr__fault_triggered();
         civr__fault_fail_after(-1);
         if (!triggered) { // the failure point was never reached: all sites covered
@@ -77,6 +93,14 @@ TEST(Faults, EveryAllocationFailureIsReportedCleanly)
 {
     long n = fail_each_allocation("policies/cn/hunan/changde/jinshi");
     RecordProperty("allocation_sites", (int)n);
+    EXPECT_GT(n, 100);
+}
+
+// The same with a member facing a choice between programs (the household is
+// evaluated on each route) and a member out of the household.
+TEST(Faults, EveryAllocationFailureWithAChoiceAndAnAbsentMemberIsReportedCleanly)
+{
+    long n = fail_each_allocation("policies/cn/hunan/changde/jinshi", kChoice);
     EXPECT_GT(n, 100);
 }
 

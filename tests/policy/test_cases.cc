@@ -26,6 +26,8 @@ const Bundle kBundles[] = {
     {"tests/fixtures/bundles/textbook/deductions", 1},
     {"tests/fixtures/bundles/textbook/children", 3},
     {"tests/fixtures/bundles/textbook/choices", 2},
+    {"tests/fixtures/bundles/textbook/province_cases", 2},
+    {"tests/fixtures/bundles/guide", 1}, // docs/zh/编写政策层.md
 };
 
 struct Outcome {
