@@ -17,6 +17,9 @@ echo "== civrules screen --date 2024-12-01 --from 2024-01 --to 2024-12 --html bu
 $civrules screen --date 2024-12-01 --from 2024-01 --to 2024-12 --html build/county.html \
   --summary build/county-summary.json build/county.jsonl > build/county-screened.jsonl || true
 echo "(one JSON line per household in build/county-screened.jsonl; the report for the bureau: build/county.html)"
+echo "== the same from Python with pandas: examples/python/caseload.py --screen (Policy.screen)"
+PYTHONPATH=build/bindings/python /usr/bin/python3 examples/python/caseload.py --screen --date 2024-12-01 \
+  --from 2024-01 --to 2024-12 --policy policies/cn/guangdong/guangzhou build/county.jsonl || true
 echo
 echo "== civrules eval --date $date examples/households/*.json examples/households/batch.jsonl"
 $civrules eval --date "$date" examples/households/*.json examples/households/batch.jsonl || true

@@ -131,6 +131,10 @@ const char *civr_policy_layer_id(const civr_policy *policy, size_t i);
 size_t civr_policy_program_count(const civr_policy *policy);
 /** Id of program `i` in evaluation order, or NULL when out of range. Borrowed. */
 const char *civr_policy_program_id(const civr_policy *policy, size_t i);
+/** Title of program `i` (as civr_policy_program_id) in Chinese ("zh") or English
+ *  ("en"); the id when the program has no title in that language; NULL when out
+ *  of range. Borrowed. */
+const char *civr_policy_program_title(const civr_policy *policy, size_t i, const char *lang);
 
 /**
  * Division codes (GB/T 2260, six digits) that the most specific layer

@@ -67,6 +67,15 @@ const char *civr_policy_program_id(const civr_policy *p, size_t i)
     return p && i < p->nreported ? p->programs[p->reported[i]].id : NULL;
 }
 
+const char *civr_policy_program_title(const civr_policy *p, size_t i, const char *lang)
+{
+    if (!p || i >= p->nreported)
+        return NULL;
+    const civr_program *pg = &p->programs[p->reported[i]];
+    const char *t = lang && strcmp(lang, "en") == 0 ? pg->title.en : pg->title.zh;
+    return t ? t : pg->id;
+}
+
 int civr_policy_newest_value(const civr_policy *p, civr_date *out, civr_error *err)
 {
     if (!p || !out)

@@ -21,6 +21,7 @@ typedef struct tally {
 
 typedef struct named {
     char *name;
+    char *title; /* programs: the Chinese title */
     tally t;
 } named;
 
@@ -55,8 +56,10 @@ void report_free(report *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; i < r->nprograms; i++)
+    for (size_t i = 0; i < r->nprograms; i++) {
         free(r->programs[i].name);
+        free(r->programs[i].title);
+    }
     for (size_t i = 0; i < r->nregions; i++)
         free(r->regions[i].name);
     free(r->programs);
@@ -79,6 +82,7 @@ static tally *find(named **list, size_t *n, size_t *cap, const char *name)
     }
     named *e = &(*list)[(*n)];
     e->name = strdup(name);
+    e->title = NULL;
     if (!e->name)
         return NULL;
     memset(&e->t, 0, sizeof e->t);
@@ -190,7 +194,12 @@ void report_add(report *r, const civr_screen *s, const civr_policy *policy)
         int64_t paid = c.enrolled && c.paid_known ? c.paid : 0;
         int64_t diff = c.enrolled && !c.paid_known ? 0 : paid - c.due;
         count(&r->all, &c, paid, diff);
+        size_t before = r->nprograms;
         count(find(&r->programs, &r->nprograms, &r->cap_programs, c.program), &c, paid, diff);
+        if (r->nprograms > before && policy) /* a new program: its title */
+            for (size_t k = 0; k < civr_policy_program_count(policy); k++)
+                if (strcmp(civr_policy_program_id(policy, k), c.program) == 0)
+                    r->programs[before].title = strdup(civr_policy_program_title(policy, k, "zh"));
         count(find(&r->regions, &r->nregions, &r->cap_regions, region), &c, paid, diff);
         if (c.review == CIVR_REVIEW_DUE)
             r->review_due++;
@@ -316,14 +325,21 @@ static void html_text(FILE *f, const char *s)
     }
 }
 
-static void html_tally_rows(FILE *f, const char *label, const tally *t)
+static void html_tally_rows(FILE *f, const char *label, const char *title, const tally *t)
 {
     char a[32], b[32], c[32];
     unsigned long long cases = 0;
     for (int k = 0; k < NCAT; k++)
         cases += t->n[k];
     fputs("<tr><th>", f);
-    html_text(f, label);
+    if (title) {
+        html_text(f, title);
+        fputs(" <span class=note>", f);
+        html_text(f, label);
+        fputs("</span>", f);
+    } else {
+        html_text(f, label);
+    }
     fprintf(f, "</th>");
     for (int k = 0; k < NCAT; k++)
         fprintf(f, "<td class=n>%llu</td>", t->n[k]);
@@ -424,11 +440,11 @@ void report_html(const report *r, FILE *f, const char *date, const char *period)
     fputs("</table>\n<h2>按救助项目</h2>\n", f);
     html_table_head(f, "项目");
     for (size_t i = 0; i < r->nprograms; i++)
-        html_tally_rows(f, r->programs[i].name, &r->programs[i].t);
+        html_tally_rows(f, r->programs[i].name, r->programs[i].title, &r->programs[i].t);
     fputs("</table>\n<h2>按行政区划</h2>\n", f);
     html_table_head(f, "区划代码");
     for (size_t i = 0; i < r->nregions; i++)
-        html_tally_rows(f, r->regions[i].name, &r->regions[i].t);
+        html_tally_rows(f, r->regions[i].name, NULL, &r->regions[i].t);
     fputs("</table>\n", f);
     html_items(f, "优先处理：多发金额最大的案件（错保、多发）", "每月多发", &r->over);
     html_items(f, "优先处理：少发金额最大的案件", "每月少发", &r->under);
