@@ -60,10 +60,14 @@ typedef struct civr_error {
     uint64_t offset;
     char source[CIVR_ERROR_SOURCE_MAX];
     char message[CIVR_ERROR_MESSAGE_MAX];
+    /** Room for what later versions add (say, a second position) without
+     *  changing the struct's size, which callers allocate: zero, and not to
+     *  be read. */
+    unsigned char reserved[64];
 } civr_error;
 
 /** Static initialiser for a civr_error that holds no error. */
-#define CIVR_ERROR_INIT {0, 0, 0, 0, 0, {0}, {0}}
+#define CIVR_ERROR_INIT {0, 0, 0, 0, 0, {0}, {0}, {0}}
 
 /** Reset `err` to hold no error. NULL is a no-op. */
 void civr_error_clear(civr_error *err);

@@ -908,6 +908,8 @@ void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
         }
         civr_text title;
         const char *s = civr__val_text(c, &a, e->args[0]->type, &title);
+        if (!s) /* its copy failed: memory ran out */
+            civr__eval_fail(c, e->src, CIVR_M_NO_MEMORY);
         out->k = VK_STR;
         out->u.str.s = s;
         out->u.str.len = (uint32_t)strlen(s);
@@ -1103,6 +1105,8 @@ void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
             return;
         }
         need_value(c, e->args[0], &a);
+        if (e->nargs > 1) /* a null date is not 1970-01-01 */
+            need_value(c, e->args[1], &b);
         *out = mk_num(civr_num_int(e->nargs > 1 ? civr_age(a.u.date, b.u.date)
                                                 : civr__age_on(c, a.u.date)));
         return;

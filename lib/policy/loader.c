@@ -164,19 +164,40 @@ bool civr__ld_bool(civr_loader *ld, uint32_t file, const civr_node *node, const 
     return false;
 }
 
+/* The slot of `name` in the set's table: where it is, or the free one where it goes. */
+static uint32_t *named_slot(civr_namedset *set, const char *name)
+{
+    size_t mask = set->nslots - 1;
+    for (size_t i = civr__hash(name, strlen(name)) & mask;; i = (i + 1) & mask) {
+        uint32_t *s = &set->slots[i];
+        if (!*s || civr__streq(set->items[*s - 1].name, name))
+            return s;
+    }
+}
+
 int civr__ld_declare(civr_loader *ld, civr_namedset *set, uint32_t file, const civr_node *key,
                      const civr_node *value)
 {
     const char *name = key->u.scalar.text;
     civr_named *n = NULL;
-    for (size_t i = 0; i < set->count; i++)
-        if (civr__streq(set->items[i].name, name)) {
-            n = &set->items[i];
-            break;
-        }
+    if (2 * (set->count + 1) > set->nslots) { /* grow the table and place every name again */
+        size_t nslots = set->nslots ? set->nslots * 2 : 64;
+        uint32_t *slots = civr__calloc(nslots, sizeof *slots);
+        if (!slots)
+            return civr__ld_error(ld, file, key, CIVR_M_NO_MEMORY);
+        civr__free(set->slots);
+        set->slots = slots;
+        set->nslots = nslots;
+        for (size_t i = 0; i < set->count; i++)
+            *named_slot(set, set->items[i].name) = (uint32_t)i + 1;
+    }
+    uint32_t *slot = named_slot(set, name);
+    if (*slot)
+        n = &set->items[*slot - 1];
     if (!n) {
         if (!civr__grow((void **)&set->items, &set->cap, set->count + 1, sizeof *set->items))
             return civr__ld_error(ld, file, key, CIVR_M_NO_MEMORY);
+        *slot = (uint32_t)set->count + 1;
         n = &set->items[set->count++];
         n->name = name;
         n->first = n->last = NULL;
@@ -206,8 +227,10 @@ int civr__ld_declare(civr_loader *ld, civr_namedset *set, uint32_t file, const c
 void civr__ld_namedset_free(civr_namedset *set)
 {
     civr__free(set->items);
+    civr__free(set->slots);
     set->items = NULL;
-    set->count = set->cap = 0;
+    set->slots = NULL;
+    set->count = set->cap = set->nslots = 0;
 }
 
 const civr_pair *civr__ld_last(const civr_named *n, const char *key, uint32_t *file)
@@ -727,6 +750,18 @@ int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options
     civr__free(dirs);
     /* the phases run only on files that read well: a half-read bundle would
      * give errors that are only echoes of the first ones */
+    /* types refer to enums, record types and tables by a 16-bit index
+     * (civr_type.ref; CIVR_ROW_ANY is taken): more of them cannot be told apart */
+    if (ld.rc == 0 && (ld.enums.count + CIVR_ENUM_BUILTIN_COUNT >= CIVR_ROW_ANY ||
+                       ld.records.count >= CIVR_ROW_ANY || ld.tables.count >= CIVR_ROW_ANY)) {
+        char why[160];
+        snprintf(why, sizeof why,
+                 "a policy declares at most %u enums, %u record types and %u tables "
+                 "(found %zu, %zu and %zu)",
+                 (unsigned)CIVR_ROW_ANY - 1 - CIVR_ENUM_BUILTIN_COUNT, (unsigned)CIVR_ROW_ANY - 1,
+                 (unsigned)CIVR_ROW_ANY - 1, ld.enums.count, ld.records.count, ld.tables.count);
+        civr__ld_error_at(&ld, NULL, CIVR_M_BUNDLE_FIELD, why);
+    }
     if (ld.rc == 0) {
         civr__calendar_sort(p);
         civr__ld_enums(&ld);
@@ -737,6 +772,9 @@ int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options
         }
         if (ld.rc == 0)
             civr__ld_programs(&ld);
+        if (ld.rc == 0 && p->ntables >= CIVR_ROW_ANY) /* programs' own tables count too */
+            civr__ld_error_at(&ld, NULL, CIVR_M_BUNDLE_FIELD,
+                              "a policy has at most 65534 tables, programs' own included");
         if (ld.rc == 0) {
             civr__ld_presence(&ld);
             civr__ld_choices(&ld);

@@ -35,6 +35,8 @@ typedef struct civr_named {
 typedef struct civr_namedset {
     civr_named *items;
     size_t count, cap;
+    uint32_t *slots; /* open addressing by name: 1 + index into items, 0 when free */
+    size_t nslots;   /* a power of two, at least twice count (a bundle may hold many names) */
 } civr_namedset;
 
 typedef struct civr_loader {

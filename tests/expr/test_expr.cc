@@ -266,3 +266,13 @@ TEST(Expr, EveryConstructCountsTowardsTheHeightLimit)
     std::string set = "1 in {" + chain("2", ", ", "2") + ", 1}";
     EXPECT_EQ(value_of(set), "true");
 }
+
+// Issue 11: age(a, b) with a null b was the age on 1970-01-01 (the zero
+// date); a null date is an error, like arithmetic on null.
+TEST(Expr, AgeOnANullDateIsAnError)
+{
+    std::string out = value_of("sum(age(m.birth_date, m.institution_since) for m in members)");
+    EXPECT_NE(out.find("[CIVR-5"), std::string::npos) << out;
+    EXPECT_NE(out.find("null"), std::string::npos) << out;
+    EXPECT_EQ(value_of("age(date('1970-01-01'), date('2024-08-01'))"), "54");
+}

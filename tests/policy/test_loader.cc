@@ -282,3 +282,20 @@ TEST(Loader, LinksLeadingOutOfTheBundleAreRefused)
         civr_policy_free(p);
     }
 }
+
+// Issue 11: types refer to enums, record types and tables by a 16-bit index
+// (civr_type.ref), and indices past it were cast in unchecked; the counts
+// are checked at load.
+TEST(Loader, MoreEnumsThanTypesCanNameAreRefused)
+{
+    std::string yaml = "enums:\n";
+    for (int i = 0; i < 65533; i++)
+        yaml += "  e" + std::to_string(i) + ": {values: {a: {zh: a, en: a}}}\n";
+    civt::TempBundle b("tests/fixtures/bundles/textbook", yaml);
+    std::string error;
+    civr_policy *p = civt::load(b.dir, &error);
+    EXPECT_EQ(p, nullptr);
+    EXPECT_NE(error.find("[CIVR-4002] a policy declares at most 65531 enums"), std::string::npos)
+        << error;
+    civr_policy_free(p);
+}
