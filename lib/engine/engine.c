@@ -94,12 +94,16 @@ void civr_engine_free(civr_engine *e)
 
 /* ---- presence: who is out of the household on the date ---------------------------------- */
 
+/* A copy of member `m`'s id in arena `a` (the result may outlive the household); NULL: no memory. */
+static const char *copy_member_id(const civr_policy *pol, civr_arena *a, const civr_rec *m)
+{
+    const civr_rtype *rt = &pol->rtypes[m->type];
+    return civr_arena_strdup(a, rt->key_field >= 0 ? m->fields[rt->key_field].u.str.s : m->path);
+}
+
 static const char *member_id(civr_ectx *c, const civr_rec *m)
 {
-    const civr_rtype *rt = &c->pol->rtypes[m->type];
-    const char *id = civr_arena_strdup(&c->res->arena, rt->key_field >= 0
-                                                           ? m->fields[rt->key_field].u.str.s
-                                                           : m->path);
+    const char *id = copy_member_id(c->pol, &c->res->arena, m);
     if (!id)
         civr__eval_fail(c, (civr_src){0, 0, 0}, CIVR_M_NO_MEMORY);
     return id;
@@ -355,11 +359,7 @@ static int choose(civr_engine *engine, const civr_household *hh, civr_date date,
     for (uint32_t p = 0; p < n; p++) {
         civr_choice_made *out = &result->choices[result->nchoices++];
         *out = engine->points[p];
-        const civr_rtype *rt = &engine->policy->rtypes[out->member->type];
-        out->member_id = civr_arena_strdup(&result->arena,
-                                           rt->key_field >= 0
-                                               ? out->member->fields[rt->key_field].u.str.s
-                                               : out->member->path);
+        out->member_id = copy_member_id(engine->policy, &result->arena, out->member);
         out->member = NULL; /* the household may be freed before the result */
         if (!out->member_id) {
             civr__oom(local);
