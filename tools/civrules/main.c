@@ -824,37 +824,23 @@ static void write_result(evaluator *ev)
     fputc('\n', stdout);
 }
 
-static void json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            fprintf(f, "\\%c", *s);
-        else if ((unsigned char)*s < 0x20)
-            fprintf(f, "\\u%04x", *s);
-        else
-            fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 /* An error record written here, in the library's shape, where no engine could take the text. */
 static void write_error_record(const char *id, const civr_error *e)
 {
     fputs("{\"household\":", stdout);
     if (id && *id)
-        json_string(stdout, id);
+        json_str(stdout, id);
     else
         fputs("null", stdout);
     fprintf(stdout, ",\"error\":{\"id\":\"CIVR-%04d\",\"code\":", e->id);
-    json_string(stdout, civr_code_name(e->code));
+    json_str(stdout, civr_code_name(e->code));
     fputs(",\"source\":", stdout);
     if (e->source[0])
-        json_string(stdout, e->source);
+        json_str(stdout, e->source);
     else
         fputs("null", stdout);
     fprintf(stdout, ",\"line\":%u,\"column\":%u,\"message\":", e->line, e->column);
-    json_string(stdout, e->message);
+    json_str(stdout, e->message);
     fputs("}}\n", stdout);
 }
 

@@ -272,7 +272,7 @@ static void json_tally(FILE *f, const tally *t)
     fprintf(f, ",\"arrears\":\"%s\",\"overpaid\":\"%s\"}", yuan(t->arrears, a), yuan(t->overpaid, b));
 }
 
-static void json_str(FILE *f, const char *s)
+void json_str(FILE *f, const char *s)
 {
     fputc('"', f);
     for (; *s; s++) {

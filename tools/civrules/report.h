@@ -29,4 +29,7 @@ void report_json(const report *r, FILE *f);
 /* The HTML report; `date` is the screening date, `period` "YYYY-MM..YYYY-MM" or NULL. */
 void report_html(const report *r, FILE *f, const char *date, const char *period);
 
+/* Write `s` as a JSON string (quotes, escapes) to `f`: the one writer the CLI uses. */
+void json_str(FILE *f, const char *s);
+
 #endif
