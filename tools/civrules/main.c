@@ -20,8 +20,10 @@
  * and a case in set_option. Uses only the public API (include/civrules/).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,6 +307,8 @@ static const verb verbs[] = {
      "per line: files named *.jsonl, --jsonl, or input with several lines starting\n"
      "with '{'), and writes one result per household in input order: a result or an\n"
      "error record, never nothing (a file that cannot be read is an error record too).\n"
+     "JSON Lines are streamed: each result is written as soon as its line is in, in\n"
+     "constant memory; other inputs (one JSON or YAML document) are read whole first.\n"
      "\n"
      "Each household is evaluated with its own bundle: the most specific one under\n"
      "the policy root whose `regions:` hold the household's `region` (a household with\n"
@@ -502,54 +506,10 @@ static void print_error(const civr_error *e)
     fprintf(stderr, "%s\n", msg);
 }
 
-static char *read_all(FILE *f, size_t *len)
-{
-    size_t cap = 65536, n = 0;
-    char *buf = malloc(cap);
-    if (!buf)
-        return NULL;
-    for (;;) {
-        if (n + 1 >= cap) {
-            char *g = realloc(buf, cap * 2);
-            if (!g) {
-                free(buf);
-                return NULL;
-            }
-            buf = g;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    if (ferror(f)) {
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 static bool ends_with(const char *s, const char *suffix)
 {
     size_t a = strlen(s), b = strlen(suffix);
     return a >= b && strcmp(s + a - b, suffix) == 0;
-}
-
-/* JSON Lines when two or more lines start with '{' (pretty-printed JSON has
- * only its first line there). */
-static bool looks_like_jsonl(const char *text, size_t len)
-{
-    int starts = 0;
-    bool line_start = true;
-    for (size_t i = 0; i < len && starts < 2; i++) {
-        if (line_start && text[i] == '{')
-            starts++;
-        line_start = text[i] == '\n';
-    }
-    return starts >= 2;
 }
 
 static int today(civr_date *out)
@@ -608,6 +568,8 @@ typedef struct progress {
     unsigned long long total_bytes; /* 0 when unknown (standard input) */
     unsigned long long done_bytes;  /* of inputs already finished */
     unsigned long long records;
+    bool deferred; /* size unknown (standard input): shown from PROGRESS_MIN_BYTES on */
+    bool shown;
 } progress;
 
 static double now_seconds(void)
@@ -620,8 +582,9 @@ static double now_seconds(void)
 /* `at`: bytes read so far in all inputs. Redraws at most 5 times a second. */
 static void progress_tick(progress *p, unsigned long long at, bool final)
 {
-    if (!p->on)
+    if (!p->on || (p->deferred && !p->shown && (final || at < PROGRESS_MIN_BYTES)))
         return;
+    p->shown = true;
     double t = now_seconds();
     if (!final && t - p->last < 0.2)
         return;
@@ -903,6 +866,26 @@ static void emit(evaluator *ev, const char *text, size_t len, civr_format fmt, c
         ev->failures++;
 }
 
+/* A record the command line makes itself (an input it cannot read, a line too
+ * long to hold): an error record in its place, in the library's shape. */
+static void emit_cli_error(evaluator *ev, const civr_error *e)
+{
+    if (!ev->o->quiet)
+        print_error(e);
+    ev->records++;
+    ev->bar.records++;
+    ev->failures++;
+    if (ev->rep)
+        report_add_error(ev->rep);
+    civr_error err = CIVR_ERROR_INIT;
+    if (ev->screening || has_period(ev->o) ||
+        civr_result_set_error(ev->result, router_any(&ev->rt), ev->o->date, NULL, e, &err) != 0) {
+        write_error_record(NULL, e);
+        return;
+    }
+    write_result(ev);
+}
+
 /* An input that cannot be read answers with an error record in its place. */
 static void emit_unreadable(evaluator *ev, const char *name, int errnum)
 {
@@ -912,76 +895,212 @@ static void emit_unreadable(evaluator *ev, const char *name, int errnum)
     snprintf(e.source, sizeof e.source, "%s", name);
     snprintf(e.message, sizeof e.message, "cannot read '%s': %s", name,
              errnum ? strerror(errnum) : "read error");
-    if (!ev->o->quiet)
-        print_error(&e);
-    ev->records++;
-    ev->failures++;
-    if (ev->rep)
-        report_add_error(ev->rep);
-    civr_error err = CIVR_ERROR_INIT;
-    if (ev->screening || has_period(ev->o) ||
-        civr_result_set_error(ev->result, router_any(&ev->rt), ev->o->date, NULL, &e, &err) != 0) {
-        write_error_record(NULL, &e);
-        return;
+    emit_cli_error(ev, &e);
+}
+
+/* ---- reading inputs --------------------------------------------------------------------
+ *
+ * JSON Lines are read in chunks and each line is evaluated and written as
+ * soon as it is complete, so memory stays flat however long the stream
+ * (the buffer holds a chunk and at most one line). Any other input (one
+ * JSON or YAML document; a JSON array is one document too) is read whole
+ * first, as the parser needs all of it.
+ */
+
+#define READ_CHUNK ((size_t)256 << 10)
+/* A line longer than this is an error record, not held in memory: the
+ * library's default limit on one text (civr_limits.max_text_bytes). */
+#define MAX_LINE_BYTES ((size_t)16 << 20)
+
+typedef struct input {
+    int fd;
+    bool regular;              /* a regular file: a read never waits */
+    char *buf;                 /* unread bytes are buf[start..end) */
+    size_t cap, start, end;
+    bool eof;
+    int err;                   /* errno of a failed read, else 0 */
+    unsigned long long offset; /* bytes of the input before buf[0] */
+} input;
+
+/*
+ * Read more into the buffer, after moving the unread bytes to its front and
+ * growing it when full (to at most `limit` bytes). Before a read that may
+ * wait (a pipe, a terminal), what is already answered is written out, so a
+ * reader of the output sees each result as soon as its line is in. Returns
+ * the bytes read: 0 at the end, on an error (`err`) or when the buffer is
+ * `limit` bytes full.
+ */
+static size_t input_fill(input *in, size_t limit)
+{
+    if (in->eof || in->err)
+        return 0;
+    if (in->start > 0) {
+        memmove(in->buf, in->buf + in->start, in->end - in->start);
+        in->offset += in->start;
+        in->end -= in->start;
+        in->start = 0;
     }
-    write_result(ev);
+    if (in->cap - in->end < 2) { /* one byte is kept for a terminating NUL */
+        if (in->cap >= limit)
+            return 0;
+        size_t cap = in->cap ? in->cap * 2 : READ_CHUNK;
+        if (cap > limit)
+            cap = limit;
+        char *g = realloc(in->buf, cap);
+        if (!g) {
+            in->err = ENOMEM;
+            return 0;
+        }
+        in->buf = g;
+        in->cap = cap;
+    }
+    if (!in->regular)
+        fflush(stdout);
+    ssize_t n;
+    do
+        n = read(in->fd, in->buf + in->end, in->cap - in->end - 1);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        in->err = errno;
+        return 0;
+    }
+    if (n == 0)
+        in->eof = true;
+    in->end += (size_t)n;
+    return (size_t)n;
+}
+
+/*
+ * Is this JSON Lines? Yes when two lines start with '{' (a pretty-printed
+ * document has only its first line there). Reads until it knows: two such
+ * lines, or the end of the input (then the whole input is in the buffer).
+ */
+static bool input_sniff_lines(input *in)
+{
+    size_t i = 0;
+    int starts = 0;
+    bool line_start = true;
+    for (;;) {
+        for (; i < in->end && starts < 2; i++) {
+            if (line_start && in->buf[i] == '{')
+                starts++;
+            line_start = in->buf[i] == '\n';
+        }
+        if (starts >= 2)
+            return true;
+        if (input_fill(in, SIZE_MAX) == 0 && (in->eof || in->err))
+            return false;
+    }
+}
+
+/* A line over MAX_LINE_BYTES: an error record, as the library would give. */
+static void emit_too_long(evaluator *ev, const char *label, unsigned long long lineno,
+                          unsigned long long len)
+{
+    civr_error e = CIVR_ERROR_INIT;
+    e.code = CIVR_ELIMIT;
+    e.id = 1003; /* docs/errors.md: text of %zu bytes is larger than the limit of %zu bytes */
+    snprintf(e.source, sizeof e.source, "%s:%llu", label, lineno);
+    e.line = 1;
+    e.column = 1;
+    snprintf(e.message, sizeof e.message, "text of %llu bytes is larger than the limit of %zu bytes",
+             len, MAX_LINE_BYTES);
+    emit_cli_error(ev, &e);
+}
+
+/* One record per non-blank line, each written when its line is complete;
+ * every line gets exactly one output line. */
+static void eval_lines(evaluator *ev, input *in, const char *label)
+{
+    unsigned long long lineno = 0, skipped = 0;
+    size_t scanned = 0; /* bytes from `start` known to hold no newline */
+    bool skipping = false; /* in a line too long to hold: dropping it to its end */
+    char source[1100];
+    for (;;) {
+        size_t avail = in->end - in->start;
+        char *line = in->buf + in->start;
+        char *nl = memchr(line + scanned, '\n', avail - scanned);
+        if (!nl) {
+            if (in->err)
+                break; /* a read error: the partial line is not a household */
+            if (!in->eof) {
+                if (avail > MAX_LINE_BYTES) {
+                    skipping = true;
+                    skipped += avail;
+                    in->start = in->end;
+                    scanned = 0;
+                } else {
+                    scanned = avail;
+                }
+                input_fill(in, MAX_LINE_BYTES + 2);
+                continue;
+            }
+            if (avail == 0 && !skipping)
+                break;
+            nl = line + avail; /* the last line, without a newline */
+        }
+        size_t len = (size_t)(nl - line);
+        lineno++;
+        if (skipping) {
+            emit_too_long(ev, label, lineno, skipped + len);
+            skipping = false;
+            skipped = 0;
+        } else {
+            size_t s = 0, e = len;
+            while (s < e && (line[s] == ' ' || line[s] == '\t' || line[s] == '\r'))
+                s++;
+            while (e > s && (line[e - 1] == ' ' || line[e - 1] == '\t' || line[e - 1] == '\r'))
+                e--;
+            if (e > s) {
+                snprintf(source, sizeof source, "%s:%llu", label, lineno);
+                emit(ev, line + s, e - s, CIVR_FORMAT_JSON, source);
+            }
+        }
+        in->start += len + (len < avail ? 1 : 0);
+        scanned = 0;
+        progress_tick(&ev->bar, ev->bar.done_bytes + in->offset + in->start, false);
+    }
 }
 
 static void eval_input(evaluator *ev, const char *name)
 {
     bool is_stdin = strcmp(name, "-") == 0;
-    FILE *f = is_stdin ? stdin : fopen(name, "rb");
-    if (!f) {
+    const char *label = is_stdin ? "<stdin>" : name;
+    input in = {.fd = is_stdin ? STDIN_FILENO : open(name, O_RDONLY | O_CLOEXEC)};
+    if (in.fd < 0) {
         emit_unreadable(ev, name, errno);
         return;
     }
-    size_t len = 0;
-    errno = 0;
-    char *text = read_all(f, &len);
-    int read_errno = errno;
-    if (!is_stdin)
-        fclose(f);
-    if (!text) {
-        emit_unreadable(ev, is_stdin ? "<stdin>" : name, read_errno);
-        return;
-    }
+    struct stat st;
+    in.regular = fstat(in.fd, &st) == 0 && S_ISREG(st.st_mode);
     bool yaml = ends_with(name, ".yaml") || ends_with(name, ".yml");
-    bool lines = !yaml && (ev->o->jsonl || ends_with(name, ".jsonl") || ends_with(name, ".ndjson") ||
-                           looks_like_jsonl(text, len));
-    if (is_stdin && ev->bar.on && ev->bar.total_bytes == 0 && len < PROGRESS_MIN_BYTES &&
-        !ev->o->progress)
-        ev->bar.on = false; /* standard input turned out small */
-    if (!lines) {
-        emit(ev, text, len, yaml ? CIVR_FORMAT_YAML : CIVR_FORMAT_AUTO, name);
+    bool lines = !yaml && (ev->o->jsonl || ends_with(name, ".jsonl") || ends_with(name, ".ndjson"));
+    if (!yaml && !lines)
+        lines = input_sniff_lines(&in);
+    if (lines) {
+        eval_lines(ev, &in, label);
+        if (in.err)
+            emit_unreadable(ev, label, in.err);
     } else {
-        /* one record per non-blank line; every line gets exactly one output line */
-        size_t start = 0, lineno = 0;
-        char source[1100];
-        while (start < len) {
-            size_t end = start;
-            while (end < len && text[end] != '\n')
-                end++;
-            lineno++;
-            size_t s = start, e = end;
-            while (s < e && (text[s] == ' ' || text[s] == '\t' || text[s] == '\r'))
-                s++;
-            while (e > s && (text[e - 1] == ' ' || text[e - 1] == '\t' || text[e - 1] == '\r'))
-                e--;
-            if (e > s) {
-                snprintf(source, sizeof source, "%s:%zu", is_stdin ? "<stdin>" : name, lineno);
-                emit(ev, text + s, e - s, CIVR_FORMAT_JSON, source);
-                progress_tick(&ev->bar, ev->bar.done_bytes + end, false);
-            }
-            start = end + 1;
+        while (input_fill(&in, SIZE_MAX) > 0 || !(in.eof || in.err))
+            ;
+        if (in.err) {
+            emit_unreadable(ev, label, in.err);
+        } else {
+            in.buf[in.end] = '\0';
+            emit(ev, in.buf, in.end, yaml ? CIVR_FORMAT_YAML : CIVR_FORMAT_AUTO, name);
         }
     }
-    ev->bar.done_bytes += len;
+    if (!is_stdin)
+        close(in.fd);
+    ev->bar.done_bytes += in.offset + in.end;
     progress_tick(&ev->bar, ev->bar.done_bytes, false);
-    free(text);
+    free(in.buf);
 }
 
 /* The progress bar shows on a terminal, unless --quiet, for large inputs
- * (or any input with --progress). Standard input counts as large until read. */
+ * (or any input with --progress). Input of unknown size (standard input)
+ * shows it once PROGRESS_MIN_BYTES are read. */
 static void progress_setup(progress *p, const cli *o, int argc, char **argv)
 {
     memset(p, 0, sizeof *p);
@@ -998,6 +1117,7 @@ static void progress_setup(progress *p, const cli *o, int argc, char **argv)
     if (unknown)
         p->total_bytes = 0;
     p->on = o->progress || unknown || p->total_bytes >= PROGRESS_MIN_BYTES;
+    p->deferred = unknown && !o->progress; /* standard input may turn out small */
     p->started = p->last = now_seconds();
 }
 
@@ -1029,6 +1149,11 @@ static void note_default_date(const cli *o, const civr_policy *policy)
 /* The work shared by eval and screen: open the bundles, read every input. */
 static int run_inputs(evaluator *ev, cli *o, int argc, char **argv)
 {
+    /* Results go out in blocks of 64 KiB to a file or pipe (a line at a time
+     * to a terminal); input_fill writes out what is answered before it waits. */
+    static char out_buf[(size_t)64 << 10];
+    if (!isatty(STDOUT_FILENO))
+        setvbuf(stdout, out_buf, _IOFBF, sizeof out_buf);
     int rc = router_open(&ev->rt, o);
     if (rc)
         return rc;
