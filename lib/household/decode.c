@@ -7,11 +7,22 @@
 
 #include "household.h"
 
+/*
+ * A field's path ("members[m1].birth_date") is only shown in an error, so
+ * it is kept as its record's path and the field's name and written out
+ * only when an error is reported (or when the field holds records, whose
+ * paths results show: "assets", "members[m1]").
+ */
+typedef struct fpath {
+    const char *base; /* the record's path, "" for the household */
+    const char *name; /* the field */
+} fpath;
+
 typedef struct pending_ref {
     civr_rec *rec;
     uint32_t field;
     const civr_node *node;
-    const char *path;
+    fpath path;
 } pending_ref;
 
 typedef struct decoder {
@@ -34,11 +45,32 @@ static int fail(decoder *d, const civr_node *n, civr_msg m, ...)
     return rc;
 }
 
-static const char *sub_path(decoder *d, const char *path, const char *field)
+/* a + b + c + d in the household's arena (NULL when out of memory) */
+static char *join(decoder *d, const char *a, const char *b, const char *c, const char *e)
 {
-    if (!path || !path[0])
-        return civr_arena_strdup(&d->hh->arena, field);
-    return civr_arena_printf(&d->hh->arena, "%s.%s", path, field);
+    size_t la = strlen(a), lb = strlen(b), lc = strlen(c), le = strlen(e);
+    char *s = civr_arena_alloc(&d->hh->arena, la + lb + lc + le + 1);
+    if (!s)
+        return NULL;
+    memcpy(s, a, la);
+    memcpy(s + la, b, lb);
+    memcpy(s + la + lb, c, lc);
+    memcpy(s + la + lb + lc, e, le);
+    s[la + lb + lc + le] = '\0';
+    return s;
+}
+
+/* The path written out: "members[m1].birth_date", "members" (NULL when out of memory). */
+static const char *path_text(decoder *d, fpath fp)
+{
+    return fp.base[0] ? join(d, fp.base, ".", fp.name, "") : join(d, fp.name, "", "", "");
+}
+
+/* The same for an error message, where running out of memory still names the field. */
+static const char *shown_path(decoder *d, fpath fp)
+{
+    const char *s = path_text(d, fp);
+    return s ? s : fp.name;
 }
 
 static int decode_record(decoder *d, uint16_t type, const civr_node *node, const char *path,
@@ -49,33 +81,38 @@ static int wrong_type(decoder *d, const civr_node *n, const char *path, const ch
     return fail(d, n, CIVR_M_WRONG_TYPE, path, want, civr_node_describe(n));
 }
 
+static int wrong_field_type(decoder *d, const civr_node *n, fpath fp, const char *want)
+{
+    return wrong_type(d, n, shown_path(d, fp), want);
+}
+
 static bool plain_word(const civr_node *n, const char *w)
 {
     return n->style == CIVR_STYLE_PLAIN && civr__streq(n->u.scalar.text, w);
 }
 
-static int decode_scalar(decoder *d, const civr_field *f, const civr_node *n, const char *path,
+static int decode_scalar(decoder *d, const civr_field *f, const civr_node *n, fpath fp,
                          civr_val *v)
 {
     const civr_policy *p = d->p;
     if (n->kind != CIVR_NODE_SCALAR)
-        return wrong_type(d, n, path, "a single value");
+        return wrong_field_type(d, n, fp, "a single value");
     const char *t = n->u.scalar.text;
     size_t len = n->u.scalar.len;
     switch ((civr_tkind)f->type.kind) {
     case CT_STRING:
         if (n->style == CIVR_STYLE_PLAIN && (plain_word(n, "true") || plain_word(n, "false")))
-            return wrong_type(d, n, path, "a text");
+            return wrong_field_type(d, n, fp, "a text");
         if (len > 4096)
-            return fail(d, n, CIVR_M_BAD_VALUE, path, "text longer than 4096 bytes");
+            return fail(d, n, CIVR_M_BAD_VALUE, shown_path(d, fp), "text longer than 4096 bytes");
         if (f->is_key || civr__streq(f->name, "id")) {
             /* ids name households and members in results and references:
              * not empty, and written as text (a number would be reformatted
              * by whoever wrote the file: 007, 1e3, 1.0) */
             if (len == 0)
-                return fail(d, n, CIVR_M_WRONG_TYPE, path, "a non-empty id", "an empty text");
+                return fail(d, n, CIVR_M_WRONG_TYPE, shown_path(d, fp), "a non-empty id", "an empty text");
             if (n->style == CIVR_STYLE_PLAIN && civr__streq(civr_node_describe(n), "a number"))
-                return wrong_type(d, n, path, "an id as text (quote ids that look like numbers)");
+                return wrong_field_type(d, n, fp, "an id as text (quote ids that look like numbers)");
         }
         v->k = VK_STR; /* copied: the document is freed after decoding */
         v->u.str.s = civr_arena_strndup(&d->hh->arena, t, len);
@@ -87,13 +124,13 @@ static int decode_scalar(decoder *d, const civr_field *f, const civr_node *n, co
             v->u.b = plain_word(n, "true");
             return 0;
         }
-        return fail(d, n, CIVR_M_BAD_BOOL, path, t);
+        return fail(d, n, CIVR_M_BAD_BOOL, shown_path(d, fp), t);
     case CT_INT: {
         civr_num x;
         int dec = 0;
         if (n->style != CIVR_STYLE_PLAIN || !civr_num_parse(t, len, 0, &x, &dec) || dec ||
             x.d != 1 || x.n < -1000000000 || x.n > 1000000000)
-            return fail(d, n, CIVR_M_BAD_INTEGER, path, t, -1000000000LL, 1000000000LL);
+            return fail(d, n, CIVR_M_BAD_INTEGER, shown_path(d, fp), t, -1000000000LL, 1000000000LL);
         v->k = VK_NUM;
         v->u.n = x;
         return 0;
@@ -102,9 +139,9 @@ static int decode_scalar(decoder *d, const civr_field *f, const civr_node *n, co
         int64_t fen;
         if (civr_money_parse(&fen, t, len, NULL) < 0 || fen > (int64_t)1e15 ||
             fen < -(int64_t)1e15)
-            return fail(d, n, CIVR_M_BAD_MONEY, path, t);
+            return fail(d, n, CIVR_M_BAD_MONEY, shown_path(d, fp), t);
         if (fen < 0 && f->nonnegative)
-            return fail(d, n, CIVR_M_NEGATIVE_MONEY, path, t);
+            return fail(d, n, CIVR_M_NEGATIVE_MONEY, shown_path(d, fp), t);
         v->k = VK_NUM;
         v->u.n = civr_num_int(fen);
         return 0;
@@ -112,14 +149,14 @@ static int decode_scalar(decoder *d, const civr_field *f, const civr_node *n, co
     case CT_RATE: {
         civr_num x;
         if (!civr_num_parse(t, len, 0, &x, NULL))
-            return fail(d, n, CIVR_M_BAD_NUMBER, path, t);
+            return fail(d, n, CIVR_M_BAD_NUMBER, shown_path(d, fp), t);
         v->k = VK_NUM;
         v->u.n = x;
         return 0;
     }
     case CT_DATE:
         if (civr_date_parse(&v->u.date, t, len, NULL) < 0)
-            return fail(d, n, CIVR_M_BAD_DATE, path, t, CIVR_DATE_YEAR_MIN, CIVR_DATE_YEAR_MAX);
+            return fail(d, n, CIVR_M_BAD_DATE, shown_path(d, fp), t, CIVR_DATE_YEAR_MIN, CIVR_DATE_YEAR_MAX);
         v->k = VK_DATE;
         return 0;
     case CT_ENUM: {
@@ -131,7 +168,7 @@ static int decode_scalar(decoder *d, const civr_field *f, const civr_node *n, co
                 civr_buf_printf(&vals, "%s%s", i ? ", " : "", e->values[i].id);
             char shown[64];
             snprintf(shown, sizeof shown, "%.48s", t);
-            int rc = fail(d, n, CIVR_M_BAD_ENUM, path, shown, vals.data ? vals.data : "");
+            int rc = fail(d, n, CIVR_M_BAD_ENUM, shown_path(d, fp), shown, vals.data ? vals.data : "");
             civr_buf_free(&vals);
             return rc;
         }
@@ -139,26 +176,27 @@ static int decode_scalar(decoder *d, const civr_field *f, const civr_node *n, co
         v->u.e = (uint32_t)k;
         return 0;
     }
-    default: return wrong_type(d, n, path, "a value");
+    default: return wrong_field_type(d, n, fp, "a value");
     }
 }
 
-static int decode_list(decoder *d, const civr_field *f, const civr_node *n, const char *path,
+static int decode_list(decoder *d, const civr_field *f, const civr_node *n, fpath fp,
                        civr_val *v)
 {
     if (n->kind != CIVR_NODE_SEQ)
-        return wrong_type(d, n, path, "a list");
+        return wrong_field_type(d, n, fp, "a list");
     uint32_t count = (uint32_t)n->u.seq.count;
     if (count < f->min_items)
-        return fail(d, n, count == 0 ? CIVR_M_EMPTY_LIST : CIVR_M_BAD_VALUE, path,
+        return fail(d, n, count == 0 ? CIVR_M_EMPTY_LIST : CIVR_M_BAD_VALUE, shown_path(d, fp),
                     "too few items");
-    bool members = path && civr__streq(path, "members");
+    bool members = !fp.base[0] && civr__streq(fp.name, "members");
     if (members && count > d->limits.max_members)
-        return fail(d, n->u.seq.items[d->limits.max_members], CIVR_M_TOO_MANY_MEMBERS, path,
-                    d->limits.max_members);
+        return fail(d, n->u.seq.items[d->limits.max_members], CIVR_M_TOO_MANY_MEMBERS,
+                    shown_path(d, fp), d->limits.max_members);
+    const char *path = count ? path_text(d, fp) : ""; /* its items' paths start with it */
     civr_list *list = civr_arena_zalloc(&d->hh->arena, sizeof *list);
     const civr_rec **items = civr_arena_array(&d->hh->arena, count ? count : 1, sizeof *items);
-    if (!list || !items)
+    if (!list || !items || !path)
         return civr__oom(d->err);
     const civr_rtype *rt = &d->p->rtypes[f->type.ref];
     for (uint32_t i = 0; i < count; i++) {
@@ -201,16 +239,17 @@ static int decode_list(decoder *d, const civr_field *f, const civr_node *n, cons
     return 0;
 }
 
-static int decode_map(decoder *d, const civr_field *f, const civr_node *n, const char *path,
+static int decode_map(decoder *d, const civr_field *f, const civr_node *n, fpath fp,
                       civr_val *v)
 {
     if (n->kind != CIVR_NODE_MAP)
-        return wrong_type(d, n, path, "a mapping");
+        return wrong_field_type(d, n, fp, "a mapping");
     uint32_t count = (uint32_t)n->u.map.count;
     civr_map *map = civr_arena_zalloc(&d->hh->arena, sizeof *map);
     const char **keys = civr_arena_array(&d->hh->arena, count ? count : 1, sizeof *keys);
     const civr_rec **items = civr_arena_array(&d->hh->arena, count ? count : 1, sizeof *items);
-    if (!map || !keys || !items)
+    const char *path = count ? path_text(d, fp) : ""; /* its items' paths start with it */
+    if (!map || !keys || !items || !path)
         return civr__oom(d->err);
     for (uint32_t i = 0; i < count; i++) {
         const civr_pair *pr = &n->u.map.pairs[i];
@@ -226,7 +265,7 @@ static int decode_map(decoder *d, const civr_field *f, const civr_node *n, const
             civr_buf_free(&progs);
             return rc;
         }
-        const char *ipath = civr_arena_printf(&d->hh->arena, "%s.%s", path, key);
+        const char *ipath = join(d, path, ".", key, "");
         civr_rec *rec;
         if (!ipath)
             return civr__oom(d->err);
@@ -246,11 +285,11 @@ static int decode_map(decoder *d, const civr_field *f, const civr_node *n, const
     return 0;
 }
 
-static int decode_field(decoder *d, civr_rec *rec, uint32_t fi, const civr_node *n,
-                        const char *path)
+static int decode_field(decoder *d, civr_rec *rec, uint32_t fi, const civr_node *n)
 {
     const civr_field *f = &d->p->rtypes[rec->type].fields[fi];
     civr_val *v = &rec->fields[fi];
+    fpath fp = {rec->path, f->name};
     if (civr_node_is_null(n)) {
         if (f->required)
             return fail(d, n, CIVR_M_REQUIRED_FIELD, rec->path[0] ? rec->path : "household",
@@ -260,15 +299,18 @@ static int decode_field(decoder *d, civr_rec *rec, uint32_t fi, const civr_node 
     }
     if (f->is_ref) {
         if (n->kind != CIVR_NODE_SCALAR)
-            return wrong_type(d, n, path, "the id of a member");
+            return wrong_field_type(d, n, fp, "the id of a member");
         if (!civr__grow((void **)&d->refs, &d->cap, d->nrefs + 1, sizeof *d->refs))
             return civr__oom(d->err);
-        d->refs[d->nrefs++] = (pending_ref){rec, fi, n, path};
+        d->refs[d->nrefs++] = (pending_ref){rec, fi, n, fp};
         return 0;
     }
     switch ((civr_tkind)f->type.kind) {
     case CT_RECORD: {
         civr_rec *sub;
+        const char *path = path_text(d, fp);
+        if (!path)
+            return civr__oom(d->err);
         int rc = decode_record(d, f->type.ref, n, path, UINT32_MAX, &sub);
         if (rc)
             return rc;
@@ -276,9 +318,9 @@ static int decode_field(decoder *d, civr_rec *rec, uint32_t fi, const civr_node 
         v->u.rec = sub;
         return 0;
     }
-    case CT_LIST: return decode_list(d, f, n, path, v);
-    case CT_MAP: return decode_map(d, f, n, path, v);
-    default: return decode_scalar(d, f, n, path, v);
+    case CT_LIST: return decode_list(d, f, n, fp, v);
+    case CT_MAP: return decode_map(d, f, n, fp, v);
+    default: return decode_scalar(d, f, n, fp, v);
     }
 }
 
@@ -309,8 +351,10 @@ static int decode_record(decoder *d, uint16_t type, const civr_node *node, const
             if (k && k->kind == CIVR_NODE_SCALAR && !civr_node_is_null(k))
                 id = k->u.scalar.text;
         }
-        rec->path = id ? civr_arena_printf(&d->hh->arena, "%s[%s]", where, id)
-                       : civr_arena_printf(&d->hh->arena, "%s[%u]", where, index);
+        char num[16];
+        if (!id)
+            snprintf(num, sizeof num, "%u", index);
+        rec->path = join(d, where, "[", id ? id : num, "]");
         if (!rec->path)
             return civr__oom(d->err);
     }
@@ -353,10 +397,7 @@ static int decode_record(decoder *d, uint16_t type, const civr_node *node, const
             }
             continue;
         }
-        const char *fp = sub_path(d, rec->path, f->name);
-        if (!fp)
-            return civr__oom(d->err);
-        int rc = decode_field(d, rec, fi, n, fp);
+        int rc = decode_field(d, rec, fi, n);
         if (rc)
             return rc;
     }
@@ -385,7 +426,7 @@ static int resolve_refs(decoder *d, const civr_rec *root)
                 found = list->items[k];
         }
         if (!found)
-            return fail(d, r->node, CIVR_M_DANGLING_REF, r->path, id);
+            return fail(d, r->node, CIVR_M_DANGLING_REF, shown_path(d, r->path), id);
         r->rec->fields[r->field].k = VK_REC;
         r->rec->fields[r->field].u.rec = found;
     }
