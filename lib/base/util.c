@@ -124,6 +124,13 @@ bool civr__utf8_valid(const char *s, size_t len)
         unsigned char c = *p;
         if (c < 0x80) {
             p++;
+            while (end - p >= 8) { /* eight ASCII bytes at a time */
+                uint64_t w;
+                memcpy(&w, p, 8);
+                if (w & 0x8080808080808080u)
+                    break;
+                p += 8;
+            }
             continue;
         }
         size_t n;

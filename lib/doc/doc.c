@@ -14,16 +14,16 @@ int civr__doc_init(civr_doc *doc, const char *text, size_t len, const char *sour
     if (!doc->source)
         return civr__oom(err);
     uint32_t lines = 1;
-    for (size_t i = 0; i < len; i++)
-        lines += text[i] == '\n';
+    const char *end = text + len;
+    for (const char *nl = text; (nl = memchr(nl, '\n', (size_t)(end - nl))) != NULL; nl++)
+        lines++;
     doc->line_starts = civr_arena_array(&doc->arena, lines, sizeof(uint64_t));
     if (!doc->line_starts)
         return civr__oom(err);
     uint32_t l = 0;
     doc->line_starts[l++] = 0;
-    for (size_t i = 0; i < len; i++)
-        if (text[i] == '\n')
-            doc->line_starts[l++] = i + 1;
+    for (const char *nl = text; (nl = memchr(nl, '\n', (size_t)(end - nl))) != NULL; nl++)
+        doc->line_starts[l++] = (uint64_t)(nl - text) + 1;
     doc->line_count = lines;
     return 0;
 }
