@@ -74,6 +74,21 @@ int civr_doc_parse_json(civr_doc *doc, const char *text, size_t len, const char 
                         const civr_limits *limits, civr_error *err);
 void civr_doc_free(civr_doc *doc);
 
+/*
+ * A quick look at a JSON object's top-level scalar values without building
+ * a tree: for choosing a household's bundle before parsing it for real.
+ * Returns true only when civr_doc_parse_json would accept `text` with
+ * `limits` and give the same top-level values; then, for each of the
+ * `nkeys` names in `keys`, values[k] points into `text` at that key's value
+ * as the parser would give its text (lens[k] bytes), or is NULL when the
+ * key is absent, null, or not a scalar. Returns false whenever it is not
+ * sure (escapes in keys or in those values, \u escapes, very wide
+ * objects, anything malformed): then parse the text. Allocates nothing.
+ */
+bool civr_doc_json_peek(const char *text, size_t len, const civr_limits *limits,
+                        const char *const *keys, size_t nkeys, const char **values,
+                        size_t *lens);
+
 /* Shared by the readers: set up `doc` and its line table. */
 int civr__doc_init(civr_doc *doc, const char *text, size_t len, const char *source,
                    civr_error *err);

@@ -17,6 +17,10 @@ typedef struct jreader {
     uint32_t depth;
     uint64_t nodes;
     civr_buf scratch;
+    /* the items of the containers being read, innermost last: one buffer
+     * for the whole text instead of one allocation per container */
+    civr_pair *stack;
+    size_t top, stack_cap;
 } jreader;
 
 static void advance(jreader *r)
@@ -122,6 +126,27 @@ static void put_utf8(civr_buf *b, uint32_t cp)
 /* A string at r->i (the opening quote); fills node text. */
 static int read_string(jreader *r, civr_node *n)
 {
+    /* most strings have no escape: taken as they stand, columns counted as
+     * advance() counts them (no newline can be inside: control characters
+     * end the run) */
+    const char *s = r->s;
+    size_t i = r->i + 1;
+    uint32_t cols = 1;
+    for (; i < r->len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\' || c < 0x20)
+            break;
+        cols += (c & 0xc0) != 0x80;
+    }
+    if (i < r->len && s[i] == '"') {
+        n->u.scalar.len = i - r->i - 1;
+        n->u.scalar.text = civr_arena_strndup(&r->doc->arena, s + r->i + 1, n->u.scalar.len);
+        if (!n->u.scalar.text)
+            return civr__oom(r->err);
+        r->col += cols + 1;
+        r->i = i + 1;
+        return 0;
+    }
     civr_buf *b = &r->scratch;
     civr_buf_clear(b);
     civr_buf_add(b, "", 0);
@@ -222,8 +247,8 @@ static int read_number(jreader *r, civr_node *n)
         while (i < r->len && s[i] >= '0' && s[i] <= '9')
             i++;
     }
-    while (r->i < i)
-        advance(r);
+    r->col += (uint32_t)(i - r->i); /* ASCII, no newline */
+    r->i = i;
     n->u.scalar.len = i - start;
     n->u.scalar.text = civr_arena_strndup(&r->doc->arena, s + start, i - start);
     return n->u.scalar.text ? 0 : civr__oom(r->err);
@@ -238,8 +263,7 @@ static int read_container(jreader *r, civr_node *n, char close)
         return civr__fail(r->err, &p, CIVR_M_TOO_DEEP, r->limits.max_depth);
     }
     bool is_map = close == '}';
-    void *items = NULL;
-    size_t count = 0, cap = 0, item = is_map ? sizeof(civr_pair) : sizeof(civr_node *);
+    size_t base = r->top;
     int rc = 0;
     advance(r); /* [ or { */
     skip_ws(r);
@@ -273,14 +297,11 @@ static int read_container(jreader *r, civr_node *n, char close)
         if ((rc = read_value(r, &value)))
             break;
         n->weight += value->weight + (key ? 1 : 0);
-        if (!civr__grow(&items, &cap, count + 1, item)) {
+        if (!civr__grow((void **)&r->stack, &r->stack_cap, r->top + 1, sizeof *r->stack)) {
             rc = civr__oom(r->err);
             break;
         }
-        if (is_map)
-            ((civr_pair *)items)[count++] = (civr_pair){key, value};
-        else
-            ((civr_node **)items)[count++] = value;
+        r->stack[r->top++] = (civr_pair){key, value};
         skip_ws(r);
         if (r->i < r->len && r->s[r->i] == ',') {
             advance(r);
@@ -298,23 +319,29 @@ static int read_container(jreader *r, civr_node *n, char close)
         rc = syntax(r, is_map ? "expected ',' or '}'" : "expected ',' or ']'");
         break;
     }
-    if (rc == 0) {
-        void *copy = civr_arena_array(&r->doc->arena, count, item);
-        if (!copy) {
+    size_t count = r->top - base;
+    if (rc == 0 && is_map) {
+        civr_pair *pairs = civr_arena_array(&r->doc->arena, count, sizeof *pairs);
+        if (!pairs) {
             rc = civr__oom(r->err);
         } else {
-            memcpy(copy, items, count * item);
-            if (is_map) {
-                n->u.map.pairs = copy;
-                n->u.map.count = count;
-                rc = civr__doc_check_duplicates(r->doc, n, r->err);
-            } else {
-                n->u.seq.items = copy;
-                n->u.seq.count = count;
-            }
+            memcpy(pairs, r->stack + base, count * sizeof *pairs);
+            n->u.map.pairs = pairs;
+            n->u.map.count = count;
+            rc = civr__doc_check_duplicates(r->doc, n, r->err);
+        }
+    } else if (rc == 0) {
+        civr_node **items = civr_arena_array(&r->doc->arena, count, sizeof *items);
+        if (!items) {
+            rc = civr__oom(r->err);
+        } else {
+            for (size_t k = 0; k < count; k++)
+                items[k] = r->stack[base + k].value;
+            n->u.seq.items = items;
+            n->u.seq.count = count;
         }
     }
-    civr__free(items);
+    r->top = base;
     r->depth--;
     return rc;
 }
@@ -402,7 +429,229 @@ int civr_doc_parse_json(civr_doc *doc, const char *text, size_t len, const char 
             rc = syntax(&r, "unexpected text after the value");
     }
     civr_buf_free(&r.scratch);
+    civr__free(r.stack);
     if (rc)
         doc->root = NULL;
     return rc;
+}
+
+/* ---- civr_doc_json_peek: a scan that accepts a subset of what the reader accepts ---- */
+
+#define PEEK_MAX_KEYS 32 /* a wider object: not sure, parse it */
+
+typedef struct jpeek {
+    const char *s;
+    size_t len, i;
+    uint32_t max_depth;
+    uint64_t nodes, max_nodes;
+} jpeek;
+
+static void peek_ws(jpeek *p)
+{
+    while (p->i < p->len &&
+           (p->s[p->i] == ' ' || p->s[p->i] == '\t' || p->s[p->i] == '\n' || p->s[p->i] == '\r'))
+        p->i++;
+}
+
+/* A string at p->i: its content's span; *plain when it has no escape. */
+static bool peek_string(jpeek *p, size_t *start, size_t *end, bool *plain)
+{
+    *plain = true;
+    *start = ++p->i;
+    for (;;) {
+        if (p->i >= p->len)
+            return false;
+        unsigned char c = (unsigned char)p->s[p->i];
+        if (c == '"')
+            break;
+        if (c < 0x20)
+            return false;
+        if (c == '\\') {
+            *plain = false;
+            if (p->i + 1 >= p->len || !strchr("\"\\/bfnrt", p->s[p->i + 1]) || !p->s[p->i + 1])
+                return false; /* \u (surrogates, \u0000) and bad escapes: let the reader judge */
+            p->i++;
+        }
+        p->i++;
+    }
+    *end = p->i++;
+    return true;
+}
+
+static bool peek_number(jpeek *p)
+{
+    const char *s = p->s;
+    size_t i = p->i, n = p->len;
+    if (i < n && s[i] == '-')
+        i++;
+    if (i >= n || s[i] < '0' || s[i] > '9')
+        return false;
+    if (s[i] == '0' && i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '9')
+        return false;
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+        i++;
+    if (i < n && s[i] == '.') {
+        if (++i >= n || s[i] < '0' || s[i] > '9')
+            return false;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if (i >= n || s[i] < '0' || s[i] > '9')
+            return false;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+    }
+    p->i = i;
+    return true;
+}
+
+static bool peek_value(jpeek *p, uint32_t depth);
+
+static bool peek_container(jpeek *p, uint32_t depth, char close)
+{
+    if (depth > p->max_depth)
+        return false;
+    size_t ks[PEEK_MAX_KEYS], ke[PEEK_MAX_KEYS], nk = 0;
+    p->i++;
+    peek_ws(p);
+    if (p->i < p->len && p->s[p->i] == close) {
+        p->i++;
+        return true;
+    }
+    for (;;) {
+        peek_ws(p);
+        if (close == '}') {
+            size_t a, b;
+            bool plain;
+            if (p->i >= p->len || p->s[p->i] != '"' || ++p->nodes > p->max_nodes ||
+                !peek_string(p, &a, &b, &plain) || !plain || nk == PEEK_MAX_KEYS)
+                return false;
+            for (size_t k = 0; k < nk; k++) /* a duplicate key: the reader's error */
+                if (ke[k] - ks[k] == b - a && memcmp(p->s + ks[k], p->s + a, b - a) == 0)
+                    return false;
+            ks[nk] = a;
+            ke[nk++] = b;
+            peek_ws(p);
+            if (p->i >= p->len || p->s[p->i] != ':')
+                return false;
+            p->i++;
+        }
+        if (!peek_value(p, depth))
+            return false;
+        peek_ws(p);
+        if (p->i < p->len && p->s[p->i] == ',') {
+            p->i++;
+            continue;
+        }
+        if (p->i < p->len && p->s[p->i] == close) {
+            p->i++;
+            return true;
+        }
+        return false;
+    }
+}
+
+static bool peek_value(jpeek *p, uint32_t depth)
+{
+    peek_ws(p);
+    if (p->i >= p->len || ++p->nodes > p->max_nodes)
+        return false;
+    char c = p->s[p->i];
+    if (c == '{' || c == '[')
+        return peek_container(p, depth + 1, c == '{' ? '}' : ']');
+    if (c == '"') {
+        size_t a, b;
+        bool plain;
+        return peek_string(p, &a, &b, &plain);
+    }
+    if (c == '-' || (c >= '0' && c <= '9'))
+        return peek_number(p);
+    static const char *const words[] = {"true", "false", "null"};
+    for (size_t k = 0; k < 3; k++) {
+        size_t n = strlen(words[k]);
+        if (p->len - p->i >= n && memcmp(p->s + p->i, words[k], n) == 0) {
+            char after = p->i + n < p->len ? p->s[p->i + n] : ' ';
+            if ((after >= 'a' && after <= 'z') || (after >= '0' && after <= '9'))
+                return false;
+            p->i += n;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool civr_doc_json_peek(const char *text, size_t len, const civr_limits *limits,
+                        const char *const *keys, size_t nkeys, const char **values,
+                        size_t *lens)
+{
+    civr_limits l;
+    if (civr__limits(&l, limits, NULL) != 0 || len > l.max_text_bytes || !text)
+        return false;
+    jpeek p = {text, len, 0, l.max_depth, 0, l.max_nodes};
+    for (size_t k = 0; k < nkeys; k++)
+        values[k] = NULL;
+    if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+        p.i = 3;
+    peek_ws(&p);
+    /* the top level by hand, to see its keys; then what civr_doc_parse_json checks */
+    if (p.i >= p.len || text[p.i] != '{' || l.max_depth < 1 || ++p.nodes > p.max_nodes)
+        return false;
+    size_t ks[PEEK_MAX_KEYS], ke[PEEK_MAX_KEYS], nk = 0;
+    p.i++;
+    peek_ws(&p);
+    if (p.i < p.len && text[p.i] == '}') {
+        p.i++;
+    } else {
+        for (;;) {
+            size_t a, b;
+            bool plain;
+            peek_ws(&p);
+            if (p.i >= p.len || text[p.i] != '"' || ++p.nodes > p.max_nodes ||
+                !peek_string(&p, &a, &b, &plain) || !plain || nk == PEEK_MAX_KEYS)
+                return false;
+            for (size_t k = 0; k < nk; k++)
+                if (ke[k] - ks[k] == b - a && memcmp(text + ks[k], text + a, b - a) == 0)
+                    return false;
+            ks[nk] = a;
+            ke[nk++] = b;
+            peek_ws(&p);
+            if (p.i >= p.len || text[p.i] != ':')
+                return false;
+            p.i++;
+            peek_ws(&p);
+            size_t v = p.i;
+            char c = v < p.len ? text[v] : '\0';
+            if (!peek_value(&p, 1))
+                return false;
+            for (size_t k = 0; k < nkeys; k++) {
+                if (strlen(keys[k]) != b - a || memcmp(keys[k], text + a, b - a) != 0)
+                    continue;
+                if (c == '"') { /* the text between the quotes, when it has no escape */
+                    if (memchr(text + v + 1, '\\', p.i - v - 2))
+                        return false;
+                    values[k] = text + v + 1;
+                    lens[k] = p.i - v - 2;
+                } else if (c != '{' && c != '[' && c != 'n') { /* numbers, true, false */
+                    values[k] = text + v;
+                    lens[k] = p.i - v;
+                }
+            }
+            peek_ws(&p);
+            if (p.i < p.len && text[p.i] == ',') {
+                p.i++;
+                continue;
+            }
+            if (p.i < p.len && text[p.i] == '}') {
+                p.i++;
+                break;
+            }
+            return false;
+        }
+    }
+    peek_ws(&p);
+    return p.i == p.len && civr__utf8_valid(text, len);
 }

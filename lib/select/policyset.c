@@ -3,6 +3,7 @@
  * once, and the choice of the most specific one for a household's region.
  */
 #include <dirent.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -207,8 +208,26 @@ int civr_policy_set_select_text(const civr_policy **out, const civr_policy_set *
         return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
                           "civr_policy_set_select_text needs out, a set and a text");
     *out = NULL;
-    civr_doc doc;
     const civr_limits *limits = &set->policies[0]->limits;
+    /* Most texts are JSON that parses: a scan for `id` and `region` is
+     * enough, with no tree built (the evaluation parses the text anyway).
+     * When the scan is not sure, the parse below decides, errors and all. */
+    static const char *const keys[] = {"id", "region"};
+    const char *values[2];
+    size_t lens[2];
+    char region_text[256];
+    if (format != CIVR_FORMAT_YAML && text &&
+        civr_doc_json_peek(text, len, limits, keys, 2, values, lens) &&
+        (!values[1] || lens[1] < sizeof region_text)) {
+        if (id && id_size && values[0])
+            snprintf(id, id_size, "%.*s", (int)(lens[0] < INT32_MAX ? lens[0] : INT32_MAX), values[0]);
+        if (values[1]) {
+            memcpy(region_text, values[1], lens[1]);
+            region_text[lens[1]] = '\0';
+        }
+        return civr_policy_set_select(out, set, values[1] ? region_text : NULL, err);
+    }
+    civr_doc doc;
     int rc = civr__doc_parse_auto(&doc, text ? text : "", len, format, source, limits, err);
     if (rc) {
         if (doc.root && id && id_size && civr__household_peek_id(&doc))

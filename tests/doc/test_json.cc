@@ -1,7 +1,12 @@
 // The strict JSON reader (lib/doc/json.c): RFC 8259 with positions.
 #include <gtest/gtest.h>
 
+#include <dirent.h>
+
+#include <fstream>
+#include <iterator>
 #include <string>
+#include <vector>
 
 #include "support/support.h"
 
@@ -79,4 +84,105 @@ TEST(Json, LimitsStopHostileInput)
               "in.json: error: [CIVR-1003] text of 15 bytes is larger than the limit of 10 bytes");
     // a million nested brackets with default limits: an error, not a stack overflow
     EXPECT_NE(parse_error(std::string(1000000, '[')), "ok");
+}
+
+// civr_doc_json_peek (choosing a household's bundle without a tree) must never
+// accept what the reader refuses, and must give the top-level values the reader
+// gives. Checked over the household fuzz corpus and every prefix and one-byte
+// change of a few households, with default and tight limits.
+static std::string node_value(const civr_node *root, const char *key, bool *present)
+{
+    const civr_node *n = civr_node_get(root, key);
+    *present = n && n->kind == CIVR_NODE_SCALAR && !civr_node_is_null(n);
+    return *present ? std::string(n->u.scalar.text, n->u.scalar.len) : std::string();
+}
+
+static int peek_agrees(const std::string &t, const civr_limits *limits, std::string *why)
+{
+    static const char *const keys[] = {"id", "region"};
+    const char *values[2];
+    size_t lens[2];
+    if (!civr_doc_json_peek(t.data(), t.size(), limits, keys, 2, values, lens))
+        return 0; /* not sure: the reader decides */
+    civr_doc doc;
+    civr_error err = CIVR_ERROR_INIT;
+    int rc = civr_doc_parse_json(&doc, t.data(), t.size(), "t", limits, &err);
+    int ok = 1;
+    if (rc != 0) {
+        *why = "peek accepted what the reader refuses: " + civt::format(err) + "\n" + t;
+        ok = -1;
+    } else if (doc.root && doc.root->kind == CIVR_NODE_MAP) {
+        for (int k = 0; k < 2; k++) {
+            bool present;
+            std::string want = node_value(doc.root, keys[k], &present);
+            if (present != (values[k] != nullptr) ||
+                (present && want != std::string(values[k], lens[k]))) {
+                *why = std::string("peek's ") + keys[k] + " differs from the reader's\n" + t;
+                ok = -1;
+            }
+        }
+    } else {
+        *why = "peek accepted a text that is not an object\n" + t;
+        ok = -1;
+    }
+    civr_doc_free(&doc);
+    return ok;
+}
+
+TEST(Json, PeekAcceptsOnlyWhatTheReaderAcceptsWithTheSameTopLevelValues)
+{
+    std::vector<std::string> texts = {
+        R"({"id": "H1", "region": "440106", "members": [{"id": "a"}]})",
+        R"({"region": 440106, "id": true, "x": {"region": "nested"}})",
+        R"({"id": null, "region": "a\"b"})",
+        R"({"id": "\u0048", "region": "440106"})",
+        R"({"id": "H", "id": "H2"})",
+        R"({"i\u0064": "H", "id": "H2"})",
+        R"({"id": "H", "members": [1, 2,]})",
+        R"({"id": "H", "a": 01})",
+        R"({"id": "H", "a": truex})",
+        R"({"id": "H", "a": [[[[[[1]]]]]]})",
+        R"({"id": "H", "a": {"b": 1, "b": 2}})",
+        "\xef\xbb\xbf{\"id\": \"H\", \"region\": \"\xe5\xb9\xbf\"}",
+        "{\"id\": \"\xff\"}",
+        "{\"id\": \"a\tb\"}",
+        R"({"id": "H"} x)",
+        R"([{"id": "H"}])",
+        "",
+    };
+    std::string base = texts[0];
+    for (size_t i = 0; i <= base.size(); i++) { /* every prefix and one-byte change */
+        texts.push_back(base.substr(0, i));
+        for (char c : std::string("{}[]\",:\\ 0an")) {
+            std::string t = base;
+            if (i < t.size()) {
+                t[i] = c;
+                texts.push_back(t);
+            }
+        }
+    }
+    std::string dir = civt::source_path("fuzz/corpus/household");
+    if (DIR *d = opendir(dir.c_str())) {
+        while (struct dirent *e = readdir(d)) {
+            if (e->d_name[0] == '.')
+                continue;
+            std::ifstream f(dir + "/" + e->d_name, std::ios::binary);
+            texts.emplace_back(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+        }
+        closedir(d);
+    }
+    civr_limits tight = CIVR_LIMITS_INIT;
+    tight.max_depth = 3;
+    tight.max_nodes = 12;
+    tight.max_text_bytes = 200;
+    size_t sure = 0;
+    for (const std::string &t : texts) {
+        for (const civr_limits *l : {(const civr_limits *)nullptr, (const civr_limits *)&tight}) {
+            std::string why;
+            int r = peek_agrees(t, l, &why);
+            ASSERT_NE(r, -1) << why;
+            sure += r == 1;
+        }
+    }
+    EXPECT_GT(sure, 100u); /* it is sure of the plain households */
 }
