@@ -41,6 +41,13 @@ static bool reserve(civr_buf *b, size_t extra)
 
 void civr_buf_add(civr_buf *b, const char *s, size_t len)
 {
+    if (len < b->cap - b->len && !b->failed) { /* room for it and the NUL */
+        if (len) /* s may be NULL when len is 0 */
+            memcpy(b->data + b->len, s, len);
+        b->len += len;
+        b->data[b->len] = '\0';
+        return;
+    }
     if (!reserve(b, len))
         return;
     if (len)
@@ -56,6 +63,11 @@ void civr_buf_puts(civr_buf *b, const char *s)
 
 void civr_buf_putc(civr_buf *b, char c)
 {
+    if (b->cap - b->len >= 2 && !b->failed) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+        return;
+    }
     civr_buf_add(b, &c, 1);
 }
 
@@ -82,12 +94,32 @@ void civr_buf_printf(civr_buf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
+/* Does any byte of `w` need escaping in JSON (below 0x20, '"', '\\', 0x7f)?
+ * Eight bytes at a time: x - 0x01.. sets a byte's high bit when the byte
+ * was below the subtrahend (or 0x80 and over, masked off by ~x). */
+static inline bool needs_escape8(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t ctl = (w - ones * 0x20) & ~w;
+    uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\'), del = w ^ (ones * 0x7f);
+    uint64_t eq = ((q - ones) & ~q) | ((bs - ones) & ~bs) | ((del - ones) & ~del);
+    return ((ctl | eq) & high) != 0;
+}
+
 void civr_buf_json_string(civr_buf *b, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
     civr_buf_putc(b, '"');
     size_t start = 0;
     for (size_t i = 0; i < len; i++) {
+        if (i + 8 <= len) { /* skip eight plain bytes at once */
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (!needs_escape8(w)) {
+                i += 7;
+                continue;
+            }
+        }
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
             continue;

@@ -117,7 +117,44 @@ static void where(civr_buf *b, const civr_policy *p, civr_src src)
     civr_policy__where(p, src, b);
 }
 
-static void json_reason(civr_buf *b, const civr_reason *rs)
+/* The reasons already written in this result (the same reason is often given
+ * to every member): a repeat is a copy of the bytes written the first time. */
+#define REASON_MEMO 16
+
+typedef struct reason_memo {
+    const civr_reason *rs[REASON_MEMO];
+    size_t off[REASON_MEMO], len[REASON_MEMO];
+    unsigned n;
+} reason_memo;
+
+static void json_reason_raw(civr_buf *b, const civr_reason *rs);
+
+static void json_reason(civr_buf *b, const civr_reason *rs, reason_memo *memo)
+{
+    if (!memo) {
+        json_reason_raw(b, rs);
+        return;
+    }
+    for (unsigned i = 0; i < memo->n; i++) {
+        if (memo->rs[i] == rs && !b->failed) {
+            char copy[2048]; /* b->data may move as it grows: copy out first */
+            if (memo->len[i] > sizeof copy)
+                break;
+            memcpy(copy, b->data + memo->off[i], memo->len[i]);
+            civr_buf_add(b, copy, memo->len[i]);
+            return;
+        }
+    }
+    size_t off = b->len;
+    json_reason_raw(b, rs);
+    if (memo->n < REASON_MEMO && !b->failed) {
+        memo->rs[memo->n] = rs;
+        memo->off[memo->n] = off;
+        memo->len[memo->n++] = b->len - off;
+    }
+}
+
+static void json_reason_raw(civr_buf *b, const civr_reason *rs)
 {
     civr_buf_puts(b, "{\"code\":");
     json_str(b, rs->code);
@@ -130,7 +167,8 @@ static void json_reason(civr_buf *b, const civr_reason *rs)
     civr_buf_putc(b, '}');
 }
 
-static void json_member(civr_buf *b, const civr_program_result *pr, const civr_mline *m)
+static void json_member(civr_buf *b, const civr_program_result *pr, const civr_mline *m,
+                        reason_memo *memo)
 {
     civr_buf_puts(b, "{\"member\":");
     json_str(b, m->member_id);
@@ -149,7 +187,7 @@ static void json_member(civr_buf *b, const civr_program_result *pr, const civr_m
         for (uint32_t k = 0; k < m->nreasons; k++) {
             if (k)
                 civr_buf_putc(b, ',');
-            json_reason(b, m->reasons[k]);
+            json_reason(b, m->reasons[k], memo);
         }
         civr_buf_putc(b, ']');
     }
@@ -224,6 +262,8 @@ static void json_trace(civr_buf *b, const civr_result *r)
 void civr__render_json(civr_buf *b, const civr_result *r)
 {
     const civr_policy *p = r->policy;
+    reason_memo memo;
+    memo.n = 0;
     char date[11];
     civr_date_format(r->date, date);
     civr_buf_puts(b, "{\"household\":");
@@ -258,7 +298,7 @@ void civr__render_json(civr_buf *b, const civr_result *r)
         for (uint32_t k = 0; k < pr->nmembers; k++) {
             if (k)
                 civr_buf_putc(b, ',');
-            json_member(b, pr, &pr->members[k]);
+            json_member(b, pr, &pr->members[k], &memo);
         }
         civr_buf_puts(b, "],\"facts\":{");
         for (uint32_t k = 0; k < pr->nfacts; k++) {
@@ -272,7 +312,7 @@ void civr__render_json(civr_buf *b, const civr_result *r)
         for (uint32_t k = 0; k < pr->nreasons; k++) {
             if (k)
                 civr_buf_putc(b, ',');
-            json_reason(b, pr->reasons[k]);
+            json_reason(b, pr->reasons[k], &memo);
         }
         civr_buf_puts(b, "],\"missing\":[");
         for (uint32_t k = 0; k < pr->nmissing; k++) {
@@ -297,7 +337,7 @@ void civr__render_json(civr_buf *b, const civr_result *r)
                 civr_buf_printf(b, ",\"since\":\"%s\"", d);
             }
             civr_buf_puts(b, ",\"reason\":");
-            json_reason(b, a->rule->reason);
+            json_reason(b, a->rule->reason, &memo);
             civr_buf_putc(b, '}');
         }
         civr_buf_putc(b, ']');
