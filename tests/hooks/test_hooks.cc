@@ -95,7 +95,7 @@ struct Hooked {
         const char *json;
         size_t len;
         civr_result_render(result, CIVR_RENDER_JSON, nullptr, &json, &len, &err);
-        return std::string(json, len);
+        return std::string(json, len) + civt::program_errors(result);
     }
 
     int64_t total() const { return civr_result_total_monthly(result); }
