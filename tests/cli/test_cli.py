@@ -188,6 +188,9 @@ check("check prints the golden error and exits 1", rc == 1 and err.splitlines()[
 # test
 rc, out, err = run("test", "policies/cn/guangdong/guangzhou")
 check("test runs a bundle's cases", rc == 0 and out.strip().endswith(" passed, 0 failed"), out + err)
+rc, out, err = run("test", "bench/bundles/peer-dibao")
+check("the benchmark's one-rule bundle passes its hand-worked cases",
+      rc == 0 and out.strip().endswith("5 passed, 0 failed"), out + err)
 
 # a Lua hook that loops forever for half the households: every line is still
 # answered, the bad ones as error records, in bounded time (issue: hooks)
