@@ -324,6 +324,9 @@ static int decode_field(decoder *d, civr_rec *rec, uint32_t fi, const civr_node 
     }
 }
 
+/* Records with up to this many fields find their given fields in one pass. */
+#define DECODE_FIELDS 64
+
 static int decode_record(decoder *d, uint16_t type, const civr_node *node, const char *path,
                          uint32_t index, civr_rec **out)
 {
@@ -358,9 +361,16 @@ static int decode_record(decoder *d, uint16_t type, const civr_node *node, const
         if (!rec->path)
             return civr__oom(d->err);
     }
+    /* each given key's field, found once (then no search per field) */
+    const civr_node *given[DECODE_FIELDS];
+    bool direct = rt->nfields <= DECODE_FIELDS;
+    if (direct)
+        memset(given, 0, rt->nfields * sizeof *given);
     for (size_t i = 0; i < node->u.map.count; i++) {
         const civr_pair *pr = &node->u.map.pairs[i];
         int32_t fi = civr_policy__field(rt, pr->key->u.scalar.text, pr->key->u.scalar.len);
+        if (fi >= 0 && direct && !given[fi])
+            given[fi] = pr->value;
         if (fi < 0) {
             civr_buf in = CIVR_BUF_INIT;
             civr_buf_printf(&in, " in %s (fields:", rec->path[0] ? rec->path : "household");
@@ -376,7 +386,7 @@ static int decode_record(decoder *d, uint16_t type, const civr_node *node, const
     }
     for (uint32_t fi = 0; fi < rt->nfields; fi++) {
         const civr_field *f = &rt->fields[fi];
-        const civr_node *n = civr_node_get(node, f->name);
+        const civr_node *n = direct ? given[fi] : civr_node_get(node, f->name);
         civr_val *v = &rec->fields[fi];
         if (!n) {
             if (f->required)
