@@ -206,11 +206,12 @@ int civr_batch_run(civr_batch *b, size_t count, uint8_t *status, int64_t *monthl
     int64_t *mo = b->lane_monthly;
     for (size_t base = 0; base < count; base += CIVR_BATCH_BLOCK) {
         uint32_t n = count - base < CIVR_BATCH_BLOCK ? (uint32_t)(count - base) : CIVR_BATCH_BLOCK;
+        /* the decoder refuses a household with any bad value, read (checked
+         * as loaded) or not */
+        memset(b->invalid, 0, n);
         for (uint32_t k = 0; k < b->ninstr; k++)
             civr__bexec(b, &b->instr[k], base, n);
-        /* the decoder refuses a household with any bad value, read or not */
-        memset(b->invalid, 0, n);
-        for (uint32_t c = 0; c < b->ncols; c++) {
+        for (uint32_t c = b->nread; c < b->ncols; c++) {
             int64_t v;
             for (uint32_t i = 0; i < n; i++)
                 b->invalid[i] |= !civr__bvalid(b, &b->cols[c], base + i, &v);

@@ -27,10 +27,12 @@ static inline civr_num reduced(int64_t n, int64_t d)
 }
 
 /* a op b for one lane of values; false when the explained path fails */
-static bool arith(civr_bop op, int64_t an, int64_t ad, int64_t bn, int64_t bd, int64_t *rn,
+__attribute__((noinline)) static bool arith(civr_bop op, int64_t an, int64_t ad, int64_t bn, int64_t bd, int64_t *rn,
                   int64_t *rd)
 {
     i128 n, d;
+    if (op == BOP_DIV && bn == 0)
+        return false;
     if (ad == 1 && bd == 1 && op != BOP_DIV) {
         int64_t v;
         bool over = op == BOP_ADD   ? __builtin_add_overflow(an, bn, &v)
@@ -102,7 +104,7 @@ static inline int64_t floor_div(int64_t a, int64_t b) /* b > 0 */
 }
 
 /* n/d rounded to a multiple of unit (1, 10, 100 fen) with mode; false on overflow */
-static bool round_lane(int64_t n, int64_t d, int64_t unit, civr_round_mode mode, int64_t *out)
+static inline bool round_lane(int64_t n, int64_t d, int64_t unit, civr_round_mode mode, int64_t *out)
 {
     int64_t den, k, twice, v;
     if (d == 1 && unit == 1) {
@@ -128,24 +130,24 @@ static bool round_lane(int64_t n, int64_t d, int64_t unit, civr_round_mode mode,
     return civr_num_round(x, unit, mode, out);
 }
 
+/* a/ad ± b/bd over the product of the denominators, in 64 bits; false
+ * when something does not fit (arith() then does it exactly) */
+static inline bool cross(int64_t an, int64_t ad, int64_t bn, int64_t bd, bool sub, int64_t *n,
+                         int64_t *d)
+{
+    int64_t x, y;
+    if (__builtin_mul_overflow(an, bd, &x) || __builtin_mul_overflow(bn, ad, &y) ||
+        __builtin_mul_overflow(ad, bd, d))
+        return false;
+    return sub ? !__builtin_sub_overflow(x, y, n) : !__builtin_add_overflow(x, y, n);
+}
+
 static inline int cmp_lane(int64_t an, int64_t ad, int64_t bn, int64_t bd)
 {
     if (ad == bd)
         return (an > bn) - (an < bn);
     i128 l = (i128)an * bd, r = (i128)bn * ad;
     return (l > r) - (l < r);
-}
-
-static inline bool holds(civr_bop op, int r)
-{
-    switch (op) {
-    case BOP_EQ: return r == 0;
-    case BOP_NE: return r != 0;
-    case BOP_LT: return r < 0;
-    case BOP_LE: return r <= 0;
-    case BOP_GT: return r > 0;
-    default: return r >= 0;
-    }
 }
 
 static inline void set(civr_breg *o, uint32_t i, uint8_t k, int64_t n, int64_t d)
@@ -210,26 +212,52 @@ bool civr__bvalid(const civr_batch *b, const civr_bcol *col, size_t h, int64_t *
     return ok;
 }
 
+/* Load a column into a register; a value the decoder refuses fails the
+ * household (b->invalid), whether or not the rules then look at it. */
 static void load(civr_batch *b, const civr_binstr *in, size_t base, uint32_t count)
 {
     const civr_bcol *col = &b->cols[in->a];
     const civr_field *f = col->f;
     civr_breg *o = R(in->dst);
-    uint8_t absent_k = LANE_MISS;
-    int64_t absent_n = 0, absent_d = 1;
-    if (f->required)
-        absent_k = LANE_ERR;
-    else if (f->has_default && civr__blane(&f->deflt, &absent_k, &absent_n, &absent_d))
-        absent_k = LANE_ERR;
-    for (uint32_t i = 0; i < count; i++) {
-        size_t h = base + i;
-        int64_t v = 0;
-        if (col->present && !col->present[h])
-            set(o, i, absent_k, absent_n, absent_d);
-        else {
-            uint8_t k = civr__bvalid(b, col, h, &v) ? LANE_VAL : LANE_ERR;
-            set(o, i, k, v, 1);
+    if (!col->present && col->kind == CIVR_COLUMN_BOOL) {
+        const uint8_t *vals = (const uint8_t *)col->values + base;
+        for (uint32_t i = 0; i < count; i++) {
+            bool ok = vals[i] <= 1;
+            b->invalid[i] |= !ok;
+            set(o, i, ok ? LANE_VAL : LANE_ERR, vals[i], 1);
         }
+        return;
+    }
+    if (col->present || col->kind == CIVR_COLUMN_ENUM) {
+        uint8_t absent_k = LANE_MISS;
+        int64_t absent_n = 0, absent_d = 1;
+        if (f->required)
+            absent_k = LANE_ERR;
+        else if (f->has_default && civr__blane(&f->deflt, &absent_k, &absent_n, &absent_d))
+            absent_k = LANE_ERR;
+        for (uint32_t i = 0; i < count; i++) {
+            size_t h = base + i;
+            int64_t v = 0;
+            bool ok = civr__bvalid(b, col, h, &v);
+            b->invalid[i] |= !ok;
+            if (col->present && !col->present[h])
+                set(o, i, absent_k, absent_n, absent_d);
+            else
+                set(o, i, ok ? LANE_VAL : LANE_ERR, v, 1);
+        }
+        return;
+    }
+    /* every household gives the field: integers and money, the common case */
+    const int64_t *vals = (const int64_t *)col->values + base;
+    int64_t lo = col->kind == CIVR_COLUMN_INT ? -1000000000 : -(int64_t)1000000000000000;
+    int64_t hi = col->kind == CIVR_COLUMN_INT ? 1000000000 : (int64_t)1000000000000000;
+    if (col->kind == CIVR_COLUMN_MONEY && f->nonnegative)
+        lo = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        int64_t v = vals[i];
+        bool ok = v >= lo && v <= hi; /* the household decoder's bounds */
+        b->invalid[i] |= !ok;
+        set(o, i, ok ? LANE_VAL : LANE_ERR, v, 1);
     }
 }
 
@@ -269,6 +297,38 @@ static void logic(civr_batch *b, const civr_binstr *in, uint32_t count)
     }
 }
 
+/* a op c for every lane: FAST computes n, d from an, ad, bn, bd in the
+ * common case (and says whether it could); arith() does the rest */
+#define BINARY(FAST)                                                                          \
+    for (uint32_t i = 0; i < count; i++) {                                                  \
+        int64_t an = a->n[i], ad = a->d[i], bn = c->n[i], bd = c->d[i], n = 0, d = 1;      \
+        if (__builtin_expect((a->k[i] | c->k[i]) == LANE_VAL, 1)) {                         \
+            if (((FAST) && n != INT64_MIN) ||                                               \
+                arith((civr_bop)in->op, an, ad, bn, bd, &n, &d))                            \
+                set(o, i, LANE_VAL, n, d);                                                  \
+            else                                                                            \
+                set(o, i, LANE_ERR, 0, 1);                                                  \
+        } else {                                                                            \
+            set(o, i, strict2(a->k[i], c->k[i]), 0, 1);                                     \
+        }                                                                                   \
+    }
+
+/* comparisons: HOLDS of r = cmp(a, c); with one null operand ONE_NULL,
+ * with two BOTH_NULL, as the explained path (== false, != true, order
+ * false with one null) */
+#define COMPARE(HOLDS, ONE_NULL, BOTH_NULL)                                                       \
+    for (uint32_t i = 0; i < count; i++) {                                                  \
+        uint8_t ka = a->k[i], kb = c->k[i];                                                 \
+        if (__builtin_expect((ka | kb) == LANE_VAL, 1)) {                                    \
+            int r = cmp_lane(a->n[i], a->d[i], c->n[i], c->d[i]);                           \
+            set(o, i, LANE_VAL, (HOLDS), 1);                                                \
+        } else if (ka == LANE_ERR || kb == LANE_ERR || ka == LANE_MISS || kb == LANE_MISS) { \
+            set(o, i, ka == LANE_ERR || kb == LANE_ERR ? LANE_ERR : LANE_MISS, 0, 1);       \
+        } else {                                                                            \
+            set(o, i, LANE_VAL, ka == kb ? (BOTH_NULL) : (ONE_NULL), 1);                    \
+        }                                                                                   \
+    }
+
 void civr__bexec(civr_batch *b, const civr_binstr *in, size_t base, uint32_t count)
 {
     civr_breg *o = R(in->dst);
@@ -293,38 +353,28 @@ void civr__bexec(civr_batch *b, const civr_binstr *in, size_t base, uint32_t cou
             set(o, i, strict1(a->k[i]), !a->n[i], 1);
         return;
     case BOP_ADD:
+        BINARY(ad == bd ? !__builtin_add_overflow(an, bn, &n) && ((d = ad), true)
+                        : cross(an, ad, bn, bd, false, &n, &d));
+        return;
     case BOP_SUB:
+        BINARY(ad == bd ? !__builtin_sub_overflow(an, bn, &n) && ((d = ad), true)
+                        : cross(an, ad, bn, bd, true, &n, &d));
+        return;
     case BOP_MUL:
+        BINARY(bd == 1 && ad == bn   ? ((n = an), (d = 1), true) /* (x / k) × k */
+               : ad == 1 && bd == an ? ((n = bn), (d = 1), true)
+                                     : !__builtin_mul_overflow(an, bn, &n) &&
+                                           !__builtin_mul_overflow(ad, bd, &d));
+        return;
     case BOP_DIV:
-        for (uint32_t i = 0; i < count; i++) {
-            uint8_t k = strict2(a->k[i], c->k[i]);
-            int64_t n = 0, d = 1;
-            if (k == LANE_VAL &&
-                ((in->op == BOP_DIV && c->n[i] == 0) ||
-                 !arith((civr_bop)in->op, a->n[i], a->d[i], c->n[i], c->d[i], &n, &d)))
-                k = LANE_ERR;
-            set(o, i, k, n, d);
-        }
+        BINARY(bn > 0 && !__builtin_mul_overflow(an, bd, &n) && !__builtin_mul_overflow(ad, bn, &d));
         return;
-    case BOP_EQ:
-    case BOP_NE:
-    case BOP_LT:
-    case BOP_LE:
-    case BOP_GT:
-    case BOP_GE:
-        for (uint32_t i = 0; i < count; i++) {
-            uint8_t ka = a->k[i], kb = c->k[i];
-            if (ka == LANE_ERR || kb == LANE_ERR || ka == LANE_MISS || kb == LANE_MISS) {
-                set(o, i, ka == LANE_ERR || kb == LANE_ERR ? LANE_ERR : LANE_MISS, 0, 1);
-            } else if (ka == LANE_NULL || kb == LANE_NULL) {
-                bool both = ka == kb;
-                set(o, i, LANE_VAL, in->op == BOP_NE ? !both : (in->op == BOP_EQ && both), 1);
-            } else {
-                set(o, i, LANE_VAL,
-                    holds((civr_bop)in->op, cmp_lane(a->n[i], a->d[i], c->n[i], c->d[i])), 1);
-            }
-        }
-        return;
+    case BOP_EQ: COMPARE(r == 0, false, true); return;
+    case BOP_NE: COMPARE(r != 0, true, false); return;
+    case BOP_LT: COMPARE(r < 0, false, false); return;
+    case BOP_LE: COMPARE(r <= 0, false, false); return;
+    case BOP_GT: COMPARE(r > 0, false, false); return;
+    case BOP_GE: COMPARE(r >= 0, false, false); return;
     case BOP_IS_NULL:
     case BOP_NOT_NULL:
         for (uint32_t i = 0; i < count; i++) {
@@ -367,16 +417,17 @@ void civr__bexec(civr_batch *b, const civr_binstr *in, size_t base, uint32_t cou
         static const int64_t units[] = {1, 10, 100}; /* fen jiao yuan */
         for (uint32_t i = 0; i < count; i++) {
             uint8_t ka = a->k[i], kb = c->k[i], kc = e->k[i], k = LANE_VAL;
-            if (ka == LANE_ERR || kb == LANE_ERR || kc == LANE_ERR)
-                k = LANE_ERR;
-            else if (ka == LANE_MISS || kb == LANE_MISS || kc == LANE_MISS)
-                k = LANE_MISS;
-            else if (ka == LANE_NULL || kb == LANE_NULL || kc == LANE_NULL)
-                k = LANE_ERR;
             int64_t v = 0;
-            if (k == LANE_VAL &&
-                !round_lane(a->n[i], a->d[i], units[c->n[i]], (civr_round_mode)e->n[i], &v))
+            if (__builtin_expect((ka | kb | kc) == LANE_VAL, 1)) {
+                if (!round_lane(a->n[i], a->d[i], units[c->n[i]], (civr_round_mode)e->n[i], &v))
+                    k = LANE_ERR;
+            } else if (ka == LANE_ERR || kb == LANE_ERR || kc == LANE_ERR) {
                 k = LANE_ERR;
+            } else if (ka == LANE_MISS || kb == LANE_MISS || kc == LANE_MISS) {
+                k = LANE_MISS;
+            } else {
+                k = LANE_ERR; /* a null where a value is needed */
+            }
             set(o, i, k, v, 1);
         }
         return;

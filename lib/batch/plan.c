@@ -244,18 +244,22 @@ static int column(pctx *x, const civr_expr *e, uint32_t *out)
     uint32_t c = 0;
     while (c < b->ncols && b->cols[c].field != e->idx)
         c++;
-    if (c == b->ncols) {
-        civr_bcol *grown = civr__realloc(b->cols, (b->ncols + 1) * sizeof *grown);
-        if (!grown)
-            return oom(x);
-        b->cols = grown;
-        memset(&b->cols[c], 0, sizeof b->cols[c]);
-        b->cols[c].field = e->idx;
-        b->cols[c].f = f;
-        b->cols[c].read = true;
-        b->ncols++;
+    if (c < b->ncols) { /* loaded once per block */
+        *out = b->cols[c].reg;
+        return 0;
     }
-    return emit(x, BOP_LOAD, c, 0, 0, 0, false, out);
+    civr_bcol *grown = civr__realloc(b->cols, (b->ncols + 1) * sizeof *grown);
+    if (!grown)
+        return oom(x);
+    b->cols = grown;
+    memset(&b->cols[c], 0, sizeof b->cols[c]);
+    b->cols[c].field = e->idx;
+    b->cols[c].f = f;
+    b->cols[c].read = true;
+    b->ncols++;
+    int rc = emit(x, BOP_LOAD, c, 0, 0, 0, false, out);
+    b->cols[c].reg = *out;
+    return rc;
 }
 
 static int fact(pctx *x, const civr_expr *e, uint32_t *out)

@@ -78,6 +78,7 @@ typedef struct civr_bcol {
     uint32_t field;          /* in the household record type */
     const civr_field *f;
     bool read;               /* by the rules (else bound only to be checked) */
+    uint32_t reg;            /* read: the register it is loaded into */
     bool bound;
     uint8_t kind;            /* civr_column_kind */
     const void *values;
