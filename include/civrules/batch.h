@@ -83,6 +83,8 @@ const char *civr_batch_program_id(const civr_batch *batch, size_t i);
  */
 size_t civr_batch_field_count(const civr_batch *batch);
 const char *civr_batch_field_name(const civr_batch *batch, size_t i);
+/** The column kind field `i` binds with (-1 when out of range). */
+int civr_batch_field_kind(const civr_batch *batch, size_t i);
 
 /**
  * The index of value `id` of enum field `field`, for CIVR_COLUMN_ENUM

@@ -72,6 +72,18 @@ const char *civr_batch_field_name(const civr_batch *b, size_t i)
     return b && i < b->nread ? b->cols[i].f->name : NULL;
 }
 
+int civr_batch_field_kind(const civr_batch *b, size_t i)
+{
+    if (!b || i >= b->nread)
+        return -1;
+    switch (b->cols[i].f->type.kind) {
+    case CT_INT: return CIVR_COLUMN_INT;
+    case CT_MONEY: return CIVR_COLUMN_MONEY;
+    case CT_BOOL: return CIVR_COLUMN_BOOL;
+    default: return CIVR_COLUMN_ENUM;
+    }
+}
+
 /* The household field named `name`, or NULL. */
 static const civr_field *field_named(const civr_batch *b, const char *name, uint32_t *index)
 {
