@@ -9,6 +9,9 @@
 #include "civrules/version.h"
 #include "output.h"
 
+/* Append a string literal: its length is known when compiling. */
+#define PUT(b, lit) civr_buf_add((b), (lit), sizeof(lit) - 1)
+
 static void money(civr_buf *b, int64_t fen)
 {
     char s[32];
@@ -26,7 +29,7 @@ static void json_money(civr_buf *b, int64_t fen)
 static void json_str(civr_buf *b, const char *s)
 {
     if (!s)
-        civr_buf_puts(b, "null");
+        PUT(b, "null");
     else
         civr_buf_json_string(b, s, strlen(s));
 }
@@ -43,7 +46,7 @@ void civr__render_value(civr_buf *b, const civr_policy *p, const civr_val *v, ci
 {
     switch (v->k) {
     case VK_MISSING:
-    case VK_NULL: civr_buf_puts(b, "null"); return;
+    case VK_NULL: PUT(b, "null"); return;
     case VK_BOOL: civr_buf_puts(b, v->u.b ? "true" : "false"); return;
     case VK_NUM:
         if (t.kind == CT_INT) {
@@ -93,7 +96,7 @@ void civr__render_value(civr_buf *b, const civr_policy *p, const civr_val *v, ci
         civr_buf_putc(b, '"');
         return;
     }
-    default: civr_buf_puts(b, "null"); return;
+    default: PUT(b, "null"); return;
     }
 }
 
@@ -156,13 +159,13 @@ static void json_reason(civr_buf *b, const civr_reason *rs, reason_memo *memo)
 
 static void json_reason_raw(civr_buf *b, const civr_reason *rs)
 {
-    civr_buf_puts(b, "{\"code\":");
+    PUT(b, "{\"code\":");
     json_str(b, rs->code);
-    civr_buf_puts(b, ",\"zh\":");
+    PUT(b, ",\"zh\":");
     json_str(b, rs->text.zh);
-    civr_buf_puts(b, ",\"en\":");
+    PUT(b, ",\"en\":");
     json_str(b, rs->text.en);
-    civr_buf_puts(b, ",\"basis\":");
+    PUT(b, ",\"basis\":");
     json_str(b, rs->basis);
     civr_buf_putc(b, '}');
 }
@@ -170,20 +173,20 @@ static void json_reason_raw(civr_buf *b, const civr_reason *rs)
 static void json_member(civr_buf *b, const civr_program_result *pr, const civr_mline *m,
                         reason_memo *memo)
 {
-    civr_buf_puts(b, "{\"member\":");
+    PUT(b, "{\"member\":");
     json_str(b, m->member_id);
     if (pr->prog->scope == CIVR_SCOPE_MEMBER) {
-        civr_buf_puts(b, ",\"status\":");
+        PUT(b, ",\"status\":");
         json_str(b, civr_status_name((civr_status)m->status));
     }
-    civr_buf_puts(b, ",\"monthly\":");
+    PUT(b, ",\"monthly\":");
     json_money(b, m->monthly);
     if (m->category) {
-        civr_buf_puts(b, ",\"category\":");
+        PUT(b, ",\"category\":");
         json_str(b, m->category);
     }
     if (m->nreasons) {
-        civr_buf_puts(b, ",\"reasons\":[");
+        PUT(b, ",\"reasons\":[");
         for (uint32_t k = 0; k < m->nreasons; k++) {
             if (k)
                 civr_buf_putc(b, ',');
@@ -192,7 +195,7 @@ static void json_member(civr_buf *b, const civr_program_result *pr, const civr_m
         civr_buf_putc(b, ']');
     }
     if (m->nmissing) {
-        civr_buf_puts(b, ",\"missing\":[");
+        PUT(b, ",\"missing\":[");
         for (uint32_t k = 0; k < m->nmissing; k++) {
             if (k)
                 civr_buf_putc(b, ',');
@@ -214,20 +217,20 @@ const char *civr__trace_kind_name(unsigned kind)
 void civr__render_trace_entry(civr_buf *b, const civr_result *r, const civr_trace_entry *t)
 {
     const civr_policy *p = r->policy;
-    civr_buf_puts(b, "{\"step\":");
+    PUT(b, "{\"step\":");
     json_str(b, civr__trace_kind_name(t->kind));
-    civr_buf_puts(b, ",\"program\":");
+    PUT(b, ",\"program\":");
     json_str(b, t->program ? t->program->id : NULL);
-    civr_buf_puts(b, ",\"name\":");
+    PUT(b, ",\"name\":");
     json_str(b, t->name);
     if (t->detail) {
-        civr_buf_puts(b, ",\"detail\":");
+        PUT(b, ",\"detail\":");
         json_str(b, t->detail);
     }
     civr_type vt = t->type;
-    civr_buf_puts(b, ",\"value\":");
+    PUT(b, ",\"value\":");
     if (t->kind == CIVR_TRACE_OUTCOME || (t->value.k == VK_NULL && vt.kind == CT_VOID))
-        civr_buf_puts(b, "null");
+        PUT(b, "null");
     else
         civr__render_value(b, p, &t->value, vt);
     if (t->kind == CIVR_TRACE_ROUND || t->kind == CIVR_TRACE_STACKING ||
@@ -235,22 +238,22 @@ void civr__render_trace_entry(civr_buf *b, const civr_result *r, const civr_trac
         civr_buf_puts(b, t->kind == CIVR_TRACE_ROUND ? ",\"exact\":" : ",\"before\":");
         civr__render_value(b, p, &t->before, vt);
     }
-    civr_buf_puts(b, ",\"at\":\"");
+    PUT(b, ",\"at\":\"");
     where(b, p, t->src);
-    civr_buf_puts(b, "\",\"layer\":");
+    PUT(b, "\",\"layer\":");
     json_str(b, p->layers[t->layer].id);
     if (t->basis) {
-        civr_buf_puts(b, ",\"basis\":");
+        PUT(b, ",\"basis\":");
         json_str(b, t->basis);
     }
     if (t->illustrative)
-        civr_buf_puts(b, ",\"illustrative\":true");
+        PUT(b, ",\"illustrative\":true");
     civr_buf_putc(b, '}');
 }
 
 static void json_trace(civr_buf *b, const civr_result *r)
 {
-    civr_buf_puts(b, ",\"trace\":[");
+    PUT(b, ",\"trace\":[");
     for (uint32_t i = 0; i < r->ntrace; i++) {
         if (i)
             civr_buf_putc(b, ',');
@@ -263,17 +266,17 @@ static void json_trace(civr_buf *b, const civr_result *r)
 static void json_log(civr_buf *b, const civr_result *r)
 {
     if (r->nlog) {
-        civr_buf_puts(b, ",\"log\":[");
+        PUT(b, ",\"log\":[");
         for (uint32_t i = 0; i < r->nlog; i++) {
             const civr_logline *l = &r->log[i];
             civr_buf_puts(b, i ? ",{\"program\":" : "{\"program\":");
             json_str(b, l->program);
-            civr_buf_puts(b, ",\"hook\":");
+            PUT(b, ",\"hook\":");
             json_str(b, l->hook);
-            civr_buf_puts(b, ",\"text\":");
+            PUT(b, ",\"text\":");
             civr_buf_json_string(b, l->text, l->len);
             if (l->truncated)
-                civr_buf_puts(b, ",\"truncated\":true");
+                PUT(b, ",\"truncated\":true");
             civr_buf_putc(b, '}');
         }
         civr_buf_putc(b, ']');
@@ -289,42 +292,42 @@ void civr__render_json(civr_buf *b, const civr_result *r)
     memo.n = 0;
     char date[11];
     civr_date_format(r->date, date);
-    civr_buf_puts(b, "{\"household\":");
+    PUT(b, "{\"household\":");
     json_str(b, r->household);
-    civr_buf_puts(b, ",\"date\":");
+    PUT(b, ",\"date\":");
     json_str(b, date);
-    civr_buf_puts(b, ",\"policy\":{\"id\":");
+    PUT(b, ",\"policy\":{\"id\":");
     json_str(b, p ? civr_policy_id(p) : NULL);
-    civr_buf_puts(b, ",\"version\":");
+    PUT(b, ",\"version\":");
     json_str(b, p ? civr_policy_version(p) : NULL);
-    civr_buf_puts(b, ",\"digest\":");
+    PUT(b, ",\"digest\":");
     json_str(b, p ? civr_policy_digest(p) : NULL);
     civr_buf_puts(b, "},\"engine\":\"civrules " CIVRULES_VERSION_STRING "\"");
     if (r->failed) {
-        civr_buf_puts(b, ",\"error\":");
+        PUT(b, ",\"error\":");
         civr__error_json(b, &r->error);
         json_log(b, r);
         civr_buf_putc(b, '}');
         return;
     }
-    civr_buf_puts(b, ",\"programs\":[");
+    PUT(b, ",\"programs\":[");
     for (uint32_t i = 0; i < civr__result_nreported(r); i++) {
         const civr_program_result *pr = civr__result_reported(r, i);
         if (i)
             civr_buf_putc(b, ',');
-        civr_buf_puts(b, "{\"program\":");
+        PUT(b, "{\"program\":");
         json_str(b, pr->prog->id);
-        civr_buf_puts(b, ",\"status\":");
+        PUT(b, ",\"status\":");
         json_str(b, civr_status_name((civr_status)pr->status));
-        civr_buf_puts(b, ",\"monthly\":");
+        PUT(b, ",\"monthly\":");
         json_money(b, pr->monthly);
-        civr_buf_puts(b, ",\"members\":[");
+        PUT(b, ",\"members\":[");
         for (uint32_t k = 0; k < pr->nmembers; k++) {
             if (k)
                 civr_buf_putc(b, ',');
             json_member(b, pr, &pr->members[k], &memo);
         }
-        civr_buf_puts(b, "],\"facts\":{");
+        PUT(b, "],\"facts\":{");
         for (uint32_t k = 0; k < pr->nfacts; k++) {
             if (k)
                 civr_buf_putc(b, ',');
@@ -332,13 +335,13 @@ void civr__render_json(civr_buf *b, const civr_result *r)
             civr_buf_putc(b, ':');
             civr__render_fact(b, p, &pr->facts[k]);
         }
-        civr_buf_puts(b, "},\"reasons\":[");
+        PUT(b, "},\"reasons\":[");
         for (uint32_t k = 0; k < pr->nreasons; k++) {
             if (k)
                 civr_buf_putc(b, ',');
             json_reason(b, pr->reasons[k], &memo);
         }
-        civr_buf_puts(b, "],\"missing\":[");
+        PUT(b, "],\"missing\":[");
         for (uint32_t k = 0; k < pr->nmissing; k++) {
             if (k)
                 civr_buf_putc(b, ',');
@@ -346,59 +349,59 @@ void civr__render_json(civr_buf *b, const civr_result *r)
         }
         civr_buf_putc(b, ']');
         if (pr->status == CIVR_STATUS_ERROR && pr->error) {
-            civr_buf_puts(b, ",\"error\":");
+            PUT(b, ",\"error\":");
             civr__error_json(b, pr->error);
         }
         civr_buf_putc(b, '}');
     }
     civr_buf_putc(b, ']');
     if (r->nabsent) {
-        civr_buf_puts(b, ",\"absent\":[");
+        PUT(b, ",\"absent\":[");
         for (uint32_t k = 0; k < r->nabsent; k++) {
             const civr_absent *a = &r->absent[k];
             civr_buf_puts(b, k ? ",{\"member\":" : "{\"member\":");
             json_str(b, a->member_id);
-            civr_buf_puts(b, ",\"rule\":");
+            PUT(b, ",\"rule\":");
             json_str(b, a->rule->id);
             if (a->has_since) {
                 char d[11];
                 civr_date_format(a->since, d);
                 civr_buf_printf(b, ",\"since\":\"%s\"", d);
             }
-            civr_buf_puts(b, ",\"reason\":");
+            PUT(b, ",\"reason\":");
             json_reason(b, a->rule->reason, &memo);
             civr_buf_putc(b, '}');
         }
         civr_buf_putc(b, ']');
     }
     if (r->nchoices) {
-        civr_buf_puts(b, ",\"choices\":[");
+        PUT(b, ",\"choices\":[");
         for (uint32_t k = 0; k < r->nchoices; k++) {
             const civr_choice_made *c = &r->choices[k];
             const civr_choice *ch = c->choice;
             civr_buf_puts(b, k ? ",{\"choice\":" : "{\"choice\":");
             json_str(b, ch->id);
-            civr_buf_puts(b, ",\"member\":");
+            PUT(b, ",\"member\":");
             json_str(b, c->member_id);
-            civr_buf_puts(b, ",\"taken\":");
+            PUT(b, ",\"taken\":");
             json_str(b, p->programs[ch->routes[c->route[c->taken]].program].id);
-            civr_buf_puts(b, ",\"why\":");
+            PUT(b, ",\"why\":");
             json_str(b, civr__choice_why_name(c->why));
-            civr_buf_puts(b, ",\"routes\":[");
+            PUT(b, ",\"routes\":[");
             for (uint32_t q = 0; q < c->nroutes; q++) {
                 civr_buf_puts(b, q ? ",{\"program\":" : "{\"program\":");
                 json_str(b, p->programs[ch->routes[c->route[q]].program].id);
-                civr_buf_puts(b, ",\"total_monthly\":");
+                PUT(b, ",\"total_monthly\":");
                 json_money(b, c->total[q]);
                 civr_buf_putc(b, '}');
             }
-            civr_buf_puts(b, "],\"basis\":");
+            PUT(b, "],\"basis\":");
             json_str(b, ch->basis);
             civr_buf_putc(b, '}');
         }
         civr_buf_putc(b, ']');
     }
-    civr_buf_puts(b, ",\"total_monthly\":");
+    PUT(b, ",\"total_monthly\":");
     json_money(b, r->total);
     if (r->tracing)
         json_trace(b, r);
@@ -424,7 +427,7 @@ static void text_money(civr_buf *b, civr_num n)
         return;
     }
     money(b, down);
-    civr_buf_puts(b, "…");
+    PUT(b, "…");
 }
 
 static void text_fact(civr_buf *b, const civr_policy *p, const civr_fval *fv, bool zh)
@@ -437,7 +440,7 @@ static void text_fact(civr_buf *b, const civr_policy *p, const civr_fval *fv, bo
         for (uint32_t i = 0; i < fv->nids; i++)
             civr_buf_printf(b, "%s%s", i ? ", " : "", fv->ids[i]);
         if (fv->nids == 0)
-            civr_buf_puts(b, "-");
+            PUT(b, "-");
     } else if (v->k == VK_MISSING || v->k == VK_NULL) {
         civr_buf_puts(b, zh ? "（未知）" : "(unknown)");
     } else if (v->k == VK_BOOL) {
@@ -661,9 +664,9 @@ void civr__render_text(civr_buf *b, const civr_result *r, bool zh)
                 civr_buf_printf(b, " [%s]", t->detail);
             if (t->kind == CIVR_TRACE_ROUND ||
                 (t->kind == CIVR_TRACE_HOOK && t->before.k == VK_NUM)) {
-                civr_buf_puts(b, " ");
+                PUT(b, " ");
                 civr_num_format(t->before.u.n, 2, 2, b);
-                civr_buf_puts(b, " →");
+                PUT(b, " →");
             }
             if (t->kind != CIVR_TRACE_OUTCOME) {
                 civr_buf_clear(&tmp);
@@ -673,7 +676,7 @@ void civr__render_text(civr_buf *b, const civr_result *r, bool zh)
             } else if (t->kind == CIVR_TRACE_OUTCOME) {
                 civr_buf_printf(b, " → %s", t->detail ? t->detail : "");
             }
-            civr_buf_puts(b, "  @ ");
+            PUT(b, "  @ ");
             where(b, p, t->src);
             civr_buf_printf(b, " (%s)", p->layers[t->layer].id);
             if (t->illustrative)
