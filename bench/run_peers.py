@@ -3,7 +3,7 @@
 throughput: one interleaved run, medians and ratios, exactness.
 
     /usr/bin/python3 bench/run_peers.py [--build build-release] [--rounds 3]
-        [--n 100000] [--gz-lines 1000000] [--no-peers] [--keep DIR]
+        [--n 100000] [--gz-lines 1000000] [--no-peers] [--keep DIR] [--compare EXE]
 
 Run from the source root with a release build (bench/README.md). It
 
@@ -173,6 +173,8 @@ def main():
     ap.add_argument("--no-peers", action="store_true", help="civrules only")
     ap.add_argument("--keep", help="work in DIR and keep it (else a temporary folder)")
     ap.add_argument("--no-nice", action="store_true", help="keep the priority (else nice 10: a shared machine)")
+    ap.add_argument("--compare", metavar="EXE",
+                    help="another civrules command (an older build) run beside this one on the same CLI inputs")
     a = ap.parse_args()
     if not a.no_nice:
         os.nice(10)  # every engine alike, children included
@@ -248,6 +250,12 @@ def main():
     ]
     if a.gz_lines:
         CLI_RUNS.append((f"civrules CLI eval, Guangzhou {a.gz_lines:,} lines", [exe, "eval", "-q", "-d", "2024-08-01"], gz))
+    if a.compare:  # the same runs with the other command, each right after this one's
+        CLI_RUNS = [row for label, argv, path in CLI_RUNS
+                    for row in ((label, argv, path),
+                                (label.replace("civrules CLI", "compared CLI"),
+                                 [os.path.abspath(a.compare)] + [os.path.abspath(x) if x.startswith("bench/") else x
+                                                                 for x in argv[1:]], path))]
 
     # 3. interleaved rounds
     rates, cli = {}, {}
