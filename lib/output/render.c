@@ -285,7 +285,14 @@ static void json_log(civr_buf *b, const civr_result *r)
         civr_buf_printf(b, ",\"log_dropped\":%u", (unsigned)r->log_dropped);
 }
 
+static void render_json(civr_buf *b, const civr_result *r, bool summary);
+
 void civr__render_json(civr_buf *b, const civr_result *r)
+{
+    render_json(b, r, false);
+}
+
+static void render_json(civr_buf *b, const civr_result *r, bool summary)
 {
     const civr_policy *p = r->policy;
     reason_memo memo;
@@ -321,27 +328,30 @@ void civr__render_json(civr_buf *b, const civr_result *r)
         json_str(b, civr_status_name((civr_status)pr->status));
         PUT(b, ",\"monthly\":");
         json_money(b, pr->monthly);
-        PUT(b, ",\"members\":[");
-        for (uint32_t k = 0; k < pr->nmembers; k++) {
-            if (k)
-                civr_buf_putc(b, ',');
-            json_member(b, pr, &pr->members[k], &memo);
+        if (!summary) { /* the whole result: member lines, facts, reasons */
+            PUT(b, ",\"members\":[");
+            for (uint32_t k = 0; k < pr->nmembers; k++) {
+                if (k)
+                    civr_buf_putc(b, ',');
+                json_member(b, pr, &pr->members[k], &memo);
+            }
+            PUT(b, "],\"facts\":{");
+            for (uint32_t k = 0; k < pr->nfacts; k++) {
+                if (k)
+                    civr_buf_putc(b, ',');
+                json_str(b, pr->facts[k].fact->name);
+                civr_buf_putc(b, ':');
+                civr__render_fact(b, p, &pr->facts[k]);
+            }
+            PUT(b, "},\"reasons\":[");
+            for (uint32_t k = 0; k < pr->nreasons; k++) {
+                if (k)
+                    civr_buf_putc(b, ',');
+                json_reason(b, pr->reasons[k], &memo);
+            }
+            civr_buf_putc(b, ']');
         }
-        PUT(b, "],\"facts\":{");
-        for (uint32_t k = 0; k < pr->nfacts; k++) {
-            if (k)
-                civr_buf_putc(b, ',');
-            json_str(b, pr->facts[k].fact->name);
-            civr_buf_putc(b, ':');
-            civr__render_fact(b, p, &pr->facts[k]);
-        }
-        PUT(b, "},\"reasons\":[");
-        for (uint32_t k = 0; k < pr->nreasons; k++) {
-            if (k)
-                civr_buf_putc(b, ',');
-            json_reason(b, pr->reasons[k], &memo);
-        }
-        PUT(b, "],\"missing\":[");
+        PUT(b, ",\"missing\":[");
         for (uint32_t k = 0; k < pr->nmissing; k++) {
             if (k)
                 civr_buf_putc(b, ',');
@@ -355,7 +365,7 @@ void civr__render_json(civr_buf *b, const civr_result *r)
         civr_buf_putc(b, '}');
     }
     civr_buf_putc(b, ']');
-    if (r->nabsent) {
+    if (r->nabsent && !summary) {
         PUT(b, ",\"absent\":[");
         for (uint32_t k = 0; k < r->nabsent; k++) {
             const civr_absent *a = &r->absent[k];
@@ -374,7 +384,7 @@ void civr__render_json(civr_buf *b, const civr_result *r)
         }
         civr_buf_putc(b, ']');
     }
-    if (r->nchoices) {
+    if (r->nchoices && !summary) {
         PUT(b, ",\"choices\":[");
         for (uint32_t k = 0; k < r->nchoices; k++) {
             const civr_choice_made *c = &r->choices[k];
@@ -403,9 +413,10 @@ void civr__render_json(civr_buf *b, const civr_result *r)
     }
     PUT(b, ",\"total_monthly\":");
     json_money(b, r->total);
-    if (r->tracing)
+    if (r->tracing && !summary)
         json_trace(b, r);
-    json_log(b, r);
+    if (!summary)
+        json_log(b, r);
     civr_buf_putc(b, '}');
 }
 
@@ -699,7 +710,7 @@ int civr_result_render(civr_result *r, civr_render format, const char *lang, con
     if (format == CIVR_RENDER_TEXT)
         civr__render_text(&r->out, r, zh);
     else
-        civr__render_json(&r->out, r);
+        render_json(&r->out, r, format == CIVR_RENDER_SUMMARY);
     if (r->out.failed)
         return civr__oom(err);
     *out = r->out.data ? r->out.data : "";
