@@ -7,7 +7,7 @@
 int civr_result_new(civr_result **out, civr_error *err)
 {
     if (!out)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_result_new needs out");
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_result_new needs out");
     civr_result *r = civr__calloc(1, sizeof *r);
     if (!r)
         return civr__oom(err);
@@ -53,7 +53,7 @@ int civr_result_set_error(civr_result *r, const civr_policy *policy, civr_date d
                           const char *household, const civr_error *error, civr_error *err)
 {
     if (!r || !policy || !error || error->code == CIVR_OK)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
                           "civr_result_set_error needs a result, a policy and an error");
     civr__result_reset(r, policy, date);
     r->household = household ? civr_arena_strdup(&r->arena, household) : NULL;
@@ -270,7 +270,7 @@ int civr_result_trace_json(civr_result *r, size_t i, const char **json, size_t *
                            civr_error *err)
 {
     if (!json || i >= civr_result_trace_count(r))
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
                           "civr_result_trace_json needs a result, a step in range and json");
     civr_buf_clear(&r->out);
     civr__render_trace_entry(&r->out, r, &r->trace[i]);

@@ -38,7 +38,7 @@ static bool part_value(civr_loader *ld, uint32_t file, const civr_node *cell, co
     tmp.u.scalar.text = civr_arena_strndup(&ld->pol->arena, s, len);
     tmp.u.scalar.len = len;
     if (!tmp.u.scalar.text) {
-        civr__ld_error(ld, file, cell, CIVR_M_NO_MEMORY);
+        civr__ld_error(ld, file, cell, CIVR_MSG(NO_MEMORY));
         return false;
     }
     return civr__ld_value(ld, file, &tmp, t, out);
@@ -77,7 +77,7 @@ static bool read_cell(civr_loader *ld, uint32_t file, const civr_node *node, civ
         c->nvals = (uint32_t)node->u.seq.count;
         civr_val *vals = civr_arena_array(&ld->pol->arena, c->nvals ? c->nvals : 1, sizeof *vals);
         if (!vals)
-            return civr__ld_error(ld, file, node, CIVR_M_NO_MEMORY), false;
+            return civr__ld_error(ld, file, node, CIVR_MSG(NO_MEMORY)), false;
         for (uint32_t i = 0; i < c->nvals; i++)
             if (!civr__ld_value(ld, file, node->u.seq.items[i], t, &vals[i]))
                 return false;
@@ -85,7 +85,7 @@ static bool read_cell(civr_loader *ld, uint32_t file, const civr_node *node, civ
         return true;
     }
     if (node->kind != CIVR_NODE_SCALAR) {
-        civr__ld_error(ld, file, node, CIVR_M_WRONG_TYPE, "a cell", "a value, a list or a range",
+        civr__ld_error(ld, file, node, CIVR_MSG(WRONG_TYPE), "a cell", "a value, a list or a range",
                        civr_node_describe(node));
         return false;
     }
@@ -100,8 +100,7 @@ static bool read_cell(civr_loader *ld, uint32_t file, const civr_node *node, civ
                            : NULL;
     bool cmp = ordered(t) && (s[0] == '<' || s[0] == '>');
     if ((dots || cmp) && !ordered(t)) {
-        civr__ld_error(ld, file, node, CIVR_M_BUNDLE_FIELD,
-                       "ranges need an input that is a number, money or a date");
+        civr__ld_error(ld, file, node, CIVR_MSG(RANGE_INPUT_TYPE));
         return false;
     }
     if (cmp) {
@@ -147,7 +146,7 @@ static bool read_cell(civr_loader *ld, uint32_t file, const civr_node *node, civ
                 return false;
         }
         if (!c->lo_set && !c->hi_set) {
-            civr__ld_error(ld, file, node, CIVR_M_BUNDLE_FIELD, "a range needs at least one bound");
+            civr__ld_error(ld, file, node, CIVR_MSG(RANGE_NO_BOUND));
             return false;
         }
         normalise(c, t);
@@ -295,14 +294,14 @@ static void check_rows(civr_loader *ld, const civr_table *t)
             }
             civr_pos pos = civr_policy__pos(ld->pol, b->src);
             if (t->hit == CIVR_HIT_UNIQUE && meet) {
-                civr__ld_error_at(ld, &pos, CIVR_M_TABLE_OVERLAP, t->name, b->id, a->id,
+                civr__ld_error_at(ld, &pos, CIVR_MSG(TABLE_OVERLAP), t->name, b->id, a->id,
                                   a->src.line);
                 break;
             }
             bool shadows = covers && (t->hit == CIVR_HIT_FIRST ||
                                       (t->hit == CIVR_HIT_PRIORITY && a->priority >= b->priority));
             if (shadows) {
-                civr__ld_error_at(ld, &pos, CIVR_M_TABLE_UNREACHABLE, t->name, b->id, a->id,
+                civr__ld_error_at(ld, &pos, CIVR_MSG(TABLE_UNREACHABLE), t->name, b->id, a->id,
                                   a->src.line);
                 break;
             }
@@ -320,7 +319,7 @@ bool civr__ld_columns(civr_loader *ld, uint32_t file, const civr_node *node, con
     *n = (uint32_t)node->u.map.count;
     *out = civr_arena_array(&ld->pol->arena, *n ? *n : 1, sizeof **out);
     if (!*out)
-        return civr__ld_error(ld, file, node, CIVR_M_NO_MEMORY), false;
+        return civr__ld_error(ld, file, node, CIVR_MSG(NO_MEMORY)), false;
     for (uint32_t i = 0; i < *n; i++) {
         const civr_pair *pr = &node->u.map.pairs[i];
         (*out)[i].name = pr->key->u.scalar.text;
@@ -328,8 +327,7 @@ bool civr__ld_columns(civr_loader *ld, uint32_t file, const civr_node *node, con
             return false;
         civr_tkind k = (*out)[i].type.kind;
         if (k == CT_RECORD || k == CT_LIST || k == CT_MAP || k == CT_SET) {
-            civr__ld_error(ld, file, pr->value, CIVR_M_BUNDLE_FIELD,
-                           "table columns hold numbers, money, dates, texts, booleans or enum values");
+            civr__ld_error(ld, file, pr->value, CIVR_MSG(BAD_COLUMN_TYPE));
             return false;
         }
     }
@@ -356,7 +354,7 @@ static bool read_row(civr_loader *ld, civr_table *t, const civr_rowdecl *rd, civ
         if (!known) {
             char what[128];
             snprintf(what, sizeof what, " in a row of table %s", t->name);
-            civr__ld_error(ld, file, node->u.map.pairs[i].key, CIVR_M_UNKNOWN_FIELD, k, what);
+            civr__ld_error(ld, file, node->u.map.pairs[i].key, CIVR_MSG(UNKNOWN_FIELD), k, what);
             ok = false;
         }
     }
@@ -366,7 +364,7 @@ static bool read_row(civr_loader *ld, civr_table *t, const civr_rowdecl *rd, civ
     row->outputs = civr_arena_array(&ld->pol->arena, t->noutputs ? t->noutputs : 1,
                                     sizeof *row->outputs);
     if (!row->cells || !row->outputs)
-        return civr__ld_error(ld, file, node, CIVR_M_NO_MEMORY), false;
+        return civr__ld_error(ld, file, node, CIVR_MSG(NO_MEMORY)), false;
     const civr_node *when = civr_node_get(node, "when");
     if (when && !civr_node_is_null(when)) {
         if (!civr__ld_want(ld, file, when, CIVR_NODE_MAP, "when"))
@@ -379,7 +377,7 @@ static bool read_row(civr_loader *ld, civr_table *t, const civr_rowdecl *rd, civ
             if (in == t->ninputs) {
                 char what[128];
                 snprintf(what, sizeof what, " (not an input of table %s)", t->name);
-                civr__ld_error(ld, file, when->u.map.pairs[i].key, CIVR_M_UNKNOWN_FIELD, k, what);
+                civr__ld_error(ld, file, when->u.map.pairs[i].key, CIVR_MSG(UNKNOWN_FIELD), k, what);
                 ok = false;
             }
         }
@@ -394,7 +392,7 @@ static bool read_row(civr_loader *ld, civr_table *t, const civr_rowdecl *rd, civ
         if (!v) {
             char what[128];
             snprintf(what, sizeof what, "row '%s' of table %s", row->id, t->name);
-            civr__ld_error(ld, file, node, CIVR_M_MISSING_FIELD, what, t->outputs[o].name);
+            civr__ld_error(ld, file, node, CIVR_MSG(MISSING_FIELD), what, t->outputs[o].name);
             ok = false;
             continue;
         }
@@ -407,7 +405,7 @@ static bool read_row(civr_loader *ld, civr_table *t, const civr_rowdecl *rd, civ
         else
             ok = false;
     } else if (t->hit == CIVR_HIT_PRIORITY) {
-        civr__ld_error(ld, file, node, CIVR_M_MISSING_FIELD, "a row of a priority table",
+        civr__ld_error(ld, file, node, CIVR_MSG(MISSING_FIELD), "a row of a priority table",
                        "priority");
         ok = false;
     }
@@ -441,7 +439,7 @@ bool civr__ld_table_header(civr_loader *ld, const civr_named *nm, civr_table *t,
                 if (pr) {
                     civr_buf at = CIVR_BUF_INIT;
                     civr_policy__where(p, t->src, &at);
-                    civr__ld_error(ld, d->file, pr->key, CIVR_M_REDECLARED, "table", t->name,
+                    civr__ld_error(ld, d->file, pr->key, CIVR_MSG(REDECLARED), "table", t->name,
                                    p->layers[p->files[decl->file].layer].id,
                                    at.data ? at.data : "", fixed[k]);
                     civr_buf_free(&at);
@@ -453,7 +451,7 @@ bool civr__ld_table_header(civr_loader *ld, const civr_named *nm, civr_table *t,
                     *outputs = civr_node_get(decl->node, "outputs");
     if (!computed) {
         if (!inputs) {
-            civr__ld_error(ld, decl->file, decl->key, CIVR_M_UNKNOWN_NAME, "table", t->name,
+            civr__ld_error(ld, decl->file, decl->key, CIVR_MSG(UNKNOWN_NAME), "table", t->name,
                            " (no parent layer declares it: give it inputs and outputs)");
             return false;
         }
@@ -470,7 +468,7 @@ bool civr__ld_table_header(civr_loader *ld, const civr_named *nm, civr_table *t,
             if (h && civr__streq(h, hit_names[k].name))
                 break;
         if (k == CIVR__COUNT(hit_names)) {
-            civr__ld_error(ld, hf, hit->value, CIVR_M_BAD_VALUE, "hit",
+            civr__ld_error(ld, hf, hit->value, CIVR_MSG(BAD_VALUE), "hit",
                            "one of unique, first, priority, collect_sum, collect_max, "
                            "collect_min, collect_count");
             return false;
@@ -479,9 +477,7 @@ bool civr__ld_table_header(civr_loader *ld, const civr_named *nm, civr_table *t,
     }
     if (t->hit == CIVR_HIT_COLLECT_COUNT) {
         if (outputs) {
-            civr__ld_error(ld, decl->file, outputs, CIVR_M_BUNDLE_FIELD,
-                           "a collect_count table has no outputs: its value is the number of "
-                           "matching rows (.count)");
+            civr__ld_error(ld, decl->file, outputs, CIVR_MSG(COUNT_TABLE_OUTPUTS));
             return false;
         }
         t->noutputs = 1;
@@ -492,7 +488,7 @@ bool civr__ld_table_header(civr_loader *ld, const civr_named *nm, civr_table *t,
         t->outputs[0].type = civr_type_of(CT_INT, 0);
     } else {
         if (!outputs) {
-            civr__ld_error(ld, decl->file, decl->node, CIVR_M_MISSING_FIELD, "a table", "outputs");
+            civr__ld_error(ld, decl->file, decl->node, CIVR_MSG(MISSING_FIELD), "a table", "outputs");
             return false;
         }
         if (!civr__ld_columns(ld, decl->file, outputs, "outputs", &t->outputs, &t->noutputs))
@@ -500,8 +496,7 @@ bool civr__ld_table_header(civr_loader *ld, const civr_named *nm, civr_table *t,
         bool aggregate = t->hit == CIVR_HIT_COLLECT_SUM || t->hit == CIVR_HIT_COLLECT_MAX ||
                          t->hit == CIVR_HIT_COLLECT_MIN;
         if (aggregate && (t->noutputs != 1 || !civr_type_numeric(t->outputs[0].type))) {
-            civr__ld_error(ld, decl->file, outputs, CIVR_M_BUNDLE_FIELD,
-                           "collect_sum, collect_max and collect_min tables have one numeric output");
+            civr__ld_error(ld, decl->file, outputs, CIVR_MSG(COLLECT_TABLE_OUTPUT));
             return false;
         }
     }
@@ -520,7 +515,7 @@ bool civr__ld_table_header(civr_loader *ld, const civr_named *nm, civr_table *t,
         for (uint32_t o = 0; o < t->noutputs; o++) {
             const civr_node *v = civr_node_get(pr->value, t->outputs[o].name);
             if (!v) {
-                civr__ld_error(ld, f, pr->value, CIVR_M_MISSING_FIELD, "default", t->outputs[o].name);
+                civr__ld_error(ld, f, pr->value, CIVR_MSG(MISSING_FIELD), "default", t->outputs[o].name);
                 return false;
             }
             if (!civr__ld_value(ld, f, v, t->outputs[o].type, &t->default_outputs[o]))
@@ -542,7 +537,7 @@ bool civr__ld_merge_rows(civr_loader *ld, const civr_named *nm, civr_rowdecl **o
     }
     civr_rowdecl *rows = civr__calloc(maxrows ? maxrows : 1, sizeof *rows);
     if (!rows) {
-        civr__ld_error(ld, nm->first->file, nm->first->key, CIVR_M_NO_MEMORY);
+        civr__ld_error(ld, nm->first->file, nm->first->key, CIVR_MSG(NO_MEMORY));
         return false;
     }
     size_t n = 0;
@@ -558,7 +553,7 @@ bool civr__ld_merge_rows(civr_loader *ld, const civr_named *nm, civr_rowdecl **o
             const civr_node *id = civr_node_get(r, "id");
             const char *ids = civr_node_text(id);
             if (!ids || civr_node_is_null(id) || !civr__is_identifier(ids, id->u.scalar.len)) {
-                civr__ld_error(ld, d->file, id ? id : r, CIVR_M_MISSING_FIELD, "a row",
+                civr__ld_error(ld, d->file, id ? id : r, CIVR_MSG(MISSING_FIELD), "a row",
                                "id (lower-case letters, digits and _)");
                 ok = false;
                 continue;
@@ -567,7 +562,7 @@ bool civr__ld_merge_rows(civr_loader *ld, const civr_named *nm, civr_rowdecl **o
             for (at = 0; at < n && !civr__streq(rows[at].id, ids); at++)
                 ;
             if (at < n && d->file == rows[at].file) {
-                civr__ld_error(ld, d->file, id, CIVR_M_DUPLICATE_NAME, "row", ids, "this table");
+                civr__ld_error(ld, d->file, id, CIVR_MSG(DUPLICATE_NAME), "row", ids, "this table");
                 ok = false;
                 continue;
             }
@@ -576,7 +571,7 @@ bool civr__ld_merge_rows(civr_loader *ld, const civr_named *nm, civr_rowdecl **o
                 bool remove = false;
                 if (!civr__ld_bool(ld, d->file, rm, "remove", &remove) || at == n) {
                     if (at == n)
-                        civr__ld_error(ld, d->file, id, CIVR_M_UNKNOWN_NAME, "row", ids,
+                        civr__ld_error(ld, d->file, id, CIVR_MSG(UNKNOWN_NAME), "row", ids,
                                        " (nothing to remove)");
                     ok = false;
                     continue;
@@ -599,7 +594,7 @@ bool civr__ld_merge_rows(civr_loader *ld, const civr_named *nm, civr_rowdecl **o
                 for (pos = 0; pos < n && !(b && civr__streq(rows[pos].id, b)); pos++)
                     ;
                 if (pos == n) {
-                    civr__ld_error(ld, d->file, before, CIVR_M_UNKNOWN_NAME, "row", b ? b : "?",
+                    civr__ld_error(ld, d->file, before, CIVR_MSG(UNKNOWN_NAME), "row", b ? b : "?",
                                    " (before: names an existing row)");
                     ok = false;
                     continue;
@@ -646,7 +641,7 @@ void civr__ld_tables(civr_loader *ld)
     p->ntables = (uint32_t)ld->tables.count;
     p->tables = civr_arena_array(&p->arena, p->ntables ? p->ntables : 1, sizeof *p->tables);
     if (!p->tables) {
-        civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+        civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
         p->ntables = 0;
         return;
     }

@@ -152,7 +152,7 @@ TEST(Programs, AmountsAreWholeFenRoundedExplicitly)
     };
     EXPECT_EQ(outcome("1000 yuan / 3"),
               "[CIVR-5007] the amount of outcome 'paid' is 1000/3 yuan, not a whole number of fen: round it explicitly with round()");
-    EXPECT_EQ(outcome("0 yuan - 5 yuan"), "[CIVR-5007] the amount of outcome 'paid' is negative");
+    EXPECT_EQ(outcome("0 yuan - 5 yuan"), "[CIVR-5008] the amount of outcome 'paid' is negative");
     EXPECT_EQ(outcome("round(1000 yuan / 3, 'fen', 'down')"),
               "{\"program\":\"probe\",\"status\":\"eligible\",\"monthly\":\"333.33\"");
 }
