@@ -72,7 +72,7 @@ int civr__oom(civr_error *err);
 
 /* ---- allocation -------------------------------------------------------- */
 
-/* The one internal allocator (see fault.c for allocation-failure tests). */
+/* The one internal allocator (allocation-failure injection: fault.h, in alloc.c; tests/faults). */
 void *civr__malloc(size_t size);
 void *civr__calloc(size_t n, size_t size);
 void *civr__realloc(void *ptr, size_t size);

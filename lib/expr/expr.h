@@ -1,8 +1,8 @@
 /*
  * The expression language: conditions and formulas written in policy YAML,
  * compiled and type-checked at load into a tree of civr_expr nodes that the
- * evaluator (eval.c) walks. The grammar and the typing rules are described
- * in docs/expressions.md.
+ * evaluator (lib/eval/eval.c) walks. The grammar and the typing rules are
+ * described in docs/policy-language.md ("Expressions").
  */
 #ifndef CIVR_EXPR_H
 #define CIVR_EXPR_H

@@ -1,6 +1,6 @@
 /*
  * Policy test cases: YAML files of households with the outcome a policy
- * officer worked out by hand. Format (docs/policy-tests.md):
+ * officer worked out by hand. Format (docs/policy-language.md, "Test cases"):
  *
  *   cases:
  *     - name: what the case shows
