@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 EXE = sys.argv[1]
 failures = 0
@@ -357,14 +358,59 @@ def complete(*words):
     return [w for w in p.stdout.splitlines() if w]
 
 
-verbs = re.findall(r"^  ([a-z]+) ", run("--help")[1], re.M)
-check("completion: the verbs", set(complete("")) >= {"eval", "check", "test", "version", "help"}
-      and set(complete("")) >= set(verbs), complete(""))
+# The verbs and each verb's options, from the program's own table
+# (tools/civrules/main.c: `verbs[]` and the `struct option` arrays it names),
+# independently of the help texts the completion reads: a verb or option
+# added to the table and not to its help (or the reverse) fails here.
+main_c = open("tools/civrules/main.c", encoding="utf-8").read()
+table = main_c[main_c.index("static const verb verbs[] = {"):]
+table = table[:table.index("\n};")]
+table_verbs = re.findall(r'^    \{"([a-z]+)", "', table, re.M)
+verb_options = dict(zip(table_verbs, re.findall(r"\b([a-z_]+_options), cmd_[a-z_]+\}", table)))
+option_arrays = {name: body for name, body in
+                 re.findall(r"static const struct option ([a-z_]+)\[\] = \{(.*?)\n\};", main_c, re.S)}
+
+
+def table_options(verb):
+    body = option_arrays[verb_options[verb]]
+    opts = {f"--{n}=" if kind == "required_argument" else f"--{n}"
+            for n, kind in re.findall(r'\{"([a-z-]+)", (no_argument|required_argument)', body)}
+    return opts | ({"--help"} if "HELP_OPTION" in body else set())
+
+
+help_text = run("--help")[1]
+verbs = re.findall(r"^  ([a-z]+) ", help_text[:help_text.index("\n\n", help_text.index("\n\n") + 2)], re.M)
+check("the verbs --help lists are the table's", verbs == table_verbs and {"screen", "diff"} <= set(verbs),
+      (verbs, table_verbs))
+check("completion: exactly the verbs", complete("") == table_verbs + ["--help", "--version"], complete(""))
+for v in table_verbs:
+    check(f"completion: the options of {v} are its table's", sorted(complete(v, "--")) == sorted(table_options(v)),
+          (sorted(complete(v, "--")), sorted(table_options(v))))
+# every option that takes a value names it in the help with a name the
+# completion knows (DIR, FILE, DATE, MONTH; FORMAT and LANG by option; P a number)
+specs = {v: re.findall(r"^ +(?:-[a-zA-Z], )?(--[a-z][a-z-]*=[A-Z]+)(?:, (--[a-z][a-z-]*=[A-Z]+))?",
+                       run(v, "--help")[1], re.M) for v in table_verbs}
+metas = {(v, spec.split("=")[0], spec.split("=")[1]) for v in table_verbs for pair in specs[v] for spec in pair
+         if spec}
+unknown = sorted(x for x in metas if x[2] not in ("DIR", "FILE", "DATE", "MONTH", "FORMAT", "LANG", "P"))
+check("completion: every option value has a kind it completes", not unknown and len(metas) > 15, unknown)
+missing = sorted(f"{v} {o}" for v in table_verbs for o in table_options(v)
+                 if o.endswith("=") and not any(x[0] == v and x[1] == o[:-1] for x in metas))
+check("every option that takes a value names it in the help", not missing, missing)
 check("completion: an option of the verb", complete("eval", "--da") == ["--date="], complete("eval", "--da"))
-check("completion: a check option is not an eval one", "--quiet" in complete("check", "--")
-      and "--date=" not in complete("check", "--"), complete("check", "--"))
 check("completion: option values", complete("eval", "--format=") == ["json", "text"]
-      and complete("eval", "-l", "e") == ["en"], complete("eval", "--format="))
+      and complete("eval", "-l", "e") == ["en"] and complete("diff", "--format", "t") == ["text"],
+      complete("eval", "--format="))
+check("completion: folders, files, dates and months by the help's names",
+      complete("screen", "--policy-root=", "polic") == ["policies"]
+      and complete("screen", "-p", "polic") == ["policies"]
+      and complete("check", "--needs", "polic") == ["policies"]
+      and complete("screen", "--summary=", "READ") == ["README.md"]
+      and complete("diff", "--records", "READ") == ["README.md"]
+      and complete("screen", "--to", "")[0] == time.strftime("%Y-%m")
+      and complete("check", "--until=")[0] == time.strftime("%Y-%m-%d")
+      and complete("test", "--min-coverage", "") == [],
+      [complete("screen", "--policy-root=", "polic"), complete("screen", "--to", "")])
 
 # the man page names every verb and every option the program's help lists
 man = open("tools/civrules/civrules.1.scd", encoding="utf-8").read()

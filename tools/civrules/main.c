@@ -399,9 +399,15 @@ static const verb verbs[] = {
      diff_options, cmd_diff},
     {"version", "", "print the versions and the default policy root",
      "Prints the civrules version, the library's, and the default policy root with\n"
-     "its bundles and their regions (what eval and screen use without --policy).\n",
+     "its bundles and their regions (what eval and screen use without --policy).\n"
+     "\n"
+     "  -h, --help           this help\n",
      no_options, cmd_version},
-    {"help", "[VERB]", "help on civrules or on one verb", "", no_options, cmd_help},
+    {"help", "[VERB]", "help on civrules or on one verb",
+     "Prints the list of verbs, or with VERB the same as `civrules VERB --help`.\n"
+     "\n"
+     "  -h, --help           this help\n",
+     no_options, cmd_help},
 };
 
 #define NVERBS (sizeof verbs / sizeof verbs[0])
