@@ -266,7 +266,7 @@ __attribute__((noinline)) static void eval_param(civr_ectx *c, const civr_expr *
             civr_date_format(p->values[lo].from, next);
             snprintf(note, sizeof note, " (next value from %s)", next);
         }
-        civr__eval_fail(c, e->src, CIVR_MSG(NO_PARAM_VALUE), p->name, date, note);
+        civr__eval_fail(c, p->src, CIVR_MSG(NO_PARAM_VALUE), p->name, date, note);
     }
     const civr_pvalue *pv = &p->values[lo - 1];
     civr_val keys[CIVR_PARAM_MAX_DIMS];
@@ -313,7 +313,7 @@ __attribute__((noinline)) static void eval_param(civr_ectx *c, const civr_expr *
                 civr_date_format(c->as_of, date);
                 snprintf(note, sizeof note, " for key '%.*s'", (int)(klen < 40 ? klen : 40),
                          have ? k : "null");
-                civr__eval_fail(c, e->src, CIVR_MSG(NO_PARAM_VALUE), p->name, date, note);
+                civr__eval_fail(c, p->src, CIVR_MSG(NO_PARAM_VALUE), p->name, date, note);
             }
             if ((c->res->tracing || c->res->explaining) && dlen < sizeof detail)
                 dlen += (size_t)snprintf(detail + dlen, sizeof detail - dlen, "%s%s=%s",
@@ -758,6 +758,16 @@ static const civr_program_result *prog_result(civr_ectx *c, const civr_expr *e)
     const civr_program_result *pr = &c->res->programs[e->idx2];
     if (!pr->prog)
         civr__eval_fail(c, e->src, CIVR_MSG(PROGRAM_ORDER));
+    if (pr->status == CIVR_STATUS_ERROR) { /* never computed silently past a failed program */
+        const civr_error *why = pr->error;
+        char at[CIVR_ERROR_SOURCE_MAX + 24];
+        if (why->line)
+            snprintf(at, sizeof at, "%s:%u", why->source, why->line);
+        else
+            snprintf(at, sizeof at, "%s", why->source[0] ? why->source : "no position");
+        civr__eval_fail(c, e->src, CIVR_MSG(PROGRAM_FAILED), c->prog->id, pr->prog->id, why->id,
+                        at);
+    }
     return pr;
 }
 

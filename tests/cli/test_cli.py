@@ -60,6 +60,34 @@ check("JSON Lines: errors carry id, position and household",
       and recs[4]["error"]["id"] == "CIVR-2001" and recs[5]["error"]["id"] == "CIVR-2002", out)
 check("JSON Lines: exit 1 when some records failed", rc == 1, str(rc))
 
+# one program that cannot be evaluated on the date does not sink the others
+# (tests/fixtures/bundles/late_care: no care-subsidy amount before 2025-01-01):
+# dibao 700 - 100 = 600 (民发〔2021〕57号 第十四条), the living subsidy 100
+# (国发〔2015〕52号), the care subsidy in error; exit 1, a policy error
+CARE = ('{"id": "LC-1", "residence": "urban", "members": [{"id": "a", "birth_date": "1960-01-01", '
+        '"disability": {"type": "physical", "grade": 1}, "self_care": "none", '
+        '"supporters": [{"relation": "child", "birth_date": "1985-01-01"}]}], '
+        '"income": [{"member": "a", "kind": "pension", "monthly": "100"}], "assets": {"financial": "0"}}')
+rc, out, err = run("eval", "--policy", "tests/fixtures/bundles/late_care", "--any-region", "--date", "2024-08-01",
+                   "-", stdin=CARE)
+res = json.loads(out)
+by = {p["program"]: p for p in res["programs"]}
+check("a program in error: the others decided",
+      rc == 1 and res["total_monthly"] == "700.00" and by["dibao"]["monthly"] == "600.00"
+      and by["disability_living"]["monthly"] == "100.00" and "error" not in res, out + err)
+check("a program in error: its status, reason and position",
+      by["disability_care"]["status"] == "error" and by["disability_care"]["error"] == {
+          "id": "CIVR-5003", "code": "evaluation", "source": "policies/cn/disability.yaml", "line": 36, "column": 3,
+          "message": "parameter 'disability_care.amount' has no value on 2024-08-01 (next value from 2025-01-01)"},
+      out)
+rc, out, err = run("eval", "--policy", "tests/fixtures/bundles/late_care", "--any-region", "--date", "2024-08-01",
+                   "--format", "text", "--lang", "en", "-", stdin=CARE)
+check("a program in error: the text explanation says so, with the position",
+      rc == 1 and "Care subsidy for severely disabled people: error (the rules cannot be evaluated)\n" in out
+      and "  Error: policies/cn/disability.yaml:36:3: error: [CIVR-5003] parameter 'disability_care.amount' "
+          "has no value on 2024-08-01 (next value from 2025-01-01)\n" in out
+      and "Total per month: 700.00 yuan" in out, out + err)
+
 # a thousand lines, all answered, in order
 many = "\n".join(HH % (i, i % 1500) for i in range(1000)) + "\n"
 rc, out, err = run("eval", "--date", "2024-08-01", "--jsonl", "-", stdin=many)
@@ -184,12 +212,14 @@ with tempfile.TemporaryDirectory() as hooked:
     took = time.monotonic() - started
     recs = [json.loads(o) for o in out.splitlines()]
     check("endless-loop hook: 1000 lines out for 1000 in", len(recs) == 1000, err[-2000:])
-    bad = [r for r in recs if "error" in r]
-    check("endless-loop hook: the odd ones are error records naming the hook, file and line",
-          len(bad) == 500 and all(r["error"]["id"] == "CIVR-6003" and r["error"]["source"] == f"{hooked}/hooks/loop.lua"
-                                  and r["error"]["line"] == 4 and "dibao.after_amount" in r["error"]["message"]
-                                  for r in bad)
-          and [r["household"] for r in bad] == ["H%d" % i for i in range(1, 1000, 2)], out[:2000])
+    dibao = [next(p for p in r["programs"] if p["program"] == "dibao") for r in recs if "programs" in r]
+    bad = [(r, p["error"]) for r, p in zip(recs, dibao) if p["status"] == "error"]
+    check("endless-loop hook: the odd ones have dibao in error, naming the hook, file and line",
+          len(dibao) == 1000 and len(bad) == 500
+          and all(e["id"] == "CIVR-6003" and e["source"] == f"{hooked}/hooks/loop.lua"
+                  and e["line"] == 4 and "dibao.after_amount" in e["message"] for r, e in bad)
+          and [r["household"] for r, e in bad] == ["H%d" % i for i in range(1, 1000, 2)]
+          and rc == 1, out[:2000])
     # 1282 - i for the even ones (GZ 2024, 民发〔2021〕57号 第十四条)
     check("endless-loop hook: the others are evaluated",
           all(r["total_monthly"] == "%d.00" % (1282 - i) for i, r in enumerate(recs) if i % 2 == 0), out[:2000])

@@ -903,6 +903,10 @@ static void emit(evaluator *ev, const char *text, size_t len, civr_format fmt, c
     } else {
         rc = civr_engine_eval_text(engine, text, len, fmt, source, ev->o->date,
                                    flags | ev->rt.flags, ev->result, &err);
+        /* a program that could not be evaluated is a policy error too (exit 1) */
+        for (size_t i = 0; rc == 0 && i < civr_result_program_count(ev->result); i++)
+            if (civr_program_result_error(civr_result_program(ev->result, i)))
+                rc = CIVR_EEVAL;
         write_result(ev);
     }
     if (rc)
