@@ -9,6 +9,7 @@
 
 #include "../eval/explain.h"
 #include "../hooks/hooks.h"
+#include "../output/output.h"
 #include "run.h"
 
 /* ---- outcomes -------------------------------------------------------------------------- */
@@ -692,5 +693,12 @@ void civr__run_program(civr_ectx *c, const civr_program *p, civr_program_result 
             fv->v = civr__stable(c, &fv->v, &t);
             fv->type = t;
         }
+        /* formatted now, so that civr_program_result_fact (const) only reads */
+        civr_buf *text = &c->res->fact_text;
+        civr_buf_clear(text);
+        civr__render_fact(text, c->pol, fv);
+        if (text->failed ||
+            !(pr->fact_json[pr->nfacts - 1] = civr_arena_strdup(&c->res->arena, text->data ? text->data : "")))
+            civr__eval_fail(c, p->src, CIVR_MSG(NO_MEMORY));
     }
 }

@@ -23,6 +23,7 @@ void civr_result_free(civr_result *r)
     civr_arena_free(&r->arena);
     civr_buf_free(&r->out);
     civr_buf_free(&r->batch);
+    civr_buf_free(&r->fact_text);
     civr__free(r);
 }
 
@@ -230,20 +231,8 @@ int civr_program_result_fact(const civr_program_result *pr, size_t i, const char
     const civr_fval *fv = &pr->facts[i];
     if (name)
         *name = fv->fact->name;
-    if (json_value) {
-        /* formatted on first request into the result's arena; the result is
-         * logically const, the cache is not */
-        civr_program_result *mpr = (civr_program_result *)pr;
-        if (!mpr->fact_json[i]) {
-            civr_buf b = CIVR_BUF_INIT;
-            civr__render_fact(&b, pr->owner->policy, fv);
-            mpr->fact_json[i] = b.failed ? NULL : civr_arena_strdup(&pr->owner->arena, b.data);
-            civr_buf_free(&b);
-            if (!mpr->fact_json[i])
-                return CIVR_ENOMEM;
-        }
-        *json_value = mpr->fact_json[i];
-    }
+    if (json_value) /* formatted when the program was decided: reading writes nothing */
+        *json_value = pr->fact_json[i] ? pr->fact_json[i] : "null"; /* null: its evaluation failed */
     return 0;
 }
 

@@ -1244,15 +1244,3 @@ int civr_expr_compile_as(const civr_expr **out, civr_type want, civr_cenv *env)
     *out = e;
     return 0;
 }
-
-bool civr_expr_uses(const civr_expr *e, civr_op lo, civr_op hi)
-{
-    if (!e)
-        return false;
-    if (e->op >= lo && e->op <= hi)
-        return true;
-    for (uint32_t i = 0; i < e->nargs; i++)
-        if (civr_expr_uses(e->args[i], lo, hi))
-            return true;
-    return false;
-}

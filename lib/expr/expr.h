@@ -109,7 +109,4 @@ int civr_expr_compile(const civr_expr **out, civr_type *type, civr_cenv *env);
 /* Compile and require a type (numeric widening from int allowed). */
 int civr_expr_compile_as(const civr_expr **out, civr_type want, civr_cenv *env);
 
-/* Does `e` (recursively) contain any node with op in [lo, hi]? Used for checks. */
-bool civr_expr_uses(const civr_expr *e, civr_op lo, civr_op hi);
-
 #endif

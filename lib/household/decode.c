@@ -67,7 +67,7 @@ static int decode_scalar(decoder *d, const civr_field *f, const civr_node *n, co
         if (n->style == CIVR_STYLE_PLAIN && (plain_word(n, "true") || plain_word(n, "false")))
             return wrong_type(d, n, path, "a text");
         if (len > 4096)
-            return fail(d, n, CIVR_MSG(BAD_VALUE), path, "text longer than 4096 bytes");
+            return fail(d, n, CIVR_MSG(TEXT_TOO_LONG), path, 4096u);
         if (f->is_key || civr__streq(f->name, "id")) {
             /* ids name households and members in results and references:
              * not empty, and written as text (a number would be reformatted

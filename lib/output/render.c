@@ -290,7 +290,10 @@ void civr__render_json(civr_buf *b, const civr_result *r)
                 civr_buf_putc(b, ',');
             json_str(b, pr->facts[k].fact->name);
             civr_buf_putc(b, ':');
-            civr__render_fact(b, p, &pr->facts[k]);
+            if (pr->fact_json && pr->fact_json[k]) /* formatted when the program was decided */
+                civr_buf_puts(b, pr->fact_json[k]);
+            else
+                civr__render_fact(b, p, &pr->facts[k]);
         }
         civr_buf_puts(b, "},\"reasons\":[");
         for (uint32_t k = 0; k < pr->nreasons; k++) {

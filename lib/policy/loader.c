@@ -450,15 +450,14 @@ static void read_regions(civr_loader *ld, uint32_t bf, const civr_node *node, ci
         for (size_t j = 0; ok && j < 6; j++)
             ok = t[j] >= '0' && t[j] <= '9';
         if (!ok || t[0] == '0') {
-            civr__ld_error(ld, bf, r, CIVR_MSG(BAD_VALUE), "regions",
-                           "a division code is six digits in quotes, e.g. \"440100\"");
+            civr__ld_error(ld, bf, r, CIVR_MSG(BAD_REGION_CODE));
             continue;
         }
         bool dup = false;
         for (uint32_t j = 0; j < count; j++)
             dup = dup || civr__streq(regions[j], t);
         if (dup) {
-            civr__ld_error(ld, bf, r, CIVR_MSG(BAD_VALUE), "regions", "a division code is listed twice");
+            civr__ld_error(ld, bf, r, CIVR_MSG(REGION_LISTED_TWICE));
             continue;
         }
         if (!(regions[count++] = civr__ld_string(ld, bf, r, "a division code")))

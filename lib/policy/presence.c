@@ -157,8 +157,7 @@ static bool read_route(civr_loader *ld, civr_choice *ch, uint32_t file, const ci
         return false;
     }
     if (ld->pol->programs[prog].scope != CIVR_SCOPE_MEMBER) {
-        civr__ld_error(ld, file, pn, CIVR_MSG(BAD_VALUE), "a route",
-                       "a choice is between programs decided for each member (scope: member)");
+        civr__ld_error(ld, file, pn, CIVR_MSG(ROUTE_NOT_MEMBER));
         return false;
     }
     rt->program = (uint32_t)prog;
@@ -194,10 +193,8 @@ static void compile_choice(civr_loader *ld, const civr_named *nm, civr_choice *c
     if (!civr__ld_want(ld, f, routes, CIVR_NODE_SEQ, "routes"))
         return;
     if (routes->u.seq.count < 2 || routes->u.seq.count > CIVR_CHOICE_MAX_ROUTES) {
-        char why[96];
-        snprintf(why, sizeof why, "a choice has 2 to %d routes, not %zu", CIVR_CHOICE_MAX_ROUTES,
-                 routes->u.seq.count);
-        civr__ld_error(ld, f, routes, CIVR_MSG(BAD_VALUE), "routes", why);
+        civr__ld_error(ld, f, routes, CIVR_MSG(ROUTE_COUNT), CIVR_CHOICE_MAX_ROUTES,
+                       routes->u.seq.count);
         return;
     }
     uint32_t npreferred = 0;
@@ -207,14 +204,13 @@ static void compile_choice(civr_loader *ld, const civr_named *nm, civr_choice *c
             return;
         for (uint32_t k = 0; k < i; k++)
             if (ch->routes[k].program == rt->program) {
-                civr__ld_error(ld, f, routes->u.seq.items[i], CIVR_MSG(BAD_VALUE), "a route",
-                               "this program is already a route of the choice");
+                civr__ld_error(ld, f, routes->u.seq.items[i], CIVR_MSG(ROUTE_TWICE));
                 return;
             }
         npreferred += rt->preferred;
     }
     if (npreferred > 1) {
-        civr__ld_error(ld, f, routes, CIVR_MSG(BAD_VALUE), "routes", "at most one route is preferred");
+        civr__ld_error(ld, f, routes, CIVR_MSG(TWO_PREFERRED));
         return;
     }
     ch->nroutes = (uint32_t)routes->u.seq.count;
@@ -251,8 +247,7 @@ void civr__ld_choices(civr_loader *ld)
                 for (uint32_t k = 0; k < p->choices[b].nroutes; k++)
                     if (p->choices[a].routes[i].program == p->choices[b].routes[k].program) {
                         civr_pos pos = civr_policy__pos(p, p->choices[b].src);
-                        civr__ld_error_at(ld, &pos, CIVR_MSG(BAD_VALUE), "a choice",
-                                          "a program may be a route of one choice only");
+                        civr__ld_error_at(ld, &pos, CIVR_MSG(ROUTE_IN_TWO_CHOICES));
                         return;
                     }
 }

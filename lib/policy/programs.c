@@ -480,8 +480,7 @@ static bool compile_stacking(pctx *pc, part *pt, civr_stacking *st)
     while (n && civr_node_text(n) && r < 3 && !civr__streq(civr_node_text(n), rules[r]))
         r++;
     if (!n || r == 3) {
-        civr__ld_error(ld, file, n ? n : pt->key, CIVR_MSG(BAD_VALUE), "rule",
-                       "one of exclude, take_higher, top_up");
+        civr__ld_error(ld, file, n ? n : pt->key, CIVR_MSG(BAD_STACKING_RULE));
         return false;
     }
     st->rule = (uint8_t)r;
@@ -723,8 +722,7 @@ static void compile_program(civr_loader *ld, const civr_named *nm, civr_program 
         } else if (sc && civr__streq(sc, "shared")) {
             pg->scope = CIVR_SCOPE_SHARED;
         } else if (!sc || !civr__streq(sc, "household")) {
-            civr__ld_error(ld, f, pr->value, CIVR_MSG(BAD_VALUE), "scope",
-                           "household, member or shared");
+            civr__ld_error(ld, f, pr->value, CIVR_MSG(BAD_SCOPE));
             return;
         }
     }

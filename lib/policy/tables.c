@@ -468,9 +468,7 @@ bool civr__ld_table_header(civr_loader *ld, const civr_named *nm, civr_table *t,
             if (h && civr__streq(h, hit_names[k].name))
                 break;
         if (k == CIVR__COUNT(hit_names)) {
-            civr__ld_error(ld, hf, hit->value, CIVR_MSG(BAD_VALUE), "hit",
-                           "one of unique, first, priority, collect_sum, collect_max, "
-                           "collect_min, collect_count");
+            civr__ld_error(ld, hf, hit->value, CIVR_MSG(BAD_HIT_POLICY));
             return false;
         }
         t->hit = (uint8_t)hit_names[k].hit;

@@ -45,10 +45,8 @@ bool civr__ld_field_value(civr_loader *ld, uint32_t file, const civr_node *node,
         if (ok && t.kind == CT_INT)
             ok = !percent && v.d == 1 && decimals == 0;
         if (!ok) {
-            char msg[160];
-            snprintf(msg, sizeof msg, "'%.60s' is not %s%s", s, what,
-                     t.kind == CT_MONEY ? " (at most 2 decimals)" : "");
-            civr__ld_error(ld, file, node, CIVR_MSG(BAD_VALUE), field, msg);
+            civr__ld_error(ld, file, node, CIVR_MSG(BAD_VALUE), field, s, what,
+                           t.kind == CT_MONEY ? " (at most 2 decimals)" : "");
             return false;
         }
         out->k = VK_NUM;
@@ -114,8 +112,7 @@ bool civr__ld_field_value(civr_loader *ld, uint32_t file, const civr_node *node,
         return true;
     }
     default:
-        civr__ld_error(ld, file, node, CIVR_MSG(BAD_VALUE), "value",
-                       "values of this type cannot be written in a policy");
+        civr__ld_error(ld, file, node, CIVR_MSG(UNWRITABLE_VALUE));
         return false;
     }
 }

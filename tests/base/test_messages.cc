@@ -50,6 +50,7 @@ TEST(Messages, EachMessageHasItsOwnIdAndFormat)
     for (const auto &m : catalogue) {
         std::string f = m.format;
         EXPECT_NE(f, "%s") << "CIVR-" << m.id << " only passes a text through";
+        EXPECT_NE(f, "%s: %s") << "CIVR-" << m.id << " only passes a text through";
         auto seen = by_format.emplace(f, m.id);
         EXPECT_TRUE(seen.second) << "CIVR-" << m.id << " and CIVR-" << seen.first->second
                                  << " have the same text: " << f;
