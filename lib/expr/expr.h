@@ -96,6 +96,9 @@ typedef struct civr_cenv {
     int (*program)(void *ud, const char *name, size_t len, const civr_pos *pos, uint32_t *index);
     void *ud;
     bool member;         /* `m` is bound (member facts, per-member outcomes) */
+    /* more bound names (a table's inputs in its cells): vars[i] in slot slot0 + i */
+    const civr_column *vars;
+    uint32_t nvars, slot0;
     uint32_t *nslots;    /* slot counter shared by a program's expressions */
     uint32_t max_depth;
 } civr_cenv;
@@ -108,5 +111,8 @@ int civr_expr_compile(const civr_expr **out, civr_type *type, civr_cenv *env);
 
 /* Compile and require a type (numeric widening from int allowed). */
 int civr_expr_compile_as(const civr_expr **out, civr_type want, civr_cenv *env);
+
+/* Does `e` (recursively) contain any node with op in [lo, hi]? */
+bool civr__expr_uses(const civr_expr *e, civr_op lo, civr_op hi);
 
 #endif
