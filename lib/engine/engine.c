@@ -11,7 +11,7 @@ struct civr_engine {
     civr_val *slots;
     civr_fstate *facts;   /* household facts */
     civr_fstate *mfacts;  /* member facts: slot * limits.max_members + member */
-    civr_fstate *params;
+    civr_pstate *params;  /* parameters' values, for one date at a time */
     uint32_t gen;         /* evaluations so far: memo entries of older ones are stale */
     civr_household text; /* household parsed by civr_engine_eval_text */
     civr_hookrt *hooks;  /* the policy's Lua hooks, compiled; NULL when it has none */
@@ -262,7 +262,6 @@ static int run(civr_engine *engine, const civr_household *hh, civr_date date, un
     civr_arena_reset(&engine->scratch);
     if (++engine->gen == 0) { /* wrapped after 4 billion evaluations: start afresh */
         memset(engine->facts, 0, (pol->nhfacts ? pol->nhfacts : 1) * sizeof *engine->facts);
-        memset(engine->params, 0, (pol->nparams ? pol->nparams : 1) * sizeof *engine->params);
         memset(engine->mfacts, 0,
                (size_t)(pol->nmfacts ? pol->nmfacts : 1) * engine->limits.max_members *
                    sizeof *engine->mfacts);
@@ -290,6 +289,7 @@ static int run(civr_engine *engine, const civr_household *hh, civr_date date, un
     c.member_stride = engine->limits.max_members;
     c.gen = engine->gen;
     c.res = result;
+    c.tracing = result->tracing;
     c.forbid = choosing ? engine->forbid : NULL;
     c.jb = &jb;
     c.err = local;

@@ -18,16 +18,60 @@
 
 /* ---- helpers ---------------------------------------------------------------------- */
 
-/* Leaves (literals and variables) are read in place: about a third
- * of the nodes an evaluation visits, and a call each saved. */
-static inline void ev(civr_ectx *c, const civr_expr *e, civr_val *out)
+/* Leaves are read in place, without a call: literals, variables, a field
+ * of a variable's record (`m.age`), facts already computed and parameters
+ * already looked up at the date; about two thirds of the nodes an
+ * evaluation visits. Anything else, or a leaf that needs work (a missing
+ * field, a fact not yet computed, a trace), goes through civr__eval. */
+__attribute__((always_inline)) static inline void ev(civr_ectx *c, const civr_expr *e, civr_val *out)
 {
-    if (e->op == OP_LIT)
-        *out = e->lit;
-    else if (e->op == OP_VAR)
-        *out = c->slots[e->idx];
-    else
-        civr__eval(c, e, out);
+    switch ((civr_op)e->op) {
+    case OP_LIT: *out = e->lit; return;
+    case OP_VAR: *out = c->slots[e->idx]; return;
+    case OP_FIELD: {
+        const civr_expr *a = e->args[0];
+        if (a->op != OP_VAR)
+            break;
+        const civr_val *r = &c->slots[a->idx];
+        if (r->k != VK_REC || r->u.rec == c->hh->root)
+            break;
+        const civr_val *f = &r->u.rec->fields[e->idx];
+        if (f->k == VK_MISSING && !f->u.miss)
+            break;
+        *out = *f;
+        return;
+    }
+    case OP_FACT: {
+        const civr_fstate *st = &c->facts[c->prog->facts[e->idx].slot];
+        if (st->gen != c->gen || st->state != 2)
+            break;
+        *out = st->v;
+        return;
+    }
+    case OP_MFACT: {
+        const civr_expr *a = e->args[0];
+        if (a->op != OP_VAR)
+            break;
+        const civr_val *r = &c->slots[a->idx];
+        if (r->k != VK_REC)
+            break;
+        const civr_fstate *st =
+            &c->mfacts[(size_t)c->prog->facts[e->idx].slot * c->member_stride + r->u.rec->index];
+        if (st->gen != c->gen || st->state != 2)
+            break;
+        *out = st->v;
+        return;
+    }
+    case OP_PARAM: {
+        const civr_pstate *ps = &c->params[e->idx];
+        if (!ps->valid || ps->date != c->as_of || !ps->plain || c->tracing)
+            break;
+        *out = ps->v;
+        return;
+    }
+    default: break;
+    }
+    civr__eval(c, e, out);
 }
 
 static civr_val mk_bool(bool b)
@@ -86,13 +130,18 @@ civr_val civr__missing(civr_ectx *c, const civr_rec *rec, uint32_t field)
     return v;
 }
 
-static void need_value(civr_ectx *c, const civr_expr *e, const civr_val *v)
+/* kept out of line: the hot functions' frames stay small */
+__attribute__((noinline, cold)) _Noreturn static void null_value(civr_ectx *c, const civr_expr *e)
 {
-    if (v->k == VK_NULL) {
-        char what[96];
-        snprintf(what, sizeof what, "'%s'", e->name ? e->name : "a value");
-        civr__eval_fail(c, e->src, CIVR_M_NULL_VALUE, what);
-    }
+    char what[96];
+    snprintf(what, sizeof what, "'%s'", e->name ? e->name : "a value");
+    civr__eval_fail(c, e->src, CIVR_M_NULL_VALUE, what);
+}
+
+static inline void need_value(civr_ectx *c, const civr_expr *e, const civr_val *v)
+{
+    if (__builtin_expect(v->k == VK_NULL, 0))
+        null_value(c, e);
 }
 
 static civr_num arith(civr_ectx *c, const civr_expr *e, civr_num a, civr_num b)
@@ -238,37 +287,50 @@ static void note_illustrative(civr_ectx *c, const civr_param *p, const civr_pval
     r->nillustrative++;
 }
 
+__attribute__((noinline, cold)) _Noreturn static void no_param_value(civr_ectx *c,
+                                                                    const civr_expr *e,
+                                                                    const civr_param *p,
+                                                                    uint32_t lo)
+{
+    char date[11], note[64] = "";
+    civr_date_format(c->as_of, date);
+    if (lo < p->nvalues) {
+        char next[11];
+        civr_date_format(p->values[lo].from, next);
+        snprintf(note, sizeof note, " (next value from %s)", next);
+    }
+    civr__eval_fail(c, e->src, CIVR_M_NO_PARAM_VALUE, p->name, date, note);
+}
+
 /* kept out of civr__eval so that its frame stays small */
 __attribute__((noinline)) static void eval_param(civr_ectx *c, const civr_expr *e, civr_val *out)
 {
     const civr_param *p = &c->pol->params[e->idx];
-    /* a parameter without keys has one value for the whole evaluation */
-    civr_fstate *cached = p->ndims == 0 && !c->res->tracing ? &c->params[e->idx] : NULL;
-    if (cached && cached->gen == c->gen) {
-        *out = cached->v;
+    civr_pstate *ps = &c->params[e->idx];
+    if (!ps->valid || ps->date != c->as_of) {
+        /* the last value starting on or before the date */
+        uint32_t lo = 0, hi = p->nvalues;
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (p->values[mid].from <= c->as_of)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == 0 || p->values[lo - 1].ended)
+            no_param_value(c, e, p, lo);
+        ps->pv = &p->values[lo - 1];
+        ps->v = ps->pv->value;
+        ps->plain = p->ndims == 0 && !ps->pv->illustrative;
+        ps->date = c->as_of;
+        ps->valid = true;
+    }
+    if (ps->plain && !c->tracing) {
+        *out = ps->v;
         return;
     }
-    /* the last value starting on or before the date */
-    uint32_t lo = 0, hi = p->nvalues;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (p->values[mid].from <= c->as_of)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    const civr_pvalue *pv = ps->pv;
     char date[11];
-    if (lo == 0 || p->values[lo - 1].ended) {
-        char note[64] = "";
-        civr_date_format(c->as_of, date);
-        if (lo < p->nvalues) {
-            char next[11];
-            civr_date_format(p->values[lo].from, next);
-            snprintf(note, sizeof note, " (next value from %s)", next);
-        }
-        civr__eval_fail(c, e->src, CIVR_M_NO_PARAM_VALUE, p->name, date, note);
-    }
-    const civr_pvalue *pv = &p->values[lo - 1];
     civr_val keys[CIVR_PARAM_MAX_DIMS];
     civr_val missing = {.k = VK_NULL};
     for (uint32_t i = 0; i < e->nargs; i++) {
@@ -279,7 +341,8 @@ __attribute__((noinline)) static void eval_param(civr_ectx *c, const civr_expr *
     const civr_val *result = &pv->value;
     const civr_pcell *cells = pv->cells;
     uint32_t ncells = pv->ncells;
-    char detail[160] = "";
+    char detail[160];
+    detail[0] = '\0';
     size_t dlen = 0;
     for (uint32_t d = 0; d < p->ndims; d++) {
         const civr_pcell *hit = NULL;
@@ -293,9 +356,9 @@ __attribute__((noinline)) static void eval_param(civr_ectx *c, const civr_expr *
         } else {
             const char *k = NULL;
             size_t klen = 0;
-            bool have = keys[d].k != VK_NULL &&
-                        key_text(c, &keys[d], e->args[d]->type, &k, &klen);
-            if (have && keys[d].k == VK_ENUM) { /* enum keys were resolved at load */
+            bool have = keys[d].k == VK_ENUM ||
+                        (keys[d].k != VK_NULL && key_text(c, &keys[d], e->args[d]->type, &k, &klen));
+            if (keys[d].k == VK_ENUM) { /* enum keys were resolved at load */
                 for (uint32_t i = 0; i < ncells && !hit; i++)
                     if (cells[i].key && cells[i].key_enum == (int32_t)keys[d].u.e)
                         hit = &cells[i];
@@ -310,6 +373,8 @@ __attribute__((noinline)) static void eval_param(civr_ectx *c, const civr_expr *
                     hit = &cells[i];
             if (!hit) {
                 char note[96];
+                if (keys[d].k == VK_ENUM)
+                    key_text(c, &keys[d], e->args[d]->type, &k, &klen);
                 civr_date_format(c->as_of, date);
                 snprintf(note, sizeof note, " for key '%.*s'", (int)(klen < 40 ? klen : 40),
                          have ? k : "null");
@@ -325,11 +390,6 @@ __attribute__((noinline)) static void eval_param(civr_ectx *c, const civr_expr *
         ncells = hit->nsub;
     }
     *out = *result;
-    if (cached) {
-        cached->v = *out;
-        cached->gen = c->gen;
-        cached->state = 2;
-    }
     if (c->res->explaining && pv->illustrative)
         note_illustrative(c, p, pv, detail, out);
     if (c->res->tracing && !param_traced(c, p->name, detail)) {
@@ -410,7 +470,7 @@ static const civr_val *computed_outputs(civr_ectx *c, const civr_table *t, const
     return o;
 }
 
-static void eval_table(civr_ectx *c, const civr_expr *e, civr_val *out)
+__attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *e, civr_val *out)
 {
     const civr_table *t = &c->pol->tables[e->idx];
     civr_val in[16];
