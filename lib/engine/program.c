@@ -160,12 +160,7 @@ static void start_line(civr_ectx *c, civr_mline *line, const civr_rec *m, uint8_
     memset(line, 0, sizeof *line);
     line->member = m;
     line->status = status;
-    const civr_rtype *rt = &c->pol->rtypes[m->type];
-    line->member_id = civr_arena_strdup(&c->res->arena, rt->key_field >= 0
-                                                            ? m->fields[rt->key_field].u.str.s
-                                                            : m->path);
-    if (!line->member_id)
-        civr__eval_fail(c, c->prog->src, CIVR_M_NO_MEMORY);
+    line->member_id = civr__member_id(c, m);
 }
 
 /* CIVR_EVAL_EXPLAIN: how a paid line's amount `e` is made (m in slot 0). */
@@ -415,9 +410,10 @@ static void decide_member(civr_ectx *c, const civr_program *p, civr_mline *line)
                 add_reason(c, line, hook_reasons[k]);
     }
     /* the member's failed checks */
-    for (uint32_t i = 0; i < p->nfacts && missing.k != VK_MISSING; i++) {
+    for (uint32_t k = 0; k < p->nchecks && missing.k != VK_MISSING; k++) {
+        uint32_t i = p->checks[k];
         const civr_fact *f = &p->facts[i];
-        if (!f->fail || !f->per_member)
+        if (!f->per_member)
             continue;
         civr_val v;
         civr__eval_fact(c, i, line->member, &v);
@@ -653,9 +649,10 @@ void civr__run_program(civr_ectx *c, const civr_program *p, civr_program_result 
         for (uint32_t k = 0; k < pr->members[i].nreasons; k++)
             if (pr->members[i].reasons[k] != &not_covered)
                 push_reason(c, pr, pr->members[i].reasons[k]);
-    for (uint32_t i = 0; i < p->nfacts; i++) {
+    for (uint32_t k = 0; k < p->nchecks; k++) {
+        uint32_t i = p->checks[k];
         const civr_fact *f = &p->facts[i];
-        if (!f->fail || f->per_member)
+        if (f->per_member)
             continue;
         civr_val v;
         civr__eval_fact(c, i, NULL, &v);

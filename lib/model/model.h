@@ -424,6 +424,8 @@ typedef struct civr_program {
     civr_fact *facts;
     uint32_t nshown;
     uint32_t *shown;         /* fact indices shown in results, declaration order */
+    uint32_t nchecks;
+    uint32_t *checks;        /* fact indices of checks (a 'fail' reason), declaration order */
     uint32_t noutcomes;
     civr_outcome *outcomes;
     uint32_t nslots;         /* variable slots its expressions use */

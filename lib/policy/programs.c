@@ -765,7 +765,8 @@ static void compile_program(civr_loader *ld, const civr_named *nm, civr_program 
     pg->facts = civr_arena_array(&p->arena, pc.nfacts ? pc.nfacts : 1, sizeof *pg->facts);
     pg->outcomes = civr_arena_array(&p->arena, nouts ? nouts : 1, sizeof *pg->outcomes);
     pg->shown = civr_arena_array(&p->arena, pc.nfacts ? pc.nfacts : 1, sizeof *pg->shown);
-    if (!pg->facts || !pg->outcomes || !pg->shown)
+    pg->checks = civr_arena_array(&p->arena, pc.nfacts ? pc.nfacts : 1, sizeof *pg->checks);
+    if (!pg->facts || !pg->outcomes || !pg->shown || !pg->checks)
         goto done;
     bool ok = true;
     for (uint32_t i = 0; i < pc.nfacts; i++) {
@@ -783,6 +784,8 @@ static void compile_program(civr_loader *ld, const civr_named *nm, civr_program 
         ok &= pc.facts[i].state == 2;
         if (pg->facts[i].show)
             pg->shown[pg->nshown++] = i;
+        if (pg->facts[i].fail)
+            pg->checks[pg->nchecks++] = i;
     }
     for (uint32_t i = 0; i < nouts; i++)
         ok &= compile_outcome(&pc, &outs[i], &pg->outcomes[pg->noutcomes++]);
