@@ -58,6 +58,7 @@ typedef struct civr_ectx {
     civr_pstate *params;    /* parameters' values in force, by parameter index */
     civr_result *res;
     bool tracing;           /* res->tracing */
+    const char **member_ids; /* [member index]: its id copied into the result, or NULL */
     const civr_reason **forbid; /* choices: [program * member_stride + member] a route not
                                    taken (its reason), or NULL; NULL: no choice made yet */
     jmp_buf *jb;
