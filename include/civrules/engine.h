@@ -250,6 +250,38 @@ int civr_result_trace_step(const civr_result *result, size_t i, const char **ste
 int civr_result_trace_json(civr_result *result, size_t i, const char **json, size_t *len,
                            civr_error *err);
 
+/**
+ * What the policy's Lua hooks printed during the evaluation a result holds,
+ * kept in the result so that no callback is needed (civr_engine_options.on_log
+ * still receives every line as it is printed). One line per `print` call:
+ * its arguments as `tostring` shows them, separated by tabs. Lines are kept
+ * in the order printed, for a successful evaluation and for one that failed
+ * (a hook's error), up to CIVR_RESULT_LOG_LINES lines and
+ * CIVR_RESULT_LOG_BYTES bytes of text per evaluation: the line that reaches
+ * the byte cap is cut (at a character boundary) and marked truncated, and
+ * lines after a cap are dropped and only counted (civr_result_log_dropped).
+ * Invalid UTF-8 is replaced by U+FFFD, so the texts are valid UTF-8; a text
+ * may contain NUL bytes (the length says where it ends). With a choice
+ * between programs, the lines are those of the evaluation the result holds
+ * (the one with every choice made). When no hook prints, keeping the log
+ * costs nothing and a warm evaluation still allocates nothing; the same
+ * household, date and policy give the same lines, whatever the thread.
+ */
+#define CIVR_RESULT_LOG_LINES 64
+#define CIVR_RESULT_LOG_BYTES 16384
+/** Number of lines kept (0 when no hook printed). */
+size_t civr_result_log_count(const civr_result *result);
+/**
+ * Line `i`: the id of the program whose hook printed, the hook's name
+ * ("program.point"), the text (borrowed like every result string; `*len`
+ * bytes, also NUL-terminated) and whether it was cut at the byte cap.
+ * Outputs may be NULL. CIVR_EINVAL when `i` is out of range.
+ */
+int civr_result_log(const civr_result *result, size_t i, const char **program, const char **hook,
+                    const char **text, size_t *len, int *truncated);
+/** Lines printed past the caps and not kept. */
+size_t civr_result_log_dropped(const civr_result *result);
+
 /** Output formats of civr_result_render. */
 typedef enum civr_render {
     CIVR_RENDER_JSON = 0, /**< one line of JSON, the result contract */

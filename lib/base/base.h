@@ -176,6 +176,9 @@ static inline bool civr__streq(const char *a, const char *b)
 }
 bool civr__is_identifier(const char *s, size_t len); /* [a-z_][a-z0-9_]* (dots allowed: dotted) */
 bool civr__utf8_valid(const char *s, size_t len);
+/* The length (1-4) of the valid UTF-8 sequence `s` starts with; 0 when it
+ * does not start with one (or len is 0). */
+size_t civr__utf8_next(const char *s, size_t len);
 /* The text of errno value `errnum` in `buf` (returned): thread-safe and the
  * same whatever the host's locale. */
 const char *civr__errno_text(int errnum, char *buf, size_t size);

@@ -47,6 +47,8 @@ void civr__result_reset(civr_result *r, const civr_policy *policy, civr_date dat
     r->illustrative = NULL;
     r->ntrace = r->trace_cap = 0;
     r->trace = NULL;
+    r->nlog = r->log_cap = r->log_dropped = r->log_bytes = 0;
+    r->log = NULL;
 }
 
 int civr_result_set_error(civr_result *r, const civr_policy *policy, civr_date date,
@@ -280,4 +282,35 @@ int civr_result_trace_json(civr_result *r, size_t i, const char **json, size_t *
     if (len)
         *len = r->out.len;
     return 0;
+}
+
+/* ---- what hooks printed ------------------------------------------------------------------- */
+
+size_t civr_result_log_count(const civr_result *r)
+{
+    return r ? r->nlog : 0;
+}
+
+int civr_result_log(const civr_result *r, size_t i, const char **program, const char **hook,
+                    const char **text, size_t *len, int *truncated)
+{
+    if (!r || i >= r->nlog)
+        return CIVR_EINVAL;
+    const civr_logline *l = &r->log[i];
+    if (program)
+        *program = l->program;
+    if (hook)
+        *hook = l->hook;
+    if (text)
+        *text = l->text;
+    if (len)
+        *len = l->len;
+    if (truncated)
+        *truncated = l->truncated;
+    return 0;
+}
+
+size_t civr_result_log_dropped(const civr_result *r)
+{
+    return r ? r->log_dropped : 0;
 }

@@ -121,6 +121,15 @@ typedef struct civr_illustrative {
     civr_val value;
 } civr_illustrative;
 
+/* A line a Lua hook printed (civr_result_log). */
+typedef struct civr_logline {
+    const char *program; /* the program whose hook printed */
+    const char *hook;    /* "program.point" */
+    const char *text;    /* in the result's arena; valid UTF-8 */
+    uint32_t len;
+    bool truncated;      /* cut at the byte cap */
+} civr_logline;
+
 struct civr_result {
     civr_arena arena;
     const civr_policy *policy;
@@ -141,6 +150,9 @@ struct civr_result {
     civr_illustrative *illustrative; /* explaining: assumed values read, once each */
     uint32_t ntrace, trace_cap;
     civr_trace_entry *trace;
+    uint32_t nlog, log_cap, log_dropped; /* lines kept, room, lines past the caps */
+    uint32_t log_bytes;                  /* text bytes kept */
+    civr_logline *log;
     civr_buf out;   /* civr_result_render's output */
     civr_buf batch; /* civr_engine_eval_batch's output, kept across the batch's evaluations */
 };

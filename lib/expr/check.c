@@ -776,179 +776,218 @@ static const civr_expr *check_compr(checker *ck, const pnode *c, civr_op op, uin
     return e;
 }
 
+/*
+ * Built-in functions. Each entry gives the name, the arity (min..max
+ * arguments; what the error says when it is wrong), the operation it compiles
+ * to, and its type rule: either fixed argument and result types (`args`,
+ * `result`; a CT_VOID argument takes any type) or a function that types the
+ * call itself (`rule`, which then also checks the arity if `min_args` is
+ * BUILTIN_RULE_ARITY). The table is looked up by name once per call.
+ */
+typedef struct builtin builtin;
+typedef const civr_expr *(*builtin_rule)(checker *ck, const pnode *p, const builtin *b);
+
+#define BUILTIN_RULE_ARITY 0xff /* the rule checks the number of arguments */
+
+struct builtin {
+    const char *name;
+    uint8_t min_args, max_args;
+    const char *takes; /* the arity, as the error message says it */
+    civr_op op;
+    civr_type result;
+    civr_type args[3];
+    builtin_rule rule; /* NULL: the fixed types above */
+};
+
+#define T(k) {(uint16_t)(k), 0}
+#define TREF(k, r) {(uint16_t)(k), (uint16_t)(r)}
+
+/* sum, count, any, all, min, max: over a comprehension; count(list); min/max of 2+ values */
+static const civr_expr *rule_aggregate(checker *ck, const pnode *p, const builtin *b)
+{
+    if (p->n == 1 && p->list[0]->kind == P_COMPR && !p->list[0]->list_comp)
+        return check_compr(ck, p->list[0], b->op, p->off);
+    if (b->op == OP_AGG_COUNT && p->n == 1) {
+        const civr_expr *l = check(ck, p->list[0]);
+        if (!l)
+            return NULL;
+        if (l->type.kind != CT_LIST)
+            return type_error(ck, p->list[0]->off, "count() needs a list, found %s%s", l->type,
+                              civr_type_of(CT_VOID, 0));
+        civr_expr *e = node(ck, OP_COUNT_LIST, civr_type_of(CT_INT, 0), p->off, 1);
+        if (!e)
+            return oom(ck);
+        e->args[0] = l;
+        return e;
+    }
+    if ((b->op == OP_AGG_MIN || b->op == OP_AGG_MAX) && p->n >= 2) {
+        civr_expr *e = node(ck, b->op == OP_AGG_MIN ? OP_MIN : OP_MAX, civr_type_of(CT_VOID, 0),
+                            p->off, p->n);
+        if (!e)
+            return oom(ck);
+        for (uint32_t k = 0; k < p->n; k++)
+            if (!(e->args[k] = check(ck, p->list[k])))
+                return NULL;
+        for (uint32_t k = 1; k < p->n; k++)
+            if (!unify(ck, &e->args[0], &e->args[k], p->list[0]->off, p->list[k]->off))
+                return NULL;
+        for (uint32_t k = 1; k < p->n; k++) /* a later int may have widened the first */
+            if (!coerce(ck, &e->args[k], e->args[0]->type, p->list[k]->off))
+                return NULL;
+        if (!civr_type_numeric(e->args[0]->type) && e->args[0]->type.kind != CT_DATE)
+            return type_error(ck, p->off, "min() and max() need numbers or dates, found %s%s",
+                              e->args[0]->type, civr_type_of(CT_VOID, 0));
+        e->type = e->args[0]->type;
+        return e;
+    }
+    return arity(ck, p, b->takes);
+}
+
+/* abs(n): the type of its number */
+static const civr_expr *rule_abs(checker *ck, const pnode *p, const builtin *b)
+{
+    const civr_expr *a = check(ck, p->list[0]);
+    if (!a)
+        return NULL;
+    if (!civr_type_numeric(a->type))
+        return type_error(ck, p->off, "abs() needs a number, found %s%s", a->type,
+                          civr_type_of(CT_VOID, 0));
+    civr_expr *e = node(ck, b->op, a->type, p->off, 1);
+    if (!e)
+        return oom(ck);
+    e->args[0] = a;
+    return e;
+}
+
+/* age(person or birth date[, on date]): a person's birth_date is read for it */
+static const civr_expr *rule_age(checker *ck, const pnode *p, const builtin *b)
+{
+    const civr_expr *a = check(ck, p->list[0]);
+    if (!a)
+        return NULL;
+    if (a->type.kind == CT_RECORD) { /* a person: use its birth_date */
+        const civr_rtype *rt = &ck->pol->rtypes[a->type.ref];
+        int32_t f = civr_policy__field(rt, "birth_date", 10);
+        if (f < 0 || rt->fields[f].type.kind != CT_DATE)
+            return type_error(ck, p->list[0]->off, "age() needs a date or a record with a "
+                              "birth_date, found %s%s", a->type, civr_type_of(CT_VOID, 0));
+        civr_expr *fe = node(ck, OP_FIELD, civr_type_of(CT_DATE, 0), p->list[0]->off, 1);
+        if (!fe)
+            return oom(ck);
+        fe->args[0] = a;
+        fe->idx = (uint32_t)f;
+        fe->name = rt->fields[f].name;
+        a = fe;
+    } else if (!coerce(ck, &a, civr_type_of(CT_DATE, 0), p->list[0]->off)) {
+        return NULL;
+    }
+    civr_expr *e = node(ck, b->op, b->result, p->off, p->n);
+    if (!e)
+        return oom(ck);
+    e->args[0] = a;
+    if (p->n == 2 && !(e->args[1] = check_as(ck, p->list[1], b->args[1])))
+        return NULL;
+    return e;
+}
+
+/* in_force(r): a dated record: since <= as_of <= until, both optional */
+static const civr_expr *rule_in_force(checker *ck, const pnode *p, const builtin *b)
+{
+    const civr_expr *a = check(ck, p->list[0]);
+    if (!a)
+        return NULL;
+    const civr_rtype *rt = a->type.kind == CT_RECORD ? &ck->pol->rtypes[a->type.ref] : NULL;
+    int32_t since = rt ? civr_policy__field(rt, "since", 5) : -1;
+    int32_t until = rt ? civr_policy__field(rt, "until", 5) : -1;
+    if (since < 0 || until < 0 || rt->fields[since].type.kind != CT_DATE ||
+        rt->fields[until].type.kind != CT_DATE)
+        return type_error(ck, p->list[0]->off,
+                          "in_force() needs a record with the dates 'since' and 'until', found %s%s",
+                          a->type, civr_type_of(CT_VOID, 0));
+    civr_expr *e = node(ck, b->op, b->result, p->off, 1);
+    if (!e)
+        return oom(ck);
+    e->args[0] = a;
+    e->idx = (uint32_t)since;
+    e->idx2 = (uint32_t)until;
+    return e;
+}
+
+/* date('YYYY-MM-DD'): a date literal, read at load */
+static const civr_expr *rule_date(checker *ck, const pnode *p, const builtin *b)
+{
+    if (p->list[0]->kind != P_STR)
+        return arity(ck, p, b->takes);
+    civr_date d;
+    civr_error e2 = CIVR_ERROR_INIT;
+    if (civr_date_parse(&d, p->list[0]->name, p->list[0]->nlen, &e2) < 0)
+        return fail(ck, p->list[0]->off, CIVR_M_EXPR_BAD_LITERAL, e2.message);
+    civr_expr *e = node(ck, b->op, b->result, p->off, 0);
+    if (!e)
+        return oom(ck);
+    e->lit.k = VK_DATE;
+    e->lit.u.date = d;
+    return e;
+}
+
+#define AGG(n, o) {n, BUILTIN_RULE_ARITY, 0, "a comprehension (x for x in list if ...)", o, T(CT_VOID), {T(CT_VOID)}, rule_aggregate}
+
+static const builtin builtins[] = {
+    AGG("sum", OP_AGG_SUM),
+    AGG("count", OP_AGG_COUNT),
+    AGG("any", OP_AGG_ANY),
+    AGG("all", OP_AGG_ALL),
+    AGG("min", OP_AGG_MIN),
+    AGG("max", OP_AGG_MAX),
+    {"abs", 1, 1, "1 argument", OP_ABS, T(CT_VOID), {T(CT_VOID)}, rule_abs},
+    {"round", 3, 3, "3 arguments (amount, unit, mode)", OP_ROUND, T(CT_MONEY),
+     {T(CT_MONEY), TREF(CT_ENUM, CIVR_ENUM_ROUNDING_UNIT), TREF(CT_ENUM, CIVR_ENUM_ROUNDING_MODE)},
+     NULL},
+    {"age", 1, 2, "1 or 2 arguments (person or birth date, [on date])", OP_AGE, T(CT_INT),
+     {T(CT_VOID), T(CT_DATE)}, rule_age},
+    {"months_between", 2, 2, "2 dates", OP_MONTHS_BETWEEN, T(CT_INT), {T(CT_DATE), T(CT_DATE)},
+     NULL},
+    {"month_start", 1, 1, "1 date", OP_MONTH_START, T(CT_DATE), {T(CT_DATE)}, NULL},
+    {"in_force", 1, 1, "1 record with 'since' and 'until' dates", OP_IN_FORCE, T(CT_BOOL),
+     {T(CT_VOID)}, rule_in_force},
+    {"has", 1, 1, "1 argument", OP_NOT_NULL, T(CT_BOOL), {T(CT_VOID)}, NULL},
+    {"date", 1, 1, "one 'YYYY-MM-DD' text", OP_LIT, T(CT_DATE), {T(CT_STRING)}, rule_date},
+};
+
+#undef AGG
+#undef T
+#undef TREF
+
+static const builtin *builtin_find(const pnode *p)
+{
+    for (size_t i = 0; i < CIVR__COUNT(builtins); i++)
+        if (name_is(p, builtins[i].name))
+            return &builtins[i];
+    return NULL;
+}
+
+/* A call of a built-in with fixed argument and result types. */
+static const civr_expr *builtin_fixed(checker *ck, const pnode *p, const builtin *b)
+{
+    civr_expr *e = node(ck, b->op, b->result, p->off, p->n);
+    if (!e)
+        return oom(ck);
+    for (uint32_t k = 0; k < p->n; k++) {
+        civr_type want = b->args[k];
+        e->args[k] = want.kind == CT_VOID ? check(ck, p->list[k]) : check_as(ck, p->list[k], want);
+        if (!e->args[k])
+            return NULL;
+    }
+    return e;
+}
+
 static const civr_expr *check_call(checker *ck, const pnode *p)
 {
-    bool compr = p->n == 1 && p->list[0]->kind == P_COMPR && !p->list[0]->list_comp;
-    static const struct {
-        const char *name;
-        civr_op op;
-    } aggs[] = {{"sum", OP_AGG_SUM}, {"count", OP_AGG_COUNT}, {"any", OP_AGG_ANY},
-                {"all", OP_AGG_ALL}, {"min", OP_AGG_MIN},     {"max", OP_AGG_MAX}};
-    for (size_t i = 0; i < CIVR__COUNT(aggs); i++) {
-        if (!name_is(p, aggs[i].name))
-            continue;
-        if (compr)
-            return check_compr(ck, p->list[0], aggs[i].op, p->off);
-        if (aggs[i].op == OP_AGG_COUNT && p->n == 1) {
-            const civr_expr *l = check(ck, p->list[0]);
-            if (!l)
-                return NULL;
-            if (l->type.kind != CT_LIST)
-                return type_error(ck, p->list[0]->off, "count() needs a list, found %s%s",
-                                  l->type, civr_type_of(CT_VOID, 0));
-            civr_expr *e = node(ck, OP_COUNT_LIST, civr_type_of(CT_INT, 0), p->off, 1);
-            if (!e)
-                return oom(ck);
-            e->args[0] = l;
-            return e;
-        }
-        if ((aggs[i].op == OP_AGG_MIN || aggs[i].op == OP_AGG_MAX) && p->n >= 2) {
-            civr_expr *e = node(ck, aggs[i].op == OP_AGG_MIN ? OP_MIN : OP_MAX,
-                                civr_type_of(CT_VOID, 0), p->off, p->n);
-            if (!e)
-                return oom(ck);
-            for (uint32_t k = 0; k < p->n; k++)
-                if (!(e->args[k] = check(ck, p->list[k])))
-                    return NULL;
-            for (uint32_t k = 1; k < p->n; k++)
-                if (!unify(ck, &e->args[0], &e->args[k], p->list[0]->off, p->list[k]->off))
-                    return NULL;
-            for (uint32_t k = 1; k < p->n; k++) /* a later int may have widened the first */
-                if (!coerce(ck, &e->args[k], e->args[0]->type, p->list[k]->off))
-                    return NULL;
-            if (!civr_type_numeric(e->args[0]->type) && e->args[0]->type.kind != CT_DATE)
-                return type_error(ck, p->off, "min() and max() need numbers or dates, found %s%s",
-                                  e->args[0]->type, civr_type_of(CT_VOID, 0));
-            e->type = e->args[0]->type;
-            return e;
-        }
-        return arity(ck, p, "a comprehension (x for x in list if ...)");
-    }
-    if (name_is(p, "abs")) {
-        if (p->n != 1)
-            return arity(ck, p, "1 argument");
-        const civr_expr *a = check(ck, p->list[0]);
-        if (!a)
-            return NULL;
-        if (!civr_type_numeric(a->type))
-            return type_error(ck, p->off, "abs() needs a number, found %s%s", a->type,
-                              civr_type_of(CT_VOID, 0));
-        civr_expr *e = node(ck, OP_ABS, a->type, p->off, 1);
-        if (!e)
-            return oom(ck);
-        e->args[0] = a;
-        return e;
-    }
-    if (name_is(p, "round")) {
-        if (p->n != 3)
-            return arity(ck, p, "3 arguments (amount, unit, mode)");
-        civr_expr *e = node(ck, OP_ROUND, civr_type_of(CT_MONEY, 0), p->off, 3);
-        if (!e)
-            return oom(ck);
-        if (!(e->args[0] = check_as(ck, p->list[0], civr_type_of(CT_MONEY, 0))) ||
-            !(e->args[1] =
-                  check_as(ck, p->list[1], civr_type_of(CT_ENUM, CIVR_ENUM_ROUNDING_UNIT))) ||
-            !(e->args[2] =
-                  check_as(ck, p->list[2], civr_type_of(CT_ENUM, CIVR_ENUM_ROUNDING_MODE))))
-            return NULL;
-        return e;
-    }
-    if (name_is(p, "age")) {
-        if (p->n != 1 && p->n != 2)
-            return arity(ck, p, "1 or 2 arguments (person or birth date, [on date])");
-        const civr_expr *a = check(ck, p->list[0]);
-        if (!a)
-            return NULL;
-        if (a->type.kind == CT_RECORD) { /* a person: use its birth_date */
-            const civr_rtype *rt = &ck->pol->rtypes[a->type.ref];
-            int32_t f = civr_policy__field(rt, "birth_date", 10);
-            if (f < 0 || rt->fields[f].type.kind != CT_DATE)
-                return type_error(ck, p->list[0]->off, "age() needs a date or a record with a "
-                                  "birth_date, found %s%s", a->type, civr_type_of(CT_VOID, 0));
-            civr_expr *fe = node(ck, OP_FIELD, civr_type_of(CT_DATE, 0), p->list[0]->off, 1);
-            if (!fe)
-                return oom(ck);
-            fe->args[0] = a;
-            fe->idx = (uint32_t)f;
-            fe->name = rt->fields[f].name;
-            a = fe;
-        } else if (!coerce(ck, &a, civr_type_of(CT_DATE, 0), p->list[0]->off)) {
-            return NULL;
-        }
-        civr_expr *e = node(ck, OP_AGE, civr_type_of(CT_INT, 0), p->off, p->n);
-        if (!e)
-            return oom(ck);
-        e->args[0] = a;
-        if (p->n == 2 && !(e->args[1] = check_as(ck, p->list[1], civr_type_of(CT_DATE, 0))))
-            return NULL;
-        return e;
-    }
-    if (name_is(p, "months_between")) {
-        if (p->n != 2)
-            return arity(ck, p, "2 dates");
-        civr_expr *e = node(ck, OP_MONTHS_BETWEEN, civr_type_of(CT_INT, 0), p->off, 2);
-        if (!e)
-            return oom(ck);
-        if (!(e->args[0] = check_as(ck, p->list[0], civr_type_of(CT_DATE, 0))) ||
-            !(e->args[1] = check_as(ck, p->list[1], civr_type_of(CT_DATE, 0))))
-            return NULL;
-        return e;
-    }
-    if (name_is(p, "month_start")) {
-        if (p->n != 1)
-            return arity(ck, p, "1 date");
-        civr_expr *e = node(ck, OP_MONTH_START, civr_type_of(CT_DATE, 0), p->off, 1);
-        if (!e)
-            return oom(ck);
-        if (!(e->args[0] = check_as(ck, p->list[0], civr_type_of(CT_DATE, 0))))
-            return NULL;
-        return e;
-    }
-    if (name_is(p, "in_force")) { /* a dated record: since <= as_of <= until, both optional */
-        if (p->n != 1)
-            return arity(ck, p, "1 record with 'since' and 'until' dates");
-        const civr_expr *a = check(ck, p->list[0]);
-        if (!a)
-            return NULL;
-        const civr_rtype *rt = a->type.kind == CT_RECORD ? &ck->pol->rtypes[a->type.ref] : NULL;
-        int32_t since = rt ? civr_policy__field(rt, "since", 5) : -1;
-        int32_t until = rt ? civr_policy__field(rt, "until", 5) : -1;
-        if (since < 0 || until < 0 || rt->fields[since].type.kind != CT_DATE ||
-            rt->fields[until].type.kind != CT_DATE)
-            return type_error(ck, p->list[0]->off,
-                              "in_force() needs a record with the dates 'since' and 'until', found %s%s",
-                              a->type, civr_type_of(CT_VOID, 0));
-        civr_expr *e = node(ck, OP_IN_FORCE, civr_type_of(CT_BOOL, 0), p->off, 1);
-        if (!e)
-            return oom(ck);
-        e->args[0] = a;
-        e->idx = (uint32_t)since;
-        e->idx2 = (uint32_t)until;
-        return e;
-    }
-    if (name_is(p, "has")) {
-        if (p->n != 1)
-            return arity(ck, p, "1 argument");
-        civr_expr *e = node(ck, OP_NOT_NULL, civr_type_of(CT_BOOL, 0), p->off, 1);
-        if (!e)
-            return oom(ck);
-        if (!(e->args[0] = check(ck, p->list[0])))
-            return NULL;
-        return e;
-    }
-    if (name_is(p, "date")) {
-        if (p->n != 1 || p->list[0]->kind != P_STR)
-            return arity(ck, p, "one 'YYYY-MM-DD' text");
-        civr_date d;
-        civr_error e2 = CIVR_ERROR_INIT;
-        if (civr_date_parse(&d, p->list[0]->name, p->list[0]->nlen, &e2) < 0)
-            return fail(ck, p->list[0]->off, CIVR_M_EXPR_BAD_LITERAL, e2.message);
-        civr_expr *e = node(ck, OP_LIT, civr_type_of(CT_DATE, 0), p->off, 0);
-        if (!e)
-            return oom(ck);
-        e->lit.k = VK_DATE;
-        e->lit.u.date = d;
-        return e;
+    const builtin *b = builtin_find(p);
+    if (b) {
+        if (b->min_args != BUILTIN_RULE_ARITY && (p->n < b->min_args || p->n > b->max_args))
+            return arity(ck, p, b->takes);
+        return b->rule ? b->rule(ck, p, b) : builtin_fixed(ck, p, b);
     }
     /* a member fact */
     if (ck->env->fact) {

@@ -244,6 +244,61 @@ static int sb_tostring(lua_State *L)
     return 1;
 }
 
+/* Keep a printed line in the running evaluation's result, within the caps
+ * of civr_result_log (engine.h): invalid UTF-8 becomes U+FFFD, the line that
+ * reaches the byte cap is cut at a character boundary. false: out of memory. */
+static bool keep_log(civr_hookrt *rt, const char *text, size_t len)
+{
+    civr_result *r = rt->c->res;
+    if (r->nlog == CIVR_RESULT_LOG_LINES || r->log_bytes == CIVR_RESULT_LOG_BYTES) {
+        r->log_dropped++;
+        return true;
+    }
+    if (r->nlog == r->log_cap) {
+        uint32_t cap = r->log_cap ? r->log_cap * 2 : 8;
+        civr_logline *l = civr_arena_array(&r->arena, cap, sizeof *l);
+        if (!l)
+            return false;
+        if (r->nlog)
+            memcpy(l, r->log, r->nlog * sizeof *l);
+        r->log = l;
+        r->log_cap = cap;
+    }
+    /* what fits: the copy's length n, and whether the text is cut */
+    size_t room = CIVR_RESULT_LOG_BYTES - r->log_bytes, n = 0, i = 0;
+    while (i < len) {
+        size_t k = civr__utf8_next(text + i, len - i), m = k ? k : 3;
+        if (m > room - n)
+            break;
+        n += m;
+        i += k ? k : 1;
+    }
+    bool cut = i < len;
+    char *out = civr_arena_alloc(&r->arena, n + 1);
+    if (!out)
+        return false;
+    for (size_t at = 0, j = 0; at < n;) {
+        size_t k = civr__utf8_next(text + j, len - j);
+        if (k)
+            memcpy(out + at, text + j, k);
+        else
+            memcpy(out + at, "\xef\xbf\xbd", 3); /* U+FFFD for a byte that is not UTF-8 */
+        at += k ? k : 3;
+        j += k ? k : 1;
+    }
+    out[n] = 0;
+    civr_logline *l = &r->log[r->nlog++];
+    l->program = rt->c->prog ? rt->c->prog->id : NULL;
+    l->hook = rt->call->hook->name;
+    l->text = out;
+    l->len = (uint32_t)n;
+    l->truncated = cut;
+    r->log_bytes += (uint32_t)n;
+    if (cut) /* nothing more fits */
+        r->log_bytes = CIVR_RESULT_LOG_BYTES;
+    return true;
+}
+
 static int sb_print(lua_State *L)
 {
     civr_hookrt *rt = civr__rt(L);
@@ -257,8 +312,14 @@ static int sb_print(lua_State *L)
         luaL_addvalue(&b);
     }
     luaL_pushresult(&b);
-    if (rt->log && rt->call)
-        rt->log(rt->log_ud, rt->call->hook->name, lua_tostring(L, -1));
+    if (rt->call) {
+        size_t len;
+        const char *text = lua_tolstring(L, -1, &len);
+        if (!keep_log(rt, text, len))
+            return civr__lua_abort(L, CIVR_ABORT_NOMEM);
+        if (rt->log)
+            rt->log(rt->log_ud, rt->call->hook->name, text);
+    }
     return 0;
 }
 

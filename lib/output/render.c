@@ -221,6 +221,29 @@ static void json_trace(civr_buf *b, const civr_result *r)
     civr_buf_putc(b, ']');
 }
 
+/* What hooks printed (only when they did): "log" and "log_dropped". */
+static void json_log(civr_buf *b, const civr_result *r)
+{
+    if (r->nlog) {
+        civr_buf_puts(b, ",\"log\":[");
+        for (uint32_t i = 0; i < r->nlog; i++) {
+            const civr_logline *l = &r->log[i];
+            civr_buf_puts(b, i ? ",{\"program\":" : "{\"program\":");
+            json_str(b, l->program);
+            civr_buf_puts(b, ",\"hook\":");
+            json_str(b, l->hook);
+            civr_buf_puts(b, ",\"text\":");
+            civr_buf_json_string(b, l->text, l->len);
+            if (l->truncated)
+                civr_buf_puts(b, ",\"truncated\":true");
+            civr_buf_putc(b, '}');
+        }
+        civr_buf_putc(b, ']');
+    }
+    if (r->log_dropped)
+        civr_buf_printf(b, ",\"log_dropped\":%u", (unsigned)r->log_dropped);
+}
+
 void civr__render_json(civr_buf *b, const civr_result *r)
 {
     const civr_policy *p = r->policy;
@@ -240,6 +263,7 @@ void civr__render_json(civr_buf *b, const civr_result *r)
     if (r->failed) {
         civr_buf_puts(b, ",\"error\":");
         civr__error_json(b, &r->error);
+        json_log(b, r);
         civr_buf_putc(b, '}');
         return;
     }
@@ -333,6 +357,7 @@ void civr__render_json(civr_buf *b, const civr_result *r)
     json_money(b, r->total);
     if (r->tracing)
         json_trace(b, r);
+    json_log(b, r);
     civr_buf_putc(b, '}');
 }
 

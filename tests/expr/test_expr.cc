@@ -237,6 +237,43 @@ TEST(Expr, TypeErrorsPointAtTheToken)
               at(64) + "[CIVR-3008] expression nested deeper than the limit of 64");
 }
 
+// Issue 11: the built-in functions come from one table (name, arity, type
+// rule, operation); each entry refuses a wrong number of arguments with its
+// own description, and its argument types are checked.
+TEST(Expr, EveryBuiltinChecksItsArityAndTypes)
+{
+    const char *comp = "a comprehension (x for x in list if ...)";
+    for (const char *agg : {"sum", "count", "any", "all", "min", "max"})
+        EXPECT_EQ(value_of(std::string(agg) + "()"),
+                  at(0) + "[CIVR-3007] " + agg + "() takes " + comp + ", given 0");
+    EXPECT_EQ(value_of("sum(1, 2)"), at(0) + "[CIVR-3007] sum() takes " + comp + ", given 2");
+    EXPECT_EQ(value_of("abs(1, 2)"), at(0) + "[CIVR-3007] abs() takes 1 argument, given 2");
+    EXPECT_EQ(value_of("age()"),
+              at(0) + "[CIVR-3007] age() takes 1 or 2 arguments (person or birth date, [on date]), given 0");
+    EXPECT_EQ(value_of("age(as_of, as_of, as_of)"),
+              at(0) + "[CIVR-3007] age() takes 1 or 2 arguments (person or birth date, [on date]), given 3");
+    EXPECT_EQ(value_of("months_between(as_of)"),
+              at(0) + "[CIVR-3007] months_between() takes 2 dates, given 1");
+    EXPECT_EQ(value_of("month_start()"), at(0) + "[CIVR-3007] month_start() takes 1 date, given 0");
+    EXPECT_EQ(value_of("in_force()"),
+              at(0) + "[CIVR-3007] in_force() takes 1 record with 'since' and 'until' dates, given 0");
+    EXPECT_EQ(value_of("has(1, 2)"), at(0) + "[CIVR-3007] has() takes 1 argument, given 2");
+    EXPECT_EQ(value_of("date(as_of)"), at(0) + "[CIVR-3007] date() takes one 'YYYY-MM-DD' text, given 1");
+    // fixed argument types, checked one by one
+    EXPECT_EQ(value_of("months_between(as_of, 3)"),
+              at(22) + "[CIVR-3003] type error: expected date, found integer");
+    EXPECT_EQ(value_of("month_start(true)"),
+              at(12) + "[CIVR-3003] type error: expected date, found bool");
+    EXPECT_EQ(value_of("round(1.5, 'yuan', 'up')"),
+              at(6) + "[CIVR-3003] type error: expected money, found rate (write money as '700 yuan')");
+    EXPECT_EQ(value_of("age(as_of, 1)"), at(11) + "[CIVR-3003] type error: expected date, found integer");
+    EXPECT_EQ(value_of("abs(true)"), at(0) + "[CIVR-3003] type error: abs() needs a number, found bool");
+    // and the rules still give the values (age: 1954-08-02 to 2024-08-01 is 69 years)
+    EXPECT_EQ(value_of("age(date('1954-08-02'), as_of)"), "69");
+    EXPECT_EQ(value_of("max(1, 3, 2)"), "3");
+    EXPECT_EQ(value_of("has(household.residence)"), "true");
+}
+
 // Issue 11 #3: a chain of 50,000 terms overflowed the stack of `civrules
 // check` (the limit counted only unary operators, parentheses and `if`);
 // the tree's height is now limited as it is built, for every construct.

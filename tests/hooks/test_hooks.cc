@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <locale.h>
@@ -286,6 +287,153 @@ TEST(Hooks, PrintGoesToTheLogCallback)
     h.eval();
     ASSERT_EQ(h.log.size(), 1u);
     EXPECT_EQ(h.log[0], "dibao.after_amount: amount\t400.00\ttable");
+}
+
+// ---- print kept in the result (civr_result_log, engine.h) ------------------------------------
+
+namespace {
+struct LogLine {
+    std::string program, hook, text;
+    int truncated;
+};
+std::vector<LogLine> log_of(const civr_result *r)
+{
+    std::vector<LogLine> out;
+    for (size_t i = 0; i < civr_result_log_count(r); i++) {
+        const char *program, *hook, *text;
+        size_t len;
+        int truncated;
+        EXPECT_EQ(civr_result_log(r, i, &program, &hook, &text, &len, &truncated), 0);
+        EXPECT_EQ(text[len], '\0');
+        out.push_back({program, hook, std::string(text, len), truncated});
+    }
+    return out;
+}
+} // namespace
+
+TEST(Hooks, PrintIsKeptInTheResultAsWellAsSentToTheCallback)
+{
+    Hooked h("local ctx = ...\nprint('amount', ctx.amount, {})\nprint('二', true, nil)\n",
+             "after_amount");
+    std::string out = h.eval();
+    EXPECT_EQ(h.total(), 40000) << out;
+    std::vector<LogLine> log = log_of(h.result);
+    ASSERT_EQ(log.size(), 2u) << out;
+    EXPECT_EQ(log[0].program, "dibao");
+    EXPECT_EQ(log[0].hook, "dibao.after_amount");
+    EXPECT_EQ(log[0].text, "amount\t400.00\ttable");
+    EXPECT_EQ(log[0].truncated, 0);
+    EXPECT_EQ(log[1].text, "二\ttrue\tnil");
+    EXPECT_EQ(civr_result_log_dropped(h.result), 0u);
+    EXPECT_TRUE(has(out, R"(,"total_monthly":"400.00","log":[{"program":"dibao","hook":"dibao.after_amount","text":"amount\t400.00\ttable"},{"program":"dibao","hook":"dibao.after_amount","text":"二\ttrue\tnil"}]})"))
+        << out;
+    EXPECT_EQ(h.log.size(), 2u); // the callback still receives every line
+    // the next evaluation starts a new log: the same two lines, not four
+    EXPECT_EQ(h.eval(), out);
+    EXPECT_EQ(civr_result_log_count(h.result), 2u);
+    const char *text = nullptr;
+    EXPECT_EQ(civr_result_log(h.result, 2, nullptr, nullptr, &text, nullptr, nullptr), CIVR_EINVAL);
+    EXPECT_EQ(text, nullptr);
+}
+
+TEST(Hooks, NoPrintNoLogInTheResult)
+{
+    Hooked h("local ctx = ...\nreturn nil\n", "after_amount");
+    std::string out = h.eval();
+    EXPECT_EQ(civr_result_log_count(h.result), 0u);
+    EXPECT_FALSE(has(out, "\"log")) << out;
+}
+
+TEST(Hooks, ThePrintLogHasCapsAndSaysWhatItLeftOut)
+{
+    // 100 prints: the first CIVR_RESULT_LOG_LINES kept, the rest counted
+    Hooked lines("for i = 1, 100 do print(i) end\n", "after_amount");
+    std::string out = lines.eval();
+    std::vector<LogLine> log = log_of(lines.result);
+    ASSERT_EQ(log.size(), (size_t)CIVR_RESULT_LOG_LINES);
+    EXPECT_EQ(log[63].text, "64");
+    EXPECT_EQ(civr_result_log_dropped(lines.result), 36u);
+    EXPECT_TRUE(has(out, R"({"program":"dibao","hook":"dibao.after_amount","text":"64"}],"log_dropped":36})"))
+        << out;
+
+    // bytes: 16380 + the 3 of the first 好 fill 16383; the second 好 does not
+    // fit: the line is cut at a character boundary, marked, and later lines dropped
+    Hooked bytes("print(string.rep('x', 16380))\nprint('好好')\nprint('after')\n", "after_amount");
+    out = bytes.eval();
+    log = log_of(bytes.result);
+    ASSERT_EQ(log.size(), 2u);
+    EXPECT_EQ(log[0].text.size(), 16380u);
+    EXPECT_EQ(log[0].truncated, 0);
+    EXPECT_EQ(log[1].text, "好");
+    EXPECT_EQ(log[1].truncated, 1);
+    EXPECT_EQ(civr_result_log_dropped(bytes.result), 1u);
+    EXPECT_TRUE(has(out, R"("text":"好","truncated":true}],"log_dropped":1})")) << out;
+    EXPECT_EQ(bytes.log.size(), 3u); // the callback is not capped
+}
+
+TEST(Hooks, PrintedBytesThatAreNotUtf8BecomeReplacementCharacters)
+{
+    Hooked h("print('a\\255b\\0c', '\\240\\159\\152\\128')\n", "after_amount");
+    std::string out = h.eval();
+    std::vector<LogLine> log = log_of(h.result);
+    ASSERT_EQ(log.size(), 1u);
+    EXPECT_EQ(log[0].text, std::string("a\xef\xbf\xbd" "b\0c\t\xf0\x9f\x98\x80", 12));
+    EXPECT_TRUE(has(out, "\"text\":\"a\xef\xbf\xbd" "b\\u0000c\\t\xf0\x9f\x98\x80\"")) << out;
+}
+
+TEST(Hooks, WhatAFailingHookPrintedIsInItsErrorRecord)
+{
+    Hooked h("print('before the error')\nerror('stop')\n", "after_amount");
+    EXPECT_TRUE(has(h.eval(), "error: ")) << h.eval();
+    ASSERT_NE(civr_result_error(h.result), nullptr);
+    std::vector<LogLine> log = log_of(h.result);
+    ASSERT_EQ(log.size(), 1u);
+    EXPECT_EQ(log[0].text, "before the error");
+    civr_error err = CIVR_ERROR_INIT;
+    const char *json;
+    size_t len;
+    ASSERT_EQ(civr_result_render(h.result, CIVR_RENDER_JSON, nullptr, &json, &len, &err), 0);
+    std::string record(json, len);
+    EXPECT_TRUE(has(record, R"(,"error":{)")) << record;
+    EXPECT_TRUE(has(record, R"(},"log":[{"program":"dibao","hook":"dibao.after_amount","text":"before the error"}]})"))
+        << record;
+}
+
+TEST(Hooks, ThePrintLogIsTheSameOnEveryThread)
+{
+    const char *lua = "local ctx = ...\nlocal t = {}\nfor k, v in pairs({b = 1, a = 2, [3] = 'x'}) do "
+                      "t[#t + 1] = tostring(k) .. '=' .. tostring(v) end\n"
+                      "print(table.concat(t, ','), ctx.amount, {}, print)\n";
+    Hooked h(lua, "after_amount"); // one policy, an engine per thread
+    ASSERT_EQ(h.load_error, "");
+    std::string first = h.eval();
+    EXPECT_TRUE(has(first, R"("text":"3=x,a=2,b=1\t400.00\ttable\tfunction")")) << first;
+    std::vector<std::string> outs(4);
+    std::vector<std::thread> threads;
+    for (auto &o : outs)
+        threads.emplace_back([&o, &h] {
+            civr_error err = CIVR_ERROR_INIT;
+            civr_engine *e = nullptr;
+            civr_result *r = nullptr;
+            civr_date d;
+            civr_date_from_ymd(&d, 2024, 8, 1, &err);
+            if (civr_engine_new(&e, h.policy, nullptr, &err) == 0 &&
+                civr_result_new(&r, &err) == 0) {
+                for (int i = 0; i < 20; i++) {
+                    const char *json;
+                    size_t len;
+                    if (civr_engine_eval_json(e, kOne, strlen(kOne), CIVR_FORMAT_JSON, "h.json", d,
+                                              0, r, &json, &len, &err) == 0)
+                        o.assign(json, len);
+                }
+            }
+            civr_result_free(r);
+            civr_engine_free(e);
+        });
+    for (auto &t : threads)
+        t.join();
+    for (const auto &o : outs)
+        EXPECT_EQ(o, first);
 }
 
 TEST(Hooks, EvaluatorErrorsInsideAHookAreTheEvaluatorsErrors)

@@ -20,12 +20,22 @@ public final class Result {
     private final BigDecimal totalMonthly;
     private final List<ProgramResult> programs;
     private final CivrulesException error;
+    private final List<LogLine> log;
+    private final int logDropped;
 
     Result(String json) {
         this.json = json;
         Map<?, ?> m = (Map<?, ?>)Json.parse(json);
         household = (String)m.get("household");
         date = LocalDate.parse((String)m.get("date"));
+        List<LogLine> lines = new ArrayList<>();
+        Object l = m.get("log");
+        if (l != null)
+            for (Object o : (List<?>)l)
+                lines.add(new LogLine((Map<?, ?>)o));
+        log = Collections.unmodifiableList(lines);
+        Object dropped = m.get("log_dropped");
+        logDropped = dropped == null ? 0 : Integer.parseInt((String)dropped);
         Map<?, ?> e = (Map<?, ?>)m.get("error");
         if (e != null) {
             error = new CivrulesException(CODES.indexOf(e.get("code")) < 0 ? 0 : -CODES.indexOf(e.get("code")),
@@ -68,6 +78,12 @@ public final class Result {
                 return Optional.of(p);
         return Optional.empty();
     }
+
+    /** What the policy's Lua hooks printed, in order (empty when nothing;
+     *  error records keep what a hook printed before it failed). */
+    public List<LogLine> log() { return log; }
+    /** Lines printed past the per-evaluation caps and not kept. */
+    public int logDropped() { return logDropped; }
 
     /** The result as civrules writes it: one line of JSON, byte for byte the CLI's. */
     public String json() { return json; }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -149,5 +150,28 @@ class PolicyTest {
         p.close();
         p.close();
         assertThrows(IllegalStateException.class, () -> p.evaluate(elder("J", 1), LocalDate.of(2024, 3, 1)));
+    }
+
+    /** The fixture bundle tests/fixtures/bundles/textbook/printing prints the
+     *  dibao amount from an after_amount hook; the textbook standard is 700
+     *  (民发〔2021〕57号 第十四条), so a pension of 300 leaves 400.00 and of 100, 600.00. */
+    @Test
+    void whatAHookPrintsIsInTheResultWithoutACallback() throws Exception {
+        try (Policy p = Policy.load(ROOT.resolve("tests/fixtures/bundles/textbook/printing"))) {
+            Result r = p.evaluate(elder("P1", 300), AUG_2024);
+            assertEquals(new BigDecimal("400.00"), r.totalMonthly());
+            assertEquals(1, r.log().size());
+            LogLine line = r.log().get(0);
+            assertEquals("dibao", line.program());
+            assertEquals("dibao.after_amount", line.hook());
+            assertEquals("amount\t400.00\tsize\t1", line.text());
+            assertEquals(false, line.truncated());
+            assertEquals(0, r.logDropped());
+            // an id ending in "!" also prints byte 255 (not UTF-8) and U+1D11E (outside the BMP)
+            Result odd = p.evaluateMany(List.of(elder("P2!", 100)), AUG_2024).get(0);
+            assertEquals(List.of("amount\t600.00\tsize\t1", "odd \ufffd bytes\t\ud834\udd1e"),
+                         odd.log().stream().map(LogLine::text).collect(Collectors.toList()));
+        }
+        assertEquals(List.of(), guangzhou.evaluate(elder("G", 100), AUG_2024).log());
     }
 }
