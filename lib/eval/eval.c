@@ -22,7 +22,7 @@ typedef void (*civr_opfn)(civr_ectx *c, const civr_expr *e, civr_val *out);
 static const civr_opfn optable[OP__COUNT]; /* the evaluator of each operation, below */
 
 /* Leaves are read in place, without a call: literals, variables, a field
- * of a variable's record (`m.age`), facts already computed and parameters
+ * of a variable's record (`m.age`) or of the household's, facts already computed and parameters
  * already looked up at the date; about two thirds of the nodes an
  * evaluation visits. Anything else, or a leaf that needs work (a missing
  * field, a fact not yet computed, a trace), goes through civr__eval. */
@@ -33,12 +33,18 @@ __attribute__((always_inline)) static inline void ev(civr_ectx *c, const civr_ex
     case OP_VAR: *out = c->slots[e->idx]; return;
     case OP_FIELD: {
         const civr_expr *a = e->args[0];
-        if (a->op != OP_VAR)
+        const civr_rec *rec;
+        if (a->op == OP_VAR) {
+            const civr_val *r = &c->slots[a->idx];
+            if (r->k != VK_REC || r->u.rec == c->hh->root)
+                break;
+            rec = r->u.rec;
+        } else if (a->op == OP_HOUSEHOLD && e->idx != c->pol->members_field) {
+            rec = c->hh->root;
+        } else {
             break;
-        const civr_val *r = &c->slots[a->idx];
-        if (r->k != VK_REC || r->u.rec == c->hh->root)
-            break;
-        const civr_val *f = &r->u.rec->fields[e->idx];
+        }
+        const civr_val *f = &rec->fields[e->idx];
         if (f->k == VK_MISSING && !f->u.miss)
             break;
         *out = *f;
@@ -1331,6 +1337,40 @@ static const civr_opfn optable[OP__COUNT] = {
     [OP_AGG_MAX] = eval_agg,
     [OP_AGG_LIST] = eval_agg,
 };
+
+/* A fact of the current program, computed on first use and remembered for
+ * the rest of the evaluation. */
+void civr__eval_fact(civr_ectx *c, uint32_t fact, const civr_rec *member, civr_val *out)
+{
+    const civr_fact *f = &c->prog->facts[fact];
+    civr_fstate *st = member ? &c->mfacts[(size_t)f->slot * c->member_stride + member->index]
+                             : &c->facts[f->slot];
+    if (st->gen == c->gen) { /* computed (or being computed) in this evaluation */
+        if (__builtin_expect(st->state == 2, 1)) {
+            *out = st->v;
+            return;
+        }
+        /* the loader rejects cycles; this guards against a bug */
+        civr__eval_fail(c, f->src, CIVR_M_FACT_CYCLE, f->name, "during evaluation");
+    }
+    st->gen = c->gen;
+    st->state = 1;
+    if (member) {
+        civr_val saved = c->slots[0];
+        c->slots[0].k = VK_REC;
+        c->slots[0].u.rec = member;
+        ev(c, f->expr, &st->v);
+        c->slots[0] = saved;
+    } else {
+        ev(c, f->expr, &st->v);
+    }
+    st->state = 2;
+    *out = st->v;
+    if (c->tracing)
+        civr__trace(c, CIVR_TRACE_FACT, f->name,
+                    member ? civr_arena_printf(&c->res->arena, "%s", member->path) : NULL, out,
+                    f->type, f->src, f->layer);
+}
 
 void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
 {
