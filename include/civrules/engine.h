@@ -79,11 +79,17 @@ enum {
  *
  * Outcomes the rules cannot decide because household facts are missing are
  * not errors: the program's status is "undetermined" with the missing facts
- * listed. An error (CIVR_EEVAL: arithmetic overflow, a parameter with no
- * value on `date`, a table with no matching row; CIVR_EHOOK: a Lua hook
- * failed or answered wrongly; CIVR_ELIMIT: a hook reached a limit) leaves
- * `result` holding only the household id and the error, so that a batch
- * can record it. A hook's errors point at its Lua file and line.
+ * listed. A program that cannot be evaluated (CIVR_EEVAL: arithmetic
+ * overflow, a parameter with no value on `date`, a table with no matching
+ * row; CIVR_EHOOK: a Lua hook failed or answered wrongly; CIVR_ELIMIT: a
+ * hook reached a limit) gets status CIVR_STATUS_ERROR with its error
+ * (civr_program_result_error) and pays nothing; a program that reads it
+ * (`programs.x...`) fails in turn, naming it (CIVR-5008); the household's
+ * other programs are still decided and the call returns 0. Only when no
+ * program could be evaluated, or memory ran out, does the evaluation fail:
+ * then `result` holds only the household id and the error (the first
+ * program's, in evaluation order), so that a batch can record it. A hook's
+ * errors point at its Lua file and line, a parameter's at its declaration.
  */
 int civr_engine_eval(civr_engine *engine, const civr_household *household, civr_date date,
                      unsigned flags, civr_result *result, civr_error *err);
@@ -142,7 +148,11 @@ typedef enum civr_status {
     CIVR_STATUS_MARGINAL = 2,
     CIVR_STATUS_INDIVIDUAL = 3,
     CIVR_STATUS_PHASE_OUT = 4,
-    CIVR_STATUS_UNDETERMINED = 5
+    CIVR_STATUS_UNDETERMINED = 5,
+    /** the program could not be evaluated on the date (a value not in force,
+     *  no table row, a hook that failed, or it reads a program that could
+     *  not): civr_program_result_error says why and where */
+    CIVR_STATUS_ERROR = 6
 } civr_status;
 
 /** "eligible", "marginal", ... Static. */
@@ -176,7 +186,7 @@ const char *civr_result_household(const civr_result *result);
 civr_date civr_result_date(const civr_result *result);
 /** The error of a failed evaluation, or NULL when it succeeded. */
 const civr_error *civr_result_error(const civr_result *result);
-/** Sum of all programs' monthly amounts, in fen. */
+/** Sum of all programs' monthly amounts, in fen (a program in error adds nothing). */
 int64_t civr_result_total_monthly(const civr_result *result);
 /** Number of programs, in evaluation order. */
 size_t civr_result_program_count(const civr_result *result);
@@ -216,6 +226,14 @@ size_t civr_program_result_reason_count(const civr_program_result *pr);
 /** Reason `i`: stable code, Chinese and English text, basis. Outputs may be NULL. */
 int civr_program_result_reason(const civr_program_result *pr, size_t i, const char **code,
                                const char **zh, const char **en, const char **basis);
+
+/**
+ * Why the program could not be evaluated (status CIVR_STATUS_ERROR): the
+ * error with its id, message and position (the parameter's declaration, the
+ * table lookup, the hook's Lua line), borrowed from the result. NULL for
+ * every other status.
+ */
+const civr_error *civr_program_result_error(const civr_program_result *pr);
 
 /** Number of missing facts (status undetermined). */
 size_t civr_program_result_missing_count(const civr_program_result *pr);

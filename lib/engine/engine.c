@@ -259,6 +259,98 @@ static int fail_result(civr_result *r, const civr_error *e, civr_error *err)
     return e->code;
 }
 
+/* Facts left half-computed by a failed program: not computed after all, so
+ * that another program reading them computes them again (and fails the same
+ * way, with its own status). */
+static void forget_unfinished(civr_engine *engine, uint32_t gen)
+{
+    const civr_policy *pol = engine->policy;
+    for (uint32_t i = 0; i < pol->nhfacts; i++)
+        if (engine->facts[i].gen == gen && engine->facts[i].state != 2)
+            engine->facts[i].gen = 0;
+    size_t n = (size_t)pol->nmfacts * engine->limits.max_members;
+    for (size_t i = 0; i < n; i++)
+        if (engine->mfacts[i].gen == gen && engine->mfacts[i].state != 2)
+            engine->mfacts[i].gen = 0;
+}
+
+/* Run program `p` into `pr`. A program that cannot be evaluated (a value not
+ * in force on the date, no table row, a hook that failed, ...) gets status
+ * error with that error; the others are still decided. Returns nonzero only
+ * when the whole evaluation must stop (out of memory), with c->err set. */
+static int run_one(civr_engine *engine, civr_ectx *c, const civr_program *p,
+                   civr_program_result *pr)
+{
+    jmp_buf jb, *outer = c->jb;
+    civr_error *outer_err = c->err, mine = CIVR_ERROR_INIT;
+    civr_result *r = c->res;
+    c->jb = &jb;
+    c->err = &mine;
+    if (setjmp(jb)) {
+        c->jb = outer;
+        c->err = outer_err;
+        c->slots[0].k = VK_NULL;
+        if (mine.code == CIVR_ENOMEM) {
+            *outer_err = mine;
+            return mine.code;
+        }
+        forget_unfinished(engine, c->gen);
+        memset(pr, 0, sizeof *pr);
+        pr->prog = p;
+        pr->owner = r;
+        pr->status = CIVR_STATUS_ERROR;
+        pr->error = civr_arena_alloc(&r->arena, sizeof *pr->error);
+        if (!pr->error) {
+            civr__oom(outer_err);
+            return outer_err->code;
+        }
+        *pr->error = mine;
+        if (p->scope == CIVR_SCOPE_MEMBER && c->members && c->members->count) {
+            /* every member still has a line, undecided like the program */
+            uint32_t n = c->members->count;
+            pr->members = civr_arena_array(&r->arena, n, sizeof *pr->members);
+            if (!pr->members) {
+                civr__oom(outer_err);
+                return outer_err->code;
+            }
+            for (uint32_t i = 0; i < n; i++) {
+                civr_mline *line = &pr->members[pr->nmembers++];
+                line->member = c->members->items[i];
+                line->member_id = copy_member_id(c->pol, &r->arena, line->member);
+                line->status = CIVR_STATUS_ERROR;
+                if (!line->member_id) {
+                    civr__oom(outer_err);
+                    return outer_err->code;
+                }
+            }
+        }
+        return 0;
+    }
+    civr__run_program(c, p, pr);
+    c->jb = outer;
+    c->err = outer_err;
+    return 0;
+}
+
+/* When no reported program could be evaluated, nothing was decided: the
+ * evaluation fails with the first error (in evaluation order: the cause,
+ * programs that read a failed one come after it). */
+static bool all_failed(const civr_result *r, civr_error *local)
+{
+    const civr_policy *pol = r->policy;
+    const civr_error *first = NULL;
+    for (uint32_t i = 0; i < pol->nreported; i++)
+        if (r->programs[pol->reported[i]].status != CIVR_STATUS_ERROR)
+            return false;
+    for (uint32_t i = 0; i < r->nprograms && !first; i++)
+        if (r->programs[i].status == CIVR_STATUS_ERROR)
+            first = r->programs[i].error;
+    if (!first)
+        return false;
+    *local = *first;
+    return true;
+}
+
 /* One evaluation of every program into `result` (reset first), with the
  * routes in engine->forbid taken out when `choosing`. */
 static int run(civr_engine *engine, const civr_household *hh, civr_date date, unsigned flags,
@@ -314,10 +406,15 @@ static int run(civr_engine *engine, const civr_household *hh, civr_date date, un
     apply_presence(&c);
     for (uint32_t i = 0; i < pol->nprograms; i++) {
         civr_program_result *pr = &result->programs[i];
-        civr__run_program(&c, &pol->programs[i], pr);
+        if (run_one(engine, &c, &pol->programs[i], pr))
+            return local->code; /* out of memory: the whole evaluation */
         result->nprograms = i + 1;
         if (__builtin_add_overflow(result->total, pr->monthly, &result->total))
             civr__eval_fail(&c, pol->programs[i].src, CIVR_M_OVERFLOW, "the household total");
+    }
+    if (all_failed(result, local)) {
+        result->nprograms = 0;
+        return local->code;
     }
     if (find)
         find_points(engine, &c);

@@ -207,6 +207,11 @@ size_t civr_program_result_missing_count(const civr_program_result *pr)
     return pr ? pr->nmissing : 0;
 }
 
+const civr_error *civr_program_result_error(const civr_program_result *pr)
+{
+    return pr && pr->status == CIVR_STATUS_ERROR ? pr->error : NULL;
+}
+
 const char *civr_program_result_missing(const civr_program_result *pr, size_t i)
 {
     return pr && i < pr->nmissing ? pr->missing[i] : NULL;

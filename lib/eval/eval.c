@@ -297,7 +297,6 @@ static void note_illustrative(civr_ectx *c, const civr_param *p, const civr_pval
 }
 
 __attribute__((noinline, cold)) _Noreturn static void no_param_value(civr_ectx *c,
-                                                                    const civr_expr *e,
                                                                     const civr_param *p,
                                                                     uint32_t lo)
 {
@@ -308,7 +307,7 @@ __attribute__((noinline, cold)) _Noreturn static void no_param_value(civr_ectx *
         civr_date_format(p->values[lo].from, next);
         snprintf(note, sizeof note, " (next value from %s)", next);
     }
-    civr__eval_fail(c, e->src, CIVR_M_NO_PARAM_VALUE, p->name, date, note);
+    civr__eval_fail(c, p->src, CIVR_M_NO_PARAM_VALUE, p->name, date, note);
 }
 
 /* kept out of civr__eval so that its frame stays small */
@@ -327,7 +326,7 @@ __attribute__((noinline)) static void eval_param(civr_ectx *c, const civr_expr *
                 hi = mid;
         }
         if (lo == 0 || p->values[lo - 1].ended)
-            no_param_value(c, e, p, lo);
+            no_param_value(c, p, lo);
         ps->pv = &p->values[lo - 1];
         ps->v = ps->pv->value;
         ps->plain = p->ndims == 0 && !ps->pv->illustrative;
@@ -387,7 +386,7 @@ __attribute__((noinline)) static void eval_param(civr_ectx *c, const civr_expr *
                 civr_date_format(c->as_of, date);
                 snprintf(note, sizeof note, " for key '%.*s'", (int)(klen < 40 ? klen : 40),
                          have ? k : "null");
-                civr__eval_fail(c, e->src, CIVR_M_NO_PARAM_VALUE, p->name, date, note);
+                civr__eval_fail(c, p->src, CIVR_M_NO_PARAM_VALUE, p->name, date, note);
             }
             if ((c->res->tracing || c->res->explaining) && dlen < sizeof detail)
                 dlen += (size_t)snprintf(detail + dlen, sizeof detail - dlen, "%s%s=%s",
@@ -828,6 +827,16 @@ static const civr_program_result *prog_result(civr_ectx *c, const civr_expr *e)
     if (!pr->prog)
         civr__eval_fail(c, e->src, CIVR_M_EVAL_FAILED,
                         "a program was read before it was evaluated (dependency order)");
+    if (pr->status == CIVR_STATUS_ERROR) { /* never computed silently past a failed program */
+        const civr_error *why = pr->error;
+        char at[CIVR_ERROR_SOURCE_MAX + 24];
+        if (why->line)
+            snprintf(at, sizeof at, "%s:%u", why->source, why->line);
+        else
+            snprintf(at, sizeof at, "%s", why->source[0] ? why->source : "no position");
+        civr__eval_fail(c, e->src, CIVR_M_PROGRAM_FAILED, c->prog->id, pr->prog->id, why->id,
+                        at);
+    }
     return pr;
 }
 

@@ -60,6 +60,7 @@ struct civr_program_result {
     char **fact_json; /* formatted on demand by the accessor */
     const char *explain[2]; /* CIVR_EVAL_EXPLAIN: how the household amount is made (zh, en) */
     bool illustrative;      /* ... with an assumed value */
+    civr_error *error;      /* status CIVR_STATUS_ERROR: why the program could not be evaluated */
 };
 
 typedef enum civr_trace_kind {

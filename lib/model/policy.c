@@ -12,7 +12,7 @@ const char *civr_version(void)
 const char *civr_status_name(civr_status status)
 {
     static const char *names[] = {"ineligible", "eligible",  "marginal",
-                                  "individual", "phase_out", "undetermined"};
+                                  "individual", "phase_out", "undetermined", "error"};
     return (unsigned)status < CIVR__COUNT(names) ? names[status] : "unknown";
 }
 

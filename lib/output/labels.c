@@ -46,6 +46,7 @@ static const struct {
     {"单人纳入", "individual enrolment"},
     {"渐退期", "gradual exit (phase-out)"},
     {"待定（信息不全）", "undetermined (facts missing)"},
+    {"无法评估（政策缺少数值或出错）", "error (the rules cannot be evaluated)"},
 };
 
 const char *civr__label(civr_label l, bool zh)
@@ -57,8 +58,9 @@ const char *civr__status_label(const civr_policy *p, civr_status s, bool zh)
 {
     if ((unsigned)s >= CIVR__COUNT(statuses))
         return "?";
-    const civr_text *t = p && p->nenums > CIVR_ENUM_STATUS ? &p->enums[CIVR_ENUM_STATUS].values[s].title
-                                                           : NULL;
+    const civr_text *t = p && p->nenums > CIVR_ENUM_STATUS && (unsigned)s < p->enums[CIVR_ENUM_STATUS].count
+                             ? &p->enums[CIVR_ENUM_STATUS].values[s].title
+                             : NULL;
     const char *title = t ? (zh ? t->zh : t->en) : NULL;
     return title ? title : zh ? statuses[s].zh : statuses[s].en;
 }

@@ -304,7 +304,12 @@ void civr__render_json(civr_buf *b, const civr_result *r)
                 civr_buf_putc(b, ',');
             json_str(b, pr->missing[k]);
         }
-        civr_buf_puts(b, "]}");
+        civr_buf_putc(b, ']');
+        if (pr->status == CIVR_STATUS_ERROR && pr->error) {
+            civr_buf_puts(b, ",\"error\":");
+            civr__error_json(b, pr->error);
+        }
+        civr_buf_putc(b, '}');
     }
     civr_buf_putc(b, ']');
     if (r->nabsent) {
@@ -454,7 +459,7 @@ void civr__render_text(civr_buf *b, const civr_result *r, bool zh)
         const char *title = pick(pg->title, zh);
         civr_buf_printf(b, "\n%s%s%s", title ? title : pg->id, sep,
                         civr__status_label(p, (civr_status)pr->status, zh));
-        if (pr->monthly || pr->status != CIVR_STATUS_INELIGIBLE) {
+        if (pr->monthly || (pr->status != CIVR_STATUS_INELIGIBLE && pr->status != CIVR_STATUS_ERROR)) {
             civr_buf_printf(b, zh ? "，%s " : ", %s ", civr__label(L_MONTHLY, zh));
             money(b, pr->monthly);
             civr_buf_printf(b, " %s", civr__label(L_YUAN, zh));
@@ -529,6 +534,11 @@ void civr__render_text(civr_buf *b, const civr_result *r, bool zh)
             civr_buf_printf(b, "  %s%s\n", civr__label(L_MISSING, zh), sep);
             for (uint32_t k = 0; k < pr->nmissing; k++)
                 civr_buf_printf(b, "    - %s\n", pr->missing[k]);
+        }
+        if (pr->status == CIVR_STATUS_ERROR && pr->error) {
+            char msg[1024];
+            civr_error_format(pr->error, msg, sizeof msg);
+            civr_buf_printf(b, "  %s%s%s\n", civr__label(L_ERROR, zh), sep, msg);
         }
     }
     if (r->nabsent) {

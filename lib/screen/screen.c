@@ -441,7 +441,7 @@ static int fill_case(civr_screen *s, sc_case *c, const civr_rec *enrol, civr_err
         /* a member the program decided nothing for: not covered by it */
         c->pub.status = CIVR_STATUS_INELIGIBLE;
     }
-    if (c->pub.status == CIVR_STATUS_UNDETERMINED)
+    if (c->pub.status == CIVR_STATUS_UNDETERMINED || c->pub.status == CIVR_STATUS_ERROR)
         c->pub.category = CIVR_SCREEN_UNDETERMINED;
     else if (!enrol)
         c->pub.category = CIVR_SCREEN_MISSED;
@@ -478,6 +478,7 @@ static int fill_case(civr_screen *s, sc_case *c, const civr_rec *enrol, civr_err
         /* owed or to recover only while enrolled: from the month of `since` (a household
          * not enrolled is owed nothing before it applies; its case says what is due) */
         bool counted = enrol && c->history && c->mstatus[k] != CIVR_STATUS_UNDETERMINED &&
+                       c->mstatus[k] != CIVR_STATUS_ERROR &&
                        (!c->has_since || s->months[k].date >= month_start(c->enrolled_since));
         if (counted) {
             if (c->mdue[k] > c->mpaid[k])
@@ -505,7 +506,8 @@ static bool wanted(const civr_screen *s, uint32_t prog, const char *member, cons
     if (enrol)
         return true;
     const sc_line *l = find_line(&s->now, prog, member);
-    return l && (l->due > 0 || l->status == CIVR_STATUS_UNDETERMINED);
+    return l && (l->due > 0 || l->status == CIVR_STATUS_UNDETERMINED ||
+                 l->status == CIVR_STATUS_ERROR);
 }
 
 static int applications(civr_screen *s, const civr_household *hh, civr_error *err)

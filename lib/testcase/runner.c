@@ -15,6 +15,9 @@
  *         absent: [m3]            # exactly these members are out of the household
  *         choices: {c: program}   # exactly these members faced a choice, and the route taken
  *         error: CIVR-5003        # instead: the evaluation fails with this id
+ *
+ *   A program expected `{status: error, error: CIVR-5003}` could not be
+ *   evaluated (with that id); any other program in error fails the case.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -92,6 +95,16 @@ static void check_program(run *r, const char *id, const civr_node *want)
         const char *got = civr_status_name(civr_program_result_status(pr));
         if (!civr_node_text(n) || !civr__streq(civr_node_text(n), got))
             mismatch(r, "%s.status: expected %s, got %s", id, civr_node_text(n), got);
+    }
+    if ((n = civr_node_get(want, "error"))) {
+        const civr_error *e = civr_program_result_error(pr);
+        char got[16] = "none";
+        if (e)
+            snprintf(got, sizeof got, "CIVR-%04d", e->id);
+        if (!civr_node_text(n) || !civr__streq(civr_node_text(n), got))
+            mismatch(r, "%s.error: expected %s, got %s%s%s", id,
+                     civr_node_text(n) ? civr_node_text(n) : "?", got, e ? ": " : "",
+                     e ? e->message : "");
     }
     if ((n = civr_node_get(want, "monthly")) && !same_money(n, pr->monthly)) {
         char s[32];
@@ -289,6 +302,20 @@ static int run_case(run *r, const civr_doc *doc, const civr_node *c, civr_error 
         for (size_t i = 0; progs && progs->kind == CIVR_NODE_MAP && i < progs->u.map.count; i++)
             check_program(r, progs->u.map.pairs[i].key->u.scalar.text,
                           progs->u.map.pairs[i].value);
+        /* a program that could not be evaluated fails the case unless it is expected */
+        for (size_t i = 0; i < civr_result_program_count(r->result); i++) {
+            const civr_program_result *pr = civr_result_program(r->result, i);
+            const civr_error *e = civr_program_result_error(pr);
+            const civr_node *w = progs && progs->kind == CIVR_NODE_MAP
+                                     ? civr_node_get(progs, civr_program_result_id(pr))
+                                     : NULL;
+            if (e && !(w && w->kind == CIVR_NODE_MAP &&
+                       (civr_node_get(w, "error") || civr_node_get(w, "status")))) {
+                char msg[700];
+                civr_error_format(e, msg, sizeof msg);
+                mismatch(r, "%s could not be evaluated: %s", civr_program_result_id(pr), msg);
+            }
+        }
         if ((n = civr_node_get(expect, "absent")))
             check_absent(r, n);
         if ((n = civr_node_get(expect, "choices")))

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 EXE = sys.argv[1]
 failures = 0
@@ -58,6 +59,34 @@ check("JSON Lines: errors carry id, position and household",
       and recs[3]["household"] == "H4" and recs[3]["error"]["id"] == "CIVR-2004"
       and recs[4]["error"]["id"] == "CIVR-2001" and recs[5]["error"]["id"] == "CIVR-2002", out)
 check("JSON Lines: exit 1 when some records failed", rc == 1, str(rc))
+
+# one program that cannot be evaluated on the date does not sink the others
+# (tests/fixtures/bundles/late_care: no care-subsidy amount before 2025-01-01):
+# dibao 700 - 100 = 600 (民发〔2021〕57号 第十四条), the living subsidy 100
+# (国发〔2015〕52号), the care subsidy in error; exit 1, a policy error
+CARE = ('{"id": "LC-1", "residence": "urban", "members": [{"id": "a", "birth_date": "1960-01-01", '
+        '"disability": {"type": "physical", "grade": 1}, "self_care": "none", '
+        '"supporters": [{"relation": "child", "birth_date": "1985-01-01"}]}], '
+        '"income": [{"member": "a", "kind": "pension", "monthly": "100"}], "assets": {"financial": "0"}}')
+rc, out, err = run("eval", "--policy", "tests/fixtures/bundles/late_care", "--any-region", "--date", "2024-08-01",
+                   "-", stdin=CARE)
+res = json.loads(out)
+by = {p["program"]: p for p in res["programs"]}
+check("a program in error: the others decided",
+      rc == 1 and res["total_monthly"] == "700.00" and by["dibao"]["monthly"] == "600.00"
+      and by["disability_living"]["monthly"] == "100.00" and "error" not in res, out + err)
+check("a program in error: its status, reason and position",
+      by["disability_care"]["status"] == "error" and by["disability_care"]["error"] == {
+          "id": "CIVR-5003", "code": "evaluation", "source": "policies/cn/disability.yaml", "line": 36, "column": 3,
+          "message": "parameter 'disability_care.amount' has no value on 2024-08-01 (next value from 2025-01-01)"},
+      out)
+rc, out, err = run("eval", "--policy", "tests/fixtures/bundles/late_care", "--any-region", "--date", "2024-08-01",
+                   "--format", "text", "--lang", "en", "-", stdin=CARE)
+check("a program in error: the text explanation says so, with the position",
+      rc == 1 and "Care subsidy for severely disabled people: error (the rules cannot be evaluated)\n" in out
+      and "  Error: policies/cn/disability.yaml:36:3: error: [CIVR-5003] parameter 'disability_care.amount' "
+          "has no value on 2024-08-01 (next value from 2025-01-01)\n" in out
+      and "Total per month: 700.00 yuan" in out, out + err)
 
 # a thousand lines, all answered, in order
 many = "\n".join(HH % (i, i % 1500) for i in range(1000)) + "\n"
@@ -183,12 +212,14 @@ with tempfile.TemporaryDirectory() as hooked:
     took = time.monotonic() - started
     recs = [json.loads(o) for o in out.splitlines()]
     check("endless-loop hook: 1000 lines out for 1000 in", len(recs) == 1000, err[-2000:])
-    bad = [r for r in recs if "error" in r]
-    check("endless-loop hook: the odd ones are error records naming the hook, file and line",
-          len(bad) == 500 and all(r["error"]["id"] == "CIVR-6003" and r["error"]["source"] == f"{hooked}/hooks/loop.lua"
-                                  and r["error"]["line"] == 4 and "dibao.after_amount" in r["error"]["message"]
-                                  for r in bad)
-          and [r["household"] for r in bad] == ["H%d" % i for i in range(1, 1000, 2)], out[:2000])
+    dibao = [next(p for p in r["programs"] if p["program"] == "dibao") for r in recs if "programs" in r]
+    bad = [(r, p["error"]) for r, p in zip(recs, dibao) if p["status"] == "error"]
+    check("endless-loop hook: the odd ones have dibao in error, naming the hook, file and line",
+          len(dibao) == 1000 and len(bad) == 500
+          and all(e["id"] == "CIVR-6003" and e["source"] == f"{hooked}/hooks/loop.lua"
+                  and e["line"] == 4 and "dibao.after_amount" in e["message"] for r, e in bad)
+          and [r["household"] for r, e in bad] == ["H%d" % i for i in range(1, 1000, 2)]
+          and rc == 1, out[:2000])
     # 1282 - i for the even ones (GZ 2024, 民发〔2021〕57号 第十四条)
     check("endless-loop hook: the others are evaluated",
           all(r["total_monthly"] == "%d.00" % (1282 - i) for i, r in enumerate(recs) if i % 2 == 0), out[:2000])
@@ -357,14 +388,59 @@ def complete(*words):
     return [w for w in p.stdout.splitlines() if w]
 
 
-verbs = re.findall(r"^  ([a-z]+) ", run("--help")[1], re.M)
-check("completion: the verbs", set(complete("")) >= {"eval", "check", "test", "version", "help"}
-      and set(complete("")) >= set(verbs), complete(""))
+# The verbs and each verb's options, from the program's own table
+# (tools/civrules/main.c: `verbs[]` and the `struct option` arrays it names),
+# independently of the help texts the completion reads: a verb or option
+# added to the table and not to its help (or the reverse) fails here.
+main_c = open("tools/civrules/main.c", encoding="utf-8").read()
+table = main_c[main_c.index("static const verb verbs[] = {"):]
+table = table[:table.index("\n};")]
+table_verbs = re.findall(r'^    \{"([a-z]+)", "', table, re.M)
+verb_options = dict(zip(table_verbs, re.findall(r"\b([a-z_]+_options), cmd_[a-z_]+\}", table)))
+option_arrays = {name: body for name, body in
+                 re.findall(r"static const struct option ([a-z_]+)\[\] = \{(.*?)\n\};", main_c, re.S)}
+
+
+def table_options(verb):
+    body = option_arrays[verb_options[verb]]
+    opts = {f"--{n}=" if kind == "required_argument" else f"--{n}"
+            for n, kind in re.findall(r'\{"([a-z-]+)", (no_argument|required_argument)', body)}
+    return opts | ({"--help"} if "HELP_OPTION" in body else set())
+
+
+help_text = run("--help")[1]
+verbs = re.findall(r"^  ([a-z]+) ", help_text[:help_text.index("\n\n", help_text.index("\n\n") + 2)], re.M)
+check("the verbs --help lists are the table's", verbs == table_verbs and {"screen", "diff"} <= set(verbs),
+      (verbs, table_verbs))
+check("completion: exactly the verbs", complete("") == table_verbs + ["--help", "--version"], complete(""))
+for v in table_verbs:
+    check(f"completion: the options of {v} are its table's", sorted(complete(v, "--")) == sorted(table_options(v)),
+          (sorted(complete(v, "--")), sorted(table_options(v))))
+# every option that takes a value names it in the help with a name the
+# completion knows (DIR, FILE, DATE, MONTH; FORMAT and LANG by option; P a number)
+specs = {v: re.findall(r"^ +(?:-[a-zA-Z], )?(--[a-z][a-z-]*=[A-Z]+)(?:, (--[a-z][a-z-]*=[A-Z]+))?",
+                       run(v, "--help")[1], re.M) for v in table_verbs}
+metas = {(v, spec.split("=")[0], spec.split("=")[1]) for v in table_verbs for pair in specs[v] for spec in pair
+         if spec}
+unknown = sorted(x for x in metas if x[2] not in ("DIR", "FILE", "DATE", "MONTH", "FORMAT", "LANG", "P"))
+check("completion: every option value has a kind it completes", not unknown and len(metas) > 15, unknown)
+missing = sorted(f"{v} {o}" for v in table_verbs for o in table_options(v)
+                 if o.endswith("=") and not any(x[0] == v and x[1] == o[:-1] for x in metas))
+check("every option that takes a value names it in the help", not missing, missing)
 check("completion: an option of the verb", complete("eval", "--da") == ["--date="], complete("eval", "--da"))
-check("completion: a check option is not an eval one", "--quiet" in complete("check", "--")
-      and "--date=" not in complete("check", "--"), complete("check", "--"))
 check("completion: option values", complete("eval", "--format=") == ["json", "text"]
-      and complete("eval", "-l", "e") == ["en"], complete("eval", "--format="))
+      and complete("eval", "-l", "e") == ["en"] and complete("diff", "--format", "t") == ["text"],
+      complete("eval", "--format="))
+check("completion: folders, files, dates and months by the help's names",
+      complete("screen", "--policy-root=", "polic") == ["policies"]
+      and complete("screen", "-p", "polic") == ["policies"]
+      and complete("check", "--needs", "polic") == ["policies"]
+      and complete("screen", "--summary=", "READ") == ["README.md"]
+      and complete("diff", "--records", "READ") == ["README.md"]
+      and complete("screen", "--to", "")[0] == time.strftime("%Y-%m")
+      and complete("check", "--until=")[0] == time.strftime("%Y-%m-%d")
+      and complete("test", "--min-coverage", "") == [],
+      [complete("screen", "--policy-root=", "polic"), complete("screen", "--to", "")])
 
 # the man page names every verb and every option the program's help lists
 man = open("tools/civrules/civrules.1.scd", encoding="utf-8").read()

@@ -52,6 +52,9 @@ std::string probe(const std::string &expr, const std::string &when, const char *
                               &err) != 0) {
         std::string f = civt::format(err);
         out = "error: " + f.substr(f.find("policy.yaml"));
+    } else if (const civr_error *pe = civr_program_result_error(civr_result_find(r, "probe"))) {
+        std::string f = civt::format(*pe); // the probe could not be evaluated: its error
+        out = "error: " + f.substr(f.find("policy.yaml"));
     } else {
         out = read(civr_result_find(r, "probe"));
     }

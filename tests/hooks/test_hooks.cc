@@ -96,7 +96,7 @@ struct Hooked {
         const char *json;
         size_t len;
         civr_result_render(result, CIVR_RENDER_JSON, nullptr, &json, &len, &err);
-        return std::string(json, len);
+        return std::string(json, len) + civt::program_errors(result);
     }
 
     int64_t total() const { return civr_result_total_monthly(result); }
@@ -381,11 +381,13 @@ TEST(Hooks, PrintedBytesThatAreNotUtf8BecomeReplacementCharacters)
     EXPECT_TRUE(has(out, "\"text\":\"a\xef\xbf\xbd" "b\\u0000c\\t\xf0\x9f\x98\x80\"")) << out;
 }
 
-TEST(Hooks, WhatAFailingHookPrintedIsInItsErrorRecord)
+TEST(Hooks, WhatAFailingHookPrintedIsInTheResult)
 {
+    // the hook fails dibao (status error), and what it printed is kept
     Hooked h("print('before the error')\nerror('stop')\n", "after_amount");
-    EXPECT_TRUE(has(h.eval(), "error: ")) << h.eval();
-    ASSERT_NE(civr_result_error(h.result), nullptr);
+    EXPECT_TRUE(has(h.eval(), "program dibao: error: ")) << h.eval();
+    EXPECT_EQ(civr_result_error(h.result), nullptr);
+    ASSERT_NE(civr_program_result_error(civr_result_find(h.result, "dibao")), nullptr);
     std::vector<LogLine> log = log_of(h.result);
     ASSERT_EQ(log.size(), 1u);
     EXPECT_EQ(log[0].text, "before the error");
@@ -394,8 +396,8 @@ TEST(Hooks, WhatAFailingHookPrintedIsInItsErrorRecord)
     size_t len;
     ASSERT_EQ(civr_result_render(h.result, CIVR_RENDER_JSON, nullptr, &json, &len, &err), 0);
     std::string record(json, len);
-    EXPECT_TRUE(has(record, R"(,"error":{)")) << record;
-    EXPECT_TRUE(has(record, R"(},"log":[{"program":"dibao","hook":"dibao.after_amount","text":"before the error"}]})"))
+    EXPECT_TRUE(has(record, R"({"program":"dibao","status":"error",)")) << record;
+    EXPECT_TRUE(has(record, R"(,"log":[{"program":"dibao","hook":"dibao.after_amount","text":"before the error"}]})"))
         << record;
 }
 

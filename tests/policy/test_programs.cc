@@ -30,6 +30,9 @@ std::string run(const std::string &tables, const std::string &facts, const std::
         return "load error: " + error.substr(error.find("policy.yaml"));
     std::string json = civt::eval_json(p, household, "2024-08-01");
     civr_policy_free(p);
+    size_t failed = json.find("\nprogram probe: error: ");
+    if (failed != std::string::npos) // the probe could not be evaluated: its error
+        return json.substr(json.find("[CIVR", failed));
     size_t at = json.find("{\"program\":\"probe\"");
     if (at == std::string::npos)
         return json.find("error") != std::string::npos ? json.substr(json.find("[CIVR")) : json;
@@ -155,4 +158,120 @@ TEST(Programs, AmountsAreWholeFenRoundedExplicitly)
     EXPECT_EQ(outcome("0 yuan - 5 yuan"), "[CIVR-5007] the amount of outcome 'paid' is negative");
     EXPECT_EQ(outcome("round(1000 yuan / 3, 'fen', 'down')"),
               "{\"program\":\"probe\",\"status\":\"eligible\",\"monthly\":\"333.33\"");
+}
+
+namespace {
+
+// One member, 64, a grade-1 physical disability, fully dependent on care,
+// a pension of 100 a month, a son able to support her (so not 特困).
+const char *kCareHousehold = R"({"id": "LC-1", "residence": "urban", "members": [
+  {"id": "a", "birth_date": "1960-01-01", "disability": {"type": "physical", "grade": 1},
+   "self_care": "none", "supporters": [{"relation": "child", "birth_date": "1985-01-01"}]}],
+  "income": [{"member": "a", "kind": "pension", "monthly": "100"}], "assets": {"financial": "0"}})";
+
+struct Evaluated {
+    civr_policy *policy = nullptr;
+    civr_engine *engine = nullptr;
+    civr_result *result = nullptr;
+    int rc = -1;
+    civr_error err = CIVR_ERROR_INIT;
+    Evaluated(const std::string &dir, const char *household, const char *date)
+    {
+        policy = civt::load(dir);
+        civr_date d;
+        if (policy && civr_engine_new(&engine, policy, nullptr, &err) == 0 &&
+            civr_result_new(&result, &err) == 0 &&
+            civr_date_parse(&d, date, strlen(date), &err) == 0)
+            rc = civr_engine_eval_text(engine, household, strlen(household), CIVR_FORMAT_JSON,
+                                       "h.json", d, 0, result, &err);
+    }
+    ~Evaluated()
+    {
+        civr_result_free(result);
+        civr_engine_free(engine);
+        civr_policy_free(policy);
+    }
+    const civr_program_result *program(const char *id) const { return civr_result_find(result, id); }
+};
+
+} // namespace
+
+TEST(Programs, OneProgramsMissingValueDoesNotSinkTheOthers)
+{
+    // tests/fixtures/bundles/late_care: the care subsidy has no amount before
+    // 2025-01-01. On 2024-08-01 the care subsidy cannot be decided; the rest is:
+    //   dibao: standard 700, income 100 → 700 − 100 = 600 (民发〔2021〕57号 第十四条)
+    //   living subsidy: grade 1 in a dibao household → the fixed 100 + 0 × standard
+    //   (国发〔2015〕52号)
+    Evaluated e("tests/fixtures/bundles/late_care", kCareHousehold, "2024-08-01");
+    ASSERT_EQ(e.rc, 0) << civt::format(e.err);
+    EXPECT_EQ(civr_result_error(e.result), nullptr);
+    EXPECT_EQ(civr_program_result_status(e.program("dibao")), CIVR_STATUS_ELIGIBLE);
+    EXPECT_EQ(civr_program_result_monthly(e.program("dibao")), 60000);
+    EXPECT_EQ(civr_program_result_status(e.program("tekun")), CIVR_STATUS_INELIGIBLE);
+    EXPECT_EQ(civr_program_result_status(e.program("disability_living")), CIVR_STATUS_ELIGIBLE);
+    EXPECT_EQ(civr_program_result_monthly(e.program("disability_living")), 10000);
+    EXPECT_EQ(civr_program_result_error(e.program("dibao")), nullptr);
+    // the care subsidy: an error status with the reason and where the value is missing
+    const civr_program_result *care = e.program("disability_care");
+    EXPECT_EQ(civr_program_result_status(care), CIVR_STATUS_ERROR);
+    EXPECT_STREQ(civr_status_name(CIVR_STATUS_ERROR), "error");
+    EXPECT_EQ(civr_program_result_monthly(care), 0);
+    const civr_error *why = civr_program_result_error(care);
+    ASSERT_NE(why, nullptr);
+    EXPECT_EQ(why->id, 5003);
+    EXPECT_EQ(civt::format(*why),
+              "policies/cn/disability.yaml:36:3: error: [CIVR-5003] parameter "
+              "'disability_care.amount' has no value on 2024-08-01 (next value from 2025-01-01)");
+    // its member line is there, undecided like the program
+    ASSERT_EQ(civr_program_result_member_count(care), 1u);
+    EXPECT_EQ(civr_program_result_member_status(care, 0), CIVR_STATUS_ERROR);
+    // the total is what was decided: 600 + 100
+    EXPECT_EQ(civr_result_total_monthly(e.result), 70000);
+    // from 2025-01-01 the care subsidy is decided too: 100 more (国发〔2015〕52号)
+    Evaluated later("tests/fixtures/bundles/late_care", kCareHousehold, "2025-01-01");
+    ASSERT_EQ(later.rc, 0);
+    EXPECT_EQ(civr_program_result_status(later.program("disability_care")), CIVR_STATUS_ELIGIBLE);
+    EXPECT_EQ(civr_result_total_monthly(later.result), 80000);
+}
+
+TEST(Programs, AProgramReadingOneInErrorFailsNamingIt)
+{
+    // a local top-up that reads the care subsidy cannot be decided either, and
+    // says which program it waited for; the dibao is still decided
+    civt::TempBundle b("tests/fixtures/bundles/late_care", R"(programs:
+  care_topup:
+    title: {zh: 护理补贴补差, en: care top-up}
+    basis: test
+    depends: [disability_care]
+    outcomes:
+      - {id: paid, status: eligible, amount: "programs.disability_care.monthly"}
+)");
+    Evaluated e(b.dir, kCareHousehold, "2024-08-01");
+    ASSERT_EQ(e.rc, 0) << civt::format(e.err);
+    const civr_error *why = civr_program_result_error(e.program("care_topup"));
+    ASSERT_NE(why, nullptr);
+    EXPECT_EQ(civr_program_result_status(e.program("care_topup")), CIVR_STATUS_ERROR);
+    EXPECT_EQ(civt::format(*why),
+              b.dir + "/policy.yaml:7:72: error: [CIVR-5008] program 'care_topup' reads program "
+                      "'disability_care', which could not be evaluated ([CIVR-5003] at " +
+                  civt::source_path("policies/cn/disability.yaml") + ":36)");
+    EXPECT_EQ(civr_program_result_monthly(e.program("dibao")), 60000);
+    EXPECT_EQ(civr_result_total_monthly(e.result), 70000);
+}
+
+TEST(Programs, WhenNoProgramCanBeEvaluatedTheEvaluationFails)
+{
+    // before 2021-07-01 neither the fixture nor the national layer has values
+    // (民发〔2021〕43号 and the standards start then): 特困 cannot be decided,
+    // dibao and the child allowance read 特困, and the subsidies have a
+    // certificate holder to decide for: nothing is decided, an error record
+    Evaluated e("tests/fixtures/bundles/late_care", kCareHousehold, "2021-06-01");
+    EXPECT_EQ(e.rc, CIVR_EEVAL);
+    const civr_error *why = civr_result_error(e.result);
+    ASSERT_NE(why, nullptr);
+    EXPECT_EQ(why->id, 5003);
+    EXPECT_NE(std::string(why->message).find("has no value on 2021-06-01"), std::string::npos)
+        << why->message;
+    EXPECT_EQ(civr_result_program_count(e.result), 0u);
 }

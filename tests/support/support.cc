@@ -61,6 +61,17 @@ TempBundle::~TempBundle()
     std::filesystem::remove_all(dir, ec);
 }
 
+std::string program_errors(const civr_result *result)
+{
+    std::string out;
+    for (size_t i = 0; i < civr_result_program_count(result); i++) {
+        const civr_program_result *pr = civr_result_program(result, i);
+        if (const civr_error *pe = civr_program_result_error(pr))
+            out += std::string("\nprogram ") + civr_program_result_id(pr) + ": error: " + format(*pe);
+    }
+    return out;
+}
+
 std::string eval_json(const civr_policy *p, const std::string &household, const char *date,
                       unsigned flags)
 {
@@ -80,6 +91,7 @@ std::string eval_json(const civr_policy *p, const std::string &household, const 
             size_t len;
             civr_result_render(result, CIVR_RENDER_JSON, nullptr, &json, &len, &err);
             out.assign(json, len);
+            out += program_errors(result);
         }
     } else {
         out = "error: " + format(err);

@@ -25,8 +25,12 @@ struct TempBundle {
     TempBundle &operator=(const TempBundle &) = delete;
 };
 
-// Evaluate a household (JSON or YAML text) and return the result JSON, or
-// the error formatted, prefixed "error: ".
+// Each program of `result` that could not be evaluated, one per line:
+// "\nprogram ID: error: FILE:LINE:COL: error: [CIVR-NNNN] ..."; "" when none.
+std::string program_errors(const civr_result *result);
+
+// Evaluate a household (JSON or YAML text) and return the result JSON
+// followed by program_errors(), or the error formatted, prefixed "error: ".
 std::string eval_json(const civr_policy *p, const std::string &household, const char *date,
                       unsigned flags = 0);
 

@@ -399,9 +399,15 @@ static const verb verbs[] = {
      diff_options, cmd_diff},
     {"version", "", "print the versions and the default policy root",
      "Prints the civrules version, the library's, and the default policy root with\n"
-     "its bundles and their regions (what eval and screen use without --policy).\n",
+     "its bundles and their regions (what eval and screen use without --policy).\n"
+     "\n"
+     "  -h, --help           this help\n",
      no_options, cmd_version},
-    {"help", "[VERB]", "help on civrules or on one verb", "", no_options, cmd_help},
+    {"help", "[VERB]", "help on civrules or on one verb",
+     "Prints the list of verbs, or with VERB the same as `civrules VERB --help`.\n"
+     "\n"
+     "  -h, --help           this help\n",
+     no_options, cmd_help},
 };
 
 #define NVERBS (sizeof verbs / sizeof verbs[0])
@@ -897,6 +903,10 @@ static void emit(evaluator *ev, const char *text, size_t len, civr_format fmt, c
     } else {
         rc = civr_engine_eval_text(engine, text, len, fmt, source, ev->o->date,
                                    flags | ev->rt.flags, ev->result, &err);
+        /* a program that could not be evaluated is a policy error too (exit 1) */
+        for (size_t i = 0; rc == 0 && i < civr_result_program_count(ev->result); i++)
+            if (civr_program_result_error(civr_result_program(ev->result, i)))
+                rc = CIVR_EEVAL;
         write_result(ev);
     }
     if (rc)

@@ -111,7 +111,7 @@ def household_schema(enums, records, bundle_id):
 
 
 def result_schema(enums):
-    status = sorted(["eligible", "marginal", "individual", "phase_out", "ineligible", "undetermined"])
+    status = sorted(["eligible", "marginal", "individual", "phase_out", "ineligible", "undetermined", "error"])
     reason = {"type": "object", "required": ["code", "zh", "en", "basis"],
               "properties": {"code": {"type": "string"}, "zh": {"type": ["string", "null"]},
                              "en": {"type": ["string", "null"]}, "basis": {"type": ["string", "null"]}}}
@@ -132,7 +132,8 @@ def result_schema(enums):
                               "members": {"type": "array", "items": {"$ref": "#/$defs/member"}},
                               "facts": {"type": "object"},
                               "reasons": {"type": "array", "items": {"$ref": "#/$defs/reason"}},
-                              "missing": {"type": "array", "items": {"type": "string"}}}}
+                              "missing": {"type": "array", "items": {"type": "string"}},
+                              "error": {"$ref": "#/$defs/error"}}}
     ok = {"type": "object", "required": ["household", "date", "policy", "engine", "programs", "total_monthly"],
           "properties": {"household": {"type": "string"}, "date": DATE, "policy": {"$ref": "#/$defs/policy"},
                          "engine": {"type": "string"},

@@ -9,7 +9,12 @@ Three lines from a household to a decision::
 A result is a plain dict shaped like the JSON of ``civrules eval`` (see
 docs/result.md), with money as :class:`decimal.Decimal` (an exact amount that
 does not end, such as a per-capita income of 1000/3 yuan, as
-:class:`fractions.Fraction`) and dates as :class:`datetime.date`.
+:class:`fractions.Fraction`) and dates as :class:`datetime.date`. A program
+that could not be evaluated on the date (a value not in force, a hook that
+failed) has ``status == "error"`` and an ``"error"`` dict (id, code, source,
+line, column, message; ``civrules.errors.from_record`` makes it the
+exception) while the household's other programs are decided as usual; only
+when no program could be evaluated does ``evaluate`` raise.
 
 A loaded policy is immutable and may be used from many threads: each thread
 gets its own engine, and the C work runs without the GIL.

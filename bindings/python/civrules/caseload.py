@@ -204,7 +204,8 @@ def read_caseload(path: str) -> Tuple[List[Any], List[Problem]]:
 
 def summarise(results: Iterable[Dict[str, Any]]) -> Tuple["collections.OrderedDict[str, Dict[str, Any]]", List[Dict[str, Any]]]:
     """Per program: households paid, members covered, households that could
-    not be decided (facts missing), monthly total; plus the error records."""
+    not be decided (facts missing), households where the program could not
+    be evaluated (status "error"), monthly total; plus the error records."""
     table: "collections.OrderedDict[str, Dict[str, Any]]" = collections.OrderedDict()
     errors = []
     for r in results:
@@ -216,6 +217,8 @@ def summarise(results: Iterable[Dict[str, Any]]) -> Tuple["collections.OrderedDi
                                                 "monthly": decimal.Decimal("0.00")})
             if p["status"] == "undetermined":
                 s["undetermined"] += 1
+            if p["status"] == "error":
+                s["errors"] = s.get("errors", 0) + 1
             if p["status"] in PAYING:
                 s["households"] += 1
                 s["members"] += sum(1 for m in p["members"] if m.get("status", p["status"]) in PAYING)
@@ -238,8 +241,10 @@ def frame_rows(policy: Any, frame: Any, date: Any = None, threads: int = 1) -> I
                    "missing": None, "error": f"[{r['error']['id']}] {r['error']['message']}"}
             continue
         for p in r["programs"]:
+            e = p.get("error")  # status "error": this program could not be evaluated
             yield {"household": r["household"], "program": p["program"], "status": p["status"],
-                   "monthly": p["monthly"], "missing": ", ".join(p["missing"]) or None, "error": None}
+                   "monthly": p["monthly"], "missing": ", ".join(p["missing"]) or None,
+                   "error": f"[{e['id']}] {e['message']}" if e else None}
 
 
 def evaluate_frame(policy: Any, frame: Any, date: Any = None, threads: int = 1) -> Any:

@@ -1,6 +1,7 @@
 """civrules.dask on a distributed.LocalCluster with two worker processes:
 the same bytes as one process, one policy loaded per worker."""
 import json
+import os
 
 import pytest
 
@@ -70,3 +71,92 @@ def test_a_bad_bundle_or_date_fails_before_any_work(client):
     with pytest.raises(civrules.Error):
         civrules.dask.evaluate(dd.from_pandas(pd.DataFrame({"household": [household(1)]}), npartitions=1),
                                policy=GZ, date="2024-13-01")
+
+
+# ---- screening -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory):
+    """A synthetic county (tools/generate/generate_caseload.py, seed 5): 400
+    Guangzhou households with a year of payments and planted errors, plus
+    two lines that are not households."""
+    import subprocess
+    import sys
+    d = tmp_path_factory.mktemp("county")
+    subprocess.run([sys.executable, str(ROOT / "tools/generate/generate_caseload.py"), "--households", "400",
+                    "--seed", "5", "--date", "2024-12-01", "--from", "2024-01", "--to", "2024-12",
+                    "--policy", GZ, "--out", str(d / "county.jsonl"), "--manifest", str(d / "manifest.json")],
+                   check=True, cwd=ROOT,
+                   capture_output=True)
+    lines = (d / "county.jsonl").read_text(encoding="utf-8").splitlines()
+    lines[123:123] = ['{"id": "broken", "members": [']
+    jinshi = dict(json.loads(lines[0]), id="SYN-JINSHI", region="430781")
+    lines[321:321] = [json.dumps(jinshi, ensure_ascii=False)]
+    (d / "county.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return d, lines, json.loads((d / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_screening_on_two_workers_gives_the_bytes_of_one_process(client, county):
+    d, lines, manifest = county
+    assert manifest["policy"] == "cn/guangdong/guangzhou"
+    frame = pd.DataFrame({"household": lines})
+    ddf = dd.from_pandas(frame, npartitions=5)
+    out = civrules.dask.screen(ddf, policy=GZ, date="2024-12-01", from_month="2024-01",
+                               to_month="2024-12").compute()
+    one = civrules.dask.screen_partition(frame, GZ, "2024-12-01", "2024-01", "2024-12")
+    assert list(out.index) == list(range(402))
+    assert out.equals(one)
+    assert list(out.status).count("error") == 2
+    assert out.loc[123, "error"] == "CIVR-1002"
+    assert json.loads(out.loc[123, "record"])["error"]["source"] == "households[123]"
+    assert out.loc[321, "error"] == "CIVR-7002"  # Jinshi's household is not Guangzhou's to screen
+    # every other record is byte for byte what `civrules screen --policy` writes
+    exe = os.environ.get("CIVRULES_EXE")
+    if exe:
+        import subprocess
+        p = subprocess.run([exe, "screen", "-q", "--policy", GZ, "--date", "2024-12-01", "--from", "2024-01",
+                            "--to", "2024-12", str(d / "county.jsonl")], capture_output=True, text=True)
+        cli = p.stdout.splitlines()
+        assert len(cli) == 402
+        assert [line for i, line in enumerate(cli) if i not in (123, 321)] == \
+            [r for i, r in enumerate(out.record) if i not in (123, 321)]
+    # the workers each loaded the policy once
+    loaded = client.run(civrules.dask.loaded_policies)
+    assert len(loaded) == 2 and all(GZ in v for v in loaded.values()), loaded
+
+
+def test_screened_cases_sum_exactly_to_what_was_planted(client, county):
+    d, lines, manifest = county
+    ddf = dd.from_pandas(pd.DataFrame({"household": lines}), npartitions=4)
+    cases = civrules.dask.screen_cases(civrules.dask.screen(ddf, policy=GZ, date="2024-12-01",
+                                                            from_month="2024-01", to_month="2024-12"))
+    assert list(cases.columns) == civrules.dask.CASE_COLUMNS
+    by_category = cases.groupby("category")[["due_fen", "paid_fen", "difference_fen"]].sum().compute()
+    per_case = civrules.dask.screen_cases(civrules.dask.screen_partition(
+        pd.DataFrame({"household": lines}), GZ, "2024-12-01", "2024-01", "2024-12"))
+    # the distributed sums are the single-process sums, exactly, in fen
+    assert by_category.sort_index().equals(
+        per_case.groupby("category")[["due_fen", "paid_fen", "difference_fen"]].sum().sort_index())
+    # every case not in agreement is one the generator planted and worked out
+    # (from evaluations, independently of the screening code), with its amounts
+    fen = civrules.dask._fen
+    found = sorted((c.household, c.program, c.member or "", c.category, c.due_fen, c.arrears_fen, c.overpaid_fen)
+                   for c in per_case.itertuples() if c.category != "agrees")
+    expected = sorted((c["household"], c["program"], c["member"] or "", c["category"], fen(c["due"]),
+                       fen(c["arrears"]), fen(c["overpaid"]))
+                      for c in manifest["expected_cases"] if c["category"] != "agrees")
+    assert found == expected
+    assert (per_case.difference_fen == per_case.paid_fen - per_case.due_fen).all()
+    assert by_category.loc["agrees", "difference_fen"] == 0
+
+
+def test_screening_options_are_checked_before_any_work(client):
+    empty = dd.from_pandas(pd.DataFrame({"household": []}), npartitions=1)
+    with pytest.raises(civrules.UsageError):
+        civrules.dask.screen(empty, policy=GZ, date="2024-12-01", from_month="2024-01")
+    with pytest.raises(civrules.UsageError):
+        civrules.dask.screen(empty, policy=GZ, date="2024-12-01", from_month="2024-12", to_month="2024-01")
+    with pytest.raises(civrules.Error):
+        civrules.dask.screen(empty, policy=GZ, date="2024-12-01", from_month="2024-13", to_month="2024-12")
+    with pytest.raises(FileNotFoundError):
+        civrules.dask.screen(empty, policy="/no/such", date="2024-12-01")

@@ -1,4 +1,6 @@
 """Every exception type, with its id and position fields."""
+import decimal
+
 import pytest
 
 import civrules
@@ -70,10 +72,51 @@ def test_policy_parse_error():
     assert (e.value.id, e.value.line, e.value.column) == ("CIVR-1001", 5, 8)
 
 
-def test_evaluation_error(jinshi):
+# One member, 64, grade-1 physical disability, fully dependent on care, a
+# pension of 100 a month and a son able to support her (so not 特困).
+CARE = {"id": "LC-1", "residence": "urban",
+        "members": [{"id": "a", "birth_date": "1960-01-01", "disability": {"type": "physical", "grade": 1},
+                     "self_care": "none", "supporters": [{"relation": "child", "birth_date": "1985-01-01"}]}],
+        "income": [{"member": "a", "kind": "pension", "monthly": "100"}], "assets": {"financial": "0"}}
+
+
+def test_a_program_that_cannot_be_evaluated_does_not_sink_the_others():
+    # tests/fixtures/bundles/late_care: no care-subsidy amount before 2025-01-01
+    late = civrules.Policy.load(ROOT / "tests/fixtures/bundles/late_care")
+    r = late.evaluate(CARE, date="2024-08-01")
+    by = {p["program"]: p for p in r["programs"]}
+    # dibao: standard 700 − income 100 = 600 (民发〔2021〕57号 第十四条); the living
+    # subsidy: the fixed 100 for a certificate holder in a dibao household (国发〔2015〕52号)
+    assert (by["dibao"]["status"], by["dibao"]["monthly"]) == ("eligible", decimal.Decimal("600.00"))
+    assert (by["disability_living"]["status"], by["disability_living"]["monthly"]) == ("eligible", decimal.Decimal("100.00"))
+    assert "error" not in by["dibao"]
+    care = by["disability_care"]
+    assert care["status"] == "error" and care["monthly"] == 0
+    assert care["members"] == [{"member": "a", "status": "error", "monthly": decimal.Decimal("0.00")}]
+    e = errors.from_record(care["error"])
+    assert isinstance(e, civrules.EvaluationError) and e.id == "CIVR-5003"
+    assert e.message == "parameter 'disability_care.amount' has no value on 2024-08-01 (next value from 2025-01-01)"
+    assert (e.file, e.line) == (str(ROOT / "policies/cn/disability.yaml"), 36)
+    assert r["total_monthly"] == decimal.Decimal("700.00")
+
+
+def test_a_program_reading_one_in_error_names_it(jinshi):
+    # Jinshi's figures start 2024-01-01: 特困 reads the dibao standard, dibao reads 特困
+    r = jinshi.evaluate(ONE, date="2023-06-01")
+    by = {p["program"]: p for p in r["programs"]}
+    assert by["tekun"]["error"]["id"] == "CIVR-5003"
+    assert "'dibao.standard' has no value on 2023-06-01" in by["tekun"]["error"]["message"]
+    assert by["dibao"]["status"] == "error" and by["dibao"]["error"]["id"] == "CIVR-5008"
+    assert by["dibao"]["error"]["message"].startswith("program 'dibao' reads program 'tekun', which could not be evaluated")
+    assert by["disability_living"]["status"] == "ineligible"  # no certificate: decided all the same
+
+
+def test_evaluation_error():
+    # before 2021-07-01 no program of the late_care fixture can be evaluated: an exception
+    late = civrules.Policy.load(ROOT / "tests/fixtures/bundles/late_care")
     with pytest.raises(civrules.EvaluationError) as e:
-        jinshi.evaluate(ONE, date="2023-06-01")  # Jinshi's figures start 2024-01-01
-    assert e.value.id == "CIVR-5003" and "'dibao.standard' has no value on 2023-06-01" in e.value.message
+        late.evaluate(CARE, date="2021-06-01")
+    assert e.value.id == "CIVR-5003" and "has no value on 2021-06-01" in e.value.message
     assert e.value.file.startswith(str(ROOT / "policies/cn")) and e.value.line > 0
 
 
@@ -127,22 +170,31 @@ def hooked_bundle(tmp_path, lua):
     return tmp_path
 
 
-def test_hook_errors_raise_with_the_lua_position(tmp_path):
+def program_error(result, program):
+    """The exception of a program that could not be evaluated."""
+    return errors.from_record(next(p for p in result["programs"] if p["program"] == program)["error"])
+
+
+def test_hook_errors_carry_the_lua_position(tmp_path):
+    # the hook fails dibao (and the child allowance, which reads dibao); 特困 and
+    # the disability subsidies are still decided
     policy = civrules.Policy.load(hooked_bundle(tmp_path, "local ctx = ...\n\nerror('no')\n"))
-    with pytest.raises(civrules.HookError) as e:
-        policy.evaluate(PAID, date="2024-08-01")
-    assert (e.value.id, e.value.file, e.value.line) == ("CIVR-6002", str(tmp_path / "hooks/h.lua"), 3)
-    assert "hook 'dibao.after_amount' failed: no" in e.value.message
-    # in a batch the failure is a record, and the batch goes on
+    r = policy.evaluate(PAID, date="2024-08-01")
+    e = program_error(r, "dibao")
+    assert isinstance(e, civrules.HookError)
+    assert (e.id, e.file, e.line) == ("CIVR-6002", str(tmp_path / "hooks/h.lua"), 3)
+    assert "hook 'dibao.after_amount' failed: no" in e.message
+    assert program_error(r, "child_support").id == "CIVR-5008"
+    assert [p["status"] for p in r["programs"] if p["program"] == "tekun"] == ["ineligible"]
+    # in a batch the failure is in its record, and the batch goes on
     out = list(policy.evaluate_many([PAID, "{"], date="2024-08-01"))
-    assert [r["error"]["id"] for r in out] == ["CIVR-6002", "CIVR-1002"]
+    assert [program_error(out[0], "dibao").id, out[1]["error"]["id"]] == ["CIVR-6002", "CIVR-1002"]
 
 
-def test_hook_budgets_raise_limit_errors(tmp_path):
+def test_hook_budgets_give_limit_errors(tmp_path):
     policy = civrules.Policy.load(hooked_bundle(tmp_path, "while true do end\n"))
-    with pytest.raises(civrules.LimitError) as e:
-        policy.evaluate(PAID, date="2024-08-01")
-    assert e.value.id == "CIVR-6003" and e.value.line == 1
+    e = program_error(policy.evaluate(PAID, date="2024-08-01"), "dibao")
+    assert isinstance(e, civrules.LimitError) and e.id == "CIVR-6003" and e.line == 1
 
 
 def test_a_hook_that_does_not_compile_fails_loading(tmp_path):

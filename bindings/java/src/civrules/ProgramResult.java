@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** One program's part of a result. */
 public final class ProgramResult {
@@ -16,6 +17,7 @@ public final class ProgramResult {
     private final Map<String, Object> facts;
     private final List<Reason> reasons;
     private final List<String> missing;
+    private final CivrulesException error;
 
     ProgramResult(Map<?, ?> m) {
         program = (String)m.get("program");
@@ -31,6 +33,8 @@ public final class ProgramResult {
         facts = Collections.unmodifiableMap(f);
         reasons = reasons(m.get("reasons"));
         missing = strings(m.get("missing"));
+        Map<?, ?> e = (Map<?, ?>)m.get("error");
+        error = e == null ? null : Result.error(e);
     }
 
     static List<Reason> reasons(Object list) {
@@ -63,4 +67,11 @@ public final class ProgramResult {
     public Map<String, Object> facts() { return facts; }
     public List<Reason> reasons() { return reasons; }
     public List<String> missing() { return missing; }
+    /**
+     * Why the program could not be evaluated on the date (status
+     * {@link Status#ERROR}): its id ("CIVR-5003"), message and position (the
+     * parameter's declaration, the hook's Lua line); empty for every other
+     * status. The household's other programs are decided all the same.
+     */
+    public Optional<CivrulesException> error() { return Optional.ofNullable(error); }
 }

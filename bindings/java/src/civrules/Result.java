@@ -38,10 +38,7 @@ public final class Result {
         logDropped = dropped == null ? 0 : Integer.parseInt((String)dropped);
         Map<?, ?> e = (Map<?, ?>)m.get("error");
         if (e != null) {
-            error = new CivrulesException(CODES.indexOf(e.get("code")) < 0 ? 0 : -CODES.indexOf(e.get("code")),
-                                          (String)e.get("id"), (String)e.get("source"),
-                                          Integer.parseInt((String)e.get("line")),
-                                          Integer.parseInt((String)e.get("column")), (String)e.get("message"));
+            error = error(e);
             totalMonthly = null;
             programs = Collections.emptyList();
             return;
@@ -52,6 +49,14 @@ public final class Result {
         for (Object o : (List<?>)m.get("programs"))
             ps.add(new ProgramResult((Map<?, ?>)o));
         programs = Collections.unmodifiableList(ps);
+    }
+
+    /** An "error" object of the result JSON (the record's, or a program's) as an exception. */
+    static CivrulesException error(Map<?, ?> e) {
+        return new CivrulesException(CODES.indexOf(e.get("code")) < 0 ? 0 : -CODES.indexOf(e.get("code")),
+                                     (String)e.get("id"), (String)e.get("source"),
+                                     Integer.parseInt((String)e.get("line")),
+                                     Integer.parseInt((String)e.get("column")), (String)e.get("message"));
     }
 
     /** civr_code_name of each CIVR_E* code, by minus the code. */

@@ -2,7 +2,9 @@ package civrules;
 
 /** A program's (or a member line's) status, as in docs/result.md. */
 public enum Status {
-    INELIGIBLE, ELIGIBLE, MARGINAL, INDIVIDUAL, PHASE_OUT, UNDETERMINED;
+    INELIGIBLE, ELIGIBLE, MARGINAL, INDIVIDUAL, PHASE_OUT, UNDETERMINED,
+    /** the program could not be evaluated on the date: see {@link ProgramResult#error()} */
+    ERROR;
 
     /** Whether the program pays under this status. */
     public boolean pays() {

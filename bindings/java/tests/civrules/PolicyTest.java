@@ -67,6 +67,34 @@ class PolicyTest {
     }
 
     @Test
+    void aProgramThatCannotBeEvaluatedDoesNotSinkTheOthers() throws Exception {
+        // tests/fixtures/bundles/late_care: no care-subsidy amount before 2025-01-01
+        String care = "{\"id\": \"LC-1\", \"residence\": \"urban\", \"members\": [{\"id\": \"a\", "
+            + "\"birth_date\": \"1960-01-01\", \"disability\": {\"type\": \"physical\", \"grade\": 1}, "
+            + "\"self_care\": \"none\", \"supporters\": [{\"relation\": \"child\", \"birth_date\": \"1985-01-01\"}]}], "
+            + "\"income\": [{\"member\": \"a\", \"kind\": \"pension\", \"monthly\": \"100\"}], "
+            + "\"assets\": {\"financial\": \"0\"}}";
+        try (Policy late = Policy.load(ROOT.resolve("tests/fixtures/bundles/late_care"))) {
+            Result r = late.evaluate(care, AUG_2024);
+            assertTrue(!r.failed());
+            // dibao 700 - 100 (民发〔2021〕57号 第十四条) and the living subsidy 100 (国发〔2015〕52号)
+            assertEquals(new BigDecimal("600.00"), r.program("dibao").orElseThrow().monthly());
+            assertTrue(r.program("dibao").orElseThrow().error().isEmpty());
+            assertEquals(new BigDecimal("100.00"), r.program("disability_living").orElseThrow().monthly());
+            assertEquals(new BigDecimal("700.00"), r.totalMonthly());
+            ProgramResult c = r.program("disability_care").orElseThrow();
+            assertEquals(Status.ERROR, c.status());
+            assertEquals(Status.ERROR, c.members().get(0).status());
+            CivrulesException e = c.error().orElseThrow();
+            assertEquals("CIVR-5003", e.id());
+            assertEquals(ROOT.resolve("policies/cn/disability.yaml").toString(), e.file());
+            assertEquals(36, e.line());
+            assertTrue(e.getMessage().contains("parameter 'disability_care.amount' has no value on 2024-08-01"),
+                       e.getMessage());
+        }
+    }
+
+    @Test
     void aBadHouseholdThrowsWithItsIdAndPosition() {
         CivrulesException e = assertThrows(CivrulesException.class, () -> guangzhou.evaluate(
             "{\"id\": \"B\", \"members\": [{\"id\": \"a\", \"birth_date\": \"1950-02-30\"}]}", AUG_2024));
