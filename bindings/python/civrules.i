@@ -104,6 +104,7 @@ CIVR_PY_HANDLE_OUT(civr_result)
 CIVR_PY_HANDLE_OUT(civr_diagnostics)
 CIVR_PY_HANDLE_OUT(civr_diff)
 CIVR_PY_HANDLE_OUT(civr_screen)
+CIVR_PY_HANDLE_OUT(civr_batch)
 
 %typemap(in, numinputs=0) civr_policy **no_policy "$1 = NULL;"
 %typemap(in, numinputs=0) const civr_load_options *no_options "$1 = NULL;"
@@ -176,6 +177,43 @@ CIVR_PY_HANDLE_OUT(civr_screen)
             SWIG_fail;
         }
     }
+}
+
+/* ---- columns (the batch path) ------------------------------------------------------------ */
+
+/* A column in: any C-contiguous object with the buffer protocol (a numpy
+ * array, array.array, bytes), or None. The C side borrows the memory until
+ * civr_batch_run: the package keeps the objects alive and unchanged. */
+%typemap(in) const void *values (Py_buffer view), const uint8_t *present (Py_buffer view) {
+    memset(&view, 0, sizeof view);
+    $1 = NULL;
+    if ($input != Py_None) {
+        if (PyObject_GetBuffer($input, &view, PyBUF_C_CONTIGUOUS) != 0)
+            SWIG_fail;
+        $1 = ($1_ltype)view.buf;
+    }
+}
+%typemap(freearg) const void *values, const uint8_t *present {
+    if (view$argnum.obj)
+        PyBuffer_Release(&view$argnum);
+}
+/* outputs: writable buffers the caller made (count × programs items) */
+%typemap(in) uint8_t *status (Py_buffer view), int64_t *monthly (Py_buffer view) {
+    memset(&view, 0, sizeof view);
+    $1 = NULL;
+    if ($input != Py_None) {
+        if (PyObject_GetBuffer($input, &view, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE) != 0)
+            SWIG_fail;
+        $1 = ($1_ltype)view.buf;
+    }
+}
+%typemap(freearg) uint8_t *status, int64_t *monthly {
+    if (view$argnum.obj)
+        PyBuffer_Release(&view$argnum);
+}
+%typemap(in, numinputs=0) int32_t *index (int32_t temp) "$1 = &temp;"
+%typemap(argout) int32_t *index {
+    $result = civr_py_set_result($result, PyLong_FromLong((long)*$1));
 }
 
 /* ---- JSON out --------------------------------------------------------------------------- */

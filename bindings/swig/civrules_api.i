@@ -24,6 +24,7 @@ typedef struct civr_result civr_result;
 typedef struct civr_diagnostics civr_diagnostics;
 typedef struct civr_diff civr_diff;
 typedef struct civr_screen civr_screen;
+typedef struct civr_batch civr_batch;
 
 typedef int32_t civr_date;
 /* names from household.h and engine.h: SWIG reads their values from C */
@@ -96,3 +97,25 @@ int civr_engine_screen_batch(civr_engine *engine, const char *const *texts, cons
                              unsigned flags, civr_screen_render_kind kind, civr_screen *screen,
                              const char **json, size_t *json_len, size_t *no_count,
                              civr_error *err);
+
+/* the batch path (civrules/batch.h): households as columns. Python only for
+ * now: its buffers map onto the columns without a copy. */
+#ifdef SWIGPYTHON
+typedef enum civr_column_kind { CIVR_COLUMN_INT, CIVR_COLUMN_MONEY, CIVR_COLUMN_BOOL, CIVR_COLUMN_ENUM } civr_column_kind;
+enum { CIVR_BATCH_FAILED };
+%nothread;
+void civr_batch_free(civr_batch *batch);
+size_t civr_batch_program_count(const civr_batch *batch);
+const char *civr_batch_program_id(const civr_batch *batch, size_t i);
+size_t civr_batch_field_count(const civr_batch *batch);
+const char *civr_batch_field_name(const civr_batch *batch, size_t i);
+int civr_batch_field_kind(const civr_batch *batch, size_t i);
+int civr_batch_enum_value(const civr_batch *batch, const char *field, const char *id,
+                          int32_t *index, civr_error *err);
+int civr_batch_bind(civr_batch *batch, const char *field, int kind, const void *values,
+                    const uint8_t *present, civr_error *err);
+%thread;
+int civr_batch_new(civr_batch **out, const civr_policy *policy, civr_date date, civr_error *err);
+int civr_batch_run(civr_batch *batch, size_t count, uint8_t *status, int64_t *monthly,
+                   civr_error *err);
+#endif

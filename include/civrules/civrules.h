@@ -26,6 +26,7 @@
 #ifndef CIVRULES_H
 #define CIVRULES_H
 
+#include "batch.h"
 #include "civr_limits.h"
 #include "diff.h"
 #include "engine.h"

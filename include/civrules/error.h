@@ -34,7 +34,8 @@ typedef enum civr_code {
     CIVR_EDATA = -8,   /**< household data breaks the contract: bad date, dangling reference */
     CIVR_EEVAL = -9,   /**< evaluation failed: arithmetic overflow, no table row, no value */
     CIVR_ELIMIT = -10, /**< a configured limit was reached (size, depth, nodes) */
-    CIVR_EHOOK = -11   /**< a Lua hook failed */
+    CIVR_EHOOK = -11,  /**< a Lua hook failed */
+    CIVR_ENOTSUP = -12 /**< the batch path cannot evaluate this policy: use civr_engine_eval */
 } civr_code;
 
 /** Capacity of civr_error::source. Longer names are truncated. */

@@ -48,6 +48,7 @@ const char *civr_code_name(int code)
     case CIVR_EEVAL: return "evaluation";
     case CIVR_ELIMIT: return "limit";
     case CIVR_EHOOK: return "hook";
+    case CIVR_ENOTSUP: return "unsupported";
     default: return "unknown";
     }
 }

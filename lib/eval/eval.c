@@ -461,7 +461,32 @@ static int computed_match(civr_ectx *c, const civr_row *row, civr_val *missing)
     return w.u.b ? 1 : 0;
 }
 
-/* The outputs of a row of a computed table, evaluated now. */
+/* A cell whose bounds are expressions of parameters and the inputs (in
+ * their slots): 1 match, 0 no match, -1 unknown. */
+static int dynamic_match(civr_ectx *c, const civr_cell *cell, const civr_val *v, civr_val *missing)
+{
+    if (v->k == VK_MISSING)
+        return -1;
+    if (v->k == VK_NULL)
+        return 0;
+    civr_cell now = *cell;
+    const civr_expr *x[2] = {cell->lo_x, cell->hi_x};
+    civr_val *b[2] = {&now.lo, &now.hi};
+    for (int i = 0; i < 2; i++) {
+        if (!x[i])
+            continue;
+        ev(c, x[i], b[i]);
+        if (b[i]->k == VK_MISSING) {
+            *missing = join_missing(c, missing, b[i]);
+            return -1;
+        }
+        need_value(c, x[i], b[i]);
+    }
+    return cell_match(&now, v);
+}
+
+/* The outputs of a row of a computed table, or of a row with expressions
+ * among its outputs (NULL entries: the row's literal), evaluated now. */
 static const civr_val *computed_outputs(civr_ectx *c, const civr_table *t, const civr_row *row,
                                         civr_val *missing)
 {
@@ -469,6 +494,10 @@ static const civr_val *computed_outputs(civr_ectx *c, const civr_table *t, const
     if (!o)
         civr__eval_fail(c, row->src, CIVR_M_NO_MEMORY);
     for (uint32_t i = 0; i < t->noutputs; i++) {
+        if (!row->output_exprs[i]) {
+            o[i] = row->outputs[i];
+            continue;
+        }
         ev(c, row->output_exprs[i], &o[i]);
         if (o[i].k == VK_MISSING)
             *missing = join_missing(c, missing, &o[i]);
@@ -497,7 +526,10 @@ __attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *
     uint32_t nmatch = 0;
     bool unknown = false;
     const civr_val **row_outputs = NULL; /* computed tables: outputs per matched row */
-    if (t->computed) {
+    if (t->dynamic) /* cells read the inputs by name */
+        for (uint32_t i = 0; i < t->ninputs; i++)
+            c->slots[t->slot0 + i] = inputs[i];
+    if (t->computed || t->dynamic) {
         row_outputs = civr_arena_array(c->arena, t->nrows ? t->nrows : 1, sizeof *row_outputs);
         if (!row_outputs)
             civr__eval_fail(c, e->src, CIVR_M_NO_MEMORY);
@@ -508,14 +540,17 @@ __attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *
         if (t->computed)
             m = computed_match(c, row, &missing);
         for (uint32_t i = 0; i < t->ninputs && m != 0; i++) {
-            int cm = cell_match(&row->cells[i], &inputs[i]);
+            const civr_cell *cell = &row->cells[i];
+            int cm = cell->lo_x || cell->hi_x ? dynamic_match(c, cell, &inputs[i], &missing)
+                                              : cell_match(cell, &inputs[i]);
             if (cm == 0)
                 m = 0;
             else if (cm < 0)
                 m = -1;
         }
-        if (m == 1 && t->computed) {
-            row_outputs[nmatch] = computed_outputs(c, t, row, &missing);
+        if (m == 1 && row_outputs) {
+            row_outputs[nmatch] = row->output_exprs ? computed_outputs(c, t, row, &missing)
+                                                    : row->outputs;
             if (missing.k == VK_MISSING)
                 m = -1;
         }
@@ -628,6 +663,14 @@ __attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *
         civr__trace(c, CIVR_TRACE_TABLE, t->name, ids, t->noutputs ? &hit->outputs[0] : NULL,
                     t->noutputs ? t->outputs[0].type : civr_type_of(CT_VOID, 0), src,
                     hit->nrows ? hit->rows[0]->layer : c->pol->files[t->src.file].layer);
+        civr_trace_entry *te = civr__trace_last(c);
+        for (uint32_t i = 0; te && i < hit->nrows; i++) { /* the rows' basis, and assumed values */
+            if (!te->basis)
+                te->basis = hit->rows[i]->basis;
+            te->illustrative |= hit->rows[i]->illustrative;
+        }
+        if (te && !te->basis)
+            te->basis = t->basis;
     }
 }
 

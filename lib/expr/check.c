@@ -522,7 +522,15 @@ static const civr_expr *check_table(checker *ck, const pnode *p)
             return NULL;
     }
     for (uint32_t k = 0; k < tb->ninputs; k++)
-        if (!e->args[k]) {
+        if (!e->args[k] && k >= tb->ndeclared) {
+            /* an input a later layer added, not given here: null (absent), so
+             * that only rows that do not test it can match */
+            civr_expr *none = node(ck, OP_LIT, tb->inputs[k].type, p->off, 0);
+            if (!none)
+                return oom(ck);
+            none->lit.k = VK_NULL;
+            e->args[k] = none;
+        } else if (!e->args[k]) {
             char msg[160];
             snprintf(msg, sizeof msg, "table @%s needs input '%s'", tb->name, tb->inputs[k].name);
             return fail(ck, p->off, CIVR_M_EXPR_SYNTAX, msg);
@@ -1195,6 +1203,9 @@ int civr_expr_compile(const civr_expr **out, civr_type *type, civr_cenv *env)
         ck.locals[0] = (local){"m", 1, 0, ck.member_type};
         ck.nlocals = 1;
     }
+    for (uint32_t i = 0; i < env->nvars && ck.nlocals < MAX_LOCALS / 2; i++)
+        ck.locals[ck.nlocals++] = (local){env->vars[i].name, strlen(env->vars[i].name),
+                                          env->slot0 + i, env->vars[i].type};
     civr_pos_index_init(&ck.where, env->doc, n);
     /* parse into a scratch arena: the untyped tree is not kept */
     civr_arena scratch;

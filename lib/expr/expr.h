@@ -97,6 +97,9 @@ typedef struct civr_cenv {
     int (*program)(void *ud, const char *name, size_t len, const civr_pos *pos, uint32_t *index);
     void *ud;
     bool member;         /* `m` is bound (member facts, per-member outcomes) */
+    /* more bound names (a table's inputs in its cells): vars[i] in slot slot0 + i */
+    const civr_column *vars;
+    uint32_t nvars, slot0;
     uint32_t *nslots;    /* slot counter shared by a program's expressions */
     uint32_t max_depth;
 } civr_cenv;

@@ -273,16 +273,22 @@ typedef enum civr_cell_kind {
     CIVR_CELL_NULL     /* null: the input is absent */
 } civr_cell_kind;
 
+typedef struct civr_expr civr_expr; /* compiled expression, lib/expr */
+
 typedef struct civr_cell {
     uint8_t kind;
     bool lo_set, hi_set, lo_incl, hi_incl;
     civr_val lo, hi;     /* RANGE bounds; EQ uses lo */
+    /* a bound (EQ: the value) that is an expression of parameters and the
+     * table's inputs, computed at the evaluation date; with its text */
+    const civr_expr *lo_x, *hi_x;
+    const char *lo_text, *hi_text;
     uint32_t nvals;      /* IN */
     const civr_val *vals;
+    const char *basis;   /* a cell written {value: ..., basis: ..., illustrative: ...} */
+    bool illustrative;
     civr_src src;
 } civr_cell;
-
-typedef struct civr_expr civr_expr; /* compiled expression, lib/expr */
 
 typedef struct civr_row {
     const char *id;
@@ -291,9 +297,12 @@ typedef struct civr_row {
     civr_cell *cells;   /* one per input */
     civr_val *outputs;  /* one per output */
     /* computed tables (declared in a program): a condition and output
-     * expressions evaluated for the member `m` */
+     * expressions evaluated for the member `m`; in other tables an output
+     * may be an expression of parameters and the inputs (NULL: a literal) */
     const civr_expr *when;
     const civr_expr **output_exprs;
+    const char *basis;  /* the row's, or NULL */
+    bool illustrative;  /* the row, or one of its cells, is an assumed value */
     uint32_t layer;
     civr_src src;
 } civr_row;
@@ -315,6 +324,9 @@ typedef struct civr_table {
     civr_val *default_outputs;
     const char *basis;
     bool computed;      /* rows are expressions about `m` (a program's table) */
+    bool dynamic;       /* some cell or output is an expression: inputs in slots slot0.. */
+    uint32_t slot0;
+    uint32_t ndeclared; /* inputs of the declaring layer; later ones were added by layers */
     civr_src src;
 } civr_table;
 

@@ -837,7 +837,8 @@ void civr__ld_programs(civr_loader *ld)
 {
     civr_policy *p = ld->pol;
     size_t n = ld->programs.count;
-    p->nslots = 1; /* slot 0 holds `m` */
+    if (!p->nslots)
+        p->nslots = 1; /* slot 0 holds `m` (tables' cells may have taken slots after it) */
     uint32_t **deps = civr__calloc(n ? n : 1, sizeof *deps);
     uint32_t *ndeps = civr__calloc(n ? n : 1, sizeof *ndeps);
     uint8_t *mark = civr__calloc(n ? n : 1, 1);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../expr/expr.h"
 #include "loader.h"
 
 static const struct {
@@ -23,9 +24,73 @@ static bool ordered(civr_type t)
     return t.kind == CT_INT || t.kind == CT_RATE || t.kind == CT_MONEY || t.kind == CT_DATE;
 }
 
-/* A value from part of a cell's text, positioned at the cell. */
+/* What a cell may hold, for messages. */
+#define CELL_FORMS                                                                             \
+    "'-' (anything), a value, a list of values [a, b], a comparison ('>= 70', '< $param'), a "  \
+    "range ('1..2', '[60..70)'), null (the input is absent), or an expression of parameters "   \
+    "and the table's inputs ('>= 1.5 * $dibao.standard[residence]'); with its basis: "          \
+    "{value: <one of these>, basis: ..., illustrative: true}"
+
+/* Is the operand `s` an expression rather than a literal of type t? A
+ * parameter ($) always makes one; for numbers, money and dates, so does a
+ * name or a parenthesis (their literals start with a digit or a sign). */
+static bool is_expression(const char *s, size_t len, civr_type t)
+{
+    if (memchr(s, '$', len))
+        return true;
+    if (!ordered(t) || !len)
+        return false;
+    return (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_' || *s == '(';
+}
+
+/* Compile `node` (a scalar whose text may be an operand cut from a cell) as
+ * an expression of type t over the parameters and the table's inputs. */
+static const civr_expr *cell_expr(civr_loader *ld, uint32_t file, const civr_node *node,
+                                  civr_table *t, civr_type want)
+{
+    civr_policy *p = ld->pol;
+    if (!t->dynamic) {
+        if (!p->nslots)
+            p->nslots = 1; /* slot 0 holds a program's `m` */
+        t->slot0 = p->nslots;
+        p->nslots += t->ninputs;
+        t->dynamic = true;
+    }
+    civr_error e = CIVR_ERROR_INIT;
+    civr_cenv env = {0};
+    env.policy = p;
+    env.arena = &p->arena;
+    env.doc = civr__ld_doc(ld, file);
+    env.node = node;
+    env.file = file;
+    env.err = &e;
+    env.vars = t->inputs;
+    env.nvars = t->ninputs;
+    env.slot0 = t->slot0;
+    env.nslots = &p->nslots;
+    env.max_depth = p->limits.max_expr_depth;
+    const civr_expr *out = NULL;
+    if (civr_expr_compile_as(&out, want, &env)) {
+        civr__ld_report(ld, &e);
+        return NULL;
+    }
+    /* a cell reads parameters and the row's inputs only: never the household,
+     * facts, programs or tables (a table could then read itself) */
+    if (civr_expr_uses(out, OP_HOUSEHOLD, OP_HOUSEHOLD) || civr_expr_uses(out, OP_FACT, OP_ROWID) ||
+        civr_expr_uses(out, OP_TABLE, OP_PROG_MFACT) || civr_expr_uses(out, OP_AGE, OP_AGE)) {
+        civr__ld_error(ld, file, node, CIVR_M_BUNDLE_FIELD,
+                       "an expression in a table's cell may read parameters ($name) and the "
+                       "table's inputs, not the household, facts, programs or tables");
+        return NULL;
+    }
+    return out;
+}
+
+/* A value from part of a cell's text, positioned at the cell: a literal of
+ * type t, or (see is_expression) an expression in *x with its text. */
 static bool part_value(civr_loader *ld, uint32_t file, const civr_node *cell, const char *s,
-                       size_t len, civr_type t, civr_val *out)
+                       size_t len, civr_table *tb, civr_type t, civr_val *out,
+                       const civr_expr **x, const char **text)
 {
     while (len && (*s == ' ' || *s == '\t')) {
         s++;
@@ -41,6 +106,12 @@ static bool part_value(civr_loader *ld, uint32_t file, const civr_node *cell, co
         civr__ld_error(ld, file, cell, CIVR_M_NO_MEMORY);
         return false;
     }
+    if (x && tb && is_expression(s, len, t)) {
+        *text = tmp.u.scalar.text;
+        out->k = VK_NULL;
+        tmp.style = CIVR_STYLE_QUOTED;
+        return (*x = cell_expr(ld, file, &tmp, tb, t)) != NULL;
+    }
     return civr__ld_value(ld, file, &tmp, t, out);
 }
 
@@ -49,18 +120,38 @@ static void normalise(civr_cell *c, civr_type t)
 {
     if (t.kind != CT_INT)
         return;
-    if (c->lo_set && !c->lo_incl) {
+    if (c->lo_set && !c->lo_incl && !c->lo_x) {
         c->lo.u.n.n++;
         c->lo_incl = true;
     }
-    if (c->hi_set && !c->hi_incl) {
+    if (c->hi_set && !c->hi_incl && !c->hi_x) {
         c->hi.u.n.n--;
         c->hi_incl = true;
     }
 }
 
-static bool read_cell(civr_loader *ld, uint32_t file, const civr_node *node, civr_type t,
-                      civr_cell *c)
+/* `{value: ..., basis: ..., illustrative: ...}`: a cell or an output with its
+ * basis. Returns the value node (the node itself when it is not such a map);
+ * NULL after an error. */
+static const civr_node *annotated(civr_loader *ld, uint32_t file, const civr_node *node,
+                                  const char **basis, bool *illustrative)
+{
+    if (!node || node->kind != CIVR_NODE_MAP || !civr_node_get(node, "value"))
+        return node;
+    static const char *const keys[] = {"value", "basis", "illustrative", "note", NULL};
+    if (!civr__ld_keys(ld, file, node, "a cell with its basis", keys))
+        return NULL;
+    const civr_node *n;
+    if ((n = civr_node_get(node, "basis")) && !(*basis = civr__ld_string(ld, file, n, "basis")))
+        return NULL;
+    if ((n = civr_node_get(node, "illustrative")) &&
+        !civr__ld_bool(ld, file, n, "illustrative", illustrative))
+        return NULL;
+    return civr_node_get(node, "value");
+}
+
+static bool read_cell(civr_loader *ld, uint32_t file, const civr_node *node, civr_table *tb,
+                      civr_type t, civr_cell *c)
 {
     memset(c, 0, sizeof *c);
     c->src = civr__ld_src(ld, file, node);
@@ -68,6 +159,8 @@ static bool read_cell(civr_loader *ld, uint32_t file, const civr_node *node, civ
         c->kind = CIVR_CELL_ANY;
         return true;
     }
+    if (!(node = annotated(ld, file, node, &c->basis, &c->illustrative)))
+        return false;
     if (civr_node_is_null(node)) {
         c->kind = CIVR_CELL_NULL;
         return true;
@@ -85,7 +178,7 @@ static bool read_cell(civr_loader *ld, uint32_t file, const civr_node *node, civ
         return true;
     }
     if (node->kind != CIVR_NODE_SCALAR) {
-        civr__ld_error(ld, file, node, CIVR_M_WRONG_TYPE, "a cell", "a value, a list or a range",
+        civr__ld_error(ld, file, node, CIVR_M_WRONG_TYPE, "a cell", CELL_FORMS,
                        civr_node_describe(node));
         return false;
     }
@@ -99,9 +192,16 @@ static bool read_cell(civr_loader *ld, uint32_t file, const civr_node *node, civ
                            ? strstr(s, "..")
                            : NULL;
     bool cmp = ordered(t) && (s[0] == '<' || s[0] == '>');
-    if ((dots || cmp) && !ordered(t)) {
+    if ((dots || s[0] == '<' || s[0] == '>') && !ordered(t)) {
         civr__ld_error(ld, file, node, CIVR_M_BUNDLE_FIELD,
-                       "ranges need an input that is a number, money or a date");
+                       "comparisons and ranges need an input that is a number, money or a date; "
+                       "for this input a cell holds '-', a value, a list of values [a, b] or null");
+        return false;
+    }
+    if (dots && memchr(s, '$', len)) {
+        civr__ld_error(ld, file, node, CIVR_M_BUNDLE_FIELD,
+                       "a range's bounds are literals ('1..2', '[60..70)'); to compare with a "
+                       "parameter write one comparison ('>= $name' or '< $name')");
         return false;
     }
     if (cmp) {
@@ -110,16 +210,22 @@ static bool read_cell(civr_loader *ld, uint32_t file, const civr_node *node, civ
         bool incl = len > 1 && s[1] == '=';
         size_t skip = incl ? 2 : 1;
         civr_val v;
-        if (!part_value(ld, file, node, s + skip, len - skip, t, &v))
+        const civr_expr *x = NULL;
+        const char *text = NULL;
+        if (!part_value(ld, file, node, s + skip, len - skip, tb, t, &v, &x, &text))
             return false;
         if (lower) {
             c->lo_set = true;
             c->lo_incl = incl;
             c->lo = v;
+            c->lo_x = x;
+            c->lo_text = text;
         } else {
             c->hi_set = true;
             c->hi_incl = incl;
             c->hi = v;
+            c->hi_x = x;
+            c->hi_text = text;
         }
         normalise(c, t);
         return true;
@@ -138,12 +244,13 @@ static bool read_cell(civr_loader *ld, uint32_t file, const civr_node *node, civ
         }
         if (dots > a) {
             c->lo_set = true;
-            if (!part_value(ld, file, node, a, (size_t)(dots - a), t, &c->lo))
+            if (!part_value(ld, file, node, a, (size_t)(dots - a), NULL, t, &c->lo, NULL, NULL))
                 return false;
         }
         if (dots + 2 < end) {
             c->hi_set = true;
-            if (!part_value(ld, file, node, dots + 2, (size_t)(end - dots - 2), t, &c->hi))
+            if (!part_value(ld, file, node, dots + 2, (size_t)(end - dots - 2), NULL, t, &c->hi,
+                            NULL, NULL))
                 return false;
         }
         if (!c->lo_set && !c->hi_set) {
@@ -154,6 +261,8 @@ static bool read_cell(civr_loader *ld, uint32_t file, const civr_node *node, civ
         return true;
     }
     c->kind = CIVR_CELL_EQ;
+    if (is_expression(s, len, t))
+        return part_value(ld, file, node, s, len, tb, t, &c->lo, &c->lo_x, &c->lo_text);
     return civr__ld_value(ld, file, node, t, &c->lo);
 }
 
@@ -197,12 +306,75 @@ static const civr_val *cell_vals(const civr_cell *c, uint32_t *n)
     return c->vals;
 }
 
+static bool has_x(const civr_cell *c)
+{
+    return c->lo_x || c->hi_x;
+}
+
+/* Compare two bounds, literal or expression: expressions compare only with
+ * the same expression (same text: equal). *ok false: cannot tell at load. */
+static int bound_cmp(const civr_val *a, const char *at, const civr_val *b, const char *bt, bool *ok)
+{
+    if (!at && !bt)
+        return vcmp(a, b);
+    if (at && bt && civr__streq(at, bt))
+        return 0;
+    *ok = false;
+    return 0;
+}
+
+/* Cells with expression bounds: ranges whose bounds can be compared are
+ * checked like any; where the values are known only on the date (`>= $a`
+ * against `< $b`), the loader cannot tell and reports nothing (a unique
+ * table still fails at evaluation when two rows match). */
+static bool x_intersect(const civr_cell *a, const civr_cell *b)
+{
+    if (a->kind != CIVR_CELL_RANGE || b->kind != CIVR_CELL_RANGE)
+        return false;
+    bool ok = true;
+    if (a->hi_set && b->lo_set) {
+        int c = bound_cmp(&a->hi, a->hi_text, &b->lo, b->lo_text, &ok);
+        if (!ok || c < 0 || (c == 0 && !(a->hi_incl && b->lo_incl)))
+            return false;
+    }
+    if (b->hi_set && a->lo_set) {
+        int c = bound_cmp(&b->hi, b->hi_text, &a->lo, a->lo_text, &ok);
+        if (!ok || c < 0 || (c == 0 && !(b->hi_incl && a->lo_incl)))
+            return false;
+    }
+    return true;
+}
+
+static bool x_covers(const civr_cell *outer, const civr_cell *inner)
+{
+    if (outer->kind != CIVR_CELL_RANGE || inner->kind != CIVR_CELL_RANGE)
+        return false;
+    bool ok = true;
+    if (outer->lo_set) {
+        if (!inner->lo_set)
+            return false;
+        int c = bound_cmp(&inner->lo, inner->lo_text, &outer->lo, outer->lo_text, &ok);
+        if (!ok || c < 0 || (c == 0 && inner->lo_incl && !outer->lo_incl))
+            return false;
+    }
+    if (outer->hi_set) {
+        if (!inner->hi_set)
+            return false;
+        int c = bound_cmp(&inner->hi, inner->hi_text, &outer->hi, outer->hi_text, &ok);
+        if (!ok || c > 0 || (c == 0 && inner->hi_incl && !outer->hi_incl))
+            return false;
+    }
+    return true;
+}
+
 static bool cells_intersect(const civr_cell *a, const civr_cell *b)
 {
     if (a->kind == CIVR_CELL_ANY || b->kind == CIVR_CELL_ANY)
         return true;
     if (a->kind == CIVR_CELL_NULL || b->kind == CIVR_CELL_NULL)
         return a->kind == b->kind;
+    if (has_x(a) || has_x(b))
+        return x_intersect(a, b);
     if (a->kind == CIVR_CELL_RANGE && b->kind == CIVR_CELL_RANGE) {
         /* empty iff one ends before the other starts */
         if (a->hi_set && b->lo_set) {
@@ -244,6 +416,8 @@ static bool cell_covers(const civr_cell *outer, const civr_cell *inner)
         return false;
     if (outer->kind == CIVR_CELL_NULL || inner->kind == CIVR_CELL_NULL)
         return outer->kind == inner->kind;
+    if (has_x(outer) || has_x(inner))
+        return x_covers(outer, inner);
     if (inner->kind == CIVR_CELL_RANGE) {
         if (outer->kind != CIVR_CELL_RANGE)
             return false;
@@ -350,7 +524,8 @@ static bool read_row(civr_loader *ld, civr_table *t, const civr_rowdecl *rd, civ
         const char *k = node->u.map.pairs[i].key->u.scalar.text;
         bool known = civr__streq(k, "id") || civr__streq(k, "title") || civr__streq(k, "when") ||
                      civr__streq(k, "priority") || civr__streq(k, "before") ||
-                     civr__streq(k, "basis") || civr__streq(k, "note");
+                     civr__streq(k, "basis") || civr__streq(k, "note") ||
+                     civr__streq(k, "illustrative");
         for (uint32_t o = 0; o < t->noutputs && !known; o++)
             known = civr__streq(k, t->outputs[o].name);
         if (!known) {
@@ -362,6 +537,10 @@ static bool read_row(civr_loader *ld, civr_table *t, const civr_rowdecl *rd, civ
     }
     if ((n = civr_node_get(node, "title")))
         ok &= civr__ld_text(ld, file, n, "title", false, &row->title);
+    if ((n = civr_node_get(node, "basis")))
+        ok &= (row->basis = civr__ld_string(ld, file, n, "basis")) != NULL;
+    if ((n = civr_node_get(node, "illustrative")))
+        ok &= civr__ld_bool(ld, file, n, "illustrative", &row->illustrative);
     row->cells = civr_arena_array(&ld->pol->arena, t->ninputs ? t->ninputs : 1, sizeof *row->cells);
     row->outputs = civr_arena_array(&ld->pol->arena, t->noutputs ? t->noutputs : 1,
                                     sizeof *row->outputs);
@@ -386,7 +565,8 @@ static bool read_row(civr_loader *ld, civr_table *t, const civr_rowdecl *rd, civ
     }
     for (uint32_t i = 0; i < t->ninputs; i++) {
         const civr_pair *pr = civr_node_pair(when, t->inputs[i].name);
-        ok &= read_cell(ld, file, pr ? pr->value : NULL, t->inputs[i].type, &row->cells[i]);
+        ok &= read_cell(ld, file, pr ? pr->value : NULL, t, t->inputs[i].type, &row->cells[i]);
+        row->illustrative |= row->cells[i].illustrative;
     }
     bool collect_count = t->hit == CIVR_HIT_COLLECT_COUNT;
     for (uint32_t o = 0; o < t->noutputs && !collect_count; o++) {
@@ -396,6 +576,28 @@ static bool read_row(civr_loader *ld, civr_table *t, const civr_rowdecl *rd, civ
             snprintf(what, sizeof what, "row '%s' of table %s", row->id, t->name);
             civr__ld_error(ld, file, node, CIVR_M_MISSING_FIELD, what, t->outputs[o].name);
             ok = false;
+            continue;
+        }
+        const char *basis = NULL;
+        bool assumed = false;
+        if (!(v = annotated(ld, file, v, &basis, &assumed))) {
+            ok = false;
+            continue;
+        }
+        row->illustrative |= assumed;
+        if (!row->basis)
+            row->basis = basis;
+        const char *text = v->kind == CIVR_NODE_SCALAR ? v->u.scalar.text : NULL;
+        if (text && is_expression(text, v->u.scalar.len, t->outputs[o].type) &&
+            (memchr(text, '$', v->u.scalar.len) || civr_type_numeric(t->outputs[o].type))) {
+            if (!row->output_exprs)
+                row->output_exprs = civr_arena_array(&ld->pol->arena, t->noutputs,
+                                                     sizeof *row->output_exprs);
+            if (!row->output_exprs)
+                return civr__ld_error(ld, file, v, CIVR_M_NO_MEMORY), false;
+            row->output_exprs[o] = cell_expr(ld, file, v, t, t->outputs[o].type);
+            ok &= row->output_exprs[o] != NULL;
+            row->outputs[o].k = VK_NULL;
             continue;
         }
         ok &= civr__ld_value(ld, file, v, t->outputs[o].type, &row->outputs[o]);
@@ -435,7 +637,7 @@ bool civr__ld_table_header(civr_loader *ld, const civr_named *nm, civr_table *t,
         if (rows && !civr__ld_want(ld, d->file, rows, CIVR_NODE_SEQ, "rows"))
             return false;
         if (d != decl)
-            for (size_t k = 0; k < 2; k++) {
+            for (size_t k = 1; k < 2; k++) { /* a later layer may add inputs (below) */
                 static const char *const fixed[] = {"inputs", "outputs"};
                 const civr_pair *pr = civr_node_pair(d->node, fixed[k]);
                 if (pr) {
@@ -459,6 +661,32 @@ bool civr__ld_table_header(civr_loader *ld, const civr_named *nm, civr_table *t,
         }
         if (!civr__ld_columns(ld, decl->file, inputs, "inputs", &t->inputs, &t->ninputs))
             return false;
+        t->ndeclared = t->ninputs;
+        /* inputs added by later layers: rows that do not test them match any value */
+        for (const civr_decl *d = decl->next; d; d = d->next) {
+            const civr_node *more = civr_node_get(d->node, "inputs");
+            civr_column *add;
+            uint32_t nadd;
+            if (!more)
+                continue;
+            if (!civr__ld_columns(ld, d->file, more, "inputs", &add, &nadd))
+                return false;
+            civr_column *all = civr_arena_array(&p->arena, t->ninputs + nadd, sizeof *all);
+            if (!all)
+                return civr__ld_error(ld, d->file, more, CIVR_M_NO_MEMORY), false;
+            memcpy(all, t->inputs, t->ninputs * sizeof *all);
+            for (uint32_t i = 0; i < nadd; i++) {
+                for (uint32_t k = 0; k < t->ninputs; k++)
+                    if (civr__streq(all[k].name, add[i].name)) {
+                        civr__ld_error(ld, d->file, more->u.map.pairs[i].key, CIVR_M_BUNDLE_FIELD,
+                                       "this input is already the table's: a layer adds new "
+                                       "inputs only, and cannot change one's type");
+                        return false;
+                    }
+                all[t->ninputs++] = add[i];
+            }
+            t->inputs = all;
+        }
     }
     uint32_t hf = decl->file;
     const civr_pair *hit = civr__ld_last(nm, "hit", &hf);

@@ -25,6 +25,7 @@ TEST(Messages, IdsAreUniqueAndGrouped)
         case 5: EXPECT_EQ(code, CIVR_EEVAL) << id; break;
         case 6: EXPECT_TRUE(code == CIVR_EHOOK || code == CIVR_ELIMIT) << id; break;
         case 7: EXPECT_TRUE(code == CIVR_EDATA || code == CIVR_EPOLICY || code == CIVR_EEVAL) << id; break;
+        case 8: EXPECT_TRUE(code == CIVR_ENOTSUP || code == CIVR_EINVAL) << id; break;
         case 9: EXPECT_TRUE(code == CIVR_EINVAL || code == CIVR_ENOMEM) << id; break;
         default: ADD_FAILURE() << "id " << id << " outside the groups";
         }

@@ -275,3 +275,141 @@ TEST(Programs, WhenNoProgramCanBeEvaluatedTheEvaluationFails)
         << why->message;
     EXPECT_EQ(civr_result_program_count(e.result), 0u);
 }
+
+namespace {
+
+// A layer over Jinshi that adds a local increment category for rural elderly
+// people: an input added to the inherited table (hukou), a row added to it
+// whose cell and output read parameters, marked illustrative with its basis.
+const char *kRuralElderly = R"y(parameters:
+  dibao.rural_elderly_age:
+    title: {zh: 农村老年人分类施保年龄, en: age for the rural elderly increment}
+    type: integer
+    values: [{from: 2024-01-01, value: 60, basis: test layer, illustrative: true}]
+  dibao.rural_elderly_share:
+    title: {zh: 农村老年人分类施保比例, en: share for the rural elderly}
+    type: rate
+    values: [{from: 2024-01-01, value: 15%, basis: test layer, illustrative: true}]
+tables:
+  dibao.increment_shares:
+    inputs: {hukou: urban_rural}
+    rows:
+      - id: rural_elderly
+        when: {age: ">= $dibao.rural_elderly_age", hukou: rural}
+        share: "$dibao.rural_elderly_share"
+        basis: "民发〔2021〕57号 第二十二条 (a local category, for the test)"
+        illustrative: true
+programs:
+  dibao:
+    member_facts:
+      increment_share_hit:
+        expr: >-
+          @dibao.increment_shares(age: age(m), grade: m.disability.grade, hukou: m.hukou,
+                                  disability: m.disability.type, serious_illness: m.serious_illness)
+)y";
+
+std::string rural(const char *birth, const char *hukou)
+{
+    return std::string(R"({"id": "T", "residence": "rural", "members": [{"id": "a", "birth_date": ")") +
+           birth + R"(", "hukou": ")" + hukou +
+           R"(", "able_to_work": false, "supporters": [{"relation": "child", "birth_date": "1985-01-01"}]}], "assets": {"financial": "0"}})";
+}
+
+} // namespace
+
+TEST(Tables, ALayerAddsAnInputAndARowThatReadParameters)
+{
+    civt::TempBundle b("policies/cn/hunan/changde/jinshi", kRuralElderly);
+    civr_policy *p = civt::load(b.dir);
+    ASSERT_NE(p, nullptr);
+    // Jinshi 2024 rural standard 450 (policies/cn/hunan/changde/jinshi/dibao.yaml), no
+    // income: 450; a rural member of 62 gets the new 15% increment of the standard,
+    // 67.5, rounded half up to the yuan (Jinshi: 四舍五入到元) = 68; 450 + 68 = 518
+    std::string j = civt::eval_json(p, rural("1962-03-01", "rural"), "2024-08-01", CIVR_EVAL_TRACE);
+    EXPECT_NE(j.find(R"("members":[{"member":"a","monthly":"68.00","category":"rural_elderly"}])"),
+              std::string::npos) << j;
+    EXPECT_NE(j.find(R"("total_monthly":"518.00")"), std::string::npos) << j;
+    // the trace shows the row with its basis, marked illustrative
+    EXPECT_NE(j.find(R"("name":"dibao.increment_shares","detail":"rural_elderly","value":"0.15")"),
+              std::string::npos) << j;
+    EXPECT_NE(j.find(R"y("basis":"民发〔2021〕57号 第二十二条 (a local category, for the test)","illustrative":true})y"),
+              std::string::npos) << j;
+    // 59 is under the age the parameter sets; an urban hukou is not in the row: 450
+    EXPECT_NE(civt::eval_json(p, rural("1965-03-01", "rural"), "2024-08-01").find(R"("total_monthly":"450.00")"),
+              std::string::npos);
+    EXPECT_NE(civt::eval_json(p, rural("1962-03-01", "urban"), "2024-08-01").find(R"("total_monthly":"450.00")"),
+              std::string::npos);
+    civr_policy_free(p);
+}
+
+TEST(Tables, ACallWithoutAnAddedInputMatchesOnlyRowsThatDoNotTestIt)
+{
+    // the layer adds the input and the row but leaves the national call as it
+    // is: hukou is then null (absent), and the new row never matches (450)
+    std::string yaml = kRuralElderly;
+    yaml.erase(yaml.find("programs:"));
+    civt::TempBundle b("policies/cn/hunan/changde/jinshi", yaml);
+    civr_policy *p = civt::load(b.dir);
+    ASSERT_NE(p, nullptr);
+    EXPECT_NE(civt::eval_json(p, rural("1962-03-01", "rural"), "2024-08-01").find(R"("total_monthly":"450.00")"),
+              std::string::npos);
+    civr_policy_free(p);
+}
+
+TEST(Tables, CellsThatCompareInputsWithEachOtherAndUniqueRowsSplitByAParameter)
+{
+    // a unique table split at a parameter: '< $x' and '>= $x' do not overlap;
+    // a cell comparing two inputs; an output computed from an input
+    std::string tables = R"(parameters:
+  t.limit:
+    title: {zh: 限额, en: limit}
+    type: money
+    values: [{from: 2021-07-01, value: 500, basis: test}]
+tables:
+  t.split:
+    hit: unique
+    inputs: {income: money, standard: money}
+    outputs: {gap: money, band: string}
+    rows:
+      - {id: below, when: {income: "< $t.limit"}, gap: "standard - income", band: low}
+      - {id: above, when: {income: ">= $t.limit", standard: "> income"}, gap: "standard - income", band: high}
+      - {id: none, when: {income: ">= $t.limit", standard: "<= income"}, gap: 0, band: none}
+)";
+    auto fact = [](const char *income) {
+        return std::string("      g: {title: {zh: g, en: g}, expr: \"@t.split(income: ") + income +
+               " yuan, standard: 700 yuan).gap\"}\n      b: {title: {zh: b, en: b}, expr: \"@t.split(income: " +
+               income + " yuan, standard: 700 yuan).band\"}\n";
+    };
+    EXPECT_EQ(run(tables, fact("100")), R"({"g":"600.00","b":"low"})");
+    EXPECT_EQ(run(tables, fact("600")), R"({"g":"100.00","b":"high"})");
+    EXPECT_EQ(run(tables, fact("800")), R"({"g":"0.00","b":"none"})");
+}
+
+TEST(Tables, AnUnsupportedCellSaysWhatACellMayHold)
+{
+    auto with_cell = [](const std::string &cell) {
+        std::string yaml = kRuralElderly;
+        yaml.replace(yaml.find("\">= $dibao.rural_elderly_age\""), 29, cell);
+        civt::TempBundle b("policies/cn/hunan/changde/jinshi", yaml);
+        std::string error;
+        civr_policy *p = civt::load(b.dir, &error);
+        bool loaded = p != nullptr;
+        civr_policy_free(p);
+        return loaded ? std::string() : error.substr(error.find("policy.yaml"));
+    };
+    EXPECT_EQ(with_cell("{basis: x}"),
+              "policy.yaml:15:21: error: [CIVR-2002] a cell: expected '-' (anything), a value, a list "
+              "of values [a, b], a comparison ('>= 70', '< $param'), a range ('1..2', '[60..70)'), "
+              "null (the input is absent), or an expression of parameters and the table's inputs "
+              "('>= 1.5 * $dibao.standard[residence]'); with its basis: {value: <one of these>, "
+              "basis: ..., illustrative: true}, found a mapping");
+    EXPECT_EQ(with_cell("\"> count(household.members)\""),
+              "policy.yaml:15:21: error: [CIVR-4002] an expression in a table's cell may read "
+              "parameters ($name) and the table's inputs, not the household, facts, programs or "
+              "tables");
+    EXPECT_EQ(with_cell("\"[$dibao.rural_elderly_age..70]\""),
+              "policy.yaml:15:21: error: [CIVR-4002] a range's bounds are literals ('1..2', "
+              "'[60..70)'); to compare with a parameter write one comparison ('>= $name' or '< $name')");
+    // a cell with its basis is fine
+    EXPECT_EQ(with_cell("{value: \">= 60\", basis: test, illustrative: true}"), "");
+}

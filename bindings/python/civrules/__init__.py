@@ -457,6 +457,16 @@ class Policy:
                 record["error"]["source"] = name
             yield record
 
+    def evaluate_columns(self, columns: Dict[str, Any], date: DateLike = None,
+                         threads: int = 1) -> Dict[str, Any]:
+        """Evaluate households given as columns of household fields through
+        the batch path: status and monthly fen per program, as columns (see
+        :mod:`civrules.columns`). Raises :class:`Error` with code
+        ``CIVR_ENOTSUP`` (CIVR-8001) when the policy needs
+        :meth:`evaluate_many` (members, tables, hooks...)."""
+        from .columns import evaluate_columns
+        return evaluate_columns(self, columns, _date_text(date), threads=threads)
+
     def evaluate_many(self, households: Iterable[Household], date: DateLike = None,
                       threads: int = 1, trace: bool = False) -> Iterator[Dict[str, Any]]:
         """Evaluate many households, yielding results in input order.
