@@ -9,9 +9,12 @@
  * policy for one date (every parameter resolved, constant formulas folded)
  * into a flat program over columns of household fields, and evaluates
  * blocks of households at a time. Its answers are the explained path's
- * (civr_engine_eval) exactly: same statuses, same fen; a household the
- * explained path would refuse or fail on is marked CIVR_BATCH_FAILED, and
- * evaluating that one household with civr_engine_eval gives the reason.
+ * (civr_engine_eval) exactly: same statuses, same fen, a program that
+ * cannot be evaluated (overflow, division by zero, a parameter without a
+ * value on the date...) CIVR_STATUS_ERROR while the others are decided; a
+ * household the explained path refuses (input against the schema) or
+ * cannot evaluate at all is CIVR_BATCH_FAILED in every program.
+ * Evaluating that one household with civr_engine_eval gives the reason.
  *
  * What it covers: household-scope programs whose rules read scalar
  * household fields (integers, money, yes/no, enums), parameters (without
@@ -44,9 +47,10 @@ extern "C" {
 /** A policy compiled for one date, with its bound columns. Opaque. */
 typedef struct civr_batch civr_batch;
 
-/** The status civr_batch_run writes for a household that the explained
- *  path refuses (input against the schema) or fails on (overflow, division
- *  by zero, a null where a value is needed...). Not a civr_status. */
+/** The status civr_batch_run writes, in every program, for a household
+ *  that the explained path refuses (input against the schema) or cannot
+ *  evaluate at all (no program could be, or the household total does not
+ *  fit). Not a civr_status. */
 #define CIVR_BATCH_FAILED 255
 
 /** How a column's values are stored. */
@@ -115,10 +119,10 @@ int civr_batch_bind(civr_batch *batch, const char *field, civr_column_kind kind,
 /**
  * Evaluate households [0, count) of the bound columns. For household h and
  * program p (civr_batch_program_id), `status[h * P + p]` receives its
- * civr_status or CIVR_BATCH_FAILED, and `monthly[h * P + p]` its monthly
- * amount in fen (0 when undetermined or failed), P being
- * civr_batch_program_count. A failed household fails in every program, as
- * it does on the explained path. Either output may be NULL. Fails with
+ * civr_status (CIVR_STATUS_ERROR for a program that cannot be evaluated)
+ * or CIVR_BATCH_FAILED, and `monthly[h * P + p]` its monthly amount in fen
+ * (0 when undetermined, in error or failed), P being
+ * civr_batch_program_count. Either output may be NULL. Fails with
  * CIVR_EINVAL when a field the rules read is not bound. Allocates nothing.
  */
 int civr_batch_run(civr_batch *batch, size_t count, uint8_t *status, int64_t *monthly,

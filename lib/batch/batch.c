@@ -170,7 +170,7 @@ static bool amount_lane(const civr_breg *r, uint32_t i, int64_t *fen, bool *miss
 }
 
 /* Decide program bp for lane i: its status and monthly amount; false when
- * the household fails. */
+ * the program cannot be evaluated (its status is then error). */
 static bool decide(const civr_batch *b, const civr_bprog *bp, uint32_t i, uint8_t *status,
                    int64_t *monthly)
 {
@@ -230,15 +230,20 @@ int civr_batch_run(civr_batch *b, size_t count, uint8_t *status, int64_t *monthl
         }
         for (uint32_t i = 0; i < n; i++) {
             size_t h = base + i;
-            bool ok = !b->invalid[i];
+            bool ok = !b->invalid[i], any = false;
             int64_t total = 0;
             for (uint32_t p = 0; p < np && ok; p++) {
-                uint8_t s = 0;
+                uint8_t s = CIVR_STATUS_ERROR; /* the program fails alone */
                 int64_t m = 0;
-                ok = decide(b, &b->progs[p], i, &s, &m) && !__builtin_add_overflow(total, m, &total);
+                if (decide(b, &b->progs[p], i, &s, &m))
+                    any = true;
+                else
+                    s = CIVR_STATUS_ERROR, m = 0;
+                ok = !__builtin_add_overflow(total, m, &total);
                 st[p] = s;
                 mo[p] = m;
             }
+            ok = ok && any; /* no program decided: the household fails */
             for (uint32_t r = 0; r < np; r++) {
                 uint32_t p = b->report[r];
                 if (status)

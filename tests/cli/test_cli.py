@@ -450,6 +450,34 @@ for v in verbs:
                      if f"*{o}*" not in man and f"*{o}=" not in man]
 check("man page: every verb and option is documented", not undocumented, undocumented)
 
+# Without --date the date is today, with a note on stderr only when the
+# bundle's newest value is over a year older. A layer over Guangzhou whose
+# only value after 2024 (the national 2026-01-01 list of income not counted,
+# 民发〔2021〕57号) is replaced by its 2021 one: newest 2024-07-01 (Guangzhou's standard).
+import datetime
+today = datetime.date.today()
+with tempfile.TemporaryDirectory() as d:
+    with open(f"{d}/bundle.yaml", "w", encoding="utf-8") as f:
+        f.write("id: test/stale\ntitle: {zh: 旧, en: stale}\nversion: \"1\"\n"
+                f"extends: {os.path.abspath('policies/cn/guangdong/guangzhou')}\nfiles: [p.yaml]\n")
+    with open(f"{d}/p.yaml", "w", encoding="utf-8") as f:
+        f.write("parameters:\n  dibao.excluded_income_kinds:\n    values:\n      - from: 2021-07-01\n"
+                "        value: [veteran_preferential]\n        basis: test\n")
+    fam = "examples/households/gz-family.json"
+    rc, out, err = run("eval", "-p", d, fam)
+    stale = today > datetime.date(2025, 7, 1)
+    check("no --date on a stale bundle: a note on stderr, the result on stdout",
+          rc == 0 and json.loads(out)["date"] == today.isoformat()
+          and ("newest value in test/stale takes effect on 2024-07-01, over a year earlier" in err) == stale
+          and ("可能已过时" in err) == stale, err)
+    rc, out, err = run("eval", "-p", d, "--date=2024-08-01", fam)
+    check("with --date: no note", rc == 0 and err == "", err)
+    rc, out, err = run("eval", "-p", d, "-q", fam)
+    check("--quiet: no note", rc == 0 and err == "", err)
+rc, out, err = run("eval", "examples/households/gz-family.json")
+check("no --date on a bundle with a value within the year: no note",
+      rc == 0 and ("note" in err) == (today > datetime.date(2027, 1, 1)), err)
+
 # usage errors exit 2
 check("unknown command", run("frobnicate")[0] == 2)
 check("bad date", run("eval", "--date", "2024-13-01", "x")[0] == 2)

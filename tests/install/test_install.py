@@ -91,6 +91,11 @@ if os.path.isfile(man) and shutil.which("man"):
     rc, out, err = run("man", "-l", "-Tutf8", man, env=dict(env, MANWIDTH="80"))
     out = re.sub(".\b", "", out)  # bold and underline by overstriking
     check("man renders it", rc == 0 and "EXIT STATUS" in out and "civrules eval" in out, out[-2000:] + err)
+    # and `man civrules` finds it by name under the prefix
+    rc, out, err = run("man", "-Tutf8", "civrules", env=dict(env, MANWIDTH="80",
+                                                           MANPATH=os.path.join(prefix, "share", "man")))
+    out = re.sub(".\b", "", out)
+    check("man civrules", rc == 0 and "civrules screen" in out and "civrules diff" in out, out[-2000:] + err)
 completion = glob.glob(os.path.join(prefix, "share", "bash-completion", "completions", "civrules"))
 check("the bash completion is installed", len(completion) == 1, completion)
 if completion:
@@ -98,6 +103,14 @@ if completion:
               'printf "%s\\n" "${COMPREPLY[@]}"')
     rc, out, err = run("bash", "-c", script, env=env)
     check("it completes verbs", out.split() == ["eval"], out + err)
+    script = (f"source {completion[0]}; complete -p civrules; COMP_WORDS=({cli} ''); COMP_CWORD=1; "
+              '_civrules 2>/dev/null; printf "%s\\n" "${COMPREPLY[@]}"; '
+              f"COMP_WORDS=({cli} screen --su); COMP_CWORD=2; _civrules 2>/dev/null; "
+              'printf "%s\\n" "${COMPREPLY[@]}"')
+    rc, out, err = run("bash", "-c", script, env=env)
+    check("every verb, screen's and diff's included, and their options",
+          out.splitlines()[0] == "complete -o filenames -F _civrules civrules" and out.splitlines()[1:] == ["eval", "screen", "check", "test", "diff", "version", "help", "--help", "--version",
+                             "--summary="], out + err)
 
 jars = glob.glob(os.path.join(prefix, "share", "java", "civrules.jar"))
 if os.path.isfile(os.path.join(build, "bindings", "java", "civrules.jar")):

@@ -394,7 +394,9 @@ class Policy:
         """Evaluate one household (a dict, or JSON or YAML text) on ``date``.
 
         ``date`` is a :class:`datetime.date` or "YYYY-MM-DD" (default: today).
-        Returns the result dict; with ``trace=True`` it includes every step.
+        Returns the result dict; with ``trace=True`` it includes every step,
+        and ``"log"`` (only when there is one) what the policy's Lua hooks
+        printed: ``[{"program", "hook", "text"}]`` (docs/result.md).
         Raises :class:`ParseError`, :class:`SchemaError` or
         :class:`HouseholdDataError` for a household that breaks the contract
         and :class:`EvaluationError` when the policy cannot decide (for

@@ -33,7 +33,8 @@ from . import native as _capi
 
 #: status numbers (civr_status) to names; the batch's own mark for a failed household
 STATUS_NAMES: Dict[int, str] = {0: "ineligible", 1: "eligible", 2: "marginal", 3: "individual",
-                                4: "phase_out", 5: "undetermined", _capi.CIVR_BATCH_FAILED: "failed"}
+                                4: "phase_out", 5: "undetermined", 6: "error",
+                                _capi.CIVR_BATCH_FAILED: "failed"}
 
 _TYPECODE = {_capi.CIVR_COLUMN_INT: "q", _capi.CIVR_COLUMN_MONEY: "q", _capi.CIVR_COLUMN_BOOL: "B",
              _capi.CIVR_COLUMN_ENUM: "i"}
