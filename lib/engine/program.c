@@ -89,6 +89,11 @@ static const char **missing_paths(civr_ectx *c, const civr_val *v, uint32_t *cou
         civr__eval_fail(c, c->prog->src, CIVR_M_NO_MEMORY);
     uint32_t k = 0;
     for (const civr_missing *m = v->u.miss; m; m = m->next) {
+        const civr_missing *seen = v->u.miss; /* the same record and field earlier in the chain */
+        while (seen != m && !(seen->rec == m->rec && seen->field == m->field))
+            seen = seen->next;
+        if (seen != m)
+            continue;
         const civr_rtype *rt = &c->pol->rtypes[m->rec->type];
         const char *field = rt->fields[m->field].name;
         const char *path = field;
@@ -121,7 +126,11 @@ static const char **missing_paths(civr_ectx *c, const civr_val *v, uint32_t *cou
 /* The same reason: one rule's, or equal ones a hook gave in several calls. */
 static bool same_reason(const civr_reason *a, const civr_reason *b)
 {
-    return a == b || (civr__streq(a->code, b->code) && civr__streq(a->text.zh, b->text.zh) &&
+    if (a == b)
+        return true;
+    if (a->hash && b->hash && a->hash != b->hash) /* the bundle's own reasons: hashed at load */
+        return false;
+    return (civr__streq(a->code, b->code) && civr__streq(a->text.zh, b->text.zh) &&
                       civr__streq(a->text.en, b->text.en));
 }
 
@@ -524,7 +533,8 @@ static const civr_reason not_covered = {
     "NOT_COVERED",
     {"不属于本项目的认定对象", "not among the people this program decides for"},
     NULL,
-    {0, 0, 0}};
+    {0, 0, 0},
+    0}; /* no hash: compared by text */
 
 /* Member scope: a line per member, those of `for` decided one by one. */
 static void run_members(civr_ectx *c, const civr_program *p, civr_program_result *pr)

@@ -172,8 +172,20 @@ static civr_num arith(civr_ectx *c, const civr_expr *e, civr_num a, civr_num b)
     return r;
 }
 
-/* Compare two non-missing, non-null values of one type: -1, 0, 1. */
-static int compare(const civr_val *a, const civr_val *b)
+static int compare_any(const civr_val *a, const civr_val *b);
+
+/* Compare two non-missing, non-null values of one type: -1, 0, 1. Whole
+ * numbers (fen, counts) and enums inline, the rest out of line. */
+static inline int compare(const civr_val *a, const civr_val *b)
+{
+    if (a->k == VK_NUM && a->u.n.d == b->u.n.d)
+        return (a->u.n.n > b->u.n.n) - (a->u.n.n < b->u.n.n);
+    if (a->k == VK_ENUM)
+        return a->u.e == b->u.e ? 0 : (a->u.e < b->u.e ? -1 : 1);
+    return compare_any(a, b);
+}
+
+static int compare_any(const civr_val *a, const civr_val *b)
 {
     switch (a->k) {
     case VK_NUM: return civr_num_cmp(a->u.n, b->u.n);

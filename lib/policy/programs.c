@@ -113,6 +113,7 @@ const civr_reason *civr__ld_reason(civr_loader *ld, uint32_t file, const civr_no
         return NULL;
     const civr_node *b = civr_node_get(node, "basis");
     r->basis = b ? civr__ld_string(ld, file, b, "basis") : default_basis;
+    r->hash = civr_reason_hash(r);
     return r;
 }
 
