@@ -20,28 +20,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <civrules/civrules.h>
-
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static void die(const civr_error *err)
-{
-    char msg[1024];
-    civr_error_format(err, msg, sizeof msg);
-    fprintf(stderr, "%s\n", msg);
-    exit(1);
-}
+#include "bench_util.h"
 
 /* gen_inputs.js's generator (mulberry32); doubles only to draw the inputs */
 static uint32_t seed = 12345;
@@ -147,10 +126,9 @@ int main(int argc, char **argv)
         }
         t_expl[r] = (now_ns() - t0) / (double)n;
     }
-    qsort(t_hand, (size_t)rounds, sizeof(double), cmp_double);
-    qsort(t_batch, (size_t)rounds, sizeof(double), cmp_double);
-    qsort(t_expl, (size_t)rounds, sizeof(double), cmp_double);
-    double floor_med = t_hand[rounds / 2];
+    double floor_med = median(t_hand, rounds);
+    median(t_batch, rounds);
+    median(t_expl, rounds);
     printf("civrules %s, the peers' dibao rule, %zu households (gen_inputs.js --fen), %d rounds\n\n",
            civr_version(), n, rounds);
     printf("%-42s %9s %9s %9s %13s %8s %8s\n", "method", "min ns", "median", "max",
@@ -163,7 +141,7 @@ int main(int argc, char **argv)
                 {"civrules batch path (civr_batch_run)", t_batch, wrong_batch},
                 {"civrules explained path (civr_engine_eval)", t_expl, wrong_expl}};
     for (int k = 0; k < 3; k++) {
-        double med = rows[k].t[rounds / 2];
+        double med = median(rows[k].t, rounds);
         printf("%-42s %9.2f %9.2f %9.2f %13.0f %7.1fx %8zu\n", rows[k].name, rows[k].t[0], med,
                rows[k].t[rounds - 1], 1e9 / med, med / floor_med, rows[k].wrong);
     }

@@ -163,9 +163,9 @@ static bool amount_lane(const civr_breg *r, uint32_t i, int64_t *fen, bool *miss
     default: return false; /* an error, or null where money is needed */
     }
     int64_t n = r->n[i], d = r->d[i];
-    if (n < 0 || n % d != 0) /* negative, or not a whole number of fen */
+    if (n < 0 || (d != 1 && n % d != 0)) /* negative, or not a whole number of fen */
         return false;
-    *fen = n / d;
+    *fen = d == 1 ? n : n / d;
     return true;
 }
 

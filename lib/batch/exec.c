@@ -283,6 +283,11 @@ static void logic(civr_batch *b, const civr_binstr *in, uint32_t count)
     const civr_breg *a = R(in->a), *c = R(in->b);
     civr_breg *o = R(in->dst);
     int64_t stop = in->op == BOP_OR; /* false and ..., true or ... */
+    if (a->allval && c->allval) {
+        for (uint32_t i = 0; i < count; i++)
+            set(o, i, LANE_VAL, stop ? (a->n[i] | c->n[i]) : (a->n[i] & c->n[i]), 1);
+        return;
+    }
     for (uint32_t i = 0; i < count; i++) {
         uint8_t ka = strict1(a->k[i]);
         if (ka == LANE_ERR || (ka == LANE_VAL && a->n[i] == stop)) {
@@ -300,6 +305,17 @@ static void logic(civr_batch *b, const civr_binstr *in, uint32_t count)
 /* a op c for every lane: FAST computes n, d from an, ad, bn, bd in the
  * common case (and says whether it could); arith() does the rest */
 #define BINARY(FAST)                                                                          \
+    if (a->allval && c->allval) {                                                            \
+        for (uint32_t i = 0; i < count; i++) {                                              \
+            int64_t an = a->n[i], ad = a->d[i], bn = c->n[i], bd = c->d[i], n = 0, d = 1;  \
+            if (((FAST) && n != INT64_MIN) ||                                               \
+                arith((civr_bop)in->op, an, ad, bn, bd, &n, &d))                            \
+                set(o, i, LANE_VAL, n, d);                                                  \
+            else                                                                            \
+                set(o, i, LANE_ERR, 0, 1);                                                  \
+        }                                                                                   \
+        break;                                                                              \
+    }                                                                                       \
     for (uint32_t i = 0; i < count; i++) {                                                  \
         int64_t an = a->n[i], ad = a->d[i], bn = c->n[i], bd = c->d[i], n = 0, d = 1;      \
         if (__builtin_expect((a->k[i] | c->k[i]) == LANE_VAL, 1)) {                         \
@@ -317,6 +333,13 @@ static void logic(civr_batch *b, const civr_binstr *in, uint32_t count)
  * with two BOTH_NULL, as the explained path (== false, != true, order
  * false with one null) */
 #define COMPARE(HOLDS, ONE_NULL, BOTH_NULL)                                                       \
+    if (a->allval && c->allval) {                                                            \
+        for (uint32_t i = 0; i < count; i++) {                                              \
+            int r = cmp_lane(a->n[i], a->d[i], c->n[i], c->d[i]);                           \
+            set(o, i, LANE_VAL, (HOLDS), 1);                                                \
+        }                                                                                   \
+        break;                                                                              \
+    }                                                                                       \
     for (uint32_t i = 0; i < count; i++) {                                                  \
         uint8_t ka = a->k[i], kb = c->k[i];                                                 \
         if (__builtin_expect((ka | kb) == LANE_VAL, 1)) {                                    \
@@ -329,7 +352,7 @@ static void logic(civr_batch *b, const civr_binstr *in, uint32_t count)
         }                                                                                   \
     }
 
-void civr__bexec(civr_batch *b, const civr_binstr *in, size_t base, uint32_t count)
+static void exec_op(civr_batch *b, const civr_binstr *in, size_t base, uint32_t count)
 {
     civr_breg *o = R(in->dst);
     const civr_breg *a = R(in->a), *c = R(in->b), *e = R(in->c);
@@ -386,6 +409,11 @@ void civr__bexec(civr_batch *b, const civr_binstr *in, size_t base, uint32_t cou
         }
         return;
     case BOP_IF:
+        if (a->allval) {
+            for (uint32_t i = 0; i < count; i++)
+                copy(o, i, a->n[i] ? c : e);
+            return;
+        }
         for (uint32_t i = 0; i < count; i++) {
             uint8_t k = strict1(a->k[i]);
             if (k != LANE_VAL)
@@ -458,4 +486,14 @@ void civr__bexec(civr_batch *b, const civr_binstr *in, size_t base, uint32_t cou
         }
         return;
     }
+}
+
+void civr__bexec(civr_batch *b, const civr_binstr *in, size_t base, uint32_t count)
+{
+    exec_op(b, in, base, count);
+    civr_breg *o = R(in->dst);
+    uint8_t any = 0;
+    for (uint32_t i = 0; i < count; i++)
+        any |= o->k[i];
+    o->allval = any == LANE_VAL;
 }

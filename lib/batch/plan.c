@@ -80,6 +80,7 @@ int civr__blane(const civr_val *v, uint8_t *k, int64_t *n, int64_t *d)
 static void fill(civr_breg *r, uint8_t k, int64_t n, int64_t d)
 {
     memset(r->k, k, sizeof r->k);
+    r->allval = k == LANE_VAL;
     for (uint32_t i = 0; i < CIVR_BATCH_BLOCK; i++) {
         r->n[i] = n;
         r->d[i] = d;

@@ -28,6 +28,7 @@ typedef struct civr_breg {
     uint8_t k[CIVR_BATCH_BLOCK];
     int64_t n[CIVR_BATCH_BLOCK];
     int64_t d[CIVR_BATCH_BLOCK];
+    bool allval; /* every lane of the block a value: operations skip the kinds */
 } civr_breg;
 
 typedef enum civr_bop {

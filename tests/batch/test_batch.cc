@@ -71,8 +71,10 @@ TEST(Batch, PeerRuleWorkedByHand)
     EXPECT_EQ(monthly[3], 272000);
     // 620 x 7 - 0.01 = 4339.99 -> 4340: no rounding of the income per person
     EXPECT_EQ(monthly[4], 434000);
-    // size 0: `size >= 1 and ...` is false before the division is looked at
-    EXPECT_EQ(status[5], CIVR_STATUS_INELIGIBLE);
+    // size 0: income / size is a division by zero, so the household cannot be
+    // evaluated (the explained path fails it with CIVR-5002)
+    EXPECT_EQ(status[5], CIVR_BATCH_FAILED);
+    EXPECT_EQ(monthly[5], 0);
 }
 
 // The same rule, the peers' own 100,000 households (their generator,
