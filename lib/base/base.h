@@ -104,7 +104,8 @@ void *civr_arena__alloc_chunk(civr_arena *a, size_t size);
 static inline void *civr_arena_alloc(civr_arena *a, size_t size)
 {
     size_t rounded = (size + 15) & ~(size_t)15;
-    if (__builtin_expect(rounded - 1 < (size_t)(a->end - a->cur), 1)) { /* 0 < rounded <= free */
+    size_t avail = (uintptr_t)a->end - (uintptr_t)a->cur; /* 0 without a chunk (both NULL) */
+    if (__builtin_expect(rounded - 1 < avail, 1)) {         /* 0 < rounded <= avail */
         void *p = a->cur;
         a->cur += rounded;
         return p;
