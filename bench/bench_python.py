@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""bench_python: what the Python binding costs over the C API, and how many
-households a second evaluate_many gets through with 1 and 2 threads.
+"""bench_python: what the Python binding costs over the C API, how many
+households a second evaluate_many gets through with 1 and 2 threads (whole
+results and summaries), and the batch path's evaluate_columns on the peers'
+one-rule bundle (bench/bundles/peer-dibao) with 1 and 2 threads.
 
     PYTHONPATH=build-release/bindings/python python3 bench/bench_python.py \
         [--rounds R] [--n N] [--c-bench build-release/bench/bench_eval]
@@ -11,7 +13,9 @@ Run from the source root. Each round times, interleaved, N calls of:
               (C parse + evaluate + render, plus crossing into C)
   text        Policy.evaluate(json_text): adds the dict and Decimal results
   dict        Policy.evaluate(dict): adds json.dumps of the household
-and evaluate_many over N dicts with threads=1 and threads=2. The C API's
+and evaluate_many over N dicts with threads=1 and threads=2, whole and
+summary=True, and evaluate_columns over 1,000,000 households of columns
+(numpy when installed) with threads=1 and 2. The C API's
 cost for the same work (parse JSON + eval, and render) comes from running
 bench_eval; the report gives medians over the rounds and the ratios.
 """
@@ -40,13 +44,42 @@ def per_call_ns(fn, n):
     return (time.perf_counter_ns() - t0) / n
 
 
-def many_per_s(policy, households, threads):
+def many_per_s(policy, households, threads, summary=False):
     t0 = time.perf_counter_ns()
-    count = sum(1 for r in policy.evaluate_many(households, date=DATE, threads=threads)
+    count = sum(1 for r in policy.evaluate_many(households, date=DATE, threads=threads, summary=summary)
                 if "error" not in r)
     if count != len(households):
         sys.exit("evaluate_many returned error records")
     return len(households) / ((time.perf_counter_ns() - t0) / 1e9)
+
+
+def peer_columns(n):
+    """The peers' rule and n households as columns (the peers' generator,
+    gen_inputs.js --fen, mulberry32 seed 12345), numpy arrays when numpy is
+    installed. Incomes in fen."""
+    peer = civrules.Policy.load("bench/bundles/peer-dibao")
+    s = 12345
+    size, income, urban = [], [], []
+
+    def rnd():
+        nonlocal s
+        s = (s + 0x6D2B79F5) & 0xFFFFFFFF
+        t = s
+        t = ((t ^ (t >> 15)) * (t | 1)) & 0xFFFFFFFF
+        t ^= (t + (((t ^ (t >> 7)) * (t | 61)) & 0xFFFFFFFF)) & 0xFFFFFFFF
+        return ((t ^ (t >> 14)) & 0xFFFFFFFF) / 4294967296
+    for _ in range(n):
+        k = 1 + int(rnd() * 6)
+        size.append(k)
+        urban.append(rnd() < 0.5)
+        income.append(int(rnd() * k * 1200 * 100))
+    try:
+        import numpy as np
+        columns = {"size": np.array(size, dtype="int64"), "income": np.array(income, dtype="int64"),
+                   "urban": np.array(urban, dtype="bool")}
+    except ImportError:
+        columns = {"size": size, "income": income, "urban": urban}
+    return peer, columns, n
 
 
 def c_api_ns(path, rounds):
@@ -81,19 +114,28 @@ def main():
         sys.exit("unexpected amount")
 
     calls = {
-        "crossing": lambda: capi.py_date_check(DATE),
-        "native": lambda: capi.py_eval(engine.engine, engine.result, text, DATE, 0, 1),
+        "crossing": lambda: capi.civr_date_parse(DATE),
+        "native": lambda: capi.civr_engine_eval_json(engine.engine, text, capi.CIVR_FORMAT_JSON, "b", DATE, 0,
+                                                     engine.result),
         "text": lambda: policy.evaluate(text, date=DATE),
         "dict": lambda: policy.evaluate(household, date=DATE),
     }
     batch = [dict(household, id=f"B-{i}") for i in range(args.n)]
     times = {k: [] for k in calls}
-    rates = {1: [], 2: []}
+    rates = {(t, s): [] for s in (False, True) for t in (1, 2)}
+    peer, columns, width = peer_columns(1000000)
+    col_rates = {1: [], 2: []}
     for _ in range(args.rounds):
         for name, fn in calls.items():
             times[name].append(per_call_ns(fn, args.n))
-        for threads in rates:
-            rates[threads].append(many_per_s(policy, batch, threads))
+        for threads, summary in rates:
+            rates[(threads, summary)].append(many_per_s(policy, batch, threads, summary))
+        for threads in col_rates:
+            t0 = time.perf_counter_ns()
+            out = peer.evaluate_columns(columns, date="2024-01-01", threads=threads)
+            col_rates[threads].append(width / ((time.perf_counter_ns() - t0) / 1e9))
+            if sum(out["monthly"]["dibao"][:1000]) == 0:
+                sys.exit("evaluate_columns paid nothing")
     med = {k: statistics.median(v) for k, v in times.items()}
     c = c_api_ns(args.c_bench, max(3, args.rounds // 2))
 
@@ -111,9 +153,14 @@ def main():
         extra = f"   overhead {(med[name] - c_total) / 1000:5.1f} µs, {med[name] / c_total:4.2f}x C" if c else ""
         print(f"{label:<52} {med[name] / 1000:8.1f} µs{extra}")
     print()
-    one, two = statistics.median(rates[1]), statistics.median(rates[2])
-    print(f"{'evaluate_many, threads=1':<52} {one:8.0f} households/s")
-    print(f"{'evaluate_many, threads=2':<52} {two:8.0f} households/s   {two / one:4.2f}x threads=1")
+    for summary in (False, True):
+        one, two = statistics.median(rates[(1, summary)]), statistics.median(rates[(2, summary)])
+        kind = ", summary" if summary else ""
+        print(f"{'evaluate_many' + kind + ', threads=1':<52} {one:8.0f} households/s")
+        print(f"{'evaluate_many' + kind + ', threads=2':<52} {two:8.0f} households/s   {two / one:4.2f}x threads=1")
+    one, two = statistics.median(col_rates[1]), statistics.median(col_rates[2])
+    print(f"{'evaluate_columns, peer one-rule bundle, threads=1':<52} {one:8.0f} households/s")
+    print(f"{'evaluate_columns, peer one-rule bundle, threads=2':<52} {two:8.0f} households/s   {two / one:4.2f}x threads=1")
     if not c:
         print(f"\n(no C figure: build {args.c_bench} with `ninja -C build-release bench/bench_eval`)")
 

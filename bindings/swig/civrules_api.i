@@ -29,7 +29,7 @@ typedef struct civr_batch civr_batch;
 typedef int32_t civr_date;
 /* names from household.h and engine.h: SWIG reads their values from C */
 typedef enum civr_format { CIVR_FORMAT_AUTO, CIVR_FORMAT_JSON, CIVR_FORMAT_YAML } civr_format;
-enum { CIVR_EVAL_TRACE };
+enum { CIVR_EVAL_TRACE, CIVR_EVAL_SUMMARY };
 typedef enum civr_diff_format { CIVR_DIFF_JSON, CIVR_DIFF_TEXT, CIVR_DIFF_HTML } civr_diff_format;
 typedef enum civr_screen_render_kind { CIVR_SCREEN_RENDER_CASES, CIVR_SCREEN_RENDER_MONTHS } civr_screen_render_kind;
 enum { CIVR_EVAL_CHECK_REGION };

@@ -70,7 +70,11 @@ enum {
     CIVR_EVAL_CHECK_REGION = 1u << 1,
     /** record how each amount paid is made (its formula with the values), for
      *  the text explanation; costs a little time per paying program */
-    CIVR_EVAL_EXPLAIN = 1u << 2
+    CIVR_EVAL_EXPLAIN = 1u << 2,
+    /** civr_engine_eval_json and civr_engine_eval_batch render the summary
+     *  (CIVR_RENDER_SUMMARY) instead of the whole result: for a caseload
+     *  where only statuses and amounts are wanted */
+    CIVR_EVAL_SUMMARY = 1u << 3
 };
 
 /**
@@ -302,8 +306,12 @@ size_t civr_result_log_dropped(const civr_result *result);
 
 /** Output formats of civr_result_render. */
 typedef enum civr_render {
-    CIVR_RENDER_JSON = 0, /**< one line of JSON, the result contract */
-    CIVR_RENDER_TEXT = 1  /**< a readable explanation for a caseworker */
+    CIVR_RENDER_JSON = 0,   /**< one line of JSON, the result contract */
+    CIVR_RENDER_TEXT = 1,   /**< a readable explanation for a caseworker */
+    /** the same JSON with only each program's status, monthly amount,
+     *  missing facts and error, and the total (no member lines, facts,
+     *  reasons, absences, choices, trace or log); error records unchanged */
+    CIVR_RENDER_SUMMARY = 2
 } civr_render;
 
 /**

@@ -573,7 +573,7 @@ int civr_engine_eval_json(civr_engine *engine, const char *text, size_t len, civ
     *json = NULL;
     civr_error local = CIVR_ERROR_INIT;
     int rc = civr_engine_eval_text(engine, text, len, format, source, date, flags, result, &local);
-    if (civr_result_render(result, CIVR_RENDER_JSON, NULL, json, json_len, err) != 0) {
+    if (civr_result_render(result, (flags & CIVR_EVAL_SUMMARY) ? CIVR_RENDER_SUMMARY : CIVR_RENDER_JSON, NULL, json, json_len, err) != 0) {
         *json = NULL;
         return CIVR_ENOMEM;
     }
@@ -604,7 +604,7 @@ int civr_engine_eval_batch(civr_engine *engine, const char *const *texts, const 
                                        flags, result, &local);
         if (rc && failed)
             (*failed)++;
-        if (civr_result_render(result, CIVR_RENDER_JSON, NULL, &out, &n, err) != 0)
+        if (civr_result_render(result, (flags & CIVR_EVAL_SUMMARY) ? CIVR_RENDER_SUMMARY : CIVR_RENDER_JSON, NULL, &out, &n, err) != 0)
             return CIVR_ENOMEM;
         civr_buf_add(&result->batch, out, n);
         civr_buf_putc(&result->batch, '\n');

@@ -244,7 +244,14 @@ static void json_log(civr_buf *b, const civr_result *r)
         civr_buf_printf(b, ",\"log_dropped\":%u", (unsigned)r->log_dropped);
 }
 
+static void render_json(civr_buf *b, const civr_result *r, bool summary);
+
 void civr__render_json(civr_buf *b, const civr_result *r)
+{
+    render_json(b, r, false);
+}
+
+static void render_json(civr_buf *b, const civr_result *r, bool summary)
 {
     const civr_policy *p = r->policy;
     char date[11];
@@ -278,27 +285,30 @@ void civr__render_json(civr_buf *b, const civr_result *r)
         json_str(b, civr_status_name((civr_status)pr->status));
         civr_buf_puts(b, ",\"monthly\":");
         json_money(b, pr->monthly);
-        civr_buf_puts(b, ",\"members\":[");
-        for (uint32_t k = 0; k < pr->nmembers; k++) {
-            if (k)
-                civr_buf_putc(b, ',');
-            json_member(b, pr, &pr->members[k]);
+        if (!summary) { /* the whole result: member lines, facts, reasons */
+            civr_buf_puts(b, ",\"members\":[");
+            for (uint32_t k = 0; k < pr->nmembers; k++) {
+                if (k)
+                    civr_buf_putc(b, ',');
+                json_member(b, pr, &pr->members[k]);
+            }
+            civr_buf_puts(b, "],\"facts\":{");
+            for (uint32_t k = 0; k < pr->nfacts; k++) {
+                if (k)
+                    civr_buf_putc(b, ',');
+                json_str(b, pr->facts[k].fact->name);
+                civr_buf_putc(b, ':');
+                civr__render_fact(b, p, &pr->facts[k]);
+            }
+            civr_buf_puts(b, "},\"reasons\":[");
+            for (uint32_t k = 0; k < pr->nreasons; k++) {
+                if (k)
+                    civr_buf_putc(b, ',');
+                json_reason(b, pr->reasons[k]);
+            }
+            civr_buf_putc(b, ']');
         }
-        civr_buf_puts(b, "],\"facts\":{");
-        for (uint32_t k = 0; k < pr->nfacts; k++) {
-            if (k)
-                civr_buf_putc(b, ',');
-            json_str(b, pr->facts[k].fact->name);
-            civr_buf_putc(b, ':');
-            civr__render_fact(b, p, &pr->facts[k]);
-        }
-        civr_buf_puts(b, "},\"reasons\":[");
-        for (uint32_t k = 0; k < pr->nreasons; k++) {
-            if (k)
-                civr_buf_putc(b, ',');
-            json_reason(b, pr->reasons[k]);
-        }
-        civr_buf_puts(b, "],\"missing\":[");
+        civr_buf_puts(b, ",\"missing\":[");
         for (uint32_t k = 0; k < pr->nmissing; k++) {
             if (k)
                 civr_buf_putc(b, ',');
@@ -312,7 +322,7 @@ void civr__render_json(civr_buf *b, const civr_result *r)
         civr_buf_putc(b, '}');
     }
     civr_buf_putc(b, ']');
-    if (r->nabsent) {
+    if (r->nabsent && !summary) {
         civr_buf_puts(b, ",\"absent\":[");
         for (uint32_t k = 0; k < r->nabsent; k++) {
             const civr_absent *a = &r->absent[k];
@@ -331,7 +341,7 @@ void civr__render_json(civr_buf *b, const civr_result *r)
         }
         civr_buf_putc(b, ']');
     }
-    if (r->nchoices) {
+    if (r->nchoices && !summary) {
         civr_buf_puts(b, ",\"choices\":[");
         for (uint32_t k = 0; k < r->nchoices; k++) {
             const civr_choice_made *c = &r->choices[k];
@@ -360,9 +370,10 @@ void civr__render_json(civr_buf *b, const civr_result *r)
     }
     civr_buf_puts(b, ",\"total_monthly\":");
     json_money(b, r->total);
-    if (r->tracing)
+    if (r->tracing && !summary)
         json_trace(b, r);
-    json_log(b, r);
+    if (!summary)
+        json_log(b, r);
     civr_buf_putc(b, '}');
 }
 
@@ -656,7 +667,7 @@ int civr_result_render(civr_result *r, civr_render format, const char *lang, con
     if (format == CIVR_RENDER_TEXT)
         civr__render_text(&r->out, r, zh);
     else
-        civr__render_json(&r->out, r);
+        render_json(&r->out, r, format == CIVR_RENDER_SUMMARY);
     if (r->out.failed)
         return civr__oom(err);
     *out = r->out.data ? r->out.data : "";

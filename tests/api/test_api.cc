@@ -228,3 +228,42 @@ TEST(Api, NewestValueOfABundle)
     EXPECT_EQ(civr_policy_newest_value(p, nullptr, &err), CIVR_EINVAL);
     civr_policy_free(p);
 }
+
+// The summary render (CIVR_RENDER_SUMMARY, CIVR_EVAL_SUMMARY in a batch):
+// the same answers as the whole result, without member lines, facts and
+// reasons. Guangzhou 2024 standard 1282 (https://m.gz.bendibao.com/life/353104.html),
+// one person with a pension of 200: 1282 - 200 = 1082.
+TEST(Api, SummaryRenderHoldsTheAnswersOnly)
+{
+    civr_policy *p = civt::load("policies/cn/guangdong/guangzhou");
+    ASSERT_NE(p, nullptr);
+    civr_error err = CIVR_ERROR_INIT;
+    civr_engine *e = nullptr;
+    civr_result *r = nullptr;
+    ASSERT_EQ(civr_engine_new(&e, p, nullptr, &err), 0);
+    ASSERT_EQ(civr_result_new(&r, &err), 0);
+    civr_date d;
+    civr_date_from_ymd(&d, 2024, 8, 1, &err);
+    std::string t = R"({"id": "S1", "residence": "urban",
+      "members": [{"id": "a", "birth_date": "1950-01-01", "able_to_work": false,
+                   "supporters": [{"relation": "child", "birth_date": "1985-01-01"}]}],
+      "income": [{"member": "a", "kind": "pension", "monthly": "200"}],
+      "assets": {"financial": "0"}})";
+    const char *json = nullptr;
+    size_t len = 0;
+    ASSERT_EQ(civr_engine_eval_json(e, t.data(), t.size(), CIVR_FORMAT_JSON, "s", d, CIVR_EVAL_SUMMARY, r,
+                                    &json, &len, &err), 0);
+    std::string summary(json, len);
+    EXPECT_NE(summary.find(R"("program":"dibao","status":"eligible","monthly":"1082.00","missing":[])"),
+              std::string::npos) << summary;
+    EXPECT_NE(summary.find(R"("total_monthly":"1082.00")"), std::string::npos) << summary;
+    EXPECT_EQ(summary.find("\"members\""), std::string::npos) << summary;
+    EXPECT_EQ(summary.find("\"reasons\""), std::string::npos) << summary;
+    ASSERT_EQ(civr_result_render(r, CIVR_RENDER_JSON, nullptr, &json, &len, &err), 0);
+    std::string whole(json, len);
+    EXPECT_NE(whole.find("\"reasons\""), std::string::npos);
+    EXPECT_GT(whole.size(), 2 * summary.size());
+    civr_result_free(r);
+    civr_engine_free(e);
+    civr_policy_free(p);
+}

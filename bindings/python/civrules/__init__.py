@@ -283,10 +283,10 @@ class _Engine:
             _capi.CIVR_EVAL_CHECK_REGION if check_region else 0,
             _capi.CIVR_SCREEN_RENDER_MONTHS if months else _capi.CIVR_SCREEN_RENDER_CASES, self.screen)
 
-    def evaluate_batch(self, texts: List[str], date: str, trace: bool) -> str:
+    def evaluate_batch(self, texts: List[str], date: str, flags: int) -> str:
         """One JSON line per text, each ended by a newline: a result or an error record."""
         return _capi.civr_engine_eval_batch(self.engine, texts, _capi.CIVR_FORMAT_AUTO, "<household>", date,
-                                            _capi.CIVR_EVAL_TRACE if trace else 0, self.result)
+                                            flags, self.result)
 
 
 # ---- the policy -------------------------------------------------------------------------------
@@ -370,10 +370,10 @@ class Policy:
             result["total_monthly"] = _money(result["total_monthly"])
         for program in result.get("programs", ()):
             program["monthly"] = _money(program["monthly"])
-            for line in program["members"]:
+            for line in program.get("members", ()):
                 line["monthly"] = _money(line["monthly"])
             types = self._fact_types.get(program["program"], {})
-            for name, value in program["facts"].items():
+            for name, value in program.get("facts", {}).items():
                 convert = _FACT_CONVERTERS.get(types.get(name, ""))
                 if convert:
                     program["facts"][name] = convert(value)
@@ -430,12 +430,12 @@ class Policy:
                                           "line": 0, "column": 0, "message": f"invalid argument: {e}"}})
         return texts, records
 
-    def _evaluate_texts(self, texts: List[str], date: str, trace: bool) -> List[str]:
+    def _evaluate_texts(self, texts: List[str], date: str, flags: int) -> List[str]:
         """One call into C for a batch (without the GIL): one JSON line each,
         a result or an error record, on this thread's engine."""
         if not texts:
             return []
-        lines = self._engine().evaluate_batch(texts, date, trace).split("\n")[:-1]
+        lines = self._engine().evaluate_batch(texts, date, flags).split("\n")[:-1]
         if len(lines) != len(texts):  # cannot happen: rendered JSON is one line
             raise RuntimeError(f"civrules: {len(texts)} households gave {len(lines)} results")
         return lines
@@ -470,7 +470,8 @@ class Policy:
         return evaluate_columns(self, columns, _date_text(date), threads=threads)
 
     def evaluate_many(self, households: Iterable[Household], date: DateLike = None,
-                      threads: int = 1, trace: bool = False) -> Iterator[Dict[str, Any]]:
+                      threads: int = 1, trace: bool = False,
+                      summary: bool = False) -> Iterator[Dict[str, Any]]:
         """Evaluate many households, yielding results in input order.
 
         A household that cannot be evaluated yields an error record
@@ -482,27 +483,33 @@ class Policy:
         thread writes households as text and turns results into dicts (the
         Python work, which holds the GIL); at most two batches per thread are
         in flight, so any length of input is fine.
+
+        With ``summary=True`` each result holds, per program, only
+        ``program``, ``status``, ``monthly``, ``missing`` and ``error`` (no
+        member lines, facts or reasons), and the total: several times
+        faster for a caseload where only the answers are wanted.
         """
         if not isinstance(threads, int) or threads < 1:
             raise UsageError("threads must be an int of at least 1", code=_capi.CIVR_EINVAL, id="CIVR-9001")
         day = _date_text(date)
         _capi.civr_date_parse(day)  # a bad date raises now, not at the first result
-        return self._many(_chunked(households, _CHUNK), day, threads, trace)
+        flags = (_capi.CIVR_EVAL_TRACE if trace else 0) | (_capi.CIVR_EVAL_SUMMARY if summary else 0)
+        return self._many(_chunked(households, _CHUNK), day, threads, flags)
 
     def _many(self, chunks: Iterator[List[Household]], day: str, threads: int,
-              trace: bool) -> Iterator[Dict[str, Any]]:
+              flags: int) -> Iterator[Dict[str, Any]]:
         first = 0
         if threads == 1:
             for chunk in chunks:
                 texts, records = self._prepare(chunk, day)
-                yield from self._merge(chunk, first, texts, records, self._evaluate_texts(texts, day, trace))
+                yield from self._merge(chunk, first, texts, records, self._evaluate_texts(texts, day, flags))
                 first += len(chunk)
             return
         window: Deque[Any] = collections.deque()
         with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="civrules") as pool:
             for chunk in chunks:
                 texts, records = self._prepare(chunk, day)
-                window.append((chunk, first, texts, records, pool.submit(self._evaluate_texts, texts, day, trace)))
+                window.append((chunk, first, texts, records, pool.submit(self._evaluate_texts, texts, day, flags)))
                 first += len(chunk)
                 if len(window) >= threads * 2:
                     chunk_, first_, texts_, records_, lines = window.popleft()

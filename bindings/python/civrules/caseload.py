@@ -235,7 +235,7 @@ def frame_rows(policy: Any, frame: Any, date: Any = None, threads: int = 1) -> I
     for hid, row, why in problems:
         yield {"household": hid, "program": None, "status": "error", "monthly": None, "missing": None,
                "error": f"row {row}: {why}"}
-    for r in policy.evaluate_many(households, date=date, threads=threads):
+    for r in policy.evaluate_many(households, date=date, threads=threads, summary=True):
         if "error" in r:
             yield {"household": r["household"], "program": None, "status": "error", "monthly": None,
                    "missing": None, "error": f"[{r['error']['id']}] {r['error']['message']}"}

@@ -99,7 +99,8 @@ def evaluate_partition(frame: pd.DataFrame, policy: str, date: str, column: str 
     Keeps the partition's index, so the output lines up with the input."""
     p = _policy(policy)
     texts = _texts(frame, column)
-    lines = p._engine().evaluate_batch(texts, date, trace).split("\n")[:-1] if texts else []
+    flags = civrules._capi.CIVR_EVAL_TRACE if trace else 0
+    lines = p._engine().evaluate_batch(texts, date, flags).split("\n")[:-1] if texts else []
     rows = []
     for _, head, line in _name_rows(frame, lines):
         error = head.get("error")

@@ -121,3 +121,20 @@ def test_characters_outside_the_bmp_survive(guangzhou):
     (r,) = guangzhou.evaluate_many([h], date="2024-08-01")
     assert r["household"] == "户-𠀋-😀" and r["total_monthly"] == expected(7)
     assert guangzhou.evaluate(h, date="2024-08-01")["household"] == "户-𠀋-😀"
+
+
+def test_summary_results_hold_the_same_answers(guangzhou):
+    batch = [household(i) for i in range(0, 3000, 97)] + ['{"id": "bad", "members": [']
+    full = list(guangzhou.evaluate_many(batch, date="2024-08-01"))
+    short = list(guangzhou.evaluate_many(batch, date="2024-08-01", summary=True))
+    assert len(full) == len(short)
+    for f, s in zip(full, short):
+        if "error" in f:
+            assert s["error"] == f["error"]
+            continue
+        assert s["total_monthly"] == f["total_monthly"]
+        assert [(p["program"], p["status"], p["monthly"], p["missing"]) for p in s["programs"]] == \
+            [(p["program"], p["status"], p["monthly"], p["missing"]) for p in f["programs"]]
+        assert all(set(p) <= {"program", "status", "monthly", "missing", "error"} for p in s["programs"])
+    # the amounts themselves, worked from the rule (expected(): 1282 - income, 0 above it)
+    assert [s["total_monthly"] for s in short[:3]] == [expected(0), expected(97), expected(194)]
