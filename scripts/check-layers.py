@@ -8,6 +8,11 @@ other; otherwise prints the folders bottom-up with what each includes.
 
     python3 scripts/check-layers.py [LIB_DIR]     # default: lib/ of this tree
     python3 scripts/check-layers.py --self-test   # the check finds a planted cycle
+    python3 scripts/check-layers.py LIB_DIR --doc DOC [--write]
+
+With --doc, also check that DOC (docs/architecture.md) shows the graph as it
+is, between the lines `<!-- layers:begin -->` and `<!-- layers:end -->`;
+--write puts it there instead.
 """
 import os
 import re
@@ -83,7 +88,40 @@ def layers(graph):
     return order
 
 
-def check(lib):
+BEGIN, END = '<!-- layers:begin -->', '<!-- layers:end -->'
+
+
+def graph_block(graph):
+    """The graph bottom-up as the architecture document shows it."""
+    order = layers(graph)
+    width = max(len(n) for n in order)
+    lines = ['```']
+    for n in order:
+        deps = ' '.join(sorted(graph[n], key=order.index))
+        lines.append(f'{n:<{width}} -> {deps}' if deps else n)
+    lines.append('```')
+    return '\n'.join(lines)
+
+
+def check_doc(graph, doc, write):
+    with open(doc, encoding='utf-8') as f:
+        text = f.read()
+    start, end = text.find(BEGIN), text.find(END)
+    if start < 0 or end < start:
+        print(f'{doc}: no {BEGIN} ... {END} block for the include graph')
+        return 1
+    new = text[:start + len(BEGIN)] + '\n' + graph_block(graph) + '\n' + text[end:]
+    if write:
+        with open(doc, 'w', encoding='utf-8') as f:
+            f.write(new)
+        return 0
+    if new != text:
+        print(f'{doc}: the include graph is out of date; run scripts/check-layers.py lib --doc {doc} --write')
+        return 1
+    return 0
+
+
+def check(lib, doc=None, write=False):
     graph = folder_graph(lib)
     cycle = find_cycle(graph)
     if cycle:
@@ -92,7 +130,7 @@ def check(lib):
     for n in layers(graph):
         print(f"{n}: {' '.join(sorted(graph[n])) or '-'}")
     print(f'ok: {len(graph)} folders, one-way')
-    return 0
+    return check_doc(graph, doc, write) if doc else 0
 
 
 def self_test():
@@ -119,4 +157,12 @@ if __name__ == '__main__':
     if sys.argv[1:] == ['--self-test']:
         sys.exit(self_test())
     here = os.path.dirname(os.path.abspath(__file__))
-    sys.exit(check(sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, '..', 'lib')))
+    args = sys.argv[1:]
+    write = '--write' in args
+    args = [a for a in args if a != '--write']
+    doc = None
+    if '--doc' in args:
+        i = args.index('--doc')
+        doc = args[i + 1]
+        del args[i:i + 2]
+    sys.exit(check(args[0] if args else os.path.join(here, '..', 'lib'), doc, write))

@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
-"""Write docs/errors.md from lib/base/messages.def (run after adding a message)."""
+"""Write docs/errors.md from lib/base/messages.def (run after adding a message).
+
+With --check, write nothing and fail when docs/errors.md is not what it would write."""
 import re
 import sys
 
-root = sys.argv[1] if len(sys.argv) > 1 else "."
+args = [a for a in sys.argv[1:] if a != "--check"]
+check = "--check" in sys.argv[1:]
+root = args[0] if args else "."
 groups = {1: "Malformed text", 2: "Text of the wrong shape, household data", 3: "Expressions", 6: "Lua hooks",
           4: "Policy bundles", 5: "Evaluation", 7: "Regions and screening", 9: "API use and resources"}
 rows = re.findall(r'^X\((\w+), (\d+), (CIVR_E\w+), "(.*)"\)$',
@@ -23,4 +27,15 @@ for name, ident, code, text in rows:
         out += ["", f"## {g}xxx: {groups.get(g, '')}", "", "| id | code | message |", "|---|---|---|"]
     cell = text.replace("|", "\\|")
     out.append(f"| CIVR-{ident} | `{code}` | {cell} |")
-open(f"{root}/docs/errors.md", "w", encoding="utf-8").write("\n".join(out) + "\n")
+retired = re.findall(r'^/\* RETIRED (\d+): (.*?) \*/$',
+                     open(f"{root}/lib/base/messages.def", encoding="utf-8").read(), re.M)
+if retired:
+    out += ["", "## Retired ids", "", "These ids are no longer reported and will not be reused.", "",
+            "| id | was |", "|---|---|"]
+    out += [f"| CIVR-{i} | {why} |" for i, why in retired]
+text = "\n".join(out) + "\n"
+if check:
+    if open(f"{root}/docs/errors.md", encoding="utf-8").read() != text:
+        sys.exit("docs/errors.md is out of date: run scripts/gen-errors-doc.py")
+else:
+    open(f"{root}/docs/errors.md", "w", encoding="utf-8").write(text)

@@ -4,7 +4,7 @@
  *
  * A test file holds `cases:`, each with a `name`, a `basis` (the rule the
  * expected values were worked out from), a `date`, a `household` and
- * `expect`. See docs/policy-tests.md for the format.
+ * `expect`. See docs/policy-language.md ("Test cases") for the format.
  *
  * Thread safety: the call uses its own engine; `policy` may be shared.
  */

@@ -18,10 +18,12 @@
 
 #if defined(__GNUC__)
 #define CIVR__PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define CIVR__MAYBE_UNUSED __attribute__((unused))
 #define CIVR__LIKELY(x) __builtin_expect(!!(x), 1)
 #define CIVR__UNLIKELY(x) __builtin_expect(!!(x), 0)
 #else
 #define CIVR__PRINTF(f, a)
+#define CIVR__MAYBE_UNUSED
 #define CIVR__LIKELY(x) (x)
 #define CIVR__UNLIKELY(x) (x)
 #endif
@@ -35,10 +37,20 @@ typedef enum civr_msg {
     CIVR_M__COUNT
 } civr_msg;
 
-/* Stable id, result code and format of a message. */
+/* Stable id and result code of a message. */
 int civr__msg_id(civr_msg m);
 int civr__msg_code(civr_msg m);
-const char *civr__msg_format(civr_msg m);
+
+/*
+ * Each message's format as a constant the compiler sees, so that the
+ * arguments of every report are checked against it (-Wformat). Report a
+ * message as `civr__fail(err, pos, CIVR_MSG(NAME), args...)`: CIVR_MSG gives
+ * the message and its format together.
+ */
+#define X(name, id, code, fmt) CIVR__MAYBE_UNUSED static const char civr__fmt_##name[] = fmt;
+#include "messages.def"
+#undef X
+#define CIVR_MSG(name) CIVR_M_##name, civr__fmt_##name
 
 /* A position in a source text. `source` is borrowed. */
 typedef struct civr_pos {
@@ -52,13 +64,15 @@ typedef struct civr_pos {
  * at `pos` (NULL: no position). Returns the message's code, so that
  * `return civr__fail(...)` reads naturally.
  */
-int civr__fail(civr_error *err, const civr_pos *pos, civr_msg m, ...);
-int civr__vfail(civr_error *err, const civr_pos *pos, civr_msg m, va_list ap);
+int civr__fail(civr_error *err, const civr_pos *pos, civr_msg m, const char *fmt, ...)
+    CIVR__PRINTF(4, 5);
+int civr__vfail(civr_error *err, const civr_pos *pos, civr_msg m, const char *fmt, va_list ap)
+    CIVR__PRINTF(4, 0);
 int civr__oom(civr_error *err);
 
 /* ---- allocation -------------------------------------------------------- */
 
-/* The one internal allocator (see fault.c for allocation-failure tests). */
+/* The one internal allocator (allocation-failure injection: fault.h, in alloc.c; tests/faults). */
 void *civr__malloc(size_t size);
 void *civr__calloc(size_t n, size_t size);
 void *civr__realloc(void *ptr, size_t size);

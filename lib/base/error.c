@@ -1,4 +1,5 @@
 /* Errors: the message catalogue and filling in civr_error. */
+#include <assert.h>
 #include <stdio.h>
 
 #include "base.h"
@@ -20,11 +21,6 @@ int civr__msg_id(civr_msg m)
 int civr__msg_code(civr_msg m)
 {
     return messages[m].code;
-}
-
-const char *civr__msg_format(civr_msg m)
-{
-    return messages[m].format;
 }
 
 void civr_error_clear(civr_error *err)
@@ -53,8 +49,10 @@ const char *civr_code_name(int code)
     }
 }
 
-int civr__vfail(civr_error *err, const civr_pos *pos, civr_msg m, va_list ap)
+int civr__vfail(civr_error *err, const civr_pos *pos, civr_msg m, const char *fmt, va_list ap)
 {
+    /* CIVR_MSG(name) pairs a message with its own format */
+    assert(fmt == messages[m].format || strcmp(fmt, messages[m].format) == 0);
     int code = messages[m].code;
     if (!err || err->code != CIVR_OK)
         return code;
@@ -66,29 +64,22 @@ int civr__vfail(civr_error *err, const civr_pos *pos, civr_msg m, va_list ap)
     err->source[0] = '\0';
     if (pos && pos->source)
         snprintf(err->source, sizeof err->source, "%s", pos->source);
-#if defined(__GNUC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-#endif
-    vsnprintf(err->message, sizeof err->message, messages[m].format, ap);
-#if defined(__GNUC__)
-#pragma GCC diagnostic pop
-#endif
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
     return code;
 }
 
-int civr__fail(civr_error *err, const civr_pos *pos, civr_msg m, ...)
+int civr__fail(civr_error *err, const civr_pos *pos, civr_msg m, const char *fmt, ...)
 {
     va_list ap;
-    va_start(ap, m);
-    int code = civr__vfail(err, pos, m, ap);
+    va_start(ap, fmt);
+    int code = civr__vfail(err, pos, m, fmt, ap);
     va_end(ap);
     return code;
 }
 
 int civr__oom(civr_error *err)
 {
-    return civr__fail(err, NULL, CIVR_M_NO_MEMORY);
+    return civr__fail(err, NULL, CIVR_MSG(NO_MEMORY));
 }
 
 int civr_error_format(const civr_error *e, char *buf, size_t size)

@@ -14,17 +14,17 @@ int civr__read_file(const char *path, size_t max_bytes, char **data, size_t *len
     FILE *f = fopen(path, "rb");
     if (!f) {
         char why[128];
-        return civr__fail(err, &pos, CIVR_M_READ_FAILED, path,
+        return civr__fail(err, &pos, CIVR_MSG(READ_FAILED), path,
                           civr__errno_text(errno, why, sizeof why));
     }
     struct stat st;
     if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
         fclose(f);
-        return civr__fail(err, &pos, CIVR_M_READ_FAILED, path, "not a regular file");
+        return civr__fail(err, &pos, CIVR_MSG(READ_FAILED), path, "not a regular file");
     }
     if ((uint64_t)st.st_size > max_bytes) {
         fclose(f);
-        return civr__fail(err, &pos, CIVR_M_TEXT_TOO_LARGE, (size_t)st.st_size, max_bytes);
+        return civr__fail(err, &pos, CIVR_MSG(TEXT_TOO_LARGE), (size_t)st.st_size, max_bytes);
     }
     size_t size = (size_t)st.st_size;
     char *buf = civr__malloc(size + 1);
@@ -37,7 +37,7 @@ int civr__read_file(const char *path, size_t max_bytes, char **data, size_t *len
     fclose(f);
     if (bad || got != size) {
         civr__free(buf);
-        return civr__fail(err, &pos, CIVR_M_READ_FAILED, path, "short read");
+        return civr__fail(err, &pos, CIVR_MSG(READ_FAILED), path, "short read");
     }
     buf[size] = '\0';
     *data = buf;
@@ -56,7 +56,7 @@ int civr__limits(civr_limits *out, const civr_limits *given, civr_error *err)
         else if (given->version == CIVR_LIMITS_VERSION)
             l = *given;
         else
-            return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+            return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
                               "civr_limits.version is not one this library knows (1 to " CIVR__STR(
                                   CIVR_LIMITS_VERSION) "): set it to CIVR_LIMITS_VERSION");
         l.version = CIVR_LIMITS_VERSION;

@@ -52,7 +52,7 @@ int civr_date_from_ymd(civr_date *out, int year, int month, int day, civr_error 
         day < 1 || day > days_in_month(year, month)) {
         char text[48];
         snprintf(text, sizeof text, "%04d-%02d-%02d", year, month, day);
-        return civr__fail(err, NULL, CIVR_M_BAD_DATE, "date", text, CIVR_DATE_YEAR_MIN,
+        return civr__fail(err, NULL, CIVR_MSG(BAD_DATE), "date", text, CIVR_DATE_YEAR_MIN,
                           CIVR_DATE_YEAR_MAX);
     }
     *out = day_number(year, month, day);
@@ -79,7 +79,7 @@ int civr_date_parse(civr_date *out, const char *text, size_t len, civr_error *er
     if (!ok) {
         char shown[40];
         snprintf(shown, sizeof shown, "%.*s", (int)(len < 32 ? len : 32), text);
-        return civr__fail(err, NULL, CIVR_M_BAD_DATE, "date", shown, CIVR_DATE_YEAR_MIN,
+        return civr__fail(err, NULL, CIVR_MSG(BAD_DATE), "date", shown, CIVR_DATE_YEAR_MIN,
                           CIVR_DATE_YEAR_MAX);
     }
     return civr_date_from_ymd(out, v[0], v[1], v[2], err);
@@ -117,7 +117,7 @@ int civr_money_parse(int64_t *fen, const char *text, size_t len, civr_error *err
     snprintf(shown, sizeof shown, "%.*s", (int)(len < 32 ? len : 32), text);
     if (len == 0 || text[len - 1] == '%' || !civr_num_parse(text, len, 2, &v, &decimals) ||
         decimals > 2 || v.d != 1)
-        return civr__fail(err, NULL, CIVR_M_BAD_MONEY, "money", shown);
+        return civr__fail(err, NULL, CIVR_MSG(BAD_MONEY), "money", shown);
     *fen = v.n;
     return 0;
 }

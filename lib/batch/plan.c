@@ -26,7 +26,7 @@ static int unsupported(pctx *x, civr_src src, const char *what)
                  src.column);
     else
         snprintf(where, sizeof where, "%s", x->prog ? x->prog->id : "the policy");
-    return civr__fail(x->err, NULL, CIVR_M_BATCH_UNSUPPORTED, what, where);
+    return civr__fail(x->err, NULL, CIVR_MSG(BATCH_UNSUPPORTED), what, where);
 }
 
 static int oom(pctx *x)

@@ -296,7 +296,7 @@ int civr_diff_rules(civr_diff *d, civr_diff_format format, const char *lang, con
                     size_t *json_len, civr_error *err)
 {
     if (!d || !json || format == CIVR_DIFF_HTML)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
                           "civr_diff_rules needs a diff and json, in JSON or text");
     bool zh = !lang || civr__streq(lang, "zh");
     rules side[2] = {{0}, {0}};

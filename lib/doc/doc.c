@@ -287,7 +287,7 @@ int civr__doc_check_duplicates(civr_doc *doc, const civr_node *map, civr_error *
     if (!dup)
         return 0;
     civr_pos pos = civr_doc_pos(doc, dup->key);
-    return civr__fail(err, &pos, CIVR_M_DUPLICATE_KEY, dup->key->u.scalar.text, first->key->line);
+    return civr__fail(err, &pos, CIVR_MSG(DUPLICATE_KEY), dup->key->u.scalar.text, first->key->line);
 }
 
 civr_node *civr_node_get(const civr_node *map, const char *key)

@@ -39,7 +39,7 @@ static civr_pos here(jreader *r)
 static int syntax(jreader *r, const char *what)
 {
     civr_pos p = here(r);
-    return civr__fail(r->err, &p, CIVR_M_JSON_SYNTAX, what);
+    return civr__fail(r->err, &p, CIVR_MSG(JSON_SYNTAX), what);
 }
 
 static void skip_ws(jreader *r)
@@ -68,7 +68,7 @@ static int count_node(jreader *r)
 {
     if (++r->nodes > r->limits.max_nodes) {
         civr_pos p = here(r);
-        return civr__fail(r->err, &p, CIVR_M_TOO_MANY_NODES, r->limits.max_nodes);
+        return civr__fail(r->err, &p, CIVR_MSG(TOO_MANY_NODES), r->limits.max_nodes);
     }
     return 0;
 }
@@ -235,7 +235,7 @@ static int read_container(jreader *r, civr_node *n, char close)
 {
     if (++r->depth > r->limits.max_depth) {
         civr_pos p = here(r);
-        return civr__fail(r->err, &p, CIVR_M_TOO_DEEP, r->limits.max_depth);
+        return civr__fail(r->err, &p, CIVR_MSG(TOO_DEEP), r->limits.max_depth);
     }
     bool is_map = close == '}';
     void *items = NULL;
@@ -386,11 +386,11 @@ int civr_doc_parse_json(civr_doc *doc, const char *text, size_t len, const char 
     r.col = 1;
     if (len > r.limits.max_text_bytes) {
         civr_pos p = {doc->source, 0, 0, 0};
-        return civr__fail(err, &p, CIVR_M_TEXT_TOO_LARGE, len, r.limits.max_text_bytes);
+        return civr__fail(err, &p, CIVR_MSG(TEXT_TOO_LARGE), len, r.limits.max_text_bytes);
     }
     if (!civr__utf8_valid(text, len)) {
         civr_pos p = {doc->source, 0, 0, 0};
-        return civr__fail(err, &p, CIVR_M_BAD_UTF8);
+        return civr__fail(err, &p, CIVR_MSG(BAD_UTF8));
     }
     if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) { /* tolerate a BOM */
         r.i = 3;

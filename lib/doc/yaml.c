@@ -45,10 +45,14 @@ static civr_pos mark_pos(reader *r, yaml_mark_t m)
     return p;
 }
 
-static int fail_at(reader *r, yaml_mark_t m, civr_msg msg, const char *what)
+CIVR__PRINTF(4, 5) static int fail_at(reader *r, yaml_mark_t m, civr_msg msg, const char *fmt, ...)
 {
     civr_pos p = mark_pos(r, m);
-    return civr__fail(r->err, &p, msg, what);
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = civr__vfail(r->err, &p, msg, fmt, ap);
+    va_end(ap);
+    return rc;
 }
 
 static int count_nodes(reader *r, uint32_t weight, yaml_mark_t m)
@@ -56,7 +60,7 @@ static int count_nodes(reader *r, uint32_t weight, yaml_mark_t m)
     r->nodes += weight;
     if (r->nodes > r->limits.max_nodes) {
         civr_pos p = mark_pos(r, m);
-        return civr__fail(r->err, &p, CIVR_M_TOO_MANY_NODES, r->limits.max_nodes);
+        return civr__fail(r->err, &p, CIVR_MSG(TOO_MANY_NODES), r->limits.max_nodes);
     }
     return 0;
 }
@@ -79,10 +83,10 @@ static int attach(reader *r, civr_node *n, yaml_mark_t m)
     if (!f->key) {
         if (n->kind != CIVR_NODE_SCALAR) {
             civr_pos p = {r->doc->source, n->line, n->column, 0};
-            return civr__fail(r->err, &p, CIVR_M_KEY_NOT_STRING);
+            return civr__fail(r->err, &p, CIVR_MSG(KEY_NOT_STRING));
         }
         if (n->style == CIVR_STYLE_PLAIN && civr__streq(n->u.scalar.text, "<<"))
-            return fail_at(r, m, CIVR_M_YAML_UNSUPPORTED, "merge keys (<<)");
+            return fail_at(r, m, CIVR_MSG(YAML_UNSUPPORTED), "merge keys (<<)");
         f->key = n;
         return 0;
     }
@@ -115,7 +119,7 @@ static int add_anchor(reader *r, const yaml_char_t *name, civr_node *n, bool com
         return 0;
     if (r->anchor_count >= r->limits.max_anchors) {
         civr_pos p = mark_pos(r, m);
-        return civr__fail(r->err, &p, CIVR_M_TOO_MANY_ANCHORS, r->limits.max_anchors);
+        return civr__fail(r->err, &p, CIVR_MSG(TOO_MANY_ANCHORS), r->limits.max_anchors);
     }
     if (!civr__grow((void **)&r->anchors, &r->anchor_cap, r->anchor_count + 1, sizeof(anchor)))
         return civr__oom(r->err);
@@ -151,10 +155,10 @@ static int open_collection(reader *r, civr_node_kind kind, const yaml_event_t *e
                            const yaml_char_t *anchor_name, const yaml_char_t *tag, int implicit)
 {
     if (tag && !implicit)
-        return fail_at(r, ev->start_mark, CIVR_M_YAML_UNSUPPORTED, "tags");
+        return fail_at(r, ev->start_mark, CIVR_MSG(YAML_UNSUPPORTED), "tags");
     if (r->depth >= r->limits.max_depth) {
         civr_pos p = mark_pos(r, ev->start_mark);
-        return civr__fail(r->err, &p, CIVR_M_TOO_DEEP, r->limits.max_depth);
+        return civr__fail(r->err, &p, CIVR_MSG(TOO_DEEP), r->limits.max_depth);
     }
     int rc = count_nodes(r, 1, ev->start_mark);
     if (rc)
@@ -204,7 +208,7 @@ static int on_scalar(reader *r, const yaml_event_t *ev)
 {
     const yaml_event_t *e = ev;
     if (e->data.scalar.tag && !e->data.scalar.plain_implicit && !e->data.scalar.quoted_implicit)
-        return fail_at(r, e->start_mark, CIVR_M_YAML_UNSUPPORTED, "tags");
+        return fail_at(r, e->start_mark, CIVR_MSG(YAML_UNSUPPORTED), "tags");
     int rc = count_nodes(r, 1, e->start_mark);
     if (rc)
         return rc;
@@ -225,7 +229,7 @@ static int on_scalar(reader *r, const yaml_event_t *ev)
     if (!n->u.scalar.text)
         return civr__oom(r->err);
     if (memchr(n->u.scalar.text, '\0', n->u.scalar.len))
-        return fail_at(r, e->start_mark, CIVR_M_YAML_UNSUPPORTED, "NUL characters in text");
+        return fail_at(r, e->start_mark, CIVR_MSG(YAML_UNSUPPORTED), "NUL characters in text");
     size_t index;
     if ((rc = add_anchor(r, e->data.scalar.anchor, n, true, e->start_mark, &index)))
         return rc;
@@ -236,9 +240,9 @@ static int on_alias(reader *r, const yaml_event_t *e)
 {
     anchor *a = find_anchor(r, e->data.alias.anchor);
     if (!a)
-        return fail_at(r, e->start_mark, CIVR_M_YAML_UNSUPPORTED, "an alias to an unknown anchor");
+        return fail_at(r, e->start_mark, CIVR_MSG(YAML_UNSUPPORTED), "an alias to an unknown anchor");
     if (!a->complete)
-        return fail_at(r, e->start_mark, CIVR_M_YAML_UNSUPPORTED,
+        return fail_at(r, e->start_mark, CIVR_MSG(YAML_UNSUPPORTED),
                        "an alias inside the node it refers to");
     int rc = count_nodes(r, a->node->weight, e->start_mark);
     if (rc)
@@ -251,8 +255,7 @@ static int handle(reader *r, const yaml_event_t *e)
     switch (e->type) {
     case YAML_DOCUMENT_START_EVENT:
         if (++r->documents > 1)
-            return fail_at(r, e->start_mark, CIVR_M_NO_DOCUMENT,
-                           "only one YAML document is allowed per text");
+            return fail_at(r, e->start_mark, CIVR_MSG(NO_DOCUMENT));
         return 0;
     case YAML_SEQUENCE_START_EVENT:
         return open_collection(r, CIVR_NODE_SEQ, e, e->data.sequence_start.anchor,
@@ -287,11 +290,11 @@ int civr_doc_parse_yaml(civr_doc *doc, const char *text, size_t len, const char 
         return rc;
     if (len > r.limits.max_text_bytes) {
         civr_pos p = {doc->source, 0, 0, 0};
-        return civr__fail(err, &p, CIVR_M_TEXT_TOO_LARGE, len, r.limits.max_text_bytes);
+        return civr__fail(err, &p, CIVR_MSG(TEXT_TOO_LARGE), len, r.limits.max_text_bytes);
     }
     if (!civr__utf8_valid(text, len)) {
         civr_pos p = {doc->source, 0, 0, 0};
-        return civr__fail(err, &p, CIVR_M_BAD_UTF8);
+        return civr__fail(err, &p, CIVR_MSG(BAD_UTF8));
     }
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser))
@@ -315,7 +318,7 @@ int civr_doc_parse_yaml(civr_doc *doc, const char *text, size_t len, const char 
                          (unsigned)parser.context_mark.line + 1);
             else
                 snprintf(what, sizeof what, "%s", parser.problem ? parser.problem : "error");
-            rc = civr__fail(err, &p, CIVR_M_YAML_SYNTAX, what);
+            rc = civr__fail(err, &p, CIVR_MSG(YAML_SYNTAX), what);
             break;
         }
         done = ev.type == YAML_STREAM_END_EVENT;

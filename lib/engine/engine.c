@@ -26,10 +26,10 @@ int civr_engine_new(civr_engine **out, const civr_policy *policy, const civr_eng
                     civr_error *err)
 {
     if (!out || !policy)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_engine_new needs out and policy");
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_engine_new needs out and policy");
     *out = NULL;
     if (opts && (opts->version == 0 || opts->version > CIVR_ENGINE_OPTIONS_VERSION))
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
                           "civr_engine_options.version is not one this library knows (1 to "
                           CIVR__STR(CIVR_ENGINE_OPTIONS_VERSION) ")");
     civr_limits limits;
@@ -113,7 +113,7 @@ const char *civr__member_id(civr_ectx *c, const civr_rec *m)
         return c->member_ids[m->index];
     const char *id = copy_member_id(c->pol, &c->res->arena, m);
     if (!id)
-        civr__eval_fail(c, c->prog ? c->prog->src : (civr_src){0, 0, 0}, CIVR_M_NO_MEMORY);
+        civr__eval_fail(c, c->prog ? c->prog->src : (civr_src){0, 0, 0}, CIVR_MSG(NO_MEMORY));
     if (member)
         c->member_ids[m->index] = id;
     return id;
@@ -151,7 +151,7 @@ static void apply_presence(civr_ectx *c)
             kept = civr_arena_array(c->arena, all->count, sizeof *kept);
             r->absent = civr_arena_array(&r->arena, all->count, sizeof *r->absent);
             if (!kept || !r->absent)
-                civr__eval_fail(c, out->src, CIVR_M_NO_MEMORY);
+                civr__eval_fail(c, out->src, CIVR_MSG(NO_MEMORY));
             for (uint32_t k = 0; k < i; k++)
                 kept[nkept++] = all->items[k];
         }
@@ -176,7 +176,7 @@ static void apply_presence(civr_ectx *c)
         return;
     civr_list *l = civr_arena_zalloc(c->arena, sizeof *l);
     if (!l)
-        civr__eval_fail(c, (civr_src){0, 0, 0}, CIVR_M_NO_MEMORY);
+        civr__eval_fail(c, (civr_src){0, 0, 0}, CIVR_MSG(NO_MEMORY));
     l->items = kept;
     l->count = nkept;
     c->members = l;
@@ -410,7 +410,7 @@ static int run(civr_engine *engine, const civr_household *hh, civr_date date, un
             return local->code; /* out of memory: the whole evaluation */
         result->nprograms = i + 1;
         if (__builtin_add_overflow(result->total, pr->monthly, &result->total))
-            civr__eval_fail(&c, pol->programs[i].src, CIVR_M_OVERFLOW, "the household total");
+            civr__eval_fail(&c, pol->programs[i].src, CIVR_MSG(OVERFLOW), "the household total");
     }
     if (all_failed(result, local)) {
         result->nprograms = 0;
@@ -483,7 +483,7 @@ int civr_engine_eval(civr_engine *engine, const civr_household *hh, civr_date da
                      unsigned flags, civr_result *result, civr_error *err)
 {
     if (!engine || !hh || !result)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
                           "civr_engine_eval needs an engine, a household and a result");
     const civr_policy *pol = engine->policy;
     civr_error local = CIVR_ERROR_INIT;
@@ -493,9 +493,9 @@ int civr_engine_eval(civr_engine *engine, const civr_household *hh, civr_date da
         civr__result_reset(result, pol, date);
         result->household = hh->id ? civr_arena_strdup(&result->arena, hh->id) : NULL;
         if (hh->policy != pol)
-            civr__fail(&local, NULL, CIVR_M_WRONG_POLICY);
+            civr__fail(&local, NULL, CIVR_MSG(WRONG_POLICY));
         else if (local.code == CIVR_OK) /* parsed under larger limits */
-            civr__fail(&local, NULL, CIVR_M_TOO_MANY_MEMBERS, "members",
+            civr__fail(&local, NULL, CIVR_MSG(TOO_MANY_MEMBERS), "members",
                        engine->limits.max_members);
         return fail_result(result, &local, err);
     }
@@ -550,7 +550,7 @@ int civr_engine_eval_text(civr_engine *engine, const char *text, size_t len, civ
                           civr_error *err)
 {
     if (!engine || !result || (!text && len))
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
                           "civr_engine_eval_text needs an engine, a text and a result");
     civr_error local = CIVR_ERROR_INIT;
     const civr_household *hh;
@@ -568,7 +568,7 @@ int civr_engine_eval_json(civr_engine *engine, const char *text, size_t len, civ
                           const char **json, size_t *json_len, civr_error *err)
 {
     if (!engine || !result || !json || (!text && len))
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
                           "civr_engine_eval_json needs an engine, a text, a result and json");
     *json = NULL;
     civr_error local = CIVR_ERROR_INIT;
@@ -588,7 +588,7 @@ int civr_engine_eval_batch(civr_engine *engine, const char *const *texts, const 
                            size_t *json_len, size_t *failed, civr_error *err)
 {
     if (!engine || !result || !json || (count && (!texts || !lens)))
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
                           "civr_engine_eval_batch needs an engine, texts, lengths, a result and json");
     *json = NULL;
     if (failed)

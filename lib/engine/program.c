@@ -9,6 +9,7 @@
 
 #include "../eval/explain.h"
 #include "../hooks/hooks.h"
+#include "../output/output.h"
 #include "run.h"
 
 /* ---- outcomes -------------------------------------------------------------------------- */
@@ -16,7 +17,7 @@
 static void need_bool(civr_ectx *c, const civr_expr *e, const civr_val *v)
 {
     if (v->k != VK_BOOL)
-        civr__eval_fail(c, e->src, CIVR_M_NULL_VALUE, "the condition");
+        civr__eval_fail(c, e->src, CIVR_MSG(NULL_VALUE), "the condition");
 }
 
 
@@ -32,7 +33,7 @@ static void add_missing(civr_ectx *c, civr_val *acc, const civr_val *v)
     for (const civr_missing *m = v->u.miss; m; m = m->next) {
         civr_missing *copy = civr_arena_alloc(c->arena, sizeof *copy);
         if (!copy)
-            civr__eval_fail(c, c->prog->src, CIVR_M_NO_MEMORY);
+            civr__eval_fail(c, c->prog->src, CIVR_MSG(NO_MEMORY));
         *copy = *m;
         copy->next = head;
         head = copy;
@@ -61,19 +62,15 @@ static bool amount(civr_ectx *c, const civr_expr *e, const civr_outcome *o, cons
     else
         snprintf(what, sizeof what, "the amount of outcome '%s'", o->id);
     if (v.k != VK_NUM)
-        civr__eval_fail(c, e->src, CIVR_M_NULL_VALUE, what);
-    civr_buf msg = CIVR_BUF_INIT;
-    if (v.u.n.d != 1) {
-        civr_buf_printf(&msg, "%s is ", what);
-        civr_num_format(v.u.n, 2, 2, &msg);
-        civr_buf_puts(&msg, " yuan, not a whole number of fen: round it explicitly with round()");
-    } else {
-        civr_buf_printf(&msg, "%s is negative", what);
-    }
-    char text[CIVR_ERROR_MESSAGE_MAX];
-    snprintf(text, sizeof text, "%s", msg.data ? msg.data : what);
-    civr_buf_free(&msg);
-    civr__eval_fail(c, e->src, CIVR_M_EVAL_FAILED, text);
+        civr__eval_fail(c, e->src, CIVR_MSG(NULL_VALUE), what);
+    if (v.u.n.d == 1)
+        civr__eval_fail(c, e->src, CIVR_MSG(AMOUNT_NEGATIVE), what);
+    civr_buf yuan = CIVR_BUF_INIT;
+    civr_num_format(v.u.n, 2, 2, &yuan);
+    char shown[64];
+    snprintf(shown, sizeof shown, "%s", yuan.data ? yuan.data : "?");
+    civr_buf_free(&yuan);
+    civr__eval_fail(c, e->src, CIVR_MSG(AMOUNT_FRACTION), what, shown);
     *fen = v.u.n.n;
     return true;
 }
@@ -86,7 +83,7 @@ static const char **missing_paths(civr_ectx *c, const civr_val *v, uint32_t *cou
         n++;
     const char **list = civr_arena_array(&c->res->arena, n ? n : 1, sizeof *list);
     if (!list)
-        civr__eval_fail(c, c->prog->src, CIVR_M_NO_MEMORY);
+        civr__eval_fail(c, c->prog->src, CIVR_MSG(NO_MEMORY));
     uint32_t k = 0;
     for (const civr_missing *m = v->u.miss; m; m = m->next) {
         const civr_missing *seen = v->u.miss; /* the same record and field earlier in the chain */
@@ -108,7 +105,7 @@ static const char **missing_paths(civr_ectx *c, const civr_val *v, uint32_t *cou
             path = joined;
         }
         if (!path)
-            civr__eval_fail(c, c->prog->src, CIVR_M_NO_MEMORY);
+            civr__eval_fail(c, c->prog->src, CIVR_MSG(NO_MEMORY));
         /* insertion into a sorted list without duplicates */
         uint32_t at = 0;
         while (at < k && strcmp(list[at], path) < 0)
@@ -145,7 +142,7 @@ static void list_reason(civr_ectx *c, const civr_reason ***list, uint32_t *n, ui
         uint32_t grown_cap = *cap ? *cap * 2 : 4;
         const civr_reason **grown = civr_arena_array(&c->res->arena, grown_cap, sizeof *grown);
         if (!grown)
-            civr__eval_fail(c, c->prog->src, CIVR_M_NO_MEMORY);
+            civr__eval_fail(c, c->prog->src, CIVR_MSG(NO_MEMORY));
         if (*n)
             memcpy(grown, *list, *n * sizeof *grown);
         *list = grown;
@@ -216,7 +213,7 @@ static void member_lines(civr_ectx *c, const civr_outcome *o, civr_program_resul
     uint32_t n = list.k == VK_LIST ? list.u.list->count : 0;
     pr->members = civr_arena_array(&c->res->arena, n ? n : 1, sizeof *pr->members);
     if (!pr->members)
-        civr__eval_fail(c, o->src, CIVR_M_NO_MEMORY);
+        civr__eval_fail(c, o->src, CIVR_MSG(NO_MEMORY));
     civr_val saved = c->slots[0];
     for (uint32_t i = 0; i < n; i++) {
         const civr_rec *m = list.u.list->items[i];
@@ -297,7 +294,7 @@ static void before_eligibility(civr_ectx *c, const civr_program *p, civr_program
     uint32_t n = members ? members->count : 1;
     civr_hookcall *calls = civr_arena_array(c->arena, n ? n : 1, sizeof *calls);
     if (!calls)
-        civr__eval_fail(c, h->src, CIVR_M_NO_MEMORY);
+        civr__eval_fail(c, h->src, CIVR_MSG(NO_MEMORY));
     for (uint32_t i = 0; i < n; i++) {
         start_call(&calls[i], h, members ? members->items[i] : NULL, NULL);
         if (!civr__hook_run(c, &calls[i]))
@@ -557,7 +554,7 @@ static void run_members(civr_ectx *c, const civr_program *p, civr_program_result
         uint32_t n = c->members ? c->members->count : 0; /* present on the date */
         pr->members = civr_arena_array(&c->res->arena, n ? n : 1, sizeof *pr->members);
         if (!pr->members)
-            civr__eval_fail(c, p->src, CIVR_M_NO_MEMORY);
+            civr__eval_fail(c, p->src, CIVR_MSG(NO_MEMORY));
         for (uint32_t i = 0; i < n; i++) {
             const civr_rec *m = c->members->items[i];
             bool covered = list.k != VK_LIST || !p->members_for;
@@ -652,7 +649,7 @@ void civr__run_program(civr_ectx *c, const civr_program *p, civr_program_result 
     for (uint32_t i = 0; i < pr->nmembers; i++)
         if (pr->members[i].status != CIVR_STATUS_UNDETERMINED &&
             !civr_num_add(total, civr_num_int(pr->members[i].monthly), &total))
-            civr__eval_fail(c, p->src, CIVR_M_OVERFLOW, "the program total");
+            civr__eval_fail(c, p->src, CIVR_MSG(OVERFLOW), "the program total");
     pr->monthly = total.n;
     /* reasons: the deciding ones (above), the member lines', then failed checks */
     for (uint32_t i = 0; i < pr->nmembers; i++)
@@ -678,7 +675,7 @@ void civr__run_program(civr_ectx *c, const civr_program *p, civr_program_result 
     pr->fact_json = civr_arena_array(&c->res->arena, p->nshown ? p->nshown : 1,
                                      sizeof *pr->fact_json);
     if (!pr->facts || !pr->fact_json)
-        civr__eval_fail(c, p->src, CIVR_M_NO_MEMORY);
+        civr__eval_fail(c, p->src, CIVR_MSG(NO_MEMORY));
     for (uint32_t i = 0; i < p->nshown; i++) {
         civr_fval *fv = &pr->facts[pr->nfacts++];
         fv->fact = &p->facts[p->shown[i]];
@@ -688,7 +685,7 @@ void civr__run_program(civr_ectx *c, const civr_program *p, civr_program_result 
             const civr_list *l = fv->v.u.list;
             fv->ids = civr_arena_array(&c->res->arena, l->count ? l->count : 1, sizeof *fv->ids);
             if (!fv->ids)
-                civr__eval_fail(c, p->src, CIVR_M_NO_MEMORY);
+                civr__eval_fail(c, p->src, CIVR_MSG(NO_MEMORY));
             for (uint32_t k = 0; k < l->count; k++) {
                 civr_val rv = {.k = VK_REC};
                 rv.u.rec = l->items[k];
@@ -703,5 +700,12 @@ void civr__run_program(civr_ectx *c, const civr_program *p, civr_program_result 
             fv->v = civr__stable(c, &fv->v, &t);
             fv->type = t;
         }
+        /* formatted now, so that civr_program_result_fact (const) only reads */
+        civr_buf *text = &c->res->fact_text;
+        civr_buf_clear(text);
+        civr__render_fact(text, c->pol, fv);
+        if (text->failed ||
+            !(pr->fact_json[pr->nfacts - 1] = civr_arena_strdup(&c->res->arena, text->data ? text->data : "")))
+            civr__eval_fail(c, p->src, CIVR_MSG(NO_MEMORY));
     }
 }

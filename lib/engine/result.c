@@ -7,7 +7,7 @@
 int civr_result_new(civr_result **out, civr_error *err)
 {
     if (!out)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_result_new needs out");
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_result_new needs out");
     civr_result *r = civr__calloc(1, sizeof *r);
     if (!r)
         return civr__oom(err);
@@ -23,6 +23,7 @@ void civr_result_free(civr_result *r)
     civr_arena_free(&r->arena);
     civr_buf_free(&r->out);
     civr_buf_free(&r->batch);
+    civr_buf_free(&r->fact_text);
     civr__free(r);
 }
 
@@ -55,7 +56,7 @@ int civr_result_set_error(civr_result *r, const civr_policy *policy, civr_date d
                           const char *household, const civr_error *error, civr_error *err)
 {
     if (!r || !policy || !error || error->code == CIVR_OK)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
                           "civr_result_set_error needs a result, a policy and an error");
     civr__result_reset(r, policy, date);
     r->household = household ? civr_arena_strdup(&r->arena, household) : NULL;
@@ -230,20 +231,8 @@ int civr_program_result_fact(const civr_program_result *pr, size_t i, const char
     const civr_fval *fv = &pr->facts[i];
     if (name)
         *name = fv->fact->name;
-    if (json_value) {
-        /* formatted on first request into the result's arena; the result is
-         * logically const, the cache is not */
-        civr_program_result *mpr = (civr_program_result *)pr;
-        if (!mpr->fact_json[i]) {
-            civr_buf b = CIVR_BUF_INIT;
-            civr__render_fact(&b, pr->owner->policy, fv);
-            mpr->fact_json[i] = b.failed ? NULL : civr_arena_strdup(&pr->owner->arena, b.data);
-            civr_buf_free(&b);
-            if (!mpr->fact_json[i])
-                return CIVR_ENOMEM;
-        }
-        *json_value = mpr->fact_json[i];
-    }
+    if (json_value) /* formatted when the program was decided: reading writes nothing */
+        *json_value = pr->fact_json[i] ? pr->fact_json[i] : "null"; /* null: its evaluation failed */
     return 0;
 }
 
@@ -277,7 +266,7 @@ int civr_result_trace_json(civr_result *r, size_t i, const char **json, size_t *
                            civr_error *err)
 {
     if (!json || i >= civr_result_trace_count(r))
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
                           "civr_result_trace_json needs a result, a step in range and json");
     civr_buf_clear(&r->out);
     civr__render_trace_entry(&r->out, r, &r->trace[i]);

@@ -6,12 +6,12 @@
 
 #include "context.h"
 
-_Noreturn void civr__eval_fail(civr_ectx *c, civr_src src, civr_msg m, ...)
+_Noreturn void civr__eval_fail(civr_ectx *c, civr_src src, civr_msg m, const char *fmt, ...)
 {
     civr_pos pos = civr_policy__pos(c->pol, src);
     va_list ap;
-    va_start(ap, m);
-    civr__vfail(c->err, src.line ? &pos : NULL, m, ap);
+    va_start(ap, fmt);
+    civr__vfail(c->err, src.line ? &pos : NULL, m, fmt, ap);
     va_end(ap);
     longjmp(*c->jb, 1);
 }
@@ -26,7 +26,7 @@ void civr__trace(civr_ectx *c, civr_trace_kind kind, const char *name, const cha
         uint32_t cap = r->trace_cap ? r->trace_cap * 2 : 64;
         civr_trace_entry *t = civr_arena_array(&r->arena, cap, sizeof *t);
         if (!t)
-            civr__eval_fail(c, src, CIVR_M_NO_MEMORY);
+            civr__eval_fail(c, src, CIVR_MSG(NO_MEMORY));
         if (r->ntrace)
             memcpy(t, r->trace, r->ntrace * sizeof *t);
         r->trace = t;
@@ -69,7 +69,7 @@ civr_val civr__stable(civr_ectx *c, const civr_val *v, civr_type *t)
     default: return out;
     }
     if (!text)
-        civr__eval_fail(c, c->prog ? c->prog->src : (civr_src){0, 0, 0}, CIVR_M_NO_MEMORY);
+        civr__eval_fail(c, c->prog ? c->prog->src : (civr_src){0, 0, 0}, CIVR_MSG(NO_MEMORY));
     out.k = VK_STR;
     out.u.str.s = text;
     out.u.str.len = (uint32_t)strlen(text);
@@ -89,7 +89,7 @@ const char *civr__val_text(civr_ectx *c, const civr_val *v, civr_type t, civr_te
 {
     const char *s = val_text(c, v, t, title);
     if (!s)
-        civr__eval_fail(c, c->prog ? c->prog->src : (civr_src){0, 0, 0}, CIVR_M_NO_MEMORY);
+        civr__eval_fail(c, c->prog ? c->prog->src : (civr_src){0, 0, 0}, CIVR_MSG(NO_MEMORY));
     return s;
 }
 

@@ -72,7 +72,8 @@ void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out);
 void civr__eval_fact(civr_ectx *c, uint32_t fact, const civr_rec *member, civr_val *out);
 
 /* Fail the evaluation with message m at policy source `src`. Does not return. */
-_Noreturn void civr__eval_fail(civr_ectx *c, civr_src src, civr_msg m, ...);
+_Noreturn void civr__eval_fail(civr_ectx *c, civr_src src, civr_msg m, const char *fmt, ...)
+    CIVR__PRINTF(4, 5);
 
 /* A missing value for field `field` of `rec`. */
 civr_val civr__missing(civr_ectx *c, const civr_rec *rec, uint32_t field);

@@ -115,7 +115,7 @@ static civr_val join_missing(civr_ectx *c, const civr_val *a, const civr_val *b)
     for (const civr_missing *m = a->u.miss; m; m = m->next) {
         civr_missing *copy = civr_arena_alloc(c->arena, sizeof *copy);
         if (!copy)
-            civr__eval_fail(c, (civr_src){0, 0, 0}, CIVR_M_NO_MEMORY);
+            civr__eval_fail(c, (civr_src){0, 0, 0}, CIVR_MSG(NO_MEMORY));
         copy->rec = m->rec;
         copy->field = m->field;
         copy->next = head;
@@ -130,7 +130,7 @@ civr_val civr__missing(civr_ectx *c, const civr_rec *rec, uint32_t field)
 {
     civr_missing *m = civr_arena_alloc(c->arena, sizeof *m);
     if (!m)
-        civr__eval_fail(c, (civr_src){0, 0, 0}, CIVR_M_NO_MEMORY);
+        civr__eval_fail(c, (civr_src){0, 0, 0}, CIVR_MSG(NO_MEMORY));
     m->rec = rec;
     m->field = field;
     m->next = NULL;
@@ -144,7 +144,7 @@ __attribute__((noinline, cold)) _Noreturn static void null_value(civr_ectx *c, c
 {
     char what[96];
     snprintf(what, sizeof what, "'%s'", e->name ? e->name : "a value");
-    civr__eval_fail(c, e->src, CIVR_M_NULL_VALUE, what);
+    civr__eval_fail(c, e->src, CIVR_MSG(NULL_VALUE), what);
 }
 
 static inline void need_value(civr_ectx *c, const civr_expr *e, const civr_val *v)
@@ -163,12 +163,12 @@ static civr_num arith(civr_ectx *c, const civr_expr *e, civr_num a, civr_num b)
     case OP_MUL: ok = civr_num_mul(a, b, &r); break;
     default:
         if (b.n == 0)
-            civr__eval_fail(c, e->src, CIVR_M_DIV_ZERO, "a division");
+            civr__eval_fail(c, e->src, CIVR_MSG(DIV_ZERO), "a division");
         ok = civr_num_div(a, b, &r);
         break;
     }
     if (!ok)
-        civr__eval_fail(c, e->src, CIVR_M_OVERFLOW, "an arithmetic operation");
+        civr__eval_fail(c, e->src, CIVR_MSG(OVERFLOW), "an arithmetic operation");
     return r;
 }
 
@@ -291,7 +291,7 @@ static void note_illustrative(civr_ectx *c, const civr_param *p, const civr_pval
         uint32_t cap = r->illustrative_cap ? r->illustrative_cap * 2 : 8;
         civr_illustrative *grown = civr_arena_array(&r->arena, cap, sizeof *grown);
         if (!grown)
-            civr__eval_fail(c, pv->src, CIVR_M_NO_MEMORY);
+            civr__eval_fail(c, pv->src, CIVR_MSG(NO_MEMORY));
         if (r->nillustrative)
             memcpy(grown, r->illustrative, r->nillustrative * sizeof *grown);
         r->illustrative = grown;
@@ -304,7 +304,7 @@ static void note_illustrative(civr_ectx *c, const civr_param *p, const civr_pval
     civr_type t = p->type;
     n->value = civr__stable(c, v, &t);
     if (!n->detail)
-        civr__eval_fail(c, pv->src, CIVR_M_NO_MEMORY);
+        civr__eval_fail(c, pv->src, CIVR_MSG(NO_MEMORY));
     r->nillustrative++;
 }
 
@@ -319,7 +319,7 @@ __attribute__((noinline, cold)) _Noreturn static void no_param_value(civr_ectx *
         civr_date_format(p->values[lo].from, next);
         snprintf(note, sizeof note, " (next value from %s)", next);
     }
-    civr__eval_fail(c, p->src, CIVR_M_NO_PARAM_VALUE, p->name, date, note);
+    civr__eval_fail(c, p->src, CIVR_MSG(NO_PARAM_VALUE), p->name, date, note);
 }
 
 /* kept out of civr__eval so that its frame stays small */
@@ -398,7 +398,7 @@ __attribute__((noinline)) static void eval_param(civr_ectx *c, const civr_expr *
                 civr_date_format(c->as_of, date);
                 snprintf(note, sizeof note, " for key '%.*s'", (int)(klen < 40 ? klen : 40),
                          have ? k : "null");
-                civr__eval_fail(c, p->src, CIVR_M_NO_PARAM_VALUE, p->name, date, note);
+                civr__eval_fail(c, p->src, CIVR_MSG(NO_PARAM_VALUE), p->name, date, note);
             }
             if ((c->res->tracing || c->res->explaining) && dlen < sizeof detail)
                 dlen += (size_t)snprintf(detail + dlen, sizeof detail - dlen, "%s%s=%s",
@@ -504,7 +504,7 @@ static const civr_val *computed_outputs(civr_ectx *c, const civr_table *t, const
 {
     civr_val *o = civr_arena_array(c->arena, t->noutputs, sizeof *o);
     if (!o)
-        civr__eval_fail(c, row->src, CIVR_M_NO_MEMORY);
+        civr__eval_fail(c, row->src, CIVR_MSG(NO_MEMORY));
     for (uint32_t i = 0; i < t->noutputs; i++) {
         if (!row->output_exprs[i]) {
             o[i] = row->outputs[i];
@@ -525,7 +525,7 @@ __attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *
     civr_val in[16];
     civr_val *inputs = t->ninputs <= 16 ? in : civr_arena_array(c->arena, t->ninputs, sizeof *inputs);
     if (!inputs)
-        civr__eval_fail(c, e->src, CIVR_M_NO_MEMORY);
+        civr__eval_fail(c, e->src, CIVR_MSG(NO_MEMORY));
     civr_val missing = {.k = VK_NULL};
     for (uint32_t i = 0; i < t->ninputs; i++) {
         ev(c, e->args[i], &inputs[i]);
@@ -534,7 +534,7 @@ __attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *
     }
     const civr_row **rows = civr_arena_array(c->arena, t->nrows ? t->nrows : 1, sizeof *rows);
     if (!rows)
-        civr__eval_fail(c, e->src, CIVR_M_NO_MEMORY);
+        civr__eval_fail(c, e->src, CIVR_MSG(NO_MEMORY));
     uint32_t nmatch = 0;
     bool unknown = false;
     const civr_val **row_outputs = NULL; /* computed tables: outputs per matched row */
@@ -544,7 +544,7 @@ __attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *
     if (t->computed || t->dynamic) {
         row_outputs = civr_arena_array(c->arena, t->nrows ? t->nrows : 1, sizeof *row_outputs);
         if (!row_outputs)
-            civr__eval_fail(c, e->src, CIVR_M_NO_MEMORY);
+            civr__eval_fail(c, e->src, CIVR_MSG(NO_MEMORY));
     }
     for (uint32_t r = 0; r < t->nrows; r++) {
         const civr_row *row = &t->rows[r];
@@ -584,7 +584,7 @@ __attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *
     }
     civr_hit *hit = civr_arena_zalloc(c->arena, sizeof *hit);
     if (!hit)
-        civr__eval_fail(c, e->src, CIVR_M_NO_MEMORY);
+        civr__eval_fail(c, e->src, CIVR_MSG(NO_MEMORY));
     hit->table = t;
     hit->rows = rows;
     /* the output values of matched row i: the row's own, or computed now */
@@ -592,7 +592,7 @@ __attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *
     switch (t->hit) {
     case CIVR_HIT_UNIQUE:
         if (nmatch > 1)
-            civr__eval_fail(c, e->src, CIVR_M_MANY_ROWS, t->name, rows[0]->id, rows[1]->id);
+            civr__eval_fail(c, e->src, CIVR_MSG(MANY_ROWS), t->name, rows[0]->id, rows[1]->id);
         /* fall through */
     case CIVR_HIT_FIRST:
     case CIVR_HIT_PRIORITY: {
@@ -610,11 +610,11 @@ __attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *
     case CIVR_HIT_COLLECT_SUM: {
         civr_val *o = civr_arena_zalloc(c->arena, sizeof *o);
         if (!o)
-            civr__eval_fail(c, e->src, CIVR_M_NO_MEMORY);
+            civr__eval_fail(c, e->src, CIVR_MSG(NO_MEMORY));
         *o = mk_num(civr_num_int(0));
         for (uint32_t i = 0; i < nmatch; i++)
             if (!civr_num_add(o->u.n, ROW_OUT(i)[0].u.n, &o->u.n))
-                civr__eval_fail(c, e->src, CIVR_M_OVERFLOW, "a table sum");
+                civr__eval_fail(c, e->src, CIVR_MSG(OVERFLOW), "a table sum");
         hit->outputs = o;
         hit->nrows = nmatch;
         break;
@@ -637,7 +637,7 @@ __attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *
     default: { /* count */
         civr_val *o = civr_arena_zalloc(c->arena, sizeof *o);
         if (!o)
-            civr__eval_fail(c, e->src, CIVR_M_NO_MEMORY);
+            civr__eval_fail(c, e->src, CIVR_MSG(NO_MEMORY));
         *o = mk_num(civr_num_int(nmatch));
         hit->outputs = o;
         hit->nrows = nmatch;
@@ -656,7 +656,7 @@ __attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *
             char shown[200];
             snprintf(shown, sizeof shown, "%s", b.data ? b.data : "");
             civr_buf_free(&b);
-            civr__eval_fail(c, e->src, CIVR_M_NO_ROW, t->name, shown);
+            civr__eval_fail(c, e->src, CIVR_MSG(NO_ROW), t->name, shown);
         }
         hit->outputs = t->default_outputs;
         hit->nrows = 0;
@@ -670,7 +670,7 @@ __attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *
         const char *ids = b.failed ? NULL : civr_arena_strdup(&c->res->arena, b.data ? b.data : "(default)");
         civr_buf_free(&b);
         if (!ids)
-            civr__eval_fail(c, e->src, CIVR_M_NO_MEMORY);
+            civr__eval_fail(c, e->src, CIVR_MSG(NO_MEMORY));
         civr_src src = hit->nrows ? hit->rows[0]->src : t->src;
         civr__trace(c, CIVR_TRACE_TABLE, t->name, ids, t->noutputs ? &hit->outputs[0] : NULL,
                     t->noutputs ? t->outputs[0].type : civr_type_of(CT_VOID, 0), src,
@@ -706,7 +706,7 @@ __attribute__((noinline)) static void eval_round(civr_ectx *c, const civr_expr *
     static const int64_t units[] = {1, 10, 100}; /* fen jiao yuan */
     int64_t r;
     if (!civr_num_round(x.u.n, units[unit.u.e], (civr_round_mode)mode.u.e, &r))
-        civr__eval_fail(c, e->src, CIVR_M_OVERFLOW, "rounding");
+        civr__eval_fail(c, e->src, CIVR_MSG(OVERFLOW), "rounding");
     *out = mk_num(civr_num_int(r));
     if (c->res->tracing) {
         const civr_policy *p = c->pol;
@@ -773,7 +773,7 @@ __attribute__((noinline)) static void eval_agg(civr_ectx *c, const civr_expr *e,
     if (e->op == OP_AGG_LIST && n) {
         items = civr_arena_array(c->arena, n, sizeof *items);
         if (!items)
-            civr__eval_fail(c, e->src, CIVR_M_NO_MEMORY);
+            civr__eval_fail(c, e->src, CIVR_MSG(NO_MEMORY));
     }
     civr_val saved = c->slots[e->idx];
     for (uint32_t i = 0; i < n; i++) {
@@ -804,7 +804,7 @@ __attribute__((noinline)) static void eval_agg(civr_ectx *c, const civr_expr *e,
         case OP_AGG_SUM:
             need_value(c, e->args[2], &b);
             if (!civr_num_add(acc, b.u.n, &acc))
-                civr__eval_fail(c, e->src, CIVR_M_OVERFLOW, "a sum");
+                civr__eval_fail(c, e->src, CIVR_MSG(OVERFLOW), "a sum");
             break;
         case OP_AGG_MIN:
         case OP_AGG_MAX:
@@ -865,7 +865,7 @@ __attribute__((noinline)) static void eval_agg(civr_ectx *c, const civr_expr *e,
     default: {
         civr_list *l = civr_arena_zalloc(c->arena, sizeof *l);
         if (!l)
-            civr__eval_fail(c, e->src, CIVR_M_NO_MEMORY);
+            civr__eval_fail(c, e->src, CIVR_MSG(NO_MEMORY));
         l->count = (uint32_t)count;
         l->items = items;
         out->k = VK_LIST;
@@ -880,8 +880,7 @@ static const civr_program_result *prog_result(civr_ectx *c, const civr_expr *e)
 {
     const civr_program_result *pr = &c->res->programs[e->idx2];
     if (!pr->prog)
-        civr__eval_fail(c, e->src, CIVR_M_EVAL_FAILED,
-                        "a program was read before it was evaluated (dependency order)");
+        civr__eval_fail(c, e->src, CIVR_MSG(PROGRAM_ORDER));
     if (pr->status == CIVR_STATUS_ERROR) { /* never computed silently past a failed program */
         const civr_error *why = pr->error;
         char at[CIVR_ERROR_SOURCE_MAX + 24];
@@ -889,7 +888,7 @@ static const civr_program_result *prog_result(civr_ectx *c, const civr_expr *e)
             snprintf(at, sizeof at, "%s:%u", why->source, why->line);
         else
             snprintf(at, sizeof at, "%s", why->source[0] ? why->source : "no position");
-        civr__eval_fail(c, e->src, CIVR_M_PROGRAM_FAILED, c->prog->id, pr->prog->id, why->id,
+        civr__eval_fail(c, e->src, CIVR_MSG(PROGRAM_FAILED), c->prog->id, pr->prog->id, why->id,
                         at);
     }
     return pr;
@@ -909,7 +908,7 @@ __attribute__((noinline)) static void eval_program_ref(civr_ectx *c, const civr_
         civr_list *l = civr_arena_zalloc(c->arena, sizeof *l);
         const civr_rec **items = civr_arena_array(c->arena, pr->nmembers + 1, sizeof *items);
         if (!l || !items)
-            civr__eval_fail(c, e->src, CIVR_M_NO_MEMORY);
+            civr__eval_fail(c, e->src, CIVR_MSG(NO_MEMORY));
         for (uint32_t i = 0; i < pr->nmembers; i++)
             items[i] = pr->members[i].member;
         l->count = pr->nmembers;
@@ -1075,7 +1074,7 @@ static void op_rowid(civr_ectx *c, const civr_expr *e, civr_val *out)
     civr_text title;
     const char *s = civr__val_text(c, &a, e->args[0]->type, &title);
     if (!s) /* its copy failed: memory ran out */
-        civr__eval_fail(c, e->src, CIVR_M_NO_MEMORY);
+        civr__eval_fail(c, e->src, CIVR_MSG(NO_MEMORY));
     out->k = VK_STR;
     out->u.str.s = s;
     out->u.str.len = (uint32_t)strlen(s);
@@ -1091,7 +1090,7 @@ static void op_neg(civr_ectx *c, const civr_expr *e, civr_val *out)
     }
     need_value(c, e->args[0], &a);
     if (!civr_num_neg(a.u.n, &out->u.n))
-        civr__eval_fail(c, e->src, CIVR_M_OVERFLOW, "a negation");
+        civr__eval_fail(c, e->src, CIVR_MSG(OVERFLOW), "a negation");
     out->k = VK_NUM;
 }
 
@@ -1265,7 +1264,7 @@ static void op_abs(civr_ectx *c, const civr_expr *e, civr_val *out)
     }
     need_value(c, e->args[0], &a);
     if (a.u.n.n < 0 && !civr_num_neg(a.u.n, &a.u.n))
-        civr__eval_fail(c, e->src, CIVR_M_OVERFLOW, "abs()");
+        civr__eval_fail(c, e->src, CIVR_MSG(OVERFLOW), "abs()");
     *out = a;
 }
 
@@ -1328,7 +1327,7 @@ static void op_month_start(civr_ectx *c, const civr_expr *e, civr_val *out)
     civr_date_to_ymd(a.u.date, &y, &mo, &d);
     out->k = VK_DATE;
     if (civr_date_from_ymd(&out->u.date, y, mo, 1, NULL) < 0)
-        civr__eval_fail(c, e->src, CIVR_M_EVAL_FAILED, "month_start of an invalid date");
+        civr__eval_fail(c, e->src, CIVR_MSG(BAD_MONTH_START));
 }
 
 static void op_count_list(civr_ectx *c, const civr_expr *e, civr_val *out)
@@ -1415,7 +1414,7 @@ void civr__eval_fact(civr_ectx *c, uint32_t fact, const civr_rec *member, civr_v
             return;
         }
         /* the loader rejects cycles; this guards against a bug */
-        civr__eval_fail(c, f->src, CIVR_M_FACT_CYCLE, f->name, "during evaluation");
+        civr__eval_fail(c, f->src, CIVR_MSG(FACT_CYCLE), f->name, "during evaluation");
     }
     st->gen = c->gen;
     st->state = 1;
@@ -1439,6 +1438,6 @@ void civr__eval_fact(civr_ectx *c, uint32_t fact, const civr_rec *member, civr_v
 void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
 {
     if (e->op >= OP__COUNT || !optable[e->op])
-        civr__eval_fail(c, e->src, CIVR_M_EVAL_FAILED, "unknown operation");
+        civr__eval_fail(c, e->src, CIVR_MSG(UNKNOWN_OP));
     optable[e->op](c, e, out);
 }

@@ -214,7 +214,7 @@ const char *civr__explain(civr_ectx *c, const civr_expr *e, bool zh, bool *illus
     failed |= b.data && !s;
     civr_buf_free(&b);
     if (failed) /* never a shortened explanation */
-        civr__eval_fail(c, e->src, CIVR_M_NO_MEMORY);
+        civr__eval_fail(c, e->src, CIVR_MSG(NO_MEMORY));
     if (illustrative)
         *illustrative |= x.illustrative;
     return s;

@@ -57,7 +57,7 @@ struct civr_program_result {
     const char **missing;
     uint32_t nfacts;
     civr_fval *facts;
-    char **fact_json; /* formatted on demand by the accessor */
+    char **fact_json; /* formatted when the program is decided: the accessor only reads */
     const char *explain[2]; /* CIVR_EVAL_EXPLAIN: how the household amount is made (zh, en) */
     bool illustrative;      /* ... with an assumed value */
     civr_error *error;      /* status CIVR_STATUS_ERROR: why the program could not be evaluated */
@@ -156,6 +156,7 @@ struct civr_result {
     civr_logline *log;
     civr_buf out;   /* civr_result_render's output */
     civr_buf batch; /* civr_engine_eval_batch's output, kept across the batch's evaluations */
+    civr_buf fact_text; /* where shown facts are formatted (its memory is kept) */
 };
 
 /* Programs as the bundle declares them; shared ones (facts for others) are

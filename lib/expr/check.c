@@ -39,12 +39,12 @@ static civr_pos pos_at(checker *ck, uint32_t off)
     return civr_pos_index_at(&ck->where, off);
 }
 
-static const civr_expr *fail(checker *ck, uint32_t off, civr_msg m, ...)
+CIVR__PRINTF(4, 5) static const civr_expr *fail(checker *ck, uint32_t off, civr_msg m, const char *fmt, ...)
 {
     civr_pos pos = pos_at(ck, off);
     va_list ap;
-    va_start(ap, m);
-    civr__vfail(ck->env->err, &pos, m, ap);
+    va_start(ap, fmt);
+    civr__vfail(ck->env->err, &pos, m, fmt, ap);
     va_end(ap);
     return NULL;
 }
@@ -151,7 +151,7 @@ static bool coerce(checker *ck, const civr_expr **e, civr_type want, uint32_t of
                      (int)(x->lit.u.str.len < 40 ? x->lit.u.str.len : 40), x->lit.u.str.s,
                      en->name, vals.data ? vals.data : "");
             civr_buf_free(&vals);
-            fail(ck, off, CIVR_M_EXPR_TYPE, shown);
+            fail(ck, off, CIVR_MSG(EXPR_TYPE), shown);
             return false;
         }
         civr_expr *c = node(ck, OP_LIT, want, off, 0);
@@ -188,7 +188,7 @@ static bool coerce(checker *ck, const civr_expr **e, civr_type want, uint32_t of
         snprintf(msg, sizeof msg, "expected %s, found %s (write money as '700 yuan')", w.s, f.s);
     else
         snprintf(msg, sizeof msg, "expected %s, found %s", w.s, f.s);
-    fail(ck, off, CIVR_M_EXPR_TYPE, msg);
+    fail(ck, off, CIVR_MSG(EXPR_TYPE), msg);
     return false;
 }
 
@@ -213,7 +213,7 @@ static const civr_expr *type_error(checker *ck, uint32_t off, const char *fmt, c
 #if defined(__GNUC__)
 #pragma GCC diagnostic pop
 #endif
-    return fail(ck, off, CIVR_M_EXPR_TYPE, msg);
+    return fail(ck, off, CIVR_MSG(EXPR_TYPE), msg);
 }
 
 static const civr_expr *lit_num(checker *ck, const pnode *p)
@@ -221,14 +221,13 @@ static const civr_expr *lit_num(checker *ck, const pnode *p)
     civr_num v;
     int scale = p->money == 2 ? 2 : 0;
     if (!civr_num_parse(p->name, p->nlen, scale, &v, NULL))
-        return fail(ck, p->off, CIVR_M_EXPR_BAD_LITERAL, "number out of range");
+        return fail(ck, p->off, CIVR_MSG(EXPR_NUMBER_RANGE));
     if (p->percent && !civr_num_div(v, civr_num_int(100), &v))
-        return fail(ck, p->off, CIVR_M_EXPR_BAD_LITERAL, "number out of range");
+        return fail(ck, p->off, CIVR_MSG(EXPR_NUMBER_RANGE));
     bool point = memchr(p->name, '.', p->nlen) != NULL;
     civr_tkind k = p->money ? CT_MONEY : (p->percent || point) ? CT_RATE : CT_INT;
     if (p->money && v.d != 1)
-        return fail(ck, p->off, CIVR_M_EXPR_BAD_LITERAL,
-                    "money literals have at most two decimals (fen)");
+        return fail(ck, p->off, CIVR_MSG(EXPR_MONEY_DECIMALS));
     civr_expr *e = node(ck, OP_LIT, civr_type_of(k, 0), p->off, 0);
     if (!e)
         return oom(ck);
@@ -281,7 +280,7 @@ static const civr_expr *check_name(checker *ck, const pnode *p)
         return e ? e : oom(ck);
     }
     if (name_is(p, "programs"))
-        return fail(ck, p->off, CIVR_M_EXPR_SYNTAX,
+        return fail(ck, p->off, CIVR_MSG(EXPR_SYNTAX),
                     "write programs.<id>.status, .monthly, .members, .amount(m), .covers(m), "
                     ".category(m) or .<fact>");
     if (ck->env->fact) {
@@ -297,7 +296,7 @@ static const civr_expr *check_name(checker *ck, const pnode *p)
                 char msg[160];
                 snprintf(msg, sizeof msg, "'%.*s' is a member fact: write %.*s(m)",
                          (int)p->nlen, p->name, (int)p->nlen, p->name);
-                return fail(ck, p->off, CIVR_M_EXPR_TYPE, msg);
+                return fail(ck, p->off, CIVR_MSG(EXPR_TYPE), msg);
             }
             civr_expr *e = node(ck, OP_FACT, t, p->off, 0);
             if (!e)
@@ -312,7 +311,7 @@ static const civr_expr *check_name(checker *ck, const pnode *p)
         return household_field(ck, p->off, f);
     char shown[80];
     snprintf(shown, sizeof shown, "%.*s", (int)(p->nlen < 60 ? p->nlen : 60), p->name);
-    return fail(ck, p->off, CIVR_M_EXPR_UNKNOWN_NAME, shown);
+    return fail(ck, p->off, CIVR_MSG(EXPR_UNKNOWN_NAME), shown);
 }
 
 /* `programs.<id>` as the base of a field access: the program index, or -1. */
@@ -322,7 +321,7 @@ static int program_base(checker *ck, const pnode *base, uint32_t *prog)
         !name_is(base->a, "programs") || find_local(ck, base->a))
         return 0;
     if (!ck->env->program) {
-        fail(ck, base->off, CIVR_M_EXPR_UNKNOWN_PROGRAM, "", " (no programs are visible here)");
+        fail(ck, base->off, CIVR_MSG(EXPR_UNKNOWN_PROGRAM), "", " (no programs are visible here)");
         return -1;
     }
     civr_pos pos = pos_at(ck, base->off);
@@ -359,7 +358,7 @@ static const civr_expr *check_program_attr(checker *ck, const pnode *p, uint32_t
         snprintf(what, sizeof what, "program %s", pr->id);
         char field[64];
         snprintf(field, sizeof field, "%.*s", (int)(p->nlen < 60 ? p->nlen : 60), p->name);
-        return fail(ck, p->off, CIVR_M_EXPR_UNKNOWN_FIELD, what, field);
+        return fail(ck, p->off, CIVR_MSG(EXPR_UNKNOWN_FIELD), what, field);
     }
     if (!e)
         return oom(ck);
@@ -377,7 +376,7 @@ static const civr_expr *check_field(checker *ck, const pnode *p)
     if (r == 1)
         return check_program_attr(ck, p, prog);
     if (p->a->kind == P_NAME && name_is(p->a, "programs") && !find_local(ck, p->a))
-        return fail(ck, p->off, CIVR_M_EXPR_SYNTAX,
+        return fail(ck, p->off, CIVR_MSG(EXPR_SYNTAX),
                     "write programs.<id>.status, .monthly, .members, .amount(m), .covers(m), "
                     ".category(m) or .<fact>");
     const civr_expr *base = check(ck, p->a);
@@ -392,7 +391,7 @@ static const civr_expr *check_field(checker *ck, const pnode *p)
         if (f < 0) {
             char what[96];
             snprintf(what, sizeof what, "record %s", rt->name);
-            return fail(ck, p->off, CIVR_M_EXPR_UNKNOWN_FIELD, what, field);
+            return fail(ck, p->off, CIVR_MSG(EXPR_UNKNOWN_FIELD), what, field);
         }
         civr_expr *e = node(ck, OP_FIELD, rt->fields[f].type, p->off, 1);
         if (!e)
@@ -404,7 +403,7 @@ static const civr_expr *check_field(checker *ck, const pnode *p)
     }
     if (t.kind == CT_MAP) {
         if (civr_policy__program(ck->pol, p->name, p->nlen) < 0)
-            return fail(ck, p->off, CIVR_M_EXPR_UNKNOWN_PROGRAM, field,
+            return fail(ck, p->off, CIVR_MSG(EXPR_UNKNOWN_PROGRAM), field,
                         " (entries of this map are keyed by program id)");
         civr_expr *e = node(ck, OP_MAPGET, civr_type_of(CT_RECORD, t.ref), p->off, 1);
         if (!e)
@@ -416,7 +415,7 @@ static const civr_expr *check_field(checker *ck, const pnode *p)
     if (t.kind == CT_ROW) {
         if (name_is(p, "id") || t.ref == CIVR_ROW_ANY) {
             if (!name_is(p, "id"))
-                return fail(ck, p->off, CIVR_M_EXPR_UNKNOWN_FIELD, "a row of one of several tables",
+                return fail(ck, p->off, CIVR_MSG(EXPR_UNKNOWN_FIELD), "a row of one of several tables",
                             field);
             civr_expr *e = node(ck, OP_ROWID, civr_type_of(CT_STRING, 0), p->off, 1);
             if (!e)
@@ -439,10 +438,10 @@ static const civr_expr *check_field(checker *ck, const pnode *p)
         }
         char what[96];
         snprintf(what, sizeof what, "table @%s", tb->name);
-        return fail(ck, p->off, CIVR_M_EXPR_UNKNOWN_FIELD, what, field);
+        return fail(ck, p->off, CIVR_MSG(EXPR_UNKNOWN_FIELD), what, field);
     }
     tname tn = name_of(ck, t);
-    return fail(ck, p->off, CIVR_M_EXPR_UNKNOWN_FIELD, tn.s, field);
+    return fail(ck, p->off, CIVR_MSG(EXPR_UNKNOWN_FIELD), tn.s, field);
 }
 
 /* ---- parameters and tables ------------------------------------------------------- */
@@ -453,7 +452,7 @@ static const civr_expr *check_param(checker *ck, const pnode *p)
     char shown[96];
     snprintf(shown, sizeof shown, "%.*s", (int)(p->nlen < 80 ? p->nlen : 80), p->name);
     if (idx < 0)
-        return fail(ck, p->off, CIVR_M_EXPR_UNKNOWN_PARAM, shown);
+        return fail(ck, p->off, CIVR_MSG(EXPR_UNKNOWN_PARAM), shown);
     const civr_param *pa = &ck->pol->params[idx];
     if (p->n != pa->ndims) {
         char what[160], takes[64];
@@ -464,7 +463,7 @@ static const civr_expr *check_param(checker *ck, const pnode *p)
             snprintf(takes, sizeof takes, "%u key%s [%s%s%s]", pa->ndims, pa->ndims > 1 ? "s" : "",
                      pa->dims[0].name, pa->ndims > 1 ? ", " : "",
                      pa->ndims > 1 ? pa->dims[1].name : "");
-        return fail(ck, p->off, CIVR_M_EXPR_ARITY, what, takes, (int)p->n);
+        return fail(ck, p->off, CIVR_MSG(EXPR_ARITY), what, takes, (int)p->n);
     }
     civr_expr *e = node(ck, OP_PARAM, pa->type, p->off, p->n);
     if (!e)
@@ -487,13 +486,13 @@ static const civr_expr *check_table(checker *ck, const pnode *p)
     char shown[96];
     snprintf(shown, sizeof shown, "%.*s", (int)(p->nlen < 80 ? p->nlen : 80), p->name);
     if (idx < 0)
-        return fail(ck, p->off, CIVR_M_EXPR_UNKNOWN_TABLE, shown);
+        return fail(ck, p->off, CIVR_MSG(EXPR_UNKNOWN_TABLE), shown);
     const civr_table *tb = &ck->pol->tables[idx];
     if (tb->computed) {
         char msg[160];
         snprintf(msg, sizeof msg, "@%s is a program's table: write %s(m)", tb->name,
                  strchr(tb->name, '.') ? strchr(tb->name, '.') + 1 : tb->name);
-        return fail(ck, p->off, CIVR_M_EXPR_SYNTAX, msg);
+        return fail(ck, p->off, CIVR_MSG(EXPR_SYNTAX), msg);
     }
     civr_expr *e = node(ck, OP_TABLE, civr_type_of(CT_ROW, (uint16_t)idx), p->off, tb->ninputs);
     if (!e)
@@ -511,12 +510,12 @@ static const civr_expr *check_table(checker *ck, const pnode *p)
         if (k == tb->ninputs) {
             char what[96];
             snprintf(what, sizeof what, "table @%s", tb->name);
-            return fail(ck, a->off, CIVR_M_EXPR_UNKNOWN_FIELD, what, in);
+            return fail(ck, a->off, CIVR_MSG(EXPR_UNKNOWN_FIELD), what, in);
         }
         if (e->args[k]) {
             char msg[128];
             snprintf(msg, sizeof msg, "input '%s' is given twice", in);
-            return fail(ck, a->off, CIVR_M_EXPR_SYNTAX, msg);
+            return fail(ck, a->off, CIVR_MSG(EXPR_SYNTAX), msg);
         }
         if (!(e->args[k] = check_as(ck, a->a, tb->inputs[k].type)))
             return NULL;
@@ -533,7 +532,7 @@ static const civr_expr *check_table(checker *ck, const pnode *p)
         } else if (!e->args[k]) {
             char msg[160];
             snprintf(msg, sizeof msg, "table @%s needs input '%s'", tb->name, tb->inputs[k].name);
-            return fail(ck, p->off, CIVR_M_EXPR_SYNTAX, msg);
+            return fail(ck, p->off, CIVR_MSG(EXPR_SYNTAX), msg);
         }
     return e;
 }
@@ -638,7 +637,7 @@ static const civr_expr *check_cmp(checker *ck, const pnode *p)
     civr_op op = (civr_op)p->op;
     if (a->type.kind == CT_NULL || b->type.kind == CT_NULL) {
         if (op != OP_EQ && op != OP_NE)
-            return fail(ck, p->off, CIVR_M_EXPR_TYPE, "null can only be compared with == or !=");
+            return fail(ck, p->off, CIVR_MSG(EXPR_TYPE), "null can only be compared with == or !=");
         const civr_expr *x = a->type.kind == CT_NULL ? b : a;
         civr_expr *e = node(ck, op == OP_EQ ? OP_IS_NULL : OP_NOT_NULL,
                             civr_type_of(CT_BOOL, 0), p->off, 1);
@@ -716,7 +715,7 @@ static const civr_expr *arity(checker *ck, const pnode *p, const char *takes)
 {
     char what[64];
     snprintf(what, sizeof what, "%.*s()", (int)(p->nlen < 40 ? p->nlen : 40), p->name);
-    return fail(ck, p->off, CIVR_M_EXPR_ARITY, what, takes, (int)p->n);
+    return fail(ck, p->off, CIVR_MSG(EXPR_ARITY), what, takes, (int)p->n);
 }
 
 static const civr_expr *check_compr(checker *ck, const pnode *c, civr_op op, uint32_t off)
@@ -728,7 +727,7 @@ static const civr_expr *check_compr(checker *ck, const pnode *c, civr_op op, uin
         return type_error(ck, c->b->off, "'for ... in' needs a list, found %s%s", coll->type,
                           civr_type_of(CT_VOID, 0));
     if (ck->nlocals >= MAX_LOCALS)
-        return fail(ck, c->off, CIVR_M_EXPR_TOO_DEEP, (unsigned)MAX_LOCALS);
+        return fail(ck, c->off, CIVR_MSG(EXPR_TOO_DEEP), (unsigned)MAX_LOCALS);
     local *l = &ck->locals[ck->nlocals++];
     l->name = c->name;
     l->len = c->nlen;
@@ -927,9 +926,10 @@ static const civr_expr *rule_date(checker *ck, const pnode *p, const builtin *b)
     if (p->list[0]->kind != P_STR)
         return arity(ck, p, b->takes);
     civr_date d;
-    civr_error e2 = CIVR_ERROR_INIT;
-    if (civr_date_parse(&d, p->list[0]->name, p->list[0]->nlen, &e2) < 0)
-        return fail(ck, p->list[0]->off, CIVR_M_EXPR_BAD_LITERAL, e2.message);
+    const pnode *text = p->list[0];
+    if (civr_date_parse(&d, text->name, text->nlen, NULL) < 0)
+        return fail(ck, text->off, CIVR_MSG(EXPR_BAD_LITERAL), (int)(text->nlen < 32 ? text->nlen : 32),
+                    text->name, CIVR_DATE_YEAR_MIN, CIVR_DATE_YEAR_MAX);
     civr_expr *e = node(ck, b->op, b->result, p->off, 0);
     if (!e)
         return oom(ck);
@@ -1011,7 +1011,7 @@ static const civr_expr *check_call(checker *ck, const pnode *p)
                 char msg[160];
                 snprintf(msg, sizeof msg, "'%.*s' is a household fact: write it without ()",
                          (int)p->nlen, p->name);
-                return fail(ck, p->off, CIVR_M_EXPR_TYPE, msg);
+                return fail(ck, p->off, CIVR_MSG(EXPR_TYPE), msg);
             }
             if (p->n != 1)
                 return arity(ck, p, "1 member");
@@ -1027,7 +1027,7 @@ static const civr_expr *check_call(checker *ck, const pnode *p)
     }
     char shown[80];
     snprintf(shown, sizeof shown, "%.*s", (int)(p->nlen < 60 ? p->nlen : 60), p->name);
-    return fail(ck, p->off, CIVR_M_EXPR_UNKNOWN_NAME, shown);
+    return fail(ck, p->off, CIVR_MSG(EXPR_UNKNOWN_NAME), shown);
 }
 
 static const civr_expr *check_mcall(checker *ck, const pnode *p)
@@ -1077,7 +1077,7 @@ static const civr_expr *check_mcall(checker *ck, const pnode *p)
     }
     char shown[80];
     snprintf(shown, sizeof shown, "%.*s()", (int)(p->nlen < 60 ? p->nlen : 60), p->name);
-    return fail(ck, p->off, CIVR_M_EXPR_UNKNOWN_NAME, shown);
+    return fail(ck, p->off, CIVR_MSG(EXPR_UNKNOWN_NAME), shown);
 }
 
 /* ---- the rest ------------------------------------------------------------------------ */
@@ -1114,11 +1114,11 @@ static const civr_expr *check(checker *ck, const pnode *p)
     case P_COMPR:
         if (p->list_comp)
             return check_compr(ck, p, OP_AGG_LIST, p->off);
-        return fail(ck, p->off, CIVR_M_EXPR_SYNTAX,
+        return fail(ck, p->off, CIVR_MSG(EXPR_SYNTAX),
                     "a comprehension goes inside sum(), count(), any(), all(), min(), max() or [...]");
     case P_SETLIT:
-        return fail(ck, p->off, CIVR_M_EXPR_SYNTAX, "a set {...} can only follow 'in'");
-    case P_NAMED: return fail(ck, p->off, CIVR_M_EXPR_SYNTAX, "unexpected 'name:'");
+        return fail(ck, p->off, CIVR_MSG(EXPR_SYNTAX), "a set {...} can only follow 'in'");
+    case P_NAMED: return fail(ck, p->off, CIVR_MSG(EXPR_SYNTAX), "unexpected 'name:'");
     case P_NEG: {
         const civr_expr *a = check(ck, p->a);
         if (!a)
@@ -1181,7 +1181,7 @@ static const civr_expr *check(checker *ck, const pnode *p)
         return e;
     }
     }
-    return fail(ck, p->off, CIVR_M_EXPR_SYNTAX, "unexpected expression");
+    return fail(ck, p->off, CIVR_MSG(EXPR_SYNTAX), "unexpected expression");
 }
 
 int civr_expr_compile(const civr_expr **out, civr_type *type, civr_cenv *env)
@@ -1190,7 +1190,7 @@ int civr_expr_compile(const civr_expr **out, civr_type *type, civr_cenv *env)
     const civr_node *n = env->node;
     civr_pos at = civr_doc_pos(env->doc, n);
     if (!n || n->kind != CIVR_NODE_SCALAR || civr_node_is_null(n))
-        return civr__fail(env->err, &at, CIVR_M_EXPR_SYNTAX,
+        return civr__fail(env->err, &at, CIVR_MSG(EXPR_SYNTAX),
                           "expected an expression (a text), found something else");
     checker ck = {0};
     ck.env = env;
@@ -1218,9 +1218,9 @@ int civr_expr_compile(const civr_expr **out, civr_type *type, civr_cenv *env)
     if (civr__expr_parse(&tree, n->u.scalar.text, n->u.scalar.len, &scratch,
                          env->max_depth ? env->max_depth : 64, &eoff, &emsg, &too_deep) < 0) {
         civr_pos pos = civr_doc_pos_in(env->doc, n, eoff);
-        rc = too_deep ? civr__fail(env->err, &pos, CIVR_M_EXPR_TOO_DEEP,
+        rc = too_deep ? civr__fail(env->err, &pos, CIVR_MSG(EXPR_TOO_DEEP),
                                    env->max_depth ? env->max_depth : 64)
-                      : civr__fail(env->err, &pos, CIVR_M_EXPR_SYNTAX, emsg);
+                      : civr__fail(env->err, &pos, CIVR_MSG(EXPR_SYNTAX), emsg);
     } else {
         const civr_expr *e = check(&ck, tree);
         if (!e) {
@@ -1256,14 +1256,14 @@ int civr_expr_compile_as(const civr_expr **out, civr_type want, civr_cenv *env)
     return 0;
 }
 
-bool civr_expr_uses(const civr_expr *e, civr_op lo, civr_op hi)
+bool civr__expr_uses(const civr_expr *e, civr_op lo, civr_op hi)
 {
     if (!e)
         return false;
     if (e->op >= lo && e->op <= hi)
         return true;
     for (uint32_t i = 0; i < e->nargs; i++)
-        if (civr_expr_uses(e->args[i], lo, hi))
+        if (civr__expr_uses(e->args[i], lo, hi))
             return true;
     return false;
 }

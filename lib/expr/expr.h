@@ -1,8 +1,8 @@
 /*
  * The expression language: conditions and formulas written in policy YAML,
  * compiled and type-checked at load into a tree of civr_expr nodes that the
- * evaluator (eval.c) walks. The grammar and the typing rules are described
- * in docs/expressions.md.
+ * evaluator (lib/eval/eval.c) walks. The grammar and the typing rules are
+ * described in docs/policy-language.md ("Expressions").
  */
 #ifndef CIVR_EXPR_H
 #define CIVR_EXPR_H
@@ -113,7 +113,7 @@ int civr_expr_compile(const civr_expr **out, civr_type *type, civr_cenv *env);
 /* Compile and require a type (numeric widening from int allowed). */
 int civr_expr_compile_as(const civr_expr **out, civr_type want, civr_cenv *env);
 
-/* Does `e` (recursively) contain any node with op in [lo, hi]? Used for checks. */
-bool civr_expr_uses(const civr_expr *e, civr_op lo, civr_op hi);
+/* Does `e` (recursively) contain any node with op in [lo, hi]? */
+bool civr__expr_uses(const civr_expr *e, civr_op lo, civr_op hi);
 
 #endif

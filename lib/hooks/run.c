@@ -332,12 +332,12 @@ static int protected_run(lua_State *L)
 /* ---- the call -------------------------------------------------------------------------------- */
 
 /* Fail the evaluation with message m at `line` of the hook's Lua file. */
-static _Noreturn void hook_fail(civr_ectx *c, const civr_hook *h, uint32_t line, civr_msg m, ...)
+CIVR__PRINTF(5, 6) static _Noreturn void hook_fail(civr_ectx *c, const civr_hook *h, uint32_t line, civr_msg m, const char *fmt, ...)
 {
     civr_pos pos = {c->pol->files[h->file].path, line, 0, 0};
     va_list ap;
-    va_start(ap, m);
-    civr__vfail(c->err, &pos, m, ap);
+    va_start(ap, fmt);
+    civr__vfail(c->err, &pos, m, fmt, ap);
     va_end(ap);
     longjmp(*c->jb, 1);
 }
@@ -406,16 +406,16 @@ bool civr__hook_run(civr_ectx *c, civr_hookcall *call)
     case CIVR_ABORT_MISSING: call->missing = rt->missing; return false;
     case CIVR_ABORT_EVAL: longjmp(*c->jb, 1); /* c->err holds the evaluator's error */
     case CIVR_ABORT_INSTRUCTIONS:
-        hook_fail(c, h, rt->line, CIVR_M_HOOK_INSTRUCTIONS, h->name,
+        hook_fail(c, h, rt->line, CIVR_MSG(HOOK_INSTRUCTIONS), h->name,
                   (unsigned long long)rt->instr_limit);
-    case CIVR_ABORT_TIME: hook_fail(c, h, rt->line, CIVR_M_HOOK_TIME, h->name, rt->ms_limit);
-    case CIVR_ABORT_MEMORY: hook_fail(c, h, 0, CIVR_M_HOOK_MEMORY, h->name, rt->mem_limit);
-    case CIVR_ABORT_RESULT: hook_fail(c, h, 0, CIVR_M_HOOK_RESULT, h->name, rt->why);
-    case CIVR_ABORT_NOMEM: civr__eval_fail(c, h->src, CIVR_M_NO_MEMORY);
+    case CIVR_ABORT_TIME: hook_fail(c, h, rt->line, CIVR_MSG(HOOK_TIME), h->name, rt->ms_limit);
+    case CIVR_ABORT_MEMORY: hook_fail(c, h, 0, CIVR_MSG(HOOK_MEMORY), h->name, rt->mem_limit);
+    case CIVR_ABORT_RESULT: hook_fail(c, h, 0, CIVR_MSG(HOOK_RESULT), h->name, rt->why);
+    case CIVR_ABORT_NOMEM: civr__eval_fail(c, h->src, CIVR_MSG(NO_MEMORY));
     default: {
         const char *rest;
         uint32_t line = split_position(msg, &rest);
-        hook_fail(c, h, line, CIVR_M_HOOK_FAILED, h->name, rest);
+        hook_fail(c, h, line, CIVR_MSG(HOOK_FAILED), h->name, rest);
     }
     }
 }

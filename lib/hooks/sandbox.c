@@ -733,7 +733,7 @@ int civr__hookrt_new(civr_hookrt **out, const civr_policy *p, const civr_limits 
         const char *why = lua_isstring(rt->L, -1) ? lua_tostring(rt->L, -1) : "?";
         int code = rc == LUA_ERRMEM && rt->mem_used < rt->mem_limit / 2
                        ? civr__oom(err) /* C memory, not the budget */
-                       : civr__fail(err, NULL, CIVR_M_HOOK_SETUP, rt->mem_limit, why);
+                       : civr__fail(err, NULL, CIVR_MSG(HOOK_SETUP), rt->mem_limit, why);
         civr__hookrt_free(rt);
         return code;
     }

@@ -449,18 +449,17 @@ static int view_index(lua_State *L)
             push_view(L, VIEW_LIST, rt->c->members); /* the members present on the date */
             return 1;
         }
-        if (r->fields[f].k == VK_MISSING) { /* name the field, as the evaluator does */
+        civr_val value = r->fields[f];
+        if (value.k == VK_MISSING) { /* name the field, as the evaluator does */
             civr_missing *m = civr_arena_alloc(rt->c->arena, sizeof *m);
             if (!m)
                 return civr__lua_abort(L, CIVR_ABORT_NOMEM);
             m->rec = r;
             m->field = (uint32_t)f;
             m->next = NULL;
-            civr_val missing = {.k = VK_MISSING};
-            missing.u.miss = m;
-            civr__lua_push_val(L, &missing, t->fields[f].type);
+            value.u.miss = m;
         }
-        civr__lua_push_val(L, &r->fields[f], t->fields[f].type);
+        civr__lua_push_val(L, &value, t->fields[f].type); /* a missing value stops the hook */
         return 1;
     }
     }

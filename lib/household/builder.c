@@ -31,13 +31,13 @@ struct civr_builder {
     civr_error error;
 };
 
-static int fail(civr_builder *b, civr_error *err, civr_msg m, ...)
+CIVR__PRINTF(4, 5) static int fail(civr_builder *b, civr_error *err, civr_msg m, const char *fmt, ...)
 {
     if (!b->failed) {
         civr_pos pos = {"<builder>", 0, 0, 0};
         va_list ap;
-        va_start(ap, m);
-        civr__vfail(&b->error, &pos, m, ap);
+        va_start(ap, fmt);
+        civr__vfail(&b->error, &pos, m, fmt, ap);
         va_end(ap);
         b->failed = true;
     }
@@ -92,7 +92,7 @@ void civr_builder_reset(civr_builder *b)
 int civr_builder_new(civr_builder **out, const civr_policy *policy, civr_error *err)
 {
     if (!out || !policy)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_builder_new needs out and a policy");
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_builder_new needs out and a policy");
     civr_builder *b = civr__calloc(1, sizeof *b);
     if (!b)
         return civr__oom(err);
@@ -120,16 +120,16 @@ static int lookup(civr_builder *b, const char *field, const civr_field **f, bnod
                   civr_error *err)
 {
     if (b->failed)
-        return fail(b, err, CIVR_M_BUILDER_STATE, "an earlier call failed");
+        return fail(b, err, CIVR_MSG(BUILDER_STATE), "an earlier call failed");
     if (!field)
-        return fail(b, err, CIVR_M_INVALID_ARG, "a field name is needed");
+        return fail(b, err, CIVR_MSG(INVALID_ARG), "a field name is needed");
     *rec = b->stack[b->depth - 1];
     const civr_rtype *rt = &b->policy->rtypes[(*rec)->rtype];
     int32_t i = civr_policy__field(rt, field, strlen(field));
     if (i < 0) {
         char in[96];
         snprintf(in, sizeof in, " in a %s record", rt->name);
-        return fail(b, err, CIVR_M_UNKNOWN_FIELD, field, in);
+        return fail(b, err, CIVR_MSG(UNKNOWN_FIELD), field, in);
     }
     *f = &rt->fields[i];
     return 0;
@@ -138,36 +138,36 @@ static int lookup(civr_builder *b, const char *field, const civr_field **f, bnod
 int civr_builder_begin(civr_builder *b, const char *field, const char *key, civr_error *err)
 {
     if (!b)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "builder is NULL");
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "builder is NULL");
     const civr_field *f = NULL;
     bnode *rec = NULL;
     int rc = lookup(b, field, &f, &rec, err);
     if (rc)
         return rc;
     if (b->depth >= BUILDER_MAX_DEPTH)
-        return fail(b, err, CIVR_M_BUILDER_STATE, "records nested too deeply");
+        return fail(b, err, CIVR_MSG(BUILDER_STATE), "records nested too deeply");
     civr_tkind k = (civr_tkind)f->type.kind;
     if (f->is_ref || (k != CT_RECORD && k != CT_LIST && k != CT_MAP))
-        return fail(b, err, CIVR_M_BUILDER_STATE, "begin() opens a record, a list item or a map "
+        return fail(b, err, CIVR_MSG(BUILDER_STATE), "begin() opens a record, a list item or a map "
                                                   "entry; use a set function for this field");
     if ((k == CT_MAP) != (key != NULL))
-        return fail(b, err, CIVR_M_BUILDER_STATE,
+        return fail(b, err, CIVR_MSG(BUILDER_STATE),
                     k == CT_MAP ? "a map entry needs a key" : "only map entries take a key");
     bnode *n;
     if (k == CT_RECORD) {
         if (field_node(rec, field))
-            return fail(b, err, CIVR_M_DUPLICATE_KEY, field, 0u);
+            return fail(b, err, CIVR_MSG(DUPLICATE_KEY), field, 0u);
         n = add(b, rec, B_REC, field);
     } else {
         bnode *coll = field_node(rec, field);
         if (!coll && !(coll = add(b, rec, k == CT_LIST ? B_LIST : B_MAP, field)))
-            return fail(b, err, CIVR_M_NO_MEMORY);
+            return fail(b, err, CIVR_MSG(NO_MEMORY));
         if (k == CT_MAP && field_node(coll, key))
-            return fail(b, err, CIVR_M_DUPLICATE_KEY, key, 0u);
+            return fail(b, err, CIVR_MSG(DUPLICATE_KEY), key, 0u);
         n = add(b, coll, B_REC, key);
     }
     if (!n)
-        return fail(b, err, CIVR_M_NO_MEMORY);
+        return fail(b, err, CIVR_MSG(NO_MEMORY));
     n->rtype = f->type.ref;
     b->stack[b->depth++] = n;
     return 0;
@@ -176,11 +176,11 @@ int civr_builder_begin(civr_builder *b, const char *field, const char *key, civr
 int civr_builder_end(civr_builder *b, civr_error *err)
 {
     if (!b)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "builder is NULL");
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "builder is NULL");
     if (b->failed)
-        return fail(b, err, CIVR_M_BUILDER_STATE, "an earlier call failed");
+        return fail(b, err, CIVR_MSG(BUILDER_STATE), "an earlier call failed");
     if (b->depth <= 1)
-        return fail(b, err, CIVR_M_BUILDER_STATE, "end() without a matching begin()");
+        return fail(b, err, CIVR_MSG(BUILDER_STATE), "end() without a matching begin()");
     b->depth--;
     return 0;
 }
@@ -190,14 +190,14 @@ static int set(civr_builder *b, const char *field, const char *text, bool raw,
                civr_tkind given, civr_error *err)
 {
     if (!b)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "builder is NULL");
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "builder is NULL");
     const civr_field *f = NULL;
     bnode *rec = NULL;
     int rc = lookup(b, field, &f, &rec, err);
     if (rc)
         return rc;
     if (!text)
-        return fail(b, err, CIVR_M_INVALID_ARG, "value is NULL");
+        return fail(b, err, CIVR_MSG(INVALID_ARG), "value is NULL");
     civr_tkind k = (civr_tkind)f->type.kind;
     bnode *parent = rec;
     const char *name = field;
@@ -206,10 +206,10 @@ static int set(civr_builder *b, const char *field, const char *text, bool raw,
         k = (civr_tkind)item->fields[civr_policy__field(item, f->shorthand,
                                                         strlen(f->shorthand))].type.kind;
         if (!(parent = field_node(rec, field)) && !(parent = add(b, rec, B_LIST, field)))
-            return fail(b, err, CIVR_M_NO_MEMORY);
+            return fail(b, err, CIVR_MSG(NO_MEMORY));
         name = NULL;
     } else if (field_node(rec, field)) {
-        return fail(b, err, CIVR_M_DUPLICATE_KEY, field, 0u);
+        return fail(b, err, CIVR_MSG(DUPLICATE_KEY), field, 0u);
     }
     if (f->is_ref)
         k = CT_STRING;
@@ -221,11 +221,11 @@ static int set(civr_builder *b, const char *field, const char *text, bool raw,
         char shown[64];
         snprintf(shown, sizeof shown, "%s", want.data ? want.data : "?");
         civr_buf_free(&want);
-        return fail(b, err, CIVR_M_WRONG_TYPE, field, shown, "another kind of value");
+        return fail(b, err, CIVR_MSG(WRONG_TYPE), field, shown, "another kind of value");
     }
     bnode *n = add(b, parent, raw ? B_SCALAR : B_TEXT, name);
     if (!n || !(n->text = civr_arena_strdup(&b->arena, text)))
-        return fail(b, err, CIVR_M_NO_MEMORY);
+        return fail(b, err, CIVR_MSG(NO_MEMORY));
     return 0;
 }
 
@@ -259,7 +259,7 @@ int civr_builder_set_date(civr_builder *b, const char *field, int year, int mont
 {
     civr_date d;
     if (!b)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "builder is NULL");
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "builder is NULL");
     if (!b->failed && civr_date_from_ymd(&d, year, month, day, &b->error) < 0) {
         b->failed = true;
         if (err && err->code == CIVR_OK)
@@ -303,15 +303,15 @@ static void write_json(civr_buf *out, const bnode *n)
 int civr_builder_finish(civr_household **out, civr_builder *b, civr_error *err)
 {
     if (!out || !b)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_builder_finish needs out and a builder");
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_builder_finish needs out and a builder");
     *out = NULL;
     if (b->failed) {
-        int rc = fail(b, err, CIVR_M_BUILDER_STATE, "an earlier call failed");
+        int rc = fail(b, err, CIVR_MSG(BUILDER_STATE), "an earlier call failed");
         civr_builder_reset(b);
         return rc;
     }
     if (b->depth != 1) {
-        int rc = fail(b, err, CIVR_M_BUILDER_STATE, "a begin() has no matching end()");
+        int rc = fail(b, err, CIVR_MSG(BUILDER_STATE), "a begin() has no matching end()");
         civr_builder_reset(b);
         return rc;
     }

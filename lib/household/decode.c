@@ -24,12 +24,12 @@ typedef struct decoder {
     size_t nrefs, cap;
 } decoder;
 
-static int fail(decoder *d, const civr_node *n, civr_msg m, ...)
+CIVR__PRINTF(4, 5) static int fail(decoder *d, const civr_node *n, civr_msg m, const char *fmt, ...)
 {
     civr_pos pos = civr_doc_pos(d->doc, n);
     va_list ap;
-    va_start(ap, m);
-    int rc = civr__vfail(d->err, &pos, m, ap);
+    va_start(ap, fmt);
+    int rc = civr__vfail(d->err, &pos, m, fmt, ap);
     va_end(ap);
     return rc;
 }
@@ -46,7 +46,7 @@ static int decode_record(decoder *d, uint16_t type, const civr_node *node, const
 
 static int wrong_type(decoder *d, const civr_node *n, const char *path, const char *want)
 {
-    return fail(d, n, CIVR_M_WRONG_TYPE, path, want, civr_node_describe(n));
+    return fail(d, n, CIVR_MSG(WRONG_TYPE), path, want, civr_node_describe(n));
 }
 
 static bool plain_word(const civr_node *n, const char *w)
@@ -67,13 +67,13 @@ static int decode_scalar(decoder *d, const civr_field *f, const civr_node *n, co
         if (n->style == CIVR_STYLE_PLAIN && (plain_word(n, "true") || plain_word(n, "false")))
             return wrong_type(d, n, path, "a text");
         if (len > 4096)
-            return fail(d, n, CIVR_M_BAD_VALUE, path, "text longer than 4096 bytes");
+            return fail(d, n, CIVR_MSG(TEXT_TOO_LONG), path, 4096u);
         if (f->is_key || civr__streq(f->name, "id")) {
             /* ids name households and members in results and references:
              * not empty, and written as text (a number would be reformatted
              * by whoever wrote the file: 007, 1e3, 1.0) */
             if (len == 0)
-                return fail(d, n, CIVR_M_WRONG_TYPE, path, "a non-empty id", "an empty text");
+                return fail(d, n, CIVR_MSG(WRONG_TYPE), path, "a non-empty id", "an empty text");
             if (n->style == CIVR_STYLE_PLAIN && civr__streq(civr_node_describe(n), "a number"))
                 return wrong_type(d, n, path, "an id as text (quote ids that look like numbers)");
         }
@@ -87,13 +87,13 @@ static int decode_scalar(decoder *d, const civr_field *f, const civr_node *n, co
             v->u.b = plain_word(n, "true");
             return 0;
         }
-        return fail(d, n, CIVR_M_BAD_BOOL, path, t);
+        return fail(d, n, CIVR_MSG(BAD_BOOL), path, t);
     case CT_INT: {
         civr_num x;
         int dec = 0;
         if (n->style != CIVR_STYLE_PLAIN || !civr_num_parse(t, len, 0, &x, &dec) || dec ||
             x.d != 1 || x.n < -1000000000 || x.n > 1000000000)
-            return fail(d, n, CIVR_M_BAD_INTEGER, path, t, -1000000000LL, 1000000000LL);
+            return fail(d, n, CIVR_MSG(BAD_INTEGER), path, t, -1000000000LL, 1000000000LL);
         v->k = VK_NUM;
         v->u.n = x;
         return 0;
@@ -102,9 +102,9 @@ static int decode_scalar(decoder *d, const civr_field *f, const civr_node *n, co
         int64_t fen;
         if (civr_money_parse(&fen, t, len, NULL) < 0 || fen > (int64_t)1e15 ||
             fen < -(int64_t)1e15)
-            return fail(d, n, CIVR_M_BAD_MONEY, path, t);
+            return fail(d, n, CIVR_MSG(BAD_MONEY), path, t);
         if (fen < 0 && f->nonnegative)
-            return fail(d, n, CIVR_M_NEGATIVE_MONEY, path, t);
+            return fail(d, n, CIVR_MSG(NEGATIVE_MONEY), path, t);
         v->k = VK_NUM;
         v->u.n = civr_num_int(fen);
         return 0;
@@ -112,14 +112,14 @@ static int decode_scalar(decoder *d, const civr_field *f, const civr_node *n, co
     case CT_RATE: {
         civr_num x;
         if (!civr_num_parse(t, len, 0, &x, NULL))
-            return fail(d, n, CIVR_M_BAD_NUMBER, path, t);
+            return fail(d, n, CIVR_MSG(BAD_NUMBER), path, t);
         v->k = VK_NUM;
         v->u.n = x;
         return 0;
     }
     case CT_DATE:
         if (civr_date_parse(&v->u.date, t, len, NULL) < 0)
-            return fail(d, n, CIVR_M_BAD_DATE, path, t, CIVR_DATE_YEAR_MIN, CIVR_DATE_YEAR_MAX);
+            return fail(d, n, CIVR_MSG(BAD_DATE), path, t, CIVR_DATE_YEAR_MIN, CIVR_DATE_YEAR_MAX);
         v->k = VK_DATE;
         return 0;
     case CT_ENUM: {
@@ -131,7 +131,7 @@ static int decode_scalar(decoder *d, const civr_field *f, const civr_node *n, co
                 civr_buf_printf(&vals, "%s%s", i ? ", " : "", e->values[i].id);
             char shown[64];
             snprintf(shown, sizeof shown, "%.48s", t);
-            int rc = fail(d, n, CIVR_M_BAD_ENUM, path, shown, vals.data ? vals.data : "");
+            int rc = fail(d, n, CIVR_MSG(BAD_ENUM), path, shown, vals.data ? vals.data : "");
             civr_buf_free(&vals);
             return rc;
         }
@@ -150,11 +150,11 @@ static int decode_list(decoder *d, const civr_field *f, const civr_node *n, cons
         return wrong_type(d, n, path, "a list");
     uint32_t count = (uint32_t)n->u.seq.count;
     if (count < f->min_items)
-        return fail(d, n, count == 0 ? CIVR_M_EMPTY_LIST : CIVR_M_BAD_VALUE, path,
-                    "too few items");
+        return count == 0 ? fail(d, n, CIVR_MSG(EMPTY_LIST), path)
+                          : fail(d, n, CIVR_MSG(TOO_FEW_ITEMS), path, f->min_items);
     bool members = path && civr__streq(path, "members");
     if (members && count > d->limits.max_members)
-        return fail(d, n->u.seq.items[d->limits.max_members], CIVR_M_TOO_MANY_MEMBERS, path,
+        return fail(d, n->u.seq.items[d->limits.max_members], CIVR_MSG(TOO_MANY_MEMBERS), path,
                     d->limits.max_members);
     civr_list *list = civr_arena_zalloc(&d->hh->arena, sizeof *list);
     const civr_rec **items = civr_arena_array(&d->hh->arena, count ? count : 1, sizeof *items);
@@ -189,7 +189,7 @@ static int decode_list(decoder *d, const civr_field *f, const civr_node *n, cons
                 const civr_val *other = &items[k]->fields[rt->key_field];
                 if (other->k == VK_STR && other->u.str.len == id->u.str.len &&
                     memcmp(other->u.str.s, id->u.str.s, id->u.str.len) == 0)
-                    return fail(d, item, CIVR_M_DUPLICATE_ID, rec->path, id->u.str.s);
+                    return fail(d, item, CIVR_MSG(DUPLICATE_ID), rec->path, id->u.str.s);
             }
         }
         items[i] = rec;
@@ -222,7 +222,7 @@ static int decode_map(decoder *d, const civr_field *f, const civr_node *n, const
             for (uint32_t k = 0; k < d->p->nprograms; k++)
                 if (d->p->programs[k].scope != CIVR_SCOPE_SHARED)
                     civr_buf_printf(&progs, " %s", d->p->programs[k].id);
-            int rc = fail(d, pr->key, CIVR_M_BAD_KEY, path, key, progs.data ? progs.data : "");
+            int rc = fail(d, pr->key, CIVR_MSG(BAD_KEY), path, key, progs.data ? progs.data : "");
             civr_buf_free(&progs);
             return rc;
         }
@@ -253,7 +253,7 @@ static int decode_field(decoder *d, civr_rec *rec, uint32_t fi, const civr_node 
     civr_val *v = &rec->fields[fi];
     if (civr_node_is_null(n)) {
         if (f->required)
-            return fail(d, n, CIVR_M_REQUIRED_FIELD, rec->path[0] ? rec->path : "household",
+            return fail(d, n, CIVR_MSG(REQUIRED_FIELD), rec->path[0] ? rec->path : "household",
                         f->name);
         v->k = VK_NULL; /* written as null: known to be absent */
         return 0;
@@ -325,7 +325,7 @@ static int decode_record(decoder *d, uint16_t type, const civr_node *node, const
             civr_buf_putc(&in, ')');
             char shown[80];
             snprintf(shown, sizeof shown, "%.64s", pr->key->u.scalar.text);
-            int rc = fail(d, pr->key, CIVR_M_UNKNOWN_FIELD, shown, in.data ? in.data : "");
+            int rc = fail(d, pr->key, CIVR_MSG(UNKNOWN_FIELD), shown, in.data ? in.data : "");
             civr_buf_free(&in);
             return rc;
         }
@@ -336,7 +336,7 @@ static int decode_record(decoder *d, uint16_t type, const civr_node *node, const
         civr_val *v = &rec->fields[fi];
         if (!n) {
             if (f->required)
-                return fail(d, node, CIVR_M_REQUIRED_FIELD, rec->path[0] ? rec->path : "household",
+                return fail(d, node, CIVR_MSG(REQUIRED_FIELD), rec->path[0] ? rec->path : "household",
                             f->name);
             if (f->has_default) {
                 *v = f->deflt;
@@ -385,7 +385,7 @@ static int resolve_refs(decoder *d, const civr_rec *root)
                 found = list->items[k];
         }
         if (!found)
-            return fail(d, r->node, CIVR_M_DANGLING_REF, r->path, id);
+            return fail(d, r->node, CIVR_MSG(DANGLING_REF), r->path, id);
         r->rec->fields[r->field].k = VK_REC;
         r->rec->fields[r->field].u.rec = found;
     }
@@ -406,7 +406,7 @@ int civr__household_decode(civr_household *hh, const civr_policy *policy, const 
     hh->policy = policy;
     if (!doc->root) {
         civr_pos pos = {doc->source, 1, 1, 0};
-        return civr__fail(err, &pos, CIVR_M_NO_DOCUMENT, "the text holds no household");
+        return civr__fail(err, &pos, CIVR_MSG(NO_HOUSEHOLD));
     }
     civr_rec *root;
     int rc = decode_record(&d, CIVR_RTYPE_HOUSEHOLD, doc->root, NULL, UINT32_MAX, &root);

@@ -298,7 +298,10 @@ static void render_json(civr_buf *b, const civr_result *r, bool summary)
                     civr_buf_putc(b, ',');
                 json_str(b, pr->facts[k].fact->name);
                 civr_buf_putc(b, ':');
-                civr__render_fact(b, p, &pr->facts[k]);
+                if (pr->fact_json && pr->fact_json[k]) /* formatted when the program was decided */
+                    civr_buf_puts(b, pr->fact_json[k]);
+                else
+                    civr__render_fact(b, p, &pr->facts[k]);
             }
             civr_buf_puts(b, "},\"reasons\":[");
             for (uint32_t k = 0; k < pr->nreasons; k++) {
@@ -659,10 +662,10 @@ int civr_result_render(civr_result *r, civr_render format, const char *lang, con
                        size_t *len, civr_error *err)
 {
     if (!r || !out)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_result_render needs a result and out");
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_result_render needs a result and out");
     bool zh = !lang || civr__streq(lang, "zh");
     if (lang && !zh && !civr__streq(lang, "en"))
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "lang must be \"zh\" or \"en\"");
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "lang must be \"zh\" or \"en\"");
     civr_buf_clear(&r->out);
     if (format == CIVR_RENDER_TEXT)
         civr__render_text(&r->out, r, zh);

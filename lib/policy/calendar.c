@@ -54,19 +54,19 @@ void civr__ld_calendar(civr_loader *ld, uint32_t file, const civr_node *node)
         const char *yt = civr_node_text(yn);
         int year = yt ? atoi(yt) : 0;
         if (year < CIVR_DATE_YEAR_MIN + 1 || year > CIVR_DATE_YEAR_MAX) {
-            civr__ld_error(ld, file, yn ? yn : y, CIVR_M_BAD_CALENDAR, "'year' must be a year");
+            civr__ld_error(ld, file, yn ? yn : y, CIVR_MSG(BAD_CALENDAR), "'year' must be a year");
             continue;
         }
         if (!basis || !civr_node_text(basis)) {
-            civr__ld_error(ld, file, y, CIVR_M_MISSING_BASIS, "calendar year");
+            civr__ld_error(ld, file, y, CIVR_MSG(MISSING_BASIS), "calendar year");
             continue;
         }
         for (size_t k = 0; k < p->calendar.nyears; k++)
             if (p->calendar.years[k] == year)
-                civr__ld_error(ld, file, yn, CIVR_M_BAD_CALENDAR, "a year is listed twice");
+                civr__ld_error(ld, file, yn, CIVR_MSG(BAD_CALENDAR), "a year is listed twice");
         if (!civr__grow((void **)&p->calendar.years, &p->calendar.cap_years, p->calendar.nyears + 1,
                         sizeof *p->calendar.years)) {
-            civr__ld_error(ld, file, y, CIVR_M_NO_MEMORY);
+            civr__ld_error(ld, file, y, CIVR_MSG(NO_MEMORY));
             return;
         }
         p->calendar.years[p->calendar.nyears++] = year;
@@ -79,7 +79,7 @@ void civr__ld_calendar(civr_loader *ld, uint32_t file, const civr_node *node)
                 civr_date a, b;
                 if (d->kind != CIVR_NODE_SCALAR ||
                     !read_days(d->u.scalar.text, d->u.scalar.len, year, &a, &b)) {
-                    civr__ld_error(ld, file, d, CIVR_M_BAD_CALENDAR,
+                    civr__ld_error(ld, file, d, CIVR_MSG(BAD_CALENDAR),
                                    "days are YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD within the year");
                     continue;
                 }
@@ -88,7 +88,7 @@ void civr__ld_calendar(civr_loader *ld, uint32_t file, const civr_node *node)
                                       &p->calendar.cap_workdays, x)
                                : push(&p->calendar.holidays, &p->calendar.nholidays,
                                       &p->calendar.cap_holidays, x))) {
-                        civr__ld_error(ld, file, d, CIVR_M_NO_MEMORY);
+                        civr__ld_error(ld, file, d, CIVR_MSG(NO_MEMORY));
                         return;
                     }
             }
@@ -140,19 +140,19 @@ int civr_policy_add_working_days(const civr_policy *p, civr_date date, uint32_t 
                                  civr_date *out, civr_error *err)
 {
     if (!p || !out)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
                           "civr_policy_add_working_days needs a policy and out");
     civr_date d = date;
     for (uint32_t n = 0; n < days;) {
         if (d >= INT32_MAX - 1)
-            return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "date out of range");
+            return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "date out of range");
         d++;
         int y;
         civr_date_to_ymd(d, &y, NULL, NULL);
         if (!covered(p, y)) {
             char buf[11];
             civr_date_format(date, buf);
-            return civr__fail(err, NULL, CIVR_M_NO_CALENDAR, y, buf);
+            return civr__fail(err, NULL, CIVR_MSG(NO_CALENDAR), y, buf);
         }
         /* 1970-01-01 was a Thursday: weekday 0 = Monday */
         int wd = (int)(((int64_t)d % 7 + 7 + 3) % 7);

@@ -35,19 +35,19 @@ static bool read_sets(civr_loader *ld, uint32_t file, const civr_node *node, civ
     if (!civr__ld_want(ld, file, node, CIVR_NODE_SEQ, "sets"))
         return false;
     if (node->u.seq.count > CIVR_HOOK_MAX_SETS) {
-        civr__ld_error(ld, file, node, CIVR_M_BUNDLE_FIELD, "a hook sets at most 63 facts");
+        civr__ld_error(ld, file, node, CIVR_MSG(HOOK_SETS_TOO_MANY));
         return false;
     }
     h->nsets = (uint32_t)node->u.seq.count;
     h->sets = civr_arena_array(&ld->pol->arena, h->nsets ? h->nsets : 1, sizeof *h->sets);
     if (!h->sets)
-        return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY), false;
+        return civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY)), false;
     bool ok = true;
     for (uint32_t i = 0; i < h->nsets; i++) {
         const civr_node *n = node->u.seq.items[i];
         int32_t f = fact_index(pg, n);
         if (f < 0) {
-            civr__ld_error(ld, file, n, CIVR_M_UNKNOWN_NAME, "fact", civr_node_text(n) ? civr_node_text(n) : "?",
+            civr__ld_error(ld, file, n, CIVR_MSG(UNKNOWN_NAME), "fact", civr_node_text(n) ? civr_node_text(n) : "?",
                            " in this program");
             ok = false;
             continue;
@@ -58,15 +58,14 @@ static bool read_sets(civr_loader *ld, uint32_t file, const civr_node *node, civ
                         k == CT_DATE || k == CT_ENUM || k == CT_STRING;
         bool scope_ok = fact->per_member == (pg->scope == CIVR_SCOPE_MEMBER);
         if (!settable || !scope_ok || fact->fail) {
-            char why[200];
-            snprintf(why, sizeof why,
-                     "fact '%s' cannot be set by a hook: %s", fact->name,
-                     !settable ? "only money, rate, integer, bool, date, enum and text facts can"
-                     : fact->fail ? "it is a check (a hook says why through its reason instead)"
-                     : pg->scope == CIVR_SCOPE_MEMBER
-                         ? "a member-scope program's hook sets member facts"
-                         : "a household-scope program's hook sets household facts");
-            civr__ld_error(ld, file, n, CIVR_M_BUNDLE_FIELD, why);
+            if (!settable)
+                civr__ld_error(ld, file, n, CIVR_MSG(HOOK_SETS_TYPE), fact->name);
+            else if (fact->fail)
+                civr__ld_error(ld, file, n, CIVR_MSG(HOOK_SETS_CHECK), fact->name);
+            else if (pg->scope == CIVR_SCOPE_MEMBER)
+                civr__ld_error(ld, file, n, CIVR_MSG(HOOK_SETS_HOUSEHOLD_FACT), fact->name);
+            else
+                civr__ld_error(ld, file, n, CIVR_MSG(HOOK_SETS_MEMBER_FACT), fact->name);
             ok = false;
             continue;
         }
@@ -90,10 +89,10 @@ static bool read_hook(civr_loader *ld, uint32_t file, const civr_node *key, cons
     h->src = civr__ld_src(ld, file, key);
     h->name = civr_arena_printf(&p->arena, "%s.%s", pg->id, civr__hook_point_names[point]);
     if (!h->name)
-        return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY), false;
+        return civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY)), false;
     const civr_node *basis = civr_node_get(node, "basis");
     if (!basis) {
-        civr__ld_error(ld, file, key, CIVR_M_MISSING_BASIS, "a hook");
+        civr__ld_error(ld, file, key, CIVR_MSG(MISSING_BASIS), "a hook");
         return false;
     }
     if (!(h->basis = civr__ld_string(ld, file, basis, "basis")))
@@ -103,15 +102,14 @@ static bool read_hook(civr_loader *ld, uint32_t file, const civr_node *key, cons
         return false;
     const civr_node *sets = civr_node_get(node, "sets");
     if (sets && point != CIVR_HOOK_BEFORE_ELIGIBILITY) {
-        civr__ld_error(ld, file, sets, CIVR_M_BUNDLE_FIELD,
-                       "only a before_eligibility hook sets facts");
+        civr__ld_error(ld, file, sets, CIVR_MSG(HOOK_SETS_WRONG_POINT));
         return false;
     }
     if (sets && !read_sets(ld, file, sets, pg, h))
         return false;
     const civr_node *src = civr_node_get(node, "file");
     if (!src) {
-        civr__ld_error(ld, file, node, CIVR_M_MISSING_FIELD, "a hook", "file");
+        civr__ld_error(ld, file, node, CIVR_MSG(MISSING_FIELD), "a hook", "file");
         return false;
     }
     if (civr__ld_add_source(ld, file, src, &h->file) != 0)
@@ -120,9 +118,9 @@ static bool read_hook(civr_loader *ld, uint32_t file, const civr_node *key, cons
     char msg[CIVR_ERROR_MESSAGE_MAX];
     int rc = civr__hook_compile_check(lua->text, lua->len, lua->path, msg, sizeof msg);
     if (rc == -2)
-        return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY), false;
+        return civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY)), false;
     if (rc != 0) {
-        civr__ld_error(ld, file, src, CIVR_M_HOOK_COMPILE, h->name, msg);
+        civr__ld_error(ld, file, src, CIVR_MSG(HOOK_COMPILE), h->name, msg);
         return false;
     }
     return true;
@@ -157,8 +155,7 @@ bool civr__ld_hooks(civr_loader *ld, const civr_named *nm, civr_program *pg)
     if (pg->scope == CIVR_SCOPE_SHARED) {
         for (uint8_t k = 0; k < CIVR_HOOK_POINTS; k++)
             if (decl[k]) {
-                civr__ld_error(ld, file[k], keyn[k], CIVR_M_BUNDLE_FIELD,
-                               "a shared program decides nothing: it has no hook points");
+                civr__ld_error(ld, file[k], keyn[k], CIVR_MSG(SHARED_PROGRAM_HOOKS));
                 return false;
             }
         return ok;
@@ -170,7 +167,7 @@ bool civr__ld_hooks(civr_loader *ld, const civr_named *nm, civr_program *pg)
         civr_hook *h = civr_arena_alloc(&p->arena, sizeof *h);
         const civr_hook **all = civr_arena_array(&p->arena, p->nhooks + 1, sizeof *all);
         if (!h || !all)
-            return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY), false;
+            return civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY)), false;
         memset(h, 0, sizeof *h);
         if (!read_hook(ld, file[k], keyn[k], decl[k], pg, k, h)) {
             ok = false;

@@ -49,36 +49,26 @@ int civr__ld_report(civr_loader *ld, civr_error *e)
     return e->code;
 }
 
-int civr__ld_error_at(civr_loader *ld, const civr_pos *pos, civr_msg m, ...)
+int civr__ld_error_at(civr_loader *ld, const civr_pos *pos, civr_msg m, const char *fmt, ...)
 {
     civr_error e = CIVR_ERROR_INIT;
     va_list ap;
-    va_start(ap, m);
-    civr__vfail(&e, pos, m, ap);
+    va_start(ap, fmt);
+    civr__vfail(&e, pos, m, fmt, ap);
     va_end(ap);
     return civr__ld_report(ld, &e);
 }
 
-int civr__ld_error(civr_loader *ld, uint32_t file, const civr_node *node, civr_msg m, ...)
+int civr__ld_error(civr_loader *ld, uint32_t file, const civr_node *node, civr_msg m, const char *fmt, ...)
 {
     civr_pos pos = node ? civr_doc_pos(civr__ld_doc(ld, file), node)
                         : (civr_pos){ld->pol->files[file].path, 0, 0, 0};
     civr_error e = CIVR_ERROR_INIT;
     va_list ap;
-    va_start(ap, m);
-    civr__vfail(&e, &pos, m, ap);
+    va_start(ap, fmt);
+    civr__vfail(&e, &pos, m, fmt, ap);
     va_end(ap);
     return civr__ld_report(ld, &e);
-}
-
-void civr__ld_warning(civr_loader *ld, uint32_t file, const civr_node *node, const char *text)
-{
-    if (!ld->opts || !ld->opts->on_diagnostic)
-        return;
-    civr_error e = CIVR_ERROR_INIT;
-    civr_pos pos = civr_doc_pos(civr__ld_doc(ld, file), node);
-    civr__fail(&e, &pos, CIVR_M_BUNDLE_FIELD, text);
-    ld->opts->on_diagnostic(ld->opts->userdata, CIVR_SEVERITY_WARNING, &e);
 }
 
 /* ---- small readers shared by the phases ----------------------------------------------- */
@@ -89,7 +79,7 @@ bool civr__ld_want(civr_loader *ld, uint32_t file, const civr_node *node, civr_n
     if (node && node->kind == kind && !(kind == CIVR_NODE_SCALAR && civr_node_is_null(node)))
         return true;
     static const char *names[] = {"a text", "a list", "a mapping"};
-    civr__ld_error(ld, file, node, CIVR_M_WRONG_TYPE, what, names[kind], civr_node_describe(node));
+    civr__ld_error(ld, file, node, CIVR_MSG(WRONG_TYPE), what, names[kind], civr_node_describe(node));
     return false;
 }
 
@@ -109,7 +99,7 @@ bool civr__ld_keys(civr_loader *ld, uint32_t file, const civr_node *map, const c
             for (j = 0; allowed[j]; j++)
                 civr_buf_printf(&list, "%s%s", j ? ", " : "", allowed[j]);
             civr_buf_putc(&list, ')');
-            civr__ld_error(ld, file, k, CIVR_M_UNKNOWN_FIELD, k->u.scalar.text,
+            civr__ld_error(ld, file, k, CIVR_MSG(UNKNOWN_FIELD), k->u.scalar.text,
                            list.data ? list.data : "");
             civr_buf_free(&list);
             ok = false;
@@ -125,7 +115,7 @@ const char *civr__ld_string(civr_loader *ld, uint32_t file, const civr_node *nod
         return NULL;
     const char *s = civr_arena_strndup(&ld->pol->arena, node->u.scalar.text, node->u.scalar.len);
     if (!s)
-        civr__ld_error(ld, file, node, CIVR_M_NO_MEMORY);
+        civr__ld_error(ld, file, node, CIVR_MSG(NO_MEMORY));
     return s;
 }
 
@@ -146,7 +136,7 @@ bool civr__ld_text(civr_loader *ld, uint32_t file, const civr_node *node, const 
     if (en && !(out->en = civr__ld_string(ld, file, en, "en")))
         return false;
     if (required && (!zh || !en)) {
-        civr__ld_error(ld, file, node, CIVR_M_MISSING_FIELD, what, !zh ? "zh" : "en");
+        civr__ld_error(ld, file, node, CIVR_MSG(MISSING_FIELD), what, !zh ? "zh" : "en");
         return false;
     }
     return true;
@@ -160,7 +150,7 @@ bool civr__ld_bool(civr_loader *ld, uint32_t file, const civr_node *node, const 
         *out = civr__streq(t, "true");
         return true;
     }
-    civr__ld_error(ld, file, node, CIVR_M_BAD_BOOL, what, t ? t : civr_node_describe(node));
+    civr__ld_error(ld, file, node, CIVR_MSG(BAD_BOOL), what, t ? t : civr_node_describe(node));
     return false;
 }
 
@@ -184,7 +174,7 @@ int civr__ld_declare(civr_loader *ld, civr_namedset *set, uint32_t file, const c
         size_t nslots = set->nslots ? set->nslots * 2 : 64;
         uint32_t *slots = civr__calloc(nslots, sizeof *slots);
         if (!slots)
-            return civr__ld_error(ld, file, key, CIVR_M_NO_MEMORY);
+            return civr__ld_error(ld, file, key, CIVR_MSG(NO_MEMORY));
         civr__free(set->slots);
         set->slots = slots;
         set->nslots = nslots;
@@ -196,7 +186,7 @@ int civr__ld_declare(civr_loader *ld, civr_namedset *set, uint32_t file, const c
         n = &set->items[*slot - 1];
     if (!n) {
         if (!civr__grow((void **)&set->items, &set->cap, set->count + 1, sizeof *set->items))
-            return civr__ld_error(ld, file, key, CIVR_M_NO_MEMORY);
+            return civr__ld_error(ld, file, key, CIVR_MSG(NO_MEMORY));
         *slot = (uint32_t)set->count + 1;
         n = &set->items[set->count++];
         n->name = name;
@@ -205,14 +195,14 @@ int civr__ld_declare(civr_loader *ld, civr_namedset *set, uint32_t file, const c
         civr_buf at = CIVR_BUF_INIT;
         civr_src s = civr__ld_src(ld, n->last->file, n->last->key);
         civr_policy__where(ld->pol, s, &at);
-        civr__ld_error(ld, file, key, CIVR_M_DUPLICATE_NAME, "name", name,
+        civr__ld_error(ld, file, key, CIVR_MSG(DUPLICATE_NAME), "name", name,
                        at.data ? at.data : "");
         civr_buf_free(&at);
         return CIVR_EPOLICY;
     }
     civr_decl *d = civr_arena_zalloc(&ld->pol->arena, sizeof *d);
     if (!d)
-        return civr__ld_error(ld, file, key, CIVR_M_NO_MEMORY);
+        return civr__ld_error(ld, file, key, CIVR_MSG(NO_MEMORY));
     d->node = value;
     d->key = key;
     d->file = file;
@@ -275,7 +265,7 @@ static int read_text(civr_loader *ld, const char *path, uint32_t layer, uint32_t
     civr_policy *p = ld->pol;
     civr_file *files = civr__realloc(p->files, (p->nfiles + 1) * sizeof *files);
     if (!files) /* grown one by one: files are few */
-        return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+        return civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
     p->files = files;
     civr_file *f = &files[p->nfiles++];
     memset(f, 0, sizeof *f);
@@ -283,15 +273,15 @@ static int read_text(civr_loader *ld, const char *path, uint32_t layer, uint32_t
     f->layer = layer;
     f->path = civr_arena_strdup(&p->arena, path);
     if (!f->path)
-        return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+        return civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
     civr_error e = CIVR_ERROR_INIT;
     if (named_at && !inside_layer(ld, path, layer))
-        return civr__ld_error(ld, named_in, named_at, CIVR_M_READ_FAILED, path,
+        return civr__ld_error(ld, named_in, named_at, CIVR_MSG(READ_FAILED), path,
                               "it is a link that leads outside the bundle's folder");
     int rc = civr__read_file(path, p->limits.max_text_bytes, &f->text, &f->len, &e);
     if (rc == CIVR_EIO && named_at) {
         const char *why = strstr(e.message, "': ");
-        return civr__ld_error(ld, named_in, named_at, CIVR_M_READ_FAILED, path,
+        return civr__ld_error(ld, named_in, named_at, CIVR_MSG(READ_FAILED), path,
                               why ? why + 3 : e.message);
     }
     if (rc)
@@ -315,7 +305,7 @@ static int add_file(civr_loader *ld, const char *path, uint32_t layer, uint32_t 
         return civr__ld_report(ld, &e);
     if (f->doc.root && f->doc.root->kind != CIVR_NODE_MAP) { /* an empty file declares nothing */
         civr_pos pos = {f->path, 1, 1, 0};
-        return civr__ld_error_at(ld, &pos, CIVR_M_WRONG_TYPE, "the file", "a mapping",
+        return civr__ld_error_at(ld, &pos, CIVR_MSG(WRONG_TYPE), "the file", "a mapping",
                                  civr_node_describe(f->doc.root));
     }
     *index = p->nfiles - 1;
@@ -344,8 +334,7 @@ static void collect(civr_loader *ld, uint32_t file)
             const civr_pair *pr = &sec->u.map.pairs[i];
             const char *name = pr->key->u.scalar.text;
             if (!civr__is_identifier(name, pr->key->u.scalar.len)) {
-                civr__ld_error(ld, file, pr->key, CIVR_M_BUNDLE_FIELD,
-                               "names are lower-case letters, digits and _ (dots between parts)");
+                civr__ld_error(ld, file, pr->key, CIVR_MSG(BAD_NAME));
                 continue;
             }
             civr__ld_declare(ld, sets[s], file, pr->key, pr->value);
@@ -424,12 +413,11 @@ int civr__ld_add_source(civr_loader *ld, uint32_t named_in, const civr_node *nam
     if (!civr__ld_want(ld, named_in, name, CIVR_NODE_SCALAR, "a file name"))
         return CIVR_EPOLICY;
     if (!safe_relative(name->u.scalar.text))
-        return civr__ld_error(ld, named_in, name, CIVR_M_BUNDLE_FIELD,
-                              "file names must be relative paths inside the bundle (no '..')");
+        return civr__ld_error(ld, named_in, name, CIVR_MSG(FILE_OUTSIDE_BUNDLE));
     uint32_t layer = p->files[named_in].layer;
     char *path = join_path(p->layers[layer].dir, name->u.scalar.text);
     if (!path)
-        return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+        return civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
     civr_file *f;
     int rc = read_text(ld, path, layer, named_in, name, &f);
     civr__free(path);
@@ -449,7 +437,7 @@ static void read_regions(civr_loader *ld, uint32_t bf, const civr_node *node, ci
     size_t n = node->u.seq.count;
     const char **regions = n ? civr_arena_zalloc(&ld->pol->arena, n * sizeof *regions) : NULL;
     if (n && !regions) {
-        civr__ld_error(ld, bf, node, CIVR_M_NO_MEMORY);
+        civr__ld_error(ld, bf, node, CIVR_MSG(NO_MEMORY));
         return;
     }
     uint32_t count = 0;
@@ -462,15 +450,14 @@ static void read_regions(civr_loader *ld, uint32_t bf, const civr_node *node, ci
         for (size_t j = 0; ok && j < 6; j++)
             ok = t[j] >= '0' && t[j] <= '9';
         if (!ok || t[0] == '0') {
-            civr__ld_error(ld, bf, r, CIVR_M_BAD_VALUE, "regions",
-                           "a division code is six digits in quotes, e.g. \"440100\"");
+            civr__ld_error(ld, bf, r, CIVR_MSG(BAD_REGION_CODE));
             continue;
         }
         bool dup = false;
         for (uint32_t j = 0; j < count; j++)
             dup = dup || civr__streq(regions[j], t);
         if (dup) {
-            civr__ld_error(ld, bf, r, CIVR_M_BAD_VALUE, "regions", "a division code is listed twice");
+            civr__ld_error(ld, bf, r, CIVR_MSG(REGION_LISTED_TWICE));
             continue;
         }
         if (!(regions[count++] = civr__ld_string(ld, bf, r, "a division code")))
@@ -487,7 +474,7 @@ static int read_layer(civr_loader *ld, const char *dir, uint32_t layer, char **p
     *parent = NULL;
     char *bpath = join_path(dir, "bundle.yaml");
     if (!bpath)
-        return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+        return civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
     uint32_t bf;
     int rc = add_file(ld, bpath, layer, &bf, 0, NULL);
     civr__free(bpath);
@@ -496,7 +483,7 @@ static int read_layer(civr_loader *ld, const char *dir, uint32_t layer, char **p
     const civr_node *root = p->files[bf].doc.root;
     if (!root) {
         civr_pos pos = {p->files[bf].path, 1, 1, 0};
-        return civr__ld_error_at(ld, &pos, CIVR_M_MISSING_FIELD, "bundle.yaml", "id");
+        return civr__ld_error_at(ld, &pos, CIVR_MSG(MISSING_FIELD), "bundle.yaml", "id");
     }
     static const char *const keys[] = {"id", "title", "version", "extends", "files",
                                        "description", "basis", "valid_from", "valid_until",
@@ -506,12 +493,12 @@ static int read_layer(civr_loader *ld, const char *dir, uint32_t layer, char **p
     l->dir = civr_arena_strdup(&p->arena, dir);
     const civr_node *id = civr_node_get(root, "id");
     if (!id)
-        civr__ld_error(ld, bf, root, CIVR_M_MISSING_FIELD, "bundle.yaml", "id");
+        civr__ld_error(ld, bf, root, CIVR_MSG(MISSING_FIELD), "bundle.yaml", "id");
     else
         l->id = civr__ld_string(ld, bf, id, "id");
     const civr_node *version = civr_node_get(root, "version");
     if (!version)
-        civr__ld_error(ld, bf, root, CIVR_M_MISSING_FIELD, "bundle.yaml", "version");
+        civr__ld_error(ld, bf, root, CIVR_MSG(MISSING_FIELD), "bundle.yaml", "version");
     else
         l->version = civr__ld_string(ld, bf, version, "version");
     civr_text title;
@@ -531,9 +518,9 @@ static int read_layer(civr_loader *ld, const char *dir, uint32_t layer, char **p
     if (vu && !civr_node_is_null(vu) &&
         civr__ld_field_value(ld, bf, vu, "valid_until", civr_type_of(CT_DATE, 0), &d)) {
         if (!vf)
-            civr__ld_error(ld, bf, vu, CIVR_M_BUNDLE_FIELD, "valid_until needs a valid_from");
+            civr__ld_error(ld, bf, vu, CIVR_MSG(VALID_UNTIL_ALONE));
         else if (l->has_valid_from && d.u.date < l->valid_from)
-            civr__ld_error(ld, bf, vu, CIVR_M_BUNDLE_FIELD, "valid_until is before valid_from");
+            civr__ld_error(ld, bf, vu, CIVR_MSG(VALID_UNTIL_BEFORE));
         else {
             l->has_valid_until = true;
             l->valid_until = d.u.date;
@@ -543,7 +530,7 @@ static int read_layer(civr_loader *ld, const char *dir, uint32_t layer, char **p
     if (ext && !civr_node_is_null(ext)) {
         const char *e = civr__ld_string(ld, bf, ext, "extends");
         if (e && !(*parent = join_path(dir, e)))
-            return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+            return civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
     }
     const civr_node *files = civr_node_get(root, "files");
     if (!files || civr_node_is_null(files))
@@ -555,13 +542,12 @@ static int read_layer(civr_loader *ld, const char *dir, uint32_t layer, char **p
         if (!civr__ld_want(ld, bf, fn, CIVR_NODE_SCALAR, "a file name"))
             continue;
         if (!safe_relative(fn->u.scalar.text)) {
-            civr__ld_error(ld, bf, fn, CIVR_M_BUNDLE_FIELD,
-                           "file names must be relative paths inside the bundle (no '..')");
+            civr__ld_error(ld, bf, fn, CIVR_MSG(FILE_OUTSIDE_BUNDLE));
             continue;
         }
         char *path = join_path(dir, fn->u.scalar.text);
         if (!path)
-            return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+            return civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
         uint32_t f;
         rc = add_file(ld, path, layer, &f, bf, fn);
         civr__free(path);
@@ -580,13 +566,13 @@ static int chain(civr_loader *ld, const char *dir, char ***dirs, uint32_t *n)
     int rc = 0;
     char *cur = civr__malloc(strlen(dir) + 2);
     if (!cur)
-        return civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+        return civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
     strcpy(cur, dir);
     normalise_path(cur);
     while (cur) {
         if (count >= ld->pol->limits.max_layers) {
             civr_pos pos = {cur, 0, 0, 0};
-            rc = civr__ld_error_at(ld, &pos, CIVR_M_TOO_MANY_LAYERS, ld->pol->limits.max_layers);
+            rc = civr__ld_error_at(ld, &pos, CIVR_MSG(TOO_MANY_LAYERS), ld->pol->limits.max_layers);
             civr__free(cur);
             break;
         }
@@ -594,7 +580,7 @@ static int chain(civr_loader *ld, const char *dir, char ***dirs, uint32_t *n)
         if (!r) {
             civr_pos pos = {cur, 0, 0, 0};
             char why[128];
-            rc = civr__ld_error_at(ld, &pos, CIVR_M_READ_FAILED, cur,
+            rc = civr__ld_error_at(ld, &pos, CIVR_MSG(READ_FAILED), cur,
                                    civr__errno_text(errno, why, sizeof why));
             civr__free(cur);
             break;
@@ -602,7 +588,7 @@ static int chain(civr_loader *ld, const char *dir, char ***dirs, uint32_t *n)
         for (uint32_t i = 0; i < count && rc == 0; i++)
             if (civr__streq(real[i], r)) {
                 civr_pos pos = {cur, 0, 0, 0};
-                rc = civr__ld_error_at(ld, &pos, CIVR_M_EXTENDS_CYCLE, cur);
+                rc = civr__ld_error_at(ld, &pos, CIVR_MSG(EXTENDS_CYCLE), cur);
             }
         char **nl = civr__realloc(list, (count + 1) * sizeof *nl);
         char **nr = nl ? civr__realloc(real, (count + 1) * sizeof *nr) : NULL;
@@ -612,7 +598,7 @@ static int chain(civr_loader *ld, const char *dir, char ***dirs, uint32_t *n)
             real = nr;
         if (!nl || !nr || rc) {
             if (!rc)
-                rc = civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+                rc = civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
             free(r);
             civr__free(cur);
             break;
@@ -627,7 +613,7 @@ static int chain(civr_loader *ld, const char *dir, char ***dirs, uint32_t *n)
         civr_error e = CIVR_ERROR_INIT;
         cur = NULL;
         if (!bpath) {
-            rc = civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+            rc = civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
             break;
         }
         if (civr__read_file(bpath, ld->pol->limits.max_text_bytes, &text, &len, &e) == 0) {
@@ -699,10 +685,10 @@ int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options
                      civr_error *err)
 {
     if (!out || !dir)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_policy_load needs out and dir");
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_policy_load needs out and dir");
     *out = NULL;
     if (opts && (opts->version == 0 || opts->version > CIVR_LOAD_OPTIONS_VERSION))
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
                           "civr_load_options.version is not one this library knows (1 to "
                           CIVR__STR(CIVR_LOAD_OPTIONS_VERSION) ")");
     civr_limits limits;
@@ -724,7 +710,7 @@ int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options
     if (ld.rc == 0) {
         p->layers = civr_arena_array(&p->arena, ndirs, sizeof *p->layers);
         if (!p->layers)
-            civr__ld_error_at(&ld, NULL, CIVR_M_NO_MEMORY);
+            civr__ld_error_at(&ld, NULL, CIVR_MSG(NO_MEMORY));
         p->nlayers = ndirs;
         for (uint32_t i = 0; i < ndirs && p->layers; i++) {
             char *parent = NULL;
@@ -741,7 +727,7 @@ int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options
                             pos.source = p->files[f].path;
                             break;
                         }
-                    civr__ld_error_at(&ld, &pos, CIVR_M_DUPLICATE_NAME, "layer id",
+                    civr__ld_error_at(&ld, &pos, CIVR_MSG(DUPLICATE_NAME), "layer id",
                                       p->layers[i].id, p->layers[j].dir);
                 }
     }
@@ -754,13 +740,10 @@ int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options
      * (civr_type.ref; CIVR_ROW_ANY is taken): more of them cannot be told apart */
     if (ld.rc == 0 && (ld.enums.count + CIVR_ENUM_BUILTIN_COUNT >= CIVR_ROW_ANY ||
                        ld.records.count >= CIVR_ROW_ANY || ld.tables.count >= CIVR_ROW_ANY)) {
-        char why[160];
-        snprintf(why, sizeof why,
-                 "a policy declares at most %u enums, %u record types and %u tables "
-                 "(found %zu, %zu and %zu)",
-                 (unsigned)CIVR_ROW_ANY - 1 - CIVR_ENUM_BUILTIN_COUNT, (unsigned)CIVR_ROW_ANY - 1,
-                 (unsigned)CIVR_ROW_ANY - 1, ld.enums.count, ld.records.count, ld.tables.count);
-        civr__ld_error_at(&ld, NULL, CIVR_M_BUNDLE_FIELD, why);
+        civr__ld_error_at(&ld, NULL, CIVR_MSG(TOO_MANY_TYPES),
+                          (unsigned)CIVR_ROW_ANY - 1 - CIVR_ENUM_BUILTIN_COUNT,
+                          (unsigned)CIVR_ROW_ANY - 1, (unsigned)CIVR_ROW_ANY - 1, ld.enums.count,
+                          ld.records.count, ld.tables.count);
     }
     if (ld.rc == 0) {
         civr__calendar_sort(p);
@@ -773,8 +756,7 @@ int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options
         if (ld.rc == 0)
             civr__ld_programs(&ld);
         if (ld.rc == 0 && p->ntables >= CIVR_ROW_ANY) /* programs' own tables count too */
-            civr__ld_error_at(&ld, NULL, CIVR_M_BUNDLE_FIELD,
-                              "a policy has at most 65534 tables, programs' own included");
+            civr__ld_error_at(&ld, NULL, CIVR_MSG(TOO_MANY_TABLES), (unsigned)CIVR_ROW_ANY - 1);
         if (ld.rc == 0) {
             civr__ld_presence(&ld);
             civr__ld_choices(&ld);
@@ -783,7 +765,7 @@ int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options
             civr__ld_complete(&ld);
         digest(p); /* over every file read, hooks' sources included */
         if (ld.rc == 0 && civr__policy_describe(p) != 0)
-            civr__ld_error_at(&ld, NULL, CIVR_M_NO_MEMORY);
+            civr__ld_error_at(&ld, NULL, CIVR_MSG(NO_MEMORY));
     }
     civr__ld_namedset_free(&ld.enums);
     civr__ld_namedset_free(&ld.records);

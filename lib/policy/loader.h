@@ -56,11 +56,12 @@ void civr__calendar_sort(civr_policy *p);
 void civr__calendar_free(civr_policy *p);
 
 /* Report an error at `node` of file `file` (NULL node: the file) and go on. */
-int civr__ld_error(civr_loader *ld, uint32_t file, const civr_node *node, civr_msg m, ...);
-int civr__ld_error_at(civr_loader *ld, const civr_pos *pos, civr_msg m, ...);
+int civr__ld_error(civr_loader *ld, uint32_t file, const civr_node *node, civr_msg m,
+                   const char *fmt, ...) CIVR__PRINTF(5, 6);
+int civr__ld_error_at(civr_loader *ld, const civr_pos *pos, civr_msg m, const char *fmt, ...)
+    CIVR__PRINTF(4, 5);
 /* Report an error already formatted in `e`. */
 int civr__ld_report(civr_loader *ld, civr_error *e);
-void civr__ld_warning(civr_loader *ld, uint32_t file, const civr_node *node, const char *text);
 civr_src civr__ld_src(civr_loader *ld, uint32_t file, const civr_node *node);
 const civr_doc *civr__ld_doc(civr_loader *ld, uint32_t file);
 

@@ -214,7 +214,7 @@ void civr__ld_complete(civr_loader *ld)
     uint32_t n;
     civr_date until = leaf->has_valid_until ? leaf->valid_until : leaf->valid_from - 1;
     if (civr__policy_needs(p, leaf->valid_from, until, &needs, &n)) {
-        civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+        civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
         return;
     }
     char range[32], a[11], b[11], on[11];
@@ -239,7 +239,7 @@ void civr__ld_complete(civr_loader *ld)
             civr_buf_printf(&note, " for %s", keys.data);
         civr_date_format(when, on);
         civr_pos pos = civr_policy__pos(p, leaf->valid_src);
-        civr__ld_error_at(ld, &pos, CIVR_M_NEEDED_VALUE, leaf->id ? leaf->id : "", range,
+        civr__ld_error_at(ld, &pos, CIVR_MSG(NEEDED_VALUE), leaf->id ? leaf->id : "", range,
                           pa->name, needs[i].reader, at.data ? at.data : "",
                           note.data ? note.data : "", on);
     }
@@ -301,7 +301,7 @@ int civr_policy_needs(const civr_policy *p, civr_date from, civr_date until, cha
                       civr_error *err)
 {
     if (!p || !out)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_policy_needs needs a policy and out");
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_policy_needs needs a policy and out");
     *out = NULL;
     const civr_layer *leaf = &p->layers[p->nlayers - 1];
     if (from == CIVR_DATE_NONE) {
@@ -316,7 +316,7 @@ int civr_policy_needs(const civr_policy *p, civr_date from, civr_date until, cha
                     any = true;
                 }
             if (!any)
-                return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+                return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
                                   "the policy has no dated values: give the date to start from");
         }
     }
@@ -325,7 +325,7 @@ int civr_policy_needs(const civr_policy *p, civr_date from, civr_date until, cha
     civr_need *needs;
     uint32_t n;
     if (civr__policy_needs(p, from, until, &needs, &n))
-        return civr__fail(err, NULL, CIVR_M_NO_MEMORY);
+        return civr__fail(err, NULL, CIVR_MSG(NO_MEMORY));
     civr_buf b = CIVR_BUF_INIT, keys = CIVR_BUF_INIT, body = CIVR_BUF_INIT;
     char a[11], z[11], on[11];
     civr_date_format(from, a);
@@ -387,7 +387,7 @@ int civr_policy_needs(const civr_policy *p, civr_date from, civr_date until, cha
     civr__free(needs);
     if (b.failed || !b.data) {
         civr_buf_free(&b);
-        return civr__fail(err, NULL, CIVR_M_NO_MEMORY);
+        return civr__fail(err, NULL, CIVR_MSG(NO_MEMORY));
     }
     *out = b.data;
     return 0;

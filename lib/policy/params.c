@@ -46,7 +46,7 @@ static bool read_value(civr_loader *ld, const civr_param *pa, uint32_t file,
         civr_buf_puts(&range, pa->has_min ? ", at most " : "at most ");
         civr_num_format(pa->max, scale, pa->type.kind == CT_MONEY ? 2 : 0, &range);
     }
-    civr__ld_error(ld, file, node, CIVR_M_VALUE_RANGE, pa->name, v.data ? v.data : "",
+    civr__ld_error(ld, file, node, CIVR_MSG(VALUE_RANGE), pa->name, v.data ? v.data : "",
                    range.data ? range.data : "");
     civr_buf_free(&v);
     civr_buf_free(&range);
@@ -76,7 +76,7 @@ static bool read_cells(civr_loader *ld, const civr_param *pa, uint32_t file,
     uint32_t n = keyed ? (uint32_t)node->u.map.count : 1;
     civr_pcell *cells = civr_arena_array(&p->arena, n ? n : 1, sizeof *cells);
     if (!cells) {
-        civr__ld_error(ld, file, node, CIVR_M_NO_MEMORY);
+        civr__ld_error(ld, file, node, CIVR_MSG(NO_MEMORY));
         return false;
     }
     if (!keyed) {
@@ -95,7 +95,7 @@ static bool read_cells(civr_loader *ld, const civr_param *pa, uint32_t file,
             int32_t v = e >= 0 ? civr_policy__enum_value(&p->enums[e], key, pr->key->u.scalar.len)
                                : -1;
             if (e >= 0 && v < 0) {
-                civr__ld_error(ld, file, pr->key, CIVR_M_UNKNOWN_VARIANT, pa->name, key,
+                civr__ld_error(ld, file, pr->key, CIVR_MSG(UNKNOWN_VARIANT), pa->name, key,
                                p->enums[e].name);
                 ok = false;
                 continue;
@@ -128,7 +128,7 @@ static bool read_entry(civr_loader *ld, civr_param *pa, uint32_t file, const civ
     char what[160];
     snprintf(what, sizeof what, "parameter %s", pa->name);
     if (!from || !value) {
-        civr__ld_error(ld, file, node, CIVR_M_MISSING_FIELD, what, !from ? "from" : "value");
+        civr__ld_error(ld, file, node, CIVR_MSG(MISSING_FIELD), what, !from ? "from" : "value");
         return false;
     }
     civr_val d;
@@ -136,7 +136,7 @@ static bool read_entry(civr_loader *ld, civr_param *pa, uint32_t file, const civ
         return false;
     en->v.from = en->v.declared = d.u.date;
     if (!basis || civr_node_is_null(basis)) {
-        civr__ld_error(ld, file, node, CIVR_M_MISSING_BASIS, what);
+        civr__ld_error(ld, file, node, CIVR_MSG(MISSING_BASIS), what);
         return false;
     }
     if (!(en->v.basis = civr__ld_string(ld, file, basis, "basis")))
@@ -161,13 +161,13 @@ static bool read_dims(civr_loader *ld, civr_param *pa, uint32_t file, const civr
     const civr_node *const *items = by->kind == CIVR_NODE_SEQ ? (const civr_node *const *)by->u.seq.items : &by;
     size_t n = by->kind == CIVR_NODE_SEQ ? by->u.seq.count : 1;
     if (n > CIVR_PARAM_MAX_DIMS) {
-        civr__ld_error(ld, file, by, CIVR_M_BUNDLE_FIELD, "at most 3 variant dimensions (by)");
+        civr__ld_error(ld, file, by, CIVR_MSG(TOO_MANY_DIMENSIONS));
         return false;
     }
     for (size_t i = 0; i < n; i++) {
         const char *t = civr_node_text(items[i]);
         if (!t) {
-            civr__ld_error(ld, file, items[i], CIVR_M_WRONG_TYPE, "by", "an enum name or region",
+            civr__ld_error(ld, file, items[i], CIVR_MSG(WRONG_TYPE), "by", "an enum name or region",
                            civr_node_describe(items[i]));
             return false;
         }
@@ -176,7 +176,7 @@ static bool read_dims(civr_loader *ld, civr_param *pa, uint32_t file, const civr
         if (!civr__streq(t, "region")) {
             int32_t e = civr_policy__enum(p, t);
             if (e < 0) {
-                civr__ld_error(ld, file, items[i], CIVR_M_UNKNOWN_NAME, "enum", t,
+                civr__ld_error(ld, file, items[i], CIVR_MSG(UNKNOWN_NAME), "enum", t,
                                " (variants are by an enum, or by region)");
                 return false;
             }
@@ -229,7 +229,7 @@ static void resolve_layers(civr_loader *ld, civr_param *pa, entry *all, size_t c
     pa->values = civr_arena_array(&p->arena, count ? count : 1, sizeof *pa->values);
     if (!dates || !pa->values) {
         civr__free(dates);
-        civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+        civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
         return;
     }
     for (size_t i = 0; i < count; i++)
@@ -307,7 +307,7 @@ static void compile_param(civr_loader *ld, const civr_named *nm, civr_param *pa)
             if (pr) {
                 civr_buf at = CIVR_BUF_INIT;
                 civr_policy__where(p, pa->src, &at);
-                civr__ld_error(ld, d->file, pr->key, CIVR_M_REDECLARED, "parameter", pa->name,
+                civr__ld_error(ld, d->file, pr->key, CIVR_MSG(REDECLARED), "parameter", pa->name,
                                p->layers[p->files[decl->file].layer].id, at.data ? at.data : "",
                                fixed[k]);
                 civr_buf_free(&at);
@@ -317,7 +317,7 @@ static void compile_param(civr_loader *ld, const civr_named *nm, civr_param *pa)
     }
     const civr_node *type = civr_node_get(decl->node, "type");
     if (!type) {
-        civr__ld_error(ld, decl->file, decl->key, CIVR_M_UNKNOWN_NAME, "parameter", pa->name,
+        civr__ld_error(ld, decl->file, decl->key, CIVR_MSG(UNKNOWN_NAME), "parameter", pa->name,
                        " (no parent layer declares it: give it a type)");
         return;
     }
@@ -325,8 +325,7 @@ static void compile_param(civr_loader *ld, const civr_named *nm, civr_param *pa)
         return;
     civr_tkind k = pa->type.kind;
     if (k == CT_RECORD || k == CT_LIST || k == CT_MAP || k == CT_ROW) {
-        civr__ld_error(ld, decl->file, type, CIVR_M_BUNDLE_FIELD,
-                       "a parameter holds a number, money, date, text, enum value or set");
+        civr__ld_error(ld, decl->file, type, CIVR_MSG(BAD_PARAM_TYPE));
         return;
     }
     const civr_node *n;
@@ -343,8 +342,7 @@ static void compile_param(civr_loader *ld, const civr_named *nm, civr_param *pa)
             continue;
         civr_val v;
         if (k != CT_MONEY && k != CT_RATE && k != CT_INT) {
-            civr__ld_error(ld, decl->file, n, CIVR_M_BUNDLE_FIELD,
-                           "only money, rates and integers have a min and max");
+            civr__ld_error(ld, decl->file, n, CIVR_MSG(RANGE_NOT_NUMERIC));
             return;
         }
         if (!civr__ld_field_value(ld, decl->file, n, bounds[b], pa->type, &v))
@@ -362,7 +360,7 @@ static void compile_param(civr_loader *ld, const civr_named *nm, civr_param *pa)
             return;
     entry *all = civr__calloc(total ? total : 1, sizeof *all);
     if (!all) {
-        civr__ld_error(ld, decl->file, decl->key, CIVR_M_NO_MEMORY);
+        civr__ld_error(ld, decl->file, decl->key, CIVR_MSG(NO_MEMORY));
         return;
     }
     size_t count = 0;
@@ -380,7 +378,7 @@ static void compile_param(civr_loader *ld, const civr_named *nm, civr_param *pa)
                 civr_date_format(all[count].v.from, a);
                 civr_date_format(all[count - 1].v.from, b);
                 civr__ld_error(ld, d->file, civr_node_get(vals->u.seq.items[i], "from"),
-                               CIVR_M_DATE_ORDER, pa->name, a, b);
+                               CIVR_MSG(DATE_ORDER), pa->name, a, b);
                 ok = false;
                 continue;
             }
@@ -398,7 +396,7 @@ void civr__ld_params(civr_loader *ld)
     p->nparams = (uint32_t)ld->params.count;
     p->params = civr_arena_array(&p->arena, p->nparams ? p->nparams : 1, sizeof *p->params);
     if (!p->params) {
-        civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+        civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
         p->nparams = 0;
         return;
     }

@@ -51,7 +51,7 @@ static const civr_expr *compile(civr_loader *ld, uint32_t file, const civr_node 
         return NULL;
     }
     if (want.kind == CT_VOID && t.kind != CT_MAP) {
-        civr__ld_error(ld, file, node, CIVR_M_EXPR_TYPE,
+        civr__ld_error(ld, file, node, CIVR_MSG(EXPR_TYPE),
                        "stated: needs a map keyed by program id (such as m.enrolment)");
         return NULL;
     }
@@ -101,7 +101,7 @@ void civr__ld_presence(civr_loader *ld)
     p->members_field = members >= 0 ? (uint32_t)members : UINT32_MAX;
     p->presence = civr_arena_array(&p->arena, n ? n : 1, sizeof *p->presence);
     if (!p->presence) {
-        civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+        civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
         return;
     }
     for (size_t i = 0; i < n; i++) {
@@ -117,7 +117,7 @@ void civr__ld_presence(civr_loader *ld)
         uint32_t f = nm->last->file;
         const civr_pair *pr;
         if (!(pr = last_key(nm, "when", &f)) || !(pr->value)) {
-            civr__ld_error(ld, nm->last->file, nm->last->key, CIVR_M_MISSING_FIELD,
+            civr__ld_error(ld, nm->last->file, nm->last->key, CIVR_MSG(MISSING_FIELD),
                            "a presence rule", "when");
             continue;
         }
@@ -127,7 +127,7 @@ void civr__ld_presence(civr_loader *ld)
             !(r->since = compile(ld, f, pr->value, civr_type_of(CT_DATE, 0))))
             continue;
         if (!(pr = last_key(nm, "reason", &f))) {
-            civr__ld_error(ld, nm->last->file, nm->last->key, CIVR_M_MISSING_FIELD,
+            civr__ld_error(ld, nm->last->file, nm->last->key, CIVR_MSG(MISSING_FIELD),
                            "a presence rule", "reason");
             continue;
         }
@@ -147,18 +147,17 @@ static bool read_route(civr_loader *ld, civr_choice *ch, uint32_t file, const ci
     const civr_node *pn = civr_node_get(node, "program"), *rn = civr_node_get(node, "reason"),
                     *pref = civr_node_get(node, "preferred");
     if (!pn || !rn) {
-        civr__ld_error(ld, file, node, CIVR_M_MISSING_FIELD, "a route", !pn ? "program" : "reason");
+        civr__ld_error(ld, file, node, CIVR_MSG(MISSING_FIELD), "a route", !pn ? "program" : "reason");
         return false;
     }
     const char *id = civr_node_text(pn);
     int32_t prog = id ? civr_policy__program(ld->pol, id, strlen(id)) : -1;
     if (prog < 0) {
-        civr__ld_error(ld, file, pn, CIVR_M_UNKNOWN_NAME, "program", id ? id : "?", "");
+        civr__ld_error(ld, file, pn, CIVR_MSG(UNKNOWN_NAME), "program", id ? id : "?", "");
         return false;
     }
     if (ld->pol->programs[prog].scope != CIVR_SCOPE_MEMBER) {
-        civr__ld_error(ld, file, pn, CIVR_M_BAD_VALUE, "a route",
-                       "a choice is between programs decided for each member (scope: member)");
+        civr__ld_error(ld, file, pn, CIVR_MSG(ROUTE_NOT_MEMBER));
         return false;
     }
     rt->program = (uint32_t)prog;
@@ -178,7 +177,7 @@ static void compile_choice(civr_loader *ld, const civr_named *nm, civr_choice *c
     if ((pr = last_key(nm, "title", &f)) && !civr__ld_text(ld, f, pr->value, "title", true, &ch->title))
         return;
     if (!(pr = last_key(nm, "basis", &f))) {
-        civr__ld_error(ld, nm->last->file, nm->last->key, CIVR_M_MISSING_BASIS, "a choice");
+        civr__ld_error(ld, nm->last->file, nm->last->key, CIVR_MSG(MISSING_BASIS), "a choice");
         return;
     }
     if (!(ch->basis = civr__ld_string(ld, f, pr->value, "basis")))
@@ -187,17 +186,15 @@ static void compile_choice(civr_loader *ld, const civr_named *nm, civr_choice *c
         !(ch->stated = compile(ld, f, pr->value, civr_type_of(CT_VOID, 0))))
         return;
     if (!(pr = last_key(nm, "routes", &f))) {
-        civr__ld_error(ld, nm->last->file, nm->last->key, CIVR_M_MISSING_FIELD, "a choice", "routes");
+        civr__ld_error(ld, nm->last->file, nm->last->key, CIVR_MSG(MISSING_FIELD), "a choice", "routes");
         return;
     }
     const civr_node *routes = pr->value;
     if (!civr__ld_want(ld, f, routes, CIVR_NODE_SEQ, "routes"))
         return;
     if (routes->u.seq.count < 2 || routes->u.seq.count > CIVR_CHOICE_MAX_ROUTES) {
-        char why[96];
-        snprintf(why, sizeof why, "a choice has 2 to %d routes, not %zu", CIVR_CHOICE_MAX_ROUTES,
-                 routes->u.seq.count);
-        civr__ld_error(ld, f, routes, CIVR_M_BAD_VALUE, "routes", why);
+        civr__ld_error(ld, f, routes, CIVR_MSG(ROUTE_COUNT), CIVR_CHOICE_MAX_ROUTES,
+                       routes->u.seq.count);
         return;
     }
     uint32_t npreferred = 0;
@@ -207,14 +204,13 @@ static void compile_choice(civr_loader *ld, const civr_named *nm, civr_choice *c
             return;
         for (uint32_t k = 0; k < i; k++)
             if (ch->routes[k].program == rt->program) {
-                civr__ld_error(ld, f, routes->u.seq.items[i], CIVR_M_BAD_VALUE, "a route",
-                               "this program is already a route of the choice");
+                civr__ld_error(ld, f, routes->u.seq.items[i], CIVR_MSG(ROUTE_TWICE));
                 return;
             }
         npreferred += rt->preferred;
     }
     if (npreferred > 1) {
-        civr__ld_error(ld, f, routes, CIVR_M_BAD_VALUE, "routes", "at most one route is preferred");
+        civr__ld_error(ld, f, routes, CIVR_MSG(TWO_PREFERRED));
         return;
     }
     ch->nroutes = (uint32_t)routes->u.seq.count;
@@ -228,7 +224,7 @@ void civr__ld_choices(civr_loader *ld)
     size_t n = ld->choices.count;
     p->choices = civr_arena_array(&p->arena, n ? n : 1, sizeof *p->choices);
     if (!p->choices) {
-        civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+        civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
         return;
     }
     for (size_t i = 0; i < n; i++) {
@@ -251,8 +247,7 @@ void civr__ld_choices(civr_loader *ld)
                 for (uint32_t k = 0; k < p->choices[b].nroutes; k++)
                     if (p->choices[a].routes[i].program == p->choices[b].routes[k].program) {
                         civr_pos pos = civr_policy__pos(p, p->choices[b].src);
-                        civr__ld_error_at(ld, &pos, CIVR_M_BAD_VALUE, "a choice",
-                                          "a program may be a route of one choice only");
+                        civr__ld_error_at(ld, &pos, CIVR_MSG(ROUTE_IN_TWO_CHOICES));
                         return;
                     }
 }

@@ -58,14 +58,12 @@ static int add_part(civr_loader *ld, part **parts, uint32_t *n, size_t *cap, con
         if (civr__streq((*parts)[i].n.name, name))
             pt = &(*parts)[i];
     if (pt && (pt->per_member != per_member || pt->is_table != is_table)) {
-        civr__ld_error(ld, file, key, CIVR_M_BUNDLE_FIELD,
-                       "this name is declared as different kinds (fact, member fact, table) by two "
-                       "layers");
+        civr__ld_error(ld, file, key, CIVR_MSG(NAME_KIND_CHANGED));
         return CIVR_EPOLICY;
     }
     if (!pt) {
         if (!civr__grow((void **)parts, cap, *n + 1, sizeof **parts))
-            return civr__ld_error(ld, file, key, CIVR_M_NO_MEMORY);
+            return civr__ld_error(ld, file, key, CIVR_MSG(NO_MEMORY));
         pt = &(*parts)[(*n)++];
         memset(pt, 0, sizeof *pt);
         pt->n.name = name;
@@ -76,7 +74,7 @@ static int add_part(civr_loader *ld, part **parts, uint32_t *n, size_t *cap, con
     }
     civr_decl *d = civr_arena_zalloc(&ld->pol->arena, sizeof *d);
     if (!d)
-        return civr__ld_error(ld, file, key, CIVR_M_NO_MEMORY);
+        return civr__ld_error(ld, file, key, CIVR_MSG(NO_MEMORY));
     d->node = value;
     d->key = key;
     d->file = file;
@@ -104,7 +102,7 @@ const civr_reason *civr__ld_reason(civr_loader *ld, uint32_t file, const civr_no
     static const char *const need[] = {"code", "zh", "en"};
     for (size_t i = 0; i < 3; i++)
         if (!civr_node_get(node, need[i])) {
-            civr__ld_error(ld, file, node, CIVR_M_MISSING_FIELD, "a reason", need[i]);
+            civr__ld_error(ld, file, node, CIVR_MSG(MISSING_FIELD), "a reason", need[i]);
             return NULL;
         }
     if (!(r->code = civr__ld_string(ld, file, civr_node_get(node, "code"), "code")) ||
@@ -138,7 +136,7 @@ static int fact_cb(void *ud, const char *name, size_t len, const civr_pos *pos, 
             for (uint32_t k = from; k < pc->depth; k++)
                 civr_buf_printf(&path, "%s → ", pc->facts[pc->stack[k]].n.name);
             civr_buf_puts(&path, pt->n.name);
-            civr__ld_error_at(pc->ld, pos, CIVR_M_FACT_CYCLE, pt->n.name, path.data ? path.data : "");
+            civr__ld_error_at(pc->ld, pos, CIVR_MSG(FACT_CYCLE), pt->n.name, path.data ? path.data : "");
             civr_buf_free(&path);
             return -1;
         }
@@ -169,7 +167,7 @@ static int program_cb(void *ud, const char *name, size_t len, const civr_pos *po
     char shown[80], hint[160];
     snprintf(shown, sizeof shown, "%.*s", (int)(len < 60 ? len : 60), name);
     snprintf(hint, sizeof hint, " (program %s must list it under depends:)", pc->prog->id);
-    civr__ld_error_at(pc->ld, pos, CIVR_M_EXPR_UNKNOWN_PROGRAM, shown, hint);
+    civr__ld_error_at(pc->ld, pos, CIVR_MSG(EXPR_UNKNOWN_PROGRAM), shown, hint);
     return -1;
 }
 
@@ -213,7 +211,7 @@ static int compile_fact(pctx *pc, uint32_t i)
     part *pt = &pc->facts[i];
     civr_fact *f = &pc->prog->facts[i];
     if (pc->depth >= CIVR__COUNT(pc->stack)) {
-        civr__ld_error(ld, pt->key_file, pt->key, CIVR_M_BUNDLE_FIELD, "facts nest too deeply");
+        civr__ld_error(ld, pt->key_file, pt->key, CIVR_MSG(FACTS_TOO_DEEP));
         pt->state = 3;
         return -1;
     }
@@ -233,14 +231,14 @@ static int compile_fact(pctx *pc, uint32_t i)
     const civr_node *declared = last_of(pt, "type", &tfile);
     civr_type want = civr_type_of(CT_VOID, 0);
     if (!expr) {
-        civr__ld_error(ld, pt->key_file, pt->key, CIVR_M_MISSING_FIELD, "a fact", "expr");
+        civr__ld_error(ld, pt->key_file, pt->key, CIVR_MSG(MISSING_FIELD), "a fact", "expr");
     } else if (!declared || civr__ld_type(ld, tfile, declared, &want)) {
         f->expr = compile_expr(pc, file, expr, pt->per_member, want, &f->type);
     }
     pc->depth--;
     pt->state = f->expr ? 2 : 3;
     if (f->expr && f->fail && f->type.kind != CT_BOOL) {
-        civr__ld_error(ld, file, expr, CIVR_M_EXPR_TYPE,
+        civr__ld_error(ld, file, expr, CIVR_MSG(EXPR_TYPE),
                        "a fact with a 'fail' reason is a check: its expression must be true or false");
         pt->state = 3;
     }
@@ -267,8 +265,7 @@ static bool collect_facts(civr_loader *ld, const civr_named *nm, part **parts, u
                 const civr_pair *pr = &sec->u.map.pairs[i];
                 const char *name = pr->key->u.scalar.text;
                 if (!civr__is_identifier(name, pr->key->u.scalar.len) || strchr(name, '.')) {
-                    civr__ld_error(ld, d->file, pr->key, CIVR_M_BUNDLE_FIELD,
-                                   "fact names are lower-case letters, digits and _");
+                    civr__ld_error(ld, d->file, pr->key, CIVR_MSG(BAD_FACT_NAME));
                     ok = false;
                     continue;
                 }
@@ -309,13 +306,11 @@ static bool read_fact_settings(civr_loader *ld, civr_program *pg, part *pt, civr
         !(f->fail = civr__ld_reason(ld, file, n, pg->basis)))
         return false;
     if (f->show && f->per_member) {
-        civr__ld_error(ld, pt->key_file, pt->key, CIVR_M_BUNDLE_FIELD,
-                       "member facts are not shown in results (they appear in the trace)");
+        civr__ld_error(ld, pt->key_file, pt->key, CIVR_MSG(MEMBER_FACT_SHOWN));
         return false;
     }
     if (civr_policy__field(&ld->pol->rtypes[CIVR_RTYPE_HOUSEHOLD], pt->n.name, strlen(pt->n.name)) >= 0) {
-        civr__ld_error(ld, pt->key_file, pt->key, CIVR_M_BUNDLE_FIELD,
-                       "a fact cannot have the name of a household field");
+        civr__ld_error(ld, pt->key_file, pt->key, CIVR_MSG(FACT_NAMES_FIELD));
         return false;
     }
     return true;
@@ -347,7 +342,7 @@ static bool collect_by_id(civr_loader *ld, const civr_named *nm, const char *key
             const civr_node *id = civr_node_get(o, "id");
             const char *ids = civr_node_text(id);
             if (!ids || civr_node_is_null(id)) {
-                civr__ld_error(ld, d->file, o, CIVR_M_MISSING_FIELD, what, "id");
+                civr__ld_error(ld, d->file, o, CIVR_MSG(MISSING_FIELD), what, "id");
                 ok = false;
                 continue;
             }
@@ -356,7 +351,7 @@ static bool collect_by_id(civr_loader *ld, const civr_named *nm, const char *key
             for (uint32_t k = 0; k < *n; k++)
                 dup |= civr__streq((*parts)[k].n.name, ids) && (*parts)[k].n.last->file == d->file;
             if (dup) {
-                civr__ld_error(ld, d->file, id, CIVR_M_DUPLICATE_NAME, key, ids, "this program");
+                civr__ld_error(ld, d->file, id, CIVR_MSG(DUPLICATE_NAME), key, ids, "this program");
                 ok = false;
                 continue;
             }
@@ -377,7 +372,7 @@ static bool collect_by_id(civr_loader *ld, const civr_named *nm, const char *key
                 for (at = 0; at < before && !(target && civr__streq((*parts)[at].n.name, target)); at++)
                     ;
                 if (at == before) {
-                    civr__ld_error(ld, d->file, pl, CIVR_M_UNKNOWN_NAME, what,
+                    civr__ld_error(ld, d->file, pl, CIVR_MSG(UNKNOWN_NAME), what,
                                    target ? target : "?", "");
                     ok = false;
                     continue;
@@ -415,7 +410,7 @@ static bool compile_outcome(pctx *pc, part *pt, civr_outcome *o)
     o->src = civr__ld_src(ld, pt->n.last->file, pt->n.last->node);
     o->layer = ld->pol->files[pt->n.last->file].layer;
     if (!(n = last_of(pt, "status", &file))) {
-        civr__ld_error(ld, pt->key_file, pt->key, CIVR_M_MISSING_FIELD, "an outcome", "status");
+        civr__ld_error(ld, pt->key_file, pt->key, CIVR_MSG(MISSING_FIELD), "an outcome", "status");
         return false;
     }
     civr_val st;
@@ -440,13 +435,13 @@ static bool compile_outcome(pctx *pc, part *pt, civr_outcome *o)
         const civr_node *f = civr_node_get(n, "for"), *a = civr_node_get(n, "amount"),
                         *c = civr_node_get(n, "category");
         if (!f || !a) {
-            civr__ld_error(ld, file, n, CIVR_M_MISSING_FIELD, "members", !f ? "for" : "amount");
+            civr__ld_error(ld, file, n, CIVR_MSG(MISSING_FIELD), "members", !f ? "for" : "amount");
             return false;
         }
         civr_type ft;
         ok &= (o->members_for = compile_expr(pc, file, f, false, civr_type_of(CT_VOID, 0), &ft)) != NULL;
         if (o->members_for && ft.kind != CT_LIST) {
-            civr__ld_error(ld, file, f, CIVR_M_EXPR_TYPE, "members: for: needs a list of members");
+            civr__ld_error(ld, file, f, CIVR_MSG(EXPR_TYPE), "members: for: needs a list of members");
             ok = false;
         }
         ok &= (o->member_amount = compile_expr(pc, file, a, true, civr_type_of(CT_MONEY, 0), NULL)) != NULL;
@@ -457,9 +452,7 @@ static bool compile_outcome(pctx *pc, part *pt, civr_outcome *o)
      * use it only to hold a case for verification, saying why, paying nothing */
     if (ok && o->status == CIVR_STATUS_UNDETERMINED &&
         (!o->reason || o->amount || o->members_for)) {
-        civr__ld_error(ld, status_file, status_node, CIVR_M_BUNDLE_FIELD,
-                       "an outcome 'undetermined' holds a case for verification: it needs a "
-                       "reason and pays nothing (missing facts make a program undetermined by themselves)");
+        civr__ld_error(ld, status_file, status_node, CIVR_MSG(UNDETERMINED_OUTCOME));
         return false;
     }
     return ok;
@@ -488,8 +481,7 @@ static bool compile_stacking(pctx *pc, part *pt, civr_stacking *st)
     while (n && civr_node_text(n) && r < 3 && !civr__streq(civr_node_text(n), rules[r]))
         r++;
     if (!n || r == 3) {
-        civr__ld_error(ld, file, n ? n : pt->key, CIVR_M_BAD_VALUE, "rule",
-                       "one of exclude, take_higher, top_up");
+        civr__ld_error(ld, file, n ? n : pt->key, CIVR_MSG(BAD_STACKING_RULE));
         return false;
     }
     st->rule = (uint8_t)r;
@@ -497,18 +489,18 @@ static bool compile_stacking(pctx *pc, part *pt, civr_stacking *st)
         ok &= (st->when = compile_expr(pc, file, n, true, civr_type_of(CT_BOOL, 0), NULL)) != NULL;
     n = last_of(pt, "other", &file);
     if (st->rule != CIVR_STACK_EXCLUDE && !n) {
-        civr__ld_error(ld, pt->key_file, pt->key, CIVR_M_MISSING_FIELD,
+        civr__ld_error(ld, pt->key_file, pt->key, CIVR_MSG(MISSING_FIELD),
                        "a take_higher or top_up rule", "other (the other benefit's amount)");
         return false;
     }
     if (n && st->rule == CIVR_STACK_EXCLUDE) {
-        civr__ld_error(ld, file, n, CIVR_M_BUNDLE_FIELD, "an exclude rule has no 'other'");
+        civr__ld_error(ld, file, n, CIVR_MSG(EXCLUDE_NO_OTHER));
         return false;
     }
     if (n)
         ok &= (st->other = compile_expr(pc, file, n, true, civr_type_of(CT_MONEY, 0), NULL)) != NULL;
     if (!(n = last_of(pt, "reason", &file))) {
-        civr__ld_error(ld, pt->key_file, pt->key, CIVR_M_MISSING_FIELD, "a stacking rule",
+        civr__ld_error(ld, pt->key_file, pt->key, CIVR_MSG(MISSING_FIELD), "a stacking rule",
                        "reason (it is shown to the household)");
         return false;
     }
@@ -556,7 +548,7 @@ static int compile_program_table(pctx *pc, uint32_t i)
             for (uint32_t o = 0; o < t->noutputs && !known; o++)
                 known = civr__streq(key, t->outputs[o].name);
             if (!known) {
-                civr__ld_error(ld, file, node->u.map.pairs[k].key, CIVR_M_UNKNOWN_FIELD, key,
+                civr__ld_error(ld, file, node->u.map.pairs[k].key, CIVR_MSG(UNKNOWN_FIELD), key,
                                " in a row of a program's table (id title when priority <outputs>)");
                 ok = false;
             }
@@ -570,7 +562,7 @@ static int compile_program_table(pctx *pc, uint32_t i)
                 row->priority = (int32_t)v.u.n.n;
         }
         if (!(x = civr_node_get(node, "when"))) {
-            civr__ld_error(ld, file, node, CIVR_M_MISSING_FIELD, "a row of a program's table", "when");
+            civr__ld_error(ld, file, node, CIVR_MSG(MISSING_FIELD), "a row of a program's table", "when");
             ok = false;
             continue;
         }
@@ -581,7 +573,7 @@ static int compile_program_table(pctx *pc, uint32_t i)
             ok = false;
         for (uint32_t o = 0; ok && o < t->noutputs && t->hit != CIVR_HIT_COLLECT_COUNT; o++) {
             if (!(x = civr_node_get(node, t->outputs[o].name))) {
-                civr__ld_error(ld, file, node, CIVR_M_MISSING_FIELD, "a row", t->outputs[o].name);
+                civr__ld_error(ld, file, node, CIVR_MSG(MISSING_FIELD), "a row", t->outputs[o].name);
                 ok = false;
                 break;
             }
@@ -640,13 +632,13 @@ static bool read_depends(civr_loader *ld, uint32_t **deps, uint32_t *ndeps)
                 const char *t = civr_node_text(dep->u.seq.items[k]);
                 int32_t j = t ? named_index(&ld->programs, t) : -1;
                 if (j < 0) {
-                    civr__ld_error(ld, d->file, dep->u.seq.items[k], CIVR_M_UNKNOWN_NAME, "program",
+                    civr__ld_error(ld, d->file, dep->u.seq.items[k], CIVR_MSG(UNKNOWN_NAME), "program",
                                    t ? t : "?", "");
                     ok = false;
                     continue;
                 }
                 if (!civr__grow((void **)&deps[i], &cap, ndeps[i] + 1, sizeof **deps)) {
-                    civr__ld_error(ld, d->file, dep, CIVR_M_NO_MEMORY);
+                    civr__ld_error(ld, d->file, dep, CIVR_MSG(NO_MEMORY));
                     return false;
                 }
                 deps[i][ndeps[i]++] = (uint32_t)j;
@@ -690,7 +682,7 @@ static bool visit(civr_loader *ld, uint32_t i, uint32_t **deps, const uint32_t *
                     }
             }
         }
-        civr__ld_error(ld, file, at, CIVR_M_PROGRAM_CYCLE, path.data ? path.data : "");
+        civr__ld_error(ld, file, at, CIVR_MSG(PROGRAM_CYCLE), path.data ? path.data : "");
         civr_buf_free(&path);
         return false;
     }
@@ -719,7 +711,7 @@ static void compile_program(civr_loader *ld, const civr_named *nm, civr_program 
     if ((pr = civr__ld_last(nm, "title", &f)) && !civr__ld_text(ld, f, pr->value, "title", true, &pg->title))
         return;
     if (!(pr = civr__ld_last(nm, "basis", &f))) {
-        civr__ld_error(ld, nm->first->file, nm->first->key, CIVR_M_MISSING_BASIS, "a program");
+        civr__ld_error(ld, nm->first->file, nm->first->key, CIVR_MSG(MISSING_BASIS), "a program");
         return;
     }
     if (!(pg->basis = civr__ld_string(ld, f, pr->value, "basis")))
@@ -731,8 +723,7 @@ static void compile_program(civr_loader *ld, const civr_named *nm, civr_program 
         } else if (sc && civr__streq(sc, "shared")) {
             pg->scope = CIVR_SCOPE_SHARED;
         } else if (!sc || !civr__streq(sc, "household")) {
-            civr__ld_error(ld, f, pr->value, CIVR_M_BAD_VALUE, "scope",
-                           "household, member or shared");
+            civr__ld_error(ld, f, pr->value, CIVR_MSG(BAD_SCOPE));
             return;
         }
     }
@@ -798,13 +789,12 @@ static void compile_program(civr_loader *ld, const civr_named *nm, civr_program 
     if ((pr = civr__ld_last(nm, "for", &f))) {
         civr_type t;
         if (pg->scope != CIVR_SCOPE_MEMBER) {
-            civr__ld_error(ld, f, pr->key, CIVR_M_BUNDLE_FIELD,
-                           "'for' chooses the members of a program with scope: member");
+            civr__ld_error(ld, f, pr->key, CIVR_MSG(FOR_NEEDS_MEMBER_SCOPE));
             ok = false;
         } else if ((pg->members_for = compile_expr(&pc, f, pr->value, false,
                                                    civr_type_of(CT_VOID, 0), &t)) &&
                    t.kind != CT_LIST) {
-            civr__ld_error(ld, f, pr->value, CIVR_M_EXPR_TYPE, "for: needs a list of members");
+            civr__ld_error(ld, f, pr->value, CIVR_MSG(EXPR_TYPE), "for: needs a list of members");
             ok = false;
         }
         ok &= pg->members_for != NULL;
@@ -812,17 +802,15 @@ static void compile_program(civr_loader *ld, const civr_named *nm, civr_program 
     if (ok)
         ok = civr__ld_hooks(ld, nm, pg);
     if (ok && pg->scope == CIVR_SCOPE_SHARED && (nouts || nstacks)) {
-        civr__ld_error(ld, nm->first->file, nm->first->key, CIVR_M_BUNDLE_FIELD,
-                       "a shared program holds facts for other programs: no outcomes or stacking");
+        civr__ld_error(ld, nm->first->file, nm->first->key, CIVR_MSG(SHARED_PROGRAM_DECIDES));
     } else if (ok && pg->scope != CIVR_SCOPE_SHARED) {
         if (nouts == 0 || pg->outcomes[nouts - 1].when) {
-            civr__ld_error(ld, nm->first->file, nm->first->key, CIVR_M_NO_OUTCOME, pg->id);
+            civr__ld_error(ld, nm->first->file, nm->first->key, CIVR_MSG(NO_OUTCOME), pg->id);
         } else {
             for (uint32_t i = 0; i + 1 < nouts; i++)
                 if (!pg->outcomes[i].when) {
                     civr_pos pos = civr_policy__pos(p, pg->outcomes[i + 1].src);
-                    civr__ld_error_at(ld, &pos, CIVR_M_BUNDLE_FIELD,
-                                      "this outcome can never be chosen: an earlier one has no 'when'");
+                    civr__ld_error_at(ld, &pos, CIVR_MSG(OUTCOME_UNREACHABLE));
                     break;
                 }
         }
@@ -847,7 +835,7 @@ void civr__ld_programs(civr_loader *ld)
     uint32_t *stack = civr__calloc(n + 1, sizeof *stack);
     uint32_t norder = 0;
     if (!deps || !ndeps || !mark || !order || !stack) {
-        civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+        civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
         goto out;
     }
     if (!read_depends(ld, deps, ndeps))
@@ -857,13 +845,13 @@ void civr__ld_programs(civr_loader *ld)
             goto out;
     p->programs = civr_arena_array(&p->arena, n ? n : 1, sizeof *p->programs);
     if (!p->programs) {
-        civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+        civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
         goto out;
     }
     p->nprograms = (uint32_t)n;
     uint32_t *where = civr__calloc(n ? n : 1, sizeof *where);
     if (!where) {
-        civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+        civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
         goto out;
     }
     for (uint32_t k = 0; k < n; k++)
@@ -877,7 +865,7 @@ void civr__ld_programs(civr_loader *ld)
         pg->ndeps = ndeps[order[k]];
         pg->deps = civr_arena_array(&p->arena, pg->ndeps ? pg->ndeps : 1, sizeof *pg->deps);
         if (!pg->deps) {
-            civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+            civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
             break;
         }
         for (uint32_t j = 0; j < pg->ndeps; j++)

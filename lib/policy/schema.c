@@ -56,8 +56,7 @@ static void retitle(civr_loader *ld, const civr_named *nm, civr_enum *e)
             const civr_pair *pr = &vals->u.map.pairs[i];
             int32_t k = civr_policy__enum_value(e, pr->key->u.scalar.text, pr->key->u.scalar.len);
             if (k < 0) {
-                civr__ld_error(ld, d->file, pr->key, CIVR_M_BUNDLE_FIELD,
-                               "a built-in enum's values are fixed: a bundle may only give them titles");
+                civr__ld_error(ld, d->file, pr->key, CIVR_MSG(BUILTIN_ENUM_VALUES));
                 continue;
             }
             civr_text t = {0};
@@ -77,7 +76,7 @@ void civr__ld_enums(civr_loader *ld)
     p->nenums = CIVR_ENUM_BUILTIN_COUNT + (uint32_t)ld->enums.count;
     p->enums = civr_arena_array(&p->arena, p->nenums, sizeof *p->enums);
     if (!p->enums) {
-        civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+        civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
         p->nenums = 0;
         return;
     }
@@ -106,8 +105,7 @@ void civr__ld_enums(civr_loader *ld)
         e->name = nm->name;
         e->src = civr__ld_src(ld, nm->first->file, nm->first->key);
         if (reserved_type_name(nm->name))
-            civr__ld_error(ld, nm->first->file, nm->first->key, CIVR_M_BUNDLE_FIELD,
-                           "this name is reserved for a built-in type");
+            civr__ld_error(ld, nm->first->file, nm->first->key, CIVR_MSG(RESERVED_TYPE_NAME));
         for (const civr_decl *d = nm->first; d; d = d->next) {
             static const char *const keys[] = {"title", "values", NULL};
             if (!civr__ld_want(ld, d->file, d->node, CIVR_NODE_MAP, "an enum") ||
@@ -115,7 +113,7 @@ void civr__ld_enums(civr_loader *ld)
                 continue;
             const civr_node *vals = civr_node_get(d->node, "values");
             if (!vals) {
-                civr__ld_error(ld, d->file, d->node, CIVR_M_MISSING_FIELD, "an enum", "values");
+                civr__ld_error(ld, d->file, d->node, CIVR_MSG(MISSING_FIELD), "an enum", "values");
                 continue;
             }
             if (!civr__ld_want(ld, d->file, vals, CIVR_NODE_MAP, "values"))
@@ -124,21 +122,20 @@ void civr__ld_enums(civr_loader *ld)
                 const civr_pair *pr = &vals->u.map.pairs[i];
                 const char *id = pr->key->u.scalar.text;
                 if (!civr__is_identifier(id, pr->key->u.scalar.len) || strchr(id, '.')) {
-                    civr__ld_error(ld, d->file, pr->key, CIVR_M_BUNDLE_FIELD,
-                                   "enum values are lower-case letters, digits and _");
+                    civr__ld_error(ld, d->file, pr->key, CIVR_MSG(BAD_ENUM_VALUE_NAME));
                     continue;
                 }
                 if (civr_policy__enum_value(e, id, pr->key->u.scalar.len) >= 0) {
                     civr_buf at = CIVR_BUF_INIT;
                     int32_t k = civr_policy__enum_value(e, id, pr->key->u.scalar.len);
                     civr_policy__where(p, e->values[k].src, &at);
-                    civr__ld_error(ld, d->file, pr->key, CIVR_M_DUPLICATE_NAME, "enum value", id,
+                    civr__ld_error(ld, d->file, pr->key, CIVR_MSG(DUPLICATE_NAME), "enum value", id,
                                    at.data ? at.data : "");
                     civr_buf_free(&at);
                     continue;
                 }
                 if (e->count >= CIVR_ENUM_MAX_VALUES) {
-                    civr__ld_error(ld, d->file, pr->key, CIVR_M_ENUM_TOO_LARGE, e->name,
+                    civr__ld_error(ld, d->file, pr->key, CIVR_MSG(ENUM_TOO_LARGE), e->name,
                                    (unsigned)CIVR_ENUM_MAX_VALUES);
                     break;
                 }
@@ -163,7 +160,7 @@ bool civr__ld_type(civr_loader *ld, uint32_t file, const civr_node *node, civr_t
     const civr_policy *p = ld->pol;
     const char *t = civr_node_text(node);
     if (!t || civr_node_is_null(node)) {
-        civr__ld_error(ld, file, node, CIVR_M_WRONG_TYPE, "type", "a type name",
+        civr__ld_error(ld, file, node, CIVR_MSG(WRONG_TYPE), "type", "a type name",
                        civr_node_describe(node));
         return false;
     }
@@ -187,14 +184,14 @@ bool civr__ld_type(civr_loader *ld, uint32_t file, const civr_node *node, civr_t
         if (strncmp(t, compound[i].prefix, pl) != 0)
             continue;
         if (n <= pl + 1 || t[n - 1] != '>') {
-            civr__ld_error(ld, file, node, CIVR_M_BUNDLE_FIELD, "expected a type like list<member>");
+            civr__ld_error(ld, file, node, CIVR_MSG(BAD_TYPE));
             return false;
         }
         char inner[96];
         snprintf(inner, sizeof inner, "%.*s", (int)(n - pl - 1), t + pl);
         int32_t r = compound[i].is_enum ? civr_policy__enum(p, inner) : civr_policy__rtype(p, inner);
         if (r < 0) {
-            civr__ld_error(ld, file, node, CIVR_M_UNKNOWN_NAME,
+            civr__ld_error(ld, file, node, CIVR_MSG(UNKNOWN_NAME),
                            compound[i].is_enum ? "enum" : "record type", inner, "");
             return false;
         }
@@ -211,7 +208,7 @@ bool civr__ld_type(civr_loader *ld, uint32_t file, const civr_node *node, civr_t
         *out = civr_type_of(CT_RECORD, (uint16_t)r);
         return true;
     }
-    civr__ld_error(ld, file, node, CIVR_M_UNKNOWN_NAME, "type", t,
+    civr__ld_error(ld, file, node, CIVR_MSG(UNKNOWN_NAME), "type", t,
                    " (types: string integer bool money rate date, an enum, a record, "
                    "list<record>, map<record>, set<enum>)");
     return false;
@@ -229,8 +226,7 @@ static bool read_field(civr_loader *ld, civr_rtype *rt, uint32_t file, const civ
     f->src = civr__ld_src(ld, file, pr->key);
     f->nonnegative = true;
     if (!civr__is_identifier(f->name, pr->key->u.scalar.len) || strchr(f->name, '.')) {
-        civr__ld_error(ld, file, pr->key, CIVR_M_BUNDLE_FIELD,
-                       "field names are lower-case letters, digits and _");
+        civr__ld_error(ld, file, pr->key, CIVR_MSG(BAD_FIELD_NAME));
         return false;
     }
     if (spec->kind == CIVR_NODE_SCALAR) /* `name: type` */
@@ -242,7 +238,7 @@ static bool read_field(civr_loader *ld, civr_rtype *rt, uint32_t file, const civ
         return false;
     const civr_node *type = civr_node_get(spec, "type"), *n;
     if (!type) {
-        civr__ld_error(ld, file, spec, CIVR_M_MISSING_FIELD, "a field", "type");
+        civr__ld_error(ld, file, spec, CIVR_MSG(MISSING_FIELD), "a field", "type");
         return false;
     }
     bool ok = true;
@@ -250,15 +246,14 @@ static bool read_field(civr_loader *ld, civr_rtype *rt, uint32_t file, const civ
         /* a string naming an item of the household's list of that record type */
         int32_t r = civr_policy__rtype(p, civr_node_text(n) ? civr_node_text(n) : "");
         if (r < 0) {
-            civr__ld_error(ld, file, n, CIVR_M_UNKNOWN_NAME, "record type",
+            civr__ld_error(ld, file, n, CIVR_MSG(UNKNOWN_NAME), "record type",
                            civr_node_text(n) ? civr_node_text(n) : "?", "");
             return false;
         }
         f->is_ref = true;
         f->type = civr_type_of(CT_RECORD, (uint16_t)r);
         if (!civr_node_text(type) || !civr__streq(civr_node_text(type), "string")) {
-            civr__ld_error(ld, file, type, CIVR_M_BUNDLE_FIELD,
-                           "a reference field has type string (the id of the record it names)");
+            civr__ld_error(ld, file, type, CIVR_MSG(REF_NOT_STRING));
             return false;
         }
     } else if (!civr__ld_type(ld, file, type, &f->type)) {
@@ -269,7 +264,7 @@ static bool read_field(civr_loader *ld, civr_rtype *rt, uint32_t file, const civ
     if ((n = civr_node_get(spec, "key"))) {
         ok &= civr__ld_bool(ld, file, n, "key", &f->is_key);
         if (f->is_key && f->type.kind != CT_STRING) {
-            civr__ld_error(ld, file, n, CIVR_M_BUNDLE_FIELD, "a key field must be a string");
+            civr__ld_error(ld, file, n, CIVR_MSG(KEY_FIELD_NOT_STRING));
             ok = false;
         }
     }
@@ -283,8 +278,7 @@ static bool read_field(civr_loader *ld, civr_rtype *rt, uint32_t file, const civ
         char *end = NULL;
         long v = t ? strtol(t, &end, 10) : -1;
         if (!t || *end || v < 0 || v > 1000000 || f->type.kind != CT_LIST) {
-            civr__ld_error(ld, file, n, CIVR_M_BUNDLE_FIELD,
-                           "min_items is a small whole number, for list fields");
+            civr__ld_error(ld, file, n, CIVR_MSG(BAD_MIN_ITEMS));
             ok = false;
         } else {
             f->min_items = (uint32_t)v;
@@ -299,20 +293,18 @@ static bool read_field(civr_loader *ld, civr_rtype *rt, uint32_t file, const civ
         } else if (f->type.kind == CT_LIST || f->type.kind == CT_MAP) {
             if (!((n->kind == CIVR_NODE_SEQ && n->u.seq.count == 0 && f->type.kind == CT_LIST) ||
                   (n->kind == CIVR_NODE_MAP && n->u.map.count == 0 && f->type.kind == CT_MAP))) {
-                civr__ld_error(ld, file, n, CIVR_M_BUNDLE_FIELD,
-                               "the default of a list is [] and of a map {}");
+                civr__ld_error(ld, file, n, CIVR_MSG(BAD_LIST_DEFAULT));
                 ok = false;
             }
             f->deflt.k = f->type.kind == CT_LIST ? VK_LIST : VK_MAP;
         } else if (f->type.kind == CT_RECORD) {
-            civr__ld_error(ld, file, n, CIVR_M_BUNDLE_FIELD,
-                           "the default of a record field can only be null");
+            civr__ld_error(ld, file, n, CIVR_MSG(BAD_RECORD_DEFAULT));
             ok = false;
         } else {
             ok &= civr__ld_value(ld, file, n, f->type, &f->deflt);
         }
         if (f->required) {
-            civr__ld_error(ld, file, n, CIVR_M_BUNDLE_FIELD, "a required field has no default");
+            civr__ld_error(ld, file, n, CIVR_MSG(REQUIRED_WITH_DEFAULT));
             ok = false;
         }
     }
@@ -321,8 +313,7 @@ static bool read_field(civr_loader *ld, civr_rtype *rt, uint32_t file, const civ
         const civr_rtype *item = f->type.kind == CT_LIST ? &p->rtypes[f->type.ref] : NULL;
         CIVR__UNUSED(rt);
         if (!sh || !item) {
-            civr__ld_error(ld, file, n, CIVR_M_BUNDLE_FIELD,
-                           "shorthand names a field of the list's records");
+            civr__ld_error(ld, file, n, CIVR_MSG(BAD_SHORTHAND));
             ok = false;
         } else {
             f->shorthand = sh; /* checked once all fields are known */
@@ -342,18 +333,17 @@ void civr__ld_schema(civr_loader *ld)
             hh = (int32_t)i;
     if (hh < 0) {
         civr_pos pos = {p->nfiles ? p->files[0].path : NULL, 0, 0, 0};
-        civr__ld_error_at(ld, &pos, CIVR_M_BUNDLE_FIELD,
-                          "the bundle declares no schema for 'household' (see policies/cn/schema.yaml)");
+        civr__ld_error_at(ld, &pos, CIVR_MSG(NO_HOUSEHOLD_SCHEMA));
         return;
     }
     p->rtypes = civr_arena_array(&p->arena, n, sizeof *p->rtypes);
     if (!p->rtypes) {
-        civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+        civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
         return;
     }
     const civr_named **order = civr__malloc(n * sizeof *order);
     if (!order) {
-        civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+        civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
         return;
     }
     order[0] = &ld->records.items[hh];
@@ -366,8 +356,7 @@ void civr__ld_schema(civr_loader *ld)
         p->rtypes[i].key_field = -1;
         p->rtypes[i].src = civr__ld_src(ld, order[i]->first->file, order[i]->first->key);
         if (reserved_type_name(order[i]->name) || civr_policy__enum(p, order[i]->name) >= 0)
-            civr__ld_error(ld, order[i]->first->file, order[i]->first->key, CIVR_M_BUNDLE_FIELD,
-                           "this name is already a type or an enum");
+            civr__ld_error(ld, order[i]->first->file, order[i]->first->key, CIVR_MSG(TYPE_NAME_TAKEN));
     }
     for (size_t i = 0; i < n; i++) {
         civr_rtype *rt = &p->rtypes[i];
@@ -384,7 +373,7 @@ void civr__ld_schema(civr_loader *ld)
         }
         rt->fields = civr_arena_array(&p->arena, cap ? cap : 1, sizeof *rt->fields);
         if (!rt->fields) {
-            civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+            civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
             break;
         }
         for (const civr_decl *d = order[i]->first; d; d = d->next) {
@@ -398,7 +387,7 @@ void civr__ld_schema(civr_loader *ld)
                 if (existing >= 0) {
                     civr_buf at = CIVR_BUF_INIT;
                     civr_policy__where(p, rt->fields[existing].src, &at);
-                    civr__ld_error(ld, d->file, pr->key, CIVR_M_REDECLARED, "field",
+                    civr__ld_error(ld, d->file, pr->key, CIVR_MSG(REDECLARED), "field",
                                    pr->key->u.scalar.text,
                                    p->layers[p->files[rt->fields[existing].src.file].layer].id,
                                    at.data ? at.data : "", "type");
@@ -409,8 +398,7 @@ void civr__ld_schema(civr_loader *ld)
                 if (read_field(ld, rt, d->file, pr, f)) {
                     if (f->is_key) {
                         if (rt->key_field >= 0)
-                            civr__ld_error(ld, d->file, pr->key, CIVR_M_BUNDLE_FIELD,
-                                           "a record type has at most one key field");
+                            civr__ld_error(ld, d->file, pr->key, CIVR_MSG(TWO_KEY_FIELDS));
                         else
                             rt->key_field = (int32_t)rt->nfields;
                     }
@@ -431,8 +419,7 @@ void civr__ld_schema(civr_loader *ld)
             if (s < 0 || item->fields[s].type.kind == CT_RECORD ||
                 item->fields[s].type.kind == CT_LIST || item->fields[s].type.kind == CT_MAP) {
                 civr_pos pos = civr_policy__pos(p, f->src);
-                civr__ld_error_at(ld, &pos, CIVR_M_BUNDLE_FIELD,
-                                  "shorthand must name a scalar field of the list's records");
+                civr__ld_error_at(ld, &pos, CIVR_MSG(SHORTHAND_NOT_SCALAR));
             }
         }
     /* the household needs its members: a list of records with a key */
@@ -441,7 +428,6 @@ void civr__ld_schema(civr_loader *ld)
     if (m < 0 || h->fields[m].type.kind != CT_LIST ||
         p->rtypes[h->fields[m].type.ref].key_field < 0) {
         civr_pos pos = civr_policy__pos(p, h->src);
-        civr__ld_error_at(ld, &pos, CIVR_M_BUNDLE_FIELD,
-                          "the household needs a field 'members', a list of records with a key field");
+        civr__ld_error_at(ld, &pos, CIVR_MSG(NO_MEMBERS_FIELD));
     }
 }

@@ -76,11 +76,9 @@ static const civr_expr *cell_expr(civr_loader *ld, uint32_t file, const civr_nod
     }
     /* a cell reads parameters and the row's inputs only: never the household,
      * facts, programs or tables (a table could then read itself) */
-    if (civr_expr_uses(out, OP_HOUSEHOLD, OP_HOUSEHOLD) || civr_expr_uses(out, OP_FACT, OP_ROWID) ||
-        civr_expr_uses(out, OP_TABLE, OP_PROG_MFACT) || civr_expr_uses(out, OP_AGE, OP_AGE)) {
-        civr__ld_error(ld, file, node, CIVR_M_BUNDLE_FIELD,
-                       "an expression in a table's cell may read parameters ($name) and the "
-                       "table's inputs, not the household, facts, programs or tables");
+    if (civr__expr_uses(out, OP_HOUSEHOLD, OP_HOUSEHOLD) || civr__expr_uses(out, OP_FACT, OP_ROWID) ||
+        civr__expr_uses(out, OP_TABLE, OP_PROG_MFACT) || civr__expr_uses(out, OP_AGE, OP_AGE)) {
+        civr__ld_error(ld, file, node, CIVR_MSG(CELL_READS_TOO_MUCH));
         return NULL;
     }
     return out;
@@ -103,7 +101,7 @@ static bool part_value(civr_loader *ld, uint32_t file, const civr_node *cell, co
     tmp.u.scalar.text = civr_arena_strndup(&ld->pol->arena, s, len);
     tmp.u.scalar.len = len;
     if (!tmp.u.scalar.text) {
-        civr__ld_error(ld, file, cell, CIVR_M_NO_MEMORY);
+        civr__ld_error(ld, file, cell, CIVR_MSG(NO_MEMORY));
         return false;
     }
     if (x && tb && is_expression(s, len, t)) {
@@ -170,7 +168,7 @@ static bool read_cell(civr_loader *ld, uint32_t file, const civr_node *node, civ
         c->nvals = (uint32_t)node->u.seq.count;
         civr_val *vals = civr_arena_array(&ld->pol->arena, c->nvals ? c->nvals : 1, sizeof *vals);
         if (!vals)
-            return civr__ld_error(ld, file, node, CIVR_M_NO_MEMORY), false;
+            return civr__ld_error(ld, file, node, CIVR_MSG(NO_MEMORY)), false;
         for (uint32_t i = 0; i < c->nvals; i++)
             if (!civr__ld_value(ld, file, node->u.seq.items[i], t, &vals[i]))
                 return false;
@@ -178,7 +176,7 @@ static bool read_cell(civr_loader *ld, uint32_t file, const civr_node *node, civ
         return true;
     }
     if (node->kind != CIVR_NODE_SCALAR) {
-        civr__ld_error(ld, file, node, CIVR_M_WRONG_TYPE, "a cell", CELL_FORMS,
+        civr__ld_error(ld, file, node, CIVR_MSG(WRONG_TYPE), "a cell", CELL_FORMS,
                        civr_node_describe(node));
         return false;
     }
@@ -193,15 +191,11 @@ static bool read_cell(civr_loader *ld, uint32_t file, const civr_node *node, civ
                            : NULL;
     bool cmp = ordered(t) && (s[0] == '<' || s[0] == '>');
     if ((dots || s[0] == '<' || s[0] == '>') && !ordered(t)) {
-        civr__ld_error(ld, file, node, CIVR_M_BUNDLE_FIELD,
-                       "comparisons and ranges need an input that is a number, money or a date; "
-                       "for this input a cell holds '-', a value, a list of values [a, b] or null");
+        civr__ld_error(ld, file, node, CIVR_MSG(RANGE_INPUT_TYPE));
         return false;
     }
     if (dots && memchr(s, '$', len)) {
-        civr__ld_error(ld, file, node, CIVR_M_BUNDLE_FIELD,
-                       "a range's bounds are literals ('1..2', '[60..70)'); to compare with a "
-                       "parameter write one comparison ('>= $name' or '< $name')");
+        civr__ld_error(ld, file, node, CIVR_MSG(RANGE_BOUND_PARAM));
         return false;
     }
     if (cmp) {
@@ -254,7 +248,7 @@ static bool read_cell(civr_loader *ld, uint32_t file, const civr_node *node, civ
                 return false;
         }
         if (!c->lo_set && !c->hi_set) {
-            civr__ld_error(ld, file, node, CIVR_M_BUNDLE_FIELD, "a range needs at least one bound");
+            civr__ld_error(ld, file, node, CIVR_MSG(RANGE_NO_BOUND));
             return false;
         }
         normalise(c, t);
@@ -469,14 +463,14 @@ static void check_rows(civr_loader *ld, const civr_table *t)
             }
             civr_pos pos = civr_policy__pos(ld->pol, b->src);
             if (t->hit == CIVR_HIT_UNIQUE && meet) {
-                civr__ld_error_at(ld, &pos, CIVR_M_TABLE_OVERLAP, t->name, b->id, a->id,
+                civr__ld_error_at(ld, &pos, CIVR_MSG(TABLE_OVERLAP), t->name, b->id, a->id,
                                   a->src.line);
                 break;
             }
             bool shadows = covers && (t->hit == CIVR_HIT_FIRST ||
                                       (t->hit == CIVR_HIT_PRIORITY && a->priority >= b->priority));
             if (shadows) {
-                civr__ld_error_at(ld, &pos, CIVR_M_TABLE_UNREACHABLE, t->name, b->id, a->id,
+                civr__ld_error_at(ld, &pos, CIVR_MSG(TABLE_UNREACHABLE), t->name, b->id, a->id,
                                   a->src.line);
                 break;
             }
@@ -494,7 +488,7 @@ bool civr__ld_columns(civr_loader *ld, uint32_t file, const civr_node *node, con
     *n = (uint32_t)node->u.map.count;
     *out = civr_arena_array(&ld->pol->arena, *n ? *n : 1, sizeof **out);
     if (!*out)
-        return civr__ld_error(ld, file, node, CIVR_M_NO_MEMORY), false;
+        return civr__ld_error(ld, file, node, CIVR_MSG(NO_MEMORY)), false;
     for (uint32_t i = 0; i < *n; i++) {
         const civr_pair *pr = &node->u.map.pairs[i];
         (*out)[i].name = pr->key->u.scalar.text;
@@ -502,8 +496,7 @@ bool civr__ld_columns(civr_loader *ld, uint32_t file, const civr_node *node, con
             return false;
         civr_tkind k = (*out)[i].type.kind;
         if (k == CT_RECORD || k == CT_LIST || k == CT_MAP || k == CT_SET) {
-            civr__ld_error(ld, file, pr->value, CIVR_M_BUNDLE_FIELD,
-                           "table columns hold numbers, money, dates, texts, booleans or enum values");
+            civr__ld_error(ld, file, pr->value, CIVR_MSG(BAD_COLUMN_TYPE));
             return false;
         }
     }
@@ -531,7 +524,7 @@ static bool read_row(civr_loader *ld, civr_table *t, const civr_rowdecl *rd, civ
         if (!known) {
             char what[128];
             snprintf(what, sizeof what, " in a row of table %s", t->name);
-            civr__ld_error(ld, file, node->u.map.pairs[i].key, CIVR_M_UNKNOWN_FIELD, k, what);
+            civr__ld_error(ld, file, node->u.map.pairs[i].key, CIVR_MSG(UNKNOWN_FIELD), k, what);
             ok = false;
         }
     }
@@ -545,7 +538,7 @@ static bool read_row(civr_loader *ld, civr_table *t, const civr_rowdecl *rd, civ
     row->outputs = civr_arena_array(&ld->pol->arena, t->noutputs ? t->noutputs : 1,
                                     sizeof *row->outputs);
     if (!row->cells || !row->outputs)
-        return civr__ld_error(ld, file, node, CIVR_M_NO_MEMORY), false;
+        return civr__ld_error(ld, file, node, CIVR_MSG(NO_MEMORY)), false;
     const civr_node *when = civr_node_get(node, "when");
     if (when && !civr_node_is_null(when)) {
         if (!civr__ld_want(ld, file, when, CIVR_NODE_MAP, "when"))
@@ -558,7 +551,7 @@ static bool read_row(civr_loader *ld, civr_table *t, const civr_rowdecl *rd, civ
             if (in == t->ninputs) {
                 char what[128];
                 snprintf(what, sizeof what, " (not an input of table %s)", t->name);
-                civr__ld_error(ld, file, when->u.map.pairs[i].key, CIVR_M_UNKNOWN_FIELD, k, what);
+                civr__ld_error(ld, file, when->u.map.pairs[i].key, CIVR_MSG(UNKNOWN_FIELD), k, what);
                 ok = false;
             }
         }
@@ -574,7 +567,7 @@ static bool read_row(civr_loader *ld, civr_table *t, const civr_rowdecl *rd, civ
         if (!v) {
             char what[128];
             snprintf(what, sizeof what, "row '%s' of table %s", row->id, t->name);
-            civr__ld_error(ld, file, node, CIVR_M_MISSING_FIELD, what, t->outputs[o].name);
+            civr__ld_error(ld, file, node, CIVR_MSG(MISSING_FIELD), what, t->outputs[o].name);
             ok = false;
             continue;
         }
@@ -594,7 +587,7 @@ static bool read_row(civr_loader *ld, civr_table *t, const civr_rowdecl *rd, civ
                 row->output_exprs = civr_arena_array(&ld->pol->arena, t->noutputs,
                                                      sizeof *row->output_exprs);
             if (!row->output_exprs)
-                return civr__ld_error(ld, file, v, CIVR_M_NO_MEMORY), false;
+                return civr__ld_error(ld, file, v, CIVR_MSG(NO_MEMORY)), false;
             row->output_exprs[o] = cell_expr(ld, file, v, t, t->outputs[o].type);
             ok &= row->output_exprs[o] != NULL;
             row->outputs[o].k = VK_NULL;
@@ -609,7 +602,7 @@ static bool read_row(civr_loader *ld, civr_table *t, const civr_rowdecl *rd, civ
         else
             ok = false;
     } else if (t->hit == CIVR_HIT_PRIORITY) {
-        civr__ld_error(ld, file, node, CIVR_M_MISSING_FIELD, "a row of a priority table",
+        civr__ld_error(ld, file, node, CIVR_MSG(MISSING_FIELD), "a row of a priority table",
                        "priority");
         ok = false;
     }
@@ -643,7 +636,7 @@ bool civr__ld_table_header(civr_loader *ld, const civr_named *nm, civr_table *t,
                 if (pr) {
                     civr_buf at = CIVR_BUF_INIT;
                     civr_policy__where(p, t->src, &at);
-                    civr__ld_error(ld, d->file, pr->key, CIVR_M_REDECLARED, "table", t->name,
+                    civr__ld_error(ld, d->file, pr->key, CIVR_MSG(REDECLARED), "table", t->name,
                                    p->layers[p->files[decl->file].layer].id,
                                    at.data ? at.data : "", fixed[k]);
                     civr_buf_free(&at);
@@ -655,7 +648,7 @@ bool civr__ld_table_header(civr_loader *ld, const civr_named *nm, civr_table *t,
                     *outputs = civr_node_get(decl->node, "outputs");
     if (!computed) {
         if (!inputs) {
-            civr__ld_error(ld, decl->file, decl->key, CIVR_M_UNKNOWN_NAME, "table", t->name,
+            civr__ld_error(ld, decl->file, decl->key, CIVR_MSG(UNKNOWN_NAME), "table", t->name,
                            " (no parent layer declares it: give it inputs and outputs)");
             return false;
         }
@@ -673,14 +666,13 @@ bool civr__ld_table_header(civr_loader *ld, const civr_named *nm, civr_table *t,
                 return false;
             civr_column *all = civr_arena_array(&p->arena, t->ninputs + nadd, sizeof *all);
             if (!all)
-                return civr__ld_error(ld, d->file, more, CIVR_M_NO_MEMORY), false;
+                return civr__ld_error(ld, d->file, more, CIVR_MSG(NO_MEMORY)), false;
             memcpy(all, t->inputs, t->ninputs * sizeof *all);
             for (uint32_t i = 0; i < nadd; i++) {
                 for (uint32_t k = 0; k < t->ninputs; k++)
                     if (civr__streq(all[k].name, add[i].name)) {
-                        civr__ld_error(ld, d->file, more->u.map.pairs[i].key, CIVR_M_BUNDLE_FIELD,
-                                       "this input is already the table's: a layer adds new "
-                                       "inputs only, and cannot change one's type");
+                        civr__ld_error(ld, d->file, more->u.map.pairs[i].key,
+                                       CIVR_MSG(INPUT_REDECLARED));
                         return false;
                     }
                 all[t->ninputs++] = add[i];
@@ -698,18 +690,14 @@ bool civr__ld_table_header(civr_loader *ld, const civr_named *nm, civr_table *t,
             if (h && civr__streq(h, hit_names[k].name))
                 break;
         if (k == CIVR__COUNT(hit_names)) {
-            civr__ld_error(ld, hf, hit->value, CIVR_M_BAD_VALUE, "hit",
-                           "one of unique, first, priority, collect_sum, collect_max, "
-                           "collect_min, collect_count");
+            civr__ld_error(ld, hf, hit->value, CIVR_MSG(BAD_HIT_POLICY));
             return false;
         }
         t->hit = (uint8_t)hit_names[k].hit;
     }
     if (t->hit == CIVR_HIT_COLLECT_COUNT) {
         if (outputs) {
-            civr__ld_error(ld, decl->file, outputs, CIVR_M_BUNDLE_FIELD,
-                           "a collect_count table has no outputs: its value is the number of "
-                           "matching rows (.count)");
+            civr__ld_error(ld, decl->file, outputs, CIVR_MSG(COUNT_TABLE_OUTPUTS));
             return false;
         }
         t->noutputs = 1;
@@ -720,7 +708,7 @@ bool civr__ld_table_header(civr_loader *ld, const civr_named *nm, civr_table *t,
         t->outputs[0].type = civr_type_of(CT_INT, 0);
     } else {
         if (!outputs) {
-            civr__ld_error(ld, decl->file, decl->node, CIVR_M_MISSING_FIELD, "a table", "outputs");
+            civr__ld_error(ld, decl->file, decl->node, CIVR_MSG(MISSING_FIELD), "a table", "outputs");
             return false;
         }
         if (!civr__ld_columns(ld, decl->file, outputs, "outputs", &t->outputs, &t->noutputs))
@@ -728,8 +716,7 @@ bool civr__ld_table_header(civr_loader *ld, const civr_named *nm, civr_table *t,
         bool aggregate = t->hit == CIVR_HIT_COLLECT_SUM || t->hit == CIVR_HIT_COLLECT_MAX ||
                          t->hit == CIVR_HIT_COLLECT_MIN;
         if (aggregate && (t->noutputs != 1 || !civr_type_numeric(t->outputs[0].type))) {
-            civr__ld_error(ld, decl->file, outputs, CIVR_M_BUNDLE_FIELD,
-                           "collect_sum, collect_max and collect_min tables have one numeric output");
+            civr__ld_error(ld, decl->file, outputs, CIVR_MSG(COLLECT_TABLE_OUTPUT));
             return false;
         }
     }
@@ -748,7 +735,7 @@ bool civr__ld_table_header(civr_loader *ld, const civr_named *nm, civr_table *t,
         for (uint32_t o = 0; o < t->noutputs; o++) {
             const civr_node *v = civr_node_get(pr->value, t->outputs[o].name);
             if (!v) {
-                civr__ld_error(ld, f, pr->value, CIVR_M_MISSING_FIELD, "default", t->outputs[o].name);
+                civr__ld_error(ld, f, pr->value, CIVR_MSG(MISSING_FIELD), "default", t->outputs[o].name);
                 return false;
             }
             if (!civr__ld_value(ld, f, v, t->outputs[o].type, &t->default_outputs[o]))
@@ -770,7 +757,7 @@ bool civr__ld_merge_rows(civr_loader *ld, const civr_named *nm, civr_rowdecl **o
     }
     civr_rowdecl *rows = civr__calloc(maxrows ? maxrows : 1, sizeof *rows);
     if (!rows) {
-        civr__ld_error(ld, nm->first->file, nm->first->key, CIVR_M_NO_MEMORY);
+        civr__ld_error(ld, nm->first->file, nm->first->key, CIVR_MSG(NO_MEMORY));
         return false;
     }
     size_t n = 0;
@@ -786,7 +773,7 @@ bool civr__ld_merge_rows(civr_loader *ld, const civr_named *nm, civr_rowdecl **o
             const civr_node *id = civr_node_get(r, "id");
             const char *ids = civr_node_text(id);
             if (!ids || civr_node_is_null(id) || !civr__is_identifier(ids, id->u.scalar.len)) {
-                civr__ld_error(ld, d->file, id ? id : r, CIVR_M_MISSING_FIELD, "a row",
+                civr__ld_error(ld, d->file, id ? id : r, CIVR_MSG(MISSING_FIELD), "a row",
                                "id (lower-case letters, digits and _)");
                 ok = false;
                 continue;
@@ -795,7 +782,7 @@ bool civr__ld_merge_rows(civr_loader *ld, const civr_named *nm, civr_rowdecl **o
             for (at = 0; at < n && !civr__streq(rows[at].id, ids); at++)
                 ;
             if (at < n && d->file == rows[at].file) {
-                civr__ld_error(ld, d->file, id, CIVR_M_DUPLICATE_NAME, "row", ids, "this table");
+                civr__ld_error(ld, d->file, id, CIVR_MSG(DUPLICATE_NAME), "row", ids, "this table");
                 ok = false;
                 continue;
             }
@@ -804,7 +791,7 @@ bool civr__ld_merge_rows(civr_loader *ld, const civr_named *nm, civr_rowdecl **o
                 bool remove = false;
                 if (!civr__ld_bool(ld, d->file, rm, "remove", &remove) || at == n) {
                     if (at == n)
-                        civr__ld_error(ld, d->file, id, CIVR_M_UNKNOWN_NAME, "row", ids,
+                        civr__ld_error(ld, d->file, id, CIVR_MSG(UNKNOWN_NAME), "row", ids,
                                        " (nothing to remove)");
                     ok = false;
                     continue;
@@ -827,7 +814,7 @@ bool civr__ld_merge_rows(civr_loader *ld, const civr_named *nm, civr_rowdecl **o
                 for (pos = 0; pos < n && !(b && civr__streq(rows[pos].id, b)); pos++)
                     ;
                 if (pos == n) {
-                    civr__ld_error(ld, d->file, before, CIVR_M_UNKNOWN_NAME, "row", b ? b : "?",
+                    civr__ld_error(ld, d->file, before, CIVR_MSG(UNKNOWN_NAME), "row", b ? b : "?",
                                    " (before: names an existing row)");
                     ok = false;
                     continue;
@@ -874,7 +861,7 @@ void civr__ld_tables(civr_loader *ld)
     p->ntables = (uint32_t)ld->tables.count;
     p->tables = civr_arena_array(&p->arena, p->ntables ? p->ntables : 1, sizeof *p->tables);
     if (!p->tables) {
-        civr__ld_error_at(ld, NULL, CIVR_M_NO_MEMORY);
+        civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
         p->ntables = 0;
         return;
     }

@@ -7,7 +7,7 @@ static bool scalar_text(civr_loader *ld, uint32_t file, const civr_node *node, c
                         const char *what, const char **t)
 {
     if (!node || node->kind != CIVR_NODE_SCALAR || civr_node_is_null(node)) {
-        civr__ld_error(ld, file, node, CIVR_M_WRONG_TYPE, field, what, civr_node_describe(node));
+        civr__ld_error(ld, file, node, CIVR_MSG(WRONG_TYPE), field, what, civr_node_describe(node));
         return false;
     }
     *t = node->u.scalar.text;
@@ -45,10 +45,8 @@ bool civr__ld_field_value(civr_loader *ld, uint32_t file, const civr_node *node,
         if (ok && t.kind == CT_INT)
             ok = !percent && v.d == 1 && decimals == 0;
         if (!ok) {
-            char msg[160];
-            snprintf(msg, sizeof msg, "'%.60s' is not %s%s", s, what,
-                     t.kind == CT_MONEY ? " (at most 2 decimals)" : "");
-            civr__ld_error(ld, file, node, CIVR_M_BAD_VALUE, field, msg);
+            civr__ld_error(ld, file, node, CIVR_MSG(BAD_VALUE), field, s, what,
+                           t.kind == CT_MONEY ? " (at most 2 decimals)" : "");
             return false;
         }
         out->k = VK_NUM;
@@ -68,7 +66,7 @@ bool civr__ld_field_value(civr_loader *ld, uint32_t file, const civr_node *node,
             return false;
         civr_error e = CIVR_ERROR_INIT;
         if (civr_date_parse(&out->u.date, s, node->u.scalar.len, &e) < 0) {
-            civr__ld_error(ld, file, node, CIVR_M_BAD_DATE, field, s, CIVR_DATE_YEAR_MIN,
+            civr__ld_error(ld, file, node, CIVR_MSG(BAD_DATE), field, s, CIVR_DATE_YEAR_MIN,
                            CIVR_DATE_YEAR_MAX);
             return false;
         }
@@ -91,7 +89,7 @@ bool civr__ld_field_value(civr_loader *ld, uint32_t file, const civr_node *node,
             civr_buf vals = CIVR_BUF_INIT;
             for (uint32_t i = 0; i < en->count; i++)
                 civr_buf_printf(&vals, "%s%s", i ? ", " : "", en->values[i].id);
-            civr__ld_error(ld, file, node, CIVR_M_BAD_ENUM, en->name, s, vals.data ? vals.data : "");
+            civr__ld_error(ld, file, node, CIVR_MSG(BAD_ENUM), en->name, s, vals.data ? vals.data : "");
             civr_buf_free(&vals);
             return false;
         }
@@ -114,8 +112,7 @@ bool civr__ld_field_value(civr_loader *ld, uint32_t file, const civr_node *node,
         return true;
     }
     default:
-        civr__ld_error(ld, file, node, CIVR_M_BAD_VALUE, "value",
-                       "values of this type cannot be written in a policy");
+        civr__ld_error(ld, file, node, CIVR_MSG(UNWRITABLE_VALUE));
         return false;
     }
 }

@@ -87,7 +87,7 @@ const char *civr_screen_category_name(civr_screen_category c)
 int civr_screen_new(civr_screen **out, civr_error *err)
 {
     if (!out)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_screen_new needs out");
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_screen_new needs out");
     *out = NULL;
     civr_screen *s = civr__calloc(1, sizeof *s);
     if (!s)
@@ -382,7 +382,7 @@ static int payments_for(civr_screen *s, const civr_rec *enrol, civr_date month, 
             char buf[11];
             civr_date_format(month, buf);
             buf[7] = '\0';
-            return civr__fail(err, NULL, CIVR_M_BAD_PAYMENTS, p->path, buf);
+            return civr__fail(err, NULL, CIVR_MSG(BAD_PAYMENTS), p->path, buf);
         }
         seen = true;
         if (get_money(s->policy, p, "amount", &amount))
@@ -555,7 +555,7 @@ int civr_engine_screen(civr_engine *engine, const civr_household *hh,
                        const civr_screen_options *o, civr_screen *s, civr_error *err)
 {
     if (!engine || !hh || !o || !s)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
                           "civr_engine_screen needs an engine, a household, options and a screen");
     const civr_policy *p = hh->policy;
     reset(s, p, o->date);
@@ -565,7 +565,7 @@ int civr_engine_screen(civr_engine *engine, const civr_household *hh,
     bool has_from = o->from != CIVR_DATE_NONE, has_to = o->to != CIVR_DATE_NONE;
     if (o->version != CIVR_SCREEN_OPTIONS_VERSION || o->date == CIVR_DATE_NONE ||
         has_from != has_to || (has_from && o->from > o->to)) {
-        civr__fail(&local, NULL, CIVR_M_INVALID_ARG,
+        civr__fail(&local, NULL, CIVR_MSG(INVALID_ARG),
                    "screening needs options of this version, a date, and from..to in order");
         return fail(s, &local, err);
     }
@@ -577,7 +577,7 @@ int civr_engine_screen(civr_engine *engine, const civr_household *hh,
         civr_date_to_ymd(o->to, &ty, &tm, NULL);
         int64_t n = ((int64_t)ty * 12 + tm) - ((int64_t)fy * 12 + fm) + 1;
         if (n > CIVR_SCREEN_MAX_MONTHS) {
-            civr__fail(&local, NULL, CIVR_M_INVALID_ARG, "a period of more than 120 months");
+            civr__fail(&local, NULL, CIVR_MSG(INVALID_ARG), "a period of more than 120 months");
             return fail(s, &local, err);
         }
         s->nmonths = (uint32_t)n;
@@ -590,7 +590,7 @@ int civr_engine_screen(civr_engine *engine, const civr_household *hh,
             civr_date first = add_months(month_start(o->from), k);
             int64_t day;
             if (!param_int(p, "screening.month_day", first, &day) || day < 1 || day > 28) {
-                civr__fail(&local, NULL, CIVR_M_INVALID_ARG,
+                civr__fail(&local, NULL, CIVR_MSG(INVALID_ARG),
                            "a period needs the parameter screening.month_day (1..28) in the bundle");
                 return fail(s, &local, err);
             }
@@ -646,7 +646,7 @@ int civr_engine_screen_text(civr_engine *engine, const char *text, size_t len,
                             const civr_screen_options *opts, civr_screen *s, civr_error *err)
 {
     if (!engine || !s || (!text && len))
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
                           "civr_engine_screen_text needs an engine, a text and a screen");
     const civr_household *hh;
     const char *id;
@@ -684,7 +684,7 @@ size_t civr_screen_case_count(const civr_screen *s)
 int civr_screen_case(const civr_screen *s, size_t i, civr_case *out, civr_error *err)
 {
     if (!s || !out || s->failed || i >= s->ncases)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_screen_case: no such case");
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_screen_case: no such case");
     *out = s->cases[i].pub;
     return 0;
 }
@@ -698,7 +698,7 @@ int civr_screen_case_reason(const civr_screen *s, size_t i, size_t j, const char
                             const char **zh, const char **en, const char **basis, civr_error *err)
 {
     if (!s || s->failed || i >= s->ncases || j >= s->cases[i].nreasons)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_screen_case_reason: no such reason");
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_screen_case_reason: no such reason");
     const civr_reason *r = s->cases[i].reasons[j];
     if (code)
         *code = r->code;
@@ -726,7 +726,7 @@ int civr_screen_case_month(const civr_screen *s, size_t i, size_t m, civr_date *
                            int64_t *due, int64_t *paid, civr_error *err)
 {
     if (!s || s->failed || i >= s->ncases || m >= s->nmonths)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_screen_case_month: no such month");
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_screen_case_month: no such month");
     if (month)
         *month = month_start(s->months[m].date);
     if (due)
@@ -746,7 +746,7 @@ int civr_screen_application(const civr_screen *s, size_t i, const char **program
                             int *overdue, civr_error *err)
 {
     if (!s || s->failed || i >= s->napps)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_screen_application: no such one");
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_screen_application: no such one");
     const sc_app *a = &s->apps[i];
     if (program)
         *program = a->program;
@@ -1010,7 +1010,7 @@ int civr_screen_render(civr_screen *s, civr_screen_render_kind kind, const char 
                        size_t *len, civr_error *err)
 {
     if (!s || !out)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_screen_render needs a screen and out");
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_screen_render needs a screen and out");
     civr_buf_clear(&s->out);
     if (s->failed) {
         civr_buf_puts(&s->out, "{\"household\":");
@@ -1038,7 +1038,7 @@ int civr_engine_screen_batch(civr_engine *engine, const char *const *texts, cons
                              size_t *json_len, size_t *failed, civr_error *err)
 {
     if (!engine || !s || !json || (count && (!texts || !lens)))
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
                           "civr_engine_screen_batch needs an engine, texts, a screen and json");
     civr_screen_options o = CIVR_SCREEN_OPTIONS_INIT;
     o.date = date;

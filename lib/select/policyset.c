@@ -97,7 +97,7 @@ int civr_policy_set_load(civr_policy_set **out, const char *root, const civr_loa
                          civr_error *err)
 {
     if (!out || !root)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_policy_set_load needs out and a root");
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_policy_set_load needs out and a root");
     *out = NULL;
     civr_policy_set *set = civr__calloc(1, sizeof *set);
     if (!set || !(set->root = civr__malloc(strlen(root) + 1))) {
@@ -129,7 +129,7 @@ int civr_policy_set_load(civr_policy_set **out, const char *root, const civr_loa
                 for (size_t b = 0; b < civr_policy_region_count(set->policies[j]); b++)
                     if (civr__streq(civr_policy_region(p, a),
                                     civr_policy_region(set->policies[j], b))) {
-                        rc = civr__fail(err, NULL, CIVR_M_REGION_TWICE,
+                        rc = civr__fail(err, NULL, CIVR_MSG(REGION_TWICE),
                                         civr_policy_id(set->policies[j]), civr_policy_id(p),
                                         civr_policy_region(p, a));
                         break;
@@ -140,7 +140,7 @@ int civr_policy_set_load(civr_policy_set **out, const char *root, const civr_loa
     civr__free(w.dirs);
     if (rc == 0 && !set->count) {
         civr_pos pos = {root, 0, 0, 0};
-        rc = civr__fail(err, &pos, CIVR_M_READ_FAILED, root,
+        rc = civr__fail(err, &pos, CIVR_MSG(READ_FAILED), root,
                         "no bundle there declares regions (regions: in bundle.yaml)");
     }
     if (rc) {
@@ -165,7 +165,7 @@ int civr_policy_set_select(const civr_policy **out, const civr_policy_set *set,
                            const char *region, civr_error *err)
 {
     if (!out || !set)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_policy_set_select needs out and a set");
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_policy_set_select needs out and a set");
     *out = NULL;
     civr_buf all = CIVR_BUF_INIT;
     for (size_t i = 0; i < set->count; i++)
@@ -175,7 +175,7 @@ int civr_policy_set_select(const civr_policy **out, const civr_policy_set *set,
                             civr_policy_id(set->policies[i]));
     int rc = 0, best = 0;
     if (!region) {
-        rc = civr__fail(err, NULL, CIVR_M_NO_REGION, set->root, all.data ? all.data : "");
+        rc = civr__fail(err, NULL, CIVR_MSG(NO_REGION), set->root, all.data ? all.data : "");
     } else {
         for (size_t i = 0; i < set->count; i++) {
             int g = civr_policy_governs(set->policies[i], region);
@@ -188,8 +188,8 @@ int civr_policy_set_select(const civr_policy **out, const civr_policy_set *set,
             civr_error tmp = CIVR_ERROR_INIT;
             rc = civr_policy_check_region(set->policies[0], region, &tmp) == CIVR_EDATA &&
                          tmp.id == 7003
-                     ? civr__fail(err, NULL, CIVR_M_BAD_REGION, region)
-                     : civr__fail(err, NULL, CIVR_M_NO_BUNDLE_FOR_REGION, set->root, region,
+                     ? civr__fail(err, NULL, CIVR_MSG(BAD_REGION), region)
+                     : civr__fail(err, NULL, CIVR_MSG(NO_BUNDLE_FOR_REGION), set->root, region,
                                   all.data ? all.data : "");
         }
     }
@@ -204,7 +204,7 @@ int civr_policy_set_select_text(const civr_policy **out, const civr_policy_set *
     if (id && id_size)
         id[0] = '\0';
     if (!out || !set || (!text && len))
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG,
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
                           "civr_policy_set_select_text needs out, a set and a text");
     *out = NULL;
     civr_doc doc;

@@ -1,6 +1,6 @@
 /*
  * Policy test cases: YAML files of households with the outcome a policy
- * officer worked out by hand. Format (docs/policy-tests.md):
+ * officer worked out by hand. Format (docs/policy-language.md, "Test cases"):
  *
  *   cases:
  *     - name: what the case shows
@@ -227,10 +227,16 @@ static void check_program(run *r, const char *id, const civr_node *want)
     }
 }
 
-static int case_error(const civr_doc *doc, const civr_node *n, const char *msg, civr_error *err)
+CIVR__PRINTF(5, 6)
+static int case_error(civr_error *err, const civr_doc *doc, const civr_node *n, civr_msg m,
+                      const char *fmt, ...)
 {
     civr_pos pos = civr_doc_pos(doc, n);
-    return civr__fail(err, &pos, CIVR_M_BAD_TEST_CASE, msg);
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = civr__vfail(err, &pos, m, fmt, ap);
+    va_end(ap);
+    return rc;
 }
 
 static void check_absent(run *r, const civr_node *want);
@@ -240,26 +246,23 @@ static int run_case(run *r, const civr_doc *doc, const civr_node *c, civr_error 
 {
     static const char *const keys[] = {"name", "basis", "date", "household", "expect", "note", NULL};
     if (c->kind != CIVR_NODE_MAP)
-        return case_error(doc, c, "a test case is a mapping", err);
+        return case_error(err, doc, c, CIVR_MSG(CASE_NOT_MAP));
     for (size_t i = 0; i < c->u.map.count; i++) {
         size_t k;
         for (k = 0; keys[k] && !civr__streq(keys[k], c->u.map.pairs[i].key->u.scalar.text); k++)
             ;
         if (!keys[k])
-            return case_error(doc, c->u.map.pairs[i].key,
-                              "unknown key in a test case (name basis date household expect note)",
-                              err);
+            return case_error(err, doc, c->u.map.pairs[i].key, CIVR_MSG(CASE_UNKNOWN_KEY));
     }
     const civr_node *name = civr_node_get(c, "name"), *date = civr_node_get(c, "date"),
                     *hh = civr_node_get(c, "household"), *expect = civr_node_get(c, "expect"),
                     *basis = civr_node_get(c, "basis");
     if (!civr_node_text(name) || !date || !hh || !expect || !civr_node_text(basis))
-        return case_error(doc, c, "a test case needs name, basis, date, household and expect",
-                          err);
+        return case_error(err, doc, c, CIVR_MSG(BAD_TEST_CASE));
     civr_date d;
     if (civr_date_parse(&d, civr_node_text(date) ? civr_node_text(date) : "",
                         civr_node_text(date) ? date->u.scalar.len : 0, NULL) < 0)
-        return case_error(doc, date, "date must be YYYY-MM-DD", err);
+        return case_error(err, doc, date, CIVR_MSG(CASE_BAD_DATE));
     civr_buf_clear(&r->detail);
     /* decode the household from the test file itself: errors point into it */
     civr_household household = {0};
@@ -389,7 +392,7 @@ static int run_file(run *r, const char *path, civr_error *err)
     if (rc == 0) {
         const civr_node *cases = civr_node_get(doc.root, "cases");
         if (!cases || cases->kind != CIVR_NODE_SEQ)
-            rc = case_error(&doc, doc.root, "a test file holds a list 'cases:'", err);
+            rc = case_error(err, &doc, doc.root, CIVR_MSG(CASE_NO_LIST));
         for (size_t i = 0; rc == 0 && i < cases->u.seq.count; i++)
             rc = run_case(r, &doc, cases->u.seq.items[i], err);
     }
@@ -416,7 +419,7 @@ int civr_policy_run_tests_coverage(const civr_policy *policy, const char *path,
                                    civr_error *err)
 {
     if (!policy || !path)
-        return civr__fail(err, NULL, CIVR_M_INVALID_ARG, "civr_policy_run_tests needs a policy and a path");
+        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_policy_run_tests needs a policy and a path");
     run r = {0};
     r.coverage = coverage;
     r.policy = policy;
@@ -428,7 +431,7 @@ int civr_policy_run_tests_coverage(const civr_policy *policy, const char *path,
     struct stat st;
     if (rc == 0 && stat(path, &st) != 0) {
         civr_pos pos = {path, 0, 0, 0};
-        rc = civr__fail(err, &pos, CIVR_M_READ_FAILED, path, "no such file or folder");
+        rc = civr__fail(err, &pos, CIVR_MSG(READ_FAILED), path, "no such file or folder");
     }
     if (rc == 0 && S_ISDIR(st.st_mode)) {
         DIR *dir = opendir(path);

@@ -2,7 +2,9 @@
 // in the range of their group, with the code of their group.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
+#include <string>
 
 extern "C" {
 #include "base/base.h"
@@ -32,12 +34,35 @@ TEST(Messages, IdsAreUniqueAndGrouped)
     }
 }
 
+// Issue 11: each distinct message has its own id: no catch-all format that
+// only passes a text through, and no two ids with the same format.
+TEST(Messages, EachMessageHasItsOwnIdAndFormat)
+{
+    static const struct {
+        int id;
+        const char *format;
+    } catalogue[] = {
+#define X(name, id, code, fmt) {id, fmt},
+#include "base/messages.def"
+#undef X
+    };
+    std::map<std::string, int> by_format;
+    for (const auto &m : catalogue) {
+        std::string f = m.format;
+        EXPECT_NE(f, "%s") << "CIVR-" << m.id << " only passes a text through";
+        EXPECT_NE(f, "%s: %s") << "CIVR-" << m.id << " only passes a text through";
+        auto seen = by_format.emplace(f, m.id);
+        EXPECT_TRUE(seen.second) << "CIVR-" << m.id << " and CIVR-" << seen.first->second
+                                 << " have the same text: " << f;
+    }
+}
+
 TEST(Messages, FirstErrorWinsAndFormatIsStable)
 {
     civr_error err = CIVR_ERROR_INIT;
     civr_pos pos = {"a.yaml", 3, 7, 20};
-    civr__fail(&err, &pos, CIVR_M_DUPLICATE_KEY, "x", 1u);
-    civr__fail(&err, nullptr, CIVR_M_NO_MEMORY);
+    civr__fail(&err, &pos, CIVR_MSG(DUPLICATE_KEY), "x", 1u);
+    civr__fail(&err, nullptr, CIVR_MSG(NO_MEMORY));
     char buf[256];
     civr_error_format(&err, buf, sizeof buf);
     EXPECT_STREQ(buf, "a.yaml:3:7: error: [CIVR-1006] duplicate key 'x' (first at line 1)");

@@ -1,4 +1,4 @@
-// The expression language (docs/expressions.md): values, Kleene logic for
+// The expression language (docs/policy-language.md, "Expressions"): values, Kleene logic for
 // missing facts, null semantics, and type errors that point at the token.
 // Each expression becomes the fact `value` of a program `probe` in a
 // temporary bundle over the textbook fixture (standard 700 from 2023-07-01).

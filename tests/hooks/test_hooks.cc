@@ -631,16 +631,16 @@ TEST(Hooks, DeclarationsAreChecked)
         {hook_yaml("dibao", "before_eligibility", "        sets: [no_such_fact]\n"),
          "policy.yaml:7:16: error: [CIVR-4014] unknown fact 'no_such_fact' in this program"},
         {hook_yaml("dibao", "before_eligibility", "        sets: [counted]\n"),
-         "policy.yaml:7:16: error: [CIVR-4002] fact 'counted' cannot be set by a hook: only money, "
+         "policy.yaml:7:16: error: [CIVR-4064] fact 'counted' cannot be set by a hook: only money, "
          "rate, integer, bool, date, enum and text facts can"},
         {hook_yaml("dibao", "after_amount", "        sets: [size]\n"),
-         "policy.yaml:7:15: error: [CIVR-4002] only a before_eligibility hook sets facts"},
+         "policy.yaml:7:15: error: [CIVR-4050] only a before_eligibility hook sets facts"},
         {"programs:\n  dibao:\n    hooks:\n      after_amount: {file: hooks/h.lua}\n",
          "policy.yaml:4:7: error: [CIVR-4005] a hook: every value needs a 'basis' (document number or source URL)"},
         {"programs:\n  dibao:\n    hooks:\n      at_noon: {file: hooks/h.lua, basis: x}\n",
          "policy.yaml:4:7: error: [CIVR-2001] unknown field 'at_noon'"},
         {"programs:\n  dibao:\n    hooks:\n      after_amount: {file: ../h.lua, basis: x}\n",
-         "policy.yaml:4:28: error: [CIVR-4002] file names must be relative paths inside the bundle (no '..')"},
+         "policy.yaml:4:28: error: [CIVR-4058] file names must be relative paths inside the bundle (no '..')"},
         {"programs:\n  dibao:\n    hooks:\n      after_amount: {file: hooks/none.lua, basis: x}\n",
          "policy.yaml:4:28: error: [CIVR-4001] cannot read '"},
     };

@@ -295,7 +295,7 @@ TEST(Loader, MoreEnumsThanTypesCanNameAreRefused)
     std::string error;
     civr_policy *p = civt::load(b.dir, &error);
     EXPECT_EQ(p, nullptr);
-    EXPECT_NE(error.find("[CIVR-4002] a policy declares at most 65531 enums"), std::string::npos)
+    EXPECT_NE(error.find("[CIVR-4068] a policy declares at most 65531 enums"), std::string::npos)
         << error;
     civr_policy_free(p);
 }

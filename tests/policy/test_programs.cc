@@ -155,7 +155,7 @@ TEST(Programs, AmountsAreWholeFenRoundedExplicitly)
     };
     EXPECT_EQ(outcome("1000 yuan / 3"),
               "[CIVR-5007] the amount of outcome 'paid' is 1000/3 yuan, not a whole number of fen: round it explicitly with round()");
-    EXPECT_EQ(outcome("0 yuan - 5 yuan"), "[CIVR-5007] the amount of outcome 'paid' is negative");
+    EXPECT_EQ(outcome("0 yuan - 5 yuan"), "[CIVR-5009] the amount of outcome 'paid' is negative");
     EXPECT_EQ(outcome("round(1000 yuan / 3, 'fen', 'down')"),
               "{\"program\":\"probe\",\"status\":\"eligible\",\"monthly\":\"333.33\"");
 }
@@ -404,11 +404,11 @@ TEST(Tables, AnUnsupportedCellSaysWhatACellMayHold)
               "('>= 1.5 * $dibao.standard[residence]'); with its basis: {value: <one of these>, "
               "basis: ..., illustrative: true}, found a mapping");
     EXPECT_EQ(with_cell("\"> count(household.members)\""),
-              "policy.yaml:15:21: error: [CIVR-4002] an expression in a table's cell may read "
+              "policy.yaml:15:21: error: [CIVR-4086] an expression in a table's cell may read "
               "parameters ($name) and the table's inputs, not the household, facts, programs or "
               "tables");
     EXPECT_EQ(with_cell("\"[$dibao.rural_elderly_age..70]\""),
-              "policy.yaml:15:21: error: [CIVR-4002] a range's bounds are literals ('1..2', "
+              "policy.yaml:15:21: error: [CIVR-4085] a range's bounds are literals ('1..2', "
               "'[60..70)'); to compare with a parameter write one comparison ('>= $name' or '< $name')");
     // a cell with its basis is fine
     EXPECT_EQ(with_cell("{value: \">= 60\", basis: test, illustrative: true}"), "");

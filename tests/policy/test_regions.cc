@@ -165,7 +165,7 @@ TEST(Regions, BadDivisionCodesInABundleAreErrors)
     std::string error;
     civr_policy *p = civt::load(b.dir, &error);
     EXPECT_EQ(p, nullptr);
-    EXPECT_NE(error.find("bundle.yaml:5:11: error: [CIVR-4007] regions: a division code is six "
+    EXPECT_NE(error.find("bundle.yaml:5:11: error: [CIVR-4077] regions: a division code is six "
                          "digits in quotes"),
               std::string::npos)
         << error;

@@ -168,3 +168,51 @@ TEST(Threads, EnginesOnEightThreadsShareOnePolicyAndGiveTheSameBytes)
         civr_policy_free(p);
     }
 }
+
+// Issue 11: a finished result is read, not written, by its const getters
+// (civr_program_result_fact formatted facts on first request into the
+// result and so raced when two threads read one result; under
+// ThreadSanitizer in .ci/run that is a failure). Eight threads read every
+// fact of one result and see what one thread sees.
+TEST(Threads, EightThreadsReadTheFactsOfOneResult)
+{
+    std::string error;
+    civr_policy *p = civt::load("policies/cn/guangdong/guangzhou", &error);
+    ASSERT_NE(p, nullptr) << error;
+    std::string hh = read("examples/households/gz-family.json");
+    civr_error err = CIVR_ERROR_INIT;
+    civr_engine *e = nullptr;
+    civr_result *r = nullptr;
+    civr_date d;
+    civr_date_parse(&d, "2024-08-01", 10, &err);
+    ASSERT_EQ(civr_engine_new(&e, p, nullptr, &err), 0);
+    ASSERT_EQ(civr_result_new(&r, &err), 0);
+    ASSERT_EQ(civr_engine_eval_text(e, hh.data(), hh.size(), CIVR_FORMAT_JSON, "h.json", d, 0, r,
+                                    &err), 0) << civt::format(err);
+    auto facts = [r] {
+        std::string out;
+        for (size_t i = 0; i < civr_result_program_count(r); i++) {
+            const civr_program_result *pr = civr_result_program(r, i);
+            for (size_t k = 0; k < civr_program_result_fact_count(pr); k++) {
+                const char *name = nullptr, *json = nullptr;
+                if (civr_program_result_fact(pr, k, &name, &json) != 0)
+                    return std::string("error");
+                out += std::string(name) + "=" + json + "\n";
+            }
+        }
+        return out;
+    };
+    std::vector<std::string> got(kThreads);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; t++)
+        threads.emplace_back([&, t] { got[t] = facts(); });
+    for (auto &t : threads)
+        t.join();
+    std::string one = facts();
+    EXPECT_NE(one.find("="), std::string::npos) << "the programs show no facts";
+    for (int t = 0; t < kThreads; t++)
+        EXPECT_EQ(got[t], one) << "thread " << t;
+    civr_result_free(r);
+    civr_engine_free(e);
+    civr_policy_free(p);
+}
