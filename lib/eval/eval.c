@@ -378,7 +378,15 @@ __attribute__((noinline)) static void eval_param(civr_ectx *c, const civr_expr *
             size_t klen = 0;
             bool have = keys[d].k == VK_ENUM ||
                         (keys[d].k != VK_NULL && key_text(c, &keys[d], e->args[d]->type, &k, &klen));
-            if (keys[d].k == VK_ENUM) { /* enum keys were resolved at load */
+            char num[24];
+            if (p->dims[d].integer && keys[d].k == VK_NUM) { /* whole numbers and ranges */
+                for (uint32_t i = 0; i < ncells && !hit; i++)
+                    if (cells[i].key && cells[i].lo <= keys[d].u.n.n && keys[d].u.n.n <= cells[i].hi)
+                        hit = &cells[i];
+                klen = (size_t)snprintf(num, sizeof num, "%lld", (long long)keys[d].u.n.n);
+                k = num;
+                have = true;
+            } else if (keys[d].k == VK_ENUM) { /* enum keys were resolved at load */
                 for (uint32_t i = 0; i < ncells && !hit; i++)
                     if (cells[i].key && cells[i].key_enum == (int32_t)keys[d].u.e)
                         hit = &cells[i];

@@ -473,7 +473,8 @@ static const civr_expr *check_param(checker *ck, const pnode *p)
     for (uint32_t i = 0; i < p->n; i++) {
         civr_type want = pa->dims[i].enum_index >= 0
                              ? civr_type_of(CT_ENUM, (uint16_t)pa->dims[i].enum_index)
-                             : civr_type_of(CT_STRING, 0);
+                         : pa->dims[i].integer ? civr_type_of(CT_INT, 0)
+                                               : civr_type_of(CT_STRING, 0);
         if (!(e->args[i] = check_as(ck, p->list[i], want)))
             return NULL;
     }

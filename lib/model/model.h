@@ -215,6 +215,7 @@ struct civr_pcell {
     const char *key;         /* NULL: the default for keys not listed */
     uint32_t key_len;
     int32_t key_enum;        /* the key's enum value index, or -1 */
+    int64_t lo, hi;          /* integer dimensions: the key's whole numbers, lo..hi inclusive */
     civr_val value;          /* when this is the last dimension */
     uint32_t nsub;
     const civr_pcell *sub;   /* cells of the next dimension */
@@ -242,8 +243,9 @@ typedef struct civr_param {
     civr_text title;
     uint32_t ndims;
     struct {
-        const char *name; /* an enum name, or "region" for division codes */
-        int32_t enum_index; /* -1 for free-text keys */
+        const char *name; /* an enum name, "region" for division codes, or an integer's */
+        int32_t enum_index; /* -1 for free-text and integer keys */
+        bool integer;       /* keys are whole numbers and ranges: 3, "1..2", ">= 60" */
     } dims[CIVR_PARAM_MAX_DIMS];
     /* the range the type allows (money: not negative unless `min` says) */
     bool has_min, has_max;

@@ -67,6 +67,67 @@ static bool read_cell(civr_loader *ld, const civr_param *pa, uint32_t file,
     return true;
 }
 
+/* One whole number of an integer key, in *v. */
+static bool key_int(const char *s, size_t len, int64_t *v)
+{
+    while (len && *s == ' ')
+        s++, len--;
+    while (len && s[len - 1] == ' ')
+        len--;
+    bool neg = len && *s == '-';
+    size_t i = neg ? 1 : 0;
+    if (i == len || len - i > 15)
+        return false;
+    int64_t n = 0;
+    for (; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        n = n * 10 + (s[i] - '0');
+    }
+    *v = neg ? -n : n;
+    return true;
+}
+
+/* An integer dimension's key: 3, "1..2", "[60..70)", ">= 60", "< 18". */
+static bool key_range(const char *s, size_t len, int64_t *lo, int64_t *hi)
+{
+    *lo = INT64_MIN;
+    *hi = INT64_MAX;
+    if (len && (s[0] == '<' || s[0] == '>')) {
+        bool incl = len > 1 && s[1] == '=';
+        size_t skip = incl ? 2 : 1;
+        int64_t v;
+        if (!key_int(s + skip, len - skip, &v))
+            return false;
+        if (s[0] == '>')
+            *lo = incl ? v : v + 1;
+        else
+            *hi = incl ? v : v - 1;
+        return true;
+    }
+    const char *dots = NULL;
+    for (size_t i = 0; i + 1 < len && !dots; i++)
+        if (s[i] == '.' && s[i + 1] == '.')
+            dots = s + i;
+    if (!dots)
+        return key_int(s, len, lo) && (*hi = *lo, true);
+    const char *a = s, *end = s + len;
+    bool lo_incl = true, hi_incl = true;
+    if (*a == '[' || *a == '(')
+        lo_incl = *a++ == '[';
+    if (end > a && (end[-1] == ']' || end[-1] == ')'))
+        hi_incl = *--end == ']';
+    if ((dots > a && !key_int(a, (size_t)(dots - a), lo)) ||
+        (dots + 2 < end && !key_int(dots + 2, (size_t)(end - dots - 2), hi)) ||
+        (dots == a && dots + 2 >= end))
+        return false;
+    if (dots > a && !lo_incl)
+        (*lo)++;
+    if (dots + 2 < end && !hi_incl)
+        (*hi)--;
+    return *lo <= *hi;
+}
+
 static bool read_cells(civr_loader *ld, const civr_param *pa, uint32_t file,
                        const civr_node *node, uint32_t dim, const civr_pcell **out, uint32_t *nout)
 {
@@ -90,7 +151,21 @@ static bool read_cells(civr_loader *ld, const civr_param *pa, uint32_t file,
         const civr_pair *pr = &node->u.map.pairs[i];
         const char *key = pr->key->u.scalar.text;
         cells[i].key_enum = -1;
-        if (!civr__streq(key, "default")) {
+        if (!civr__streq(key, "default") && pa->dims[dim].integer) {
+            if (!key_range(key, pr->key->u.scalar.len, &cells[i].lo, &cells[i].hi)) {
+                civr__ld_error(ld, file, pr->key, CIVR_MSG(INTEGER_KEY), pa->name, key);
+                ok = false;
+                continue;
+            }
+            for (uint32_t k = 0; k < i; k++)
+                if (cells[k].key && cells[k].lo <= cells[i].hi && cells[i].lo <= cells[k].hi) {
+                    civr__ld_error(ld, file, pr->key, CIVR_MSG(KEYS_OVERLAP), pa->name,
+                                   cells[k].key, key);
+                    ok = false;
+                }
+            cells[i].key = key;
+            cells[i].key_len = (uint32_t)pr->key->u.scalar.len;
+        } else if (!civr__streq(key, "default")) {
             int32_t e = pa->dims[dim].enum_index;
             int32_t v = e >= 0 ? civr_policy__enum_value(&p->enums[e], key, pr->key->u.scalar.len)
                                : -1;
@@ -166,18 +241,30 @@ static bool read_dims(civr_loader *ld, civr_param *pa, uint32_t file, const civr
     }
     for (size_t i = 0; i < n; i++) {
         const char *t = civr_node_text(items[i]);
+        pa->dims[i].enum_index = -1;
+        /* whole numbers: `integer`, or named `{grade: integer}` */
+        const civr_node *one = items[i]->kind == CIVR_NODE_MAP && items[i]->u.map.count == 1
+                                   ? items[i]->u.map.pairs[0].value
+                                   : NULL;
+        if ((t && civr__streq(t, "integer")) ||
+            (one && civr_node_text(one) && civr__streq(civr_node_text(one), "integer"))) {
+            pa->dims[i].name = t ? t : items[i]->u.map.pairs[0].key->u.scalar.text;
+            pa->dims[i].integer = true;
+            continue;
+        }
         if (!t) {
-            civr__ld_error(ld, file, items[i], CIVR_MSG(WRONG_TYPE), "by", "an enum name or region",
+            civr__ld_error(ld, file, items[i], CIVR_MSG(WRONG_TYPE), "by",
+                           "an enum name, region, integer or {name: integer}",
                            civr_node_describe(items[i]));
             return false;
         }
         pa->dims[i].name = t;
-        pa->dims[i].enum_index = -1;
         if (!civr__streq(t, "region")) {
             int32_t e = civr_policy__enum(p, t);
             if (e < 0) {
                 civr__ld_error(ld, file, items[i], CIVR_MSG(UNKNOWN_NAME), "enum", t,
-                               " (variants are by an enum, or by region)");
+                               " (variants are by an enum, by region, or by integer: "
+                               "{grade: integer})");
                 return false;
             }
             pa->dims[i].enum_index = e;

@@ -413,3 +413,44 @@ TEST(Tables, AnUnsupportedCellSaysWhatACellMayHold)
     // a cell with its basis is fine
     EXPECT_EQ(with_cell("{value: \">= 60\", basis: test, illustrative: true}"), "");
 }
+
+TEST(Parameters, VaryByWholeNumbersAndRanges)
+{
+    // the care subsidy by disability grade: grades 1-2 only (国发〔2015〕52号:
+    // 残疾等级被评定为一级、二级), Guangzhou's 243 (https://m.gz.bendibao.com/life/353104.html);
+    // age bands of 民发〔2021〕43号 第五条 (under 16, 60 and over)
+    std::string params = R"y(parameters:
+  t.care_by_grade:
+    title: {zh: 护理补贴（按残疾等级）, en: care subsidy by grade}
+    type: money
+    by: [{grade: integer}]
+    values: [{from: 2021-07-01, value: {"1..2": 243, default: 0}, basis: "国发〔2015〕52号; https://m.gz.bendibao.com/life/353104.html"}]
+  t.age_band:
+    title: {zh: 年龄段, en: age band}
+    type: string
+    by: [{age: integer}]
+    values: [{from: 2021-07-01, value: {"< 16": minor, "[16..60)": working_age, ">= 60": elderly}, basis: "民发〔2021〕43号 第五条"}]
+)y";
+    std::string facts = R"y(      care: {title: {zh: c, en: c}, expr: "sum($t.care_by_grade[m.disability.grade] for m in members if has(m.disability))"}
+      b74: {title: {zh: b, en: b}, expr: "$t.age_band[sum(age(m) for m in members if m.id == 'a')]"}
+      b15: {title: {zh: b, en: b}, expr: "$t.age_band[15]"}
+      b16: {title: {zh: b, en: b}, expr: "$t.age_band[16]"}
+      b59: {title: {zh: b, en: b}, expr: "$t.age_band[59]"}
+      b60: {title: {zh: b, en: b}, expr: "$t.age_band[60]"}
+)y";
+    // a (74, no certificate), b (9, mental grade 2): care 243; a is elderly; 15 is
+    // a minor, 16 and 59 of working age, 60 elderly
+    EXPECT_EQ(run(params, facts),
+              R"({"care":"243.00","b74":"elderly","b15":"minor","b16":"working_age","b59":"working_age","b60":"elderly"})");
+    // keys that overlap, or are not whole numbers, fail at load
+    std::string overlap = params;
+    overlap.replace(overlap.find("default: 0"), 10, "2: 100");
+    EXPECT_EQ(run(overlap, facts),
+              "load error: policy.yaml:6:54: error: [CIVR-4089] t.care_by_grade: keys '1..2' and '2' overlap: which value is meant?");
+    std::string words = params;
+    words.replace(words.find("\"1..2\""), 6, "severe");
+    EXPECT_EQ(run(words, facts),
+              "load error: policy.yaml:6:41: error: [CIVR-4088] t.care_by_grade: 'severe' is not "
+              "a key of a whole-number dimension: a whole number (3), a range ('1..2', "
+              "'[60..70)'), a comparison ('>= 60', '< 18') or default");
+}

@@ -8,7 +8,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A loaded, compiled policy bundle, e.g. {@code policies/cn/guangdong/guangzhou}.
@@ -30,6 +32,7 @@ public final class Policy implements AutoCloseable {
     private final Path path;
     private long handle;
     private final String id, version, digest;
+    private final Map<String, Map<String, String>> factTypes; // program -> fact -> type
     private final List<long[]> engines = new ArrayList<>(); // {engine, result} of every thread
     private final ThreadLocal<long[]> engine = new ThreadLocal<>();
 
@@ -39,6 +42,19 @@ public final class Policy implements AutoCloseable {
         this.id = text(CivrulesNative.civr_policy_id(handle));
         this.version = text(CivrulesNative.civr_policy_version(handle));
         this.digest = text(CivrulesNative.civr_policy_digest(handle));
+        this.factTypes = factTypes(text(CivrulesNative.civr_policy_describe(handle)));
+    }
+
+    /** Each program's facts and their types ("money", "rate", "integer", ...), from civr_policy_describe. */
+    private static Map<String, Map<String, String>> factTypes(String description) {
+        Map<String, Map<String, String>> out = new HashMap<>();
+        for (Object p : (List<?>)((Map<?, ?>)Json.parse(description)).get("programs")) {
+            Map<String, String> facts = new HashMap<>();
+            for (Object f : (List<?>)((Map<?, ?>)p).get("facts"))
+                facts.put((String)((Map<?, ?>)f).get("name"), (String)((Map<?, ?>)f).get("type"));
+            out.put((String)((Map<?, ?>)p).get("id"), facts);
+        }
+        return out;
     }
 
     /**
@@ -83,7 +99,7 @@ public final class Policy implements AutoCloseable {
         byte[][] json = new byte[1][];
         CivrulesNative.civr_engine_eval_json(e[0], household.getBytes(StandardCharsets.UTF_8),
             CivrulesNative.CIVR_FORMAT_AUTO, bytes("<household>"), bytes(date.toString()), 0, e[1], json);
-        return new Result(new String(json[0], StandardCharsets.UTF_8));
+        return new Result(new String(json[0], StandardCharsets.UTF_8), factTypes);
     }
 
     /**
@@ -104,7 +120,7 @@ public final class Policy implements AutoCloseable {
         List<Result> out = new ArrayList<>(texts.length);
         int start = 0;
         for (int nl; (nl = all.indexOf('\n', start)) >= 0; start = nl + 1)
-            out.add(new Result(all.substring(start, nl)));
+            out.add(new Result(all.substring(start, nl), factTypes));
         if (out.size() != texts.length)
             throw new IllegalStateException("civrules: " + texts.length + " households gave " + out.size() + " results");
         return out;

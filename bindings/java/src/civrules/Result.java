@@ -23,7 +23,10 @@ public final class Result {
     private final List<LogLine> log;
     private final int logDropped;
 
-    Result(String json) {
+    Result(String json) { this(json, Map.of()); }
+
+    /** {@code factTypes}: program id -> fact name -> type, to give facts their Java types. */
+    Result(String json, Map<String, Map<String, String>> factTypes) {
         this.json = json;
         Map<?, ?> m = (Map<?, ?>)Json.parse(json);
         household = (String)m.get("household");
@@ -47,7 +50,8 @@ public final class Result {
         totalMonthly = new BigDecimal((String)m.get("total_monthly"));
         List<ProgramResult> ps = new ArrayList<>();
         for (Object o : (List<?>)m.get("programs"))
-            ps.add(new ProgramResult((Map<?, ?>)o));
+            ps.add(new ProgramResult((Map<?, ?>)o,
+                                     factTypes.getOrDefault((String)((Map<?, ?>)o).get("program"), Map.of())));
         programs = Collections.unmodifiableList(ps);
     }
 

@@ -56,7 +56,22 @@ class PolicyTest {
         ProgramResult dibao = r.program("dibao").orElseThrow();
         assertEquals(Status.ELIGIBLE, dibao.status());
         assertEquals("DIBAO_ELIGIBLE", dibao.reasons().get(0).code());
-        assertEquals("1282.00", dibao.facts().get("standard"));
+        // money facts are exact values, never strings to parse: the standard is a
+        // decimal, the per-capita income 1000 / 3 (it does not end) a Fraction
+        assertEquals(new BigDecimal("1282.00"), dibao.facts().get("standard"));
+        assertEquals(Long.valueOf(3), dibao.facts().get("size"));
+        assertEquals(new Fraction(1000, 3), dibao.facts().get("per_capita_income"));
+        Fraction perCapita = dibao.exact("per_capita_income").orElseThrow();
+        assertEquals("1000/3", perCapita.toString());
+        assertEquals(new BigDecimal("333.33"), perCapita.toBigDecimal(2, java.math.RoundingMode.HALF_UP));
+        assertTrue(!perCapita.isDecimal());
+        assertEquals(new Fraction(1282, 1), dibao.exact("standard").orElseThrow());
+        assertEquals(new BigDecimal("1282"), dibao.exact("standard").orElseThrow().toBigDecimal());
+        // (1282 - 1000/3) x 3 = 2846, exactly (民发〔2021〕57号 第十四条)
+        assertEquals(new Fraction(284600, 100),
+                     new Fraction(dibao.exact("standard").orElseThrow().numerator().multiply(java.math.BigInteger.valueOf(3))
+                                      .subtract(java.math.BigInteger.valueOf(1000)), java.math.BigInteger.ONE));
+        assertEquals(Fraction.parse("-0.50"), new Fraction(-1, 2));
         // the child's parents are not on record: child support cannot be decided
         ProgramResult child = r.program("child_support").orElseThrow();
         assertEquals(Status.UNDETERMINED, child.status());
