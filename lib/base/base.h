@@ -168,6 +168,10 @@ void civr_buf_puts(civr_buf *b, const char *s);
 void civr_buf_putc(civr_buf *b, char c);
 void civr_buf_printf(civr_buf *b, const char *fmt, ...) CIVR__PRINTF(2, 3);
 void civr_buf_json_string(civr_buf *b, const char *s, size_t len); /* quoted, escaped */
+/* A text as a JSON string (quoted, escaped); NULL as null. */
+void civr__buf_json_text(civr_buf *b, const char *s);
+/* Money as a JSON string of yuan with two decimals, e.g. "-12.30" (civr_money_format). */
+void civr__buf_json_money(civr_buf *b, int64_t fen);
 /* `e` as the JSON object of an error record: {"id": "CIVR-NNNN", "code",
  * "source", "line", "column", "message"} (docs/result.md). */
 void civr__error_json(civr_buf *b, const civr_error *e);

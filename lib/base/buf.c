@@ -108,3 +108,20 @@ void civr_buf_json_string(civr_buf *b, const char *s, size_t len)
     civr_buf_add(b, s + start, len - start);
     civr_buf_putc(b, '"');
 }
+
+void civr__buf_json_text(civr_buf *b, const char *s)
+{
+    if (s)
+        civr_buf_json_string(b, s, strlen(s));
+    else
+        civr_buf_puts(b, "null");
+}
+
+void civr__buf_json_money(civr_buf *b, int64_t fen)
+{
+    char s[32];
+    civr_money_format(fen, s);
+    civr_buf_putc(b, '"');
+    civr_buf_puts(b, s);
+    civr_buf_putc(b, '"');
+}

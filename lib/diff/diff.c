@@ -96,24 +96,11 @@ void civr_diff_free(civr_diff *d)
 
 void civr__diff_money(civr_buf *b, int64_t fen, bool sign)
 {
-    uint64_t a = fen < 0 ? (uint64_t)0 - (uint64_t)fen : (uint64_t)fen;
-    civr_buf_printf(b, "%s%llu.%02llu", fen < 0 ? "-" : (sign && fen > 0 ? "+" : ""),
-                    (unsigned long long)(a / 100), (unsigned long long)(a % 100));
-}
-
-static void json_money(civr_buf *b, int64_t fen)
-{
-    civr_buf_putc(b, '"');
-    civr__diff_money(b, fen, false);
-    civr_buf_putc(b, '"');
-}
-
-static void json_str(civr_buf *b, const char *s)
-{
-    if (!s)
-        civr_buf_puts(b, "null");
-    else
-        civr_buf_json_string(b, s, strlen(s));
+    char s[32];
+    civr_money_format(fen, s);
+    if (sign && fen > 0)
+        civr_buf_putc(b, '+');
+    civr_buf_puts(b, s);
 }
 
 /* ---- adding households ------------------------------------------------------------- */
@@ -227,11 +214,11 @@ int civr_diff_add(civr_diff *d, const char *text, size_t len, civr_format format
         civr_error_format(&e, msg, sizeof msg);
         d->errors++;
         civr_buf_puts(b, "{\"household\":");
-        json_str(b, household);
+        civr__buf_json_text(b, household);
         civr_buf_puts(b, ",\"region\":");
-        json_str(b, region);
+        civr__buf_json_text(b, region);
         civr_buf_puts(b, ",\"program\":null,\"transition\":\"error\",\"error\":");
-        json_str(b, msg);
+        civr__buf_json_text(b, msg);
         civr_buf_puts(b, "}\n");
         civr_household_free(hh);
         goto done;
@@ -258,18 +245,18 @@ int civr_diff_add(civr_diff *d, const char *text, size_t len, civr_format format
         civr_transition t = transition(st[0], m[0], st[1], m[1]);
         pg->counts[t]++;
         civr_buf_puts(b, "{\"household\":");
-        json_str(b, household);
+        civr__buf_json_text(b, household);
         civr_buf_puts(b, ",\"region\":");
-        json_str(b, region);
+        civr__buf_json_text(b, region);
         civr_buf_puts(b, ",\"program\":");
-        json_str(b, pg->id);
+        civr__buf_json_text(b, pg->id);
         civr_buf_printf(b, ",\"transition\":\"%s\",\"old_status\":\"%s\",\"new_status\":\"%s\",\"old_monthly\":",
                         transition_ids[t], civr_status_name(st[0]), civr_status_name(st[1]));
-        json_money(b, m[0]);
+        civr__buf_json_money(b, m[0]);
         civr_buf_puts(b, ",\"new_monthly\":");
-        json_money(b, m[1]);
+        civr__buf_json_money(b, m[1]);
         civr_buf_puts(b, ",\"change\":");
-        json_money(b, m[1] - m[0]);
+        civr__buf_json_money(b, m[1] - m[0]);
         civr_buf_puts(b, "}\n");
     }
     int64_t change = total[1] - total[0];
@@ -304,9 +291,9 @@ static void side_json(civr_buf *b, const civr_policy *p, civr_date date)
     char d[11];
     civr_date_format(date, d);
     civr_buf_puts(b, "{\"policy\":");
-    json_str(b, civr_policy_id(p));
+    civr__buf_json_text(b, civr_policy_id(p));
     civr_buf_puts(b, ",\"version\":");
-    json_str(b, civr_policy_version(p));
+    civr__buf_json_text(b, civr_policy_version(p));
     civr_buf_printf(b, ",\"digest\":\"%s\",\"date\":\"%s\"}", civr_policy_digest(p), d);
 }
 
@@ -321,46 +308,46 @@ static void summary_json(civr_diff *d, civr_buf *b)
     for (uint32_t i = 0; i < d->nprogs; i++) {
         const civr_diff_prog *pg = &d->progs[i];
         civr_buf_puts(b, i ? ",{\"program\":" : "{\"program\":");
-        json_str(b, pg->id);
+        civr__buf_json_text(b, pg->id);
         civr_buf_puts(b, ",\"title\":{\"zh\":");
-        json_str(b, pg->title.zh);
+        civr__buf_json_text(b, pg->title.zh);
         civr_buf_puts(b, ",\"en\":");
-        json_str(b, pg->title.en);
+        civr__buf_json_text(b, pg->title.en);
         civr_buf_puts(b, "},\"transitions\":{");
         for (int t = 0; t < CIVR__TRANSITIONS; t++)
             civr_buf_printf(b, "%s\"%s\":%llu", t ? "," : "", transition_ids[t],
                             (unsigned long long)pg->counts[t]);
         civr_buf_puts(b, "},\"old_monthly\":");
-        json_money(b, pg->monthly[0]);
+        civr__buf_json_money(b, pg->monthly[0]);
         civr_buf_puts(b, ",\"new_monthly\":");
-        json_money(b, pg->monthly[1]);
+        civr__buf_json_money(b, pg->monthly[1]);
         civr_buf_puts(b, ",\"monthly_change\":");
-        json_money(b, pg->monthly[1] - pg->monthly[0]);
+        civr__buf_json_money(b, pg->monthly[1] - pg->monthly[0]);
         civr_buf_puts(b, ",\"annual_change\":");
-        json_money(b, (pg->monthly[1] - pg->monthly[0]) * 12);
+        civr__buf_json_money(b, (pg->monthly[1] - pg->monthly[0]) * 12);
         civr_buf_putc(b, '}');
     }
     civr_buf_puts(b, "],\"total\":{\"old_monthly\":");
-    json_money(b, d->total[0]);
+    civr__buf_json_money(b, d->total[0]);
     civr_buf_puts(b, ",\"new_monthly\":");
-    json_money(b, d->total[1]);
+    civr__buf_json_money(b, d->total[1]);
     civr_buf_puts(b, ",\"monthly_change\":");
-    json_money(b, d->total[1] - d->total[0]);
+    civr__buf_json_money(b, d->total[1] - d->total[0]);
     civr_buf_puts(b, ",\"annual_change\":");
-    json_money(b, (d->total[1] - d->total[0]) * 12);
+    civr__buf_json_money(b, (d->total[1] - d->total[0]) * 12);
     civr_buf_puts(b, "},\"regions\":[");
     for (uint32_t i = 0; i < d->nregions; i++) {
         const civr_diff_region *r = &d->regions[i];
         civr_buf_puts(b, i ? ",{\"region\":" : "{\"region\":");
-        json_str(b, r->code);
+        civr__buf_json_text(b, r->code);
         civr_buf_printf(b, ",\"households\":%llu,\"old_monthly\":", (unsigned long long)r->households);
-        json_money(b, r->monthly[0]);
+        civr__buf_json_money(b, r->monthly[0]);
         civr_buf_puts(b, ",\"new_monthly\":");
-        json_money(b, r->monthly[1]);
+        civr__buf_json_money(b, r->monthly[1]);
         civr_buf_puts(b, ",\"monthly_change\":");
-        json_money(b, r->monthly[1] - r->monthly[0]);
+        civr__buf_json_money(b, r->monthly[1] - r->monthly[0]);
         civr_buf_puts(b, ",\"annual_change\":");
-        json_money(b, (r->monthly[1] - r->monthly[0]) * 12);
+        civr__buf_json_money(b, (r->monthly[1] - r->monthly[0]) * 12);
         civr_buf_putc(b, '}');
     }
     civr_buf_puts(b, "],\"bands\":[");
@@ -371,15 +358,15 @@ static void summary_json(civr_diff *d, civr_buf *b)
     for (uint32_t i = 0; i < d->nlargest; i++) {
         const civr_diff_large *l = &d->largest[i];
         civr_buf_puts(b, i ? ",{\"household\":" : "{\"household\":");
-        json_str(b, l->household);
+        civr__buf_json_text(b, l->household);
         civr_buf_puts(b, ",\"region\":");
-        json_str(b, l->region);
+        civr__buf_json_text(b, l->region);
         civr_buf_puts(b, ",\"old_monthly\":");
-        json_money(b, l->old_total);
+        civr__buf_json_money(b, l->old_total);
         civr_buf_puts(b, ",\"new_monthly\":");
-        json_money(b, l->new_total);
+        civr__buf_json_money(b, l->new_total);
         civr_buf_puts(b, ",\"change\":");
-        json_money(b, l->new_total - l->old_total);
+        civr__buf_json_money(b, l->new_total - l->old_total);
         civr_buf_putc(b, '}');
     }
     civr_buf_puts(b, "]}");

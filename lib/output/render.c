@@ -16,20 +16,6 @@ static void money(civr_buf *b, int64_t fen)
     civr_buf_puts(b, s);
 }
 
-static void json_money(civr_buf *b, int64_t fen)
-{
-    civr_buf_putc(b, '"');
-    money(b, fen);
-    civr_buf_putc(b, '"');
-}
-
-static void json_str(civr_buf *b, const char *s)
-{
-    if (!s)
-        civr_buf_puts(b, "null");
-    else
-        civr_buf_json_string(b, s, strlen(s));
-}
 
 static const char *rec_id(const civr_policy *p, const civr_rec *r)
 {
@@ -57,10 +43,10 @@ void civr__render_value(civr_buf *b, const civr_policy *p, const civr_val *v, ci
     case VK_DATE: {
         char d[11];
         civr_date_format(v->u.date, d);
-        json_str(b, d);
+        civr__buf_json_text(b, d);
         return;
     }
-    case VK_ENUM: json_str(b, p->enums[t.ref].values[v->u.e].id); return;
+    case VK_ENUM: civr__buf_json_text(b, p->enums[t.ref].values[v->u.e].id); return;
     case VK_SET: {
         civr_buf_putc(b, '[');
         bool first = true;
@@ -69,19 +55,19 @@ void civr__render_value(civr_buf *b, const civr_policy *p, const civr_val *v, ci
                 if (!first)
                     civr_buf_putc(b, ',');
                 first = false;
-                json_str(b, p->enums[t.ref].values[i].id);
+                civr__buf_json_text(b, p->enums[t.ref].values[i].id);
             }
         civr_buf_putc(b, ']');
         return;
     }
     case VK_STR: civr_buf_json_string(b, v->u.str.s, v->u.str.len); return;
-    case VK_REC: json_str(b, rec_id(p, v->u.rec)); return;
+    case VK_REC: civr__buf_json_text(b, rec_id(p, v->u.rec)); return;
     case VK_LIST:
         civr_buf_putc(b, '[');
         for (uint32_t i = 0; i < v->u.list->count; i++) {
             if (i)
                 civr_buf_putc(b, ',');
-            json_str(b, rec_id(p, v->u.list->items[i]));
+            civr__buf_json_text(b, rec_id(p, v->u.list->items[i]));
         }
         civr_buf_putc(b, ']');
         return;
@@ -104,7 +90,7 @@ void civr__render_fact(civr_buf *b, const civr_policy *p, const civr_fval *fv)
         for (uint32_t i = 0; i < fv->nids; i++) {
             if (i)
                 civr_buf_putc(b, ',');
-            json_str(b, fv->ids[i]);
+            civr__buf_json_text(b, fv->ids[i]);
         }
         civr_buf_putc(b, ']');
         return;
@@ -120,29 +106,29 @@ static void where(civr_buf *b, const civr_policy *p, civr_src src)
 static void json_reason(civr_buf *b, const civr_reason *rs)
 {
     civr_buf_puts(b, "{\"code\":");
-    json_str(b, rs->code);
+    civr__buf_json_text(b, rs->code);
     civr_buf_puts(b, ",\"zh\":");
-    json_str(b, rs->text.zh);
+    civr__buf_json_text(b, rs->text.zh);
     civr_buf_puts(b, ",\"en\":");
-    json_str(b, rs->text.en);
+    civr__buf_json_text(b, rs->text.en);
     civr_buf_puts(b, ",\"basis\":");
-    json_str(b, rs->basis);
+    civr__buf_json_text(b, rs->basis);
     civr_buf_putc(b, '}');
 }
 
 static void json_member(civr_buf *b, const civr_program_result *pr, const civr_mline *m)
 {
     civr_buf_puts(b, "{\"member\":");
-    json_str(b, m->member_id);
+    civr__buf_json_text(b, m->member_id);
     if (pr->prog->scope == CIVR_SCOPE_MEMBER) {
         civr_buf_puts(b, ",\"status\":");
-        json_str(b, civr_status_name((civr_status)m->status));
+        civr__buf_json_text(b, civr_status_name((civr_status)m->status));
     }
     civr_buf_puts(b, ",\"monthly\":");
-    json_money(b, m->monthly);
+    civr__buf_json_money(b, m->monthly);
     if (m->category) {
         civr_buf_puts(b, ",\"category\":");
-        json_str(b, m->category);
+        civr__buf_json_text(b, m->category);
     }
     if (m->nreasons) {
         civr_buf_puts(b, ",\"reasons\":[");
@@ -158,7 +144,7 @@ static void json_member(civr_buf *b, const civr_program_result *pr, const civr_m
         for (uint32_t k = 0; k < m->nmissing; k++) {
             if (k)
                 civr_buf_putc(b, ',');
-            json_str(b, m->missing[k]);
+            civr__buf_json_text(b, m->missing[k]);
         }
         civr_buf_putc(b, ']');
     }
@@ -177,14 +163,14 @@ void civr__render_trace_entry(civr_buf *b, const civr_result *r, const civr_trac
 {
     const civr_policy *p = r->policy;
     civr_buf_puts(b, "{\"step\":");
-    json_str(b, civr__trace_kind_name(t->kind));
+    civr__buf_json_text(b, civr__trace_kind_name(t->kind));
     civr_buf_puts(b, ",\"program\":");
-    json_str(b, t->program ? t->program->id : NULL);
+    civr__buf_json_text(b, t->program ? t->program->id : NULL);
     civr_buf_puts(b, ",\"name\":");
-    json_str(b, t->name);
+    civr__buf_json_text(b, t->name);
     if (t->detail) {
         civr_buf_puts(b, ",\"detail\":");
-        json_str(b, t->detail);
+        civr__buf_json_text(b, t->detail);
     }
     civr_type vt = t->type;
     civr_buf_puts(b, ",\"value\":");
@@ -200,10 +186,10 @@ void civr__render_trace_entry(civr_buf *b, const civr_result *r, const civr_trac
     civr_buf_puts(b, ",\"at\":\"");
     where(b, p, t->src);
     civr_buf_puts(b, "\",\"layer\":");
-    json_str(b, p->layers[t->layer].id);
+    civr__buf_json_text(b, p->layers[t->layer].id);
     if (t->basis) {
         civr_buf_puts(b, ",\"basis\":");
-        json_str(b, t->basis);
+        civr__buf_json_text(b, t->basis);
     }
     if (t->illustrative)
         civr_buf_puts(b, ",\"illustrative\":true");
@@ -229,9 +215,9 @@ static void json_log(civr_buf *b, const civr_result *r)
         for (uint32_t i = 0; i < r->nlog; i++) {
             const civr_logline *l = &r->log[i];
             civr_buf_puts(b, i ? ",{\"program\":" : "{\"program\":");
-            json_str(b, l->program);
+            civr__buf_json_text(b, l->program);
             civr_buf_puts(b, ",\"hook\":");
-            json_str(b, l->hook);
+            civr__buf_json_text(b, l->hook);
             civr_buf_puts(b, ",\"text\":");
             civr_buf_json_string(b, l->text, l->len);
             if (l->truncated)
@@ -257,15 +243,15 @@ static void render_json(civr_buf *b, const civr_result *r, bool summary)
     char date[11];
     civr_date_format(r->date, date);
     civr_buf_puts(b, "{\"household\":");
-    json_str(b, r->household);
+    civr__buf_json_text(b, r->household);
     civr_buf_puts(b, ",\"date\":");
-    json_str(b, date);
+    civr__buf_json_text(b, date);
     civr_buf_puts(b, ",\"policy\":{\"id\":");
-    json_str(b, p ? civr_policy_id(p) : NULL);
+    civr__buf_json_text(b, p ? civr_policy_id(p) : NULL);
     civr_buf_puts(b, ",\"version\":");
-    json_str(b, p ? civr_policy_version(p) : NULL);
+    civr__buf_json_text(b, p ? civr_policy_version(p) : NULL);
     civr_buf_puts(b, ",\"digest\":");
-    json_str(b, p ? civr_policy_digest(p) : NULL);
+    civr__buf_json_text(b, p ? civr_policy_digest(p) : NULL);
     civr_buf_puts(b, "},\"engine\":\"civrules " CIVRULES_VERSION_STRING "\"");
     if (r->failed) {
         civr_buf_puts(b, ",\"error\":");
@@ -280,11 +266,11 @@ static void render_json(civr_buf *b, const civr_result *r, bool summary)
         if (i)
             civr_buf_putc(b, ',');
         civr_buf_puts(b, "{\"program\":");
-        json_str(b, pr->prog->id);
+        civr__buf_json_text(b, pr->prog->id);
         civr_buf_puts(b, ",\"status\":");
-        json_str(b, civr_status_name((civr_status)pr->status));
+        civr__buf_json_text(b, civr_status_name((civr_status)pr->status));
         civr_buf_puts(b, ",\"monthly\":");
-        json_money(b, pr->monthly);
+        civr__buf_json_money(b, pr->monthly);
         if (!summary) { /* the whole result: member lines, facts, reasons */
             civr_buf_puts(b, ",\"members\":[");
             for (uint32_t k = 0; k < pr->nmembers; k++) {
@@ -296,7 +282,7 @@ static void render_json(civr_buf *b, const civr_result *r, bool summary)
             for (uint32_t k = 0; k < pr->nfacts; k++) {
                 if (k)
                     civr_buf_putc(b, ',');
-                json_str(b, pr->facts[k].fact->name);
+                civr__buf_json_text(b, pr->facts[k].fact->name);
                 civr_buf_putc(b, ':');
                 if (pr->fact_json && pr->fact_json[k]) /* formatted when the program was decided */
                     civr_buf_puts(b, pr->fact_json[k]);
@@ -315,7 +301,7 @@ static void render_json(civr_buf *b, const civr_result *r, bool summary)
         for (uint32_t k = 0; k < pr->nmissing; k++) {
             if (k)
                 civr_buf_putc(b, ',');
-            json_str(b, pr->missing[k]);
+            civr__buf_json_text(b, pr->missing[k]);
         }
         civr_buf_putc(b, ']');
         if (pr->status == CIVR_STATUS_ERROR && pr->error) {
@@ -330,9 +316,9 @@ static void render_json(civr_buf *b, const civr_result *r, bool summary)
         for (uint32_t k = 0; k < r->nabsent; k++) {
             const civr_absent *a = &r->absent[k];
             civr_buf_puts(b, k ? ",{\"member\":" : "{\"member\":");
-            json_str(b, a->member_id);
+            civr__buf_json_text(b, a->member_id);
             civr_buf_puts(b, ",\"rule\":");
-            json_str(b, a->rule->id);
+            civr__buf_json_text(b, a->rule->id);
             if (a->has_since) {
                 char d[11];
                 civr_date_format(a->since, d);
@@ -350,29 +336,29 @@ static void render_json(civr_buf *b, const civr_result *r, bool summary)
             const civr_choice_made *c = &r->choices[k];
             const civr_choice *ch = c->choice;
             civr_buf_puts(b, k ? ",{\"choice\":" : "{\"choice\":");
-            json_str(b, ch->id);
+            civr__buf_json_text(b, ch->id);
             civr_buf_puts(b, ",\"member\":");
-            json_str(b, c->member_id);
+            civr__buf_json_text(b, c->member_id);
             civr_buf_puts(b, ",\"taken\":");
-            json_str(b, p->programs[ch->routes[c->route[c->taken]].program].id);
+            civr__buf_json_text(b, p->programs[ch->routes[c->route[c->taken]].program].id);
             civr_buf_puts(b, ",\"why\":");
-            json_str(b, civr__choice_why_name(c->why));
+            civr__buf_json_text(b, civr__choice_why_name(c->why));
             civr_buf_puts(b, ",\"routes\":[");
             for (uint32_t q = 0; q < c->nroutes; q++) {
                 civr_buf_puts(b, q ? ",{\"program\":" : "{\"program\":");
-                json_str(b, p->programs[ch->routes[c->route[q]].program].id);
+                civr__buf_json_text(b, p->programs[ch->routes[c->route[q]].program].id);
                 civr_buf_puts(b, ",\"total_monthly\":");
-                json_money(b, c->total[q]);
+                civr__buf_json_money(b, c->total[q]);
                 civr_buf_putc(b, '}');
             }
             civr_buf_puts(b, "],\"basis\":");
-            json_str(b, ch->basis);
+            civr__buf_json_text(b, ch->basis);
             civr_buf_putc(b, '}');
         }
         civr_buf_putc(b, ']');
     }
     civr_buf_puts(b, ",\"total_monthly\":");
-    json_money(b, r->total);
+    civr__buf_json_money(b, r->total);
     if (r->tracing && !summary)
         json_trace(b, r);
     if (!summary)

@@ -763,20 +763,6 @@ int civr_screen_application(const civr_screen *s, size_t i, const char **program
 
 /* ---- rendering ----------------------------------------------------------------------------- */
 
-static void jstr(civr_buf *b, const char *s)
-{
-    if (s)
-        civr_buf_json_string(b, s, strlen(s));
-    else
-        civr_buf_puts(b, "null");
-}
-
-static void jmoney(civr_buf *b, int64_t fen)
-{
-    char buf[32];
-    civr_money_format(fen, buf);
-    civr_buf_printf(b, "\"%s\"", buf);
-}
 
 static void jdate(civr_buf *b, civr_date d)
 {
@@ -796,27 +782,27 @@ static void jmonth(civr_buf *b, civr_date d)
 static void jerror(civr_buf *b, const civr_error *e)
 {
     civr_buf_printf(b, "{\"id\":\"CIVR-%04d\",\"code\":", e->id);
-    jstr(b, civr_code_name(e->code));
+    civr__buf_json_text(b, civr_code_name(e->code));
     civr_buf_puts(b, ",\"source\":");
-    jstr(b, e->source[0] ? e->source : NULL);
+    civr__buf_json_text(b, e->source[0] ? e->source : NULL);
     civr_buf_printf(b, ",\"line\":%u,\"column\":%u,\"message\":", e->line, e->column);
-    jstr(b, e->message);
+    civr__buf_json_text(b, e->message);
     civr_buf_putc(b, '}');
 }
 
 static void head(civr_buf *b, const civr_screen *s)
 {
     civr_buf_puts(b, "{\"household\":");
-    jstr(b, s->household);
+    civr__buf_json_text(b, s->household);
     civr_buf_puts(b, ",\"region\":");
-    jstr(b, s->region);
+    civr__buf_json_text(b, s->region);
     civr_buf_puts(b, ",\"date\":");
     jdate(b, s->date);
     if (s->policy) {
         civr_buf_puts(b, ",\"policy\":{\"id\":");
-        jstr(b, civr_policy_id(s->policy));
+        civr__buf_json_text(b, civr_policy_id(s->policy));
         civr_buf_puts(b, ",\"version\":");
-        jstr(b, civr_policy_version(s->policy));
+        civr__buf_json_text(b, civr_policy_version(s->policy));
         civr_buf_printf(b, ",\"digest\":\"%s\"}", civr_policy_digest(s->policy));
     }
     civr_buf_puts(b, ",\"period\":");
@@ -835,23 +821,23 @@ static void render_case(civr_buf *b, const civr_screen *s, const sc_case *c)
 {
     const civr_case *pc = &c->pub;
     civr_buf_puts(b, "{\"program\":");
-    jstr(b, pc->program);
+    civr__buf_json_text(b, pc->program);
     civr_buf_puts(b, ",\"member\":");
-    jstr(b, pc->member);
+    civr__buf_json_text(b, pc->member);
     civr_buf_printf(b, ",\"category\":\"%s\",\"status\":\"%s\",\"enrolled\":%s,\"due\":",
                     category_names[pc->category], civr_status_name(pc->status),
                     pc->enrolled ? "true" : "false");
-    jmoney(b, pc->due);
+    civr__buf_json_money(b, pc->due);
     civr_buf_puts(b, ",\"paid\":");
     if (pc->enrolled && pc->paid_known)
-        jmoney(b, pc->paid);
+        civr__buf_json_money(b, pc->paid);
     else
         civr_buf_puts(b, pc->enrolled ? "null" : "\"0.00\"");
     civr_buf_puts(b, ",\"difference\":");
     if (pc->enrolled && !pc->paid_known)
         civr_buf_puts(b, "null");
     else
-        jmoney(b, (pc->enrolled ? pc->paid : 0) - pc->due);
+        civr__buf_json_money(b, (pc->enrolled ? pc->paid : 0) - pc->due);
     civr_buf_puts(b, ",\"since\":");
     if (pc->since != CIVR_DATE_NONE)
         jmonth(b, pc->since);
@@ -871,20 +857,20 @@ static void render_case(civr_buf *b, const civr_screen *s, const sc_case *c)
     for (uint32_t i = 0; i < c->nreasons; i++) {
         const civr_reason *r = c->reasons[i];
         civr_buf_puts(b, i ? ",{\"code\":" : "{\"code\":");
-        jstr(b, r->code);
+        civr__buf_json_text(b, r->code);
         civr_buf_puts(b, ",\"zh\":");
-        jstr(b, r->text.zh);
+        civr__buf_json_text(b, r->text.zh);
         civr_buf_puts(b, ",\"en\":");
-        jstr(b, r->text.en);
+        civr__buf_json_text(b, r->text.en);
         civr_buf_puts(b, ",\"basis\":");
-        jstr(b, r->basis);
+        civr__buf_json_text(b, r->basis);
         civr_buf_putc(b, '}');
     }
     civr_buf_puts(b, "],\"missing\":[");
     for (uint32_t i = 0; i < c->nmissing; i++) {
         if (i)
             civr_buf_putc(b, ',');
-        jstr(b, c->missing[i]);
+        civr__buf_json_text(b, c->missing[i]);
     }
     civr_buf_putc(b, ']');
     if (s->nmonths) {
@@ -894,20 +880,20 @@ static void render_case(civr_buf *b, const civr_screen *s, const sc_case *c)
             civr_buf_puts(b, k ? ",{\"month\":" : "{\"month\":");
             jmonth(b, s->months[k].date);
             civr_buf_printf(b, ",\"status\":\"%s\",\"due\":", civr_status_name(c->mstatus[k]));
-            jmoney(b, c->mdue[k]);
+            civr__buf_json_money(b, c->mdue[k]);
             civr_buf_puts(b, ",\"paid\":");
             if (known)
-                jmoney(b, c->mpaid[k]);
+                civr__buf_json_money(b, c->mpaid[k]);
             else
                 civr_buf_puts(b, "null");
             civr_buf_puts(b, ",\"rule\":");
-            jstr(b, c->mreason[k]);
+            civr__buf_json_text(b, c->mreason[k]);
             civr_buf_putc(b, '}');
         }
         civr_buf_puts(b, "],\"arrears\":");
-        jmoney(b, pc->arrears);
+        civr__buf_json_money(b, pc->arrears);
         civr_buf_puts(b, ",\"overpaid\":");
-        jmoney(b, pc->overpaid);
+        civr__buf_json_money(b, pc->overpaid);
     }
     civr_buf_putc(b, '}');
 }
@@ -931,9 +917,9 @@ static void render_cases(civr_buf *b, const civr_screen *s)
     for (uint32_t i = 0; i < s->napps; i++) {
         const sc_app *a = &s->apps[i];
         civr_buf_puts(b, i ? ",{\"program\":" : "{\"program\":");
-        jstr(b, a->program);
+        civr__buf_json_text(b, a->program);
         civr_buf_puts(b, ",\"member\":");
-        jstr(b, a->member);
+        civr__buf_json_text(b, a->member);
         civr_buf_puts(b, ",\"received\":");
         jdate(b, a->received);
         civr_buf_puts(b, ",\"deadline\":");
@@ -945,13 +931,13 @@ static void render_cases(civr_buf *b, const civr_screen *s)
                         !a->has_deadline ? "unchecked" : a->overdue ? "overdue" : "pending");
     }
     civr_buf_puts(b, "],\"totals\":{\"due\":");
-    jmoney(b, due);
+    civr__buf_json_money(b, due);
     civr_buf_puts(b, ",\"paid\":");
-    jmoney(b, paid);
+    civr__buf_json_money(b, paid);
     civr_buf_puts(b, ",\"arrears\":");
-    jmoney(b, arrears);
+    civr__buf_json_money(b, arrears);
     civr_buf_puts(b, ",\"overpaid\":");
-    jmoney(b, overpaid);
+    civr__buf_json_money(b, overpaid);
     civr_buf_puts(b, "}}");
 }
 
@@ -966,7 +952,7 @@ static void render_months(civr_buf *b, const civr_screen *s)
         civr_buf_puts(b, ",\"date\":");
         jdate(b, ev->date);
         civr_buf_puts(b, ",\"total\":");
-        jmoney(b, ev->total);
+        civr__buf_json_money(b, ev->total);
         civr_buf_puts(b, ",\"programs\":[");
         bool first = true;
         for (uint32_t i = 0; i < s->policy->nreported; i++) {
@@ -981,11 +967,11 @@ static void render_months(civr_buf *b, const civr_screen *s)
                 }
             civr_buf_puts(b, first ? "{\"program\":" : ",{\"program\":");
             first = false;
-            jstr(b, s->policy->programs[prog].id);
+            civr__buf_json_text(b, s->policy->programs[prog].id);
             if (hl)
                 civr_buf_printf(b, ",\"status\":\"%s\"", civr_status_name(hl->status));
             civr_buf_puts(b, ",\"monthly\":");
-            jmoney(b, sum);
+            civr__buf_json_money(b, sum);
             civr_buf_puts(b, ",\"members\":[");
             bool mfirst = true;
             for (uint32_t j = 0; j < ev->n; j++) {
@@ -994,9 +980,9 @@ static void render_months(civr_buf *b, const civr_screen *s)
                     continue;
                 civr_buf_puts(b, mfirst ? "{\"member\":" : ",{\"member\":");
                 mfirst = false;
-                jstr(b, l->member);
+                civr__buf_json_text(b, l->member);
                 civr_buf_printf(b, ",\"status\":\"%s\",\"monthly\":", civr_status_name(l->status));
-                jmoney(b, l->due);
+                civr__buf_json_money(b, l->due);
                 civr_buf_putc(b, '}');
             }
             civr_buf_puts(b, "]}");
@@ -1014,7 +1000,7 @@ int civr_screen_render(civr_screen *s, civr_screen_render_kind kind, const char 
     civr_buf_clear(&s->out);
     if (s->failed) {
         civr_buf_puts(&s->out, "{\"household\":");
-        jstr(&s->out, s->household);
+        civr__buf_json_text(&s->out, s->household);
         civr_buf_puts(&s->out, ",\"error\":");
         jerror(&s->out, &s->error);
         civr_buf_putc(&s->out, '}');
