@@ -5,44 +5,18 @@
  *
  *   bench_eval [--rounds R] [--n N]
  *
- * Each round times N evaluations per method, methods interleaved so that a
- * noisy machine disturbs them alike; the report gives medians over the
- * rounds and ratios. Run from the source root (it reads policies/).
+ * Each round times N evaluations per method (this thread's CPU time,
+ * bench_util.h), methods interleaved so that a noisy machine disturbs them
+ * alike; the report gives medians over the rounds and ratios. Run from the source root (it reads policies/).
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <civrules/civrules.h>
 
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static void die(const civr_error *err)
-{
-    char msg[1024];
-    civr_error_format(err, msg, sizeof msg);
-    fprintf(stderr, "%s\n", msg);
-    exit(1);
-}
+#include "bench_util.h"
 
 /* The floor: Guangzhou's dibao gap for a household whose members all count
  * and whose property passes, in integer fen, rounded up to the yuan. */

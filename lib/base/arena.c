@@ -15,6 +15,7 @@ void civr_arena_init(civr_arena *a, size_t chunk_size)
     a->spare = NULL;
     a->chunk_size = chunk_size ? chunk_size : 16384;
     a->bytes = 0;
+    a->cur = a->end = NULL;
 }
 
 static civr_arena_chunk *new_chunk(civr_arena *a, size_t need)
@@ -40,7 +41,7 @@ static civr_arena_chunk *new_chunk(civr_arena *a, size_t need)
     return c;
 }
 
-void *civr_arena_alloc(civr_arena *a, size_t size)
+void *civr_arena__alloc_chunk(civr_arena *a, size_t size)
 {
     size_t rounded;
     if (!civr__add_size(size, 15, &rounded))
@@ -49,6 +50,8 @@ void *civr_arena_alloc(civr_arena *a, size_t size)
     if (rounded == 0)
         rounded = 16;
     civr_arena_chunk *c = a->head;
+    if (c)
+        c->used = c->size - (size_t)(a->end - a->cur);
     if (!c || c->size - c->used < rounded) {
         civr_arena_chunk *n = new_chunk(a, rounded);
         if (!n)
@@ -60,23 +63,9 @@ void *civr_arena_alloc(civr_arena *a, size_t size)
     }
     void *p = c->data + c->used;
     c->used += rounded;
+    a->cur = c->data + c->used;
+    a->end = c->data + c->size;
     return p;
-}
-
-void *civr_arena_zalloc(civr_arena *a, size_t size)
-{
-    void *p = civr_arena_alloc(a, size);
-    if (p)
-        memset(p, 0, size);
-    return p;
-}
-
-void *civr_arena_array(civr_arena *a, size_t n, size_t size)
-{
-    size_t bytes;
-    if (!civr__mul_size(n, size, &bytes))
-        return NULL;
-    return civr_arena_zalloc(a, bytes);
 }
 
 char *civr_arena_strndup(civr_arena *a, const char *s, size_t len)
@@ -118,6 +107,7 @@ char *civr_arena_printf(civr_arena *a, const char *fmt, ...)
 void civr_arena_reset(civr_arena *a)
 {
     a->bytes = 0;
+    a->cur = a->end = NULL;
     while (a->head) {
         civr_arena_chunk *c = a->head;
         a->head = c->next;

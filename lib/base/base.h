@@ -108,12 +108,39 @@ typedef struct civr_arena {
     civr_arena_chunk *spare; /* chunks kept by reset */
     size_t chunk_size;
     size_t bytes;            /* the sizes of the chunks in use (what the arena holds) */
+    unsigned char *cur, *end; /* the free part of the current chunk (NULL, NULL: none) */
 } civr_arena;
 
 void civr_arena_init(civr_arena *a, size_t chunk_size);
-void *civr_arena_alloc(civr_arena *a, size_t size); /* 16-byte aligned, NULL on failure */
-void *civr_arena_zalloc(civr_arena *a, size_t size);
-void *civr_arena_array(civr_arena *a, size_t n, size_t size); /* zeroed, overflow-checked */
+/* The slow path of civr_arena_alloc: a new chunk. */
+void *civr_arena__alloc_chunk(civr_arena *a, size_t size);
+/* 16-byte aligned, NULL on failure. Inline: evaluations allocate often. */
+static inline void *civr_arena_alloc(civr_arena *a, size_t size)
+{
+    size_t rounded = (size + 15) & ~(size_t)15;
+    size_t avail = (uintptr_t)a->end - (uintptr_t)a->cur; /* 0 without a chunk (both NULL) */
+    if (__builtin_expect(rounded - 1 < avail, 1)) {         /* 0 < rounded <= avail */
+        void *p = a->cur;
+        a->cur += rounded;
+        return p;
+    }
+    return civr_arena__alloc_chunk(a, size);
+}
+static inline void *civr_arena_zalloc(civr_arena *a, size_t size)
+{
+    void *p = civr_arena_alloc(a, size);
+    if (p)
+        memset(p, 0, size);
+    return p;
+}
+/* zeroed, overflow-checked */
+static inline void *civr_arena_array(civr_arena *a, size_t n, size_t size)
+{
+    size_t bytes;
+    if (__builtin_mul_overflow(n, size, &bytes))
+        return NULL;
+    return civr_arena_zalloc(a, bytes);
+}
 char *civr_arena_strndup(civr_arena *a, const char *s, size_t len);
 char *civr_arena_strdup(civr_arena *a, const char *s);
 char *civr_arena_printf(civr_arena *a, const char *fmt, ...) CIVR__PRINTF(2, 3);

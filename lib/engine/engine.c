@@ -11,7 +11,8 @@ struct civr_engine {
     civr_val *slots;
     civr_fstate *facts;   /* household facts */
     civr_fstate *mfacts;  /* member facts: slot * limits.max_members + member */
-    civr_fstate *params;
+    civr_pstate *params;  /* parameters' values, for one date at a time */
+    const char **member_ids; /* members' ids in the current result: max_members */
     uint32_t gen;         /* evaluations so far: memo entries of older ones are stale */
     civr_household text; /* household parsed by civr_engine_eval_text */
     civr_hookrt *hooks;  /* the policy's Lua hooks, compiled; NULL when it has none */
@@ -45,6 +46,8 @@ int civr_engine_new(civr_engine **out, const civr_policy *policy, const civr_eng
     e->slots = civr__calloc(policy->nslots ? policy->nslots : 1, sizeof *e->slots);
     e->facts = civr__calloc(policy->nhfacts ? policy->nhfacts : 1, sizeof *e->facts);
     e->params = civr__calloc(policy->nparams ? policy->nparams : 1, sizeof *e->params);
+    e->member_ids = civr__calloc(e->limits.max_members ? e->limits.max_members : 1,
+                                 sizeof *e->member_ids);
     size_t mslots;
     if (civr__mul_size(policy->nmfacts ? policy->nmfacts : 1, e->limits.max_members, &mslots))
         e->mfacts = civr__calloc(mslots, sizeof *e->mfacts);
@@ -62,7 +65,7 @@ int civr_engine_new(civr_engine **out, const civr_policy *policy, const civr_eng
             return civr__oom(err);
         }
     }
-    if (!e->slots || !e->facts || !e->params || !e->mfacts) {
+    if (!e->slots || !e->facts || !e->params || !e->mfacts || !e->member_ids) {
         civr_engine_free(e);
         return civr__oom(err);
     }
@@ -86,6 +89,7 @@ void civr_engine_free(civr_engine *e)
     civr__free(e->facts);
     civr__free(e->mfacts);
     civr__free(e->params);
+    civr__free(e->member_ids);
     civr__free(e->forbid);
     civr__free(e->points);
     civr__hookrt_free(e->hooks);
@@ -101,11 +105,17 @@ static const char *copy_member_id(const civr_policy *pol, civr_arena *a, const c
     return civr_arena_strdup(a, rt->key_field >= 0 ? m->fields[rt->key_field].u.str.s : m->path);
 }
 
-static const char *member_id(civr_ectx *c, const civr_rec *m)
+const char *civr__member_id(civr_ectx *c, const civr_rec *m)
 {
+    const civr_list *all = c->hh->members;
+    bool member = all && m->index < all->count && all->items[m->index] == m;
+    if (member && c->member_ids[m->index])
+        return c->member_ids[m->index];
     const char *id = copy_member_id(c->pol, &c->res->arena, m);
     if (!id)
-        civr__eval_fail(c, (civr_src){0, 0, 0}, CIVR_MSG(NO_MEMORY));
+        civr__eval_fail(c, c->prog ? c->prog->src : (civr_src){0, 0, 0}, CIVR_MSG(NO_MEMORY));
+    if (member)
+        c->member_ids[m->index] = id;
     return id;
 }
 
@@ -147,7 +157,7 @@ static void apply_presence(civr_ectx *c)
         }
         civr_absent *a = &r->absent[r->nabsent++];
         memset(a, 0, sizeof *a);
-        a->member_id = member_id(c, m);
+        a->member_id = civr__member_id(c, m);
         a->rule = out;
         if (out->since) {
             civr_val d;
@@ -354,7 +364,6 @@ static int run(civr_engine *engine, const civr_household *hh, civr_date date, un
     civr_arena_reset(&engine->scratch);
     if (++engine->gen == 0) { /* wrapped after 4 billion evaluations: start afresh */
         memset(engine->facts, 0, (pol->nhfacts ? pol->nhfacts : 1) * sizeof *engine->facts);
-        memset(engine->params, 0, (pol->nparams ? pol->nparams : 1) * sizeof *engine->params);
         memset(engine->mfacts, 0,
                (size_t)(pol->nmfacts ? pol->nmfacts : 1) * engine->limits.max_members *
                    sizeof *engine->mfacts);
@@ -382,6 +391,10 @@ static int run(civr_engine *engine, const civr_household *hh, civr_date date, un
     c.member_stride = engine->limits.max_members;
     c.gen = engine->gen;
     c.res = result;
+    c.tracing = result->tracing;
+    c.member_ids = engine->member_ids;
+    if (c.nmembers)
+        memset(c.member_ids, 0, c.nmembers * sizeof *c.member_ids);
     c.forbid = choosing ? engine->forbid : NULL;
     c.jb = &jb;
     c.err = local;

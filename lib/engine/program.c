@@ -86,6 +86,11 @@ static const char **missing_paths(civr_ectx *c, const civr_val *v, uint32_t *cou
         civr__eval_fail(c, c->prog->src, CIVR_MSG(NO_MEMORY));
     uint32_t k = 0;
     for (const civr_missing *m = v->u.miss; m; m = m->next) {
+        const civr_missing *seen = v->u.miss; /* the same record and field earlier in the chain */
+        while (seen != m && !(seen->rec == m->rec && seen->field == m->field))
+            seen = seen->next;
+        if (seen != m)
+            continue;
         const civr_rtype *rt = &c->pol->rtypes[m->rec->type];
         const char *field = rt->fields[m->field].name;
         const char *path = field;
@@ -118,7 +123,11 @@ static const char **missing_paths(civr_ectx *c, const civr_val *v, uint32_t *cou
 /* The same reason: one rule's, or equal ones a hook gave in several calls. */
 static bool same_reason(const civr_reason *a, const civr_reason *b)
 {
-    return a == b || (civr__streq(a->code, b->code) && civr__streq(a->text.zh, b->text.zh) &&
+    if (a == b)
+        return true;
+    if (a->hash && b->hash && a->hash != b->hash) /* the bundle's own reasons: hashed at load */
+        return false;
+    return (civr__streq(a->code, b->code) && civr__streq(a->text.zh, b->text.zh) &&
                       civr__streq(a->text.en, b->text.en));
 }
 
@@ -157,12 +166,7 @@ static void start_line(civr_ectx *c, civr_mline *line, const civr_rec *m, uint8_
     memset(line, 0, sizeof *line);
     line->member = m;
     line->status = status;
-    const civr_rtype *rt = &c->pol->rtypes[m->type];
-    line->member_id = civr_arena_strdup(&c->res->arena, rt->key_field >= 0
-                                                            ? m->fields[rt->key_field].u.str.s
-                                                            : m->path);
-    if (!line->member_id)
-        civr__eval_fail(c, c->prog->src, CIVR_MSG(NO_MEMORY));
+    line->member_id = civr__member_id(c, m);
 }
 
 /* CIVR_EVAL_EXPLAIN: how a paid line's amount `e` is made (m in slot 0). */
@@ -412,9 +416,10 @@ static void decide_member(civr_ectx *c, const civr_program *p, civr_mline *line)
                 add_reason(c, line, hook_reasons[k]);
     }
     /* the member's failed checks */
-    for (uint32_t i = 0; i < p->nfacts && missing.k != VK_MISSING; i++) {
+    for (uint32_t k = 0; k < p->nchecks && missing.k != VK_MISSING; k++) {
+        uint32_t i = p->checks[k];
         const civr_fact *f = &p->facts[i];
-        if (!f->fail || !f->per_member)
+        if (!f->per_member)
             continue;
         civr_val v;
         civr__eval_fact(c, i, line->member, &v);
@@ -525,7 +530,8 @@ static const civr_reason not_covered = {
     "NOT_COVERED",
     {"不属于本项目的认定对象", "not among the people this program decides for"},
     NULL,
-    {0, 0, 0}};
+    {0, 0, 0},
+    0}; /* no hash: compared by text */
 
 /* Member scope: a line per member, those of `for` decided one by one. */
 static void run_members(civr_ectx *c, const civr_program *p, civr_program_result *pr)
@@ -650,9 +656,10 @@ void civr__run_program(civr_ectx *c, const civr_program *p, civr_program_result 
         for (uint32_t k = 0; k < pr->members[i].nreasons; k++)
             if (pr->members[i].reasons[k] != &not_covered)
                 push_reason(c, pr, pr->members[i].reasons[k]);
-    for (uint32_t i = 0; i < p->nfacts; i++) {
+    for (uint32_t k = 0; k < p->nchecks; k++) {
+        uint32_t i = p->checks[k];
         const civr_fact *f = &p->facts[i];
-        if (!f->fail || f->per_member)
+        if (f->per_member)
             continue;
         civr_val v;
         civr__eval_fact(c, i, NULL, &v);

@@ -15,6 +15,10 @@
 /* Run one program into `pr`. */
 void civr__run_program(civr_ectx *c, const civr_program *p, civr_program_result *pr);
 
+/* Member `m`'s id copied into the result (once per evaluation for the
+ * household's members). Fails the evaluation when memory runs out. */
+const char *civr__member_id(civr_ectx *c, const civr_rec *m);
+
 /* Empty `r` for a new evaluation (keeps its memory). */
 void civr__result_reset(civr_result *r, const civr_policy *policy, civr_date date);
 

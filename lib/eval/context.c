@@ -1,7 +1,6 @@
 /*
  * The evaluation context's helpers: failing an evaluation, the trace,
- * values copied out of scratch memory, value texts, and computing a fact
- * of the current program lazily (on first use, then remembered).
+ * values copied out of scratch memory and value texts.
  */
 #include <stdio.h>
 
@@ -144,35 +143,4 @@ static const char *val_text(civr_ectx *c, const civr_val *v, civr_type t, civr_t
     }
     default: return "(value)";
     }
-}
-
-void civr__eval_fact(civr_ectx *c, uint32_t fact, const civr_rec *member, civr_val *out)
-{
-    const civr_program *p = c->prog;
-    const civr_fact *f = &p->facts[fact];
-    civr_fstate *st = member ? &c->mfacts[(size_t)f->slot * c->member_stride + member->index]
-                             : &c->facts[f->slot];
-    if (st->gen == c->gen) { /* computed (or being computed) in this evaluation */
-        if (st->state == 2) {
-            *out = st->v;
-            return;
-        }
-        /* the loader rejects cycles; this guards against a bug */
-        civr__eval_fail(c, f->src, CIVR_MSG(FACT_CYCLE), f->name, "during evaluation");
-    }
-    st->gen = c->gen;
-    st->state = 1;
-    civr_val saved = c->slots[0];
-    if (member) {
-        c->slots[0].k = VK_REC;
-        c->slots[0].u.rec = member;
-    }
-    civr__eval(c, f->expr, &st->v);
-    c->slots[0] = saved;
-    st->state = 2;
-    *out = st->v;
-    if (c->res->tracing)
-        civr__trace(c, CIVR_TRACE_FACT, f->name,
-                    member ? civr_arena_printf(&c->res->arena, "%s", member->path) : NULL, out,
-                    f->type, f->src, f->layer);
 }

@@ -24,6 +24,16 @@ typedef struct civr_fstate {
     civr_val v;
 } civr_fstate;
 
+/* A parameter's value in force on `date`: remembered by the engine across
+ * evaluations at that date (a policy is immutable). */
+typedef struct civr_pstate {
+    bool valid;
+    bool plain;     /* no keys and not illustrative: `v` can be read as it is */
+    civr_date date;
+    const civr_pvalue *pv;
+    civr_val v;     /* pv->value */
+} civr_pstate;
+
 #define CIVR_AGE_CACHE 16
 
 typedef struct civr_ectx {
@@ -45,8 +55,10 @@ typedef struct civr_ectx {
     const civr_program *prog; /* the program being evaluated */
     civr_fstate *facts;     /* household facts of all programs, by civr_fact.slot */
     civr_fstate *mfacts;    /* member facts, see member_stride */
-    civr_fstate *params;    /* values of parameters without keys, by parameter index */
+    civr_pstate *params;    /* parameters' values in force, by parameter index */
     civr_result *res;
+    bool tracing;           /* res->tracing */
+    const char **member_ids; /* [member index]: its id copied into the result, or NULL */
     const civr_reason **forbid; /* choices: [program * member_stride + member] a route not
                                    taken (its reason), or NULL; NULL: no choice made yet */
     jmp_buf *jb;

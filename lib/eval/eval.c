@@ -18,16 +18,69 @@
 
 /* ---- helpers ---------------------------------------------------------------------- */
 
-/* Leaves (literals and variables) are read in place: about a third
- * of the nodes an evaluation visits, and a call each saved. */
-static inline void ev(civr_ectx *c, const civr_expr *e, civr_val *out)
+typedef void (*civr_opfn)(civr_ectx *c, const civr_expr *e, civr_val *out);
+static const civr_opfn optable[OP__COUNT]; /* the evaluator of each operation, below */
+
+/* Leaves are read in place, without a call: literals, variables, a field
+ * of a variable's record (`m.age`) or of the household's, facts already computed and parameters
+ * already looked up at the date; about two thirds of the nodes an
+ * evaluation visits. Anything else, or a leaf that needs work (a missing
+ * field, a fact not yet computed, a trace), goes through civr__eval. */
+__attribute__((always_inline)) static inline void ev(civr_ectx *c, const civr_expr *e, civr_val *out)
 {
-    if (e->op == OP_LIT)
-        *out = e->lit;
-    else if (e->op == OP_VAR)
-        *out = c->slots[e->idx];
-    else
-        civr__eval(c, e, out);
+    switch ((civr_op)e->op) {
+    case OP_LIT: *out = e->lit; return;
+    case OP_VAR: *out = c->slots[e->idx]; return;
+    case OP_FIELD: {
+        const civr_expr *a = e->args[0];
+        const civr_rec *rec;
+        if (a->op == OP_VAR) {
+            const civr_val *r = &c->slots[a->idx];
+            if (r->k != VK_REC || r->u.rec == c->hh->root)
+                break;
+            rec = r->u.rec;
+        } else if (a->op == OP_HOUSEHOLD && e->idx != c->pol->members_field) {
+            rec = c->hh->root;
+        } else {
+            break;
+        }
+        const civr_val *f = &rec->fields[e->idx];
+        if (f->k == VK_MISSING && !f->u.miss)
+            break;
+        *out = *f;
+        return;
+    }
+    case OP_FACT: {
+        const civr_fstate *st = &c->facts[c->prog->facts[e->idx].slot];
+        if (st->gen != c->gen || st->state != 2)
+            break;
+        *out = st->v;
+        return;
+    }
+    case OP_MFACT: {
+        const civr_expr *a = e->args[0];
+        if (a->op != OP_VAR)
+            break;
+        const civr_val *r = &c->slots[a->idx];
+        if (r->k != VK_REC)
+            break;
+        const civr_fstate *st =
+            &c->mfacts[(size_t)c->prog->facts[e->idx].slot * c->member_stride + r->u.rec->index];
+        if (st->gen != c->gen || st->state != 2)
+            break;
+        *out = st->v;
+        return;
+    }
+    case OP_PARAM: {
+        const civr_pstate *ps = &c->params[e->idx];
+        if (!ps->valid || ps->date != c->as_of || !ps->plain || c->tracing)
+            break;
+        *out = ps->v;
+        return;
+    }
+    default: break;
+    }
+    optable[e->op](c, e, out); /* compiled operations are all in the table */
 }
 
 static civr_val mk_bool(bool b)
@@ -86,13 +139,18 @@ civr_val civr__missing(civr_ectx *c, const civr_rec *rec, uint32_t field)
     return v;
 }
 
-static void need_value(civr_ectx *c, const civr_expr *e, const civr_val *v)
+/* kept out of line: the hot functions' frames stay small */
+__attribute__((noinline, cold)) _Noreturn static void null_value(civr_ectx *c, const civr_expr *e)
 {
-    if (v->k == VK_NULL) {
-        char what[96];
-        snprintf(what, sizeof what, "'%s'", e->name ? e->name : "a value");
-        civr__eval_fail(c, e->src, CIVR_MSG(NULL_VALUE), what);
-    }
+    char what[96];
+    snprintf(what, sizeof what, "'%s'", e->name ? e->name : "a value");
+    civr__eval_fail(c, e->src, CIVR_MSG(NULL_VALUE), what);
+}
+
+static inline void need_value(civr_ectx *c, const civr_expr *e, const civr_val *v)
+{
+    if (__builtin_expect(v->k == VK_NULL, 0))
+        null_value(c, e);
 }
 
 static civr_num arith(civr_ectx *c, const civr_expr *e, civr_num a, civr_num b)
@@ -114,8 +172,20 @@ static civr_num arith(civr_ectx *c, const civr_expr *e, civr_num a, civr_num b)
     return r;
 }
 
-/* Compare two non-missing, non-null values of one type: -1, 0, 1. */
-static int compare(const civr_val *a, const civr_val *b)
+static int compare_any(const civr_val *a, const civr_val *b);
+
+/* Compare two non-missing, non-null values of one type: -1, 0, 1. Whole
+ * numbers (fen, counts) and enums inline, the rest out of line. */
+static inline int compare(const civr_val *a, const civr_val *b)
+{
+    if (a->k == VK_NUM && a->u.n.d == b->u.n.d)
+        return (a->u.n.n > b->u.n.n) - (a->u.n.n < b->u.n.n);
+    if (a->k == VK_ENUM)
+        return a->u.e == b->u.e ? 0 : (a->u.e < b->u.e ? -1 : 1);
+    return compare_any(a, b);
+}
+
+static int compare_any(const civr_val *a, const civr_val *b)
 {
     switch (a->k) {
     case VK_NUM: return civr_num_cmp(a->u.n, b->u.n);
@@ -238,37 +308,49 @@ static void note_illustrative(civr_ectx *c, const civr_param *p, const civr_pval
     r->nillustrative++;
 }
 
+__attribute__((noinline, cold)) _Noreturn static void no_param_value(civr_ectx *c,
+                                                                    const civr_param *p,
+                                                                    uint32_t lo)
+{
+    char date[11], note[64] = "";
+    civr_date_format(c->as_of, date);
+    if (lo < p->nvalues) {
+        char next[11];
+        civr_date_format(p->values[lo].from, next);
+        snprintf(note, sizeof note, " (next value from %s)", next);
+    }
+    civr__eval_fail(c, p->src, CIVR_MSG(NO_PARAM_VALUE), p->name, date, note);
+}
+
 /* kept out of civr__eval so that its frame stays small */
 __attribute__((noinline)) static void eval_param(civr_ectx *c, const civr_expr *e, civr_val *out)
 {
     const civr_param *p = &c->pol->params[e->idx];
-    /* a parameter without keys has one value for the whole evaluation */
-    civr_fstate *cached = p->ndims == 0 && !c->res->tracing ? &c->params[e->idx] : NULL;
-    if (cached && cached->gen == c->gen) {
-        *out = cached->v;
+    civr_pstate *ps = &c->params[e->idx];
+    if (!ps->valid || ps->date != c->as_of) {
+        /* the last value starting on or before the date */
+        uint32_t lo = 0, hi = p->nvalues;
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (p->values[mid].from <= c->as_of)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == 0 || p->values[lo - 1].ended)
+            no_param_value(c, p, lo);
+        ps->pv = &p->values[lo - 1];
+        ps->v = ps->pv->value;
+        ps->plain = p->ndims == 0 && !ps->pv->illustrative;
+        ps->date = c->as_of;
+        ps->valid = true;
+    }
+    if (ps->plain && !c->tracing) {
+        *out = ps->v;
         return;
     }
-    /* the last value starting on or before the date */
-    uint32_t lo = 0, hi = p->nvalues;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (p->values[mid].from <= c->as_of)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    const civr_pvalue *pv = ps->pv;
     char date[11];
-    if (lo == 0 || p->values[lo - 1].ended) {
-        char note[64] = "";
-        civr_date_format(c->as_of, date);
-        if (lo < p->nvalues) {
-            char next[11];
-            civr_date_format(p->values[lo].from, next);
-            snprintf(note, sizeof note, " (next value from %s)", next);
-        }
-        civr__eval_fail(c, p->src, CIVR_MSG(NO_PARAM_VALUE), p->name, date, note);
-    }
-    const civr_pvalue *pv = &p->values[lo - 1];
     civr_val keys[CIVR_PARAM_MAX_DIMS];
     civr_val missing = {.k = VK_NULL};
     for (uint32_t i = 0; i < e->nargs; i++) {
@@ -279,7 +361,8 @@ __attribute__((noinline)) static void eval_param(civr_ectx *c, const civr_expr *
     const civr_val *result = &pv->value;
     const civr_pcell *cells = pv->cells;
     uint32_t ncells = pv->ncells;
-    char detail[160] = "";
+    char detail[160];
+    detail[0] = '\0';
     size_t dlen = 0;
     for (uint32_t d = 0; d < p->ndims; d++) {
         const civr_pcell *hit = NULL;
@@ -293,8 +376,8 @@ __attribute__((noinline)) static void eval_param(civr_ectx *c, const civr_expr *
         } else {
             const char *k = NULL;
             size_t klen = 0;
-            bool have = keys[d].k != VK_NULL &&
-                        key_text(c, &keys[d], e->args[d]->type, &k, &klen);
+            bool have = keys[d].k == VK_ENUM ||
+                        (keys[d].k != VK_NULL && key_text(c, &keys[d], e->args[d]->type, &k, &klen));
             char num[24];
             if (p->dims[d].integer && keys[d].k == VK_NUM) { /* whole numbers and ranges */
                 for (uint32_t i = 0; i < ncells && !hit; i++)
@@ -303,7 +386,7 @@ __attribute__((noinline)) static void eval_param(civr_ectx *c, const civr_expr *
                 klen = (size_t)snprintf(num, sizeof num, "%lld", (long long)keys[d].u.n.n);
                 k = num;
                 have = true;
-            } else if (have && keys[d].k == VK_ENUM) { /* enum keys were resolved at load */
+            } else if (keys[d].k == VK_ENUM) { /* enum keys were resolved at load */
                 for (uint32_t i = 0; i < ncells && !hit; i++)
                     if (cells[i].key && cells[i].key_enum == (int32_t)keys[d].u.e)
                         hit = &cells[i];
@@ -318,6 +401,8 @@ __attribute__((noinline)) static void eval_param(civr_ectx *c, const civr_expr *
                     hit = &cells[i];
             if (!hit) {
                 char note[96];
+                if (keys[d].k == VK_ENUM)
+                    key_text(c, &keys[d], e->args[d]->type, &k, &klen);
                 civr_date_format(c->as_of, date);
                 snprintf(note, sizeof note, " for key '%.*s'", (int)(klen < 40 ? klen : 40),
                          have ? k : "null");
@@ -333,11 +418,6 @@ __attribute__((noinline)) static void eval_param(civr_ectx *c, const civr_expr *
         ncells = hit->nsub;
     }
     *out = *result;
-    if (cached) {
-        cached->v = *out;
-        cached->gen = c->gen;
-        cached->state = 2;
-    }
     if (c->res->explaining && pv->illustrative)
         note_illustrative(c, p, pv, detail, out);
     if (c->res->tracing && !param_traced(c, p->name, detail)) {
@@ -447,7 +527,7 @@ static const civr_val *computed_outputs(civr_ectx *c, const civr_table *t, const
     return o;
 }
 
-static void eval_table(civr_ectx *c, const civr_expr *e, civr_val *out)
+__attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *e, civr_val *out)
 {
     const civr_table *t = &c->pol->tables[e->idx];
     civr_val in[16];
@@ -901,326 +981,471 @@ __attribute__((noinline)) static void eval_program_ref(civr_ectx *c, const civr_
 
 /* ---- the evaluator ------------------------------------------------------------------------ */
 
-void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
+/* One function per operation, called through a table: each has the small
+ * frame its own case needs (a switch in one function made every node pay
+ * for the largest case's registers and stack). */
+
+static void op_lit(civr_ectx *c, const civr_expr *e, civr_val *out)
 {
-    civr_val a, b;
-    switch ((civr_op)e->op) {
-    case OP_LIT: *out = e->lit; return;
-    case OP_AS_OF:
-        out->k = VK_DATE;
-        out->u.date = c->as_of;
-        return;
-    case OP_HOUSEHOLD:
-        out->k = VK_REC;
-        out->u.rec = c->hh->root;
-        return;
-    case OP_VAR: *out = c->slots[e->idx]; return;
-    case OP_FACT: civr__eval_fact(c, e->idx, NULL, out); return;
-    case OP_MFACT:
-        ev(c, e->args[0], &a);
-        if (a.k == VK_MISSING || a.k == VK_NULL) {
-            *out = a;
-            return;
-        }
-        civr__eval_fact(c, e->idx, a.u.rec, out);
-        return;
-    case OP_FIELD:
-        ev(c, e->args[0], &a);
-        if (a.k != VK_REC) {
-            *out = a; /* missing or null propagates */
-            return;
-        }
-        if (a.u.rec == c->hh->root && e->idx == c->pol->members_field && c->members) {
-            out->k = VK_LIST; /* the members present on the date (presence rules) */
-            out->u.list = c->members;
-            return;
-        }
-        *out = a.u.rec->fields[e->idx];
-        if (out->k == VK_MISSING && !out->u.miss)
-            *out = civr__missing(c, a.u.rec, e->idx);
-        return;
-    case OP_MAPGET:
-        ev(c, e->args[0], &a);
-        if (a.k != VK_MAP) {
-            *out = a;
-            return;
-        }
-        *out = mk_null();
-        for (uint32_t i = 0; i < a.u.map->count; i++)
-            if (civr__streq(a.u.map->keys[i], e->name)) {
-                out->k = VK_REC;
-                out->u.rec = a.u.map->items[i];
-            }
-        return;
-    case OP_ROWOUT:
-        ev(c, e->args[0], &a);
-        if (a.k != VK_ROW) {
-            *out = a;
-            return;
-        }
-        *out = a.u.hit->outputs[e->idx];
-        return;
-    case OP_ROWID: {
-        ev(c, e->args[0], &a);
-        if (a.k != VK_ROW) {
-            *out = a;
-            return;
-        }
-        civr_text title;
-        const char *s = civr__val_text(c, &a, e->args[0]->type, &title);
-        if (!s) /* its copy failed: memory ran out */
-            civr__eval_fail(c, e->src, CIVR_MSG(NO_MEMORY));
-        out->k = VK_STR;
-        out->u.str.s = s;
-        out->u.str.len = (uint32_t)strlen(s);
+    (void)c;
+    *out = e->lit;
+}
+
+static void op_as_of(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    (void)e;
+    out->k = VK_DATE;
+    out->u.date = c->as_of;
+}
+
+static void op_household(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    (void)e;
+    out->k = VK_REC;
+    out->u.rec = c->hh->root;
+}
+
+static void op_var(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    *out = c->slots[e->idx];
+}
+
+static void op_fact(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    civr__eval_fact(c, e->idx, NULL, out);
+}
+
+static void op_mfact(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    civr_val a;
+    ev(c, e->args[0], &a);
+    if (a.k == VK_MISSING || a.k == VK_NULL) {
+        *out = a;
         return;
     }
-    case OP_PARAM: eval_param(c, e, out); return;
-    case OP_TABLE: eval_table(c, e, out); return;
-    case OP_PROG_STATUS:
-    case OP_PROG_MONTHLY:
-    case OP_PROG_FACT:
-    case OP_PROG_MEMBERS:
-    case OP_PROG_MEMBER_AMOUNT:
-    case OP_PROG_COVERS:
-    case OP_PROG_CATEGORY:
-    case OP_PROG_MFACT: eval_program_ref(c, e, out); return;
-    case OP_NEG:
-        ev(c, e->args[0], &a);
-        if (a.k == VK_MISSING) {
-            *out = a;
-            return;
-        }
-        need_value(c, e->args[0], &a);
-        if (!civr_num_neg(a.u.n, &out->u.n))
-            civr__eval_fail(c, e->src, CIVR_MSG(OVERFLOW), "a negation");
-        out->k = VK_NUM;
+    civr__eval_fact(c, e->idx, a.u.rec, out);
+}
+
+static void op_field(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    civr_val a;
+    ev(c, e->args[0], &a);
+    if (a.k != VK_REC) {
+        *out = a; /* missing or null propagates */
         return;
-    case OP_NOT:
-        ev(c, e->args[0], &a);
-        if (a.k == VK_MISSING) {
-            *out = a;
-            return;
-        }
-        need_value(c, e->args[0], &a);
-        *out = mk_bool(!a.u.b);
+    }
+    if (a.u.rec == c->hh->root && e->idx == c->pol->members_field && c->members) {
+        out->k = VK_LIST; /* the members present on the date (presence rules) */
+        out->u.list = c->members;
         return;
-    case OP_ADD:
-    case OP_SUB:
-    case OP_MUL:
-    case OP_DIV:
-        ev(c, e->args[0], &a);
-        ev(c, e->args[1], &b);
-        if (a.k == VK_MISSING || b.k == VK_MISSING) {
-            *out = join_missing(c, &a, &b);
-            return;
-        }
-        need_value(c, e->args[0], &a);
-        need_value(c, e->args[1], &b);
-        *out = mk_num(arith(c, e, a.u.n, b.u.n));
+    }
+    *out = a.u.rec->fields[e->idx];
+    if (out->k == VK_MISSING && !out->u.miss)
+        *out = civr__missing(c, a.u.rec, e->idx);
+}
+
+static void op_mapget(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    civr_val a;
+    ev(c, e->args[0], &a);
+    if (a.k != VK_MAP) {
+        *out = a;
         return;
-    case OP_EQ:
-    case OP_NE:
-    case OP_LT:
-    case OP_LE:
-    case OP_GT:
-    case OP_GE:
-        ev(c, e->args[0], &a);
-        ev(c, e->args[1], &b);
-        if (a.k == VK_MISSING || b.k == VK_MISSING) {
-            *out = join_missing(c, &a, &b);
-            return;
+    }
+    *out = mk_null();
+    for (uint32_t i = 0; i < a.u.map->count; i++)
+        if (civr__streq(a.u.map->keys[i], e->name)) {
+            out->k = VK_REC;
+            out->u.rec = a.u.map->items[i];
         }
-        if (a.k == VK_NULL || b.k == VK_NULL) {
-            *out = mk_bool(e->op == OP_NE ? !(a.k == VK_NULL && b.k == VK_NULL)
-                                          : (e->op == OP_EQ && a.k == b.k));
-            return;
-        }
-        *out = mk_bool(cmp_holds((civr_op)e->op, compare(&a, &b)));
+}
+
+static void op_rowout(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    civr_val a;
+    ev(c, e->args[0], &a);
+    if (a.k != VK_ROW) {
+        *out = a;
         return;
-    case OP_IS_NULL:
-    case OP_NOT_NULL:
-        ev(c, e->args[0], &a);
-        if (a.k == VK_MISSING) {
-            *out = a;
-            return;
-        }
-        *out = mk_bool((a.k == VK_NULL) == (e->op == OP_IS_NULL));
+    }
+    *out = a.u.hit->outputs[e->idx];
+}
+
+static void op_rowid(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    civr_val a;
+    ev(c, e->args[0], &a);
+    if (a.k != VK_ROW) {
+        *out = a;
         return;
-    case OP_AND:
-    case OP_OR: {
-        bool is_and = e->op == OP_AND;
-        ev(c, e->args[0], &a);
-        if (a.k != VK_MISSING) {
-            need_value(c, e->args[0], &a);
-            if (a.u.b != is_and) { /* false and ..., true or ... */
-                *out = a;
-                return;
-            }
-        }
-        ev(c, e->args[1], &b);
-        if (b.k != VK_MISSING) {
-            need_value(c, e->args[1], &b);
-            if (b.u.b != is_and || a.k != VK_MISSING) {
-                *out = b;
-                return;
-            }
-        }
+    }
+    civr_text title;
+    const char *s = civr__val_text(c, &a, e->args[0]->type, &title);
+    if (!s) /* its copy failed: memory ran out */
+        civr__eval_fail(c, e->src, CIVR_MSG(NO_MEMORY));
+    out->k = VK_STR;
+    out->u.str.s = s;
+    out->u.str.len = (uint32_t)strlen(s);
+}
+
+static void op_neg(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    civr_val a;
+    ev(c, e->args[0], &a);
+    if (a.k == VK_MISSING) {
+        *out = a;
+        return;
+    }
+    need_value(c, e->args[0], &a);
+    if (!civr_num_neg(a.u.n, &out->u.n))
+        civr__eval_fail(c, e->src, CIVR_MSG(OVERFLOW), "a negation");
+    out->k = VK_NUM;
+}
+
+static void op_not(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    civr_val a;
+    ev(c, e->args[0], &a);
+    if (a.k == VK_MISSING) {
+        *out = a;
+        return;
+    }
+    need_value(c, e->args[0], &a);
+    *out = mk_bool(!a.u.b);
+}
+
+static void op_arith(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    civr_val a, b;
+    ev(c, e->args[0], &a);
+    ev(c, e->args[1], &b);
+    if (a.k == VK_MISSING || b.k == VK_MISSING) {
         *out = join_missing(c, &a, &b);
         return;
     }
-    case OP_IN_LIT: {
-        ev(c, e->args[0], &a);
-        if (a.k == VK_MISSING) {
-            *out = a;
-            return;
-        }
-        bool found = false;
-        civr_val miss = {.k = VK_NULL};
-        for (uint32_t i = 1; i < e->nargs && !found; i++) {
-            ev(c, e->args[i], &b);
-            if (b.k == VK_MISSING)
-                miss = join_missing(c, &miss, &b);
-            else if (a.k != VK_NULL && b.k != VK_NULL && compare(&a, &b) == 0)
-                found = true;
-        }
-        *out = found || miss.k != VK_MISSING ? mk_bool(found) : miss;
+    need_value(c, e->args[0], &a);
+    need_value(c, e->args[1], &b);
+    *out = mk_num(arith(c, e, a.u.n, b.u.n));
+}
+
+static void op_compare(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    civr_val a, b;
+    ev(c, e->args[0], &a);
+    ev(c, e->args[1], &b);
+    if (a.k == VK_MISSING || b.k == VK_MISSING) {
+        *out = join_missing(c, &a, &b);
         return;
     }
-    case OP_IN_SET:
-    case OP_IN_LIST:
-        ev(c, e->args[0], &a);
-        ev(c, e->args[1], &b);
-        if (a.k == VK_MISSING || b.k == VK_MISSING) {
-            *out = join_missing(c, &a, &b);
-            return;
-        }
-        if (a.k == VK_NULL || b.k == VK_NULL) {
-            *out = mk_bool(false);
-            return;
-        }
-        if (e->op == OP_IN_SET) {
-            *out = mk_bool((b.u.set >> a.u.e) & 1);
-        } else {
-            bool found = false;
-            for (uint32_t i = 0; i < b.u.list->count && !found; i++)
-                found = b.u.list->items[i] == a.u.rec;
-            *out = mk_bool(found);
-        }
-        return;
-    case OP_COALESCE:
-        ev(c, e->args[0], &a);
-        if (a.k != VK_MISSING && a.k != VK_NULL) {
-            *out = a;
-            return;
-        }
-        ev(c, e->args[1], out);
-        return;
-    case OP_IF:
-        ev(c, e->args[0], &a);
-        if (a.k == VK_MISSING) {
-            *out = a;
-            return;
-        }
-        need_value(c, e->args[0], &a);
-        ev(c, e->args[a.u.b ? 1 : 2], out);
-        return;
-    case OP_MIN:
-    case OP_MAX: {
-        civr_val best = {.k = VK_NULL}, miss = {.k = VK_NULL};
-        for (uint32_t i = 0; i < e->nargs; i++) {
-            ev(c, e->args[i], &a);
-            if (a.k == VK_MISSING) {
-                miss = join_missing(c, &miss, &a);
-                continue;
-            }
-            need_value(c, e->args[i], &a);
-            int r = best.k == VK_NULL ? 0 : compare(&a, &best);
-            if (best.k == VK_NULL || (e->op == OP_MIN ? r < 0 : r > 0))
-                best = a;
-        }
-        *out = miss.k == VK_MISSING ? miss : best;
+    if (a.k == VK_NULL || b.k == VK_NULL) {
+        *out = mk_bool(e->op == OP_NE ? !(a.k == VK_NULL && b.k == VK_NULL)
+                                      : (e->op == OP_EQ && a.k == b.k));
         return;
     }
-    case OP_ABS:
-        ev(c, e->args[0], &a);
-        if (a.k == VK_MISSING) {
-            *out = a;
-            return;
-        }
-        need_value(c, e->args[0], &a);
-        if (a.u.n.n < 0 && !civr_num_neg(a.u.n, &a.u.n))
-            civr__eval_fail(c, e->src, CIVR_MSG(OVERFLOW), "abs()");
+    *out = mk_bool(cmp_holds((civr_op)e->op, compare(&a, &b)));
+}
+
+static void op_is_null(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    civr_val a;
+    ev(c, e->args[0], &a);
+    if (a.k == VK_MISSING) {
         *out = a;
         return;
-    case OP_ROUND: eval_round(c, e, out); return;
-    case OP_AGE:
-        ev(c, e->args[0], &a);
-        b.k = VK_DATE;
-        b.u.date = c->as_of;
-        if (e->nargs > 1)
-            ev(c, e->args[1], &b);
-        if (a.k == VK_MISSING || b.k == VK_MISSING) {
-            *out = join_missing(c, &a, &b);
+    }
+    *out = mk_bool((a.k == VK_NULL) == (e->op == OP_IS_NULL));
+}
+
+static void op_and_or(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    civr_val a, b;
+    bool is_and = e->op == OP_AND;
+    ev(c, e->args[0], &a);
+    if (a.k != VK_MISSING) {
+        need_value(c, e->args[0], &a);
+        if (a.u.b != is_and) { /* false and ..., true or ... */
+            *out = a;
             return;
         }
-        need_value(c, e->args[0], &a);
-        if (e->nargs > 1) /* a null date is not 1970-01-01 */
-            need_value(c, e->args[1], &b);
-        *out = mk_num(civr_num_int(e->nargs > 1 ? civr_age(a.u.date, b.u.date)
-                                                : civr__age_on(c, a.u.date)));
-        return;
-    case OP_MONTHS_BETWEEN:
-        ev(c, e->args[0], &a);
-        ev(c, e->args[1], &b);
-        if (a.k == VK_MISSING || b.k == VK_MISSING) {
-            *out = join_missing(c, &a, &b);
-            return;
-        }
-        need_value(c, e->args[0], &a);
+    }
+    ev(c, e->args[1], &b);
+    if (b.k != VK_MISSING) {
         need_value(c, e->args[1], &b);
-        *out = mk_num(civr_num_int(months_between(a.u.date, b.u.date)));
-        return;
-    case OP_IN_FORCE: {
-        ev(c, e->args[0], &a);
-        if (a.k != VK_REC) { /* missing or null propagates */
-            *out = a;
+        if (b.u.b != is_and || a.k != VK_MISSING) {
+            *out = b;
             return;
         }
-        /* an unknown start is taken as before the date, an unknown or null end as open */
-        const civr_val *since = &a.u.rec->fields[e->idx], *until = &a.u.rec->fields[e->idx2];
-        *out = mk_bool(!(since->k == VK_DATE && since->u.date > c->as_of) &&
-                       !(until->k == VK_DATE && until->u.date < c->as_of));
+    }
+    *out = join_missing(c, &a, &b);
+}
+
+static void op_in_lit(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    civr_val a, b;
+    ev(c, e->args[0], &a);
+    if (a.k == VK_MISSING) {
+        *out = a;
         return;
     }
-    case OP_MONTH_START: {
-        ev(c, e->args[0], &a);
-        if (a.k != VK_DATE) { /* missing or null propagates */
-            *out = a;
-            return;
-        }
-        int y, mo, d;
-        civr_date_to_ymd(a.u.date, &y, &mo, &d);
-        out->k = VK_DATE;
-        if (civr_date_from_ymd(&out->u.date, y, mo, 1, NULL) < 0)
-            civr__eval_fail(c, e->src, CIVR_MSG(BAD_MONTH_START));
+    bool found = false;
+    civr_val miss = {.k = VK_NULL};
+    for (uint32_t i = 1; i < e->nargs && !found; i++) {
+        ev(c, e->args[i], &b);
+        if (b.k == VK_MISSING)
+            miss = join_missing(c, &miss, &b);
+        else if (a.k != VK_NULL && b.k != VK_NULL && compare(&a, &b) == 0)
+            found = true;
+    }
+    *out = found || miss.k != VK_MISSING ? mk_bool(found) : miss;
+}
+
+static void op_in(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    civr_val a, b;
+    ev(c, e->args[0], &a);
+    ev(c, e->args[1], &b);
+    if (a.k == VK_MISSING || b.k == VK_MISSING) {
+        *out = join_missing(c, &a, &b);
         return;
     }
-    case OP_COUNT_LIST:
-        ev(c, e->args[0], &a);
+    if (a.k == VK_NULL || b.k == VK_NULL) {
+        *out = mk_bool(false);
+        return;
+    }
+    if (e->op == OP_IN_SET) {
+        *out = mk_bool((b.u.set >> a.u.e) & 1);
+    } else {
+        bool found = false;
+        for (uint32_t i = 0; i < b.u.list->count && !found; i++)
+            found = b.u.list->items[i] == a.u.rec;
+        *out = mk_bool(found);
+    }
+}
+
+static void op_coalesce(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    civr_val a;
+    ev(c, e->args[0], &a);
+    if (a.k != VK_MISSING && a.k != VK_NULL) {
+        *out = a;
+        return;
+    }
+    ev(c, e->args[1], out);
+}
+
+static void op_if(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    civr_val a;
+    ev(c, e->args[0], &a);
+    if (a.k == VK_MISSING) {
+        *out = a;
+        return;
+    }
+    need_value(c, e->args[0], &a);
+    ev(c, e->args[a.u.b ? 1 : 2], out);
+}
+
+static void op_min_max(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    civr_val a, best = {.k = VK_NULL}, miss = {.k = VK_NULL};
+    for (uint32_t i = 0; i < e->nargs; i++) {
+        ev(c, e->args[i], &a);
         if (a.k == VK_MISSING) {
-            *out = a;
+            miss = join_missing(c, &miss, &a);
+            continue;
+        }
+        need_value(c, e->args[i], &a);
+        int r = best.k == VK_NULL ? 0 : compare(&a, &best);
+        if (best.k == VK_NULL || (e->op == OP_MIN ? r < 0 : r > 0))
+            best = a;
+    }
+    *out = miss.k == VK_MISSING ? miss : best;
+}
+
+static void op_abs(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    civr_val a;
+    ev(c, e->args[0], &a);
+    if (a.k == VK_MISSING) {
+        *out = a;
+        return;
+    }
+    need_value(c, e->args[0], &a);
+    if (a.u.n.n < 0 && !civr_num_neg(a.u.n, &a.u.n))
+        civr__eval_fail(c, e->src, CIVR_MSG(OVERFLOW), "abs()");
+    *out = a;
+}
+
+static void op_age(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    civr_val a, b;
+    ev(c, e->args[0], &a);
+    b.k = VK_DATE;
+    b.u.date = c->as_of;
+    if (e->nargs > 1)
+        ev(c, e->args[1], &b);
+    if (a.k == VK_MISSING || b.k == VK_MISSING) {
+        *out = join_missing(c, &a, &b);
+        return;
+    }
+    need_value(c, e->args[0], &a);
+    if (e->nargs > 1) /* a null date is not 1970-01-01 */
+        need_value(c, e->args[1], &b);
+    *out = mk_num(civr_num_int(e->nargs > 1 ? civr_age(a.u.date, b.u.date)
+                                            : civr__age_on(c, a.u.date)));
+}
+
+static void op_months_between(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    civr_val a, b;
+    ev(c, e->args[0], &a);
+    ev(c, e->args[1], &b);
+    if (a.k == VK_MISSING || b.k == VK_MISSING) {
+        *out = join_missing(c, &a, &b);
+        return;
+    }
+    need_value(c, e->args[0], &a);
+    need_value(c, e->args[1], &b);
+    *out = mk_num(civr_num_int(months_between(a.u.date, b.u.date)));
+}
+
+static void op_in_force(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    civr_val a;
+    ev(c, e->args[0], &a);
+    if (a.k != VK_REC) { /* missing or null propagates */
+        *out = a;
+        return;
+    }
+    /* an unknown start is taken as before the date, an unknown or null end as open */
+    const civr_val *since = &a.u.rec->fields[e->idx], *until = &a.u.rec->fields[e->idx2];
+    *out = mk_bool(!(since->k == VK_DATE && since->u.date > c->as_of) &&
+                   !(until->k == VK_DATE && until->u.date < c->as_of));
+}
+
+static void op_month_start(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    civr_val a;
+    ev(c, e->args[0], &a);
+    if (a.k != VK_DATE) { /* missing or null propagates */
+        *out = a;
+        return;
+    }
+    int y, mo, d;
+    civr_date_to_ymd(a.u.date, &y, &mo, &d);
+    out->k = VK_DATE;
+    if (civr_date_from_ymd(&out->u.date, y, mo, 1, NULL) < 0)
+        civr__eval_fail(c, e->src, CIVR_MSG(BAD_MONTH_START));
+}
+
+static void op_count_list(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    civr_val a;
+    ev(c, e->args[0], &a);
+    if (a.k == VK_MISSING) {
+        *out = a;
+        return;
+    }
+    *out = mk_num(civr_num_int(a.k == VK_LIST ? a.u.list->count : 0));
+}
+
+static const civr_opfn optable[OP__COUNT] = {
+    [OP_LIT] = op_lit,
+    [OP_AS_OF] = op_as_of,
+    [OP_HOUSEHOLD] = op_household,
+    [OP_VAR] = op_var,
+    [OP_FACT] = op_fact,
+    [OP_MFACT] = op_mfact,
+    [OP_FIELD] = op_field,
+    [OP_MAPGET] = op_mapget,
+    [OP_ROWOUT] = op_rowout,
+    [OP_ROWID] = op_rowid,
+    [OP_PARAM] = eval_param,
+    [OP_TABLE] = eval_table,
+    [OP_PROG_STATUS] = eval_program_ref,
+    [OP_PROG_MONTHLY] = eval_program_ref,
+    [OP_PROG_FACT] = eval_program_ref,
+    [OP_PROG_MEMBERS] = eval_program_ref,
+    [OP_PROG_MEMBER_AMOUNT] = eval_program_ref,
+    [OP_PROG_COVERS] = eval_program_ref,
+    [OP_PROG_CATEGORY] = eval_program_ref,
+    [OP_PROG_MFACT] = eval_program_ref,
+    [OP_NEG] = op_neg,
+    [OP_NOT] = op_not,
+    [OP_ADD] = op_arith,
+    [OP_SUB] = op_arith,
+    [OP_MUL] = op_arith,
+    [OP_DIV] = op_arith,
+    [OP_EQ] = op_compare,
+    [OP_NE] = op_compare,
+    [OP_LT] = op_compare,
+    [OP_LE] = op_compare,
+    [OP_GT] = op_compare,
+    [OP_GE] = op_compare,
+    [OP_IS_NULL] = op_is_null,
+    [OP_NOT_NULL] = op_is_null,
+    [OP_AND] = op_and_or,
+    [OP_OR] = op_and_or,
+    [OP_IN_LIT] = op_in_lit,
+    [OP_IN_SET] = op_in,
+    [OP_IN_LIST] = op_in,
+    [OP_COALESCE] = op_coalesce,
+    [OP_IF] = op_if,
+    [OP_MIN] = op_min_max,
+    [OP_MAX] = op_min_max,
+    [OP_ABS] = op_abs,
+    [OP_ROUND] = eval_round,
+    [OP_AGE] = op_age,
+    [OP_MONTHS_BETWEEN] = op_months_between,
+    [OP_MONTH_START] = op_month_start,
+    [OP_IN_FORCE] = op_in_force,
+    [OP_COUNT_LIST] = op_count_list,
+    [OP_AGG_SUM] = eval_agg,
+    [OP_AGG_COUNT] = eval_agg,
+    [OP_AGG_ANY] = eval_agg,
+    [OP_AGG_ALL] = eval_agg,
+    [OP_AGG_MIN] = eval_agg,
+    [OP_AGG_MAX] = eval_agg,
+    [OP_AGG_LIST] = eval_agg,
+};
+
+/* A fact of the current program, computed on first use and remembered for
+ * the rest of the evaluation. */
+void civr__eval_fact(civr_ectx *c, uint32_t fact, const civr_rec *member, civr_val *out)
+{
+    const civr_fact *f = &c->prog->facts[fact];
+    civr_fstate *st = member ? &c->mfacts[(size_t)f->slot * c->member_stride + member->index]
+                             : &c->facts[f->slot];
+    if (st->gen == c->gen) { /* computed (or being computed) in this evaluation */
+        if (__builtin_expect(st->state == 2, 1)) {
+            *out = st->v;
             return;
         }
-        *out = mk_num(civr_num_int(a.k == VK_LIST ? a.u.list->count : 0));
-        return;
-    case OP_AGG_SUM:
-    case OP_AGG_COUNT:
-    case OP_AGG_ANY:
-    case OP_AGG_ALL:
-    case OP_AGG_MIN:
-    case OP_AGG_MAX:
-    case OP_AGG_LIST: eval_agg(c, e, out); return;
+        /* the loader rejects cycles; this guards against a bug */
+        civr__eval_fail(c, f->src, CIVR_MSG(FACT_CYCLE), f->name, "during evaluation");
     }
-    civr__eval_fail(c, e->src, CIVR_MSG(UNKNOWN_OP));
+    st->gen = c->gen;
+    st->state = 1;
+    if (member) {
+        civr_val saved = c->slots[0];
+        c->slots[0].k = VK_REC;
+        c->slots[0].u.rec = member;
+        ev(c, f->expr, &st->v);
+        c->slots[0] = saved;
+    } else {
+        ev(c, f->expr, &st->v);
+    }
+    st->state = 2;
+    *out = st->v;
+    if (c->tracing)
+        civr__trace(c, CIVR_TRACE_FACT, f->name,
+                    member ? civr_arena_printf(&c->res->arena, "%s", member->path) : NULL, out,
+                    f->type, f->src, f->layer);
+}
+
+void civr__eval(civr_ectx *c, const civr_expr *e, civr_val *out)
+{
+    if (e->op >= OP__COUNT || !optable[e->op])
+        civr__eval_fail(c, e->src, CIVR_MSG(UNKNOWN_OP));
+    optable[e->op](c, e, out);
 }

@@ -67,7 +67,8 @@ typedef enum civr_op {
     OP_AGG_ALL,
     OP_AGG_MIN,
     OP_AGG_MAX,
-    OP_AGG_LIST
+    OP_AGG_LIST,
+    OP__COUNT /* the number of operations (each has an entry in eval.c's optable) */
 } civr_op;
 
 struct civr_expr {

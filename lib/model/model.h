@@ -347,7 +347,22 @@ typedef struct civr_reason {
     civr_text text;
     const char *basis;
     civr_src src;
+    uint32_t hash; /* of code, zh and en (civr_reason_hash); 0: not computed */
 } civr_reason;
+
+/* A hash of a reason's code and texts: equal reasons have equal hashes,
+ * never 0. Reasons are compared often while results are made. */
+static inline uint32_t civr_reason_hash(const civr_reason *r)
+{
+    uint32_t h = 2166136261u; /* FNV-1a over code NUL zh NUL en */
+    const char *parts[3] = {r->code, r->text.zh, r->text.en};
+    for (int i = 0; i < 3; i++) {
+        for (const unsigned char *p = (const unsigned char *)parts[i]; *p; p++)
+            h = (h ^ *p) * 16777619u;
+        h = (h ^ 0) * 16777619u;
+    }
+    return h ? h : 1;
+}
 
 typedef struct civr_fact {
     const char *name;
@@ -438,6 +453,8 @@ typedef struct civr_program {
     civr_fact *facts;
     uint32_t nshown;
     uint32_t *shown;         /* fact indices shown in results, declaration order */
+    uint32_t nchecks;
+    uint32_t *checks;        /* fact indices of checks (a 'fail' reason), declaration order */
     uint32_t noutcomes;
     civr_outcome *outcomes;
     uint32_t nslots;         /* variable slots its expressions use */

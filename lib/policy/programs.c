@@ -111,6 +111,7 @@ const civr_reason *civr__ld_reason(civr_loader *ld, uint32_t file, const civr_no
         return NULL;
     const civr_node *b = civr_node_get(node, "basis");
     r->basis = b ? civr__ld_string(ld, file, b, "basis") : default_basis;
+    r->hash = civr_reason_hash(r);
     return r;
 }
 
@@ -756,7 +757,8 @@ static void compile_program(civr_loader *ld, const civr_named *nm, civr_program 
     pg->facts = civr_arena_array(&p->arena, pc.nfacts ? pc.nfacts : 1, sizeof *pg->facts);
     pg->outcomes = civr_arena_array(&p->arena, nouts ? nouts : 1, sizeof *pg->outcomes);
     pg->shown = civr_arena_array(&p->arena, pc.nfacts ? pc.nfacts : 1, sizeof *pg->shown);
-    if (!pg->facts || !pg->outcomes || !pg->shown)
+    pg->checks = civr_arena_array(&p->arena, pc.nfacts ? pc.nfacts : 1, sizeof *pg->checks);
+    if (!pg->facts || !pg->outcomes || !pg->shown || !pg->checks)
         goto done;
     bool ok = true;
     for (uint32_t i = 0; i < pc.nfacts; i++) {
@@ -774,6 +776,8 @@ static void compile_program(civr_loader *ld, const civr_named *nm, civr_program 
         ok &= pc.facts[i].state == 2;
         if (pg->facts[i].show)
             pg->shown[pg->nshown++] = i;
+        if (pg->facts[i].fail)
+            pg->checks[pg->nchecks++] = i;
     }
     for (uint32_t i = 0; i < nouts; i++)
         ok &= compile_outcome(&pc, &outs[i], &pg->outcomes[pg->noutcomes++]);

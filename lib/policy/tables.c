@@ -28,7 +28,7 @@ static bool ordered(civr_type t)
 #define CELL_FORMS                                                                             \
     "'-' (anything), a value, a list of values [a, b], a comparison ('>= 70', '< $param'), a "  \
     "range ('1..2', '[60..70)'), null (the input is absent), or an expression of parameters "   \
-    "and the table's inputs ('>= 1.5 * $dibao.standard[residence]'); with its basis: "          \
+    "and the table's inputs ('>= 1.5 * $program.standard[residence]'); with its basis: "          \
     "{value: <one of these>, basis: ..., illustrative: true}"
 
 /* Is the operand `s` an expression rather than a literal of type t? A

@@ -401,7 +401,7 @@ TEST(Tables, AnUnsupportedCellSaysWhatACellMayHold)
               "policy.yaml:15:21: error: [CIVR-2002] a cell: expected '-' (anything), a value, a list "
               "of values [a, b], a comparison ('>= 70', '< $param'), a range ('1..2', '[60..70)'), "
               "null (the input is absent), or an expression of parameters and the table's inputs "
-              "('>= 1.5 * $dibao.standard[residence]'); with its basis: {value: <one of these>, "
+              "('>= 1.5 * $program.standard[residence]'); with its basis: {value: <one of these>, "
               "basis: ..., illustrative: true}, found a mapping");
     EXPECT_EQ(with_cell("\"> count(household.members)\""),
               "policy.yaml:15:21: error: [CIVR-4086] an expression in a table's cell may read "
