@@ -1029,7 +1029,7 @@ static void eval_lines(evaluator *ev, input *in, const char *label)
     for (;;) {
         size_t avail = in->end - in->start;
         char *line = in->buf + in->start;
-        char *nl = memchr(line + scanned, '\n', avail - scanned);
+        char *nl = avail > scanned ? memchr(line + scanned, '\n', avail - scanned) : NULL;
         if (!nl) {
             if (in->err)
                 break; /* a read error: the partial line is not a household */
