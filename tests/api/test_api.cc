@@ -10,6 +10,18 @@
 
 extern "C" int civr_test_c_header(void); // test_c_header.c: the headers as strict C
 
+// A Guangzhou household of one urban pensioner born 1950, unable to work,
+// with a child supporter elsewhere and no savings: dibao pays the standard
+// less the pension.
+static std::string pensioner(const std::string &id, int pension_yuan)
+{
+    return R"({"id": ")" + id + R"(", "residence": "urban",
+      "members": [{"id": "a", "birth_date": "1950-01-01", "able_to_work": false,
+                   "supporters": [{"relation": "child", "birth_date": "1985-01-01"}]}],
+      "income": [{"member": "a", "kind": "pension", "monthly": ")" + std::to_string(pension_yuan) + R"("}],
+      "assets": {"financial": "0"}})";
+}
+
 TEST(Api, HeadersCompileAsC)
 {
     EXPECT_EQ(civr_test_c_header(), CIVRULES_VERSION_NUMBER);
@@ -128,11 +140,7 @@ TEST(Api, ResultsOutliveTheirHouseholdAndAreReused)
     civr_date_from_ymd(&d, 2024, 8, 1, &err);
     std::string last;
     for (int i = 0; i < 3; i++) {
-        std::string t = R"({"id": "H)" + std::to_string(i) + R"(", "residence": "urban",
-          "members": [{"id": "a", "birth_date": "1950-01-01", "able_to_work": false,
-                       "supporters": [{"relation": "child", "birth_date": "1985-01-01"}]}],
-          "income": [{"member": "a", "kind": "pension", "monthly": ")" + std::to_string(100 * i) + R"("}],
-          "assets": {"financial": "0"}})";
+        std::string t = pensioner("H" + std::to_string(i), 100 * i);
         civr_household *h = nullptr;
         ASSERT_EQ(civr_household_parse(&h, p, t.data(), t.size(), CIVR_FORMAT_JSON, nullptr, &err), 0);
         ASSERT_EQ(civr_engine_eval(e, h, d, CIVR_EVAL_TRACE, r, &err), 0);
@@ -244,11 +252,7 @@ TEST(Api, SummaryRenderHoldsTheAnswersOnly)
     ASSERT_EQ(civr_result_new(&r, &err), 0);
     civr_date d;
     civr_date_from_ymd(&d, 2024, 8, 1, &err);
-    std::string t = R"({"id": "S1", "residence": "urban",
-      "members": [{"id": "a", "birth_date": "1950-01-01", "able_to_work": false,
-                   "supporters": [{"relation": "child", "birth_date": "1985-01-01"}]}],
-      "income": [{"member": "a", "kind": "pension", "monthly": "200"}],
-      "assets": {"financial": "0"}})";
+    std::string t = pensioner("S1", 200);
     const char *json = nullptr;
     size_t len = 0;
     ASSERT_EQ(civr_engine_eval_json(e, t.data(), t.size(), CIVR_FORMAT_JSON, "s", d, CIVR_EVAL_SUMMARY, r,
