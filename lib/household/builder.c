@@ -48,11 +48,11 @@ CIVR__PRINTF(4, 5) static int fail(civr_builder *b, civr_error *err, civr_msg m,
 
 static bnode *add(civr_builder *b, bnode *parent, bkind kind, const char *name)
 {
-    bnode *n = civr_arena_zalloc(&b->arena, sizeof *n);
+    bnode *n = civr__arena_zalloc(&b->arena, sizeof *n);
     if (!n)
         return NULL;
     n->kind = (uint8_t)kind;
-    n->name = name ? civr_arena_strdup(&b->arena, name) : NULL;
+    n->name = name ? civr__arena_strdup(&b->arena, name) : NULL;
     if (name && !n->name)
         return NULL;
     if (parent->last)
@@ -75,8 +75,8 @@ void civr_builder_reset(civr_builder *b)
 {
     if (!b)
         return;
-    civr_arena_reset(&b->arena);
-    b->root = civr_arena_zalloc(&b->arena, sizeof *b->root);
+    civr__arena_reset(&b->arena);
+    b->root = civr__arena_zalloc(&b->arena, sizeof *b->root);
     if (b->root) {
         b->root->kind = B_REC;
         b->root->rtype = CIVR_RTYPE_HOUSEHOLD;
@@ -97,7 +97,7 @@ int civr_builder_new(civr_builder **out, const civr_policy *policy, civr_error *
     if (!b)
         return civr__oom(err);
     b->policy = policy;
-    civr_arena_init(&b->arena, 4096);
+    civr__arena_init(&b->arena, 4096);
     civr_builder_reset(b);
     if (b->failed) {
         civr_builder_free(b);
@@ -111,7 +111,7 @@ void civr_builder_free(civr_builder *b)
 {
     if (!b)
         return;
-    civr_arena_free(&b->arena);
+    civr__arena_free(&b->arena);
     civr__free(b);
 }
 
@@ -125,7 +125,7 @@ static int lookup(civr_builder *b, const char *field, const civr_field **f, bnod
         return fail(b, err, CIVR_MSG(INVALID_ARG), "a field name is needed");
     *rec = b->stack[b->depth - 1];
     const civr_rtype *rt = &b->policy->rtypes[(*rec)->rtype];
-    int32_t i = civr_policy__field(rt, field, strlen(field));
+    int32_t i = civr__policy_field(rt, field, strlen(field));
     if (i < 0) {
         char in[96];
         snprintf(in, sizeof in, " in a %s record", rt->name);
@@ -203,7 +203,7 @@ static int set(civr_builder *b, const char *field, const char *text, bool raw,
     const char *name = field;
     if (k == CT_LIST && f->shorthand) { /* append a shorthand item */
         const civr_rtype *item = &b->policy->rtypes[f->type.ref];
-        k = (civr_tkind)item->fields[civr_policy__field(item, f->shorthand,
+        k = (civr_tkind)item->fields[civr__policy_field(item, f->shorthand,
                                                         strlen(f->shorthand))].type.kind;
         if (!(parent = field_node(rec, field)) && !(parent = add(b, rec, B_LIST, field)))
             return fail(b, err, CIVR_MSG(NO_MEMORY));
@@ -217,14 +217,14 @@ static int set(civr_builder *b, const char *field, const char *text, bool raw,
               (given == CT_INT && k == CT_RATE);
     if (!ok) {
         civr_buf want = CIVR_BUF_INIT;
-        civr_type__name(b->policy, civr_type_of(k, 0), &want);
+        civr__type_name(b->policy, civr__type_of(k, 0), &want);
         char shown[64];
         snprintf(shown, sizeof shown, "%s", want.data ? want.data : "?");
-        civr_buf_free(&want);
+        civr__buf_free(&want);
         return fail(b, err, CIVR_MSG(WRONG_TYPE), field, shown, "another kind of value");
     }
     bnode *n = add(b, parent, raw ? B_SCALAR : B_TEXT, name);
-    if (!n || !(n->text = civr_arena_strdup(&b->arena, text)))
+    if (!n || !(n->text = civr__arena_strdup(&b->arena, text)))
         return fail(b, err, CIVR_MSG(NO_MEMORY));
     return 0;
 }
@@ -257,7 +257,7 @@ int civr_builder_set_money(civr_builder *b, const char *field, int64_t fen, civr
 int civr_builder_set_date(civr_builder *b, const char *field, int year, int month, int day,
                           civr_error *err)
 {
-    civr_date d;
+    civr_date d = 0;
     if (!b)
         return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "builder is NULL");
     if (!b->failed && civr_date_from_ymd(&d, year, month, day, &b->error) < 0) {
@@ -274,27 +274,27 @@ int civr_builder_set_date(civr_builder *b, const char *field, int year, int mont
 static void write_json(civr_buf *out, const bnode *n)
 {
     switch (n->kind) {
-    case B_SCALAR: civr_buf_puts(out, n->text); return;
-    case B_TEXT: civr_buf_json_string(out, n->text, strlen(n->text)); return;
+    case B_SCALAR: civr__buf_puts(out, n->text); return;
+    case B_TEXT: civr__buf_json_string(out, n->text, strlen(n->text)); return;
     case B_LIST:
-        civr_buf_putc(out, '[');
+        civr__buf_putc(out, '[');
         for (const bnode *c = n->first; c; c = c->next) {
             write_json(out, c);
             if (c->next)
-                civr_buf_putc(out, ',');
+                civr__buf_putc(out, ',');
         }
-        civr_buf_putc(out, ']');
+        civr__buf_putc(out, ']');
         return;
     default: /* record or map */
-        civr_buf_putc(out, '{');
+        civr__buf_putc(out, '{');
         for (const bnode *c = n->first; c; c = c->next) {
-            civr_buf_json_string(out, c->name, strlen(c->name));
-            civr_buf_putc(out, ':');
+            civr__buf_json_string(out, c->name, strlen(c->name));
+            civr__buf_putc(out, ':');
             write_json(out, c);
             if (c->next)
-                civr_buf_putc(out, ',');
+                civr__buf_putc(out, ',');
         }
-        civr_buf_putc(out, '}');
+        civr__buf_putc(out, '}');
     }
 }
 
@@ -333,7 +333,7 @@ int civr_builder_finish(civr_household **out, civr_builder *b, civr_error *err)
                 *err = local;
         }
     }
-    civr_buf_free(&json);
+    civr__buf_free(&json);
     civr_builder_reset(b);
     return rc;
 }
