@@ -48,11 +48,11 @@ static void quote(civr_buf *b, const uint8_t *s, size_t n)
     for (size_t i = 0; i < n; i++) {
         uint8_t c = s[i];
         if (c == '"' || c == '\\')
-            civr_buf_printf(b, "\\%c", c);
+            civr__buf_printf(b, "\\%c", c);
         else if (c < 0x20 || c == 0x7f)
-            civr_buf_printf(b, "\\u%04x", c);
+            civr__buf_printf(b, "\\u%04x", c);
         else
-            civr_buf_putc(b, (char)c);
+            civr__buf_putc(b, (char)c);
     }
 }
 
@@ -77,16 +77,16 @@ static void setup(void)
 static bool compiles(const uint8_t *data, size_t size, bool member)
 {
     civr_buf json = CIVR_BUF_INIT;
-    civr_buf_putc(&json, '"');
+    civr__buf_putc(&json, '"');
     quote(&json, data, size);
-    civr_buf_putc(&json, '"');
+    civr__buf_putc(&json, '"');
     bool ok = false;
     civr_doc doc;
     civr_error err = CIVR_ERROR_INIT;
     if (!json.failed &&
-        civr_doc_parse_json(&doc, json.data, json.len, "p.yaml", NULL, &err) == 0) {
+        civr__doc_parse_json(&doc, json.data, json.len, "p.yaml", NULL, &err) == 0) {
         civr_arena arena;
-        civr_arena_init(&arena, 4096);
+        civr__arena_init(&arena, 4096);
         uint32_t slots = member ? 1 : 0;
         civr_cenv env = {0};
         env.policy = textbook;
@@ -99,13 +99,13 @@ static bool compiles(const uint8_t *data, size_t size, bool member)
         env.max_depth = textbook->limits.max_expr_depth;
         const civr_expr *e = NULL;
         civr_type t;
-        ok = civr_expr_compile(&e, &t, &env) == 0 && e;
+        ok = civr__expr_compile(&e, &t, &env) == 0 && e;
         char msg[1200];
         civr_error_format(&err, msg, sizeof msg);
-        civr_arena_free(&arena);
+        civr__arena_free(&arena);
     }
-    civr_doc_free(&doc);
-    civr_buf_free(&json);
+    civr__doc_free(&doc);
+    civr__buf_free(&json);
     return ok;
 }
 
@@ -124,19 +124,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fprintf(stderr, "compiles: %.*s\n", (int)size, (const char *)data);
     /* it compiles: as a fact of a program (a member fact when `member`), loaded and evaluated */
     civr_buf y = CIVR_BUF_INIT;
-    civr_buf_puts(&y, "programs:\n  fuzz:\n    title: {zh: 模糊, en: fuzz}\n    basis: fuzz\n");
+    civr__buf_puts(&y, "programs:\n  fuzz:\n    title: {zh: 模糊, en: fuzz}\n    basis: fuzz\n");
     if (member)
-        civr_buf_puts(&y, "    scope: member\n");
+        civr__buf_puts(&y, "    scope: member\n");
     /* a household fact is shown in results (with a title); member facts are not */
-    civr_buf_puts(&y, member ? "    member_facts:\n      value:\n"
-                             : "    facts:\n      value:\n        title: {zh: 值, en: value}\n");
-    civr_buf_puts(&y, "        expr: \"");
+    civr__buf_puts(&y, member ? "    member_facts:\n      value:\n"
+                              : "    facts:\n      value:\n        title: {zh: 值, en: value}\n");
+    civr__buf_puts(&y, "        expr: \"");
     quote(&y, data, size);
-    civr_buf_puts(&y, "\"\n    outcomes:\n      - {id: none, status: ineligible}\n");
+    civr__buf_puts(&y, "\"\n    outcomes:\n      - {id: none, status: ineligible}\n");
     if (y.failed)
         abort();
     write_file("p.yaml", y.data, y.len);
-    civr_buf_free(&y);
+    civr__buf_free(&y);
     civr_error err = CIVR_ERROR_INIT;
     civr_policy *p = NULL;
     if (civr_policy_load(&p, bundle, NULL, &err) != 0) {

@@ -9,7 +9,7 @@ struct civr_arena_chunk {
     _Alignas(16) unsigned char data[];
 };
 
-void civr_arena_init(civr_arena *a, size_t chunk_size)
+void civr__arena_init(civr_arena *a, size_t chunk_size)
 {
     a->head = NULL;
     a->spare = NULL;
@@ -41,7 +41,7 @@ static civr_arena_chunk *new_chunk(civr_arena *a, size_t need)
     return c;
 }
 
-void *civr_arena__alloc_chunk(civr_arena *a, size_t size)
+void *civr__arena_alloc_chunk(civr_arena *a, size_t size)
 {
     size_t rounded;
     if (!civr__add_size(size, 15, &rounded))
@@ -68,12 +68,12 @@ void *civr_arena__alloc_chunk(civr_arena *a, size_t size)
     return p;
 }
 
-char *civr_arena_strndup(civr_arena *a, const char *s, size_t len)
+char *civr__arena_strndup(civr_arena *a, const char *s, size_t len)
 {
     size_t bytes;
     if (!civr__add_size(len, 1, &bytes))
         return NULL;
-    char *p = civr_arena_alloc(a, bytes);
+    char *p = civr__arena_alloc(a, bytes);
     if (p) {
         if (len)
             memcpy(p, s, len);
@@ -82,12 +82,12 @@ char *civr_arena_strndup(civr_arena *a, const char *s, size_t len)
     return p;
 }
 
-char *civr_arena_strdup(civr_arena *a, const char *s)
+char *civr__arena_strdup(civr_arena *a, const char *s)
 {
-    return civr_arena_strndup(a, s, strlen(s));
+    return civr__arena_strndup(a, s, strlen(s));
 }
 
-char *civr_arena_printf(civr_arena *a, const char *fmt, ...)
+char *civr__arena_printf(civr_arena *a, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -95,7 +95,7 @@ char *civr_arena_printf(civr_arena *a, const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         return NULL;
-    char *p = civr_arena_alloc(a, (size_t)n + 1);
+    char *p = civr__arena_alloc(a, (size_t)n + 1);
     if (!p)
         return NULL;
     va_start(ap, fmt);
@@ -104,7 +104,7 @@ char *civr_arena_printf(civr_arena *a, const char *fmt, ...)
     return p;
 }
 
-void civr_arena_reset(civr_arena *a)
+void civr__arena_reset(civr_arena *a)
 {
     a->bytes = 0;
     a->cur = a->end = NULL;
@@ -116,9 +116,9 @@ void civr_arena_reset(civr_arena *a)
     }
 }
 
-void civr_arena_free(civr_arena *a)
+void civr__arena_free(civr_arena *a)
 {
-    civr_arena_reset(a);
+    civr__arena_reset(a);
     while (a->spare) {
         civr_arena_chunk *c = a->spare;
         a->spare = c->next;

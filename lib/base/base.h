@@ -99,7 +99,7 @@ bool civr__grow(void **items, size_t *cap, size_t need, size_t size);
 
 /*
  * A bump allocator. Everything allocated is freed together by
- * civr_arena_free, or made reusable by civr_arena_reset, which keeps the
+ * civr__arena_free, or made reusable by civr__arena_reset, which keeps the
  * memory so that a warm arena allocates nothing.
  */
 typedef struct civr_arena_chunk civr_arena_chunk;
@@ -111,11 +111,11 @@ typedef struct civr_arena {
     unsigned char *cur, *end; /* the free part of the current chunk (NULL, NULL: none) */
 } civr_arena;
 
-void civr_arena_init(civr_arena *a, size_t chunk_size);
-/* The slow path of civr_arena_alloc: a new chunk. */
-void *civr_arena__alloc_chunk(civr_arena *a, size_t size);
+void civr__arena_init(civr_arena *a, size_t chunk_size);
+/* The slow path of civr__arena_alloc: a new chunk. */
+void *civr__arena_alloc_chunk(civr_arena *a, size_t size);
 /* 16-byte aligned, NULL on failure. Inline: evaluations allocate often. */
-static inline void *civr_arena_alloc(civr_arena *a, size_t size)
+static inline void *civr__arena_alloc(civr_arena *a, size_t size)
 {
     size_t rounded = (size + 15) & ~(size_t)15;
     size_t avail = (uintptr_t)a->end - (uintptr_t)a->cur; /* 0 without a chunk (both NULL) */
@@ -124,33 +124,33 @@ static inline void *civr_arena_alloc(civr_arena *a, size_t size)
         a->cur += rounded;
         return p;
     }
-    return civr_arena__alloc_chunk(a, size);
+    return civr__arena_alloc_chunk(a, size);
 }
-static inline void *civr_arena_zalloc(civr_arena *a, size_t size)
+static inline void *civr__arena_zalloc(civr_arena *a, size_t size)
 {
-    void *p = civr_arena_alloc(a, size);
+    void *p = civr__arena_alloc(a, size);
     if (p)
         memset(p, 0, size);
     return p;
 }
 /* zeroed, overflow-checked */
-static inline void *civr_arena_array(civr_arena *a, size_t n, size_t size)
+static inline void *civr__arena_array(civr_arena *a, size_t n, size_t size)
 {
     size_t bytes;
     if (__builtin_mul_overflow(n, size, &bytes))
         return NULL;
-    return civr_arena_zalloc(a, bytes);
+    return civr__arena_zalloc(a, bytes);
 }
-char *civr_arena_strndup(civr_arena *a, const char *s, size_t len);
-char *civr_arena_strdup(civr_arena *a, const char *s);
-char *civr_arena_printf(civr_arena *a, const char *fmt, ...) CIVR__PRINTF(2, 3);
-void civr_arena_reset(civr_arena *a);
+char *civr__arena_strndup(civr_arena *a, const char *s, size_t len);
+char *civr__arena_strdup(civr_arena *a, const char *s);
+char *civr__arena_printf(civr_arena *a, const char *fmt, ...) CIVR__PRINTF(2, 3);
+void civr__arena_reset(civr_arena *a);
 /* Bytes the arena holds in chunks in use (grows by whole chunks). */
-static inline size_t civr_arena_bytes(const civr_arena *a)
+static inline size_t civr__arena_bytes(const civr_arena *a)
 {
     return a->bytes;
 }
-void civr_arena_free(civr_arena *a);
+void civr__arena_free(civr_arena *a);
 
 /* ---- growable byte buffers -------------------------------------------- */
 
@@ -161,13 +161,13 @@ typedef struct civr_buf {
 } civr_buf;
 
 #define CIVR_BUF_INIT {NULL, 0, 0, false}
-void civr_buf_clear(civr_buf *b); /* keep the memory */
-void civr_buf_free(civr_buf *b);
-void civr_buf_add(civr_buf *b, const char *s, size_t len);
-void civr_buf_puts(civr_buf *b, const char *s);
-void civr_buf_putc(civr_buf *b, char c);
-void civr_buf_printf(civr_buf *b, const char *fmt, ...) CIVR__PRINTF(2, 3);
-void civr_buf_json_string(civr_buf *b, const char *s, size_t len); /* quoted, escaped */
+void civr__buf_clear(civr_buf *b); /* keep the memory */
+void civr__buf_free(civr_buf *b);
+void civr__buf_add(civr_buf *b, const char *s, size_t len);
+void civr__buf_puts(civr_buf *b, const char *s);
+void civr__buf_putc(civr_buf *b, char c);
+void civr__buf_printf(civr_buf *b, const char *fmt, ...) CIVR__PRINTF(2, 3);
+void civr__buf_json_string(civr_buf *b, const char *s, size_t len); /* quoted, escaped */
 /* A text as a JSON string (quoted, escaped); NULL as null. */
 void civr__buf_json_text(civr_buf *b, const char *s);
 /* Money as a JSON string of yuan with two decimals, e.g. "-12.30" (civr_money_format). */

@@ -3,7 +3,7 @@
 
 #include "base.h"
 
-void civr_buf_clear(civr_buf *b)
+void civr__buf_clear(civr_buf *b)
 {
     b->len = 0;
     b->failed = false;
@@ -11,7 +11,7 @@ void civr_buf_clear(civr_buf *b)
         b->data[0] = '\0';
 }
 
-void civr_buf_free(civr_buf *b)
+void civr__buf_free(civr_buf *b)
 {
     civr__free(b->data);
     b->data = NULL;
@@ -39,7 +39,7 @@ static bool reserve(civr_buf *b, size_t extra)
     return true;
 }
 
-void civr_buf_add(civr_buf *b, const char *s, size_t len)
+void civr__buf_add(civr_buf *b, const char *s, size_t len)
 {
     if (len < b->cap - b->len && !b->failed) { /* room for it and the NUL */
         if (len) /* s may be NULL when len is 0 */
@@ -56,22 +56,22 @@ void civr_buf_add(civr_buf *b, const char *s, size_t len)
     b->data[b->len] = '\0';
 }
 
-void civr_buf_puts(civr_buf *b, const char *s)
+void civr__buf_puts(civr_buf *b, const char *s)
 {
-    civr_buf_add(b, s, strlen(s));
+    civr__buf_add(b, s, strlen(s));
 }
 
-void civr_buf_putc(civr_buf *b, char c)
+void civr__buf_putc(civr_buf *b, char c)
 {
     if (b->cap - b->len >= 2 && !b->failed) {
         b->data[b->len++] = c;
         b->data[b->len] = '\0';
         return;
     }
-    civr_buf_add(b, &c, 1);
+    civr__buf_add(b, &c, 1);
 }
 
-void civr_buf_printf(civr_buf *b, const char *fmt, ...)
+void civr__buf_printf(civr_buf *b, const char *fmt, ...)
 {
     char small[256];
     va_list ap;
@@ -83,7 +83,7 @@ void civr_buf_printf(civr_buf *b, const char *fmt, ...)
         return;
     }
     if ((size_t)n < sizeof small) {
-        civr_buf_add(b, small, (size_t)n);
+        civr__buf_add(b, small, (size_t)n);
         return;
     }
     if (!reserve(b, (size_t)n))
@@ -106,10 +106,10 @@ static inline bool needs_escape8(uint64_t w)
     return ((ctl | eq) & high) != 0;
 }
 
-void civr_buf_json_string(civr_buf *b, const char *s, size_t len)
+void civr__buf_json_string(civr_buf *b, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
-    civr_buf_putc(b, '"');
+    civr__buf_putc(b, '"');
     size_t start = 0;
     for (size_t i = 0; i < len; i++) {
         if (i + 8 <= len) { /* skip eight plain bytes at once */
@@ -123,37 +123,37 @@ void civr_buf_json_string(civr_buf *b, const char *s, size_t len)
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
             continue;
-        civr_buf_add(b, s + start, i - start);
+        civr__buf_add(b, s + start, i - start);
         start = i + 1;
         switch (c) {
-        case '"': civr_buf_add(b, "\\\"", 2); break;
-        case '\\': civr_buf_add(b, "\\\\", 2); break;
-        case '\n': civr_buf_add(b, "\\n", 2); break;
-        case '\r': civr_buf_add(b, "\\r", 2); break;
-        case '\t': civr_buf_add(b, "\\t", 2); break;
+        case '"': civr__buf_add(b, "\\\"", 2); break;
+        case '\\': civr__buf_add(b, "\\\\", 2); break;
+        case '\n': civr__buf_add(b, "\\n", 2); break;
+        case '\r': civr__buf_add(b, "\\r", 2); break;
+        case '\t': civr__buf_add(b, "\\t", 2); break;
         default: {
             char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            civr_buf_add(b, u, 6);
+            civr__buf_add(b, u, 6);
         }
         }
     }
-    civr_buf_add(b, s + start, len - start);
-    civr_buf_putc(b, '"');
+    civr__buf_add(b, s + start, len - start);
+    civr__buf_putc(b, '"');
 }
 
 void civr__buf_json_text(civr_buf *b, const char *s)
 {
     if (s)
-        civr_buf_json_string(b, s, strlen(s));
+        civr__buf_json_string(b, s, strlen(s));
     else
-        civr_buf_puts(b, "null");
+        civr__buf_puts(b, "null");
 }
 
 void civr__buf_json_money(civr_buf *b, int64_t fen)
 {
     char s[32];
     civr_money_format(fen, s);
-    civr_buf_putc(b, '"');
-    civr_buf_puts(b, s);
-    civr_buf_putc(b, '"');
+    civr__buf_putc(b, '"');
+    civr__buf_puts(b, s);
+    civr__buf_putc(b, '"');
 }

@@ -98,15 +98,15 @@ int civr_error_format(const civr_error *e, char *buf, size_t size)
 
 void civr__error_json(civr_buf *b, const civr_error *e)
 {
-    civr_buf_printf(b, "{\"id\":\"CIVR-%04d\",\"code\":", e->id);
+    civr__buf_printf(b, "{\"id\":\"CIVR-%04d\",\"code\":", e->id);
     const char *name = civr_code_name(e->code);
-    civr_buf_json_string(b, name, strlen(name));
-    civr_buf_puts(b, ",\"source\":");
+    civr__buf_json_string(b, name, strlen(name));
+    civr__buf_puts(b, ",\"source\":");
     if (e->source[0])
-        civr_buf_json_string(b, e->source, strnlen(e->source, sizeof e->source));
+        civr__buf_json_string(b, e->source, strnlen(e->source, sizeof e->source));
     else
-        civr_buf_puts(b, "null");
-    civr_buf_printf(b, ",\"line\":%u,\"column\":%u,\"message\":", e->line, e->column);
-    civr_buf_json_string(b, e->message, strnlen(e->message, sizeof e->message));
-    civr_buf_putc(b, '}');
+        civr__buf_puts(b, "null");
+    civr__buf_printf(b, ",\"line\":%u,\"column\":%u,\"message\":", e->line, e->column);
+    civr__buf_json_string(b, e->message, strnlen(e->message, sizeof e->message));
+    civr__buf_putc(b, '}');
 }

@@ -61,13 +61,13 @@ static bool make(i128 n, i128 d, civr_num *out)
     return true;
 }
 
-bool civr_num_add(civr_num a, civr_num b, civr_num *out)
+bool civr__num_add(civr_num a, civr_num b, civr_num *out)
 {
     if (a.d == 1 && b.d == 1) { /* whole fen: the common case */
         int64_t r;
         if (__builtin_add_overflow(a.n, b.n, &r) || r == INT64_MIN)
             return false;
-        *out = civr_num_int(r);
+        *out = civr__num_int(r);
         return true;
     }
     if (a.d == b.d)
@@ -75,13 +75,13 @@ bool civr_num_add(civr_num a, civr_num b, civr_num *out)
     return make((i128)a.n * b.d + (i128)b.n * a.d, (i128)a.d * b.d, out);
 }
 
-bool civr_num_sub(civr_num a, civr_num b, civr_num *out)
+bool civr__num_sub(civr_num a, civr_num b, civr_num *out)
 {
     if (a.d == 1 && b.d == 1) {
         int64_t r;
         if (__builtin_sub_overflow(a.n, b.n, &r) || r == INT64_MIN)
             return false;
-        *out = civr_num_int(r);
+        *out = civr__num_int(r);
         return true;
     }
     if (a.d == b.d)
@@ -89,31 +89,31 @@ bool civr_num_sub(civr_num a, civr_num b, civr_num *out)
     return make((i128)a.n * b.d - (i128)b.n * a.d, (i128)a.d * b.d, out);
 }
 
-bool civr_num_mul(civr_num a, civr_num b, civr_num *out)
+bool civr__num_mul(civr_num a, civr_num b, civr_num *out)
 {
     if (a.d == 1 && b.d == 1) {
         int64_t r;
         if (__builtin_mul_overflow(a.n, b.n, &r) || r == INT64_MIN)
             return false;
-        *out = civr_num_int(r);
+        *out = civr__num_int(r);
         return true;
     }
     return make((i128)a.n * b.n, (i128)a.d * b.d, out);
 }
 
-bool civr_num_div(civr_num a, civr_num b, civr_num *out)
+bool civr__num_div(civr_num a, civr_num b, civr_num *out)
 {
     if (b.n == 0)
         return false;
     return make((i128)a.n * b.d, (i128)a.d * b.n, out);
 }
 
-bool civr_num_neg(civr_num a, civr_num *out)
+bool civr__num_neg(civr_num a, civr_num *out)
 {
     return make(-(i128)a.n, a.d, out);
 }
 
-int civr_num_cmp(civr_num a, civr_num b)
+int civr__num_cmp(civr_num a, civr_num b)
 {
     if (a.d == b.d)
         return (a.n > b.n) - (a.n < b.n);
@@ -129,7 +129,7 @@ static i128 floor_div(i128 a, i128 b) /* b > 0 */
     return q;
 }
 
-bool civr_num_round(civr_num x, int64_t unit, civr_round_mode mode, int64_t *out)
+bool civr__num_round(civr_num x, int64_t unit, civr_round_mode mode, int64_t *out)
 {
     if (unit <= 0)
         return false;
@@ -153,7 +153,7 @@ bool civr_num_round(civr_num x, int64_t unit, civr_round_mode mode, int64_t *out
     return true;
 }
 
-bool civr_num_parse(const char *s, size_t len, int scale, civr_num *out, int *decimals)
+bool civr__num_parse(const char *s, size_t len, int scale, civr_num *out, int *decimals)
 {
     size_t i = 0;
     bool neg = false;
@@ -199,7 +199,7 @@ bool civr_num_parse(const char *s, size_t len, int scale, civr_num *out, int *de
     return make(n, d, out);
 }
 
-void civr_num_format(civr_num x, int scale, int min_decimals, civr_buf *out)
+void civr__num_format(civr_num x, int scale, int min_decimals, civr_buf *out)
 {
     i128 n = x.n, d = x.d;
     for (int k = 0; k < scale; k++)
@@ -262,5 +262,5 @@ void civr_num_format(civr_num x, int scale, int min_decimals, civr_buf *out)
         tmp[i] = tmp[len - 1 - i];
         tmp[len - 1 - i] = t;
     }
-    civr_buf_add(out, tmp, (size_t)len);
+    civr__buf_add(out, tmp, (size_t)len);
 }

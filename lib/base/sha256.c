@@ -56,7 +56,7 @@ static void compress(civr_sha256 *s, const unsigned char *p)
     s->h[7] += h;
 }
 
-void civr_sha256_init(civr_sha256 *s)
+void civr__sha256_init(civr_sha256 *s)
 {
     static const uint32_t init[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                      0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
@@ -65,7 +65,7 @@ void civr_sha256_init(civr_sha256 *s)
     s->fill = 0;
 }
 
-void civr_sha256_update(civr_sha256 *s, const void *data, size_t len)
+void civr__sha256_update(civr_sha256 *s, const void *data, size_t len)
 {
     const unsigned char *p = data;
     s->bytes += len;
@@ -84,18 +84,18 @@ void civr_sha256_update(civr_sha256 *s, const void *data, size_t len)
     }
 }
 
-void civr_sha256_final(civr_sha256 *s, unsigned char out[32])
+void civr__sha256_final(civr_sha256 *s, unsigned char out[32])
 {
     uint64_t bits = s->bytes * 8;
     unsigned char pad = 0x80;
-    civr_sha256_update(s, &pad, 1);
+    civr__sha256_update(s, &pad, 1);
     unsigned char zero = 0;
     while (s->fill != 56)
-        civr_sha256_update(s, &zero, 1);
+        civr__sha256_update(s, &zero, 1);
     unsigned char len[8];
     for (int i = 0; i < 8; i++)
         len[i] = (unsigned char)(bits >> (56 - 8 * i));
-    civr_sha256_update(s, len, 8);
+    civr__sha256_update(s, len, 8);
     for (int i = 0; i < 8; i++) {
         out[4 * i] = (unsigned char)(s->h[i] >> 24);
         out[4 * i + 1] = (unsigned char)(s->h[i] >> 16);
@@ -104,7 +104,7 @@ void civr_sha256_final(civr_sha256 *s, unsigned char out[32])
     }
 }
 
-void civr_sha256_hex(const unsigned char digest[32], char hex[65])
+void civr__sha256_hex(const unsigned char digest[32], char hex[65])
 {
     static const char digits[] = "0123456789abcdef";
     for (int i = 0; i < 32; i++) {

@@ -12,10 +12,10 @@ typedef struct civr_sha256 {
     size_t fill;
 } civr_sha256;
 
-void civr_sha256_init(civr_sha256 *s);
-void civr_sha256_update(civr_sha256 *s, const void *data, size_t len);
-void civr_sha256_final(civr_sha256 *s, unsigned char out[32]);
+void civr__sha256_init(civr_sha256 *s);
+void civr__sha256_update(civr_sha256 *s, const void *data, size_t len);
+void civr__sha256_final(civr_sha256 *s, unsigned char out[32]);
 /* Write the 64 hex digits of `digest` plus NUL into `hex`. */
-void civr_sha256_hex(const unsigned char digest[32], char hex[65]);
+void civr__sha256_hex(const unsigned char digest[32], char hex[65]);
 
 #endif

@@ -115,7 +115,7 @@ int civr_money_parse(int64_t *fen, const char *text, size_t len, civr_error *err
     int decimals = 0;
     char shown[40];
     snprintf(shown, sizeof shown, "%.*s", (int)(len < 32 ? len : 32), text);
-    if (len == 0 || text[len - 1] == '%' || !civr_num_parse(text, len, 2, &v, &decimals) ||
+    if (len == 0 || text[len - 1] == '%' || !civr__num_parse(text, len, 2, &v, &decimals) ||
         decimals > 2 || v.d != 1)
         return civr__fail(err, NULL, CIVR_MSG(BAD_MONEY), "money", shown);
     *fen = v.n;

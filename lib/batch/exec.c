@@ -22,7 +22,7 @@ static inline civr_num reduced(int64_t n, int64_t d)
 {
     civr_num r = {n, d};
     if (d != 1) /* n/d with d > 0 and the value fitting: dividing by 1 only reduces it */
-        civr_num_div(r, civr_num_int(1), &r);
+        civr__num_div(r, civr__num_int(1), &r);
     return r;
 }
 
@@ -86,10 +86,10 @@ __attribute__((noinline)) static bool arith(civr_bop op, int64_t an, int64_t ad,
     }
 exact:;
     civr_num a = reduced(an, ad), c = reduced(bn, bd), r;
-    bool ok = op == BOP_ADD   ? civr_num_add(a, c, &r)
-              : op == BOP_SUB ? civr_num_sub(a, c, &r)
-              : op == BOP_MUL ? civr_num_mul(a, c, &r)
-                              : civr_num_div(a, c, &r);
+    bool ok = op == BOP_ADD   ? civr__num_add(a, c, &r)
+              : op == BOP_SUB ? civr__num_sub(a, c, &r)
+              : op == BOP_MUL ? civr__num_mul(a, c, &r)
+                              : civr__num_div(a, c, &r);
     if (!ok)
         return false;
     *rn = r.n;
@@ -127,7 +127,7 @@ static inline bool round_lane(int64_t n, int64_t d, int64_t unit, civr_round_mod
         }
     }
     civr_num x = {n, d};
-    return civr_num_round(x, unit, mode, out);
+    return civr__num_round(x, unit, mode, out);
 }
 
 /* a/ad ± b/bd over the product of the denominators, in 64 bits; false

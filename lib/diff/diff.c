@@ -88,7 +88,7 @@ void civr_diff_free(civr_diff *d)
     }
     civr__free(d->regions);
     civr__free(d->progs);
-    civr_buf_free(&d->out);
+    civr__buf_free(&d->out);
     civr__free(d);
 }
 
@@ -99,8 +99,8 @@ void civr__diff_money(civr_buf *b, int64_t fen, bool sign)
     char s[32];
     civr_money_format(fen, s);
     if (sign && fen > 0)
-        civr_buf_putc(b, '+');
-    civr_buf_puts(b, s);
+        civr__buf_putc(b, '+');
+    civr__buf_puts(b, s);
 }
 
 /* ---- adding households ------------------------------------------------------------- */
@@ -181,7 +181,7 @@ int civr_diff_add(civr_diff *d, const char *text, size_t len, civr_format format
     if (!d || !text || !json)
         return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_diff_add needs a diff, a text and json");
     civr_buf *b = &d->out;
-    civr_buf_clear(b);
+    civr__buf_clear(b);
     /* the region as the old policy reads the household */
     civr_household *hh = NULL;
     civr_error e = CIVR_ERROR_INIT;
@@ -213,13 +213,13 @@ int civr_diff_add(civr_diff *d, const char *text, size_t len, civr_format format
         char msg[1024];
         civr_error_format(&e, msg, sizeof msg);
         d->errors++;
-        civr_buf_puts(b, "{\"household\":");
+        civr__buf_puts(b, "{\"household\":");
         civr__buf_json_text(b, household);
-        civr_buf_puts(b, ",\"region\":");
+        civr__buf_puts(b, ",\"region\":");
         civr__buf_json_text(b, region);
-        civr_buf_puts(b, ",\"program\":null,\"transition\":\"error\",\"error\":");
+        civr__buf_puts(b, ",\"program\":null,\"transition\":\"error\",\"error\":");
         civr__buf_json_text(b, msg);
-        civr_buf_puts(b, "}\n");
+        civr__buf_puts(b, "}\n");
         civr_household_free(hh);
         goto done;
     }
@@ -244,20 +244,20 @@ int civr_diff_add(civr_diff *d, const char *text, size_t len, civr_format format
         }
         civr_transition t = transition(st[0], m[0], st[1], m[1]);
         pg->counts[t]++;
-        civr_buf_puts(b, "{\"household\":");
+        civr__buf_puts(b, "{\"household\":");
         civr__buf_json_text(b, household);
-        civr_buf_puts(b, ",\"region\":");
+        civr__buf_puts(b, ",\"region\":");
         civr__buf_json_text(b, region);
-        civr_buf_puts(b, ",\"program\":");
+        civr__buf_puts(b, ",\"program\":");
         civr__buf_json_text(b, pg->id);
-        civr_buf_printf(b, ",\"transition\":\"%s\",\"old_status\":\"%s\",\"new_status\":\"%s\",\"old_monthly\":",
-                        transition_ids[t], civr_status_name(st[0]), civr_status_name(st[1]));
+        civr__buf_printf(b, ",\"transition\":\"%s\",\"old_status\":\"%s\",\"new_status\":\"%s\",\"old_monthly\":",
+                         transition_ids[t], civr_status_name(st[0]), civr_status_name(st[1]));
         civr__buf_json_money(b, m[0]);
-        civr_buf_puts(b, ",\"new_monthly\":");
+        civr__buf_puts(b, ",\"new_monthly\":");
         civr__buf_json_money(b, m[1]);
-        civr_buf_puts(b, ",\"change\":");
+        civr__buf_puts(b, ",\"change\":");
         civr__buf_json_money(b, m[1] - m[0]);
-        civr_buf_puts(b, "}\n");
+        civr__buf_puts(b, "}\n");
     }
     int64_t change = total[1] - total[0];
     uint32_t band = 0;
@@ -290,86 +290,86 @@ static void side_json(civr_buf *b, const civr_policy *p, civr_date date)
 {
     char d[11];
     civr_date_format(date, d);
-    civr_buf_puts(b, "{\"policy\":");
+    civr__buf_puts(b, "{\"policy\":");
     civr__buf_json_text(b, civr_policy_id(p));
-    civr_buf_puts(b, ",\"version\":");
+    civr__buf_puts(b, ",\"version\":");
     civr__buf_json_text(b, civr_policy_version(p));
-    civr_buf_printf(b, ",\"digest\":\"%s\",\"date\":\"%s\"}", civr_policy_digest(p), d);
+    civr__buf_printf(b, ",\"digest\":\"%s\",\"date\":\"%s\"}", civr_policy_digest(p), d);
 }
 
 static void summary_json(civr_diff *d, civr_buf *b)
 {
-    civr_buf_puts(b, "{\"old\":");
+    civr__buf_puts(b, "{\"old\":");
     side_json(b, d->pol[0], d->date[0]);
-    civr_buf_puts(b, ",\"new\":");
+    civr__buf_puts(b, ",\"new\":");
     side_json(b, d->pol[1], d->date[1]);
-    civr_buf_printf(b, ",\"households\":%llu,\"errors\":%llu,\"programs\":[",
-                    (unsigned long long)d->households, (unsigned long long)d->errors);
+    civr__buf_printf(b, ",\"households\":%llu,\"errors\":%llu,\"programs\":[",
+                     (unsigned long long)d->households, (unsigned long long)d->errors);
     for (uint32_t i = 0; i < d->nprogs; i++) {
         const civr_diff_prog *pg = &d->progs[i];
-        civr_buf_puts(b, i ? ",{\"program\":" : "{\"program\":");
+        civr__buf_puts(b, i ? ",{\"program\":" : "{\"program\":");
         civr__buf_json_text(b, pg->id);
-        civr_buf_puts(b, ",\"title\":{\"zh\":");
+        civr__buf_puts(b, ",\"title\":{\"zh\":");
         civr__buf_json_text(b, pg->title.zh);
-        civr_buf_puts(b, ",\"en\":");
+        civr__buf_puts(b, ",\"en\":");
         civr__buf_json_text(b, pg->title.en);
-        civr_buf_puts(b, "},\"transitions\":{");
+        civr__buf_puts(b, "},\"transitions\":{");
         for (int t = 0; t < CIVR__TRANSITIONS; t++)
-            civr_buf_printf(b, "%s\"%s\":%llu", t ? "," : "", transition_ids[t],
-                            (unsigned long long)pg->counts[t]);
-        civr_buf_puts(b, "},\"old_monthly\":");
+            civr__buf_printf(b, "%s\"%s\":%llu", t ? "," : "", transition_ids[t],
+                             (unsigned long long)pg->counts[t]);
+        civr__buf_puts(b, "},\"old_monthly\":");
         civr__buf_json_money(b, pg->monthly[0]);
-        civr_buf_puts(b, ",\"new_monthly\":");
+        civr__buf_puts(b, ",\"new_monthly\":");
         civr__buf_json_money(b, pg->monthly[1]);
-        civr_buf_puts(b, ",\"monthly_change\":");
+        civr__buf_puts(b, ",\"monthly_change\":");
         civr__buf_json_money(b, pg->monthly[1] - pg->monthly[0]);
-        civr_buf_puts(b, ",\"annual_change\":");
+        civr__buf_puts(b, ",\"annual_change\":");
         civr__buf_json_money(b, (pg->monthly[1] - pg->monthly[0]) * 12);
-        civr_buf_putc(b, '}');
+        civr__buf_putc(b, '}');
     }
-    civr_buf_puts(b, "],\"total\":{\"old_monthly\":");
+    civr__buf_puts(b, "],\"total\":{\"old_monthly\":");
     civr__buf_json_money(b, d->total[0]);
-    civr_buf_puts(b, ",\"new_monthly\":");
+    civr__buf_puts(b, ",\"new_monthly\":");
     civr__buf_json_money(b, d->total[1]);
-    civr_buf_puts(b, ",\"monthly_change\":");
+    civr__buf_puts(b, ",\"monthly_change\":");
     civr__buf_json_money(b, d->total[1] - d->total[0]);
-    civr_buf_puts(b, ",\"annual_change\":");
+    civr__buf_puts(b, ",\"annual_change\":");
     civr__buf_json_money(b, (d->total[1] - d->total[0]) * 12);
-    civr_buf_puts(b, "},\"regions\":[");
+    civr__buf_puts(b, "},\"regions\":[");
     for (uint32_t i = 0; i < d->nregions; i++) {
         const civr_diff_region *r = &d->regions[i];
-        civr_buf_puts(b, i ? ",{\"region\":" : "{\"region\":");
+        civr__buf_puts(b, i ? ",{\"region\":" : "{\"region\":");
         civr__buf_json_text(b, r->code);
-        civr_buf_printf(b, ",\"households\":%llu,\"old_monthly\":", (unsigned long long)r->households);
+        civr__buf_printf(b, ",\"households\":%llu,\"old_monthly\":", (unsigned long long)r->households);
         civr__buf_json_money(b, r->monthly[0]);
-        civr_buf_puts(b, ",\"new_monthly\":");
+        civr__buf_puts(b, ",\"new_monthly\":");
         civr__buf_json_money(b, r->monthly[1]);
-        civr_buf_puts(b, ",\"monthly_change\":");
+        civr__buf_puts(b, ",\"monthly_change\":");
         civr__buf_json_money(b, r->monthly[1] - r->monthly[0]);
-        civr_buf_puts(b, ",\"annual_change\":");
+        civr__buf_puts(b, ",\"annual_change\":");
         civr__buf_json_money(b, (r->monthly[1] - r->monthly[0]) * 12);
-        civr_buf_putc(b, '}');
+        civr__buf_putc(b, '}');
     }
-    civr_buf_puts(b, "],\"bands\":[");
+    civr__buf_puts(b, "],\"bands\":[");
     for (int i = 0; i < CIVR__BANDS; i++)
-        civr_buf_printf(b, "%s{\"band\":\"%s\",\"households\":%llu}", i ? "," : "", band_ids[i],
-                        (unsigned long long)d->bands[i]);
-    civr_buf_puts(b, "],\"largest\":[");
+        civr__buf_printf(b, "%s{\"band\":\"%s\",\"households\":%llu}", i ? "," : "", band_ids[i],
+                         (unsigned long long)d->bands[i]);
+    civr__buf_puts(b, "],\"largest\":[");
     for (uint32_t i = 0; i < d->nlargest; i++) {
         const civr_diff_large *l = &d->largest[i];
-        civr_buf_puts(b, i ? ",{\"household\":" : "{\"household\":");
+        civr__buf_puts(b, i ? ",{\"household\":" : "{\"household\":");
         civr__buf_json_text(b, l->household);
-        civr_buf_puts(b, ",\"region\":");
+        civr__buf_puts(b, ",\"region\":");
         civr__buf_json_text(b, l->region);
-        civr_buf_puts(b, ",\"old_monthly\":");
+        civr__buf_puts(b, ",\"old_monthly\":");
         civr__buf_json_money(b, l->old_total);
-        civr_buf_puts(b, ",\"new_monthly\":");
+        civr__buf_puts(b, ",\"new_monthly\":");
         civr__buf_json_money(b, l->new_total);
-        civr_buf_puts(b, ",\"change\":");
+        civr__buf_puts(b, ",\"change\":");
         civr__buf_json_money(b, l->new_total - l->old_total);
-        civr_buf_putc(b, '}');
+        civr__buf_putc(b, '}');
     }
-    civr_buf_puts(b, "]}");
+    civr__buf_puts(b, "]}");
 }
 
 static const char *title_of(const civr_diff_prog *pg, bool zh)
@@ -383,55 +383,55 @@ static void summary_text(civr_diff *d, civr_buf *b, bool zh)
     char a[11], z[11];
     civr_date_format(d->date[0], a);
     civr_date_format(d->date[1], z);
-    civr_buf_printf(b, zh ? "政策对比：%s %s（%s）→ %s %s（%s）\n" : "Policy change: %s %s (%s) -> %s %s (%s)\n",
-                    civr_policy_id(d->pol[0]), civr_policy_version(d->pol[0]), a,
-                    civr_policy_id(d->pol[1]), civr_policy_version(d->pol[1]), z);
-    civr_buf_printf(b, zh ? "家庭 %llu 户，出错 %llu 户\n\n" : "%llu households, %llu in error\n\n",
-                    (unsigned long long)d->households, (unsigned long long)d->errors);
+    civr__buf_printf(b, zh ? "政策对比：%s %s（%s）→ %s %s（%s）\n" : "Policy change: %s %s (%s) -> %s %s (%s)\n",
+                     civr_policy_id(d->pol[0]), civr_policy_version(d->pol[0]), a,
+                     civr_policy_id(d->pol[1]), civr_policy_version(d->pol[1]), z);
+    civr__buf_printf(b, zh ? "家庭 %llu 户，出错 %llu 户\n\n" : "%llu households, %llu in error\n\n",
+                     (unsigned long long)d->households, (unsigned long long)d->errors);
     for (uint32_t i = 0; i < d->nprogs; i++) {
         const civr_diff_prog *pg = &d->progs[i];
-        civr_buf_printf(b, "%s (%s)\n  ", title_of(pg, zh), pg->id);
+        civr__buf_printf(b, "%s (%s)\n  ", title_of(pg, zh), pg->id);
         for (int t = 0; t < CIVR__TRANSITIONS; t++)
-            civr_buf_printf(b, "%s%s %llu", t ? (zh ? "，" : ", ") : "",
-                            zh ? transition_zh[t] : transition_en[t], (unsigned long long)pg->counts[t]);
-        civr_buf_puts(b, zh ? "\n  每月 " : "\n  monthly ");
+            civr__buf_printf(b, "%s%s %llu", t ? (zh ? "，" : ", ") : "",
+                             zh ? transition_zh[t] : transition_en[t], (unsigned long long)pg->counts[t]);
+        civr__buf_puts(b, zh ? "\n  每月 " : "\n  monthly ");
         civr__diff_money(b, pg->monthly[0], false);
-        civr_buf_puts(b, " → ");
+        civr__buf_puts(b, " → ");
         civr__diff_money(b, pg->monthly[1], false);
-        civr_buf_puts(b, zh ? " 元（" : " yuan (");
+        civr__buf_puts(b, zh ? " 元（" : " yuan (");
         civr__diff_money(b, pg->monthly[1] - pg->monthly[0], true);
-        civr_buf_puts(b, zh ? "），每年 " : "), annual ");
+        civr__buf_puts(b, zh ? "），每年 " : "), annual ");
         civr__diff_money(b, (pg->monthly[1] - pg->monthly[0]) * 12, true);
-        civr_buf_puts(b, zh ? " 元\n" : " yuan\n");
+        civr__buf_puts(b, zh ? " 元\n" : " yuan\n");
     }
-    civr_buf_puts(b, zh ? "\n合计每月 " : "\nTotal monthly ");
+    civr__buf_puts(b, zh ? "\n合计每月 " : "\nTotal monthly ");
     civr__diff_money(b, d->total[0], false);
-    civr_buf_puts(b, " → ");
+    civr__buf_puts(b, " → ");
     civr__diff_money(b, d->total[1], false);
-    civr_buf_puts(b, zh ? " 元（" : " yuan (");
+    civr__buf_puts(b, zh ? " 元（" : " yuan (");
     civr__diff_money(b, d->total[1] - d->total[0], true);
-    civr_buf_puts(b, zh ? "），每年 " : "), annual ");
+    civr__buf_puts(b, zh ? "），每年 " : "), annual ");
     civr__diff_money(b, (d->total[1] - d->total[0]) * 12, true);
-    civr_buf_puts(b, zh ? " 元\n\n按地区（每月变化）：\n" : " yuan\n\nBy region (monthly change):\n");
+    civr__buf_puts(b, zh ? " 元\n\n按地区（每月变化）：\n" : " yuan\n\nBy region (monthly change):\n");
     for (uint32_t i = 0; i < d->nregions; i++) {
         const civr_diff_region *r = &d->regions[i];
-        civr_buf_printf(b, "  %-8s %7llu  ", r->code[0] ? r->code : "-", (unsigned long long)r->households);
+        civr__buf_printf(b, "  %-8s %7llu  ", r->code[0] ? r->code : "-", (unsigned long long)r->households);
         civr__diff_money(b, r->monthly[1] - r->monthly[0], true);
-        civr_buf_putc(b, '\n');
+        civr__buf_putc(b, '\n');
     }
-    civr_buf_puts(b, zh ? "\n按每月变化分档（元）的家庭数：\n" : "\nHouseholds by band of monthly change (yuan):\n");
+    civr__buf_puts(b, zh ? "\n按每月变化分档（元）的家庭数：\n" : "\nHouseholds by band of monthly change (yuan):\n");
     for (int i = 0; i < CIVR__BANDS; i++)
-        civr_buf_printf(b, "  %-16s %llu\n", band_ids[i], (unsigned long long)d->bands[i]);
-    civr_buf_puts(b, zh ? "\n变化最大的家庭：\n" : "\nLargest changes:\n");
+        civr__buf_printf(b, "  %-16s %llu\n", band_ids[i], (unsigned long long)d->bands[i]);
+    civr__buf_puts(b, zh ? "\n变化最大的家庭：\n" : "\nLargest changes:\n");
     for (uint32_t i = 0; i < d->nlargest; i++) {
         const civr_diff_large *l = &d->largest[i];
-        civr_buf_printf(b, "  %-16s %-8s ", l->household, l->region[0] ? l->region : "-");
+        civr__buf_printf(b, "  %-16s %-8s ", l->household, l->region[0] ? l->region : "-");
         civr__diff_money(b, l->old_total, false);
-        civr_buf_puts(b, " → ");
+        civr__buf_puts(b, " → ");
         civr__diff_money(b, l->new_total, false);
-        civr_buf_puts(b, " (");
+        civr__buf_puts(b, " (");
         civr__diff_money(b, l->new_total - l->old_total, true);
-        civr_buf_puts(b, ")\n");
+        civr__buf_puts(b, ")\n");
     }
 }
 
@@ -444,7 +444,7 @@ int civr_diff_summary(civr_diff *d, civr_diff_format format, const char *lang, c
     if (lang && !zh && !civr__streq(lang, "en"))
         return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "lang must be \"zh\" or \"en\"");
     qsort(d->regions, d->nregions, sizeof *d->regions, cmp_region);
-    civr_buf_clear(&d->out);
+    civr__buf_clear(&d->out);
     switch (format) {
     case CIVR_DIFF_JSON: summary_json(d, &d->out); break;
     case CIVR_DIFF_TEXT: summary_text(d, &d->out, zh); break;

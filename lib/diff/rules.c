@@ -14,7 +14,7 @@
 static void canon(civr_buf *b, const civr_node *n)
 {
     if (!n) {
-        civr_buf_puts(b, "null");
+        civr__buf_puts(b, "null");
         return;
     }
     switch (n->kind) {
@@ -29,31 +29,31 @@ static void canon(civr_buf *b, const civr_node *n)
                 continue;
             }
             if (space)
-                civr_buf_putc(b, ' ');
+                civr__buf_putc(b, ' ');
             space = false;
-            civr_buf_putc(b, s[i]);
+            civr__buf_putc(b, s[i]);
         }
         return;
     }
     case CIVR_NODE_SEQ:
-        civr_buf_putc(b, '[');
+        civr__buf_putc(b, '[');
         for (size_t i = 0; i < n->u.seq.count; i++) {
             if (i)
-                civr_buf_puts(b, ", ");
+                civr__buf_puts(b, ", ");
             canon(b, n->u.seq.items[i]);
         }
-        civr_buf_putc(b, ']');
+        civr__buf_putc(b, ']');
         return;
     case CIVR_NODE_MAP:
-        civr_buf_putc(b, '{');
+        civr__buf_putc(b, '{');
         for (size_t i = 0; i < n->u.map.count; i++) {
             if (i)
-                civr_buf_puts(b, ", ");
+                civr__buf_puts(b, ", ");
             canon(b, n->u.map.pairs[i].key);
-            civr_buf_puts(b, ": ");
+            civr__buf_puts(b, ": ");
             canon(b, n->u.map.pairs[i].value);
         }
-        civr_buf_putc(b, '}');
+        civr__buf_putc(b, '}');
         return;
     default: return;
     }
@@ -120,10 +120,10 @@ static void add(rules *rs, const char *kind, const civr_policy *p, civr_src src,
         return;
     }
     civr_buf name = CIVR_BUF_INIT;
-    civr_buf_printf(&name, "%s%s%s", name_a, name_b ? "/" : "", name_b ? name_b : "");
+    civr__buf_printf(&name, "%s%s%s", name_a, name_b ? "/" : "", name_b ? name_b : "");
     char *t = civr__strdup(text);
     if (name.failed || !name.data || !t) {
-        civr_buf_free(&name);
+        civr__buf_free(&name);
         civr__free(t);
         rs->failed = true;
         return;
@@ -138,7 +138,7 @@ static void add_node(rules *rs, const char *kind, const civr_policy *p, civr_src
     canon(&t, node_at(p, src));
     add(rs, kind, p, src, layer, a, b, t.data ? t.data : "", NULL);
     rs->failed |= t.failed;
-    civr_buf_free(&t);
+    civr__buf_free(&t);
 }
 
 static void collect(const civr_policy *p, civr_date date, rules *rs)
@@ -152,11 +152,11 @@ static void collect(const civr_policy *p, civr_date date, rules *rs)
             continue;
         const civr_node *entry = node_at(p, pv->src);
         civr_buf t = CIVR_BUF_INIT;
-        canon(&t, entry && entry->kind == CIVR_NODE_MAP ? civr_node_get(entry, "value") : entry);
+        canon(&t, entry && entry->kind == CIVR_NODE_MAP ? civr__node_get(entry, "value") : entry);
         add(rs, "parameter", p, pv->src, p->files[pv->src.file].layer, pa->name, NULL,
             t.data ? t.data : "", pv);
         rs->failed |= t.failed;
-        civr_buf_free(&t);
+        civr__buf_free(&t);
     }
     for (uint32_t i = 0; i < p->ntables; i++) {
         const civr_table *t = &p->tables[i];
@@ -211,49 +211,49 @@ static const rule *lookup(const rules *rs, const rule *r)
 static void side_json(civr_buf *b, const rule *r)
 {
     const civr_policy *p = r->p;
-    civr_buf_puts(b, "{\"text\":");
+    civr__buf_puts(b, "{\"text\":");
     if (civr__streq(r->kind, "hook"))
-        civr_buf_printf(b, "\"(%zu bytes)\"", strlen(r->text));
+        civr__buf_printf(b, "\"(%zu bytes)\"", strlen(r->text));
     else
-        civr_buf_json_string(b, r->text, strlen(r->text));
-    civr_buf_puts(b, ",\"layer\":");
+        civr__buf_json_string(b, r->text, strlen(r->text));
+    civr__buf_puts(b, ",\"layer\":");
     const char *layer = r->layer < p->nlayers ? p->layers[r->layer].id : "";
-    civr_buf_json_string(b, layer, strlen(layer));
-    civr_buf_puts(b, ",\"at\":");
+    civr__buf_json_string(b, layer, strlen(layer));
+    civr__buf_puts(b, ",\"at\":");
     civr_buf at = CIVR_BUF_INIT;
-    civr_policy__where(p, r->src, &at);
-    civr_buf_json_string(b, at.data ? at.data : "", at.len);
-    civr_buf_free(&at);
+    civr__policy_where(p, r->src, &at);
+    civr__buf_json_string(b, at.data ? at.data : "", at.len);
+    civr__buf_free(&at);
     if (r->pv) {
         char from[11], declared[11];
         civr_date_format(r->pv->from, from);
         civr_date_format(r->pv->declared, declared);
-        civr_buf_printf(b, ",\"from\":\"%s\",\"declared\":\"%s\",\"basis\":", from, declared);
+        civr__buf_printf(b, ",\"from\":\"%s\",\"declared\":\"%s\",\"basis\":", from, declared);
         const char *basis = r->pv->basis ? r->pv->basis : "";
-        civr_buf_json_string(b, basis, strlen(basis));
-        civr_buf_printf(b, ",\"illustrative\":%s", r->pv->illustrative ? "true" : "false");
+        civr__buf_json_string(b, basis, strlen(basis));
+        civr__buf_printf(b, ",\"illustrative\":%s", r->pv->illustrative ? "true" : "false");
     }
-    civr_buf_putc(b, '}');
+    civr__buf_putc(b, '}');
 }
 
 static void side_text(civr_buf *b, const rule *r)
 {
     const civr_policy *p = r->p;
     if (civr__streq(r->kind, "hook"))
-        civr_buf_printf(b, "(%zu bytes)", strlen(r->text));
+        civr__buf_printf(b, "(%zu bytes)", strlen(r->text));
     else
-        civr_buf_puts(b, r->text);
-    civr_buf_puts(b, "  [");
+        civr__buf_puts(b, r->text);
+    civr__buf_puts(b, "  [");
     if (r->pv) {
         char from[11];
         civr_date_format(r->pv->from, from);
-        civr_buf_printf(b, "from %s, ", from);
+        civr__buf_printf(b, "from %s, ", from);
     }
-    civr_buf_printf(b, "%s, ", r->layer < p->nlayers ? p->layers[r->layer].id : "");
-    civr_policy__where(p, r->src, b);
+    civr__buf_printf(b, "%s, ", r->layer < p->nlayers ? p->layers[r->layer].id : "");
+    civr__policy_where(p, r->src, b);
     if (r->pv && r->pv->basis)
-        civr_buf_printf(b, ", basis: %s", r->pv->basis);
-    civr_buf_putc(b, ']');
+        civr__buf_printf(b, ", basis: %s", r->pv->basis);
+    civr__buf_putc(b, ']');
 }
 
 static void change(civr_buf *b, bool json, bool zh, bool *first, const rule *o, const rule *n)
@@ -261,32 +261,32 @@ static void change(civr_buf *b, bool json, bool zh, bool *first, const rule *o, 
     const rule *r = o ? o : n;
     const char *what = !o ? "added" : !n ? "removed" : "changed";
     if (json) {
-        civr_buf_printf(b, "%s{\"kind\":\"%s\",\"name\":", *first ? "" : ",", r->kind);
-        civr_buf_json_string(b, r->name, strlen(r->name));
-        civr_buf_printf(b, ",\"change\":\"%s\",\"old\":", what);
+        civr__buf_printf(b, "%s{\"kind\":\"%s\",\"name\":", *first ? "" : ",", r->kind);
+        civr__buf_json_string(b, r->name, strlen(r->name));
+        civr__buf_printf(b, ",\"change\":\"%s\",\"old\":", what);
         if (o)
             side_json(b, o);
         else
-            civr_buf_puts(b, "null");
-        civr_buf_puts(b, ",\"new\":");
+            civr__buf_puts(b, "null");
+        civr__buf_puts(b, ",\"new\":");
         if (n)
             side_json(b, n);
         else
-            civr_buf_puts(b, "null");
-        civr_buf_putc(b, '}');
+            civr__buf_puts(b, "null");
+        civr__buf_putc(b, '}');
     } else {
         static const char *const zh_what[] = {"新增", "删除", "修改"};
         int w = !o ? 0 : !n ? 1 : 2;
-        civr_buf_printf(b, "%c %s %s (%s)\n", "+-~"[w], r->kind, r->name, zh ? zh_what[w] : what);
+        civr__buf_printf(b, "%c %s %s (%s)\n", "+-~"[w], r->kind, r->name, zh ? zh_what[w] : what);
         if (o) {
-            civr_buf_puts(b, zh ? "    原：" : "    old: ");
+            civr__buf_puts(b, zh ? "    原：" : "    old: ");
             side_text(b, o);
-            civr_buf_putc(b, '\n');
+            civr__buf_putc(b, '\n');
         }
         if (n) {
-            civr_buf_puts(b, zh ? "    新：" : "    new: ");
+            civr__buf_puts(b, zh ? "    新：" : "    new: ");
             side_text(b, n);
-            civr_buf_putc(b, '\n');
+            civr__buf_putc(b, '\n');
         }
     }
     *first = false;
@@ -303,20 +303,20 @@ int civr_diff_rules(civr_diff *d, civr_diff_format format, const char *lang, con
     for (int s = 0; s < 2; s++)
         collect(d->pol[s], d->date[s], &side[s]);
     civr_buf *b = &d->out;
-    civr_buf_clear(b);
+    civr__buf_clear(b);
     bool jsonf = format == CIVR_DIFF_JSON, first = true;
     char a[11], z[11];
     civr_date_format(d->date[0], a);
     civr_date_format(d->date[1], z);
     if (jsonf) {
-        civr_buf_puts(b, "{\"old\":{\"policy\":");
-        civr_buf_json_string(b, civr_policy_id(d->pol[0]), strlen(civr_policy_id(d->pol[0])));
-        civr_buf_printf(b, ",\"date\":\"%s\"},\"new\":{\"policy\":", a);
-        civr_buf_json_string(b, civr_policy_id(d->pol[1]), strlen(civr_policy_id(d->pol[1])));
-        civr_buf_printf(b, ",\"date\":\"%s\"},\"changes\":[", z);
+        civr__buf_puts(b, "{\"old\":{\"policy\":");
+        civr__buf_json_string(b, civr_policy_id(d->pol[0]), strlen(civr_policy_id(d->pol[0])));
+        civr__buf_printf(b, ",\"date\":\"%s\"},\"new\":{\"policy\":", a);
+        civr__buf_json_string(b, civr_policy_id(d->pol[1]), strlen(civr_policy_id(d->pol[1])));
+        civr__buf_printf(b, ",\"date\":\"%s\"},\"changes\":[", z);
     } else {
-        civr_buf_printf(b, zh ? "规则对比：%s（%s）→ %s（%s）\n" : "Rules: %s (%s) -> %s (%s)\n",
-                        civr_policy_id(d->pol[0]), a, civr_policy_id(d->pol[1]), z);
+        civr__buf_printf(b, zh ? "规则对比：%s（%s）→ %s（%s）\n" : "Rules: %s (%s) -> %s (%s)\n",
+                         civr_policy_id(d->pol[0]), a, civr_policy_id(d->pol[1]), z);
     }
     size_t count = 0;
     for (size_t i = 0; i < side[0].count; i++) {
@@ -334,9 +334,9 @@ int civr_diff_rules(civr_diff *d, civr_diff_format format, const char *lang, con
         count++;
     }
     if (jsonf)
-        civr_buf_printf(b, "],\"count\":%zu}", count);
+        civr__buf_printf(b, "],\"count\":%zu}", count);
     else
-        civr_buf_printf(b, zh ? "共 %zu 处不同\n" : "%zu differences\n", count);
+        civr__buf_printf(b, zh ? "共 %zu 处不同\n" : "%zu differences\n", count);
     bool failed = side[0].failed || side[1].failed || b->failed;
     free_rules(&side[0]);
     free_rules(&side[1]);

@@ -7,17 +7,17 @@ int civr__doc_init(civr_doc *doc, const char *text, size_t len, const char *sour
                    civr_error *err)
 {
     memset(doc, 0, sizeof *doc);
-    civr_arena_init(&doc->arena, 32768);
+    civr__arena_init(&doc->arena, 32768);
     doc->text = text;
     doc->len = len;
-    doc->source = civr_arena_strdup(&doc->arena, source ? source : "<string>");
+    doc->source = civr__arena_strdup(&doc->arena, source ? source : "<string>");
     if (!doc->source)
         return civr__oom(err);
     uint32_t lines = 1;
     const char *end = text + len;
     for (const char *nl = text; (nl = memchr(nl, '\n', (size_t)(end - nl))) != NULL; nl++)
         lines++;
-    doc->line_starts = civr_arena_array(&doc->arena, lines, sizeof(uint64_t));
+    doc->line_starts = civr__arena_array(&doc->arena, lines, sizeof(uint64_t));
     if (!doc->line_starts)
         return civr__oom(err);
     uint32_t l = 0;
@@ -28,16 +28,16 @@ int civr__doc_init(civr_doc *doc, const char *text, size_t len, const char *sour
     return 0;
 }
 
-void civr_doc_free(civr_doc *doc)
+void civr__doc_free(civr_doc *doc)
 {
     if (doc)
-        civr_arena_free(&doc->arena);
+        civr__arena_free(&doc->arena);
 }
 
 civr_node *civr__doc_node(civr_doc *doc, civr_node_kind kind, uint32_t line, uint32_t column,
                           uint64_t offset)
 {
-    civr_node *n = civr_arena_zalloc(&doc->arena, sizeof *n);
+    civr_node *n = civr__arena_zalloc(&doc->arena, sizeof *n);
     if (!n)
         return NULL;
     n->kind = (uint8_t)kind;
@@ -62,7 +62,7 @@ static uint64_t byte_offset(const civr_doc *doc, uint32_t line, uint32_t column)
     return s;
 }
 
-void civr_doc_line_col(const civr_doc *doc, uint64_t offset, uint32_t *line, uint32_t *column)
+void civr__doc_line_col(const civr_doc *doc, uint64_t offset, uint32_t *line, uint32_t *column)
 {
     if (offset > doc->len)
         offset = doc->len;
@@ -83,7 +83,7 @@ void civr_doc_line_col(const civr_doc *doc, uint64_t offset, uint32_t *line, uin
     *column = col;
 }
 
-civr_pos civr_doc_pos(const civr_doc *doc, const civr_node *node)
+civr_pos civr__doc_pos(const civr_doc *doc, const civr_node *node)
 {
     civr_pos p = {doc->source, 0, 0, 0};
     if (node) {
@@ -136,13 +136,13 @@ static uint64_t target(const civr_doc *doc, const civr_node *node, size_t i, uin
     return s;
 }
 
-civr_pos civr_doc_pos_in(const civr_doc *doc, const civr_node *node, size_t k)
+civr_pos civr__doc_pos_in(const civr_doc *doc, const civr_node *node, size_t k)
 {
     if (!node || node->kind != CIVR_NODE_SCALAR || !doc->text)
-        return civr_doc_pos(doc, node);
+        return civr__doc_pos(doc, node);
     uint64_t s = target(doc, node, 0, value_start(doc, node), k);
     civr_pos p = {doc->source, 0, 0, s};
-    civr_doc_line_col(doc, s, &p.line, &p.column);
+    civr__doc_line_col(doc, s, &p.line, &p.column);
     return p;
 }
 
@@ -169,7 +169,7 @@ static void line_col_from(const civr_doc *doc, const civr_pos_mark *from, uint64
         s = doc->len;
     uint32_t l = line_of(doc, s);
     if (!from || s < from->s || l + 1 != from->line) {
-        civr_doc_line_col(doc, s, line, column);
+        civr__doc_line_col(doc, s, line, column);
         return;
     }
     uint32_t col = from->column;
@@ -180,26 +180,26 @@ static void line_col_from(const civr_doc *doc, const civr_pos_mark *from, uint64
     *column = col;
 }
 
-void civr_pos_index_init(civr_pos_index *x, const civr_doc *doc, const civr_node *scalar)
+void civr__pos_index_init(civr_pos_index *x, const civr_doc *doc, const civr_node *scalar)
 {
     memset(x, 0, sizeof *x);
     x->doc = doc;
     x->node = scalar;
 }
 
-void civr_pos_index_free(civr_pos_index *x)
+void civr__pos_index_free(civr_pos_index *x)
 {
     civr__free(x->marks);
     x->marks = NULL;
     x->nmarks = x->cap = 0;
 }
 
-civr_pos civr_pos_index_at(civr_pos_index *x, size_t k)
+civr_pos civr__pos_index_at(civr_pos_index *x, size_t k)
 {
     const civr_doc *doc = x->doc;
     const civr_node *node = x->node;
     if (!node || node->kind != CIVR_NODE_SCALAR || !doc->text)
-        return civr_doc_pos(doc, node);
+        return civr__doc_pos(doc, node);
     size_t vlen = node->u.scalar.len;
     if (k > vlen)
         k = vlen;
@@ -210,11 +210,11 @@ civr_pos civr_pos_index_at(civr_pos_index *x, size_t k)
             x->cap = 16;
             civr_pos_mark *m = &x->marks[x->nmarks++];
             m->s = value_start(doc, node);
-            civr_doc_line_col(doc, m->s, &m->line, &m->column);
+            civr__doc_line_col(doc, m->s, &m->line, &m->column);
         }
     }
     if (!x->marks) /* no memory for the index: walk from the start */
-        return civr_doc_pos_in(doc, node, k);
+        return civr__doc_pos_in(doc, node, k);
     while (x->nmarks <= want) {
         const civr_pos_mark *last = &x->marks[x->nmarks - 1];
         size_t i = (x->nmarks - 1) * CIVR_POS_STEP;
@@ -286,17 +286,17 @@ int civr__doc_check_duplicates(civr_doc *doc, const civr_node *map, civr_error *
     }
     if (!dup)
         return 0;
-    civr_pos pos = civr_doc_pos(doc, dup->key);
+    civr_pos pos = civr__doc_pos(doc, dup->key);
     return civr__fail(err, &pos, CIVR_MSG(DUPLICATE_KEY), dup->key->u.scalar.text, first->key->line);
 }
 
-civr_node *civr_node_get(const civr_node *map, const char *key)
+civr_node *civr__node_get(const civr_node *map, const char *key)
 {
-    const civr_pair *p = civr_node_pair(map, key);
+    const civr_pair *p = civr__node_pair(map, key);
     return p ? p->value : NULL;
 }
 
-const civr_pair *civr_node_pair(const civr_node *map, const char *key)
+const civr_pair *civr__node_pair(const civr_node *map, const char *key)
 {
     if (!map || map->kind != CIVR_NODE_MAP)
         return NULL;
@@ -306,7 +306,7 @@ const civr_pair *civr_node_pair(const civr_node *map, const char *key)
     return NULL;
 }
 
-bool civr_node_is_null(const civr_node *n)
+bool civr__node_is_null(const civr_node *n)
 {
     if (!n || n->kind != CIVR_NODE_SCALAR || n->style != CIVR_STYLE_PLAIN)
         return false;
@@ -315,17 +315,17 @@ bool civr_node_is_null(const civr_node *n)
            civr__streq(t, "Null") || civr__streq(t, "NULL");
 }
 
-bool civr_node_is_scalar(const civr_node *n)
+bool civr__node_is_scalar(const civr_node *n)
 {
     return n && n->kind == CIVR_NODE_SCALAR;
 }
 
-const char *civr_node_text(const civr_node *n)
+const char *civr__node_text(const civr_node *n)
 {
-    return civr_node_is_scalar(n) ? n->u.scalar.text : NULL;
+    return civr__node_is_scalar(n) ? n->u.scalar.text : NULL;
 }
 
-const char *civr_node_describe(const civr_node *n)
+const char *civr__node_describe(const civr_node *n)
 {
     if (!n)
         return "nothing";
@@ -333,7 +333,7 @@ const char *civr_node_describe(const civr_node *n)
         return "a mapping";
     if (n->kind == CIVR_NODE_SEQ)
         return "a list";
-    if (civr_node_is_null(n))
+    if (civr__node_is_null(n))
         return "null";
     if (n->style != CIVR_STYLE_PLAIN)
         return "a string";

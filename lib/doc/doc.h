@@ -55,7 +55,7 @@ struct civr_node {
 };
 
 /* A parsed text. The source text is borrowed: keep it alive as long as the
- * document when positions inside scalars are needed (civr_doc_pos_in). */
+ * document when positions inside scalars are needed (civr__doc_pos_in). */
 typedef struct civr_doc {
     civr_arena arena;
     civr_node *root;       /* NULL for an empty text */
@@ -67,17 +67,17 @@ typedef struct civr_doc {
 } civr_doc;
 
 /* Parse `text` as YAML (one document) or JSON into `doc` (initialised here;
- * release with civr_doc_free even on failure). */
-int civr_doc_parse_yaml(civr_doc *doc, const char *text, size_t len, const char *source,
-                        const civr_limits *limits, civr_error *err);
-int civr_doc_parse_json(civr_doc *doc, const char *text, size_t len, const char *source,
-                        const civr_limits *limits, civr_error *err);
-void civr_doc_free(civr_doc *doc);
+ * release with civr__doc_free even on failure). */
+int civr__doc_parse_yaml(civr_doc *doc, const char *text, size_t len, const char *source,
+                         const civr_limits *limits, civr_error *err);
+int civr__doc_parse_json(civr_doc *doc, const char *text, size_t len, const char *source,
+                         const civr_limits *limits, civr_error *err);
+void civr__doc_free(civr_doc *doc);
 
 /*
  * A quick look at a JSON object's top-level scalar values without building
  * a tree: for choosing a household's bundle before parsing it for real.
- * Returns true only when civr_doc_parse_json would accept `text` with
+ * Returns true only when civr__doc_parse_json would accept `text` with
  * `limits` and give the same top-level values; then, for each of the
  * `nkeys` names in `keys`, values[k] points into `text` at that key's value
  * as the parser would give its text (lens[k] bytes), or is NULL when the
@@ -85,9 +85,9 @@ void civr_doc_free(civr_doc *doc);
  * sure (escapes in keys or in those values, \u escapes, very wide
  * objects, anything malformed): then parse the text. Allocates nothing.
  */
-bool civr_doc_json_peek(const char *text, size_t len, const civr_limits *limits,
-                        const char *const *keys, size_t nkeys, const char **values,
-                        size_t *lens);
+bool civr__doc_json_peek(const char *text, size_t len, const civr_limits *limits,
+                         const char *const *keys, size_t nkeys, const char **values,
+                         size_t *lens);
 
 /* Shared by the readers: set up `doc` and its line table. */
 int civr__doc_init(civr_doc *doc, const char *text, size_t len, const char *source,
@@ -98,18 +98,18 @@ civr_node *civr__doc_node(civr_doc *doc, civr_node_kind kind, uint32_t line, uin
                           uint64_t offset);
 #define CIVR_OFFSET_UNKNOWN UINT64_MAX
 /* Line and column (1-based, characters) of byte `offset`. */
-void civr_doc_line_col(const civr_doc *doc, uint64_t offset, uint32_t *line, uint32_t *column);
+void civr__doc_line_col(const civr_doc *doc, uint64_t offset, uint32_t *line, uint32_t *column);
 /* Check a finished mapping for duplicate keys (records the first one). */
 int civr__doc_check_duplicates(civr_doc *doc, const civr_node *map, civr_error *err);
 
 /* Position of a node, or of byte `k` of a scalar's value, in the source. */
-civr_pos civr_doc_pos(const civr_doc *doc, const civr_node *node);
-civr_pos civr_doc_pos_in(const civr_doc *doc, const civr_node *scalar, size_t k);
+civr_pos civr__doc_pos(const civr_doc *doc, const civr_node *node);
+civr_pos civr__doc_pos_in(const civr_doc *doc, const civr_node *scalar, size_t k);
 
 /* Positions of many bytes of one scalar's value (an expression's tokens):
  * the walk is remembered every CIVR_POS_STEP bytes, so each position costs
  * at most that much, not the length of the value (which made compiling a
- * long expression quadratic). Same answers as civr_doc_pos_in. */
+ * long expression quadratic). Same answers as civr__doc_pos_in. */
 #define CIVR_POS_STEP 256
 typedef struct civr_pos_mark {
     uint64_t s;            /* source byte of value byte j * CIVR_POS_STEP */
@@ -121,22 +121,22 @@ typedef struct civr_pos_index {
     civr_pos_mark *marks;
     size_t nmarks, cap;
 } civr_pos_index;
-void civr_pos_index_init(civr_pos_index *x, const civr_doc *doc, const civr_node *scalar);
-civr_pos civr_pos_index_at(civr_pos_index *x, size_t k);
-void civr_pos_index_free(civr_pos_index *x);
+void civr__pos_index_init(civr_pos_index *x, const civr_doc *doc, const civr_node *scalar);
+civr_pos civr__pos_index_at(civr_pos_index *x, size_t k);
+void civr__pos_index_free(civr_pos_index *x);
 
 /* ---- reading trees ------------------------------------------------------ */
 
 /* Value of key `key` in mapping `map`, or NULL (also when map is not a map). */
-civr_node *civr_node_get(const civr_node *map, const char *key);
+civr_node *civr__node_get(const civr_node *map, const char *key);
 /* The pair whose key is `key`, or NULL. */
-const civr_pair *civr_node_pair(const civr_node *map, const char *key);
+const civr_pair *civr__node_pair(const civr_node *map, const char *key);
 /* True for a plain scalar null: "", "~", "null". */
-bool civr_node_is_null(const civr_node *node);
-bool civr_node_is_scalar(const civr_node *node);
+bool civr__node_is_null(const civr_node *node);
+bool civr__node_is_scalar(const civr_node *node);
 /* Text of a scalar, or NULL. */
-const char *civr_node_text(const civr_node *node);
+const char *civr__node_text(const civr_node *node);
 /* Kind as an English noun for error messages: "a mapping", "a string", "a number"... */
-const char *civr_node_describe(const civr_node *node);
+const char *civr__node_describe(const civr_node *node);
 
 #endif

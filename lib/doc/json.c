@@ -120,7 +120,7 @@ static void put_utf8(civr_buf *b, uint32_t cp)
         u[3] = (char)(0x80 | (cp & 0x3f));
         n = 4;
     }
-    civr_buf_add(b, u, n);
+    civr__buf_add(b, u, n);
 }
 
 /* A string at r->i (the opening quote); fills node text. */
@@ -140,7 +140,7 @@ static int read_string(jreader *r, civr_node *n)
     }
     if (i < r->len && s[i] == '"') {
         n->u.scalar.len = i - r->i - 1;
-        n->u.scalar.text = civr_arena_strndup(&r->doc->arena, s + r->i + 1, n->u.scalar.len);
+        n->u.scalar.text = civr__arena_strndup(&r->doc->arena, s + r->i + 1, n->u.scalar.len);
         if (!n->u.scalar.text)
             return civr__oom(r->err);
         r->col += cols + 1;
@@ -148,8 +148,8 @@ static int read_string(jreader *r, civr_node *n)
         return 0;
     }
     civr_buf *b = &r->scratch;
-    civr_buf_clear(b);
-    civr_buf_add(b, "", 0);
+    civr__buf_clear(b);
+    civr__buf_add(b, "", 0);
     advance(r); /* opening quote */
     for (;;) {
         if (r->i >= r->len)
@@ -166,7 +166,7 @@ static int read_string(jreader *r, civr_node *n)
             while (r->i < r->len && r->s[r->i] != '"' && r->s[r->i] != '\\' &&
                    (unsigned char)r->s[r->i] >= 0x20)
                 advance(r);
-            civr_buf_add(b, r->s + start, r->i - start);
+            civr__buf_add(b, r->s + start, r->i - start);
             continue;
         }
         advance(r);
@@ -176,14 +176,14 @@ static int read_string(jreader *r, civr_node *n)
         uint32_t cp;
         int rc;
         switch (e) {
-        case '"': civr_buf_putc(b, '"'); advance(r); break;
-        case '\\': civr_buf_putc(b, '\\'); advance(r); break;
-        case '/': civr_buf_putc(b, '/'); advance(r); break;
-        case 'b': civr_buf_putc(b, '\b'); advance(r); break;
-        case 'f': civr_buf_putc(b, '\f'); advance(r); break;
-        case 'n': civr_buf_putc(b, '\n'); advance(r); break;
-        case 'r': civr_buf_putc(b, '\r'); advance(r); break;
-        case 't': civr_buf_putc(b, '\t'); advance(r); break;
+        case '"': civr__buf_putc(b, '"'); advance(r); break;
+        case '\\': civr__buf_putc(b, '\\'); advance(r); break;
+        case '/': civr__buf_putc(b, '/'); advance(r); break;
+        case 'b': civr__buf_putc(b, '\b'); advance(r); break;
+        case 'f': civr__buf_putc(b, '\f'); advance(r); break;
+        case 'n': civr__buf_putc(b, '\n'); advance(r); break;
+        case 'r': civr__buf_putc(b, '\r'); advance(r); break;
+        case 't': civr__buf_putc(b, '\t'); advance(r); break;
         case 'u':
             advance(r);
             if ((rc = hex4(r, &cp)))
@@ -212,7 +212,7 @@ static int read_string(jreader *r, civr_node *n)
     if (b->failed)
         return civr__oom(r->err);
     n->u.scalar.len = b->len;
-    n->u.scalar.text = civr_arena_strndup(&r->doc->arena, b->data, b->len);
+    n->u.scalar.text = civr__arena_strndup(&r->doc->arena, b->data, b->len);
     if (!n->u.scalar.text)
         return civr__oom(r->err);
     return 0;
@@ -250,7 +250,7 @@ static int read_number(jreader *r, civr_node *n)
     r->col += (uint32_t)(i - r->i); /* ASCII, no newline */
     r->i = i;
     n->u.scalar.len = i - start;
-    n->u.scalar.text = civr_arena_strndup(&r->doc->arena, s + start, i - start);
+    n->u.scalar.text = civr__arena_strndup(&r->doc->arena, s + start, i - start);
     return n->u.scalar.text ? 0 : civr__oom(r->err);
 }
 
@@ -321,7 +321,7 @@ static int read_container(jreader *r, civr_node *n, char close)
     }
     size_t count = r->top - base;
     if (rc == 0 && is_map) {
-        civr_pair *pairs = civr_arena_array(&r->doc->arena, count, sizeof *pairs);
+        civr_pair *pairs = civr__arena_array(&r->doc->arena, count, sizeof *pairs);
         if (!pairs) {
             rc = civr__oom(r->err);
         } else {
@@ -331,7 +331,7 @@ static int read_container(jreader *r, civr_node *n, char close)
             rc = civr__doc_check_duplicates(r->doc, n, r->err);
         }
     } else if (rc == 0) {
-        civr_node **items = civr_arena_array(&r->doc->arena, count, sizeof *items);
+        civr_node **items = civr__arena_array(&r->doc->arena, count, sizeof *items);
         if (!items) {
             rc = civr__oom(r->err);
         } else {
@@ -396,8 +396,8 @@ static int read_value(jreader *r, civr_node **out)
     return rc;
 }
 
-int civr_doc_parse_json(civr_doc *doc, const char *text, size_t len, const char *source,
-                        const civr_limits *limits, civr_error *err)
+int civr__doc_parse_json(civr_doc *doc, const char *text, size_t len, const char *source,
+                         const civr_limits *limits, civr_error *err)
 {
     int rc = civr__doc_init(doc, text, len, source, err);
     if (rc)
@@ -428,14 +428,14 @@ int civr_doc_parse_json(civr_doc *doc, const char *text, size_t len, const char 
         if (r.i < r.len)
             rc = syntax(&r, "unexpected text after the value");
     }
-    civr_buf_free(&r.scratch);
+    civr__buf_free(&r.scratch);
     civr__free(r.stack);
     if (rc)
         doc->root = NULL;
     return rc;
 }
 
-/* ---- civr_doc_json_peek: a scan that accepts a subset of what the reader accepts ---- */
+/* ---- civr__doc_json_peek: a scan that accepts a subset of what the reader accepts ---- */
 
 #define PEEK_MAX_KEYS 32 /* a wider object: not sure, parse it */
 
@@ -584,9 +584,9 @@ static bool peek_value(jpeek *p, uint32_t depth)
     return false;
 }
 
-bool civr_doc_json_peek(const char *text, size_t len, const civr_limits *limits,
-                        const char *const *keys, size_t nkeys, const char **values,
-                        size_t *lens)
+bool civr__doc_json_peek(const char *text, size_t len, const civr_limits *limits,
+                         const char *const *keys, size_t nkeys, const char **values,
+                         size_t *lens)
 {
     civr_limits l;
     if (civr__limits(&l, limits, NULL) != 0 || len > l.max_text_bytes || !text)
@@ -597,7 +597,7 @@ bool civr_doc_json_peek(const char *text, size_t len, const civr_limits *limits,
     if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
         p.i = 3;
     peek_ws(&p);
-    /* the top level by hand, to see its keys; then what civr_doc_parse_json checks */
+    /* the top level by hand, to see its keys; then what civr__doc_parse_json checks */
     if (p.i >= p.len || text[p.i] != '{' || l.max_depth < 1 || ++p.nodes > p.max_nodes)
         return false;
     size_t ks[PEEK_MAX_KEYS], ke[PEEK_MAX_KEYS], nk = 0;

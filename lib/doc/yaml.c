@@ -134,7 +134,7 @@ static int add_anchor(reader *r, const yaml_char_t *name, civr_node *n, bool com
         for (size_t i = 0; i < r->anchor_count; i++) /* later ones replace earlier ones */
             *anchor_slot(r, r->anchors[i].name) = (uint32_t)i + 1;
     }
-    char *copy = civr_arena_strdup(&r->doc->arena, (const char *)name);
+    char *copy = civr__arena_strdup(&r->doc->arena, (const char *)name);
     if (!copy)
         return civr__oom(r->err);
     r->anchors[r->anchor_count] = (anchor){copy, n, complete};
@@ -181,7 +181,7 @@ static int close_collection(reader *r, const yaml_event_t *ev)
     frame f = r->stack[--r->depth];
     civr_node *n = f.node;
     size_t item = n->kind == CIVR_NODE_SEQ ? sizeof(civr_node *) : sizeof(civr_pair);
-    void *items = f.count ? civr_arena_array(&r->doc->arena, f.count, item) : NULL;
+    void *items = f.count ? civr__arena_array(&r->doc->arena, f.count, item) : NULL;
     if (f.count && !items) {
         civr__free(f.items);
         return civr__oom(r->err);
@@ -224,8 +224,8 @@ static int on_scalar(reader *r, const yaml_event_t *ev)
     default: n->style = CIVR_STYLE_PLAIN; break;
     }
     n->u.scalar.len = e->data.scalar.length;
-    n->u.scalar.text = civr_arena_strndup(&r->doc->arena, (const char *)e->data.scalar.value,
-                                          e->data.scalar.length);
+    n->u.scalar.text = civr__arena_strndup(&r->doc->arena, (const char *)e->data.scalar.value,
+                                           e->data.scalar.length);
     if (!n->u.scalar.text)
         return civr__oom(r->err);
     if (memchr(n->u.scalar.text, '\0', n->u.scalar.len))
@@ -271,8 +271,8 @@ static int handle(reader *r, const yaml_event_t *e)
     }
 }
 
-int civr_doc_parse_yaml(civr_doc *doc, const char *text, size_t len, const char *source,
-                        const civr_limits *limits, civr_error *err)
+int civr__doc_parse_yaml(civr_doc *doc, const char *text, size_t len, const char *source,
+                         const civr_limits *limits, civr_error *err)
 {
     /* a byte-order mark is tolerated, as in JSON: positions count from
      * after it (line 1, column 1 is the first character) */

@@ -41,8 +41,8 @@ int civr_engine_new(civr_engine **out, const civr_policy *policy, const civr_eng
         return civr__oom(err);
     e->policy = policy;
     e->limits = limits;
-    civr_arena_init(&e->scratch, 65536);
-    civr_arena_init(&e->text.arena, 16384);
+    civr__arena_init(&e->scratch, 65536);
+    civr__arena_init(&e->text.arena, 16384);
     e->slots = civr__calloc(policy->nslots ? policy->nslots : 1, sizeof *e->slots);
     e->facts = civr__calloc(policy->nhfacts ? policy->nhfacts : 1, sizeof *e->facts);
     e->params = civr__calloc(policy->nparams ? policy->nparams : 1, sizeof *e->params);
@@ -83,8 +83,8 @@ void civr_engine_free(civr_engine *e)
 {
     if (!e)
         return;
-    civr_arena_free(&e->scratch);
-    civr_arena_free(&e->text.arena);
+    civr__arena_free(&e->scratch);
+    civr__arena_free(&e->text.arena);
     civr__free(e->slots);
     civr__free(e->facts);
     civr__free(e->mfacts);
@@ -102,7 +102,7 @@ void civr_engine_free(civr_engine *e)
 static const char *copy_member_id(const civr_policy *pol, civr_arena *a, const civr_rec *m)
 {
     const civr_rtype *rt = &pol->rtypes[m->type];
-    return civr_arena_strdup(a, rt->key_field >= 0 ? m->fields[rt->key_field].u.str.s : m->path);
+    return civr__arena_strdup(a, rt->key_field >= 0 ? m->fields[rt->key_field].u.str.s : m->path);
 }
 
 const char *civr__member_id(civr_ectx *c, const civr_rec *m)
@@ -148,8 +148,8 @@ static void apply_presence(civr_ectx *c)
             continue;
         }
         if (!kept) { /* the first one out: copy those kept so far */
-            kept = civr_arena_array(c->arena, all->count, sizeof *kept);
-            r->absent = civr_arena_array(&r->arena, all->count, sizeof *r->absent);
+            kept = civr__arena_array(c->arena, all->count, sizeof *kept);
+            r->absent = civr__arena_array(&r->arena, all->count, sizeof *r->absent);
             if (!kept || !r->absent)
                 civr__eval_fail(c, out->src, CIVR_MSG(NO_MEMORY));
             for (uint32_t k = 0; k < i; k++)
@@ -169,12 +169,12 @@ static void apply_presence(civr_ectx *c)
         }
         if (r->tracing)
             civr__trace(c, CIVR_TRACE_CHECK, out->id, a->member_id, NULL,
-                        civr_type_of(CT_VOID, 0), out->src, out->layer);
+                        civr__type_of(CT_VOID, 0), out->src, out->layer);
     }
     c->slots[0].k = VK_NULL;
     if (!kept)
         return;
-    civr_list *l = civr_arena_zalloc(c->arena, sizeof *l);
+    civr_list *l = civr__arena_zalloc(c->arena, sizeof *l);
     if (!l)
         civr__eval_fail(c, (civr_src){0, 0, 0}, CIVR_MSG(NO_MEMORY));
     l->items = kept;
@@ -299,7 +299,7 @@ static int run_one(civr_engine *engine, civr_ectx *c, const civr_program *p,
         pr->prog = p;
         pr->owner = r;
         pr->status = CIVR_STATUS_ERROR;
-        pr->error = civr_arena_alloc(&r->arena, sizeof *pr->error);
+        pr->error = civr__arena_alloc(&r->arena, sizeof *pr->error);
         if (!pr->error) {
             civr__oom(outer_err);
             return outer_err->code;
@@ -308,7 +308,7 @@ static int run_one(civr_engine *engine, civr_ectx *c, const civr_program *p,
         if (p->scope == CIVR_SCOPE_MEMBER && c->members && c->members->count) {
             /* every member still has a line, undecided like the program */
             uint32_t n = c->members->count;
-            pr->members = civr_arena_array(&r->arena, n, sizeof *pr->members);
+            pr->members = civr__arena_array(&r->arena, n, sizeof *pr->members);
             if (!pr->members) {
                 civr__oom(outer_err);
                 return outer_err->code;
@@ -360,8 +360,8 @@ static int run(civr_engine *engine, const civr_household *hh, civr_date date, un
     civr__result_reset(result, pol, date);
     result->tracing = (flags & CIVR_EVAL_TRACE) != 0;
     result->explaining = (flags & CIVR_EVAL_EXPLAIN) != 0;
-    result->household = hh->id ? civr_arena_strdup(&result->arena, hh->id) : NULL;
-    civr_arena_reset(&engine->scratch);
+    result->household = hh->id ? civr__arena_strdup(&result->arena, hh->id) : NULL;
+    civr__arena_reset(&engine->scratch);
     if (++engine->gen == 0) { /* wrapped after 4 billion evaluations: start afresh */
         memset(engine->facts, 0, (pol->nhfacts ? pol->nhfacts : 1) * sizeof *engine->facts);
         memset(engine->mfacts, 0,
@@ -369,8 +369,8 @@ static int run(civr_engine *engine, const civr_household *hh, civr_date date, un
                    sizeof *engine->mfacts);
         engine->gen = 1;
     }
-    result->programs = civr_arena_array(&result->arena, pol->nprograms ? pol->nprograms : 1,
-                                        sizeof *result->programs);
+    result->programs = civr__arena_array(&result->arena, pol->nprograms ? pol->nprograms : 1,
+                                         sizeof *result->programs);
     if (!result->programs) {
         civr__oom(local);
         return local->code;
@@ -461,7 +461,7 @@ static int choose(civr_engine *engine, const civr_household *hh, civr_date date,
         if (rc)
             return rc;
     }
-    result->choices = civr_arena_array(&result->arena, n, sizeof *result->choices);
+    result->choices = civr__arena_array(&result->arena, n, sizeof *result->choices);
     if (!result->choices) {
         civr__oom(local);
         return local->code;
@@ -491,7 +491,7 @@ int civr_engine_eval(civr_engine *engine, const civr_household *hh, civr_date da
         ((flags & CIVR_EVAL_CHECK_REGION) && hh->policy == pol &&
          civr_policy_check_region(pol, hh->region, &local))) {
         civr__result_reset(result, pol, date);
-        result->household = hh->id ? civr_arena_strdup(&result->arena, hh->id) : NULL;
+        result->household = hh->id ? civr__arena_strdup(&result->arena, hh->id) : NULL;
         if (hh->policy != pol)
             civr__fail(&local, NULL, CIVR_MSG(WRONG_POLICY));
         else if (local.code == CIVR_OK) /* parsed under larger limits */
@@ -522,7 +522,7 @@ int civr__engine_parse(civr_engine *engine, const char *text, size_t len, civr_f
 {
     civr_doc doc;
     civr_household *hh = &engine->text;
-    civr_arena_reset(&hh->arena);
+    civr__arena_reset(&hh->arena);
     hh->policy = engine->policy;
     hh->root = NULL;
     hh->members = NULL;
@@ -536,11 +536,11 @@ int civr__engine_parse(civr_engine *engine, const char *text, size_t len, civr_f
         rc = civr__household_decode(hh, engine->policy, &doc, &engine->limits, err);
     if (rc) {
         const char *peek = doc.root ? civr__household_peek_id(&doc) : NULL;
-        *id = peek ? civr_arena_strdup(&hh->arena, peek) : NULL;
-        civr_doc_free(&doc);
+        *id = peek ? civr__arena_strdup(&hh->arena, peek) : NULL;
+        civr__doc_free(&doc);
         return rc;
     }
-    civr_doc_free(&doc);
+    civr__doc_free(&doc);
     *hh_out = hh;
     return 0;
 }
@@ -557,7 +557,7 @@ int civr_engine_eval_text(civr_engine *engine, const char *text, size_t len, civ
     const char *id;
     if (civr__engine_parse(engine, text, len, format, source, &hh, &id, &local)) {
         civr__result_reset(result, engine->policy, date);
-        result->household = id ? civr_arena_strdup(&result->arena, id) : NULL;
+        result->household = id ? civr__arena_strdup(&result->arena, id) : NULL;
         return fail_result(result, &local, err);
     }
     return civr_engine_eval(engine, hh, date, flags, result, err);
@@ -593,7 +593,7 @@ int civr_engine_eval_batch(civr_engine *engine, const char *const *texts, const 
     *json = NULL;
     if (failed)
         *failed = 0;
-    civr_buf_clear(&result->batch);
+    civr__buf_clear(&result->batch);
     char name[CIVR_ERROR_SOURCE_MAX];
     for (size_t i = 0; i < count; i++) {
         snprintf(name, sizeof name, "%s:%zu", source ? source : "<batch>", i + 1);
@@ -606,8 +606,8 @@ int civr_engine_eval_batch(civr_engine *engine, const char *const *texts, const 
             (*failed)++;
         if (civr_result_render(result, (flags & CIVR_EVAL_SUMMARY) ? CIVR_RENDER_SUMMARY : CIVR_RENDER_JSON, NULL, &out, &n, err) != 0)
             return CIVR_ENOMEM;
-        civr_buf_add(&result->batch, out, n);
-        civr_buf_putc(&result->batch, '\n');
+        civr__buf_add(&result->batch, out, n);
+        civr__buf_putc(&result->batch, '\n');
         if (result->batch.failed)
             return civr__oom(err);
     }

@@ -31,7 +31,7 @@ static void add_missing(civr_ectx *c, civr_val *acc, const civr_val *v)
     }
     const civr_missing *head = acc->u.miss;
     for (const civr_missing *m = v->u.miss; m; m = m->next) {
-        civr_missing *copy = civr_arena_alloc(c->arena, sizeof *copy);
+        civr_missing *copy = civr__arena_alloc(c->arena, sizeof *copy);
         if (!copy)
             civr__eval_fail(c, c->prog->src, CIVR_MSG(NO_MEMORY));
         *copy = *m;
@@ -66,10 +66,10 @@ static bool amount(civr_ectx *c, const civr_expr *e, const civr_outcome *o, cons
     if (v.u.n.d == 1)
         civr__eval_fail(c, e->src, CIVR_MSG(AMOUNT_NEGATIVE), what);
     civr_buf yuan = CIVR_BUF_INIT;
-    civr_num_format(v.u.n, 2, 2, &yuan);
+    civr__num_format(v.u.n, 2, 2, &yuan);
     char shown[64];
     snprintf(shown, sizeof shown, "%s", yuan.data ? yuan.data : "?");
-    civr_buf_free(&yuan);
+    civr__buf_free(&yuan);
     civr__eval_fail(c, e->src, CIVR_MSG(AMOUNT_FRACTION), what, shown);
     *fen = v.u.n.n;
     return true;
@@ -81,7 +81,7 @@ static const char **missing_paths(civr_ectx *c, const civr_val *v, uint32_t *cou
     uint32_t n = 0;
     for (const civr_missing *m = v->u.miss; m; m = m->next)
         n++;
-    const char **list = civr_arena_array(&c->res->arena, n ? n : 1, sizeof *list);
+    const char **list = civr__arena_array(&c->res->arena, n ? n : 1, sizeof *list);
     if (!list)
         civr__eval_fail(c, c->prog->src, CIVR_MSG(NO_MEMORY));
     uint32_t k = 0;
@@ -96,7 +96,7 @@ static const char **missing_paths(civr_ectx *c, const civr_val *v, uint32_t *cou
         const char *path = field;
         if (m->rec->path && m->rec->path[0]) { /* "members[m2]" "." "able_to_work" */
             size_t a = strlen(m->rec->path), b = strlen(field);
-            char *joined = civr_arena_alloc(&c->res->arena, a + b + 2);
+            char *joined = civr__arena_alloc(&c->res->arena, a + b + 2);
             if (joined) {
                 memcpy(joined, m->rec->path, a);
                 joined[a] = '.';
@@ -140,7 +140,7 @@ static void list_reason(civr_ectx *c, const civr_reason ***list, uint32_t *n, ui
             return;
     if (*n == *cap) {
         uint32_t grown_cap = *cap ? *cap * 2 : 4;
-        const civr_reason **grown = civr_arena_array(&c->res->arena, grown_cap, sizeof *grown);
+        const civr_reason **grown = civr__arena_array(&c->res->arena, grown_cap, sizeof *grown);
         if (!grown)
             civr__eval_fail(c, c->prog->src, CIVR_MSG(NO_MEMORY));
         if (*n)
@@ -211,7 +211,7 @@ static void member_lines(civr_ectx *c, const civr_outcome *o, civr_program_resul
         return;
     }
     uint32_t n = list.k == VK_LIST ? list.u.list->count : 0;
-    pr->members = civr_arena_array(&c->res->arena, n ? n : 1, sizeof *pr->members);
+    pr->members = civr__arena_array(&c->res->arena, n ? n : 1, sizeof *pr->members);
     if (!pr->members)
         civr__eval_fail(c, o->src, CIVR_MSG(NO_MEMORY));
     civr_val saved = c->slots[0];
@@ -229,9 +229,9 @@ static void member_lines(civr_ectx *c, const civr_outcome *o, civr_program_resul
         pr->nmembers++;
         if (c->res->tracing) {
             civr_val amt = {.k = VK_NUM};
-            amt.u.n = civr_num_int(line->monthly);
+            amt.u.n = civr__num_int(line->monthly);
             civr__trace(c, CIVR_TRACE_MEMBER, o->id, line->member_id, &amt,
-                        civr_type_of(CT_MONEY, 0), o->src, o->layer);
+                        civr__type_of(CT_MONEY, 0), o->src, o->layer);
         }
     }
     c->slots[0] = saved;
@@ -292,7 +292,7 @@ static void before_eligibility(civr_ectx *c, const civr_program *p, civr_program
 {
     const civr_hook *h = p->hooks[CIVR_HOOK_BEFORE_ELIGIBILITY];
     uint32_t n = members ? members->count : 1;
-    civr_hookcall *calls = civr_arena_array(c->arena, n ? n : 1, sizeof *calls);
+    civr_hookcall *calls = civr__arena_array(c->arena, n ? n : 1, sizeof *calls);
     if (!calls)
         civr__eval_fail(c, h->src, CIVR_MSG(NO_MEMORY));
     for (uint32_t i = 0; i < n; i++) {
@@ -322,7 +322,7 @@ static void before_eligibility(civr_ectx *c, const civr_program *p, civr_program
             st->v = calls[i].set_value[k];
             if (c->res->tracing)
                 hook_trace(c, h,
-                           m ? civr_arena_printf(&c->res->arena, "%s %s", f->name, m->path)
+                           m ? civr__arena_printf(&c->res->arena, "%s %s", f->name, m->path)
                              : f->name,
                            &st->v, f->type, NULL);
         }
@@ -349,10 +349,10 @@ static const civr_outcome *after_eligibility(civr_ectx *c, const civr_program *p
         v.u.str.s = call.new_outcome->id;
         v.u.str.len = (uint32_t)strlen(v.u.str.s);
         hook_trace(c, h,
-                   civr_arena_printf(&c->res->arena, "outcome %s → %s%s%s", chosen->id,
-                                     call.new_outcome->id, member ? " " : "",
-                                     member ? member->path : ""),
-                   &v, civr_type_of(CT_STRING, 0), NULL);
+                   civr__arena_printf(&c->res->arena, "outcome %s → %s%s%s", chosen->id,
+                                      call.new_outcome->id, member ? " " : "",
+                                      member ? member->path : ""),
+                   &v, civr__type_of(CT_STRING, 0), NULL);
     }
     return call.new_outcome;
 }
@@ -374,12 +374,12 @@ static bool after_amount(civr_ectx *c, const civr_program *p, const civr_rec *me
     *reason = call.reason;
     if (call.set_amount && call.new_amount != *fen) {
         civr_val v = {.k = VK_NUM}, before = {.k = VK_NUM};
-        v.u.n = civr_num_int(call.new_amount);
-        before.u.n = civr_num_int(*fen);
+        v.u.n = civr__num_int(call.new_amount);
+        before.u.n = civr__num_int(*fen);
         hook_trace(c, h,
-                   member ? civr_arena_printf(&c->res->arena, "amount %s", member->path)
+                   member ? civr__arena_printf(&c->res->arena, "amount %s", member->path)
                           : "amount",
-                   &v, civr_type_of(CT_MONEY, 0), &before);
+                   &v, civr__type_of(CT_MONEY, 0), &before);
         *fen = call.new_amount;
     }
     return true;
@@ -397,9 +397,9 @@ static void decide_member(civr_ectx *c, const civr_program *p, civr_mline *line)
         line->status = chosen->status;
         if (c->res->tracing)
             civr__trace(c, CIVR_TRACE_OUTCOME, chosen->id,
-                        civr_arena_printf(&c->res->arena, "%s %s", line->member_id,
-                                          civr_status_name(chosen->status)),
-                        NULL, civr_type_of(CT_VOID, 0), chosen->src, chosen->layer);
+                        civr__arena_printf(&c->res->arena, "%s %s", line->member_id,
+                                           civr_status_name(chosen->status)),
+                        NULL, civr__type_of(CT_VOID, 0), chosen->src, chosen->layer);
         if (chosen->amount &&
             amount(c, chosen->amount, chosen, line->member_id, &line->monthly, &missing)) {
             explain_line(c, chosen->amount, line);
@@ -467,13 +467,13 @@ static void aggregate_members(civr_ectx *c, civr_program_result *pr, const civr_
 static void stacking_trace(civr_ectx *c, const civr_stacking *s, civr_mline *line, int64_t before)
 {
     civr_val v = {.k = VK_NUM};
-    v.u.n = civr_num_int(line->monthly);
-    civr__trace(c, CIVR_TRACE_STACKING, s->id, line->member_id, &v, civr_type_of(CT_MONEY, 0),
+    v.u.n = civr__num_int(line->monthly);
+    civr__trace(c, CIVR_TRACE_STACKING, s->id, line->member_id, &v, civr__type_of(CT_MONEY, 0),
                 s->src, s->layer);
     civr_trace_entry *t = civr__trace_last(c);
     if (t) {
         t->before.k = VK_NUM;
-        t->before.u.n = civr_num_int(before);
+        t->before.u.n = civr__num_int(before);
     }
 }
 
@@ -552,7 +552,7 @@ static void run_members(civr_ectx *c, const civr_program *p, civr_program_result
         /* every member gets a line, in household order: those of `for`
          * decided one by one, the others not covered */
         uint32_t n = c->members ? c->members->count : 0; /* present on the date */
-        pr->members = civr_arena_array(&c->res->arena, n ? n : 1, sizeof *pr->members);
+        pr->members = civr__arena_array(&c->res->arena, n ? n : 1, sizeof *pr->members);
         if (!pr->members)
             civr__eval_fail(c, p->src, CIVR_MSG(NO_MEMORY));
         for (uint32_t i = 0; i < n; i++) {
@@ -598,7 +598,7 @@ static void run_household(civr_ectx *c, const civr_program *p, civr_program_resu
         pr->status = chosen->status;
         if (c->res->tracing)
             civr__trace(c, CIVR_TRACE_OUTCOME, chosen->id, civr_status_name(chosen->status), NULL,
-                        civr_type_of(CT_VOID, 0), chosen->src, chosen->layer);
+                        civr__type_of(CT_VOID, 0), chosen->src, chosen->layer);
         if (chosen->amount && amount(c, chosen->amount, chosen, NULL, &pr->base, &missing)) {
             if (c->res->explaining && pr->base > 0) {
                 pr->explain[0] = civr__explain(c, chosen->amount, true, &pr->illustrative);
@@ -645,10 +645,10 @@ void civr__run_program(civr_ectx *c, const civr_program *p, civr_program_result 
         run_household(c, p, pr);
     c->slots[0] = saved;
     /* the monthly amount: the household's part and every member line */
-    civr_num total = civr_num_int(pr->status == CIVR_STATUS_UNDETERMINED ? 0 : pr->base);
+    civr_num total = civr__num_int(pr->status == CIVR_STATUS_UNDETERMINED ? 0 : pr->base);
     for (uint32_t i = 0; i < pr->nmembers; i++)
         if (pr->members[i].status != CIVR_STATUS_UNDETERMINED &&
-            !civr_num_add(total, civr_num_int(pr->members[i].monthly), &total))
+            !civr__num_add(total, civr__num_int(pr->members[i].monthly), &total))
             civr__eval_fail(c, p->src, CIVR_MSG(OVERFLOW), "the program total");
     pr->monthly = total.n;
     /* reasons: the deciding ones (above), the member lines', then failed checks */
@@ -671,9 +671,9 @@ void civr__run_program(civr_ectx *c, const civr_program *p, civr_program_result 
         }
     }
     /* shown facts */
-    pr->facts = civr_arena_array(&c->res->arena, p->nshown ? p->nshown : 1, sizeof *pr->facts);
-    pr->fact_json = civr_arena_array(&c->res->arena, p->nshown ? p->nshown : 1,
-                                     sizeof *pr->fact_json);
+    pr->facts = civr__arena_array(&c->res->arena, p->nshown ? p->nshown : 1, sizeof *pr->facts);
+    pr->fact_json = civr__arena_array(&c->res->arena, p->nshown ? p->nshown : 1,
+                                      sizeof *pr->fact_json);
     if (!pr->facts || !pr->fact_json)
         civr__eval_fail(c, p->src, CIVR_MSG(NO_MEMORY));
     for (uint32_t i = 0; i < p->nshown; i++) {
@@ -683,13 +683,13 @@ void civr__run_program(civr_ectx *c, const civr_program *p, civr_program_result 
         civr__eval_fact(c, p->shown[i], NULL, &fv->v);
         if (fv->v.k == VK_LIST) {
             const civr_list *l = fv->v.u.list;
-            fv->ids = civr_arena_array(&c->res->arena, l->count ? l->count : 1, sizeof *fv->ids);
+            fv->ids = civr__arena_array(&c->res->arena, l->count ? l->count : 1, sizeof *fv->ids);
             if (!fv->ids)
                 civr__eval_fail(c, p->src, CIVR_MSG(NO_MEMORY));
             for (uint32_t k = 0; k < l->count; k++) {
                 civr_val rv = {.k = VK_REC};
                 rv.u.rec = l->items[k];
-                fv->ids[k] = civr__val_text(c, &rv, civr_type_of(CT_RECORD, l->items[k]->type),
+                fv->ids[k] = civr__val_text(c, &rv, civr__type_of(CT_RECORD, l->items[k]->type),
                                             NULL);
             }
             fv->nids = l->count;
@@ -702,10 +702,10 @@ void civr__run_program(civr_ectx *c, const civr_program *p, civr_program_result 
         }
         /* formatted now, so that civr_program_result_fact (const) only reads */
         civr_buf *text = &c->res->fact_text;
-        civr_buf_clear(text);
+        civr__buf_clear(text);
         civr__render_fact(text, c->pol, fv);
         if (text->failed ||
-            !(pr->fact_json[pr->nfacts - 1] = civr_arena_strdup(&c->res->arena, text->data ? text->data : "")))
+            !(pr->fact_json[pr->nfacts - 1] = civr__arena_strdup(&c->res->arena, text->data ? text->data : "")))
             civr__eval_fail(c, p->src, CIVR_MSG(NO_MEMORY));
     }
 }

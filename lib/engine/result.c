@@ -11,7 +11,7 @@ int civr_result_new(civr_result **out, civr_error *err)
     civr_result *r = civr__calloc(1, sizeof *r);
     if (!r)
         return civr__oom(err);
-    civr_arena_init(&r->arena, 16384);
+    civr__arena_init(&r->arena, 16384);
     *out = r;
     return 0;
 }
@@ -20,17 +20,17 @@ void civr_result_free(civr_result *r)
 {
     if (!r)
         return;
-    civr_arena_free(&r->arena);
-    civr_buf_free(&r->out);
-    civr_buf_free(&r->batch);
-    civr_buf_free(&r->fact_text);
+    civr__arena_free(&r->arena);
+    civr__buf_free(&r->out);
+    civr__buf_free(&r->batch);
+    civr__buf_free(&r->fact_text);
     civr__free(r);
 }
 
 void civr__result_reset(civr_result *r, const civr_policy *policy, civr_date date)
 {
-    civr_arena_reset(&r->arena);
-    civr_buf_clear(&r->out);
+    civr__arena_reset(&r->arena);
+    civr__buf_clear(&r->out);
     r->policy = policy;
     r->household = NULL;
     r->date = date;
@@ -59,7 +59,7 @@ int civr_result_set_error(civr_result *r, const civr_policy *policy, civr_date d
         return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
                           "civr_result_set_error needs a result, a policy and an error");
     civr__result_reset(r, policy, date);
-    r->household = household ? civr_arena_strdup(&r->arena, household) : NULL;
+    r->household = household ? civr__arena_strdup(&r->arena, household) : NULL;
     if (household && !r->household)
         return civr__oom(err);
     r->failed = true;
@@ -268,7 +268,7 @@ int civr_result_trace_json(civr_result *r, size_t i, const char **json, size_t *
     if (!json || i >= civr_result_trace_count(r))
         return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
                           "civr_result_trace_json needs a result, a step in range and json");
-    civr_buf_clear(&r->out);
+    civr__buf_clear(&r->out);
     civr__render_trace_entry(&r->out, r, &r->trace[i]);
     if (r->out.failed)
         return civr__oom(err);

@@ -8,7 +8,7 @@
 
 _Noreturn void civr__eval_fail(civr_ectx *c, civr_src src, civr_msg m, const char *fmt, ...)
 {
-    civr_pos pos = civr_policy__pos(c->pol, src);
+    civr_pos pos = civr__policy_pos(c->pol, src);
     va_list ap;
     va_start(ap, fmt);
     civr__vfail(c->err, src.line ? &pos : NULL, m, fmt, ap);
@@ -24,7 +24,7 @@ void civr__trace(civr_ectx *c, civr_trace_kind kind, const char *name, const cha
         return;
     if (r->ntrace == r->trace_cap) {
         uint32_t cap = r->trace_cap ? r->trace_cap * 2 : 64;
-        civr_trace_entry *t = civr_arena_array(&r->arena, cap, sizeof *t);
+        civr_trace_entry *t = civr__arena_array(&r->arena, cap, sizeof *t);
         if (!t)
             civr__eval_fail(c, src, CIVR_MSG(NO_MEMORY));
         if (r->ntrace)
@@ -50,7 +50,7 @@ civr_val civr__stable(civr_ectx *c, const civr_val *v, civr_type *t)
     civr_val out = *v;
     const char *text = NULL;
     switch (v->k) {
-    case VK_STR: text = civr_arena_strndup(&c->res->arena, v->u.str.s, v->u.str.len); break;
+    case VK_STR: text = civr__arena_strndup(&c->res->arena, v->u.str.s, v->u.str.len); break;
     case VK_REC:
     case VK_ROW: text = civr__val_text(c, v, *t, NULL); break;
     case VK_MAP: text = "(map)"; break;
@@ -59,11 +59,11 @@ civr_val civr__stable(civr_ectx *c, const civr_val *v, civr_type *t)
         for (uint32_t i = 0; i < v->u.list->count; i++) {
             civr_val r = {.k = VK_REC};
             r.u.rec = v->u.list->items[i];
-            civr_buf_printf(&b, "%s%s", i ? ", " : "",
-                            civr__val_text(c, &r, civr_type_of(CT_RECORD, r.u.rec->type), NULL));
+            civr__buf_printf(&b, "%s%s", i ? ", " : "",
+                             civr__val_text(c, &r, civr__type_of(CT_RECORD, r.u.rec->type), NULL));
         }
-        text = b.failed ? NULL : civr_arena_strdup(&c->res->arena, b.data ? b.data : "");
-        civr_buf_free(&b);
+        text = b.failed ? NULL : civr__arena_strdup(&c->res->arena, b.data ? b.data : "");
+        civr__buf_free(&b);
         break;
     }
     default: return out;
@@ -73,7 +73,7 @@ civr_val civr__stable(civr_ectx *c, const civr_val *v, civr_type *t)
     out.k = VK_STR;
     out.u.str.s = text;
     out.u.str.len = (uint32_t)strlen(text);
-    *t = civr_type_of(CT_STRING, 0);
+    *t = civr__type_of(CT_STRING, 0);
     return out;
 }
 
@@ -108,25 +108,25 @@ static const char *val_text(civr_ectx *c, const civr_val *v, civr_type t, civr_t
             *title = ev->title;
         return ev->id;
     }
-    case VK_STR: return civr_arena_strndup(a, v->u.str.s, v->u.str.len);
+    case VK_STR: return civr__arena_strndup(a, v->u.str.s, v->u.str.len);
     case VK_DATE: {
-        char *d = civr_arena_alloc(a, 11);
+        char *d = civr__arena_alloc(a, 11);
         if (d)
             civr_date_format(v->u.date, d);
         return d;
     }
     case VK_NUM: {
         civr_buf b = CIVR_BUF_INIT;
-        civr_num_format(v->u.n, t.kind == CT_MONEY ? 2 : 0, t.kind == CT_MONEY ? 2 : 0, &b);
-        const char *s = b.failed ? NULL : civr_arena_strdup(a, b.data ? b.data : "?");
-        civr_buf_free(&b);
+        civr__num_format(v->u.n, t.kind == CT_MONEY ? 2 : 0, t.kind == CT_MONEY ? 2 : 0, &b);
+        const char *s = b.failed ? NULL : civr__arena_strdup(a, b.data ? b.data : "?");
+        civr__buf_free(&b);
         return s;
     }
     case VK_REC: { /* copied: the result may outlive the household */
         const civr_rtype *rt = &c->pol->rtypes[v->u.rec->type];
         if (rt->key_field >= 0 && v->u.rec->fields[rt->key_field].k == VK_STR)
-            return civr_arena_strdup(a, v->u.rec->fields[rt->key_field].u.str.s);
-        return civr_arena_strdup(a, v->u.rec->path);
+            return civr__arena_strdup(a, v->u.rec->fields[rt->key_field].u.str.s);
+        return civr__arena_strdup(a, v->u.rec->path);
     }
     case VK_ROW: {
         const civr_hit *h = v->u.hit;
@@ -136,9 +136,9 @@ static const char *val_text(civr_ectx *c, const civr_val *v, civr_type t, civr_t
             return h->rows[0]->id;
         civr_buf b = CIVR_BUF_INIT;
         for (uint32_t i = 0; i < h->nrows; i++)
-            civr_buf_printf(&b, "%s%s", i ? "+" : "", h->rows[i]->id);
-        const char *s = b.failed ? NULL : civr_arena_strdup(a, b.data ? b.data : "");
-        civr_buf_free(&b);
+            civr__buf_printf(&b, "%s%s", i ? "+" : "", h->rows[i]->id);
+        const char *s = b.failed ? NULL : civr__arena_strdup(a, b.data ? b.data : "");
+        civr__buf_free(&b);
         return s;
     }
     default: return "(value)";

@@ -113,7 +113,7 @@ static civr_val join_missing(civr_ectx *c, const civr_val *a, const civr_val *b)
         return *a;
     const civr_missing *head = b->u.miss;
     for (const civr_missing *m = a->u.miss; m; m = m->next) {
-        civr_missing *copy = civr_arena_alloc(c->arena, sizeof *copy);
+        civr_missing *copy = civr__arena_alloc(c->arena, sizeof *copy);
         if (!copy)
             civr__eval_fail(c, (civr_src){0, 0, 0}, CIVR_MSG(NO_MEMORY));
         copy->rec = m->rec;
@@ -128,7 +128,7 @@ static civr_val join_missing(civr_ectx *c, const civr_val *a, const civr_val *b)
 
 civr_val civr__missing(civr_ectx *c, const civr_rec *rec, uint32_t field)
 {
-    civr_missing *m = civr_arena_alloc(c->arena, sizeof *m);
+    civr_missing *m = civr__arena_alloc(c->arena, sizeof *m);
     if (!m)
         civr__eval_fail(c, (civr_src){0, 0, 0}, CIVR_MSG(NO_MEMORY));
     m->rec = rec;
@@ -158,13 +158,13 @@ static civr_num arith(civr_ectx *c, const civr_expr *e, civr_num a, civr_num b)
     civr_num r;
     bool ok;
     switch (e->op) {
-    case OP_ADD: ok = civr_num_add(a, b, &r); break;
-    case OP_SUB: ok = civr_num_sub(a, b, &r); break;
-    case OP_MUL: ok = civr_num_mul(a, b, &r); break;
+    case OP_ADD: ok = civr__num_add(a, b, &r); break;
+    case OP_SUB: ok = civr__num_sub(a, b, &r); break;
+    case OP_MUL: ok = civr__num_mul(a, b, &r); break;
     default:
         if (b.n == 0)
             civr__eval_fail(c, e->src, CIVR_MSG(DIV_ZERO), "a division");
-        ok = civr_num_div(a, b, &r);
+        ok = civr__num_div(a, b, &r);
         break;
     }
     if (!ok)
@@ -188,7 +188,7 @@ static inline int compare(const civr_val *a, const civr_val *b)
 static int compare_any(const civr_val *a, const civr_val *b)
 {
     switch (a->k) {
-    case VK_NUM: return civr_num_cmp(a->u.n, b->u.n);
+    case VK_NUM: return civr__num_cmp(a->u.n, b->u.n);
     case VK_DATE: return (a->u.date > b->u.date) - (a->u.date < b->u.date);
     case VK_BOOL: return (int)a->u.b - (int)b->u.b;
     case VK_ENUM: return a->u.e == b->u.e ? 0 : (a->u.e < b->u.e ? -1 : 1);
@@ -289,7 +289,7 @@ static void note_illustrative(civr_ectx *c, const civr_param *p, const civr_pval
             return;
     if (r->nillustrative == r->illustrative_cap) {
         uint32_t cap = r->illustrative_cap ? r->illustrative_cap * 2 : 8;
-        civr_illustrative *grown = civr_arena_array(&r->arena, cap, sizeof *grown);
+        civr_illustrative *grown = civr__arena_array(&r->arena, cap, sizeof *grown);
         if (!grown)
             civr__eval_fail(c, pv->src, CIVR_MSG(NO_MEMORY));
         if (r->nillustrative)
@@ -300,7 +300,7 @@ static void note_illustrative(civr_ectx *c, const civr_param *p, const civr_pval
     civr_illustrative *n = &r->illustrative[r->nillustrative];
     n->param = p;
     n->pv = pv;
-    n->detail = civr_arena_strdup(&r->arena, detail);
+    n->detail = civr__arena_strdup(&r->arena, detail);
     civr_type t = p->type;
     n->value = civr__stable(c, v, &t);
     if (!n->detail)
@@ -422,7 +422,7 @@ __attribute__((noinline)) static void eval_param(civr_ectx *c, const civr_expr *
         note_illustrative(c, p, pv, detail, out);
     if (c->res->tracing && !param_traced(c, p->name, detail)) {
         civr__trace(c, CIVR_TRACE_PARAM, p->name,
-                    detail[0] ? civr_arena_strdup(&c->res->arena, detail) : NULL, out, p->type,
+                    detail[0] ? civr__arena_strdup(&c->res->arena, detail) : NULL, out, p->type,
                     pv->src, c->pol->files[pv->src.file].layer);
         civr_trace_entry *t = civr__trace_last(c);
         if (t) {
@@ -510,7 +510,7 @@ static int dynamic_match(civr_ectx *c, const civr_cell *cell, const civr_val *v,
 static const civr_val *computed_outputs(civr_ectx *c, const civr_table *t, const civr_row *row,
                                         civr_val *missing)
 {
-    civr_val *o = civr_arena_array(c->arena, t->noutputs, sizeof *o);
+    civr_val *o = civr__arena_array(c->arena, t->noutputs, sizeof *o);
     if (!o)
         civr__eval_fail(c, row->src, CIVR_MSG(NO_MEMORY));
     for (uint32_t i = 0; i < t->noutputs; i++) {
@@ -531,7 +531,7 @@ __attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *
 {
     const civr_table *t = &c->pol->tables[e->idx];
     civr_val in[16];
-    civr_val *inputs = t->ninputs <= 16 ? in : civr_arena_array(c->arena, t->ninputs, sizeof *inputs);
+    civr_val *inputs = t->ninputs <= 16 ? in : civr__arena_array(c->arena, t->ninputs, sizeof *inputs);
     if (!inputs)
         civr__eval_fail(c, e->src, CIVR_MSG(NO_MEMORY));
     civr_val missing = {.k = VK_NULL};
@@ -540,7 +540,7 @@ __attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *
         if (inputs[i].k == VK_MISSING)
             missing = join_missing(c, &missing, &inputs[i]);
     }
-    const civr_row **rows = civr_arena_array(c->arena, t->nrows ? t->nrows : 1, sizeof *rows);
+    const civr_row **rows = civr__arena_array(c->arena, t->nrows ? t->nrows : 1, sizeof *rows);
     if (!rows)
         civr__eval_fail(c, e->src, CIVR_MSG(NO_MEMORY));
     uint32_t nmatch = 0;
@@ -550,7 +550,7 @@ __attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *
         for (uint32_t i = 0; i < t->ninputs; i++)
             c->slots[t->slot0 + i] = inputs[i];
     if (t->computed || t->dynamic) {
-        row_outputs = civr_arena_array(c->arena, t->nrows ? t->nrows : 1, sizeof *row_outputs);
+        row_outputs = civr__arena_array(c->arena, t->nrows ? t->nrows : 1, sizeof *row_outputs);
         if (!row_outputs)
             civr__eval_fail(c, e->src, CIVR_MSG(NO_MEMORY));
     }
@@ -590,7 +590,7 @@ __attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *
         *out = missing;
         return;
     }
-    civr_hit *hit = civr_arena_zalloc(c->arena, sizeof *hit);
+    civr_hit *hit = civr__arena_zalloc(c->arena, sizeof *hit);
     if (!hit)
         civr__eval_fail(c, e->src, CIVR_MSG(NO_MEMORY));
     hit->table = t;
@@ -616,12 +616,12 @@ __attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *
         break;
     }
     case CIVR_HIT_COLLECT_SUM: {
-        civr_val *o = civr_arena_zalloc(c->arena, sizeof *o);
+        civr_val *o = civr__arena_zalloc(c->arena, sizeof *o);
         if (!o)
             civr__eval_fail(c, e->src, CIVR_MSG(NO_MEMORY));
-        *o = mk_num(civr_num_int(0));
+        *o = mk_num(civr__num_int(0));
         for (uint32_t i = 0; i < nmatch; i++)
-            if (!civr_num_add(o->u.n, ROW_OUT(i)[0].u.n, &o->u.n))
+            if (!civr__num_add(o->u.n, ROW_OUT(i)[0].u.n, &o->u.n))
                 civr__eval_fail(c, e->src, CIVR_MSG(OVERFLOW), "a table sum");
         hit->outputs = o;
         hit->nrows = nmatch;
@@ -631,7 +631,7 @@ __attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *
     case CIVR_HIT_COLLECT_MIN: {
         uint32_t best = UINT32_MAX;
         for (uint32_t i = 0; i < nmatch; i++) {
-            int r = best != UINT32_MAX ? civr_num_cmp(ROW_OUT(i)[0].u.n, ROW_OUT(best)[0].u.n) : 0;
+            int r = best != UINT32_MAX ? civr__num_cmp(ROW_OUT(i)[0].u.n, ROW_OUT(best)[0].u.n) : 0;
             if (best == UINT32_MAX || (t->hit == CIVR_HIT_COLLECT_MAX ? r > 0 : r < 0))
                 best = i;
         }
@@ -643,10 +643,10 @@ __attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *
         break;
     }
     default: { /* count */
-        civr_val *o = civr_arena_zalloc(c->arena, sizeof *o);
+        civr_val *o = civr__arena_zalloc(c->arena, sizeof *o);
         if (!o)
             civr__eval_fail(c, e->src, CIVR_MSG(NO_MEMORY));
-        *o = mk_num(civr_num_int(nmatch));
+        *o = mk_num(civr__num_int(nmatch));
         hit->outputs = o;
         hit->nrows = nmatch;
         break;
@@ -657,13 +657,13 @@ __attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *
         if (!t->has_default) {
             civr_buf b = CIVR_BUF_INIT;
             for (uint32_t i = 0; i < t->ninputs; i++) {
-                civr_buf_printf(&b, "%s%s=", i ? ", " : "", t->inputs[i].name);
+                civr__buf_printf(&b, "%s%s=", i ? ", " : "", t->inputs[i].name);
                 const char *txt = civr__val_text(c, &inputs[i], t->inputs[i].type, NULL);
-                civr_buf_puts(&b, txt ? txt : "?");
+                civr__buf_puts(&b, txt ? txt : "?");
             }
             char shown[200];
             snprintf(shown, sizeof shown, "%s", b.data ? b.data : "");
-            civr_buf_free(&b);
+            civr__buf_free(&b);
             civr__eval_fail(c, e->src, CIVR_MSG(NO_ROW), t->name, shown);
         }
         hit->outputs = t->default_outputs;
@@ -674,14 +674,14 @@ __attribute__((noinline)) static void eval_table(civr_ectx *c, const civr_expr *
     if (c->res->tracing) {
         civr_buf b = CIVR_BUF_INIT;
         for (uint32_t i = 0; i < hit->nrows; i++)
-            civr_buf_printf(&b, "%s%s", i ? "+" : "", hit->rows[i]->id);
-        const char *ids = b.failed ? NULL : civr_arena_strdup(&c->res->arena, b.data ? b.data : "(default)");
-        civr_buf_free(&b);
+            civr__buf_printf(&b, "%s%s", i ? "+" : "", hit->rows[i]->id);
+        const char *ids = b.failed ? NULL : civr__arena_strdup(&c->res->arena, b.data ? b.data : "(default)");
+        civr__buf_free(&b);
         if (!ids)
             civr__eval_fail(c, e->src, CIVR_MSG(NO_MEMORY));
         civr_src src = hit->nrows ? hit->rows[0]->src : t->src;
         civr__trace(c, CIVR_TRACE_TABLE, t->name, ids, t->noutputs ? &hit->outputs[0] : NULL,
-                    t->noutputs ? t->outputs[0].type : civr_type_of(CT_VOID, 0), src,
+                    t->noutputs ? t->outputs[0].type : civr__type_of(CT_VOID, 0), src,
                     hit->nrows ? hit->rows[0]->layer : c->pol->files[t->src.file].layer);
         civr_trace_entry *te = civr__trace_last(c);
         for (uint32_t i = 0; te && i < hit->nrows; i++) { /* the rows' basis, and assumed values */
@@ -713,15 +713,15 @@ __attribute__((noinline)) static void eval_round(civr_ectx *c, const civr_expr *
     need_value(c, e->args[2], &mode);
     static const int64_t units[] = {1, 10, 100}; /* fen jiao yuan */
     int64_t r;
-    if (!civr_num_round(x.u.n, units[unit.u.e], (civr_round_mode)mode.u.e, &r))
+    if (!civr__num_round(x.u.n, units[unit.u.e], (civr_round_mode)mode.u.e, &r))
         civr__eval_fail(c, e->src, CIVR_MSG(OVERFLOW), "rounding");
-    *out = mk_num(civr_num_int(r));
+    *out = mk_num(civr__num_int(r));
     if (c->res->tracing) {
         const civr_policy *p = c->pol;
-        char *detail = civr_arena_printf(&c->res->arena, "%s %s",
-                                         p->enums[CIVR_ENUM_ROUNDING_UNIT].values[unit.u.e].id,
-                                         p->enums[CIVR_ENUM_ROUNDING_MODE].values[mode.u.e].id);
-        civr__trace(c, CIVR_TRACE_ROUND, "round", detail, out, civr_type_of(CT_MONEY, 0), e->src,
+        char *detail = civr__arena_printf(&c->res->arena, "%s %s",
+                                          p->enums[CIVR_ENUM_ROUNDING_UNIT].values[unit.u.e].id,
+                                          p->enums[CIVR_ENUM_ROUNDING_MODE].values[mode.u.e].id);
+        civr__trace(c, CIVR_TRACE_ROUND, "round", detail, out, civr__type_of(CT_MONEY, 0), e->src,
                     p->files[e->src.file].layer);
         civr_trace_entry *t = civr__trace_last(c);
         if (t)
@@ -775,11 +775,11 @@ __attribute__((noinline)) static void eval_agg(civr_ectx *c, const civr_expr *e,
     uint32_t n = list ? list->count : 0;
     civr_val missing = {.k = VK_NULL};
     bool found = false; /* any: a true; all: a false; min/max: a value */
-    civr_num acc = civr_num_int(0);
+    civr_num acc = civr__num_int(0);
     int64_t count = 0;
     const civr_rec **items = NULL;
     if (e->op == OP_AGG_LIST && n) {
-        items = civr_arena_array(c->arena, n, sizeof *items);
+        items = civr__arena_array(c->arena, n, sizeof *items);
         if (!items)
             civr__eval_fail(c, e->src, CIVR_MSG(NO_MEMORY));
     }
@@ -811,19 +811,19 @@ __attribute__((noinline)) static void eval_agg(civr_ectx *c, const civr_expr *e,
         switch (e->op) {
         case OP_AGG_SUM:
             need_value(c, e->args[2], &b);
-            if (!civr_num_add(acc, b.u.n, &acc))
+            if (!civr__num_add(acc, b.u.n, &acc))
                 civr__eval_fail(c, e->src, CIVR_MSG(OVERFLOW), "a sum");
             break;
         case OP_AGG_MIN:
         case OP_AGG_MAX:
             need_value(c, e->args[2], &b);
             if (b.k == VK_DATE) { /* dates: kept as a count of days */
-                civr_num d = civr_num_int(b.u.date);
-                if (!found || (e->op == OP_AGG_MIN ? civr_num_cmp(d, acc) < 0
-                                                   : civr_num_cmp(d, acc) > 0))
+                civr_num d = civr__num_int(b.u.date);
+                if (!found || (e->op == OP_AGG_MIN ? civr__num_cmp(d, acc) < 0
+                                                   : civr__num_cmp(d, acc) > 0))
                     acc = d;
-            } else if (!found || (e->op == OP_AGG_MIN ? civr_num_cmp(b.u.n, acc) < 0
-                                                      : civr_num_cmp(b.u.n, acc) > 0)) {
+            } else if (!found || (e->op == OP_AGG_MIN ? civr__num_cmp(b.u.n, acc) < 0
+                                                      : civr__num_cmp(b.u.n, acc) > 0)) {
                 acc = b.u.n;
             }
             found = true;
@@ -858,7 +858,7 @@ __attribute__((noinline)) static void eval_agg(civr_ectx *c, const civr_expr *e,
     }
     switch (e->op) {
     case OP_AGG_SUM: *out = mk_num(acc); break;
-    case OP_AGG_COUNT: *out = mk_num(civr_num_int(count)); break;
+    case OP_AGG_COUNT: *out = mk_num(civr__num_int(count)); break;
     case OP_AGG_MIN:
     case OP_AGG_MAX:
         if (found && e->type.kind == CT_DATE) {
@@ -871,7 +871,7 @@ __attribute__((noinline)) static void eval_agg(civr_ectx *c, const civr_expr *e,
     case OP_AGG_ANY: *out = mk_bool(false); break;
     case OP_AGG_ALL: *out = mk_bool(true); break;
     default: {
-        civr_list *l = civr_arena_zalloc(c->arena, sizeof *l);
+        civr_list *l = civr__arena_zalloc(c->arena, sizeof *l);
         if (!l)
             civr__eval_fail(c, e->src, CIVR_MSG(NO_MEMORY));
         l->count = (uint32_t)count;
@@ -911,10 +911,10 @@ __attribute__((noinline)) static void eval_program_ref(civr_ectx *c, const civr_
         out->k = VK_ENUM;
         out->u.e = pr->status;
         return;
-    case OP_PROG_MONTHLY: *out = mk_num(civr_num_int(pr->monthly)); return;
+    case OP_PROG_MONTHLY: *out = mk_num(civr__num_int(pr->monthly)); return;
     case OP_PROG_MEMBERS: {
-        civr_list *l = civr_arena_zalloc(c->arena, sizeof *l);
-        const civr_rec **items = civr_arena_array(c->arena, pr->nmembers + 1, sizeof *items);
+        civr_list *l = civr__arena_zalloc(c->arena, sizeof *l);
+        const civr_rec **items = civr__arena_array(c->arena, pr->nmembers + 1, sizeof *items);
         if (!l || !items)
             civr__eval_fail(c, e->src, CIVR_MSG(NO_MEMORY));
         for (uint32_t i = 0; i < pr->nmembers; i++)
@@ -944,7 +944,7 @@ __attribute__((noinline)) static void eval_program_ref(civr_ectx *c, const civr_
             return;
         }
         if (e->op == OP_PROG_MEMBER_AMOUNT) {
-            *out = mk_num(civr_num_int(line ? line->monthly : 0));
+            *out = mk_num(civr__num_int(line ? line->monthly : 0));
         } else if (e->op == OP_PROG_COVERS) {
             *out = mk_bool(line && civr__status_pays(line->status));
         } else if (line && line->category) {
@@ -1097,7 +1097,7 @@ static void op_neg(civr_ectx *c, const civr_expr *e, civr_val *out)
         return;
     }
     need_value(c, e->args[0], &a);
-    if (!civr_num_neg(a.u.n, &out->u.n))
+    if (!civr__num_neg(a.u.n, &out->u.n))
         civr__eval_fail(c, e->src, CIVR_MSG(OVERFLOW), "a negation");
     out->k = VK_NUM;
 }
@@ -1271,7 +1271,7 @@ static void op_abs(civr_ectx *c, const civr_expr *e, civr_val *out)
         return;
     }
     need_value(c, e->args[0], &a);
-    if (a.u.n.n < 0 && !civr_num_neg(a.u.n, &a.u.n))
+    if (a.u.n.n < 0 && !civr__num_neg(a.u.n, &a.u.n))
         civr__eval_fail(c, e->src, CIVR_MSG(OVERFLOW), "abs()");
     *out = a;
 }
@@ -1291,8 +1291,8 @@ static void op_age(civr_ectx *c, const civr_expr *e, civr_val *out)
     need_value(c, e->args[0], &a);
     if (e->nargs > 1) /* a null date is not 1970-01-01 */
         need_value(c, e->args[1], &b);
-    *out = mk_num(civr_num_int(e->nargs > 1 ? civr_age(a.u.date, b.u.date)
-                                            : civr__age_on(c, a.u.date)));
+    *out = mk_num(civr__num_int(e->nargs > 1 ? civr_age(a.u.date, b.u.date)
+                                             : civr__age_on(c, a.u.date)));
 }
 
 static void op_months_between(civr_ectx *c, const civr_expr *e, civr_val *out)
@@ -1306,7 +1306,7 @@ static void op_months_between(civr_ectx *c, const civr_expr *e, civr_val *out)
     }
     need_value(c, e->args[0], &a);
     need_value(c, e->args[1], &b);
-    *out = mk_num(civr_num_int(months_between(a.u.date, b.u.date)));
+    *out = mk_num(civr__num_int(months_between(a.u.date, b.u.date)));
 }
 
 static void op_in_force(civr_ectx *c, const civr_expr *e, civr_val *out)
@@ -1346,7 +1346,7 @@ static void op_count_list(civr_ectx *c, const civr_expr *e, civr_val *out)
         *out = a;
         return;
     }
-    *out = mk_num(civr_num_int(a.k == VK_LIST ? a.u.list->count : 0));
+    *out = mk_num(civr__num_int(a.k == VK_LIST ? a.u.list->count : 0));
 }
 
 static const civr_opfn optable[OP__COUNT] = {
@@ -1439,7 +1439,7 @@ void civr__eval_fact(civr_ectx *c, uint32_t fact, const civr_rec *member, civr_v
     *out = st->v;
     if (c->tracing)
         civr__trace(c, CIVR_TRACE_FACT, f->name,
-                    member ? civr_arena_printf(&c->res->arena, "%s", member->path) : NULL, out,
+                    member ? civr__arena_printf(&c->res->arena, "%s", member->path) : NULL, out,
                     f->type, f->src, f->layer);
 }
 

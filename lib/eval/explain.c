@@ -33,34 +33,34 @@ static void value(xp *x, const civr_val *v, civr_type t)
         if (t.kind == CT_MONEY) {
             int64_t down;
             if (n.d == 1) {
-                civr_num_format(n, 2, 2, b);
-            } else if (civr_num_round(n, 1, CIVR_ROUND_DOWN, &down)) {
-                civr_num_format(civr_num_int(down), 2, 2, b);
-                civr_buf_puts(b, "…");
+                civr__num_format(n, 2, 2, b);
+            } else if (civr__num_round(n, 1, CIVR_ROUND_DOWN, &down)) {
+                civr__num_format(civr__num_int(down), 2, 2, b);
+                civr__buf_puts(b, "…");
             }
         } else if (t.kind == CT_RATE && n.d != 1) {
             /* a rate as a percentage when it is one, else as a decimal */
             civr_num pct;
-            if (civr_num_mul(n, civr_num_int(100), &pct) && pct.d == 1)
-                civr_buf_printf(b, "%lld%%", (long long)pct.n);
+            if (civr__num_mul(n, civr__num_int(100), &pct) && pct.d == 1)
+                civr__buf_printf(b, "%lld%%", (long long)pct.n);
             else
-                civr_num_format(n, 0, 0, b);
+                civr__num_format(n, 0, 0, b);
         } else {
-            civr_num_format(n, 0, 0, b);
+            civr__num_format(n, 0, 0, b);
         }
         return;
     }
-    case VK_BOOL: civr_buf_puts(b, v->u.b ? (x->zh ? "是" : "yes") : (x->zh ? "否" : "no")); return;
-    case VK_NULL: civr_buf_puts(b, x->zh ? "无" : "none"); return;
+    case VK_BOOL: civr__buf_puts(b, v->u.b ? (x->zh ? "是" : "yes") : (x->zh ? "否" : "no")); return;
+    case VK_NULL: civr__buf_puts(b, x->zh ? "无" : "none"); return;
     case VK_ENUM: {
         const civr_enum_value *ev = &x->c->pol->enums[t.ref].values[v->u.e];
         const char *s = x->zh ? ev->title.zh : ev->title.en;
-        civr_buf_puts(b, s ? s : ev->id);
+        civr__buf_puts(b, s ? s : ev->id);
         return;
     }
     default: {
         const char *s = civr__val_text(x->c, v, t, NULL);
-        civr_buf_puts(b, s ? s : "?");
+        civr__buf_puts(b, s ? s : "?");
         return;
     }
     }
@@ -84,7 +84,7 @@ static void leaf(xp *x, const civr_expr *e)
     civr__eval(x->c, e, &v);
     value(x, &v, e->type);
     if (e->op == OP_PARAM && param_illustrative(x->c, e)) {
-        civr_buf_puts(x->b, "*");
+        civr__buf_puts(x->b, "*");
         x->illustrative = true;
     }
 }
@@ -103,13 +103,13 @@ static int prec_of(uint16_t op)
 
 static void call(xp *x, const char *name, const civr_expr *e, uint32_t n, int depth)
 {
-    civr_buf_printf(x->b, "%s(", name);
+    civr__buf_printf(x->b, "%s(", name);
     for (uint32_t i = 0; i < n; i++) {
         if (i)
-            civr_buf_puts(x->b, ", ");
+            civr__buf_puts(x->b, ", ");
         expr(x, e->args[i], depth, 0);
     }
-    civr_buf_putc(x->b, ')');
+    civr__buf_putc(x->b, ')');
 }
 
 static void expr(xp *x, const civr_expr *e, int depth, int prec)
@@ -126,16 +126,16 @@ static void expr(xp *x, const civr_expr *e, int depth, int prec)
     case OP_DIV: {
         static const char *const sym[] = {" + ", " − ", " × ", " ÷ "};
         if (paren)
-            civr_buf_putc(x->b, '(');
+            civr__buf_putc(x->b, '(');
         expr(x, e->args[0], depth, mine);
-        civr_buf_puts(x->b, sym[e->op - OP_ADD]);
+        civr__buf_puts(x->b, sym[e->op - OP_ADD]);
         expr(x, e->args[1], depth, mine + 1); /* a − (b − c) */
         if (paren)
-            civr_buf_putc(x->b, ')');
+            civr__buf_putc(x->b, ')');
         return;
     }
     case OP_NEG:
-        civr_buf_puts(x->b, "−");
+        civr__buf_puts(x->b, "−");
         expr(x, e->args[0], depth, mine);
         return;
     case OP_MIN: call(x, "min", e, e->nargs, depth); return;
@@ -145,16 +145,16 @@ static void expr(xp *x, const civr_expr *e, int depth, int prec)
         civr_val unit, mode;
         civr__eval(c, e->args[1], &unit);
         civr__eval(c, e->args[2], &mode);
-        civr_buf_puts(x->b, x->zh ? "取整(" : "round(");
+        civr__buf_puts(x->b, x->zh ? "取整(" : "round(");
         expr(x, e->args[0], depth, 0);
-        civr_buf_puts(x->b, x->zh ? "，" : ", ");
-        value(x, &unit, civr_type_of(CT_ENUM, CIVR_ENUM_ROUNDING_UNIT));
-        civr_buf_puts(x->b, x->zh ? "，" : ", ");
-        value(x, &mode, civr_type_of(CT_ENUM, CIVR_ENUM_ROUNDING_MODE));
-        civr_buf_putc(x->b, ')');
+        civr__buf_puts(x->b, x->zh ? "，" : ", ");
+        value(x, &unit, civr__type_of(CT_ENUM, CIVR_ENUM_ROUNDING_UNIT));
+        civr__buf_puts(x->b, x->zh ? "，" : ", ");
+        value(x, &mode, civr__type_of(CT_ENUM, CIVR_ENUM_ROUNDING_MODE));
+        civr__buf_putc(x->b, ')');
         if ((e->args[1]->op == OP_PARAM && param_illustrative(c, e->args[1])) ||
             (e->args[2]->op == OP_PARAM && param_illustrative(c, e->args[2]))) {
-            civr_buf_puts(x->b, "*");
+            civr__buf_puts(x->b, "*");
             x->illustrative = true;
         }
         return;
@@ -208,11 +208,11 @@ const char *civr__explain(civr_ectx *c, const civr_expr *e, bool zh, bool *illus
     expr(&x, e, 0, 0);
     c->res->tracing = tracing;
     if (b.len > MAX_TEXT)
-        civr_buf_puts(&b, "…");
+        civr__buf_puts(&b, "…");
     bool failed = b.failed;
-    const char *s = b.data && !failed ? civr_arena_strdup(&c->res->arena, b.data) : NULL;
+    const char *s = b.data && !failed ? civr__arena_strdup(&c->res->arena, b.data) : NULL;
     failed |= b.data && !s;
-    civr_buf_free(&b);
+    civr__buf_free(&b);
     if (failed) /* never a shortened explanation */
         civr__eval_fail(c, e->src, CIVR_MSG(NO_MEMORY));
     if (illustrative)

@@ -29,14 +29,14 @@ typedef struct checker {
 
 static civr_src src_at(checker *ck, uint32_t off)
 {
-    civr_pos pos = civr_pos_index_at(&ck->where, off);
+    civr_pos pos = civr__pos_index_at(&ck->where, off);
     civr_src s = {ck->env->file, pos.line, pos.column};
     return s;
 }
 
 static civr_pos pos_at(checker *ck, uint32_t off)
 {
-    return civr_pos_index_at(&ck->where, off);
+    return civr__pos_index_at(&ck->where, off);
 }
 
 CIVR__PRINTF(4, 5) static const civr_expr *fail(checker *ck, uint32_t off, civr_msg m, const char *fmt, ...)
@@ -64,15 +64,15 @@ static tname name_of(checker *ck, civr_type t)
 {
     tname n;
     civr_buf b = CIVR_BUF_INIT;
-    civr_type__name(ck->pol, t, &b);
+    civr__type_name(ck->pol, t, &b);
     snprintf(n.s, sizeof n.s, "%s", b.data ? b.data : "");
-    civr_buf_free(&b);
+    civr__buf_free(&b);
     return n;
 }
 
 static civr_expr *node(checker *ck, civr_op op, civr_type t, uint32_t off, uint32_t nargs)
 {
-    civr_expr *e = civr_arena_zalloc(ck->env->arena, sizeof *e);
+    civr_expr *e = civr__arena_zalloc(ck->env->arena, sizeof *e);
     if (!e)
         return NULL;
     e->op = (uint16_t)op;
@@ -80,7 +80,7 @@ static civr_expr *node(checker *ck, civr_op op, civr_type t, uint32_t off, uint3
     e->src = src_at(ck, off);
     e->nargs = nargs;
     if (nargs) {
-        e->args = civr_arena_array(ck->env->arena, nargs, sizeof *e->args);
+        e->args = civr__arena_array(ck->env->arena, nargs, sizeof *e->args);
         if (!e->args)
             return NULL;
     }
@@ -95,7 +95,7 @@ static bool name_is(const pnode *p, const char *s)
 
 static const char *name_dup(checker *ck, const pnode *p)
 {
-    return civr_arena_strndup(ck->env->arena, p->name, p->nlen);
+    return civr__arena_strndup(ck->env->arena, p->name, p->nlen);
 }
 
 static const civr_expr *check(checker *ck, const pnode *p);
@@ -121,12 +121,12 @@ static bool is_zero_lit(const civr_expr *e)
 static bool coerce(checker *ck, const civr_expr **e, civr_type want, uint32_t off)
 {
     const civr_expr *x = *e;
-    if (civr_type_eq(x->type, want))
+    if (civr__type_eq(x->type, want))
         return true;
     if ((x->op == OP_IF || x->op == OP_COALESCE) && want.kind == CT_ENUM &&
         x->type.kind == CT_STRING) { /* if c then 'a' else 'b': each branch becomes the enum */
-        civr_expr *c = civr_arena_alloc(ck->env->arena, sizeof *c);
-        const civr_expr **args = c ? civr_arena_array(ck->env->arena, x->nargs, sizeof *args) : NULL;
+        civr_expr *c = civr__arena_alloc(ck->env->arena, sizeof *c);
+        const civr_expr **args = c ? civr__arena_array(ck->env->arena, x->nargs, sizeof *args) : NULL;
         if (!args)
             return oom(ck), false;
         *c = *x;
@@ -141,16 +141,16 @@ static bool coerce(checker *ck, const civr_expr **e, civr_type want, uint32_t of
     }
     if (want.kind == CT_ENUM && is_lit(x, CT_STRING)) {
         const civr_enum *en = &ck->pol->enums[want.ref];
-        int32_t v = civr_policy__enum_value(en, x->lit.u.str.s, x->lit.u.str.len);
+        int32_t v = civr__policy_enum_value(en, x->lit.u.str.s, x->lit.u.str.len);
         if (v < 0) {
             civr_buf vals = CIVR_BUF_INIT;
             for (uint32_t i = 0; i < en->count; i++)
-                civr_buf_printf(&vals, "%s%s", i ? ", " : "", en->values[i].id);
+                civr__buf_printf(&vals, "%s%s", i ? ", " : "", en->values[i].id);
             char shown[64];
             snprintf(shown, sizeof shown, "'%.*s' is not a value of %s (%s)",
                      (int)(x->lit.u.str.len < 40 ? x->lit.u.str.len : 40), x->lit.u.str.s,
                      en->name, vals.data ? vals.data : "");
-            civr_buf_free(&vals);
+            civr__buf_free(&vals);
             fail(ck, off, CIVR_MSG(EXPR_TYPE), shown);
             return false;
         }
@@ -164,7 +164,7 @@ static bool coerce(checker *ck, const civr_expr **e, civr_type want, uint32_t of
         return true;
     }
     if (want.kind == CT_RATE && x->type.kind == CT_INT) {
-        civr_expr *c = civr_arena_alloc(ck->env->arena, sizeof *c);
+        civr_expr *c = civr__arena_alloc(ck->env->arena, sizeof *c);
         if (!c)
             return oom(ck), false;
         *c = *x;
@@ -173,7 +173,7 @@ static bool coerce(checker *ck, const civr_expr **e, civr_type want, uint32_t of
         return true;
     }
     if (want.kind == CT_MONEY && is_zero_lit(x)) {
-        civr_expr *c = civr_arena_alloc(ck->env->arena, sizeof *c);
+        civr_expr *c = civr__arena_alloc(ck->env->arena, sizeof *c);
         if (!c)
             return oom(ck), false;
         *c = *x;
@@ -220,15 +220,15 @@ static const civr_expr *lit_num(checker *ck, const pnode *p)
 {
     civr_num v;
     int scale = p->money == 2 ? 2 : 0;
-    if (!civr_num_parse(p->name, p->nlen, scale, &v, NULL))
+    if (!civr__num_parse(p->name, p->nlen, scale, &v, NULL))
         return fail(ck, p->off, CIVR_MSG(EXPR_NUMBER_RANGE));
-    if (p->percent && !civr_num_div(v, civr_num_int(100), &v))
+    if (p->percent && !civr__num_div(v, civr__num_int(100), &v))
         return fail(ck, p->off, CIVR_MSG(EXPR_NUMBER_RANGE));
     bool point = memchr(p->name, '.', p->nlen) != NULL;
     civr_tkind k = p->money ? CT_MONEY : (p->percent || point) ? CT_RATE : CT_INT;
     if (p->money && v.d != 1)
         return fail(ck, p->off, CIVR_MSG(EXPR_MONEY_DECIMALS));
-    civr_expr *e = node(ck, OP_LIT, civr_type_of(k, 0), p->off, 0);
+    civr_expr *e = node(ck, OP_LIT, civr__type_of(k, 0), p->off, 0);
     if (!e)
         return oom(ck);
     e->lit.k = VK_NUM;
@@ -249,7 +249,7 @@ static const local *find_local(checker *ck, const pnode *p)
 static const civr_expr *household_field(checker *ck, uint32_t off, int32_t field)
 {
     const civr_rtype *h = &ck->pol->rtypes[CIVR_RTYPE_HOUSEHOLD];
-    civr_expr *hh = node(ck, OP_HOUSEHOLD, civr_type_of(CT_RECORD, CIVR_RTYPE_HOUSEHOLD), off, 0);
+    civr_expr *hh = node(ck, OP_HOUSEHOLD, civr__type_of(CT_RECORD, CIVR_RTYPE_HOUSEHOLD), off, 0);
     civr_expr *e = node(ck, OP_FIELD, h->fields[field].type, off, 1);
     if (!hh || !e)
         return oom(ck);
@@ -271,12 +271,12 @@ static const civr_expr *check_name(checker *ck, const pnode *p)
         return e;
     }
     if (name_is(p, "as_of")) {
-        civr_expr *e = node(ck, OP_AS_OF, civr_type_of(CT_DATE, 0), p->off, 0);
+        civr_expr *e = node(ck, OP_AS_OF, civr__type_of(CT_DATE, 0), p->off, 0);
         return e ? e : oom(ck);
     }
     if (name_is(p, "household")) {
         civr_expr *e =
-            node(ck, OP_HOUSEHOLD, civr_type_of(CT_RECORD, CIVR_RTYPE_HOUSEHOLD), p->off, 0);
+            node(ck, OP_HOUSEHOLD, civr__type_of(CT_RECORD, CIVR_RTYPE_HOUSEHOLD), p->off, 0);
         return e ? e : oom(ck);
     }
     if (name_is(p, "programs"))
@@ -306,7 +306,7 @@ static const civr_expr *check_name(checker *ck, const pnode *p)
             return e;
         }
     }
-    int32_t f = civr_policy__field(&ck->pol->rtypes[CIVR_RTYPE_HOUSEHOLD], p->name, p->nlen);
+    int32_t f = civr__policy_field(&ck->pol->rtypes[CIVR_RTYPE_HOUSEHOLD], p->name, p->nlen);
     if (f >= 0)
         return household_field(ck, p->off, f);
     char shown[80];
@@ -335,11 +335,11 @@ static const civr_expr *check_program_attr(checker *ck, const pnode *p, uint32_t
     const civr_program *pr = &ck->pol->programs[prog];
     civr_expr *e;
     if (name_is(p, "status")) {
-        e = node(ck, OP_PROG_STATUS, civr_type_of(CT_ENUM, CIVR_ENUM_STATUS), p->off, 0);
+        e = node(ck, OP_PROG_STATUS, civr__type_of(CT_ENUM, CIVR_ENUM_STATUS), p->off, 0);
     } else if (name_is(p, "monthly")) {
-        e = node(ck, OP_PROG_MONTHLY, civr_type_of(CT_MONEY, 0), p->off, 0);
+        e = node(ck, OP_PROG_MONTHLY, civr__type_of(CT_MONEY, 0), p->off, 0);
     } else if (name_is(p, "members")) {
-        e = node(ck, OP_PROG_MEMBERS, civr_type_of(CT_LIST, ck->member_type.ref), p->off, 0);
+        e = node(ck, OP_PROG_MEMBERS, civr__type_of(CT_LIST, ck->member_type.ref), p->off, 0);
     } else {
         for (uint32_t i = 0; i < pr->nfacts; i++) {
             const civr_fact *f = &pr->facts[i];
@@ -387,7 +387,7 @@ static const civr_expr *check_field(checker *ck, const pnode *p)
     snprintf(field, sizeof field, "%.*s", (int)(p->nlen < 60 ? p->nlen : 60), p->name);
     if (t.kind == CT_RECORD) {
         const civr_rtype *rt = &ck->pol->rtypes[t.ref];
-        int32_t f = civr_policy__field(rt, p->name, p->nlen);
+        int32_t f = civr__policy_field(rt, p->name, p->nlen);
         if (f < 0) {
             char what[96];
             snprintf(what, sizeof what, "record %s", rt->name);
@@ -402,10 +402,10 @@ static const civr_expr *check_field(checker *ck, const pnode *p)
         return e;
     }
     if (t.kind == CT_MAP) {
-        if (civr_policy__program(ck->pol, p->name, p->nlen) < 0)
+        if (civr__policy_program(ck->pol, p->name, p->nlen) < 0)
             return fail(ck, p->off, CIVR_MSG(EXPR_UNKNOWN_PROGRAM), field,
                         " (entries of this map are keyed by program id)");
-        civr_expr *e = node(ck, OP_MAPGET, civr_type_of(CT_RECORD, t.ref), p->off, 1);
+        civr_expr *e = node(ck, OP_MAPGET, civr__type_of(CT_RECORD, t.ref), p->off, 1);
         if (!e)
             return oom(ck);
         e->args[0] = base;
@@ -417,7 +417,7 @@ static const civr_expr *check_field(checker *ck, const pnode *p)
             if (!name_is(p, "id"))
                 return fail(ck, p->off, CIVR_MSG(EXPR_UNKNOWN_FIELD), "a row of one of several tables",
                             field);
-            civr_expr *e = node(ck, OP_ROWID, civr_type_of(CT_STRING, 0), p->off, 1);
+            civr_expr *e = node(ck, OP_ROWID, civr__type_of(CT_STRING, 0), p->off, 1);
             if (!e)
                 return oom(ck);
             e->args[0] = base;
@@ -448,7 +448,7 @@ static const civr_expr *check_field(checker *ck, const pnode *p)
 
 static const civr_expr *check_param(checker *ck, const pnode *p)
 {
-    int32_t idx = civr_policy__param(ck->pol, p->name, p->nlen);
+    int32_t idx = civr__policy_param(ck->pol, p->name, p->nlen);
     char shown[96];
     snprintf(shown, sizeof shown, "%.*s", (int)(p->nlen < 80 ? p->nlen : 80), p->name);
     if (idx < 0)
@@ -472,9 +472,9 @@ static const civr_expr *check_param(checker *ck, const pnode *p)
     e->name = pa->name;
     for (uint32_t i = 0; i < p->n; i++) {
         civr_type want = pa->dims[i].enum_index >= 0
-                             ? civr_type_of(CT_ENUM, (uint16_t)pa->dims[i].enum_index)
-                         : pa->dims[i].integer ? civr_type_of(CT_INT, 0)
-                                               : civr_type_of(CT_STRING, 0);
+                             ? civr__type_of(CT_ENUM, (uint16_t)pa->dims[i].enum_index)
+                         : pa->dims[i].integer ? civr__type_of(CT_INT, 0)
+                                               : civr__type_of(CT_STRING, 0);
         if (!(e->args[i] = check_as(ck, p->list[i], want)))
             return NULL;
     }
@@ -483,7 +483,7 @@ static const civr_expr *check_param(checker *ck, const pnode *p)
 
 static const civr_expr *check_table(checker *ck, const pnode *p)
 {
-    int32_t idx = civr_policy__table(ck->pol, p->name, p->nlen);
+    int32_t idx = civr__policy_table(ck->pol, p->name, p->nlen);
     char shown[96];
     snprintf(shown, sizeof shown, "%.*s", (int)(p->nlen < 80 ? p->nlen : 80), p->name);
     if (idx < 0)
@@ -495,7 +495,7 @@ static const civr_expr *check_table(checker *ck, const pnode *p)
                  strchr(tb->name, '.') ? strchr(tb->name, '.') + 1 : tb->name);
         return fail(ck, p->off, CIVR_MSG(EXPR_SYNTAX), msg);
     }
-    civr_expr *e = node(ck, OP_TABLE, civr_type_of(CT_ROW, (uint16_t)idx), p->off, tb->ninputs);
+    civr_expr *e = node(ck, OP_TABLE, civr__type_of(CT_ROW, (uint16_t)idx), p->off, tb->ninputs);
     if (!e)
         return oom(ck);
     e->idx = (uint32_t)idx;
@@ -593,7 +593,7 @@ static const civr_expr *check_arith(checker *ck, const pnode *p)
         return type_error(ck, p->off, fmt, ta, tb);
     }
     civr_op op = p->op == '+' ? OP_ADD : p->op == '-' ? OP_SUB : p->op == '*' ? OP_MUL : OP_DIV;
-    civr_expr *e = node(ck, op, civr_type_of(r, 0), p->off, 2);
+    civr_expr *e = node(ck, op, civr__type_of(r, 0), p->off, 2);
     if (!e)
         return oom(ck);
     e->args[0] = a;
@@ -606,11 +606,11 @@ static bool unify(checker *ck, const civr_expr **a, const civr_expr **b, uint32_
                   uint32_t boff)
 {
     civr_type ta = (*a)->type, tb = (*b)->type;
-    if (civr_type_eq(ta, tb))
+    if (civr__type_eq(ta, tb))
         return true;
     if (ta.kind == CT_ROW && tb.kind == CT_ROW) { /* rows of two tables: only .id is common */
-        civr_expr *ca = civr_arena_alloc(ck->env->arena, sizeof *ca);
-        civr_expr *cb = civr_arena_alloc(ck->env->arena, sizeof *cb);
+        civr_expr *ca = civr__arena_alloc(ck->env->arena, sizeof *ca);
+        civr_expr *cb = civr__arena_alloc(ck->env->arena, sizeof *cb);
         if (!ca || !cb)
             return oom(ck), false;
         *ca = **a;
@@ -621,7 +621,7 @@ static bool unify(checker *ck, const civr_expr **a, const civr_expr **b, uint32_
         return true;
     }
     if (is_plain_num(ta) && is_plain_num(tb))
-        return coerce(ck, ta.kind == CT_INT ? a : b, civr_type_of(CT_RATE, 0),
+        return coerce(ck, ta.kind == CT_INT ? a : b, civr__type_of(CT_RATE, 0),
                       ta.kind == CT_INT ? aoff : boff);
     if (is_lit(*b, CT_STRING) || is_zero_lit(*b))
         return coerce(ck, b, ta, boff);
@@ -641,7 +641,7 @@ static const civr_expr *check_cmp(checker *ck, const pnode *p)
             return fail(ck, p->off, CIVR_MSG(EXPR_TYPE), "null can only be compared with == or !=");
         const civr_expr *x = a->type.kind == CT_NULL ? b : a;
         civr_expr *e = node(ck, op == OP_EQ ? OP_IS_NULL : OP_NOT_NULL,
-                            civr_type_of(CT_BOOL, 0), p->off, 1);
+                            civr__type_of(CT_BOOL, 0), p->off, 1);
         if (!e)
             return oom(ck);
         e->args[0] = x;
@@ -654,7 +654,7 @@ static const civr_expr *check_cmp(checker *ck, const pnode *p)
     bool equality = ordered || k == CT_ENUM || k == CT_STRING || k == CT_BOOL || k == CT_RECORD;
     if (!equality || (!ordered && op != OP_EQ && op != OP_NE))
         return type_error(ck, p->off, "cannot compare %s with %s this way", a->type, b->type);
-    civr_expr *e = node(ck, op, civr_type_of(CT_BOOL, 0), p->off, 2);
+    civr_expr *e = node(ck, op, civr__type_of(CT_BOOL, 0), p->off, 2);
     if (!e)
         return oom(ck);
     e->args[0] = a;
@@ -668,14 +668,14 @@ static const civr_expr *check_in(checker *ck, const pnode *p)
     if (!a)
         return NULL;
     if (p->b->kind == P_SETLIT) {
-        civr_expr *e = node(ck, OP_IN_LIT, civr_type_of(CT_BOOL, 0), p->off, p->b->n + 1);
+        civr_expr *e = node(ck, OP_IN_LIT, civr__type_of(CT_BOOL, 0), p->off, p->b->n + 1);
         if (!e)
             return oom(ck);
         if (a->type.kind == CT_INT) { /* allow {1, 2.5} against an integer: compare as rates */
             for (uint32_t i = 0; i < p->b->n; i++)
                 if (p->b->list[i]->kind == P_NUM && memchr(p->b->list[i]->name, '.',
                                                             p->b->list[i]->nlen))
-                    coerce(ck, &a, civr_type_of(CT_RATE, 0), p->a->off);
+                    coerce(ck, &a, civr__type_of(CT_RATE, 0), p->a->off);
         }
         e->args[0] = a;
         for (uint32_t i = 0; i < p->b->n; i++)
@@ -684,7 +684,7 @@ static const civr_expr *check_in(checker *ck, const pnode *p)
         civr_tkind k = a->type.kind;
         if (k == CT_LIST || k == CT_MAP || k == CT_SET || k == CT_ROW || k == CT_NULL)
             return type_error(ck, p->off, "'in {...}' needs a single value, found %s%s", a->type,
-                              civr_type_of(CT_VOID, 0));
+                              civr__type_of(CT_VOID, 0));
         return e;
     }
     const civr_expr *b = check(ck, p->b);
@@ -692,16 +692,16 @@ static const civr_expr *check_in(checker *ck, const pnode *p)
         return NULL;
     civr_expr *e;
     if (b->type.kind == CT_SET) {
-        if (!coerce(ck, &a, civr_type_of(CT_ENUM, b->type.ref), p->a->off))
+        if (!coerce(ck, &a, civr__type_of(CT_ENUM, b->type.ref), p->a->off))
             return NULL;
-        e = node(ck, OP_IN_SET, civr_type_of(CT_BOOL, 0), p->off, 2);
+        e = node(ck, OP_IN_SET, civr__type_of(CT_BOOL, 0), p->off, 2);
     } else if (b->type.kind == CT_LIST) {
-        if (!coerce(ck, &a, civr_type_of(CT_RECORD, b->type.ref), p->a->off))
+        if (!coerce(ck, &a, civr__type_of(CT_RECORD, b->type.ref), p->a->off))
             return NULL;
-        e = node(ck, OP_IN_LIST, civr_type_of(CT_BOOL, 0), p->off, 2);
+        e = node(ck, OP_IN_LIST, civr__type_of(CT_BOOL, 0), p->off, 2);
     } else {
         return type_error(ck, p->b->off, "'in' needs a set, a list or {...}, found %s%s",
-                          b->type, civr_type_of(CT_VOID, 0));
+                          b->type, civr__type_of(CT_VOID, 0));
     }
     if (!e)
         return oom(ck);
@@ -726,16 +726,16 @@ static const civr_expr *check_compr(checker *ck, const pnode *c, civr_op op, uin
         return NULL;
     if (coll->type.kind != CT_LIST)
         return type_error(ck, c->b->off, "'for ... in' needs a list, found %s%s", coll->type,
-                          civr_type_of(CT_VOID, 0));
+                          civr__type_of(CT_VOID, 0));
     if (ck->nlocals >= MAX_LOCALS)
         return fail(ck, c->off, CIVR_MSG(EXPR_TOO_DEEP), (unsigned)MAX_LOCALS);
     local *l = &ck->locals[ck->nlocals++];
     l->name = c->name;
     l->len = c->nlen;
     l->slot = (*ck->env->nslots)++;
-    l->type = civr_type_of(CT_RECORD, coll->type.ref);
+    l->type = civr__type_of(CT_RECORD, coll->type.ref);
     const civr_expr *filter = NULL, *body = NULL;
-    if (c->c && !(filter = check_as(ck, c->c, civr_type_of(CT_BOOL, 0)))) {
+    if (c->c && !(filter = check_as(ck, c->c, civr__type_of(CT_BOOL, 0)))) {
         ck->nlocals--;
         return NULL;
     }
@@ -754,23 +754,23 @@ static const civr_expr *check_compr(checker *ck, const pnode *c, civr_op op, uin
         }
         /* fall through */
     case OP_AGG_SUM:
-        if (!civr_type_numeric(body->type))
+        if (!civr__type_numeric(body->type))
             return type_error(ck, c->a->off, "this needs numbers, found %s%s", body->type,
-                              civr_type_of(CT_VOID, 0));
+                              civr__type_of(CT_VOID, 0));
         rt = body->type;
         break;
-    case OP_AGG_COUNT: rt = civr_type_of(CT_INT, 0); break;
+    case OP_AGG_COUNT: rt = civr__type_of(CT_INT, 0); break;
     case OP_AGG_ANY:
     case OP_AGG_ALL:
-        if (!coerce(ck, &body, civr_type_of(CT_BOOL, 0), c->a->off))
+        if (!coerce(ck, &body, civr__type_of(CT_BOOL, 0), c->a->off))
             return NULL;
-        rt = civr_type_of(CT_BOOL, 0);
+        rt = civr__type_of(CT_BOOL, 0);
         break;
     default: /* OP_AGG_LIST */
         if (body->type.kind != CT_RECORD)
             return type_error(ck, c->a->off, "a list [...] holds records, found %s%s", body->type,
-                              civr_type_of(CT_VOID, 0));
-        rt = civr_type_of(CT_LIST, body->type.ref);
+                              civr__type_of(CT_VOID, 0));
+        rt = civr__type_of(CT_LIST, body->type.ref);
         break;
     }
     civr_expr *e = node(ck, op, rt, off, 3);
@@ -780,7 +780,7 @@ static const civr_expr *check_compr(checker *ck, const pnode *c, civr_op op, uin
     e->args[0] = coll;
     e->args[1] = filter;
     e->args[2] = body;
-    e->name = civr_arena_strndup(ck->env->arena, c->name, c->nlen);
+    e->name = civr__arena_strndup(ck->env->arena, c->name, c->nlen);
     return e;
 }
 
@@ -821,15 +821,15 @@ static const civr_expr *rule_aggregate(checker *ck, const pnode *p, const builti
             return NULL;
         if (l->type.kind != CT_LIST)
             return type_error(ck, p->list[0]->off, "count() needs a list, found %s%s", l->type,
-                              civr_type_of(CT_VOID, 0));
-        civr_expr *e = node(ck, OP_COUNT_LIST, civr_type_of(CT_INT, 0), p->off, 1);
+                              civr__type_of(CT_VOID, 0));
+        civr_expr *e = node(ck, OP_COUNT_LIST, civr__type_of(CT_INT, 0), p->off, 1);
         if (!e)
             return oom(ck);
         e->args[0] = l;
         return e;
     }
     if ((b->op == OP_AGG_MIN || b->op == OP_AGG_MAX) && p->n >= 2) {
-        civr_expr *e = node(ck, b->op == OP_AGG_MIN ? OP_MIN : OP_MAX, civr_type_of(CT_VOID, 0),
+        civr_expr *e = node(ck, b->op == OP_AGG_MIN ? OP_MIN : OP_MAX, civr__type_of(CT_VOID, 0),
                             p->off, p->n);
         if (!e)
             return oom(ck);
@@ -842,9 +842,9 @@ static const civr_expr *rule_aggregate(checker *ck, const pnode *p, const builti
         for (uint32_t k = 1; k < p->n; k++) /* a later int may have widened the first */
             if (!coerce(ck, &e->args[k], e->args[0]->type, p->list[k]->off))
                 return NULL;
-        if (!civr_type_numeric(e->args[0]->type) && e->args[0]->type.kind != CT_DATE)
+        if (!civr__type_numeric(e->args[0]->type) && e->args[0]->type.kind != CT_DATE)
             return type_error(ck, p->off, "min() and max() need numbers or dates, found %s%s",
-                              e->args[0]->type, civr_type_of(CT_VOID, 0));
+                              e->args[0]->type, civr__type_of(CT_VOID, 0));
         e->type = e->args[0]->type;
         return e;
     }
@@ -857,9 +857,9 @@ static const civr_expr *rule_abs(checker *ck, const pnode *p, const builtin *b)
     const civr_expr *a = check(ck, p->list[0]);
     if (!a)
         return NULL;
-    if (!civr_type_numeric(a->type))
+    if (!civr__type_numeric(a->type))
         return type_error(ck, p->off, "abs() needs a number, found %s%s", a->type,
-                          civr_type_of(CT_VOID, 0));
+                          civr__type_of(CT_VOID, 0));
     civr_expr *e = node(ck, b->op, a->type, p->off, 1);
     if (!e)
         return oom(ck);
@@ -875,18 +875,18 @@ static const civr_expr *rule_age(checker *ck, const pnode *p, const builtin *b)
         return NULL;
     if (a->type.kind == CT_RECORD) { /* a person: use its birth_date */
         const civr_rtype *rt = &ck->pol->rtypes[a->type.ref];
-        int32_t f = civr_policy__field(rt, "birth_date", 10);
+        int32_t f = civr__policy_field(rt, "birth_date", 10);
         if (f < 0 || rt->fields[f].type.kind != CT_DATE)
             return type_error(ck, p->list[0]->off, "age() needs a date or a record with a "
-                              "birth_date, found %s%s", a->type, civr_type_of(CT_VOID, 0));
-        civr_expr *fe = node(ck, OP_FIELD, civr_type_of(CT_DATE, 0), p->list[0]->off, 1);
+                              "birth_date, found %s%s", a->type, civr__type_of(CT_VOID, 0));
+        civr_expr *fe = node(ck, OP_FIELD, civr__type_of(CT_DATE, 0), p->list[0]->off, 1);
         if (!fe)
             return oom(ck);
         fe->args[0] = a;
         fe->idx = (uint32_t)f;
         fe->name = rt->fields[f].name;
         a = fe;
-    } else if (!coerce(ck, &a, civr_type_of(CT_DATE, 0), p->list[0]->off)) {
+    } else if (!coerce(ck, &a, civr__type_of(CT_DATE, 0), p->list[0]->off)) {
         return NULL;
     }
     civr_expr *e = node(ck, b->op, b->result, p->off, p->n);
@@ -905,13 +905,13 @@ static const civr_expr *rule_in_force(checker *ck, const pnode *p, const builtin
     if (!a)
         return NULL;
     const civr_rtype *rt = a->type.kind == CT_RECORD ? &ck->pol->rtypes[a->type.ref] : NULL;
-    int32_t since = rt ? civr_policy__field(rt, "since", 5) : -1;
-    int32_t until = rt ? civr_policy__field(rt, "until", 5) : -1;
+    int32_t since = rt ? civr__policy_field(rt, "since", 5) : -1;
+    int32_t until = rt ? civr__policy_field(rt, "until", 5) : -1;
     if (since < 0 || until < 0 || rt->fields[since].type.kind != CT_DATE ||
         rt->fields[until].type.kind != CT_DATE)
         return type_error(ck, p->list[0]->off,
                           "in_force() needs a record with the dates 'since' and 'until', found %s%s",
-                          a->type, civr_type_of(CT_VOID, 0));
+                          a->type, civr__type_of(CT_VOID, 0));
     civr_expr *e = node(ck, b->op, b->result, p->off, 1);
     if (!e)
         return oom(ck);
@@ -1049,7 +1049,7 @@ static const civr_expr *check_mcall(checker *ck, const pnode *p)
             continue;
         if (p->n != 1)
             return arity(ck, p, "1 member");
-        civr_expr *e = node(ck, member_reads[i].op, civr_type_of(member_reads[i].type, 0), p->off, 1);
+        civr_expr *e = node(ck, member_reads[i].op, civr__type_of(member_reads[i].type, 0), p->off, 1);
         if (!e)
             return oom(ck);
         if (!(e->args[0] = check_as(ck, p->list[0], ck->member_type)))
@@ -1089,20 +1089,20 @@ static const civr_expr *check(checker *ck, const pnode *p)
     switch ((pkind)p->kind) {
     case P_NUM: return lit_num(ck, p);
     case P_STR:
-        if (!(e = node(ck, OP_LIT, civr_type_of(CT_STRING, 0), p->off, 0)))
+        if (!(e = node(ck, OP_LIT, civr__type_of(CT_STRING, 0), p->off, 0)))
             return oom(ck);
         e->lit.k = VK_STR;
         e->lit.u.str.s = name_dup(ck, p);
         e->lit.u.str.len = (uint32_t)p->nlen;
         return e->lit.u.str.s ? e : oom(ck);
     case P_BOOL:
-        if (!(e = node(ck, OP_LIT, civr_type_of(CT_BOOL, 0), p->off, 0)))
+        if (!(e = node(ck, OP_LIT, civr__type_of(CT_BOOL, 0), p->off, 0)))
             return oom(ck);
         e->lit.k = VK_BOOL;
         e->lit.u.b = p->bval;
         return e;
     case P_NULL:
-        if (!(e = node(ck, OP_LIT, civr_type_of(CT_NULL, 0), p->off, 0)))
+        if (!(e = node(ck, OP_LIT, civr__type_of(CT_NULL, 0), p->off, 0)))
             return oom(ck);
         e->lit.k = VK_NULL;
         return e;
@@ -1124,15 +1124,15 @@ static const civr_expr *check(checker *ck, const pnode *p)
         const civr_expr *a = check(ck, p->a);
         if (!a)
             return NULL;
-        if (!civr_type_numeric(a->type))
-            return type_error(ck, p->off, "cannot negate %s%s", a->type, civr_type_of(CT_VOID, 0));
+        if (!civr__type_numeric(a->type))
+            return type_error(ck, p->off, "cannot negate %s%s", a->type, civr__type_of(CT_VOID, 0));
         if (!(e = node(ck, OP_NEG, a->type, p->off, 1)))
             return oom(ck);
         e->args[0] = a;
         return e;
     }
     case P_NOT: {
-        const civr_expr *a = check_as(ck, p->a, civr_type_of(CT_BOOL, 0));
+        const civr_expr *a = check_as(ck, p->a, civr__type_of(CT_BOOL, 0));
         if (!a)
             return NULL;
         if (!(e = node(ck, OP_NOT, a->type, p->off, 1)))
@@ -1144,8 +1144,8 @@ static const civr_expr *check(checker *ck, const pnode *p)
     case P_CMP: return check_cmp(ck, p);
     case P_IN: return check_in(ck, p);
     case P_LOGIC: {
-        const civr_expr *a = check_as(ck, p->a, civr_type_of(CT_BOOL, 0));
-        const civr_expr *b = a ? check_as(ck, p->b, civr_type_of(CT_BOOL, 0)) : NULL;
+        const civr_expr *a = check_as(ck, p->a, civr__type_of(CT_BOOL, 0));
+        const civr_expr *b = a ? check_as(ck, p->b, civr__type_of(CT_BOOL, 0)) : NULL;
         if (!b)
             return NULL;
         if (!(e = node(ck, (civr_op)p->op, a->type, p->off, 2)))
@@ -1158,7 +1158,7 @@ static const civr_expr *check(checker *ck, const pnode *p)
     case P_IF: {
         const civr_expr *c = NULL;
         const pnode *pa = p->kind == P_IF ? p->b : p->a, *pb = p->kind == P_IF ? p->c : p->b;
-        if (p->kind == P_IF && !(c = check_as(ck, p->a, civr_type_of(CT_BOOL, 0))))
+        if (p->kind == P_IF && !(c = check_as(ck, p->a, civr__type_of(CT_BOOL, 0))))
             return NULL;
         const civr_expr *a = check(ck, pa), *b = a ? check(ck, pb) : NULL;
         if (!b)
@@ -1185,20 +1185,20 @@ static const civr_expr *check(checker *ck, const pnode *p)
     return fail(ck, p->off, CIVR_MSG(EXPR_SYNTAX), "unexpected expression");
 }
 
-int civr_expr_compile(const civr_expr **out, civr_type *type, civr_cenv *env)
+int civr__expr_compile(const civr_expr **out, civr_type *type, civr_cenv *env)
 {
     *out = NULL;
     const civr_node *n = env->node;
-    civr_pos at = civr_doc_pos(env->doc, n);
-    if (!n || n->kind != CIVR_NODE_SCALAR || civr_node_is_null(n))
+    civr_pos at = civr__doc_pos(env->doc, n);
+    if (!n || n->kind != CIVR_NODE_SCALAR || civr__node_is_null(n))
         return civr__fail(env->err, &at, CIVR_MSG(EXPR_SYNTAX),
                           "expected an expression (a text), found something else");
     checker ck = {0};
     ck.env = env;
     ck.pol = env->policy;
-    ck.members_field = civr_policy__field(&ck.pol->rtypes[CIVR_RTYPE_HOUSEHOLD], "members", 7);
+    ck.members_field = civr__policy_field(&ck.pol->rtypes[CIVR_RTYPE_HOUSEHOLD], "members", 7);
     if (ck.members_field >= 0)
-        ck.member_type = civr_type_of(
+        ck.member_type = civr__type_of(
             CT_RECORD, ck.pol->rtypes[CIVR_RTYPE_HOUSEHOLD].fields[ck.members_field].type.ref);
     if (env->member) {
         ck.locals[0] = (local){"m", 1, 0, ck.member_type};
@@ -1207,10 +1207,10 @@ int civr_expr_compile(const civr_expr **out, civr_type *type, civr_cenv *env)
     for (uint32_t i = 0; i < env->nvars && ck.nlocals < MAX_LOCALS / 2; i++)
         ck.locals[ck.nlocals++] = (local){env->vars[i].name, strlen(env->vars[i].name),
                                           env->slot0 + i, env->vars[i].type};
-    civr_pos_index_init(&ck.where, env->doc, n);
+    civr__pos_index_init(&ck.where, env->doc, n);
     /* parse into a scratch arena: the untyped tree is not kept */
     civr_arena scratch;
-    civr_arena_init(&scratch, 4096);
+    civr__arena_init(&scratch, 4096);
     pnode *tree;
     size_t eoff;
     const char *emsg;
@@ -1218,7 +1218,7 @@ int civr_expr_compile(const civr_expr **out, civr_type *type, civr_cenv *env)
     int rc = 0;
     if (civr__expr_parse(&tree, n->u.scalar.text, n->u.scalar.len, &scratch,
                          env->max_depth ? env->max_depth : 64, &eoff, &emsg, &too_deep) < 0) {
-        civr_pos pos = civr_doc_pos_in(env->doc, n, eoff);
+        civr_pos pos = civr__doc_pos_in(env->doc, n, eoff);
         rc = too_deep ? civr__fail(env->err, &pos, CIVR_MSG(EXPR_TOO_DEEP),
                                    env->max_depth ? env->max_depth : 64)
                       : civr__fail(env->err, &pos, CIVR_MSG(EXPR_SYNTAX), emsg);
@@ -1231,24 +1231,24 @@ int civr_expr_compile(const civr_expr **out, civr_type *type, civr_cenv *env)
             *type = e->type;
         }
     }
-    civr_arena_free(&scratch);
-    civr_pos_index_free(&ck.where);
+    civr__arena_free(&scratch);
+    civr__pos_index_free(&ck.where);
     return rc;
 }
 
-int civr_expr_compile_as(const civr_expr **out, civr_type want, civr_cenv *env)
+int civr__expr_compile_as(const civr_expr **out, civr_type want, civr_cenv *env)
 {
     civr_type t;
-    int rc = civr_expr_compile(out, &t, env);
+    int rc = civr__expr_compile(out, &t, env);
     if (rc)
         return rc;
     checker ck = {0};
     ck.env = env;
     ck.pol = env->policy;
-    civr_pos_index_init(&ck.where, env->doc, env->node);
+    civr__pos_index_init(&ck.where, env->doc, env->node);
     const civr_expr *e = *out;
     bool ok = coerce(&ck, &e, want, 0);
-    civr_pos_index_free(&ck.where);
+    civr__pos_index_free(&ck.where);
     if (!ok) {
         *out = NULL;
         return env->err && env->err->code ? env->err->code : CIVR_EEXPR;

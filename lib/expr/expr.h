@@ -108,10 +108,10 @@ typedef struct civr_cenv {
  * Compile the expression held by scalar `env->node`. On success `*out` is
  * the tree and `*type` its type. Errors point at the offending token.
  */
-int civr_expr_compile(const civr_expr **out, civr_type *type, civr_cenv *env);
+int civr__expr_compile(const civr_expr **out, civr_type *type, civr_cenv *env);
 
 /* Compile and require a type (numeric widening from int allowed). */
-int civr_expr_compile_as(const civr_expr **out, civr_type want, civr_cenv *env);
+int civr__expr_compile_as(const civr_expr **out, civr_type want, civr_cenv *env);
 
 /* Does `e` (recursively) contain any node with op in [lo, hi]? */
 bool civr__expr_uses(const civr_expr *e, civr_op lo, civr_op hi);

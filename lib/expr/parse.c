@@ -167,7 +167,7 @@ static pnode *fail(parser *p, size_t off, const char *msg)
 
 static pnode *mk(parser *p, pkind k, size_t off)
 {
-    pnode *n = civr_arena_zalloc(p->arena, sizeof *n);
+    pnode *n = civr__arena_zalloc(p->arena, sizeof *n);
     if (!n)
         return fail(p, off, "out of memory");
     n->kind = k;
@@ -225,7 +225,7 @@ static bool push(parser *p, pnode *owner, pnode *item)
 {
     if (owner->n == owner->cap) {
         uint32_t cap = owner->cap ? owner->cap * 2 : 4;
-        pnode **grown = cap > owner->cap ? civr_arena_array(p->arena, cap, sizeof *grown) : NULL;
+        pnode **grown = cap > owner->cap ? civr__arena_array(p->arena, cap, sizeof *grown) : NULL;
         if (!grown) {
             fail(p, p->start, "out of memory");
             return false;

@@ -32,7 +32,7 @@ static int ctx_param(lua_State *L)
     civr_hookrt *rt = civr__rt(L);
     size_t len;
     const char *name = luaL_checklstring(L, 1, &len);
-    int32_t pi = civr_policy__param(rt->pol, name, len);
+    int32_t pi = civr__policy_param(rt->pol, name, len);
     if (pi < 0)
         return civr__lua_fail(L, "unknown parameter '%s'", name);
     const civr_param *p = &rt->pol->params[pi];
@@ -56,7 +56,7 @@ static int ctx_param(lua_State *L)
         const char *key = luaL_checklstring(L, 2 + (int)i, &klen); /* alive on the stack */
         civr_expr *k = &keys[i];
         k->op = OP_LIT;
-        k->type = civr_type_of(CT_STRING, 0);
+        k->type = civr__type_of(CT_STRING, 0);
         k->lit.k = VK_STR;
         k->lit.u.str.s = key;
         k->lit.u.str.len = klen > UINT32_MAX ? UINT32_MAX : (uint32_t)klen;
@@ -76,11 +76,11 @@ static void push_ctx(lua_State *L, civr_hookrt *rt, const civr_hookcall *call)
     lua_createtable(L, 0, 10);
     civr_val v = {.k = VK_REC};
     v.u.rec = c->hh->root;
-    civr__lua_push_val(L, &v, civr_type_of(CT_RECORD, CIVR_RTYPE_HOUSEHOLD));
+    civr__lua_push_val(L, &v, civr__type_of(CT_RECORD, CIVR_RTYPE_HOUSEHOLD));
     lua_setfield(L, -2, "household");
     if (call->member) {
         v.u.rec = call->member;
-        civr__lua_push_val(L, &v, civr_type_of(CT_RECORD, call->member->type));
+        civr__lua_push_val(L, &v, civr__type_of(CT_RECORD, call->member->type));
         lua_setfield(L, -2, "member");
     }
     civr__lua_push_facts(L);
@@ -103,8 +103,8 @@ static void push_ctx(lua_State *L, civr_hookrt *rt, const civr_hookcall *call)
     }
     if (h->point == CIVR_HOOK_AFTER_AMOUNT) {
         civr_val amt = {.k = VK_NUM};
-        amt.u.n = civr_num_int(call->amount);
-        civr__lua_push_val(L, &amt, civr_type_of(CT_MONEY, 0));
+        amt.u.n = civr__num_int(call->amount);
+        civr__lua_push_val(L, &amt, civr__type_of(CT_MONEY, 0));
         lua_setfield(L, -2, "amount");
     }
 }
@@ -135,7 +135,7 @@ static const char *text_field(lua_State *L, int t, const char *key, const char *
             wrong(L, "a reason whose %s is %s", key, len ? "longer than 2000 bytes" : "empty");
         if (!civr__text_valid(s, len))
             wrong(L, "a reason whose %s is not valid UTF-8 text (or holds a NUL)", key);
-        out = civr_arena_strndup(&civr__rt(L)->c->res->arena, s, len);
+        out = civr__arena_strndup(&civr__rt(L)->c->res->arena, s, len);
         if (!out)
             civr__lua_abort(L, CIVR_ABORT_NOMEM);
     } else if (type != LUA_TNIL) {
@@ -181,7 +181,7 @@ static void read_reason(lua_State *L, civr_hookrt *rt, civr_hookcall *call, int 
     const char *bad = unknown_key(L, r, keys, buf, sizeof buf);
     if (bad)
         wrong(L, "a reason with the unknown key '%s' (keys: code, zh, en, basis)", bad);
-    civr_reason *reason = civr_arena_alloc(&rt->c->res->arena, sizeof *reason);
+    civr_reason *reason = civr__arena_alloc(&rt->c->res->arena, sizeof *reason);
     if (!reason)
         civr__lua_abort(L, CIVR_ABORT_NOMEM);
     memset(reason, 0, sizeof *reason);
@@ -221,8 +221,8 @@ static void read_facts(lua_State *L, civr_hookrt *rt, civr_hookcall *call, int t
     const char *bad = unknown_key(L, f, names, buf, sizeof buf);
     if (bad)
         wrong(L, "a value for fact '%s', which the hook does not declare in 'sets'", bad);
-    call->set_fact = civr_arena_array(rt->c->arena, n ? n : 1, sizeof *call->set_fact);
-    call->set_value = civr_arena_array(rt->c->arena, n ? n : 1, sizeof *call->set_value);
+    call->set_fact = civr__arena_array(rt->c->arena, n ? n : 1, sizeof *call->set_fact);
+    call->set_value = civr__arena_array(rt->c->arena, n ? n : 1, sizeof *call->set_value);
     if (!call->set_fact || !call->set_value)
         civr__lua_abort(L, CIVR_ABORT_NOMEM);
     for (uint32_t i = 0; i < n; i++) { /* in declared order: a fixed trace */
@@ -239,7 +239,7 @@ static void read_facts(lua_State *L, civr_hookrt *rt, civr_hookcall *call, int t
              * beyond hook_max_fen */
             if (fact->type.kind == CT_MONEY && v.u.n.n < 0)
                 wrong(L, "negative money for fact '%s'", fact->name);
-            if (fact->type.kind == CT_MONEY && civr_num_cmp(v.u.n, civr_num_int(rt->max_fen)) > 0)
+            if (fact->type.kind == CT_MONEY && civr__num_cmp(v.u.n, civr__num_int(rt->max_fen)) > 0)
                 wrong(L, "more than %lld fen for fact '%s' (the limit hook_max_fen)",
                       (long long)rt->max_fen, fact->name);
             call->set_fact[call->nsets] = h->sets[i];

@@ -256,7 +256,7 @@ static bool keep_log(civr_hookrt *rt, const char *text, size_t len)
     }
     if (r->nlog == r->log_cap) {
         uint32_t cap = r->log_cap ? r->log_cap * 2 : 8;
-        civr_logline *l = civr_arena_array(&r->arena, cap, sizeof *l);
+        civr_logline *l = civr__arena_array(&r->arena, cap, sizeof *l);
         if (!l)
             return false;
         if (r->nlog)
@@ -274,7 +274,7 @@ static bool keep_log(civr_hookrt *rt, const char *text, size_t len)
         i += k ? k : 1;
     }
     bool cut = i < len;
-    char *out = civr_arena_alloc(&r->arena, n + 1);
+    char *out = civr__arena_alloc(&r->arena, n + 1);
     if (!out)
         return false;
     for (size_t at = 0, j = 0; at < n;) {

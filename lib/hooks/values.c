@@ -54,7 +54,7 @@ static operand operand_of(lua_State *L, int idx, civr_num *v)
         return n->rate ? OP_RATE : OP_MONEY;
     }
     if (lua_isinteger(L, idx)) {
-        *v = civr_num_int(lua_tointeger(L, idx));
+        *v = civr__num_int(lua_tointeger(L, idx));
         return OP_INT;
     }
     if (lua_type(L, idx) == LUA_TNUMBER)
@@ -77,13 +77,13 @@ static int arith(lua_State *L, char op)
             return civr__lua_fail(L, "money %s a bare number: make it civ.money(...) or civ.fen(...)",
                                   op == '+' ? "plus" : "minus");
         rate = x != OP_MONEY;
-        ok = op == '+' ? civr_num_add(a, b, &r) : civr_num_sub(a, b, &r);
+        ok = op == '+' ? civr__num_add(a, b, &r) : civr__num_sub(a, b, &r);
         break;
     case '*':
         if (x == OP_MONEY && y == OP_MONEY)
             return civr__lua_fail(L, "money times money has no meaning");
         rate = x != OP_MONEY && y != OP_MONEY;
-        ok = civr_num_mul(a, b, &r);
+        ok = civr__num_mul(a, b, &r);
         break;
     default: /* '/' */
         if (x != OP_MONEY && y == OP_MONEY)
@@ -91,7 +91,7 @@ static int arith(lua_State *L, char op)
         if (b.n == 0)
             return civr__lua_fail(L, "division by zero");
         rate = x != OP_MONEY || y == OP_MONEY; /* money / money is a rate */
-        ok = civr_num_div(a, b, &r);
+        ok = civr__num_div(a, b, &r);
         break;
     }
     if (!ok)
@@ -109,7 +109,7 @@ static int num_unm(lua_State *L)
 {
     luanum *n = to_num(L, 1);
     civr_num r;
-    if (!civr_num_neg(n->v, &r))
+    if (!civr__num_neg(n->v, &r))
         return civr__lua_fail(L, "arithmetic overflow");
     push_num(L, r, n->rate);
     return 1;
@@ -121,7 +121,7 @@ static int compare(lua_State *L, civr_num *a, civr_num *b)
     operand x = operand_of(L, 1, a), y = operand_of(L, 2, b);
     if ((x == OP_MONEY) != (y == OP_MONEY))
         civr__lua_fail(L, "money can only be compared with money");
-    return civr_num_cmp(*a, *b);
+    return civr__num_cmp(*a, *b);
 }
 
 static int num_eq(lua_State *L)
@@ -151,12 +151,12 @@ static int num_tostring(lua_State *L)
     luanum *n = luaL_checkudata(L, 1, NUM_MT);
     /* format into a Lua buffer so that a Lua error cannot leak C memory */
     civr_buf b = CIVR_BUF_INIT;
-    civr_num_format(n->v, n->rate ? 0 : 2, n->rate ? 0 : 2, &b);
+    civr__num_format(n->v, n->rate ? 0 : 2, n->rate ? 0 : 2, &b);
     char small[64];
     bool fits = !b.failed && b.data && b.len < sizeof small;
     if (fits)
         memcpy(small, b.data, b.len + 1);
-    civr_buf_free(&b);
+    civr__buf_free(&b);
     if (!fits)
         return civr__lua_abort(L, CIVR_ABORT_NOMEM);
     lua_pushstring(L, small);
@@ -207,7 +207,7 @@ static int civ_money(lua_State *L)
     } else {
         return civr__lua_fail(L, "civ.money takes text such as \"12.34\" or an integer number of yuan");
     }
-    push_num(L, civr_num_int(fen), false);
+    push_num(L, civr__num_int(fen), false);
     return 1;
 }
 
@@ -215,7 +215,7 @@ static int civ_fen(lua_State *L)
 {
     if (!lua_isinteger(L, 1))
         return civr__lua_fail(L, "civ.fen takes an integer number of fen");
-    push_num(L, civr_num_int(lua_tointeger(L, 1)), false);
+    push_num(L, civr__num_int(lua_tointeger(L, 1)), false);
     return 1;
 }
 
@@ -224,11 +224,11 @@ static int civ_rate(lua_State *L)
 {
     civr_num v;
     if (lua_isinteger(L, 1)) {
-        v = civr_num_int(lua_tointeger(L, 1));
+        v = civr__num_int(lua_tointeger(L, 1));
     } else if (lua_type(L, 1) == LUA_TSTRING) {
         size_t len;
         const char *s = lua_tolstring(L, 1, &len);
-        if (!civr_num_parse(s, len, 0, &v, NULL))
+        if (!civr__num_parse(s, len, 0, &v, NULL))
             return civr__lua_fail(L, "civ.rate: '%s' is not an exact decimal (\"0.3\", \"30%%\")", s);
     } else {
         return civr__lua_fail(L, "civ.rate takes text such as \"0.3\" or \"30%%\", or an integer");
@@ -250,9 +250,9 @@ static int civ_round(lua_State *L)
     int u = luaL_checkoption(L, 2, NULL, units);
     int m = luaL_checkoption(L, 3, NULL, modes);
     int64_t fen;
-    if (!civr_num_round(n->v, unit_fen[u], mode_of[m], &fen))
+    if (!civr__num_round(n->v, unit_fen[u], mode_of[m], &fen))
         return civr__lua_fail(L, "civ.round: arithmetic overflow");
-    push_num(L, civr_num_int(fen), false);
+    push_num(L, civr__num_int(fen), false);
     return 1;
 }
 
@@ -366,7 +366,7 @@ bool civr__lua_evaluate(civr_ectx *c, const civr_expr *e, uint32_t fact, const c
     civr_hookrt *rt = c->hooks;
     /* C memory made for the hook (scratch values, trace entries) counts
      * against its memory budget */
-    size_t before = civr_arena_bytes(c->arena) + civr_arena_bytes(&c->res->arena);
+    size_t before = civr__arena_bytes(c->arena) + civr__arena_bytes(&c->res->arena);
     c->jb = &jb;
     if (setjmp(jb)) {
         c->jb = saved;
@@ -377,7 +377,7 @@ bool civr__lua_evaluate(civr_ectx *c, const civr_expr *e, uint32_t fact, const c
     else
         civr__eval_fact(c, fact, member, out);
     c->jb = saved;
-    size_t after = civr_arena_bytes(c->arena) + civr_arena_bytes(&c->res->arena);
+    size_t after = civr__arena_bytes(c->arena) + civr__arena_bytes(&c->res->arena);
     if (after > before) {
         rt->c_bytes += after - before;
         if (rt->mem_used + rt->c_bytes > rt->mem_limit) {
@@ -442,7 +442,7 @@ static int view_index(lua_State *L)
         const civr_rtype *t = &p->rtypes[r->type];
         size_t len;
         const char *name = luaL_checklstring(L, 2, &len);
-        int32_t f = civr_policy__field(t, name, len);
+        int32_t f = civr__policy_field(t, name, len);
         if (f < 0)
             return civr__lua_fail(L, "%s has no field '%s'", t->name, name);
         if (r == rt->c->hh->root && (uint32_t)f == p->members_field && rt->c->members) {
@@ -451,7 +451,7 @@ static int view_index(lua_State *L)
         }
         civr_val value = r->fields[f];
         if (value.k == VK_MISSING) { /* name the field, as the evaluator does */
-            civr_missing *m = civr_arena_alloc(rt->c->arena, sizeof *m);
+            civr_missing *m = civr__arena_alloc(rt->c->arena, sizeof *m);
             if (!m)
                 return civr__lua_abort(L, CIVR_ABORT_NOMEM);
             m->rec = r;
@@ -504,7 +504,7 @@ static int civ_given(lua_State *L)
     const civr_rtype *t = &civr__rt(L)->pol->rtypes[r->type];
     size_t len;
     const char *name = luaL_checklstring(L, 2, &len);
-    int32_t f = civr_policy__field(t, name, len);
+    int32_t f = civr__policy_field(t, name, len);
     if (f < 0)
         return civr__lua_fail(L, "%s has no field '%s'", t->name, name);
     lua_pushboolean(L, r->fields[f].k != VK_MISSING);
@@ -527,7 +527,7 @@ bool civr__lua_to_val(lua_State *L, int idx, civr_type t, civr_arena *arena, civ
         if (!lua_isinteger(L, idx))
             return *why = "an integer", false;
         out->k = VK_NUM;
-        out->u.n = civr_num_int(lua_tointeger(L, idx));
+        out->u.n = civr__num_int(lua_tointeger(L, idx));
         return true;
     case CT_MONEY:
     case CT_RATE:
@@ -547,7 +547,7 @@ bool civr__lua_to_val(lua_State *L, int idx, civr_type t, civr_arena *arena, civ
     case CT_ENUM: {
         size_t len;
         const char *s = lua_type(L, idx) == LUA_TSTRING ? lua_tolstring(L, idx, &len) : NULL;
-        int32_t e = s ? civr_policy__enum_value(&p->enums[t.ref], s, len) : -1;
+        int32_t e = s ? civr__policy_enum_value(&p->enums[t.ref], s, len) : -1;
         if (e < 0)
             return *why = "one of the enum's values", false;
         out->k = VK_ENUM;
@@ -560,7 +560,7 @@ bool civr__lua_to_val(lua_State *L, int idx, civr_type t, civr_arena *arena, civ
         if (!s || !civr__text_valid(s, len) || len > UINT32_MAX)
             return *why = "valid UTF-8 text without NUL", false;
         out->k = VK_STR;
-        out->u.str.s = civr_arena_strndup(arena, s, len);
+        out->u.str.s = civr__arena_strndup(arena, s, len);
         out->u.str.len = (uint32_t)len;
         if (!out->u.str.s)
             civr__lua_abort(L, CIVR_ABORT_NOMEM);

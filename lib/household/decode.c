@@ -37,7 +37,7 @@ typedef struct decoder {
 
 CIVR__PRINTF(4, 5) static int fail(decoder *d, const civr_node *n, civr_msg m, const char *fmt, ...)
 {
-    civr_pos pos = civr_doc_pos(d->doc, n);
+    civr_pos pos = civr__doc_pos(d->doc, n);
     va_list ap;
     va_start(ap, fmt);
     int rc = civr__vfail(d->err, &pos, m, fmt, ap);
@@ -49,7 +49,7 @@ CIVR__PRINTF(4, 5) static int fail(decoder *d, const civr_node *n, civr_msg m, c
 static char *join(decoder *d, const char *a, const char *b, const char *c, const char *e)
 {
     size_t la = strlen(a), lb = strlen(b), lc = strlen(c), le = strlen(e);
-    char *s = civr_arena_alloc(&d->hh->arena, la + lb + lc + le + 1);
+    char *s = civr__arena_alloc(&d->hh->arena, la + lb + lc + le + 1);
     if (!s)
         return NULL;
     memcpy(s, a, la);
@@ -78,7 +78,7 @@ static int decode_record(decoder *d, uint16_t type, const civr_node *node, const
 
 static int wrong_type(decoder *d, const civr_node *n, const char *path, const char *want)
 {
-    return fail(d, n, CIVR_MSG(WRONG_TYPE), path, want, civr_node_describe(n));
+    return fail(d, n, CIVR_MSG(WRONG_TYPE), path, want, civr__node_describe(n));
 }
 
 static int wrong_field_type(decoder *d, const civr_node *n, fpath fp, const char *want)
@@ -111,11 +111,11 @@ static int decode_scalar(decoder *d, const civr_field *f, const civr_node *n, fp
              * by whoever wrote the file: 007, 1e3, 1.0) */
             if (len == 0)
                 return fail(d, n, CIVR_MSG(WRONG_TYPE), shown_path(d, fp), "a non-empty id", "an empty text");
-            if (n->style == CIVR_STYLE_PLAIN && civr__streq(civr_node_describe(n), "a number"))
+            if (n->style == CIVR_STYLE_PLAIN && civr__streq(civr__node_describe(n), "a number"))
                 return wrong_field_type(d, n, fp, "an id as text (quote ids that look like numbers)");
         }
         v->k = VK_STR; /* copied: the document is freed after decoding */
-        v->u.str.s = civr_arena_strndup(&d->hh->arena, t, len);
+        v->u.str.s = civr__arena_strndup(&d->hh->arena, t, len);
         v->u.str.len = (uint32_t)len;
         return v->u.str.s ? 0 : civr__oom(d->err);
     case CT_BOOL:
@@ -128,7 +128,7 @@ static int decode_scalar(decoder *d, const civr_field *f, const civr_node *n, fp
     case CT_INT: {
         civr_num x;
         int dec = 0;
-        if (n->style != CIVR_STYLE_PLAIN || !civr_num_parse(t, len, 0, &x, &dec) || dec ||
+        if (n->style != CIVR_STYLE_PLAIN || !civr__num_parse(t, len, 0, &x, &dec) || dec ||
             x.d != 1 || x.n < -1000000000 || x.n > 1000000000)
             return fail(d, n, CIVR_MSG(BAD_INTEGER), shown_path(d, fp), t, -1000000000LL, 1000000000LL);
         v->k = VK_NUM;
@@ -143,12 +143,12 @@ static int decode_scalar(decoder *d, const civr_field *f, const civr_node *n, fp
         if (fen < 0 && f->nonnegative)
             return fail(d, n, CIVR_MSG(NEGATIVE_MONEY), shown_path(d, fp), t);
         v->k = VK_NUM;
-        v->u.n = civr_num_int(fen);
+        v->u.n = civr__num_int(fen);
         return 0;
     }
     case CT_RATE: {
         civr_num x;
-        if (!civr_num_parse(t, len, 0, &x, NULL))
+        if (!civr__num_parse(t, len, 0, &x, NULL))
             return fail(d, n, CIVR_MSG(BAD_NUMBER), shown_path(d, fp), t);
         v->k = VK_NUM;
         v->u.n = x;
@@ -161,15 +161,15 @@ static int decode_scalar(decoder *d, const civr_field *f, const civr_node *n, fp
         return 0;
     case CT_ENUM: {
         const civr_enum *e = &p->enums[f->type.ref];
-        int32_t k = civr_policy__enum_value(e, t, len);
+        int32_t k = civr__policy_enum_value(e, t, len);
         if (k < 0) {
             civr_buf vals = CIVR_BUF_INIT;
             for (uint32_t i = 0; i < e->count; i++)
-                civr_buf_printf(&vals, "%s%s", i ? ", " : "", e->values[i].id);
+                civr__buf_printf(&vals, "%s%s", i ? ", " : "", e->values[i].id);
             char shown[64];
             snprintf(shown, sizeof shown, "%.48s", t);
             int rc = fail(d, n, CIVR_MSG(BAD_ENUM), shown_path(d, fp), shown, vals.data ? vals.data : "");
-            civr_buf_free(&vals);
+            civr__buf_free(&vals);
             return rc;
         }
         v->k = VK_ENUM;
@@ -194,8 +194,8 @@ static int decode_list(decoder *d, const civr_field *f, const civr_node *n, fpat
         return fail(d, n->u.seq.items[d->limits.max_members], CIVR_MSG(TOO_MANY_MEMBERS),
                     shown_path(d, fp), d->limits.max_members);
     const char *path = count ? path_text(d, fp) : ""; /* its items' paths start with it */
-    civr_list *list = civr_arena_zalloc(&d->hh->arena, sizeof *list);
-    const civr_rec **items = civr_arena_array(&d->hh->arena, count ? count : 1, sizeof *items);
+    civr_list *list = civr__arena_zalloc(&d->hh->arena, sizeof *list);
+    const civr_rec **items = civr__arena_array(&d->hh->arena, count ? count : 1, sizeof *items);
     if (!list || !items || !path)
         return civr__oom(d->err);
     const civr_rtype *rt = &d->p->rtypes[f->type.ref];
@@ -204,7 +204,7 @@ static int decode_list(decoder *d, const civr_field *f, const civr_node *n, fpat
         civr_rec *rec;
         civr_node key, map;
         civr_pair pair;
-        if (item->kind == CIVR_NODE_SCALAR && f->shorthand && !civr_node_is_null(item)) {
+        if (item->kind == CIVR_NODE_SCALAR && f->shorthand && !civr__node_is_null(item)) {
             /* `- in_prison` stands for `- {kind: in_prison}` */
             key = *item;
             key.style = CIVR_STYLE_PLAIN;
@@ -245,24 +245,24 @@ static int decode_map(decoder *d, const civr_field *f, const civr_node *n, fpath
     if (n->kind != CIVR_NODE_MAP)
         return wrong_field_type(d, n, fp, "a mapping");
     uint32_t count = (uint32_t)n->u.map.count;
-    civr_map *map = civr_arena_zalloc(&d->hh->arena, sizeof *map);
-    const char **keys = civr_arena_array(&d->hh->arena, count ? count : 1, sizeof *keys);
-    const civr_rec **items = civr_arena_array(&d->hh->arena, count ? count : 1, sizeof *items);
+    civr_map *map = civr__arena_zalloc(&d->hh->arena, sizeof *map);
+    const char **keys = civr__arena_array(&d->hh->arena, count ? count : 1, sizeof *keys);
+    const civr_rec **items = civr__arena_array(&d->hh->arena, count ? count : 1, sizeof *items);
     const char *path = count ? path_text(d, fp) : ""; /* its items' paths start with it */
     if (!map || !keys || !items || !path)
         return civr__oom(d->err);
     for (uint32_t i = 0; i < count; i++) {
         const civr_pair *pr = &n->u.map.pairs[i];
         const char *key = pr->key->u.scalar.text;
-        int32_t prog = civr_policy__program(d->p, key, pr->key->u.scalar.len);
+        int32_t prog = civr__policy_program(d->p, key, pr->key->u.scalar.len);
         if (prog < 0 || d->p->programs[prog].scope == CIVR_SCOPE_SHARED) {
             civr_buf progs = CIVR_BUF_INIT;
-            civr_buf_puts(&progs, "programs:");
+            civr__buf_puts(&progs, "programs:");
             for (uint32_t k = 0; k < d->p->nprograms; k++)
                 if (d->p->programs[k].scope != CIVR_SCOPE_SHARED)
-                    civr_buf_printf(&progs, " %s", d->p->programs[k].id);
+                    civr__buf_printf(&progs, " %s", d->p->programs[k].id);
             int rc = fail(d, pr->key, CIVR_MSG(BAD_KEY), path, key, progs.data ? progs.data : "");
-            civr_buf_free(&progs);
+            civr__buf_free(&progs);
             return rc;
         }
         const char *ipath = join(d, path, ".", key, "");
@@ -272,7 +272,7 @@ static int decode_map(decoder *d, const civr_field *f, const civr_node *n, fpath
         int rc = decode_record(d, f->type.ref, pr->value, ipath, UINT32_MAX, &rec);
         if (rc)
             return rc;
-        keys[i] = civr_arena_strdup(&d->hh->arena, key);
+        keys[i] = civr__arena_strdup(&d->hh->arena, key);
         items[i] = rec;
         if (!keys[i])
             return civr__oom(d->err);
@@ -290,7 +290,7 @@ static int decode_field(decoder *d, civr_rec *rec, uint32_t fi, const civr_node 
     const civr_field *f = &d->p->rtypes[rec->type].fields[fi];
     civr_val *v = &rec->fields[fi];
     fpath fp = {rec->path, f->name};
-    if (civr_node_is_null(n)) {
+    if (civr__node_is_null(n)) {
         if (f->required)
             return fail(d, n, CIVR_MSG(REQUIRED_FIELD), rec->path[0] ? rec->path : "household",
                         f->name);
@@ -334,13 +334,13 @@ static int decode_record(decoder *d, uint16_t type, const civr_node *node, const
     const char *where = path && path[0] ? path : "household";
     if (node->kind != CIVR_NODE_MAP) {
         if (index != UINT32_MAX) {
-            char *ip = civr_arena_printf(&d->hh->arena, "%s[%u]", where, index);
+            char *ip = civr__arena_printf(&d->hh->arena, "%s[%u]", where, index);
             return wrong_type(d, node, ip ? ip : where, "a mapping");
         }
         return wrong_type(d, node, where, "a mapping");
     }
     size_t bytes = sizeof(civr_rec) + rt->nfields * sizeof(civr_val);
-    civr_rec *rec = civr_arena_zalloc(&d->hh->arena, bytes);
+    civr_rec *rec = civr__arena_zalloc(&d->hh->arena, bytes);
     if (!rec)
         return civr__oom(d->err);
     rec->type = type;
@@ -350,8 +350,8 @@ static int decode_record(decoder *d, uint16_t type, const civr_node *node, const
     if (index != UINT32_MAX) {
         const char *id = NULL;
         if (rt->key_field >= 0) {
-            const civr_node *k = civr_node_get(node, rt->fields[rt->key_field].name);
-            if (k && k->kind == CIVR_NODE_SCALAR && !civr_node_is_null(k))
+            const civr_node *k = civr__node_get(node, rt->fields[rt->key_field].name);
+            if (k && k->kind == CIVR_NODE_SCALAR && !civr__node_is_null(k))
                 id = k->u.scalar.text;
         }
         char num[16];
@@ -368,25 +368,25 @@ static int decode_record(decoder *d, uint16_t type, const civr_node *node, const
         memset(given, 0, rt->nfields * sizeof *given);
     for (size_t i = 0; i < node->u.map.count; i++) {
         const civr_pair *pr = &node->u.map.pairs[i];
-        int32_t fi = civr_policy__field(rt, pr->key->u.scalar.text, pr->key->u.scalar.len);
+        int32_t fi = civr__policy_field(rt, pr->key->u.scalar.text, pr->key->u.scalar.len);
         if (fi >= 0 && direct && !given[fi])
             given[fi] = pr->value;
         if (fi < 0) {
             civr_buf in = CIVR_BUF_INIT;
-            civr_buf_printf(&in, " in %s (fields:", rec->path[0] ? rec->path : "household");
+            civr__buf_printf(&in, " in %s (fields:", rec->path[0] ? rec->path : "household");
             for (uint32_t k = 0; k < rt->nfields; k++)
-                civr_buf_printf(&in, " %s", rt->fields[k].name);
-            civr_buf_putc(&in, ')');
+                civr__buf_printf(&in, " %s", rt->fields[k].name);
+            civr__buf_putc(&in, ')');
             char shown[80];
             snprintf(shown, sizeof shown, "%.64s", pr->key->u.scalar.text);
             int rc = fail(d, pr->key, CIVR_MSG(UNKNOWN_FIELD), shown, in.data ? in.data : "");
-            civr_buf_free(&in);
+            civr__buf_free(&in);
             return rc;
         }
     }
     for (uint32_t fi = 0; fi < rt->nfields; fi++) {
         const civr_field *f = &rt->fields[fi];
-        const civr_node *n = direct ? given[fi] : civr_node_get(node, f->name);
+        const civr_node *n = direct ? given[fi] : civr__node_get(node, f->name);
         civr_val *v = &rec->fields[fi];
         if (!n) {
             if (f->required)
@@ -468,11 +468,11 @@ int civr__household_decode(civr_household *hh, const civr_policy *policy, const 
         return rc;
     hh->root = root;
     const civr_rtype *h = &policy->rtypes[CIVR_RTYPE_HOUSEHOLD];
-    int32_t m = civr_policy__field(h, "members", 7);
+    int32_t m = civr__policy_field(h, "members", 7);
     hh->members = m >= 0 && root->fields[m].k == VK_LIST ? root->fields[m].u.list : NULL;
-    int32_t id = civr_policy__field(h, "id", 2);
+    int32_t id = civr__policy_field(h, "id", 2);
     hh->id = id >= 0 && root->fields[id].k == VK_STR ? root->fields[id].u.str.s : NULL;
-    int32_t region = civr_policy__field(h, "region", 6);
+    int32_t region = civr__policy_field(h, "region", 6);
     hh->region = region >= 0 && root->fields[region].k == VK_STR ? root->fields[region].u.str.s
                                                                  : NULL;
     return 0;
@@ -480,14 +480,14 @@ int civr__household_decode(civr_household *hh, const civr_policy *policy, const 
 
 const char *civr__household_peek_region(const civr_doc *doc)
 {
-    const civr_node *r = civr_node_get(doc->root, "region");
-    return r && r->kind == CIVR_NODE_SCALAR && !civr_node_is_null(r) ? r->u.scalar.text : NULL;
+    const civr_node *r = civr__node_get(doc->root, "region");
+    return r && r->kind == CIVR_NODE_SCALAR && !civr__node_is_null(r) ? r->u.scalar.text : NULL;
 }
 
 const char *civr__household_peek_id(const civr_doc *doc)
 {
-    const civr_node *id = civr_node_get(doc->root, "id");
-    return id && id->kind == CIVR_NODE_SCALAR && !civr_node_is_null(id) ? id->u.scalar.text : NULL;
+    const civr_node *id = civr__node_get(doc->root, "id");
+    return id && id->kind == CIVR_NODE_SCALAR && !civr__node_is_null(id) ? id->u.scalar.text : NULL;
 }
 
 int civr__doc_parse_auto(civr_doc *doc, const char *text, size_t len, civr_format format,
@@ -502,6 +502,6 @@ int civr__doc_parse_auto(civr_doc *doc, const char *text, size_t len, civr_forma
         format = i < len && text[i] == '{' ? CIVR_FORMAT_JSON : CIVR_FORMAT_YAML;
     }
     if (format == CIVR_FORMAT_JSON)
-        return civr_doc_parse_json(doc, text, len, source, limits, err);
-    return civr_doc_parse_yaml(doc, text, len, source, limits, err);
+        return civr__doc_parse_json(doc, text, len, source, limits, err);
+    return civr__doc_parse_yaml(doc, text, len, source, limits, err);
 }

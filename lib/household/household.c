@@ -11,13 +11,13 @@ int civr_household_parse(civr_household **out, const civr_policy *policy, const 
     civr_household *hh = civr__calloc(1, sizeof *hh);
     if (!hh)
         return civr__oom(err);
-    civr_arena_init(&hh->arena, 8192);
+    civr__arena_init(&hh->arena, 8192);
     civr_doc doc;
     int rc = civr__doc_parse_auto(&doc, text ? text : "", len, format, source, &policy->limits,
                                   err);
     if (rc == 0)
         rc = civr__household_decode(hh, policy, &doc, &policy->limits, err);
-    civr_doc_free(&doc);
+    civr__doc_free(&doc);
     if (rc) {
         civr_household_free(hh);
         return rc;
@@ -30,7 +30,7 @@ void civr_household_free(civr_household *hh)
 {
     if (!hh)
         return;
-    civr_arena_free(&hh->arena);
+    civr__arena_free(&hh->arena);
     civr__free(hh);
 }
 

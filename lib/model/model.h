@@ -43,16 +43,16 @@ typedef struct civr_type {
     uint16_t ref;
 } civr_type;
 
-static inline civr_type civr_type_of(civr_tkind k, uint16_t ref)
+static inline civr_type civr__type_of(civr_tkind k, uint16_t ref)
 {
     civr_type t = {(uint16_t)k, ref};
     return t;
 }
-static inline bool civr_type_eq(civr_type a, civr_type b)
+static inline bool civr__type_eq(civr_type a, civr_type b)
 {
     return a.kind == b.kind && a.ref == b.ref;
 }
-static inline bool civr_type_numeric(civr_type t)
+static inline bool civr__type_numeric(civr_type t)
 {
     return t.kind == CT_INT || t.kind == CT_RATE || t.kind == CT_MONEY;
 }
@@ -347,12 +347,12 @@ typedef struct civr_reason {
     civr_text text;
     const char *basis;
     civr_src src;
-    uint32_t hash; /* of code, zh and en (civr_reason_hash); 0: not computed */
+    uint32_t hash; /* of code, zh and en (civr__reason_hash); 0: not computed */
 } civr_reason;
 
 /* A hash of a reason's code and texts: equal reasons have equal hashes,
  * never 0. Reasons are compared often while results are made. */
-static inline uint32_t civr_reason_hash(const civr_reason *r)
+static inline uint32_t civr__reason_hash(const civr_reason *r)
 {
     uint32_t h = 2166136261u; /* FNV-1a over code NUL zh NUL en */
     const char *parts[3] = {r->code, r->text.zh, r->text.en};
@@ -542,23 +542,23 @@ struct civr_policy {
 
 
 /* Lookups by name (-1 when absent). */
-int32_t civr_policy__enum(const civr_policy *p, const char *name);
-int32_t civr_policy__enum_value(const civr_enum *e, const char *id, size_t len);
-int32_t civr_policy__rtype(const civr_policy *p, const char *name);
-int32_t civr_policy__field(const civr_rtype *t, const char *name, size_t len);
-int32_t civr_policy__param(const civr_policy *p, const char *name, size_t len);
-int32_t civr_policy__table(const civr_policy *p, const char *name, size_t len);
-int32_t civr_policy__program(const civr_policy *p, const char *name, size_t len);
+int32_t civr__policy_enum(const civr_policy *p, const char *name);
+int32_t civr__policy_enum_value(const civr_enum *e, const char *id, size_t len);
+int32_t civr__policy_rtype(const civr_policy *p, const char *name);
+int32_t civr__policy_field(const civr_rtype *t, const char *name, size_t len);
+int32_t civr__policy_param(const civr_policy *p, const char *name, size_t len);
+int32_t civr__policy_table(const civr_policy *p, const char *name, size_t len);
+int32_t civr__policy_program(const civr_policy *p, const char *name, size_t len);
 
 /* Make the policy's description (civr_policy_describe), at the end of loading. */
 int civr__policy_describe(civr_policy *p);
 
 /* The position of a source location, for errors. */
-civr_pos civr_policy__pos(const civr_policy *p, civr_src src);
+civr_pos civr__policy_pos(const civr_policy *p, civr_src src);
 /* "file:line" text for traces (in the policy's arena is not needed: caller's buffer). */
-void civr_policy__where(const civr_policy *p, civr_src src, civr_buf *out);
+void civr__policy_where(const civr_policy *p, civr_src src, civr_buf *out);
 
 /* Type name for messages: "money", "enum urban_rural", "list of member". */
-void civr_type__name(const civr_policy *p, civr_type t, civr_buf *out);
+void civr__type_name(const civr_policy *p, civr_type t, civr_buf *out);
 
 #endif

@@ -102,7 +102,7 @@ static bool eqn(const char *a, const char *b, size_t len)
     return strlen(a) == len && memcmp(a, b, len) == 0;
 }
 
-int32_t civr_policy__enum(const civr_policy *p, const char *name)
+int32_t civr__policy_enum(const civr_policy *p, const char *name)
 {
     for (uint32_t i = 0; i < p->nenums; i++)
         if (civr__streq(p->enums[i].name, name))
@@ -110,7 +110,7 @@ int32_t civr_policy__enum(const civr_policy *p, const char *name)
     return -1;
 }
 
-int32_t civr_policy__enum_value(const civr_enum *e, const char *id, size_t len)
+int32_t civr__policy_enum_value(const civr_enum *e, const char *id, size_t len)
 {
     for (uint32_t i = 0; i < e->count; i++)
         if (eqn(e->values[i].id, id, len))
@@ -118,7 +118,7 @@ int32_t civr_policy__enum_value(const civr_enum *e, const char *id, size_t len)
     return -1;
 }
 
-int32_t civr_policy__rtype(const civr_policy *p, const char *name)
+int32_t civr__policy_rtype(const civr_policy *p, const char *name)
 {
     for (uint32_t i = 0; i < p->nrtypes; i++)
         if (civr__streq(p->rtypes[i].name, name))
@@ -126,7 +126,7 @@ int32_t civr_policy__rtype(const civr_policy *p, const char *name)
     return -1;
 }
 
-int32_t civr_policy__field(const civr_rtype *t, const char *name, size_t len)
+int32_t civr__policy_field(const civr_rtype *t, const char *name, size_t len)
 {
     for (uint32_t i = 0; i < t->nfields; i++)
         if (eqn(t->fields[i].name, name, len))
@@ -134,7 +134,7 @@ int32_t civr_policy__field(const civr_rtype *t, const char *name, size_t len)
     return -1;
 }
 
-int32_t civr_policy__param(const civr_policy *p, const char *name, size_t len)
+int32_t civr__policy_param(const civr_policy *p, const char *name, size_t len)
 {
     for (uint32_t i = 0; i < p->nparams; i++)
         if (eqn(p->params[i].name, name, len))
@@ -142,7 +142,7 @@ int32_t civr_policy__param(const civr_policy *p, const char *name, size_t len)
     return -1;
 }
 
-int32_t civr_policy__table(const civr_policy *p, const char *name, size_t len)
+int32_t civr__policy_table(const civr_policy *p, const char *name, size_t len)
 {
     for (uint32_t i = 0; i < p->ntables; i++)
         if (eqn(p->tables[i].name, name, len))
@@ -150,7 +150,7 @@ int32_t civr_policy__table(const civr_policy *p, const char *name, size_t len)
     return -1;
 }
 
-int32_t civr_policy__program(const civr_policy *p, const char *name, size_t len)
+int32_t civr__policy_program(const civr_policy *p, const char *name, size_t len)
 {
     for (uint32_t i = 0; i < p->nprograms; i++)
         if (eqn(p->programs[i].id, name, len))
@@ -158,7 +158,7 @@ int32_t civr_policy__program(const civr_policy *p, const char *name, size_t len)
     return -1;
 }
 
-civr_pos civr_policy__pos(const civr_policy *p, civr_src src)
+civr_pos civr__policy_pos(const civr_policy *p, civr_src src)
 {
     civr_pos pos = {NULL, src.line, src.column, 0};
     if (src.file < p->nfiles)
@@ -166,33 +166,33 @@ civr_pos civr_policy__pos(const civr_policy *p, civr_src src)
     return pos;
 }
 
-void civr_policy__where(const civr_policy *p, civr_src src, civr_buf *out)
+void civr__policy_where(const civr_policy *p, civr_src src, civr_buf *out)
 {
     const char *path = src.file < p->nfiles ? p->files[src.file].path : "?";
-    civr_buf_printf(out, "%s:%u:%u", path, src.line, src.column);
+    civr__buf_printf(out, "%s:%u:%u", path, src.line, src.column);
 }
 
-void civr_type__name(const civr_policy *p, civr_type t, civr_buf *out)
+void civr__type_name(const civr_policy *p, civr_type t, civr_buf *out)
 {
     switch ((civr_tkind)t.kind) {
     case CT_VOID: return; /* nothing: used to fill message slots */
-    case CT_NULL: civr_buf_puts(out, "null"); return;
-    case CT_BOOL: civr_buf_puts(out, "bool"); return;
-    case CT_INT: civr_buf_puts(out, "integer"); return;
-    case CT_RATE: civr_buf_puts(out, "rate"); return;
-    case CT_MONEY: civr_buf_puts(out, "money"); return;
-    case CT_DATE: civr_buf_puts(out, "date"); return;
-    case CT_STRING: civr_buf_puts(out, "text"); return;
-    case CT_ENUM: civr_buf_printf(out, "enum %s", p->enums[t.ref].name); return;
-    case CT_SET: civr_buf_printf(out, "set<%s>", p->enums[t.ref].name); return;
-    case CT_RECORD: civr_buf_printf(out, "record %s", p->rtypes[t.ref].name); return;
-    case CT_LIST: civr_buf_printf(out, "list<%s>", p->rtypes[t.ref].name); return;
-    case CT_MAP: civr_buf_printf(out, "map<%s>", p->rtypes[t.ref].name); return;
+    case CT_NULL: civr__buf_puts(out, "null"); return;
+    case CT_BOOL: civr__buf_puts(out, "bool"); return;
+    case CT_INT: civr__buf_puts(out, "integer"); return;
+    case CT_RATE: civr__buf_puts(out, "rate"); return;
+    case CT_MONEY: civr__buf_puts(out, "money"); return;
+    case CT_DATE: civr__buf_puts(out, "date"); return;
+    case CT_STRING: civr__buf_puts(out, "text"); return;
+    case CT_ENUM: civr__buf_printf(out, "enum %s", p->enums[t.ref].name); return;
+    case CT_SET: civr__buf_printf(out, "set<%s>", p->enums[t.ref].name); return;
+    case CT_RECORD: civr__buf_printf(out, "record %s", p->rtypes[t.ref].name); return;
+    case CT_LIST: civr__buf_printf(out, "list<%s>", p->rtypes[t.ref].name); return;
+    case CT_MAP: civr__buf_printf(out, "map<%s>", p->rtypes[t.ref].name); return;
     case CT_ROW:
         if (t.ref == CIVR_ROW_ANY)
-            civr_buf_puts(out, "a table row");
+            civr__buf_puts(out, "a table row");
         else
-            civr_buf_printf(out, "a row of table @%s", p->tables[t.ref].name);
+            civr__buf_printf(out, "a row of table @%s", p->tables[t.ref].name);
         return;
     }
 }
@@ -206,56 +206,56 @@ static const char *type_word(civr_type t)
 
 static void describe_text(civr_buf *b, civr_text t)
 {
-    civr_buf_puts(b, "{\"zh\":");
+    civr__buf_puts(b, "{\"zh\":");
     if (t.zh)
-        civr_buf_json_string(b, t.zh, strlen(t.zh));
+        civr__buf_json_string(b, t.zh, strlen(t.zh));
     else
-        civr_buf_puts(b, "null");
-    civr_buf_puts(b, ",\"en\":");
+        civr__buf_puts(b, "null");
+    civr__buf_puts(b, ",\"en\":");
     if (t.en)
-        civr_buf_json_string(b, t.en, strlen(t.en));
+        civr__buf_json_string(b, t.en, strlen(t.en));
     else
-        civr_buf_puts(b, "null");
-    civr_buf_putc(b, '}');
+        civr__buf_puts(b, "null");
+    civr__buf_putc(b, '}');
 }
 
 int civr__policy_describe(civr_policy *p)
 {
     civr_buf b = CIVR_BUF_INIT;
     static const char *scopes[] = {"household", "member", "shared"};
-    civr_buf_puts(&b, "{\"id\":");
-    civr_buf_json_string(&b, civr_policy_id(p), strlen(civr_policy_id(p)));
-    civr_buf_puts(&b, ",\"version\":");
-    civr_buf_json_string(&b, civr_policy_version(p), strlen(civr_policy_version(p)));
-    civr_buf_printf(&b, ",\"digest\":\"%s\",\"layers\":[", p->digest);
+    civr__buf_puts(&b, "{\"id\":");
+    civr__buf_json_string(&b, civr_policy_id(p), strlen(civr_policy_id(p)));
+    civr__buf_puts(&b, ",\"version\":");
+    civr__buf_json_string(&b, civr_policy_version(p), strlen(civr_policy_version(p)));
+    civr__buf_printf(&b, ",\"digest\":\"%s\",\"layers\":[", p->digest);
     for (uint32_t i = 0; i < p->nlayers; i++) {
         if (i)
-            civr_buf_putc(&b, ',');
-        civr_buf_json_string(&b, p->layers[i].id, strlen(p->layers[i].id));
+            civr__buf_putc(&b, ',');
+        civr__buf_json_string(&b, p->layers[i].id, strlen(p->layers[i].id));
     }
-    civr_buf_puts(&b, "],\"programs\":[");
+    civr__buf_puts(&b, "],\"programs\":[");
     for (uint32_t i = 0; i < p->nreported; i++) {
         const civr_program *pg = &p->programs[p->reported[i]];
         if (i)
-            civr_buf_putc(&b, ',');
-        civr_buf_puts(&b, "{\"id\":");
-        civr_buf_json_string(&b, pg->id, strlen(pg->id));
-        civr_buf_puts(&b, ",\"title\":");
+            civr__buf_putc(&b, ',');
+        civr__buf_puts(&b, "{\"id\":");
+        civr__buf_json_string(&b, pg->id, strlen(pg->id));
+        civr__buf_puts(&b, ",\"title\":");
         describe_text(&b, pg->title);
-        civr_buf_printf(&b, ",\"scope\":\"%s\",\"facts\":[", scopes[pg->scope]);
+        civr__buf_printf(&b, ",\"scope\":\"%s\",\"facts\":[", scopes[pg->scope]);
         for (uint32_t k = 0; k < pg->nshown; k++) {
             const civr_fact *f = &pg->facts[pg->shown[k]];
-            civr_buf_puts(&b, k ? ",{\"name\":" : "{\"name\":");
-            civr_buf_json_string(&b, f->name, strlen(f->name));
-            civr_buf_printf(&b, ",\"type\":\"%s\",\"title\":", type_word(f->type));
+            civr__buf_puts(&b, k ? ",{\"name\":" : "{\"name\":");
+            civr__buf_json_string(&b, f->name, strlen(f->name));
+            civr__buf_printf(&b, ",\"type\":\"%s\",\"title\":", type_word(f->type));
             describe_text(&b, f->title);
-            civr_buf_putc(&b, '}');
+            civr__buf_putc(&b, '}');
         }
-        civr_buf_puts(&b, "]}");
+        civr__buf_puts(&b, "]}");
     }
-    civr_buf_puts(&b, "]}");
-    p->description = b.failed ? NULL : civr_arena_strdup(&p->arena, b.data);
-    civr_buf_free(&b);
+    civr__buf_puts(&b, "]}");
+    p->description = b.failed ? NULL : civr__arena_strdup(&p->arena, b.data);
+    civr__buf_free(&b);
     return p->description ? 0 : CIVR_ENOMEM;
 }
 
@@ -303,7 +303,7 @@ int civr_policy_governs(const civr_policy *p, const char *region)
 static void region_list(const civr_policy *p, civr_buf *out)
 {
     for (uint32_t i = 0; i < top(p)->nregions; i++)
-        civr_buf_printf(out, "%s%s", i ? ", " : "", top(p)->regions[i]);
+        civr__buf_printf(out, "%s%s", i ? ", " : "", top(p)->regions[i]);
 }
 
 int civr_policy_check_region(const civr_policy *p, const char *region, civr_error *err)
@@ -321,6 +321,6 @@ int civr_policy_check_region(const civr_policy *p, const char *region, civr_erro
     int rc = region ? civr__fail(err, NULL, CIVR_MSG(REGION_OUTSIDE), region, top(p)->id,
                                  list.data ? list.data : "")
                     : civr__fail(err, NULL, CIVR_MSG(NO_REGION), top(p)->id, list.data ? list.data : "");
-    civr_buf_free(&list);
+    civr__buf_free(&list);
     return rc;
 }

@@ -10,13 +10,13 @@
 #include "output.h"
 
 /* Append a string literal: its length is known when compiling. */
-#define PUT(b, lit) civr_buf_add((b), (lit), sizeof(lit) - 1)
+#define PUT(b, lit) civr__buf_add((b), (lit), sizeof(lit) - 1)
 
 static void money(civr_buf *b, int64_t fen)
 {
     char s[32];
     civr_money_format(fen, s);
-    civr_buf_puts(b, s);
+    civr__buf_puts(b, s);
 }
 
 
@@ -33,15 +33,15 @@ void civr__render_value(civr_buf *b, const civr_policy *p, const civr_val *v, ci
     switch (v->k) {
     case VK_MISSING:
     case VK_NULL: PUT(b, "null"); return;
-    case VK_BOOL: civr_buf_puts(b, v->u.b ? "true" : "false"); return;
+    case VK_BOOL: civr__buf_puts(b, v->u.b ? "true" : "false"); return;
     case VK_NUM:
         if (t.kind == CT_INT) {
-            civr_buf_printf(b, "%lld", (long long)v->u.n.n);
+            civr__buf_printf(b, "%lld", (long long)v->u.n.n);
             return;
         }
-        civr_buf_putc(b, '"');
-        civr_num_format(v->u.n, t.kind == CT_MONEY ? 2 : 0, t.kind == CT_MONEY ? 2 : 0, b);
-        civr_buf_putc(b, '"');
+        civr__buf_putc(b, '"');
+        civr__num_format(v->u.n, t.kind == CT_MONEY ? 2 : 0, t.kind == CT_MONEY ? 2 : 0, b);
+        civr__buf_putc(b, '"');
         return;
     case VK_DATE: {
         char d[11];
@@ -51,35 +51,35 @@ void civr__render_value(civr_buf *b, const civr_policy *p, const civr_val *v, ci
     }
     case VK_ENUM: civr__buf_json_text(b, p->enums[t.ref].values[v->u.e].id); return;
     case VK_SET: {
-        civr_buf_putc(b, '[');
+        civr__buf_putc(b, '[');
         bool first = true;
         for (uint32_t i = 0; i < p->enums[t.ref].count; i++)
             if ((v->u.set >> i) & 1) {
                 if (!first)
-                    civr_buf_putc(b, ',');
+                    civr__buf_putc(b, ',');
                 first = false;
                 civr__buf_json_text(b, p->enums[t.ref].values[i].id);
             }
-        civr_buf_putc(b, ']');
+        civr__buf_putc(b, ']');
         return;
     }
-    case VK_STR: civr_buf_json_string(b, v->u.str.s, v->u.str.len); return;
+    case VK_STR: civr__buf_json_string(b, v->u.str.s, v->u.str.len); return;
     case VK_REC: civr__buf_json_text(b, rec_id(p, v->u.rec)); return;
     case VK_LIST:
-        civr_buf_putc(b, '[');
+        civr__buf_putc(b, '[');
         for (uint32_t i = 0; i < v->u.list->count; i++) {
             if (i)
-                civr_buf_putc(b, ',');
+                civr__buf_putc(b, ',');
             civr__buf_json_text(b, rec_id(p, v->u.list->items[i]));
         }
-        civr_buf_putc(b, ']');
+        civr__buf_putc(b, ']');
         return;
     case VK_ROW: {
         const civr_hit *h = v->u.hit;
-        civr_buf_putc(b, '"');
+        civr__buf_putc(b, '"');
         for (uint32_t i = 0; i < h->nrows; i++)
-            civr_buf_printf(b, "%s%s", i ? "+" : "", h->rows[i]->id);
-        civr_buf_putc(b, '"');
+            civr__buf_printf(b, "%s%s", i ? "+" : "", h->rows[i]->id);
+        civr__buf_putc(b, '"');
         return;
     }
     default: PUT(b, "null"); return;
@@ -89,13 +89,13 @@ void civr__render_value(civr_buf *b, const civr_policy *p, const civr_val *v, ci
 void civr__render_fact(civr_buf *b, const civr_policy *p, const civr_fval *fv)
 {
     if (fv->v.k == VK_LIST) { /* ids were copied at evaluation */
-        civr_buf_putc(b, '[');
+        civr__buf_putc(b, '[');
         for (uint32_t i = 0; i < fv->nids; i++) {
             if (i)
-                civr_buf_putc(b, ',');
+                civr__buf_putc(b, ',');
             civr__buf_json_text(b, fv->ids[i]);
         }
-        civr_buf_putc(b, ']');
+        civr__buf_putc(b, ']');
         return;
     }
     civr__render_value(b, p, &fv->v, fv->type);
@@ -103,7 +103,7 @@ void civr__render_fact(civr_buf *b, const civr_policy *p, const civr_fval *fv)
 
 static void where(civr_buf *b, const civr_policy *p, civr_src src)
 {
-    civr_policy__where(p, src, b);
+    civr__policy_where(p, src, b);
 }
 
 /* The reasons already written in this result (the same reason is often given
@@ -130,7 +130,7 @@ static void json_reason(civr_buf *b, const civr_reason *rs, reason_memo *memo)
             if (memo->len[i] > sizeof copy)
                 break;
             memcpy(copy, b->data + memo->off[i], memo->len[i]);
-            civr_buf_add(b, copy, memo->len[i]);
+            civr__buf_add(b, copy, memo->len[i]);
             return;
         }
     }
@@ -153,7 +153,7 @@ static void json_reason_raw(civr_buf *b, const civr_reason *rs)
     civr__buf_json_text(b, rs->text.en);
     PUT(b, ",\"basis\":");
     civr__buf_json_text(b, rs->basis);
-    civr_buf_putc(b, '}');
+    civr__buf_putc(b, '}');
 }
 
 static void json_member(civr_buf *b, const civr_program_result *pr, const civr_mline *m,
@@ -175,21 +175,21 @@ static void json_member(civr_buf *b, const civr_program_result *pr, const civr_m
         PUT(b, ",\"reasons\":[");
         for (uint32_t k = 0; k < m->nreasons; k++) {
             if (k)
-                civr_buf_putc(b, ',');
+                civr__buf_putc(b, ',');
             json_reason(b, m->reasons[k], memo);
         }
-        civr_buf_putc(b, ']');
+        civr__buf_putc(b, ']');
     }
     if (m->nmissing) {
         PUT(b, ",\"missing\":[");
         for (uint32_t k = 0; k < m->nmissing; k++) {
             if (k)
-                civr_buf_putc(b, ',');
+                civr__buf_putc(b, ',');
             civr__buf_json_text(b, m->missing[k]);
         }
-        civr_buf_putc(b, ']');
+        civr__buf_putc(b, ']');
     }
-    civr_buf_putc(b, '}');
+    civr__buf_putc(b, '}');
 }
 
 static const char *const trace_kinds[] = {"fact",   "parameter", "table",    "round", "check",
@@ -221,7 +221,7 @@ void civr__render_trace_entry(civr_buf *b, const civr_result *r, const civr_trac
         civr__render_value(b, p, &t->value, vt);
     if (t->kind == CIVR_TRACE_ROUND || t->kind == CIVR_TRACE_STACKING ||
         (t->kind == CIVR_TRACE_HOOK && t->before.k != VK_MISSING)) {
-        civr_buf_puts(b, t->kind == CIVR_TRACE_ROUND ? ",\"exact\":" : ",\"before\":");
+        civr__buf_puts(b, t->kind == CIVR_TRACE_ROUND ? ",\"exact\":" : ",\"before\":");
         civr__render_value(b, p, &t->before, vt);
     }
     PUT(b, ",\"at\":\"");
@@ -234,7 +234,7 @@ void civr__render_trace_entry(civr_buf *b, const civr_result *r, const civr_trac
     }
     if (t->illustrative)
         PUT(b, ",\"illustrative\":true");
-    civr_buf_putc(b, '}');
+    civr__buf_putc(b, '}');
 }
 
 static void json_trace(civr_buf *b, const civr_result *r)
@@ -242,10 +242,10 @@ static void json_trace(civr_buf *b, const civr_result *r)
     PUT(b, ",\"trace\":[");
     for (uint32_t i = 0; i < r->ntrace; i++) {
         if (i)
-            civr_buf_putc(b, ',');
+            civr__buf_putc(b, ',');
         civr__render_trace_entry(b, r, &r->trace[i]);
     }
-    civr_buf_putc(b, ']');
+    civr__buf_putc(b, ']');
 }
 
 /* What hooks printed (only when they did): "log" and "log_dropped". */
@@ -255,20 +255,20 @@ static void json_log(civr_buf *b, const civr_result *r)
         PUT(b, ",\"log\":[");
         for (uint32_t i = 0; i < r->nlog; i++) {
             const civr_logline *l = &r->log[i];
-            civr_buf_puts(b, i ? ",{\"program\":" : "{\"program\":");
+            civr__buf_puts(b, i ? ",{\"program\":" : "{\"program\":");
             civr__buf_json_text(b, l->program);
             PUT(b, ",\"hook\":");
             civr__buf_json_text(b, l->hook);
             PUT(b, ",\"text\":");
-            civr_buf_json_string(b, l->text, l->len);
+            civr__buf_json_string(b, l->text, l->len);
             if (l->truncated)
                 PUT(b, ",\"truncated\":true");
-            civr_buf_putc(b, '}');
+            civr__buf_putc(b, '}');
         }
-        civr_buf_putc(b, ']');
+        civr__buf_putc(b, ']');
     }
     if (r->log_dropped)
-        civr_buf_printf(b, ",\"log_dropped\":%u", (unsigned)r->log_dropped);
+        civr__buf_printf(b, ",\"log_dropped\":%u", (unsigned)r->log_dropped);
 }
 
 static void render_json(civr_buf *b, const civr_result *r, bool summary);
@@ -295,19 +295,19 @@ static void render_json(civr_buf *b, const civr_result *r, bool summary)
     civr__buf_json_text(b, p ? civr_policy_version(p) : NULL);
     PUT(b, ",\"digest\":");
     civr__buf_json_text(b, p ? civr_policy_digest(p) : NULL);
-    civr_buf_puts(b, "},\"engine\":\"civrules " CIVRULES_VERSION_STRING "\"");
+    civr__buf_puts(b, "},\"engine\":\"civrules " CIVRULES_VERSION_STRING "\"");
     if (r->failed) {
         PUT(b, ",\"error\":");
         civr__error_json(b, &r->error);
         json_log(b, r);
-        civr_buf_putc(b, '}');
+        civr__buf_putc(b, '}');
         return;
     }
     PUT(b, ",\"programs\":[");
     for (uint32_t i = 0; i < civr__result_nreported(r); i++) {
         const civr_program_result *pr = civr__result_reported(r, i);
         if (i)
-            civr_buf_putc(b, ',');
+            civr__buf_putc(b, ',');
         PUT(b, "{\"program\":");
         civr__buf_json_text(b, pr->prog->id);
         PUT(b, ",\"status\":");
@@ -318,67 +318,67 @@ static void render_json(civr_buf *b, const civr_result *r, bool summary)
             PUT(b, ",\"members\":[");
             for (uint32_t k = 0; k < pr->nmembers; k++) {
                 if (k)
-                    civr_buf_putc(b, ',');
+                    civr__buf_putc(b, ',');
                 json_member(b, pr, &pr->members[k], &memo);
             }
             PUT(b, "],\"facts\":{");
             for (uint32_t k = 0; k < pr->nfacts; k++) {
                 if (k)
-                    civr_buf_putc(b, ',');
+                    civr__buf_putc(b, ',');
                 civr__buf_json_text(b, pr->facts[k].fact->name);
-                civr_buf_putc(b, ':');
+                civr__buf_putc(b, ':');
                 if (pr->fact_json && pr->fact_json[k]) /* formatted when the program was decided */
-                    civr_buf_puts(b, pr->fact_json[k]);
+                    civr__buf_puts(b, pr->fact_json[k]);
                 else
                     civr__render_fact(b, p, &pr->facts[k]);
             }
             PUT(b, "},\"reasons\":[");
             for (uint32_t k = 0; k < pr->nreasons; k++) {
                 if (k)
-                    civr_buf_putc(b, ',');
+                    civr__buf_putc(b, ',');
                 json_reason(b, pr->reasons[k], &memo);
             }
-            civr_buf_putc(b, ']');
+            civr__buf_putc(b, ']');
         }
         PUT(b, ",\"missing\":[");
         for (uint32_t k = 0; k < pr->nmissing; k++) {
             if (k)
-                civr_buf_putc(b, ',');
+                civr__buf_putc(b, ',');
             civr__buf_json_text(b, pr->missing[k]);
         }
-        civr_buf_putc(b, ']');
+        civr__buf_putc(b, ']');
         if (pr->status == CIVR_STATUS_ERROR && pr->error) {
             PUT(b, ",\"error\":");
             civr__error_json(b, pr->error);
         }
-        civr_buf_putc(b, '}');
+        civr__buf_putc(b, '}');
     }
-    civr_buf_putc(b, ']');
+    civr__buf_putc(b, ']');
     if (r->nabsent && !summary) {
         PUT(b, ",\"absent\":[");
         for (uint32_t k = 0; k < r->nabsent; k++) {
             const civr_absent *a = &r->absent[k];
-            civr_buf_puts(b, k ? ",{\"member\":" : "{\"member\":");
+            civr__buf_puts(b, k ? ",{\"member\":" : "{\"member\":");
             civr__buf_json_text(b, a->member_id);
             PUT(b, ",\"rule\":");
             civr__buf_json_text(b, a->rule->id);
             if (a->has_since) {
                 char d[11];
                 civr_date_format(a->since, d);
-                civr_buf_printf(b, ",\"since\":\"%s\"", d);
+                civr__buf_printf(b, ",\"since\":\"%s\"", d);
             }
             PUT(b, ",\"reason\":");
             json_reason(b, a->rule->reason, &memo);
-            civr_buf_putc(b, '}');
+            civr__buf_putc(b, '}');
         }
-        civr_buf_putc(b, ']');
+        civr__buf_putc(b, ']');
     }
     if (r->nchoices && !summary) {
         PUT(b, ",\"choices\":[");
         for (uint32_t k = 0; k < r->nchoices; k++) {
             const civr_choice_made *c = &r->choices[k];
             const civr_choice *ch = c->choice;
-            civr_buf_puts(b, k ? ",{\"choice\":" : "{\"choice\":");
+            civr__buf_puts(b, k ? ",{\"choice\":" : "{\"choice\":");
             civr__buf_json_text(b, ch->id);
             PUT(b, ",\"member\":");
             civr__buf_json_text(b, c->member_id);
@@ -388,17 +388,17 @@ static void render_json(civr_buf *b, const civr_result *r, bool summary)
             civr__buf_json_text(b, civr__choice_why_name(c->why));
             PUT(b, ",\"routes\":[");
             for (uint32_t q = 0; q < c->nroutes; q++) {
-                civr_buf_puts(b, q ? ",{\"program\":" : "{\"program\":");
+                civr__buf_puts(b, q ? ",{\"program\":" : "{\"program\":");
                 civr__buf_json_text(b, p->programs[ch->routes[c->route[q]].program].id);
                 PUT(b, ",\"total_monthly\":");
                 civr__buf_json_money(b, c->total[q]);
-                civr_buf_putc(b, '}');
+                civr__buf_putc(b, '}');
             }
             PUT(b, "],\"basis\":");
             civr__buf_json_text(b, ch->basis);
-            civr_buf_putc(b, '}');
+            civr__buf_putc(b, '}');
         }
-        civr_buf_putc(b, ']');
+        civr__buf_putc(b, ']');
     }
     PUT(b, ",\"total_monthly\":");
     civr__buf_json_money(b, r->total);
@@ -406,7 +406,7 @@ static void render_json(civr_buf *b, const civr_result *r, bool summary)
         json_trace(b, r);
     if (!summary)
         json_log(b, r);
-    civr_buf_putc(b, '}');
+    civr__buf_putc(b, '}');
 }
 
 /* ---- text ---------------------------------------------------------------------------- */
@@ -421,7 +421,7 @@ static const char *pick(civr_text t, bool zh)
 static void text_money(civr_buf *b, civr_num n)
 {
     int64_t down;
-    civr_num_round(n, 1, CIVR_ROUND_DOWN, &down);
+    civr__num_round(n, 1, CIVR_ROUND_DOWN, &down);
     if (n.d == 1) {
         money(b, n.n);
         return;
@@ -434,24 +434,24 @@ static void text_fact(civr_buf *b, const civr_policy *p, const civr_fval *fv, bo
 {
     const civr_fact *f = fv->fact;
     const char *title = pick(f->title, zh);
-    civr_buf_printf(b, "    %s%s", title ? title : f->name, zh ? "：" : ": ");
+    civr__buf_printf(b, "    %s%s", title ? title : f->name, zh ? "：" : ": ");
     const civr_val *v = &fv->v;
     if (v->k == VK_LIST) {
         for (uint32_t i = 0; i < fv->nids; i++)
-            civr_buf_printf(b, "%s%s", i ? ", " : "", fv->ids[i]);
+            civr__buf_printf(b, "%s%s", i ? ", " : "", fv->ids[i]);
         if (fv->nids == 0)
             PUT(b, "-");
     } else if (v->k == VK_MISSING || v->k == VK_NULL) {
-        civr_buf_puts(b, zh ? "（未知）" : "(unknown)");
+        civr__buf_puts(b, zh ? "（未知）" : "(unknown)");
     } else if (v->k == VK_BOOL) {
-        civr_buf_puts(b, v->u.b ? (zh ? "是" : "yes") : (zh ? "否" : "no"));
+        civr__buf_puts(b, v->u.b ? (zh ? "是" : "yes") : (zh ? "否" : "no"));
     } else if (v->k == VK_ENUM) {
         const civr_enum_value *ev = &p->enums[f->type.ref].values[v->u.e];
         const char *t = pick(ev->title, zh);
-        civr_buf_puts(b, t ? t : ev->id);
+        civr__buf_puts(b, t ? t : ev->id);
     } else if (v->k == VK_NUM && f->type.kind == CT_MONEY) {
         text_money(b, v->u.n);
-        civr_buf_printf(b, " %s", civr__label(L_YUAN, zh));
+        civr__buf_printf(b, " %s", civr__label(L_YUAN, zh));
     } else {
         civr_buf tmp = CIVR_BUF_INIT;
         civr__render_fact(&tmp, p, fv);
@@ -461,11 +461,11 @@ static void text_fact(civr_buf *b, const civr_policy *p, const civr_fval *fv, bo
             s++;
             n -= 2;
         }
-        civr_buf_add(b, s, n);
+        civr__buf_add(b, s, n);
         b->failed |= tmp.failed; /* a shortened value is a failed render */
-        civr_buf_free(&tmp);
+        civr__buf_free(&tmp);
     }
-    civr_buf_putc(b, '\n');
+    civr__buf_putc(b, '\n');
 }
 
 /* Is reason `rs` on one of the program's member lines? */
@@ -484,158 +484,158 @@ void civr__render_text(civr_buf *b, const civr_result *r, bool zh)
     char date[11];
     civr_date_format(r->date, date);
     const char *sep = zh ? "：" : ": ";
-    civr_buf_printf(b, "%s %s, %s %s\n", civr__label(L_HOUSEHOLD, zh),
-                    r->household ? r->household : "?", civr__label(L_DATE, zh), date);
+    civr__buf_printf(b, "%s %s, %s %s\n", civr__label(L_HOUSEHOLD, zh),
+                     r->household ? r->household : "?", civr__label(L_DATE, zh), date);
     if (p)
-        civr_buf_printf(b, "%s%s%s (%s), %s %s\n", civr__label(L_POLICY, zh), sep,
-                        civr_policy_id(p), civr_policy_title(p, zh ? "zh" : "en"),
-                        civr__label(L_VERSION, zh), civr_policy_version(p));
+        civr__buf_printf(b, "%s%s%s (%s), %s %s\n", civr__label(L_POLICY, zh), sep,
+                         civr_policy_id(p), civr_policy_title(p, zh ? "zh" : "en"),
+                         civr__label(L_VERSION, zh), civr_policy_version(p));
     if (r->failed) {
         char msg[1024];
         civr_error_format(&r->error, msg, sizeof msg);
-        civr_buf_printf(b, "%s%s%s\n", civr__label(L_ERROR, zh), sep, msg);
+        civr__buf_printf(b, "%s%s%s\n", civr__label(L_ERROR, zh), sep, msg);
         return;
     }
     for (uint32_t i = 0; i < civr__result_nreported(r); i++) {
         const civr_program_result *pr = civr__result_reported(r, i);
         const civr_program *pg = pr->prog;
         const char *title = pick(pg->title, zh);
-        civr_buf_printf(b, "\n%s%s%s", title ? title : pg->id, sep,
-                        civr__status_label(p, (civr_status)pr->status, zh));
+        civr__buf_printf(b, "\n%s%s%s", title ? title : pg->id, sep,
+                         civr__status_label(p, (civr_status)pr->status, zh));
         if (pr->monthly || (pr->status != CIVR_STATUS_INELIGIBLE && pr->status != CIVR_STATUS_ERROR)) {
-            civr_buf_printf(b, zh ? "，%s " : ", %s ", civr__label(L_MONTHLY, zh));
+            civr__buf_printf(b, zh ? "，%s " : ", %s ", civr__label(L_MONTHLY, zh));
             money(b, pr->monthly);
-            civr_buf_printf(b, " %s", civr__label(L_YUAN, zh));
+            civr__buf_printf(b, " %s", civr__label(L_YUAN, zh));
         }
-        civr_buf_putc(b, '\n');
+        civr__buf_putc(b, '\n');
         if (pr->nfacts) {
-            civr_buf_printf(b, "  %s%s\n", civr__label(L_FACTS, zh), sep);
+            civr__buf_printf(b, "  %s%s\n", civr__label(L_FACTS, zh), sep);
             for (uint32_t k = 0; k < pr->nfacts; k++)
                 text_fact(b, p, &pr->facts[k], zh);
         }
         if (pr->explain[zh ? 0 : 1]) {
-            civr_buf_printf(b, "  %s%s%s = ", civr__label(L_HOW, zh), sep, pr->explain[zh ? 0 : 1]);
+            civr__buf_printf(b, "  %s%s%s = ", civr__label(L_HOW, zh), sep, pr->explain[zh ? 0 : 1]);
             money(b, pr->base);
-            civr_buf_printf(b, " %s\n", civr__label(L_YUAN, zh));
+            civr__buf_printf(b, " %s\n", civr__label(L_YUAN, zh));
         }
         bool starred = pr->illustrative;
         if (pr->nmembers) {
-            civr_buf_printf(b, "  %s%s\n", civr__label(L_MEMBERS, zh), sep);
+            civr__buf_printf(b, "  %s%s\n", civr__label(L_MEMBERS, zh), sep);
             for (uint32_t k = 0; k < pr->nmembers; k++) {
                 const civr_mline *m = &pr->members[k];
-                civr_buf_printf(b, "    %s%s", m->member_id, zh ? "：" : ": ");
+                civr__buf_printf(b, "    %s%s", m->member_id, zh ? "：" : ": ");
                 if (pg->scope == CIVR_SCOPE_MEMBER)
-                    civr_buf_printf(b, zh ? "%s，" : "%s, ",
-                                    civr__status_label(p, (civr_status)m->status, zh));
+                    civr__buf_printf(b, zh ? "%s，" : "%s, ",
+                                     civr__status_label(p, (civr_status)m->status, zh));
                 money(b, m->monthly);
-                civr_buf_printf(b, " %s", civr__label(L_YUAN, zh));
+                civr__buf_printf(b, " %s", civr__label(L_YUAN, zh));
                 if (m->category) {
                     const char *ct = pick(m->category_title, zh);
-                    civr_buf_printf(b, zh ? "（%s：%s）" : " (%s: %s)", civr__label(L_CATEGORY, zh),
-                                    ct ? ct : m->category);
+                    civr__buf_printf(b, zh ? "（%s：%s）" : " (%s: %s)", civr__label(L_CATEGORY, zh),
+                                     ct ? ct : m->category);
                 }
-                civr_buf_putc(b, '\n');
+                civr__buf_putc(b, '\n');
                 if (m->explain[zh ? 0 : 1]) {
-                    civr_buf_printf(b, "        %s%s%s\n", civr__label(L_HOW, zh), sep,
-                                    m->explain[zh ? 0 : 1]);
+                    civr__buf_printf(b, "        %s%s%s\n", civr__label(L_HOW, zh), sep,
+                                     m->explain[zh ? 0 : 1]);
                     starred |= m->illustrative;
                 }
                 for (uint32_t q = 0; q < m->nreasons; q++) {
                     const civr_reason *rs = m->reasons[q];
                     const char *t = pick(rs->text, zh);
-                    civr_buf_printf(b, "        - %s [%s]", t ? t : "", rs->code);
+                    civr__buf_printf(b, "        - %s [%s]", t ? t : "", rs->code);
                     if (rs->basis)
-                        civr_buf_printf(b, zh ? "（%s：%s）" : " (%s: %s)",
-                                        civr__label(L_BASIS, zh), rs->basis);
-                    civr_buf_putc(b, '\n');
+                        civr__buf_printf(b, zh ? "（%s：%s）" : " (%s: %s)",
+                                         civr__label(L_BASIS, zh), rs->basis);
+                    civr__buf_putc(b, '\n');
                 }
                 for (uint32_t q = 0; q < m->nmissing; q++)
-                    civr_buf_printf(b, "        - %s%s%s\n", civr__label(L_MISSING_SHORT, zh),
-                                    zh ? "：" : ": ", m->missing[q]);
+                    civr__buf_printf(b, "        - %s%s%s\n", civr__label(L_MISSING_SHORT, zh),
+                                     zh ? "：" : ": ", m->missing[q]);
             }
         }
         if (starred)
-            civr_buf_printf(b, zh ? "  （%s）\n" : "  (%s)\n", civr__label(L_STARRED, zh));
+            civr__buf_printf(b, zh ? "  （%s）\n" : "  (%s)\n", civr__label(L_STARRED, zh));
         bool own_reasons = false;
         for (uint32_t k = 0; k < pr->nreasons; k++)
             own_reasons |= pg->scope != CIVR_SCOPE_MEMBER || !on_a_line(pr, pr->reasons[k]);
         if (own_reasons) {
-            civr_buf_printf(b, "  %s%s\n", civr__label(L_REASONS, zh), sep);
+            civr__buf_printf(b, "  %s%s\n", civr__label(L_REASONS, zh), sep);
             for (uint32_t k = 0; k < pr->nreasons; k++) {
                 const civr_reason *rs = pr->reasons[k];
                 if (pg->scope == CIVR_SCOPE_MEMBER && on_a_line(pr, rs))
                     continue; /* shown with the member it is about */
                 const char *t = pick(rs->text, zh);
-                civr_buf_printf(b, "    - %s [%s]", t ? t : "", rs->code);
+                civr__buf_printf(b, "    - %s [%s]", t ? t : "", rs->code);
                 if (rs->basis)
-                    civr_buf_printf(b, zh ? "（%s：%s）" : " (%s: %s)", civr__label(L_BASIS, zh),
-                                    rs->basis);
-                civr_buf_putc(b, '\n');
+                    civr__buf_printf(b, zh ? "（%s：%s）" : " (%s: %s)", civr__label(L_BASIS, zh),
+                                     rs->basis);
+                civr__buf_putc(b, '\n');
             }
         }
         if (pr->nmissing) {
-            civr_buf_printf(b, "  %s%s\n", civr__label(L_MISSING, zh), sep);
+            civr__buf_printf(b, "  %s%s\n", civr__label(L_MISSING, zh), sep);
             for (uint32_t k = 0; k < pr->nmissing; k++)
-                civr_buf_printf(b, "    - %s\n", pr->missing[k]);
+                civr__buf_printf(b, "    - %s\n", pr->missing[k]);
         }
         if (pr->status == CIVR_STATUS_ERROR && pr->error) {
             char msg[1024];
             civr_error_format(pr->error, msg, sizeof msg);
-            civr_buf_printf(b, "  %s%s%s\n", civr__label(L_ERROR, zh), sep, msg);
+            civr__buf_printf(b, "  %s%s%s\n", civr__label(L_ERROR, zh), sep, msg);
         }
     }
     if (r->nabsent) {
-        civr_buf_printf(b, "\n%s%s\n", civr__label(L_ABSENT, zh), sep);
+        civr__buf_printf(b, "\n%s%s\n", civr__label(L_ABSENT, zh), sep);
         for (uint32_t k = 0; k < r->nabsent; k++) {
             const civr_absent *a = &r->absent[k];
             const char *t = pick(a->rule->reason->text, zh);
-            civr_buf_printf(b, "  %s%s%s [%s]", a->member_id, sep, t ? t : "", a->rule->reason->code);
+            civr__buf_printf(b, "  %s%s%s [%s]", a->member_id, sep, t ? t : "", a->rule->reason->code);
             if (a->has_since) {
                 char d[11];
                 civr_date_format(a->since, d);
-                civr_buf_printf(b, zh ? "（%s）" : " (%s)", d);
+                civr__buf_printf(b, zh ? "（%s）" : " (%s)", d);
             }
             if (a->rule->reason->basis)
-                civr_buf_printf(b, zh ? "（%s：%s）" : " (%s: %s)", civr__label(L_BASIS, zh),
-                                a->rule->reason->basis);
-            civr_buf_putc(b, '\n');
+                civr__buf_printf(b, zh ? "（%s：%s）" : " (%s: %s)", civr__label(L_BASIS, zh),
+                                 a->rule->reason->basis);
+            civr__buf_putc(b, '\n');
         }
     }
     if (r->nchoices) {
-        civr_buf_printf(b, "\n%s%s\n", civr__label(L_CHOICES, zh), sep);
+        civr__buf_printf(b, "\n%s%s\n", civr__label(L_CHOICES, zh), sep);
         static const civr_label why[] = {L_WHY_STATED, L_WHY_PAYS_MORE, L_WHY_TIE};
         for (uint32_t k = 0; k < r->nchoices; k++) {
             const civr_choice_made *c = &r->choices[k];
             const civr_choice *ch = c->choice;
             const char *title = pick(ch->title, zh);
-            civr_buf_printf(b, "  %s%s%s%s\n", c->member_id, zh ? "（" : " (",
-                            title ? title : ch->id, zh ? "）：" : "): ");
+            civr__buf_printf(b, "  %s%s%s%s\n", c->member_id, zh ? "（" : " (",
+                             title ? title : ch->id, zh ? "）：" : "): ");
             for (uint32_t q = 0; q < c->nroutes; q++) {
                 const civr_program *pg = &p->programs[ch->routes[c->route[q]].program];
                 const char *pt = pick(pg->title, zh);
-                civr_buf_printf(b, "    %s %s%s%s ", q == c->taken ? "✓" : "-", pt ? pt : pg->id,
-                                zh ? "，" : ", ", civr__label(L_ROUTE_TOTAL, zh));
+                civr__buf_printf(b, "    %s %s%s%s ", q == c->taken ? "✓" : "-", pt ? pt : pg->id,
+                                 zh ? "，" : ", ", civr__label(L_ROUTE_TOTAL, zh));
                 money(b, c->total[q]);
-                civr_buf_printf(b, " %s\n", civr__label(L_YUAN, zh));
+                civr__buf_printf(b, " %s\n", civr__label(L_YUAN, zh));
             }
-            civr_buf_printf(b, "    %s%s%s", civr__label(L_TAKEN, zh), sep,
-                            civr__label(why[c->why < 3 ? c->why : 0], zh));
+            civr__buf_printf(b, "    %s%s%s", civr__label(L_TAKEN, zh), sep,
+                             civr__label(why[c->why < 3 ? c->why : 0], zh));
             if (ch->basis)
-                civr_buf_printf(b, zh ? "（%s：%s）" : " (%s: %s)", civr__label(L_BASIS, zh), ch->basis);
-            civr_buf_putc(b, '\n');
+                civr__buf_printf(b, zh ? "（%s：%s）" : " (%s: %s)", civr__label(L_BASIS, zh), ch->basis);
+            civr__buf_putc(b, '\n');
         }
     }
-    civr_buf_printf(b, "\n%s%s", civr__label(L_TOTAL, zh), sep);
+    civr__buf_printf(b, "\n%s%s", civr__label(L_TOTAL, zh), sep);
     money(b, r->total);
-    civr_buf_printf(b, " %s\n", civr__label(L_YUAN, zh));
+    civr__buf_printf(b, " %s\n", civr__label(L_YUAN, zh));
     if (r->nillustrative) {
         /* assumed values the decision rests on, to confirm before paying */
-        civr_buf_printf(b, "\n%s%s\n", civr__label(L_ILLUSTRATIVE_LIST, zh), sep);
+        civr__buf_printf(b, "\n%s%s\n", civr__label(L_ILLUSTRATIVE_LIST, zh), sep);
         civr_buf tmp = CIVR_BUF_INIT;
         for (uint32_t i = 0; i < r->nillustrative; i++) {
             const civr_illustrative *n = &r->illustrative[i];
             const char *t = pick(n->param->title, zh);
-            civr_buf_clear(&tmp);
+            civr__buf_clear(&tmp);
             civr__render_value(&tmp, p, &n->value, n->param->type);
             b->failed |= tmp.failed;
             const char *v = tmp.data ? tmp.data : "";
@@ -644,46 +644,46 @@ void civr__render_text(civr_buf *b, const civr_result *r, bool zh)
                 v++;
                 vl -= 2;
             }
-            civr_buf_printf(b, "  * %s%s%.*s%s", t ? t : n->param->name, sep, (int)vl, v,
-                            n->param->type.kind == CT_MONEY ? (zh ? " 元" : " yuan") : "");
-            civr_buf_printf(b, zh ? "（%s%s%s，" : " (%s%s%s, ", n->param->name, n->detail[0] ? " " : "",
-                            n->detail);
+            civr__buf_printf(b, "  * %s%s%.*s%s", t ? t : n->param->name, sep, (int)vl, v,
+                             n->param->type.kind == CT_MONEY ? (zh ? " 元" : " yuan") : "");
+            civr__buf_printf(b, zh ? "（%s%s%s，" : " (%s%s%s, ", n->param->name, n->detail[0] ? " " : "",
+                             n->detail);
             where(b, p, n->pv->src);
-            civr_buf_printf(b, zh ? "，%s：%s）\n" : ", %s: %s)\n", civr__label(L_BASIS, zh),
-                            n->pv->basis ? n->pv->basis : "");
+            civr__buf_printf(b, zh ? "，%s：%s）\n" : ", %s: %s)\n", civr__label(L_BASIS, zh),
+                             n->pv->basis ? n->pv->basis : "");
         }
-        civr_buf_free(&tmp);
+        civr__buf_free(&tmp);
     }
     if (r->tracing) {
-        civr_buf_printf(b, "\n%s%s\n", civr__label(L_TRACE, zh), sep);
+        civr__buf_printf(b, "\n%s%s\n", civr__label(L_TRACE, zh), sep);
         civr_buf tmp = CIVR_BUF_INIT;
         for (uint32_t i = 0; i < r->ntrace; i++) {
             const civr_trace_entry *t = &r->trace[i];
-            civr_buf_printf(b, "  %3u. %s", i + 1, t->name ? t->name : "");
+            civr__buf_printf(b, "  %3u. %s", i + 1, t->name ? t->name : "");
             if (t->detail && t->kind != CIVR_TRACE_OUTCOME)
-                civr_buf_printf(b, " [%s]", t->detail);
+                civr__buf_printf(b, " [%s]", t->detail);
             if (t->kind == CIVR_TRACE_ROUND ||
                 (t->kind == CIVR_TRACE_HOOK && t->before.k == VK_NUM)) {
                 PUT(b, " ");
-                civr_num_format(t->before.u.n, 2, 2, b);
+                civr__num_format(t->before.u.n, 2, 2, b);
                 PUT(b, " →");
             }
             if (t->kind != CIVR_TRACE_OUTCOME) {
-                civr_buf_clear(&tmp);
+                civr__buf_clear(&tmp);
                 civr__render_value(&tmp, p, &t->value, t->type);
                 b->failed |= tmp.failed;
-                civr_buf_printf(b, " = %s", tmp.data ? tmp.data : "");
+                civr__buf_printf(b, " = %s", tmp.data ? tmp.data : "");
             } else if (t->kind == CIVR_TRACE_OUTCOME) {
-                civr_buf_printf(b, " → %s", t->detail ? t->detail : "");
+                civr__buf_printf(b, " → %s", t->detail ? t->detail : "");
             }
             PUT(b, "  @ ");
             where(b, p, t->src);
-            civr_buf_printf(b, " (%s)", p->layers[t->layer].id);
+            civr__buf_printf(b, " (%s)", p->layers[t->layer].id);
             if (t->illustrative)
-                civr_buf_printf(b, zh ? "（%s）" : " (%s)", civr__label(L_ILLUSTRATIVE, zh));
-            civr_buf_putc(b, '\n');
+                civr__buf_printf(b, zh ? "（%s）" : " (%s)", civr__label(L_ILLUSTRATIVE, zh));
+            civr__buf_putc(b, '\n');
         }
-        civr_buf_free(&tmp);
+        civr__buf_free(&tmp);
     }
 }
 
@@ -695,7 +695,7 @@ int civr_result_render(civr_result *r, civr_render format, const char *lang, con
     bool zh = !lang || civr__streq(lang, "zh");
     if (lang && !zh && !civr__streq(lang, "en"))
         return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "lang must be \"zh\" or \"en\"");
-    civr_buf_clear(&r->out);
+    civr__buf_clear(&r->out);
     if (format == CIVR_RENDER_TEXT)
         civr__render_text(&r->out, r, zh);
     else

@@ -37,7 +37,7 @@ static bool read_days(const char *t, size_t len, int year, civr_date *a, civr_da
 
 void civr__ld_calendar(civr_loader *ld, uint32_t file, const civr_node *node)
 {
-    if (!node || civr_node_is_null(node))
+    if (!node || civr__node_is_null(node))
         return;
     if (!civr__ld_want(ld, file, node, CIVR_NODE_SEQ, "calendar"))
         return;
@@ -50,14 +50,14 @@ void civr__ld_calendar(civr_loader *ld, uint32_t file, const civr_node *node)
                                            NULL};
         if (!civr__ld_keys(ld, file, y, "a calendar year", keys))
             continue;
-        const civr_node *yn = civr_node_get(y, "year"), *basis = civr_node_get(y, "basis");
-        const char *yt = civr_node_text(yn);
+        const civr_node *yn = civr__node_get(y, "year"), *basis = civr__node_get(y, "basis");
+        const char *yt = civr__node_text(yn);
         int year = yt ? atoi(yt) : 0;
         if (year < CIVR_DATE_YEAR_MIN + 1 || year > CIVR_DATE_YEAR_MAX) {
             civr__ld_error(ld, file, yn ? yn : y, CIVR_MSG(BAD_CALENDAR), "'year' must be a year");
             continue;
         }
-        if (!basis || !civr_node_text(basis)) {
+        if (!basis || !civr__node_text(basis)) {
             civr__ld_error(ld, file, y, CIVR_MSG(MISSING_BASIS), "calendar year");
             continue;
         }
@@ -71,7 +71,7 @@ void civr__ld_calendar(civr_loader *ld, uint32_t file, const civr_node *node)
         }
         p->calendar.years[p->calendar.nyears++] = year;
         for (int list = 0; list < 2; list++) {
-            const civr_node *days = civr_node_get(y, list ? "working_days" : "holidays");
+            const civr_node *days = civr__node_get(y, list ? "working_days" : "holidays");
             if (!days || !civr__ld_want(ld, file, days, CIVR_NODE_SEQ, "a list of days"))
                 continue;
             for (size_t j = 0; j < days->u.seq.count; j++) {

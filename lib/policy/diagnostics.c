@@ -28,7 +28,7 @@ void civr_diagnostics_free(civr_diagnostics *d)
     if (!d)
         return;
     civr__free(d->items);
-    civr_buf_free(&d->json);
+    civr__buf_free(&d->json);
     civr__free(d);
 }
 
@@ -55,14 +55,14 @@ const char *civr_diagnostics_json(civr_diagnostics *d, size_t *len)
 {
     if (!d)
         return NULL;
-    civr_buf_clear(&d->json);
-    civr_buf_puts(&d->json, ""); /* text even when empty */
+    civr__buf_clear(&d->json);
+    civr__buf_puts(&d->json, ""); /* text even when empty */
     for (size_t i = 0; i < d->count; i++) {
         const civr_diag *g = &d->items[i];
-        civr_buf_puts(&d->json, g->severity == CIVR_SEVERITY_WARNING ? "{\"severity\":\"warning\",\"error\":"
-                                                                     : "{\"severity\":\"error\",\"error\":");
+        civr__buf_puts(&d->json, g->severity == CIVR_SEVERITY_WARNING ? "{\"severity\":\"warning\",\"error\":"
+                                                                      : "{\"severity\":\"error\",\"error\":");
         civr__error_json(&d->json, &g->error);
-        civr_buf_puts(&d->json, "}\n");
+        civr__buf_puts(&d->json, "}\n");
     }
     if (d->json.failed)
         return NULL;

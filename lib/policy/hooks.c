@@ -22,7 +22,7 @@
 /* The fact of program `pg` named by scalar `node`, or -1. */
 static int32_t fact_index(const civr_program *pg, const civr_node *node)
 {
-    const char *name = civr_node_text(node);
+    const char *name = civr__node_text(node);
     for (uint32_t i = 0; name && i < pg->nfacts; i++)
         if (civr__streq(pg->facts[i].name, name))
             return (int32_t)i;
@@ -39,7 +39,7 @@ static bool read_sets(civr_loader *ld, uint32_t file, const civr_node *node, civ
         return false;
     }
     h->nsets = (uint32_t)node->u.seq.count;
-    h->sets = civr_arena_array(&ld->pol->arena, h->nsets ? h->nsets : 1, sizeof *h->sets);
+    h->sets = civr__arena_array(&ld->pol->arena, h->nsets ? h->nsets : 1, sizeof *h->sets);
     if (!h->sets)
         return civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY)), false;
     bool ok = true;
@@ -47,7 +47,7 @@ static bool read_sets(civr_loader *ld, uint32_t file, const civr_node *node, civ
         const civr_node *n = node->u.seq.items[i];
         int32_t f = fact_index(pg, n);
         if (f < 0) {
-            civr__ld_error(ld, file, n, CIVR_MSG(UNKNOWN_NAME), "fact", civr_node_text(n) ? civr_node_text(n) : "?",
+            civr__ld_error(ld, file, n, CIVR_MSG(UNKNOWN_NAME), "fact", civr__node_text(n) ? civr__node_text(n) : "?",
                            " in this program");
             ok = false;
             continue;
@@ -87,27 +87,27 @@ static bool read_hook(civr_loader *ld, uint32_t file, const civr_node *key, cons
     h->point = point;
     h->layer = p->files[file].layer;
     h->src = civr__ld_src(ld, file, key);
-    h->name = civr_arena_printf(&p->arena, "%s.%s", pg->id, civr__hook_point_names[point]);
+    h->name = civr__arena_printf(&p->arena, "%s.%s", pg->id, civr__hook_point_names[point]);
     if (!h->name)
         return civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY)), false;
-    const civr_node *basis = civr_node_get(node, "basis");
+    const civr_node *basis = civr__node_get(node, "basis");
     if (!basis) {
         civr__ld_error(ld, file, key, CIVR_MSG(MISSING_BASIS), "a hook");
         return false;
     }
     if (!(h->basis = civr__ld_string(ld, file, basis, "basis")))
         return false;
-    const civr_node *ill = civr_node_get(node, "illustrative");
+    const civr_node *ill = civr__node_get(node, "illustrative");
     if (ill && !civr__ld_bool(ld, file, ill, "illustrative", &h->illustrative))
         return false;
-    const civr_node *sets = civr_node_get(node, "sets");
+    const civr_node *sets = civr__node_get(node, "sets");
     if (sets && point != CIVR_HOOK_BEFORE_ELIGIBILITY) {
         civr__ld_error(ld, file, sets, CIVR_MSG(HOOK_SETS_WRONG_POINT));
         return false;
     }
     if (sets && !read_sets(ld, file, sets, pg, h))
         return false;
-    const civr_node *src = civr_node_get(node, "file");
+    const civr_node *src = civr__node_get(node, "file");
     if (!src) {
         civr__ld_error(ld, file, node, CIVR_MSG(MISSING_FIELD), "a hook", "file");
         return false;
@@ -133,8 +133,8 @@ bool civr__ld_hooks(civr_loader *ld, const civr_named *nm, civr_program *pg)
     uint32_t file[CIVR_HOOK_POINTS] = {0};
     bool ok = true;
     for (const civr_decl *d = nm->first; d; d = d->next) {
-        const civr_node *hooks = civr_node_get(d->node, "hooks");
-        if (!hooks || civr_node_is_null(hooks))
+        const civr_node *hooks = civr__node_get(d->node, "hooks");
+        if (!hooks || civr__node_is_null(hooks))
             continue;
         static const char *const points[] = {"before_eligibility", "after_eligibility",
                                              "after_amount", NULL};
@@ -144,10 +144,10 @@ bool civr__ld_hooks(civr_loader *ld, const civr_named *nm, civr_program *pg)
             continue;
         }
         for (uint8_t k = 0; k < CIVR_HOOK_POINTS; k++) {
-            const civr_pair *pr = civr_node_pair(hooks, points[k]);
+            const civr_pair *pr = civr__node_pair(hooks, points[k]);
             if (!pr)
                 continue;
-            decl[k] = civr_node_is_null(pr->value) ? NULL : pr->value;
+            decl[k] = civr__node_is_null(pr->value) ? NULL : pr->value;
             keyn[k] = pr->key;
             file[k] = d->file;
         }
@@ -164,8 +164,8 @@ bool civr__ld_hooks(civr_loader *ld, const civr_named *nm, civr_program *pg)
     for (uint8_t k = 0; k < CIVR_HOOK_POINTS && ok; k++) {
         if (!decl[k])
             continue;
-        civr_hook *h = civr_arena_alloc(&p->arena, sizeof *h);
-        const civr_hook **all = civr_arena_array(&p->arena, p->nhooks + 1, sizeof *all);
+        civr_hook *h = civr__arena_alloc(&p->arena, sizeof *h);
+        const civr_hook **all = civr__arena_array(&p->arena, p->nhooks + 1, sizeof *all);
         if (!h || !all)
             return civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY)), false;
         memset(h, 0, sizeof *h);

@@ -36,7 +36,7 @@ int civr__ld_report(civr_loader *ld, civr_error *e)
                  e->message);
         if (ld->reported.data && strstr(ld->reported.data, key))
             return e->code;
-        civr_buf_puts(&ld->reported, key);
+        civr__buf_puts(&ld->reported, key);
     }
     ld->nerrors++;
     if (ld->opts && ld->opts->on_diagnostic)
@@ -61,7 +61,7 @@ int civr__ld_error_at(civr_loader *ld, const civr_pos *pos, civr_msg m, const ch
 
 int civr__ld_error(civr_loader *ld, uint32_t file, const civr_node *node, civr_msg m, const char *fmt, ...)
 {
-    civr_pos pos = node ? civr_doc_pos(civr__ld_doc(ld, file), node)
+    civr_pos pos = node ? civr__doc_pos(civr__ld_doc(ld, file), node)
                         : (civr_pos){ld->pol->files[file].path, 0, 0, 0};
     civr_error e = CIVR_ERROR_INIT;
     va_list ap;
@@ -76,10 +76,10 @@ int civr__ld_error(civr_loader *ld, uint32_t file, const civr_node *node, civr_m
 bool civr__ld_want(civr_loader *ld, uint32_t file, const civr_node *node, civr_node_kind kind,
                    const char *what)
 {
-    if (node && node->kind == kind && !(kind == CIVR_NODE_SCALAR && civr_node_is_null(node)))
+    if (node && node->kind == kind && !(kind == CIVR_NODE_SCALAR && civr__node_is_null(node)))
         return true;
     static const char *names[] = {"a text", "a list", "a mapping"};
-    civr__ld_error(ld, file, node, CIVR_MSG(WRONG_TYPE), what, names[kind], civr_node_describe(node));
+    civr__ld_error(ld, file, node, CIVR_MSG(WRONG_TYPE), what, names[kind], civr__node_describe(node));
     return false;
 }
 
@@ -95,13 +95,13 @@ bool civr__ld_keys(civr_loader *ld, uint32_t file, const civr_node *map, const c
                 break;
         if (!allowed[j]) {
             civr_buf list = CIVR_BUF_INIT;
-            civr_buf_printf(&list, " in %s (allowed: ", what);
+            civr__buf_printf(&list, " in %s (allowed: ", what);
             for (j = 0; allowed[j]; j++)
-                civr_buf_printf(&list, "%s%s", j ? ", " : "", allowed[j]);
-            civr_buf_putc(&list, ')');
+                civr__buf_printf(&list, "%s%s", j ? ", " : "", allowed[j]);
+            civr__buf_putc(&list, ')');
             civr__ld_error(ld, file, k, CIVR_MSG(UNKNOWN_FIELD), k->u.scalar.text,
                            list.data ? list.data : "");
-            civr_buf_free(&list);
+            civr__buf_free(&list);
             ok = false;
         }
     }
@@ -113,7 +113,7 @@ const char *civr__ld_string(civr_loader *ld, uint32_t file, const civr_node *nod
 {
     if (!civr__ld_want(ld, file, node, CIVR_NODE_SCALAR, what))
         return NULL;
-    const char *s = civr_arena_strndup(&ld->pol->arena, node->u.scalar.text, node->u.scalar.len);
+    const char *s = civr__arena_strndup(&ld->pol->arena, node->u.scalar.text, node->u.scalar.len);
     if (!s)
         civr__ld_error(ld, file, node, CIVR_MSG(NO_MEMORY));
     return s;
@@ -130,7 +130,7 @@ bool civr__ld_text(civr_loader *ld, uint32_t file, const civr_node *node, const 
     static const char *const keys[] = {"zh", "en", NULL};
     if (!civr__ld_keys(ld, file, node, what, keys))
         return false;
-    const civr_node *zh = civr_node_get(node, "zh"), *en = civr_node_get(node, "en");
+    const civr_node *zh = civr__node_get(node, "zh"), *en = civr__node_get(node, "en");
     if (zh && !(out->zh = civr__ld_string(ld, file, zh, "zh")))
         return false;
     if (en && !(out->en = civr__ld_string(ld, file, en, "en")))
@@ -145,12 +145,12 @@ bool civr__ld_text(civr_loader *ld, uint32_t file, const civr_node *node, const 
 bool civr__ld_bool(civr_loader *ld, uint32_t file, const civr_node *node, const char *what,
                    bool *out)
 {
-    const char *t = civr_node_text(node);
+    const char *t = civr__node_text(node);
     if (t && node->style == CIVR_STYLE_PLAIN && (civr__streq(t, "true") || civr__streq(t, "false"))) {
         *out = civr__streq(t, "true");
         return true;
     }
-    civr__ld_error(ld, file, node, CIVR_MSG(BAD_BOOL), what, t ? t : civr_node_describe(node));
+    civr__ld_error(ld, file, node, CIVR_MSG(BAD_BOOL), what, t ? t : civr__node_describe(node));
     return false;
 }
 
@@ -194,13 +194,13 @@ int civr__ld_declare(civr_loader *ld, civr_namedset *set, uint32_t file, const c
     } else if (ld->pol->files[n->last->file].layer == ld->pol->files[file].layer) {
         civr_buf at = CIVR_BUF_INIT;
         civr_src s = civr__ld_src(ld, n->last->file, n->last->key);
-        civr_policy__where(ld->pol, s, &at);
+        civr__policy_where(ld->pol, s, &at);
         civr__ld_error(ld, file, key, CIVR_MSG(DUPLICATE_NAME), "name", name,
                        at.data ? at.data : "");
-        civr_buf_free(&at);
+        civr__buf_free(&at);
         return CIVR_EPOLICY;
     }
-    civr_decl *d = civr_arena_zalloc(&ld->pol->arena, sizeof *d);
+    civr_decl *d = civr__arena_zalloc(&ld->pol->arena, sizeof *d);
     if (!d)
         return civr__ld_error(ld, file, key, CIVR_MSG(NO_MEMORY));
     d->node = value;
@@ -227,7 +227,7 @@ const civr_pair *civr__ld_last(const civr_named *n, const char *key, uint32_t *f
 {
     const civr_pair *found = NULL;
     for (const civr_decl *d = n->first; d; d = d->next) {
-        const civr_pair *p = civr_node_pair(d->node, key);
+        const civr_pair *p = civr__node_pair(d->node, key);
         if (p) {
             found = p;
             if (file)
@@ -269,9 +269,9 @@ static int read_text(civr_loader *ld, const char *path, uint32_t layer, uint32_t
     p->files = files;
     civr_file *f = &files[p->nfiles++];
     memset(f, 0, sizeof *f);
-    civr_arena_init(&f->doc.arena, 1024); /* so that freeing is safe even if unread */
+    civr__arena_init(&f->doc.arena, 1024); /* so that freeing is safe even if unread */
     f->layer = layer;
-    f->path = civr_arena_strdup(&p->arena, path);
+    f->path = civr__arena_strdup(&p->arena, path);
     if (!f->path)
         return civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
     civr_error e = CIVR_ERROR_INIT;
@@ -300,13 +300,13 @@ static int add_file(civr_loader *ld, const char *path, uint32_t layer, uint32_t 
     if (rc)
         return rc;
     civr_error e = CIVR_ERROR_INIT;
-    civr_doc_free(&f->doc);
-    if (civr_doc_parse_yaml(&f->doc, f->text, f->len, f->path, &p->limits, &e) != 0)
+    civr__doc_free(&f->doc);
+    if (civr__doc_parse_yaml(&f->doc, f->text, f->len, f->path, &p->limits, &e) != 0)
         return civr__ld_report(ld, &e);
     if (f->doc.root && f->doc.root->kind != CIVR_NODE_MAP) { /* an empty file declares nothing */
         civr_pos pos = {f->path, 1, 1, 0};
         return civr__ld_error_at(ld, &pos, CIVR_MSG(WRONG_TYPE), "the file", "a mapping",
-                                 civr_node_describe(f->doc.root));
+                                 civr__node_describe(f->doc.root));
     }
     *index = p->nfiles - 1;
     return 0;
@@ -321,12 +321,12 @@ static void collect(civr_loader *ld, uint32_t file)
     static const char *const sections[] = {"enums",    "schema",   "parameters", "tables", "programs",
                                            "presence", "choices",  "calendar",   NULL};
     civr__ld_keys(ld, file, root, "a policy file", sections);
-    civr__ld_calendar(ld, file, civr_node_get(root, "calendar"));
+    civr__ld_calendar(ld, file, civr__node_get(root, "calendar"));
     civr_namedset *sets[] = {&ld->enums,    &ld->records,  &ld->params, &ld->tables,
                              &ld->programs, &ld->presence, &ld->choices};
     for (size_t s = 0; s < CIVR__COUNT(sets); s++) {
-        const civr_node *sec = civr_node_get(root, sections[s]);
-        if (!sec || civr_node_is_null(sec))
+        const civr_node *sec = civr__node_get(root, sections[s]);
+        if (!sec || civr__node_is_null(sec))
             continue;
         if (!civr__ld_want(ld, file, sec, CIVR_NODE_MAP, sections[s]))
             continue;
@@ -430,12 +430,12 @@ int civr__ld_add_source(civr_loader *ld, uint32_t named_in, const civr_node *nam
  * (GB/T 2260), a county, a city (ending 00) or a province (ending 0000). */
 static void read_regions(civr_loader *ld, uint32_t bf, const civr_node *node, civr_layer *l)
 {
-    if (!node || civr_node_is_null(node))
+    if (!node || civr__node_is_null(node))
         return;
     if (!civr__ld_want(ld, bf, node, CIVR_NODE_SEQ, "regions"))
         return;
     size_t n = node->u.seq.count;
-    const char **regions = n ? civr_arena_zalloc(&ld->pol->arena, n * sizeof *regions) : NULL;
+    const char **regions = n ? civr__arena_zalloc(&ld->pol->arena, n * sizeof *regions) : NULL;
     if (n && !regions) {
         civr__ld_error(ld, bf, node, CIVR_MSG(NO_MEMORY));
         return;
@@ -490,33 +490,33 @@ static int read_layer(civr_loader *ld, const char *dir, uint32_t layer, char **p
                                        "regions", NULL};
     civr__ld_keys(ld, bf, root, "bundle.yaml", keys);
     civr_layer *l = &p->layers[layer];
-    l->dir = civr_arena_strdup(&p->arena, dir);
-    const civr_node *id = civr_node_get(root, "id");
+    l->dir = civr__arena_strdup(&p->arena, dir);
+    const civr_node *id = civr__node_get(root, "id");
     if (!id)
         civr__ld_error(ld, bf, root, CIVR_MSG(MISSING_FIELD), "bundle.yaml", "id");
     else
         l->id = civr__ld_string(ld, bf, id, "id");
-    const civr_node *version = civr_node_get(root, "version");
+    const civr_node *version = civr__node_get(root, "version");
     if (!version)
         civr__ld_error(ld, bf, root, CIVR_MSG(MISSING_FIELD), "bundle.yaml", "version");
     else
         l->version = civr__ld_string(ld, bf, version, "version");
     civr_text title;
-    if (civr__ld_text(ld, bf, civr_node_get(root, "title"), "title", true, &title)) {
+    if (civr__ld_text(ld, bf, civr__node_get(root, "title"), "title", true, &title)) {
         l->title_zh = title.zh;
         l->title_en = title.en;
     }
-    read_regions(ld, bf, civr_node_get(root, "regions"), l);
-    const civr_pair *vf = civr_node_pair(root, "valid_from");
-    const civr_node *vu = civr_node_get(root, "valid_until");
+    read_regions(ld, bf, civr__node_get(root, "regions"), l);
+    const civr_pair *vf = civr__node_pair(root, "valid_from");
+    const civr_node *vu = civr__node_get(root, "valid_until");
     civr_val d;
-    if (vf && civr__ld_field_value(ld, bf, vf->value, "valid_from", civr_type_of(CT_DATE, 0), &d)) {
+    if (vf && civr__ld_field_value(ld, bf, vf->value, "valid_from", civr__type_of(CT_DATE, 0), &d)) {
         l->has_valid_from = true;
         l->valid_from = d.u.date;
         l->valid_src = civr__ld_src(ld, bf, vf->key);
     }
-    if (vu && !civr_node_is_null(vu) &&
-        civr__ld_field_value(ld, bf, vu, "valid_until", civr_type_of(CT_DATE, 0), &d)) {
+    if (vu && !civr__node_is_null(vu) &&
+        civr__ld_field_value(ld, bf, vu, "valid_until", civr__type_of(CT_DATE, 0), &d)) {
         if (!vf)
             civr__ld_error(ld, bf, vu, CIVR_MSG(VALID_UNTIL_ALONE));
         else if (l->has_valid_from && d.u.date < l->valid_from)
@@ -526,14 +526,14 @@ static int read_layer(civr_loader *ld, const char *dir, uint32_t layer, char **p
             l->valid_until = d.u.date;
         }
     }
-    const civr_node *ext = civr_node_get(root, "extends");
-    if (ext && !civr_node_is_null(ext)) {
+    const civr_node *ext = civr__node_get(root, "extends");
+    if (ext && !civr__node_is_null(ext)) {
         const char *e = civr__ld_string(ld, bf, ext, "extends");
         if (e && !(*parent = join_path(dir, e)))
             return civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
     }
-    const civr_node *files = civr_node_get(root, "files");
-    if (!files || civr_node_is_null(files))
+    const civr_node *files = civr__node_get(root, "files");
+    if (!files || civr__node_is_null(files))
         return 0;
     if (!civr__ld_want(ld, bf, files, CIVR_NODE_SEQ, "files"))
         return 0;
@@ -618,13 +618,13 @@ static int chain(civr_loader *ld, const char *dir, char ***dirs, uint32_t *n)
         }
         if (civr__read_file(bpath, ld->pol->limits.max_text_bytes, &text, &len, &e) == 0) {
             civr_doc doc;
-            if (civr_doc_parse_yaml(&doc, text, len, bpath, &ld->pol->limits, &e) == 0) {
-                const civr_node *ext = civr_node_get(doc.root, "extends");
-                const char *t = civr_node_text(ext);
-                if (t && !civr_node_is_null(ext))
+            if (civr__doc_parse_yaml(&doc, text, len, bpath, &ld->pol->limits, &e) == 0) {
+                const civr_node *ext = civr__node_get(doc.root, "extends");
+                const char *t = civr__node_text(ext);
+                if (t && !civr__node_is_null(ext))
                     cur = join_path(list[count - 1], t);
             }
-            civr_doc_free(&doc);
+            civr__doc_free(&doc);
         }
         civr__free(text);
         civr__free(bpath);
@@ -646,7 +646,7 @@ static int chain(civr_loader *ld, const char *dir, char ***dirs, uint32_t *n)
 static void digest(civr_policy *p)
 {
     civr_sha256 s;
-    civr_sha256_init(&s);
+    civr__sha256_init(&s);
     for (uint32_t i = 0; i < p->nfiles; i++) {
         const civr_file *f = &p->files[i];
         const civr_layer *l = &p->layers[f->layer];
@@ -657,14 +657,14 @@ static void digest(civr_policy *p)
         const char *id = l->id ? l->id : "";
         char len[32];
         snprintf(len, sizeof len, "%zu", f->len);
-        civr_sha256_update(&s, id, strlen(id) + 1);
-        civr_sha256_update(&s, rel, strlen(rel) + 1);
-        civr_sha256_update(&s, len, strlen(len) + 1);
-        civr_sha256_update(&s, f->text, f->len);
+        civr__sha256_update(&s, id, strlen(id) + 1);
+        civr__sha256_update(&s, rel, strlen(rel) + 1);
+        civr__sha256_update(&s, len, strlen(len) + 1);
+        civr__sha256_update(&s, f->text, f->len);
     }
     unsigned char d[32];
-    civr_sha256_final(&s, d);
-    civr_sha256_hex(d, p->digest);
+    civr__sha256_final(&s, d);
+    civr__sha256_hex(d, p->digest);
 }
 
 void civr_policy_free(civr_policy *p)
@@ -672,12 +672,12 @@ void civr_policy_free(civr_policy *p)
     if (!p)
         return;
     for (uint32_t i = 0; i < p->nfiles; i++) {
-        civr_doc_free(&p->files[i].doc);
+        civr__doc_free(&p->files[i].doc);
         civr__free(p->files[i].text);
     }
     civr__free(p->files);
     civr__calendar_free(p);
-    civr_arena_free(&p->arena);
+    civr__arena_free(&p->arena);
     civr__free(p);
 }
 
@@ -698,7 +698,7 @@ int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options
     civr_policy *p = civr__calloc(1, sizeof *p);
     if (!p)
         return civr__oom(err);
-    civr_arena_init(&p->arena, 65536);
+    civr__arena_init(&p->arena, 65536);
     p->limits = limits;
     civr_loader ld = {0};
     ld.pol = p;
@@ -708,7 +708,7 @@ int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options
     uint32_t ndirs = 0;
     chain(&ld, dir, &dirs, &ndirs);
     if (ld.rc == 0) {
-        p->layers = civr_arena_array(&p->arena, ndirs, sizeof *p->layers);
+        p->layers = civr__arena_array(&p->arena, ndirs, sizeof *p->layers);
         if (!p->layers)
             civr__ld_error_at(&ld, NULL, CIVR_MSG(NO_MEMORY));
         p->nlayers = ndirs;
@@ -774,7 +774,7 @@ int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options
     civr__ld_namedset_free(&ld.programs);
     civr__ld_namedset_free(&ld.presence);
     civr__ld_namedset_free(&ld.choices);
-    civr_buf_free(&ld.reported);
+    civr__buf_free(&ld.reported);
     if (ld.rc) {
         civr_policy_free(p);
         return ld.rc;

@@ -163,7 +163,7 @@ static void missing_keys(const civr_policy *p, const civr_param *pa, uint32_t di
         char here[200];
         snprintf(here, sizeof here, "%s%s%s", prefix, *prefix ? "/" : "", en->values[v].id);
         if (!cell) {
-            civr_buf_printf(keys, "%s%s", keys->len ? ", " : "", here);
+            civr__buf_printf(keys, "%s%s", keys->len ? ", " : "", here);
             continue;
         }
         if (dim + 1 < pa->ndims)
@@ -193,7 +193,7 @@ bool civr__param_gap(const civr_policy *p, const civr_param *pa, civr_date from,
             return true;
         }
         if (pa->ndims) {
-            civr_buf_clear(keys);
+            civr__buf_clear(keys);
             missing_keys(p, pa, 0, v->cells, v->ncells, "", keys);
             if (keys->len) {
                 *when = at;
@@ -229,23 +229,23 @@ void civr__ld_complete(civr_loader *ld)
     for (uint32_t i = 0; i < n; i++) {
         const civr_param *pa = &p->params[needs[i].param];
         civr_date when;
-        civr_buf_clear(&keys);
+        civr__buf_clear(&keys);
         if (!civr__param_gap(p, pa, leaf->valid_from, until, &when, &keys))
             continue;
-        civr_buf_clear(&at);
-        civr_buf_clear(&note);
-        civr_policy__where(p, needs[i].src, &at);
+        civr__buf_clear(&at);
+        civr__buf_clear(&note);
+        civr__policy_where(p, needs[i].src, &at);
         if (keys.len)
-            civr_buf_printf(&note, " for %s", keys.data);
+            civr__buf_printf(&note, " for %s", keys.data);
         civr_date_format(when, on);
-        civr_pos pos = civr_policy__pos(p, leaf->valid_src);
+        civr_pos pos = civr__policy_pos(p, leaf->valid_src);
         civr__ld_error_at(ld, &pos, CIVR_MSG(NEEDED_VALUE), leaf->id ? leaf->id : "", range,
                           pa->name, needs[i].reader, at.data ? at.data : "",
                           note.data ? note.data : "", on);
     }
-    civr_buf_free(&keys);
-    civr_buf_free(&at);
-    civr_buf_free(&note);
+    civr__buf_free(&keys);
+    civr__buf_free(&at);
+    civr__buf_free(&note);
     civr__free(needs);
 }
 
@@ -255,23 +255,23 @@ void civr__ld_complete(civr_loader *ld)
 static void type_hint(const civr_policy *p, civr_type t, civr_buf *b)
 {
     switch ((civr_tkind)t.kind) {
-    case CT_MONEY: civr_buf_puts(b, "money (yuan, at most 2 decimals)"); return;
-    case CT_RATE: civr_buf_puts(b, "rate (1.6 or 30%)"); return;
-    case CT_INT: civr_buf_puts(b, "integer"); return;
-    case CT_BOOL: civr_buf_puts(b, "bool (true or false)"); return;
-    case CT_DATE: civr_buf_puts(b, "date (YYYY-MM-DD)"); return;
-    case CT_STRING: civr_buf_puts(b, "text"); return;
+    case CT_MONEY: civr__buf_puts(b, "money (yuan, at most 2 decimals)"); return;
+    case CT_RATE: civr__buf_puts(b, "rate (1.6 or 30%)"); return;
+    case CT_INT: civr__buf_puts(b, "integer"); return;
+    case CT_BOOL: civr__buf_puts(b, "bool (true or false)"); return;
+    case CT_DATE: civr__buf_puts(b, "date (YYYY-MM-DD)"); return;
+    case CT_STRING: civr__buf_puts(b, "text"); return;
     case CT_ENUM:
     case CT_SET: {
         const civr_enum *en = &p->enums[t.ref];
-        civr_buf_printf(b, "%s %s: ", t.kind == CT_SET ? "set" : "enum", en->name);
+        civr__buf_printf(b, "%s %s: ", t.kind == CT_SET ? "set" : "enum", en->name);
         if (t.kind == CT_SET)
-            civr_buf_puts(b, "a list of ");
+            civr__buf_puts(b, "a list of ");
         for (uint32_t i = 0; i < en->count; i++)
-            civr_buf_printf(b, "%s%s", i ? ", " : "", en->values[i].id);
+            civr__buf_printf(b, "%s%s", i ? ", " : "", en->values[i].id);
         return;
     }
-    default: civr_type__name(p, t, b); return;
+    default: civr__type_name(p, t, b); return;
     }
 }
 
@@ -283,18 +283,18 @@ static void skeleton_value(const civr_policy *p, const civr_param *pa, uint32_t 
     type_hint(p, pa->type, &hint);
     const char *h = hint.data ? hint.data : "";
     if (dim == pa->ndims) {
-        civr_buf_printf(b, " null   # %s\n", h);
-        civr_buf_free(&hint);
+        civr__buf_printf(b, " null   # %s\n", h);
+        civr__buf_free(&hint);
         return;
     }
-    civr_buf_putc(b, '\n');
+    civr__buf_putc(b, '\n');
     int32_t e = pa->dims[dim].enum_index;
     uint32_t n = e >= 0 ? p->enums[e].count : 1;
     for (uint32_t i = 0; i < n; i++) {
-        civr_buf_printf(b, "%*s%s:", (int)indent, "", e >= 0 ? p->enums[e].values[i].id : "default");
+        civr__buf_printf(b, "%*s%s:", (int)indent, "", e >= 0 ? p->enums[e].values[i].id : "default");
         skeleton_value(p, pa, dim + 1, indent + 2, b);
     }
-    civr_buf_free(&hint);
+    civr__buf_free(&hint);
 }
 
 int civr_policy_needs(const civr_policy *p, civr_date from, civr_date until, char **out,
@@ -334,59 +334,59 @@ int civr_policy_needs(const civr_policy *p, civr_date from, civr_date until, cha
     for (uint32_t i = 0; i < n; i++) {
         const civr_param *pa = &p->params[needs[i].param];
         civr_date when;
-        civr_buf_clear(&keys);
+        civr__buf_clear(&keys);
         if (!civr__param_gap(p, pa, from, until, &when, &keys))
             continue;
         count++;
         civr_date_format(when, on);
-        civr_buf_printf(&body, "  %s:\n", pa->name);
+        civr__buf_printf(&body, "  %s:\n", pa->name);
         if (pa->title.zh || pa->title.en)
-            civr_buf_printf(&body, "    # %s%s%s\n", pa->title.zh ? pa->title.zh : "",
-                            pa->title.zh && pa->title.en ? " / " : "", pa->title.en ? pa->title.en : "");
-        civr_buf_puts(&body, "    # ");
+            civr__buf_printf(&body, "    # %s%s%s\n", pa->title.zh ? pa->title.zh : "",
+                             pa->title.zh && pa->title.en ? " / " : "", pa->title.en ? pa->title.en : "");
+        civr__buf_puts(&body, "    # ");
         type_hint(p, pa->type, &body);
         if (pa->unit)
-            civr_buf_printf(&body, "; unit: %s", pa->unit);
+            civr__buf_printf(&body, "; unit: %s", pa->unit);
         for (uint32_t d = 0; d < pa->ndims; d++)
-            civr_buf_printf(&body, "%s%s", d ? ", " : "; by ", pa->dims[d].name);
-        civr_buf_putc(&body, '\n');
-        civr_buf_printf(&body, "    # read by %s at ", needs[i].reader);
-        civr_policy__where(p, needs[i].src, &body);
-        civr_buf_printf(&body, "; no value%s%s on %s\n", keys.len ? " for " : "",
-                        keys.len ? keys.data : "", on);
-        civr_buf_printf(&body, "    values:\n      - from: %s\n        value:", on);
+            civr__buf_printf(&body, "%s%s", d ? ", " : "; by ", pa->dims[d].name);
+        civr__buf_putc(&body, '\n');
+        civr__buf_printf(&body, "    # read by %s at ", needs[i].reader);
+        civr__policy_where(p, needs[i].src, &body);
+        civr__buf_printf(&body, "; no value%s%s on %s\n", keys.len ? " for " : "",
+                         keys.len ? keys.data : "", on);
+        civr__buf_printf(&body, "    values:\n      - from: %s\n        value:", on);
         skeleton_value(p, pa, 0, 10, &body);
-        civr_buf_puts(&body, "        basis: null   # document number and article, or a URL\n");
+        civr__buf_puts(&body, "        basis: null   # document number and article, or a URL\n");
     }
     const char *id = leaf->id ? leaf->id : "";
-    civr_buf_printf(&b,
-                    "# 在 %s（%s）之上新建一层须补充的参数：自 %s 起%s%s，共 %u 项。\n"
-                    "# What a layer over %s (%s) must supply from %s%s%s: %u parameter%s\n"
-                    "# its programs read with no value. Fill in every null (each value, and its\n"
-                    "# basis: a document number and article, or a URL), then run\n"
-                    "#   civrules check DIR && civrules test DIR\n"
-                    "#\n"
-                    "# bundle.yaml of the new layer:\n"
-                    "#   id: %s/...\n"
-                    "#   title: {zh: ..., en: ...}\n"
-                    "#   version: \"1\"\n"
-                    "#   extends: <this bundle's folder, relative to the new one>\n"
-                    "#   valid_from: %s\n"
-                    "%s%s%s"
-                    "#   files: [policy.yaml]\n",
-                    id, leaf->title_zh ? leaf->title_zh : "", a, until >= from ? " 至 " : "",
-                    until >= from ? z : "", count, id, leaf->title_en ? leaf->title_en : "", a,
-                    until >= from ? " to " : "", until >= from ? z : "", count, count == 1 ? "" : "s",
-                    id, a, until >= from ? "#   valid_until: " : "", until >= from ? z : "",
-                    until >= from ? "\n" : "");
-    civr_buf_puts(&b, count ? "parameters:\n" : "parameters: {}\n");
+    civr__buf_printf(&b,
+                     "# 在 %s（%s）之上新建一层须补充的参数：自 %s 起%s%s，共 %u 项。\n"
+                     "# What a layer over %s (%s) must supply from %s%s%s: %u parameter%s\n"
+                     "# its programs read with no value. Fill in every null (each value, and its\n"
+                     "# basis: a document number and article, or a URL), then run\n"
+                     "#   civrules check DIR && civrules test DIR\n"
+                     "#\n"
+                     "# bundle.yaml of the new layer:\n"
+                     "#   id: %s/...\n"
+                     "#   title: {zh: ..., en: ...}\n"
+                     "#   version: \"1\"\n"
+                     "#   extends: <this bundle's folder, relative to the new one>\n"
+                     "#   valid_from: %s\n"
+                     "%s%s%s"
+                     "#   files: [policy.yaml]\n",
+                     id, leaf->title_zh ? leaf->title_zh : "", a, until >= from ? " 至 " : "",
+                     until >= from ? z : "", count, id, leaf->title_en ? leaf->title_en : "", a,
+                     until >= from ? " to " : "", until >= from ? z : "", count, count == 1 ? "" : "s",
+                     id, a, until >= from ? "#   valid_until: " : "", until >= from ? z : "",
+                     until >= from ? "\n" : "");
+    civr__buf_puts(&b, count ? "parameters:\n" : "parameters: {}\n");
     if (body.len)
-        civr_buf_add(&b, body.data, body.len);
-    civr_buf_free(&keys);
-    civr_buf_free(&body);
+        civr__buf_add(&b, body.data, body.len);
+    civr__buf_free(&keys);
+    civr__buf_free(&body);
     civr__free(needs);
     if (b.failed || !b.data) {
-        civr_buf_free(&b);
+        civr__buf_free(&b);
         return civr__fail(err, NULL, CIVR_MSG(NO_MEMORY));
     }
     *out = b.data;

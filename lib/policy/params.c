@@ -31,25 +31,25 @@ static bool read_value(civr_loader *ld, const civr_param *pa, uint32_t file,
         return false;
     if (out->k != VK_NUM)
         return true;
-    bool low = pa->has_min && civr_num_cmp(out->u.n, pa->min) < 0;
-    bool high = pa->has_max && civr_num_cmp(out->u.n, pa->max) > 0;
+    bool low = pa->has_min && civr__num_cmp(out->u.n, pa->min) < 0;
+    bool high = pa->has_max && civr__num_cmp(out->u.n, pa->max) > 0;
     if (!low && !high)
         return true;
     int scale = pa->type.kind == CT_MONEY ? 2 : 0;
     civr_buf v = CIVR_BUF_INIT, range = CIVR_BUF_INIT;
-    civr_num_format(out->u.n, scale, pa->type.kind == CT_MONEY ? 2 : 0, &v);
+    civr__num_format(out->u.n, scale, pa->type.kind == CT_MONEY ? 2 : 0, &v);
     if (pa->has_min) {
-        civr_buf_puts(&range, "at least ");
-        civr_num_format(pa->min, scale, pa->type.kind == CT_MONEY ? 2 : 0, &range);
+        civr__buf_puts(&range, "at least ");
+        civr__num_format(pa->min, scale, pa->type.kind == CT_MONEY ? 2 : 0, &range);
     }
     if (pa->has_max) {
-        civr_buf_puts(&range, pa->has_min ? ", at most " : "at most ");
-        civr_num_format(pa->max, scale, pa->type.kind == CT_MONEY ? 2 : 0, &range);
+        civr__buf_puts(&range, pa->has_min ? ", at most " : "at most ");
+        civr__num_format(pa->max, scale, pa->type.kind == CT_MONEY ? 2 : 0, &range);
     }
     civr__ld_error(ld, file, node, CIVR_MSG(VALUE_RANGE), pa->name, v.data ? v.data : "",
                    range.data ? range.data : "");
-    civr_buf_free(&v);
-    civr_buf_free(&range);
+    civr__buf_free(&v);
+    civr__buf_free(&range);
     return false;
 }
 
@@ -135,7 +135,7 @@ static bool read_cells(civr_loader *ld, const civr_param *pa, uint32_t file,
     /* a value that is not a mapping of keys applies to every key */
     bool keyed = node->kind == CIVR_NODE_MAP && pa->type.kind != CT_SET;
     uint32_t n = keyed ? (uint32_t)node->u.map.count : 1;
-    civr_pcell *cells = civr_arena_array(&p->arena, n ? n : 1, sizeof *cells);
+    civr_pcell *cells = civr__arena_array(&p->arena, n ? n : 1, sizeof *cells);
     if (!cells) {
         civr__ld_error(ld, file, node, CIVR_MSG(NO_MEMORY));
         return false;
@@ -167,7 +167,7 @@ static bool read_cells(civr_loader *ld, const civr_param *pa, uint32_t file,
             cells[i].key_len = (uint32_t)pr->key->u.scalar.len;
         } else if (!civr__streq(key, "default")) {
             int32_t e = pa->dims[dim].enum_index;
-            int32_t v = e >= 0 ? civr_policy__enum_value(&p->enums[e], key, pr->key->u.scalar.len)
+            int32_t v = e >= 0 ? civr__policy_enum_value(&p->enums[e], key, pr->key->u.scalar.len)
                                : -1;
             if (e >= 0 && v < 0) {
                 civr__ld_error(ld, file, pr->key, CIVR_MSG(UNKNOWN_VARIANT), pa->name, key,
@@ -198,8 +198,8 @@ static bool read_entry(civr_loader *ld, civr_param *pa, uint32_t file, const civ
     en->file = file;
     en->layer = ld->pol->files[file].layer;
     en->v.src = civr__ld_src(ld, file, node);
-    const civr_node *from = civr_node_get(node, "from"), *value = civr_node_get(node, "value"),
-                    *basis = civr_node_get(node, "basis"), *n;
+    const civr_node *from = civr__node_get(node, "from"), *value = civr__node_get(node, "value"),
+                    *basis = civr__node_get(node, "basis"), *n;
     char what[160];
     snprintf(what, sizeof what, "parameter %s", pa->name);
     if (!from || !value) {
@@ -207,21 +207,21 @@ static bool read_entry(civr_loader *ld, civr_param *pa, uint32_t file, const civ
         return false;
     }
     civr_val d;
-    if (!civr__ld_field_value(ld, file, from, "from", civr_type_of(CT_DATE, 0), &d))
+    if (!civr__ld_field_value(ld, file, from, "from", civr__type_of(CT_DATE, 0), &d))
         return false;
     en->v.from = en->v.declared = d.u.date;
-    if (!basis || civr_node_is_null(basis)) {
+    if (!basis || civr__node_is_null(basis)) {
         civr__ld_error(ld, file, node, CIVR_MSG(MISSING_BASIS), what);
         return false;
     }
     if (!(en->v.basis = civr__ld_string(ld, file, basis, "basis")))
         return false;
-    if ((n = civr_node_get(node, "illustrative")) &&
+    if ((n = civr__node_get(node, "illustrative")) &&
         !civr__ld_bool(ld, file, n, "illustrative", &en->v.illustrative))
         return false;
-    if ((n = civr_node_get(node, "note")) && !(en->v.note = civr__ld_string(ld, file, n, "note")))
+    if ((n = civr__node_get(node, "note")) && !(en->v.note = civr__ld_string(ld, file, n, "note")))
         return false;
-    if (civr_node_is_null(value)) {
+    if (civr__node_is_null(value)) {
         en->v.ended = true;
         return true;
     }
@@ -240,14 +240,14 @@ static bool read_dims(civr_loader *ld, civr_param *pa, uint32_t file, const civr
         return false;
     }
     for (size_t i = 0; i < n; i++) {
-        const char *t = civr_node_text(items[i]);
+        const char *t = civr__node_text(items[i]);
         pa->dims[i].enum_index = -1;
         /* whole numbers: `integer`, or named `{grade: integer}` */
         const civr_node *one = items[i]->kind == CIVR_NODE_MAP && items[i]->u.map.count == 1
                                    ? items[i]->u.map.pairs[0].value
                                    : NULL;
         if ((t && civr__streq(t, "integer")) ||
-            (one && civr_node_text(one) && civr__streq(civr_node_text(one), "integer"))) {
+            (one && civr__node_text(one) && civr__streq(civr__node_text(one), "integer"))) {
             pa->dims[i].name = t ? t : items[i]->u.map.pairs[0].key->u.scalar.text;
             pa->dims[i].integer = true;
             continue;
@@ -255,12 +255,12 @@ static bool read_dims(civr_loader *ld, civr_param *pa, uint32_t file, const civr
         if (!t) {
             civr__ld_error(ld, file, items[i], CIVR_MSG(WRONG_TYPE), "by",
                            "an enum name, region, integer or {name: integer}",
-                           civr_node_describe(items[i]));
+                           civr__node_describe(items[i]));
             return false;
         }
         pa->dims[i].name = t;
         if (!civr__streq(t, "region")) {
-            int32_t e = civr_policy__enum(p, t);
+            int32_t e = civr__policy_enum(p, t);
             if (e < 0) {
                 civr__ld_error(ld, file, items[i], CIVR_MSG(UNKNOWN_NAME), "enum", t,
                                " (variants are by an enum, by region, or by integer: "
@@ -313,7 +313,7 @@ static void resolve_layers(civr_loader *ld, civr_param *pa, entry *all, size_t c
     civr_policy *p = ld->pol;
     qsort(all, count, sizeof *all, cmp_entry);
     civr_date *dates = civr__calloc(count ? count : 1, sizeof *dates);
-    pa->values = civr_arena_array(&p->arena, count ? count : 1, sizeof *pa->values);
+    pa->values = civr__arena_array(&p->arena, count ? count : 1, sizeof *pa->values);
     if (!dates || !pa->values) {
         civr__free(dates);
         civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
@@ -382,7 +382,7 @@ static void compile_param(civr_loader *ld, const civr_named *nm, civr_param *pa)
         if (!civr__ld_want(ld, d->file, d->node, CIVR_NODE_MAP, "a parameter") ||
             !civr__ld_keys(ld, d->file, d->node, "a parameter", keys))
             return;
-        const civr_node *vals = civr_node_get(d->node, "values");
+        const civr_node *vals = civr__node_get(d->node, "values");
         if (vals && !civr__ld_want(ld, d->file, vals, CIVR_NODE_SEQ, "values"))
             return;
         total += vals ? vals->u.seq.count : 0;
@@ -390,19 +390,19 @@ static void compile_param(civr_loader *ld, const civr_named *nm, civr_param *pa)
             continue;
         static const char *const fixed[] = {"type", "unit", "by", "min", "max"};
         for (size_t k = 0; k < 5; k++) {
-            const civr_pair *pr = civr_node_pair(d->node, fixed[k]);
+            const civr_pair *pr = civr__node_pair(d->node, fixed[k]);
             if (pr) {
                 civr_buf at = CIVR_BUF_INIT;
-                civr_policy__where(p, pa->src, &at);
+                civr__policy_where(p, pa->src, &at);
                 civr__ld_error(ld, d->file, pr->key, CIVR_MSG(REDECLARED), "parameter", pa->name,
                                p->layers[p->files[decl->file].layer].id, at.data ? at.data : "",
                                fixed[k]);
-                civr_buf_free(&at);
+                civr__buf_free(&at);
                 return;
             }
         }
     }
-    const civr_node *type = civr_node_get(decl->node, "type");
+    const civr_node *type = civr__node_get(decl->node, "type");
     if (!type) {
         civr__ld_error(ld, decl->file, decl->key, CIVR_MSG(UNKNOWN_NAME), "parameter", pa->name,
                        " (no parent layer declares it: give it a type)");
@@ -416,16 +416,16 @@ static void compile_param(civr_loader *ld, const civr_named *nm, civr_param *pa)
         return;
     }
     const civr_node *n;
-    if ((n = civr_node_get(decl->node, "unit")) && !(pa->unit = civr__ld_string(ld, decl->file, n, "unit")))
+    if ((n = civr__node_get(decl->node, "unit")) && !(pa->unit = civr__ld_string(ld, decl->file, n, "unit")))
         return;
-    if ((n = civr_node_get(decl->node, "by")) && !read_dims(ld, pa, decl->file, n))
+    if ((n = civr__node_get(decl->node, "by")) && !read_dims(ld, pa, decl->file, n))
         return;
     /* money is not negative unless the declaration says how far it may go */
     pa->has_min = k == CT_MONEY;
-    pa->min = civr_num_int(0);
+    pa->min = civr__num_int(0);
     static const char *const bounds[] = {"min", "max"};
     for (int b = 0; b < 2; b++) {
-        if (!(n = civr_node_get(decl->node, bounds[b])))
+        if (!(n = civr__node_get(decl->node, bounds[b])))
             continue;
         civr_val v;
         if (k != CT_MONEY && k != CT_RATE && k != CT_INT) {
@@ -443,7 +443,7 @@ static void compile_param(civr_loader *ld, const civr_named *nm, civr_param *pa)
         }
     }
     for (const civr_decl *d = nm->first; d; d = d->next)
-        if ((n = civr_node_get(d->node, "title")) && !civr__ld_text(ld, d->file, n, "title", false, &pa->title))
+        if ((n = civr__node_get(d->node, "title")) && !civr__ld_text(ld, d->file, n, "title", false, &pa->title))
             return;
     entry *all = civr__calloc(total ? total : 1, sizeof *all);
     if (!all) {
@@ -453,7 +453,7 @@ static void compile_param(civr_loader *ld, const civr_named *nm, civr_param *pa)
     size_t count = 0;
     bool ok = true;
     for (const civr_decl *d = nm->first; d; d = d->next) {
-        const civr_node *vals = civr_node_get(d->node, "values");
+        const civr_node *vals = civr__node_get(d->node, "values");
         for (size_t i = 0; vals && i < vals->u.seq.count; i++) {
             if (!read_entry(ld, pa, d->file, vals->u.seq.items[i], &all[count])) {
                 ok = false;
@@ -464,7 +464,7 @@ static void compile_param(civr_loader *ld, const civr_named *nm, civr_param *pa)
                 char a[11], b[11];
                 civr_date_format(all[count].v.from, a);
                 civr_date_format(all[count - 1].v.from, b);
-                civr__ld_error(ld, d->file, civr_node_get(vals->u.seq.items[i], "from"),
+                civr__ld_error(ld, d->file, civr__node_get(vals->u.seq.items[i], "from"),
                                CIVR_MSG(DATE_ORDER), pa->name, a, b);
                 ok = false;
                 continue;
@@ -481,7 +481,7 @@ void civr__ld_params(civr_loader *ld)
 {
     civr_policy *p = ld->pol;
     p->nparams = (uint32_t)ld->params.count;
-    p->params = civr_arena_array(&p->arena, p->nparams ? p->nparams : 1, sizeof *p->params);
+    p->params = civr__arena_array(&p->arena, p->nparams ? p->nparams : 1, sizeof *p->params);
     if (!p->params) {
         civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
         p->nparams = 0;

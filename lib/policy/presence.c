@@ -44,8 +44,8 @@ static const civr_expr *compile(civr_loader *ld, uint32_t file, const civr_node 
     env.max_depth = p->limits.max_expr_depth;
     const civr_expr *out = NULL;
     civr_type t;
-    int rc = want.kind == CT_VOID ? civr_expr_compile(&out, &t, &env)
-                                  : civr_expr_compile_as(&out, want, &env);
+    int rc = want.kind == CT_VOID ? civr__expr_compile(&out, &t, &env)
+                                  : civr__expr_compile_as(&out, want, &env);
     if (rc) {
         civr__ld_report(ld, &e);
         return NULL;
@@ -61,7 +61,7 @@ static const civr_expr *compile(civr_loader *ld, uint32_t file, const civr_node 
 /* A declaration chain whose last word is `name: null` is removed. */
 static bool removed(const civr_named *nm)
 {
-    return civr_node_is_null(nm->last->node);
+    return civr__node_is_null(nm->last->node);
 }
 
 static bool check_keys(civr_loader *ld, const civr_named *nm, const char *what,
@@ -69,7 +69,7 @@ static bool check_keys(civr_loader *ld, const civr_named *nm, const char *what,
 {
     bool ok = true;
     for (const civr_decl *d = nm->first; d; d = d->next)
-        if (!civr_node_is_null(d->node))
+        if (!civr__node_is_null(d->node))
             ok &= civr__ld_want(ld, d->file, d->node, CIVR_NODE_MAP, what) &&
                   civr__ld_keys(ld, d->file, d->node, what, keys);
     return ok;
@@ -80,7 +80,7 @@ static const civr_pair *last_key(const civr_named *nm, const char *key, uint32_t
 {
     const civr_pair *found = NULL;
     for (const civr_decl *d = nm->first; d; d = d->next) {
-        if (civr_node_is_null(d->node)) {
+        if (civr__node_is_null(d->node)) {
             found = NULL;
             continue;
         }
@@ -97,9 +97,9 @@ void civr__ld_presence(civr_loader *ld)
 {
     civr_policy *p = ld->pol;
     size_t n = ld->presence.count;
-    int32_t members = civr_policy__field(&p->rtypes[CIVR_RTYPE_HOUSEHOLD], "members", 7);
+    int32_t members = civr__policy_field(&p->rtypes[CIVR_RTYPE_HOUSEHOLD], "members", 7);
     p->members_field = members >= 0 ? (uint32_t)members : UINT32_MAX;
-    p->presence = civr_arena_array(&p->arena, n ? n : 1, sizeof *p->presence);
+    p->presence = civr__arena_array(&p->arena, n ? n : 1, sizeof *p->presence);
     if (!p->presence) {
         civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
         return;
@@ -121,10 +121,10 @@ void civr__ld_presence(civr_loader *ld)
                            "a presence rule", "when");
             continue;
         }
-        if (!(r->when = compile(ld, f, pr->value, civr_type_of(CT_BOOL, 0))))
+        if (!(r->when = compile(ld, f, pr->value, civr__type_of(CT_BOOL, 0))))
             continue;
-        if ((pr = last_key(nm, "since", &f)) && !civr_node_is_null(pr->value) &&
-            !(r->since = compile(ld, f, pr->value, civr_type_of(CT_DATE, 0))))
+        if ((pr = last_key(nm, "since", &f)) && !civr__node_is_null(pr->value) &&
+            !(r->since = compile(ld, f, pr->value, civr__type_of(CT_DATE, 0))))
             continue;
         if (!(pr = last_key(nm, "reason", &f))) {
             civr__ld_error(ld, nm->last->file, nm->last->key, CIVR_MSG(MISSING_FIELD),
@@ -144,14 +144,14 @@ static bool read_route(civr_loader *ld, civr_choice *ch, uint32_t file, const ci
     if (!civr__ld_want(ld, file, node, CIVR_NODE_MAP, "a route") ||
         !civr__ld_keys(ld, file, node, "a route", keys))
         return false;
-    const civr_node *pn = civr_node_get(node, "program"), *rn = civr_node_get(node, "reason"),
-                    *pref = civr_node_get(node, "preferred");
+    const civr_node *pn = civr__node_get(node, "program"), *rn = civr__node_get(node, "reason"),
+                    *pref = civr__node_get(node, "preferred");
     if (!pn || !rn) {
         civr__ld_error(ld, file, node, CIVR_MSG(MISSING_FIELD), "a route", !pn ? "program" : "reason");
         return false;
     }
-    const char *id = civr_node_text(pn);
-    int32_t prog = id ? civr_policy__program(ld->pol, id, strlen(id)) : -1;
+    const char *id = civr__node_text(pn);
+    int32_t prog = id ? civr__policy_program(ld->pol, id, strlen(id)) : -1;
     if (prog < 0) {
         civr__ld_error(ld, file, pn, CIVR_MSG(UNKNOWN_NAME), "program", id ? id : "?", "");
         return false;
@@ -182,8 +182,8 @@ static void compile_choice(civr_loader *ld, const civr_named *nm, civr_choice *c
     }
     if (!(ch->basis = civr__ld_string(ld, f, pr->value, "basis")))
         return;
-    if ((pr = last_key(nm, "stated", &f)) && !civr_node_is_null(pr->value) &&
-        !(ch->stated = compile(ld, f, pr->value, civr_type_of(CT_VOID, 0))))
+    if ((pr = last_key(nm, "stated", &f)) && !civr__node_is_null(pr->value) &&
+        !(ch->stated = compile(ld, f, pr->value, civr__type_of(CT_VOID, 0))))
         return;
     if (!(pr = last_key(nm, "routes", &f))) {
         civr__ld_error(ld, nm->last->file, nm->last->key, CIVR_MSG(MISSING_FIELD), "a choice", "routes");
@@ -222,7 +222,7 @@ void civr__ld_choices(civr_loader *ld)
 {
     civr_policy *p = ld->pol;
     size_t n = ld->choices.count;
-    p->choices = civr_arena_array(&p->arena, n ? n : 1, sizeof *p->choices);
+    p->choices = civr__arena_array(&p->arena, n ? n : 1, sizeof *p->choices);
     if (!p->choices) {
         civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
         return;
@@ -246,7 +246,7 @@ void civr__ld_choices(civr_loader *ld)
             for (uint32_t i = 0; i < p->choices[a].nroutes; i++)
                 for (uint32_t k = 0; k < p->choices[b].nroutes; k++)
                     if (p->choices[a].routes[i].program == p->choices[b].routes[k].program) {
-                        civr_pos pos = civr_policy__pos(p, p->choices[b].src);
+                        civr_pos pos = civr__policy_pos(p, p->choices[b].src);
                         civr__ld_error_at(ld, &pos, CIVR_MSG(ROUTE_IN_TWO_CHOICES));
                         return;
                     }

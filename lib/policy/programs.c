@@ -38,7 +38,7 @@ static const civr_node *last_of(const part *pt, const char *key, uint32_t *file)
 {
     const civr_node *found = NULL;
     for (const civr_decl *d = pt->n.first; d; d = d->next) {
-        const civr_node *n = d->node->kind == CIVR_NODE_MAP ? civr_node_get(d->node, key)
+        const civr_node *n = d->node->kind == CIVR_NODE_MAP ? civr__node_get(d->node, key)
                              : civr__streq(key, "expr") ? d->node
                                                         : NULL;
         if (n) {
@@ -72,7 +72,7 @@ static int add_part(civr_loader *ld, part **parts, uint32_t *n, size_t *cap, con
         pt->key = key;
         pt->key_file = file;
     }
-    civr_decl *d = civr_arena_zalloc(&ld->pol->arena, sizeof *d);
+    civr_decl *d = civr__arena_zalloc(&ld->pol->arena, sizeof *d);
     if (!d)
         return civr__ld_error(ld, file, key, CIVR_MSG(NO_MEMORY));
     d->node = value;
@@ -95,23 +95,23 @@ const civr_reason *civr__ld_reason(civr_loader *ld, uint32_t file, const civr_no
     if (!civr__ld_want(ld, file, node, CIVR_NODE_MAP, "a reason") ||
         !civr__ld_keys(ld, file, node, "a reason", keys))
         return NULL;
-    civr_reason *r = civr_arena_zalloc(&ld->pol->arena, sizeof *r);
+    civr_reason *r = civr__arena_zalloc(&ld->pol->arena, sizeof *r);
     if (!r)
         return NULL;
     r->src = civr__ld_src(ld, file, node);
     static const char *const need[] = {"code", "zh", "en"};
     for (size_t i = 0; i < 3; i++)
-        if (!civr_node_get(node, need[i])) {
+        if (!civr__node_get(node, need[i])) {
             civr__ld_error(ld, file, node, CIVR_MSG(MISSING_FIELD), "a reason", need[i]);
             return NULL;
         }
-    if (!(r->code = civr__ld_string(ld, file, civr_node_get(node, "code"), "code")) ||
-        !(r->text.zh = civr__ld_string(ld, file, civr_node_get(node, "zh"), "zh")) ||
-        !(r->text.en = civr__ld_string(ld, file, civr_node_get(node, "en"), "en")))
+    if (!(r->code = civr__ld_string(ld, file, civr__node_get(node, "code"), "code")) ||
+        !(r->text.zh = civr__ld_string(ld, file, civr__node_get(node, "zh"), "zh")) ||
+        !(r->text.en = civr__ld_string(ld, file, civr__node_get(node, "en"), "en")))
         return NULL;
-    const civr_node *b = civr_node_get(node, "basis");
+    const civr_node *b = civr__node_get(node, "basis");
     r->basis = b ? civr__ld_string(ld, file, b, "basis") : default_basis;
-    r->hash = civr_reason_hash(r);
+    r->hash = civr__reason_hash(r);
     return r;
 }
 
@@ -134,10 +134,10 @@ static int fact_cb(void *ud, const char *name, size_t len, const civr_pos *pos, 
             while (from < pc->depth && pc->stack[from] != i)
                 from++;
             for (uint32_t k = from; k < pc->depth; k++)
-                civr_buf_printf(&path, "%s → ", pc->facts[pc->stack[k]].n.name);
-            civr_buf_puts(&path, pt->n.name);
+                civr__buf_printf(&path, "%s → ", pc->facts[pc->stack[k]].n.name);
+            civr__buf_puts(&path, pt->n.name);
             civr__ld_error_at(pc->ld, pos, CIVR_MSG(FACT_CYCLE), pt->n.name, path.data ? path.data : "");
-            civr_buf_free(&path);
+            civr__buf_free(&path);
             return -1;
         }
         if (pt->state == 0 && compile_fact(pc, i) != 0)
@@ -192,8 +192,8 @@ static const civr_expr *compile_expr(pctx *pc, uint32_t file, const civr_node *n
     const civr_expr *out = NULL;
     civr_type t;
     unsigned before = pc->ld->nerrors;
-    int rc = want.kind == CT_VOID ? civr_expr_compile(&out, &t, &env)
-                                  : civr_expr_compile_as(&out, want, &env);
+    int rc = want.kind == CT_VOID ? civr__expr_compile(&out, &t, &env)
+                                  : civr__expr_compile_as(&out, want, &env);
     if (rc) {
         /* errors found by nested fact compiles are already reported */
         if (e.code && pc->ld->nerrors == before)
@@ -229,7 +229,7 @@ static int compile_fact(pctx *pc, uint32_t i)
     f->layer = ld->pol->files[file].layer;
     uint32_t tfile;
     const civr_node *declared = last_of(pt, "type", &tfile);
-    civr_type want = civr_type_of(CT_VOID, 0);
+    civr_type want = civr__type_of(CT_VOID, 0);
     if (!expr) {
         civr__ld_error(ld, pt->key_file, pt->key, CIVR_MSG(MISSING_FIELD), "a fact", "expr");
     } else if (!declared || civr__ld_type(ld, tfile, declared, &want)) {
@@ -254,8 +254,8 @@ static bool collect_facts(civr_loader *ld, const civr_named *nm, part **parts, u
     for (const civr_decl *d = nm->first; d; d = d->next) {
         static const char *const sections[] = {"facts", "member_facts", "tables"};
         for (size_t s = 0; s < 3; s++) {
-            const civr_node *sec = civr_node_get(d->node, sections[s]);
-            if (!sec || civr_node_is_null(sec))
+            const civr_node *sec = civr__node_get(d->node, sections[s]);
+            if (!sec || civr__node_is_null(sec))
                 continue;
             if (!civr__ld_want(ld, d->file, sec, CIVR_NODE_MAP, sections[s])) {
                 ok = false;
@@ -302,14 +302,14 @@ static bool read_fact_settings(civr_loader *ld, civr_program *pg, part *pt, civr
     f->show = f->title.zh || f->title.en;
     if ((n = last_of(pt, "show", &file)) && !civr__ld_bool(ld, file, n, "show", &f->show))
         return false;
-    if ((n = last_of(pt, "fail", &file)) && !civr_node_is_null(n) &&
+    if ((n = last_of(pt, "fail", &file)) && !civr__node_is_null(n) &&
         !(f->fail = civr__ld_reason(ld, file, n, pg->basis)))
         return false;
     if (f->show && f->per_member) {
         civr__ld_error(ld, pt->key_file, pt->key, CIVR_MSG(MEMBER_FACT_SHOWN));
         return false;
     }
-    if (civr_policy__field(&ld->pol->rtypes[CIVR_RTYPE_HOUSEHOLD], pt->n.name, strlen(pt->n.name)) >= 0) {
+    if (civr__policy_field(&ld->pol->rtypes[CIVR_RTYPE_HOUSEHOLD], pt->n.name, strlen(pt->n.name)) >= 0) {
         civr__ld_error(ld, pt->key_file, pt->key, CIVR_MSG(FACT_NAMES_FIELD));
         return false;
     }
@@ -326,8 +326,8 @@ static bool collect_by_id(civr_loader *ld, const civr_named *nm, const char *key
     size_t cap = 0;
     bool ok = true;
     for (const civr_decl *d = nm->first; d; d = d->next) {
-        const civr_node *list = civr_node_get(d->node, key);
-        if (!list || civr_node_is_null(list))
+        const civr_node *list = civr__node_get(d->node, key);
+        if (!list || civr__node_is_null(list))
             continue;
         if (!civr__ld_want(ld, d->file, list, CIVR_NODE_SEQ, key)) {
             ok = false;
@@ -339,9 +339,9 @@ static bool collect_by_id(civr_loader *ld, const civr_named *nm, const char *key
                 ok = false;
                 continue;
             }
-            const civr_node *id = civr_node_get(o, "id");
-            const char *ids = civr_node_text(id);
-            if (!ids || civr_node_is_null(id)) {
+            const civr_node *id = civr__node_get(o, "id");
+            const char *ids = civr__node_text(id);
+            if (!ids || civr__node_is_null(id)) {
                 civr__ld_error(ld, d->file, o, CIVR_MSG(MISSING_FIELD), what, "id");
                 ok = false;
                 continue;
@@ -360,14 +360,14 @@ static bool collect_by_id(civr_loader *ld, const civr_named *nm, const char *key
                 continue;
             }
             /* a new outcome may ask for a place: before: or after: an existing one */
-            const civr_node *pl = civr_node_get(o, "before");
+            const civr_node *pl = civr__node_get(o, "before");
             bool after = false;
             if (!pl) {
-                pl = civr_node_get(o, "after");
+                pl = civr__node_get(o, "after");
                 after = pl != NULL;
             }
             if (pl && *n > before) {
-                const char *target = civr_node_text(pl);
+                const char *target = civr__node_text(pl);
                 uint32_t at;
                 for (at = 0; at < before && !(target && civr__streq((*parts)[at].n.name, target)); at++)
                     ;
@@ -414,39 +414,39 @@ static bool compile_outcome(pctx *pc, part *pt, civr_outcome *o)
         return false;
     }
     civr_val st;
-    if (!civr__ld_value(ld, file, n, civr_type_of(CT_ENUM, CIVR_ENUM_STATUS), &st))
+    if (!civr__ld_value(ld, file, n, civr__type_of(CT_ENUM, CIVR_ENUM_STATUS), &st))
         return false;
     const civr_node *status_node = n;
     uint32_t status_file = file;
     o->status = (uint8_t)st.u.e;
-    if ((n = last_of(pt, "when", &file)) && !civr_node_is_null(n))
-        ok &= (o->when = compile_expr(pc, file, n, member, civr_type_of(CT_BOOL, 0), NULL)) != NULL;
+    if ((n = last_of(pt, "when", &file)) && !civr__node_is_null(n))
+        ok &= (o->when = compile_expr(pc, file, n, member, civr__type_of(CT_BOOL, 0), NULL)) != NULL;
     if ((n = last_of(pt, "amount", &file)))
-        ok &= (o->amount = compile_expr(pc, file, n, member, civr_type_of(CT_MONEY, 0), NULL)) != NULL;
-    if ((n = last_of(pt, "category", &file)) && !civr_node_is_null(n))
-        ok &= (o->member_category = compile_expr(pc, file, n, true, civr_type_of(CT_VOID, 0), NULL)) != NULL;
-    if ((n = last_of(pt, "reason", &file)) && !civr_node_is_null(n))
+        ok &= (o->amount = compile_expr(pc, file, n, member, civr__type_of(CT_MONEY, 0), NULL)) != NULL;
+    if ((n = last_of(pt, "category", &file)) && !civr__node_is_null(n))
+        ok &= (o->member_category = compile_expr(pc, file, n, true, civr__type_of(CT_VOID, 0), NULL)) != NULL;
+    if ((n = last_of(pt, "reason", &file)) && !civr__node_is_null(n))
         ok &= (o->reason = civr__ld_reason(ld, file, n, pg->basis)) != NULL;
-    if ((n = last_of(pt, "members", &file)) && !civr_node_is_null(n)) {
+    if ((n = last_of(pt, "members", &file)) && !civr__node_is_null(n)) {
         static const char *const keys[] = {"for", "amount", "category", NULL};
         if (!civr__ld_want(ld, file, n, CIVR_NODE_MAP, "members") ||
             !civr__ld_keys(ld, file, n, "members", keys))
             return false;
-        const civr_node *f = civr_node_get(n, "for"), *a = civr_node_get(n, "amount"),
-                        *c = civr_node_get(n, "category");
+        const civr_node *f = civr__node_get(n, "for"), *a = civr__node_get(n, "amount"),
+                        *c = civr__node_get(n, "category");
         if (!f || !a) {
             civr__ld_error(ld, file, n, CIVR_MSG(MISSING_FIELD), "members", !f ? "for" : "amount");
             return false;
         }
         civr_type ft;
-        ok &= (o->members_for = compile_expr(pc, file, f, false, civr_type_of(CT_VOID, 0), &ft)) != NULL;
+        ok &= (o->members_for = compile_expr(pc, file, f, false, civr__type_of(CT_VOID, 0), &ft)) != NULL;
         if (o->members_for && ft.kind != CT_LIST) {
             civr__ld_error(ld, file, f, CIVR_MSG(EXPR_TYPE), "members: for: needs a list of members");
             ok = false;
         }
-        ok &= (o->member_amount = compile_expr(pc, file, a, true, civr_type_of(CT_MONEY, 0), NULL)) != NULL;
+        ok &= (o->member_amount = compile_expr(pc, file, a, true, civr__type_of(CT_MONEY, 0), NULL)) != NULL;
         if (c)
-            ok &= (o->member_category = compile_expr(pc, file, c, true, civr_type_of(CT_VOID, 0), NULL)) != NULL;
+            ok &= (o->member_category = compile_expr(pc, file, c, true, civr__type_of(CT_VOID, 0), NULL)) != NULL;
     }
     /* undetermined is the engine's word for "facts are missing"; a policy may
      * use it only to hold a case for verification, saying why, paying nothing */
@@ -478,15 +478,15 @@ static bool compile_stacking(pctx *pc, part *pt, civr_stacking *st)
     const civr_node *n = last_of(pt, "rule", &file);
     static const char *const rules[] = {"exclude", "take_higher", "top_up"};
     size_t r = 0;
-    while (n && civr_node_text(n) && r < 3 && !civr__streq(civr_node_text(n), rules[r]))
+    while (n && civr__node_text(n) && r < 3 && !civr__streq(civr__node_text(n), rules[r]))
         r++;
     if (!n || r == 3) {
         civr__ld_error(ld, file, n ? n : pt->key, CIVR_MSG(BAD_STACKING_RULE));
         return false;
     }
     st->rule = (uint8_t)r;
-    if ((n = last_of(pt, "when", &file)) && !civr_node_is_null(n))
-        ok &= (st->when = compile_expr(pc, file, n, true, civr_type_of(CT_BOOL, 0), NULL)) != NULL;
+    if ((n = last_of(pt, "when", &file)) && !civr__node_is_null(n))
+        ok &= (st->when = compile_expr(pc, file, n, true, civr__type_of(CT_BOOL, 0), NULL)) != NULL;
     n = last_of(pt, "other", &file);
     if (st->rule != CIVR_STACK_EXCLUDE && !n) {
         civr__ld_error(ld, pt->key_file, pt->key, CIVR_MSG(MISSING_FIELD),
@@ -498,7 +498,7 @@ static bool compile_stacking(pctx *pc, part *pt, civr_stacking *st)
         return false;
     }
     if (n)
-        ok &= (st->other = compile_expr(pc, file, n, true, civr_type_of(CT_MONEY, 0), NULL)) != NULL;
+        ok &= (st->other = compile_expr(pc, file, n, true, civr__type_of(CT_MONEY, 0), NULL)) != NULL;
     if (!(n = last_of(pt, "reason", &file))) {
         civr__ld_error(ld, pt->key_file, pt->key, CIVR_MSG(MISSING_FIELD), "a stacking rule",
                        "reason (it is shown to the household)");
@@ -522,14 +522,14 @@ static int compile_program_table(pctx *pc, uint32_t i)
     uint32_t tidx = pc->table_index[i];
     civr_table *t = &p->tables[tidx];
     civr_named named = pt->n;
-    named.name = civr_arena_printf(&p->arena, "%s.%s", pc->prog->id, pt->n.name);
+    named.name = civr__arena_printf(&p->arena, "%s.%s", pc->prog->id, pt->n.name);
     if (!named.name || !civr__ld_table_header(ld, &named, t, true))
         return -1;
     civr_rowdecl *rows;
     size_t n;
     if (!civr__ld_merge_rows(ld, &pt->n, &rows, &n))
         return -1;
-    t->rows = civr_arena_array(&p->arena, n ? n : 1, sizeof *t->rows);
+    t->rows = civr__arena_array(&p->arena, n ? n : 1, sizeof *t->rows);
     bool ok = t->rows != NULL;
     for (size_t r = 0; ok && r < n; r++) {
         civr_row *row = &t->rows[t->nrows];
@@ -554,25 +554,25 @@ static int compile_program_table(pctx *pc, uint32_t i)
             }
         }
         const civr_node *x;
-        if ((x = civr_node_get(node, "title")))
+        if ((x = civr__node_get(node, "title")))
             ok &= civr__ld_text(ld, file, x, "title", false, &row->title);
-        if ((x = civr_node_get(node, "priority"))) {
+        if ((x = civr__node_get(node, "priority"))) {
             civr_val v;
-            if ((ok &= civr__ld_value(ld, file, x, civr_type_of(CT_INT, 0), &v)))
+            if ((ok &= civr__ld_value(ld, file, x, civr__type_of(CT_INT, 0), &v)))
                 row->priority = (int32_t)v.u.n.n;
         }
-        if (!(x = civr_node_get(node, "when"))) {
+        if (!(x = civr__node_get(node, "when"))) {
             civr__ld_error(ld, file, node, CIVR_MSG(MISSING_FIELD), "a row of a program's table", "when");
             ok = false;
             continue;
         }
-        ok &= (row->when = compile_expr(pc, file, x, true, civr_type_of(CT_BOOL, 0), NULL)) != NULL;
-        row->output_exprs = civr_arena_array(&p->arena, t->noutputs ? t->noutputs : 1,
-                                             sizeof *row->output_exprs);
+        ok &= (row->when = compile_expr(pc, file, x, true, civr__type_of(CT_BOOL, 0), NULL)) != NULL;
+        row->output_exprs = civr__arena_array(&p->arena, t->noutputs ? t->noutputs : 1,
+                                              sizeof *row->output_exprs);
         if (!row->output_exprs)
             ok = false;
         for (uint32_t o = 0; ok && o < t->noutputs && t->hit != CIVR_HIT_COLLECT_COUNT; o++) {
-            if (!(x = civr_node_get(node, t->outputs[o].name))) {
+            if (!(x = civr__node_get(node, t->outputs[o].name))) {
                 civr__ld_error(ld, file, node, CIVR_MSG(MISSING_FIELD), "a row", t->outputs[o].name);
                 ok = false;
                 break;
@@ -585,11 +585,11 @@ static int compile_program_table(pctx *pc, uint32_t i)
     if (!ok)
         return -1;
     /* the member fact: the table's hit for `m` */
-    civr_expr *e = civr_arena_zalloc(&p->arena, sizeof *e);
+    civr_expr *e = civr__arena_zalloc(&p->arena, sizeof *e);
     if (!e)
         return -1;
     e->op = OP_TABLE;
-    e->type = civr_type_of(CT_ROW, (uint16_t)tidx);
+    e->type = civr__type_of(CT_ROW, (uint16_t)tidx);
     e->src = t->src;
     e->idx = tidx;
     e->name = t->name;
@@ -621,15 +621,15 @@ static bool read_depends(civr_loader *ld, uint32_t **deps, uint32_t *ndeps)
         for (const civr_decl *d = nm->first; d; d = d->next) {
             if (d->node->kind != CIVR_NODE_MAP)
                 continue;
-            const civr_node *dep = civr_node_get(d->node, "depends");
-            if (!dep || civr_node_is_null(dep))
+            const civr_node *dep = civr__node_get(d->node, "depends");
+            if (!dep || civr__node_is_null(dep))
                 continue;
             if (!civr__ld_want(ld, d->file, dep, CIVR_NODE_SEQ, "depends")) {
                 ok = false;
                 continue;
             }
             for (size_t k = 0; k < dep->u.seq.count; k++) {
-                const char *t = civr_node_text(dep->u.seq.items[k]);
+                const char *t = civr__node_text(dep->u.seq.items[k]);
                 int32_t j = t ? named_index(&ld->programs, t) : -1;
                 if (j < 0) {
                     civr__ld_error(ld, d->file, dep->u.seq.items[k], CIVR_MSG(UNKNOWN_NAME), "program",
@@ -661,7 +661,7 @@ static bool visit(civr_loader *ld, uint32_t i, uint32_t **deps, const uint32_t *
         while (stack[from] != i)
             from++;
         for (uint32_t k = from; k <= depth; k++)
-            civr_buf_printf(&path, "%s%s", k > from ? " → " : "", ld->programs.items[stack[k]].name);
+            civr__buf_printf(&path, "%s%s", k > from ? " → " : "", ld->programs.items[stack[k]].name);
         /* point at the edge of the cycle written by the most specific layer:
          * usually the one that was just added */
         const civr_node *at = ld->programs.items[i].first->key;
@@ -671,10 +671,10 @@ static bool visit(civr_loader *ld, uint32_t i, uint32_t **deps, const uint32_t *
             const civr_named *nm = &ld->programs.items[stack[k]];
             const char *to = ld->programs.items[stack[k + 1]].name;
             for (const civr_decl *d = nm->first; d; d = d->next) {
-                const civr_node *dep = civr_node_get(d->node, "depends");
+                const civr_node *dep = civr__node_get(d->node, "depends");
                 for (size_t q = 0; dep && dep->kind == CIVR_NODE_SEQ && q < dep->u.seq.count; q++)
-                    if (civr_node_text(dep->u.seq.items[q]) &&
-                        civr__streq(civr_node_text(dep->u.seq.items[q]), to) &&
+                    if (civr__node_text(dep->u.seq.items[q]) &&
+                        civr__streq(civr__node_text(dep->u.seq.items[q]), to) &&
                         (!found || d->file > file)) {
                         at = dep->u.seq.items[q];
                         file = d->file;
@@ -683,7 +683,7 @@ static bool visit(civr_loader *ld, uint32_t i, uint32_t **deps, const uint32_t *
             }
         }
         civr__ld_error(ld, file, at, CIVR_MSG(PROGRAM_CYCLE), path.data ? path.data : "");
-        civr_buf_free(&path);
+        civr__buf_free(&path);
         return false;
     }
     mark[i] = 1;
@@ -717,7 +717,7 @@ static void compile_program(civr_loader *ld, const civr_named *nm, civr_program 
     if (!(pg->basis = civr__ld_string(ld, f, pr->value, "basis")))
         return;
     if ((pr = civr__ld_last(nm, "scope", &f))) {
-        const char *sc = civr_node_text(pr->value);
+        const char *sc = civr__node_text(pr->value);
         if (sc && civr__streq(sc, "member")) {
             pg->scope = CIVR_SCOPE_MEMBER;
         } else if (sc && civr__streq(sc, "shared")) {
@@ -744,7 +744,7 @@ static void compile_program(civr_loader *ld, const civr_named *nm, civr_program 
     if (!pc.table_index)
         goto done;
     if (ntables) {
-        civr_table *grown = civr_arena_array(&p->arena, p->ntables + ntables, sizeof *grown);
+        civr_table *grown = civr__arena_array(&p->arena, p->ntables + ntables, sizeof *grown);
         if (!grown)
             goto done;
         memcpy(grown, p->tables, p->ntables * sizeof *grown);
@@ -754,10 +754,10 @@ static void compile_program(civr_loader *ld, const civr_named *nm, civr_program 
                 pc.table_index[i] = p->ntables++;
     }
     pg->nfacts = pc.nfacts;
-    pg->facts = civr_arena_array(&p->arena, pc.nfacts ? pc.nfacts : 1, sizeof *pg->facts);
-    pg->outcomes = civr_arena_array(&p->arena, nouts ? nouts : 1, sizeof *pg->outcomes);
-    pg->shown = civr_arena_array(&p->arena, pc.nfacts ? pc.nfacts : 1, sizeof *pg->shown);
-    pg->checks = civr_arena_array(&p->arena, pc.nfacts ? pc.nfacts : 1, sizeof *pg->checks);
+    pg->facts = civr__arena_array(&p->arena, pc.nfacts ? pc.nfacts : 1, sizeof *pg->facts);
+    pg->outcomes = civr__arena_array(&p->arena, nouts ? nouts : 1, sizeof *pg->outcomes);
+    pg->shown = civr__arena_array(&p->arena, pc.nfacts ? pc.nfacts : 1, sizeof *pg->shown);
+    pg->checks = civr__arena_array(&p->arena, pc.nfacts ? pc.nfacts : 1, sizeof *pg->checks);
     if (!pg->facts || !pg->outcomes || !pg->shown || !pg->checks)
         goto done;
     bool ok = true;
@@ -781,7 +781,7 @@ static void compile_program(civr_loader *ld, const civr_named *nm, civr_program 
     }
     for (uint32_t i = 0; i < nouts; i++)
         ok &= compile_outcome(&pc, &outs[i], &pg->outcomes[pg->noutcomes++]);
-    pg->stacking = civr_arena_array(&p->arena, nstacks ? nstacks : 1, sizeof *pg->stacking);
+    pg->stacking = civr__arena_array(&p->arena, nstacks ? nstacks : 1, sizeof *pg->stacking);
     if (!pg->stacking)
         goto done;
     for (uint32_t i = 0; i < nstacks; i++)
@@ -792,7 +792,7 @@ static void compile_program(civr_loader *ld, const civr_named *nm, civr_program 
             civr__ld_error(ld, f, pr->key, CIVR_MSG(FOR_NEEDS_MEMBER_SCOPE));
             ok = false;
         } else if ((pg->members_for = compile_expr(&pc, f, pr->value, false,
-                                                   civr_type_of(CT_VOID, 0), &t)) &&
+                                                   civr__type_of(CT_VOID, 0), &t)) &&
                    t.kind != CT_LIST) {
             civr__ld_error(ld, f, pr->value, CIVR_MSG(EXPR_TYPE), "for: needs a list of members");
             ok = false;
@@ -809,7 +809,7 @@ static void compile_program(civr_loader *ld, const civr_named *nm, civr_program 
         } else {
             for (uint32_t i = 0; i + 1 < nouts; i++)
                 if (!pg->outcomes[i].when) {
-                    civr_pos pos = civr_policy__pos(p, pg->outcomes[i + 1].src);
+                    civr_pos pos = civr__policy_pos(p, pg->outcomes[i + 1].src);
                     civr__ld_error_at(ld, &pos, CIVR_MSG(OUTCOME_UNREACHABLE));
                     break;
                 }
@@ -843,7 +843,7 @@ void civr__ld_programs(civr_loader *ld)
     for (uint32_t i = 0; i < n; i++)
         if (!visit(ld, i, deps, ndeps, mark, order, &norder, stack, 0))
             goto out;
-    p->programs = civr_arena_array(&p->arena, n ? n : 1, sizeof *p->programs);
+    p->programs = civr__arena_array(&p->arena, n ? n : 1, sizeof *p->programs);
     if (!p->programs) {
         civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
         goto out;
@@ -863,7 +863,7 @@ void civr__ld_programs(civr_loader *ld)
         pg->index = k;
         pg->src = civr__ld_src(ld, nm->first->file, nm->first->key);
         pg->ndeps = ndeps[order[k]];
-        pg->deps = civr_arena_array(&p->arena, pg->ndeps ? pg->ndeps : 1, sizeof *pg->deps);
+        pg->deps = civr__arena_array(&p->arena, pg->ndeps ? pg->ndeps : 1, sizeof *pg->deps);
         if (!pg->deps) {
             civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
             break;
@@ -875,7 +875,7 @@ void civr__ld_programs(civr_loader *ld)
         compile_program(ld, &ld->programs.items[order[k]], &p->programs[k]);
     /* results list programs as the bundle declares them (first mention), not
      * in the order dependencies impose */
-    p->reported = civr_arena_array(&p->arena, n ? n : 1, sizeof *p->reported);
+    p->reported = civr__arena_array(&p->arena, n ? n : 1, sizeof *p->reported);
     for (uint32_t i = 0; p->reported && i < n; i++)
         if (p->programs[where[i]].scope != CIVR_SCOPE_SHARED)
             p->reported[p->nreported++] = where[i];

@@ -49,12 +49,12 @@ static void retitle(civr_loader *ld, const civr_named *nm, civr_enum *e)
         if (!civr__ld_want(ld, d->file, d->node, CIVR_NODE_MAP, "an enum") ||
             !civr__ld_keys(ld, d->file, d->node, "an enum", keys))
             continue;
-        const civr_node *vals = civr_node_get(d->node, "values");
+        const civr_node *vals = civr__node_get(d->node, "values");
         if (!vals || !civr__ld_want(ld, d->file, vals, CIVR_NODE_MAP, "values"))
             continue;
         for (size_t i = 0; i < vals->u.map.count; i++) {
             const civr_pair *pr = &vals->u.map.pairs[i];
-            int32_t k = civr_policy__enum_value(e, pr->key->u.scalar.text, pr->key->u.scalar.len);
+            int32_t k = civr__policy_enum_value(e, pr->key->u.scalar.text, pr->key->u.scalar.len);
             if (k < 0) {
                 civr__ld_error(ld, d->file, pr->key, CIVR_MSG(BUILTIN_ENUM_VALUES));
                 continue;
@@ -74,7 +74,7 @@ void civr__ld_enums(civr_loader *ld)
 {
     civr_policy *p = ld->pol;
     p->nenums = CIVR_ENUM_BUILTIN_COUNT + (uint32_t)ld->enums.count;
-    p->enums = civr_arena_array(&p->arena, p->nenums, sizeof *p->enums);
+    p->enums = civr__arena_array(&p->arena, p->nenums, sizeof *p->enums);
     if (!p->enums) {
         civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
         p->nenums = 0;
@@ -111,7 +111,7 @@ void civr__ld_enums(civr_loader *ld)
             if (!civr__ld_want(ld, d->file, d->node, CIVR_NODE_MAP, "an enum") ||
                 !civr__ld_keys(ld, d->file, d->node, "an enum", keys))
                 continue;
-            const civr_node *vals = civr_node_get(d->node, "values");
+            const civr_node *vals = civr__node_get(d->node, "values");
             if (!vals) {
                 civr__ld_error(ld, d->file, d->node, CIVR_MSG(MISSING_FIELD), "an enum", "values");
                 continue;
@@ -125,13 +125,13 @@ void civr__ld_enums(civr_loader *ld)
                     civr__ld_error(ld, d->file, pr->key, CIVR_MSG(BAD_ENUM_VALUE_NAME));
                     continue;
                 }
-                if (civr_policy__enum_value(e, id, pr->key->u.scalar.len) >= 0) {
+                if (civr__policy_enum_value(e, id, pr->key->u.scalar.len) >= 0) {
                     civr_buf at = CIVR_BUF_INIT;
-                    int32_t k = civr_policy__enum_value(e, id, pr->key->u.scalar.len);
-                    civr_policy__where(p, e->values[k].src, &at);
+                    int32_t k = civr__policy_enum_value(e, id, pr->key->u.scalar.len);
+                    civr__policy_where(p, e->values[k].src, &at);
                     civr__ld_error(ld, d->file, pr->key, CIVR_MSG(DUPLICATE_NAME), "enum value", id,
                                    at.data ? at.data : "");
-                    civr_buf_free(&at);
+                    civr__buf_free(&at);
                     continue;
                 }
                 if (e->count >= CIVR_ENUM_MAX_VALUES) {
@@ -142,7 +142,7 @@ void civr__ld_enums(civr_loader *ld)
                 civr_enum_value *v = &e->values[e->count];
                 v->id = id;
                 v->src = civr__ld_src(ld, d->file, pr->key);
-                if (!civr_node_is_null(pr->value) &&
+                if (!civr__node_is_null(pr->value) &&
                     !civr__ld_text(ld, d->file, pr->value, "an enum value's title", false,
                                    &v->title))
                     continue;
@@ -158,10 +158,10 @@ void civr__ld_enums(civr_loader *ld)
 bool civr__ld_type(civr_loader *ld, uint32_t file, const civr_node *node, civr_type *out)
 {
     const civr_policy *p = ld->pol;
-    const char *t = civr_node_text(node);
-    if (!t || civr_node_is_null(node)) {
+    const char *t = civr__node_text(node);
+    if (!t || civr__node_is_null(node)) {
         civr__ld_error(ld, file, node, CIVR_MSG(WRONG_TYPE), "type", "a type name",
-                       civr_node_describe(node));
+                       civr__node_describe(node));
         return false;
     }
     static const struct {
@@ -171,7 +171,7 @@ bool civr__ld_type(civr_loader *ld, uint32_t file, const civr_node *node, civr_t
                   {"money", CT_MONEY},   {"rate", CT_RATE},   {"date", CT_DATE}};
     for (size_t i = 0; i < CIVR__COUNT(simple); i++)
         if (civr__streq(t, simple[i].name)) {
-            *out = civr_type_of(simple[i].kind, 0);
+            *out = civr__type_of(simple[i].kind, 0);
             return true;
         }
     static const struct {
@@ -189,23 +189,23 @@ bool civr__ld_type(civr_loader *ld, uint32_t file, const civr_node *node, civr_t
         }
         char inner[96];
         snprintf(inner, sizeof inner, "%.*s", (int)(n - pl - 1), t + pl);
-        int32_t r = compound[i].is_enum ? civr_policy__enum(p, inner) : civr_policy__rtype(p, inner);
+        int32_t r = compound[i].is_enum ? civr__policy_enum(p, inner) : civr__policy_rtype(p, inner);
         if (r < 0) {
             civr__ld_error(ld, file, node, CIVR_MSG(UNKNOWN_NAME),
                            compound[i].is_enum ? "enum" : "record type", inner, "");
             return false;
         }
-        *out = civr_type_of(compound[i].kind, (uint16_t)r);
+        *out = civr__type_of(compound[i].kind, (uint16_t)r);
         return true;
     }
-    int32_t e = civr_policy__enum(p, t);
+    int32_t e = civr__policy_enum(p, t);
     if (e >= 0) {
-        *out = civr_type_of(CT_ENUM, (uint16_t)e);
+        *out = civr__type_of(CT_ENUM, (uint16_t)e);
         return true;
     }
-    int32_t r = civr_policy__rtype(p, t);
+    int32_t r = civr__policy_rtype(p, t);
     if (r >= 0) {
-        *out = civr_type_of(CT_RECORD, (uint16_t)r);
+        *out = civr__type_of(CT_RECORD, (uint16_t)r);
         return true;
     }
     civr__ld_error(ld, file, node, CIVR_MSG(UNKNOWN_NAME), "type", t,
@@ -236,45 +236,45 @@ static bool read_field(civr_loader *ld, civr_rtype *rt, uint32_t file, const civ
     if (!civr__ld_want(ld, file, spec, CIVR_NODE_MAP, "a field") ||
         !civr__ld_keys(ld, file, spec, "a field", keys))
         return false;
-    const civr_node *type = civr_node_get(spec, "type"), *n;
+    const civr_node *type = civr__node_get(spec, "type"), *n;
     if (!type) {
         civr__ld_error(ld, file, spec, CIVR_MSG(MISSING_FIELD), "a field", "type");
         return false;
     }
     bool ok = true;
-    if ((n = civr_node_get(spec, "ref"))) {
+    if ((n = civr__node_get(spec, "ref"))) {
         /* a string naming an item of the household's list of that record type */
-        int32_t r = civr_policy__rtype(p, civr_node_text(n) ? civr_node_text(n) : "");
+        int32_t r = civr__policy_rtype(p, civr__node_text(n) ? civr__node_text(n) : "");
         if (r < 0) {
             civr__ld_error(ld, file, n, CIVR_MSG(UNKNOWN_NAME), "record type",
-                           civr_node_text(n) ? civr_node_text(n) : "?", "");
+                           civr__node_text(n) ? civr__node_text(n) : "?", "");
             return false;
         }
         f->is_ref = true;
-        f->type = civr_type_of(CT_RECORD, (uint16_t)r);
-        if (!civr_node_text(type) || !civr__streq(civr_node_text(type), "string")) {
+        f->type = civr__type_of(CT_RECORD, (uint16_t)r);
+        if (!civr__node_text(type) || !civr__streq(civr__node_text(type), "string")) {
             civr__ld_error(ld, file, type, CIVR_MSG(REF_NOT_STRING));
             return false;
         }
     } else if (!civr__ld_type(ld, file, type, &f->type)) {
         return false;
     }
-    if ((n = civr_node_get(spec, "required")))
+    if ((n = civr__node_get(spec, "required")))
         ok &= civr__ld_bool(ld, file, n, "required", &f->required);
-    if ((n = civr_node_get(spec, "key"))) {
+    if ((n = civr__node_get(spec, "key"))) {
         ok &= civr__ld_bool(ld, file, n, "key", &f->is_key);
         if (f->is_key && f->type.kind != CT_STRING) {
             civr__ld_error(ld, file, n, CIVR_MSG(KEY_FIELD_NOT_STRING));
             ok = false;
         }
     }
-    if ((n = civr_node_get(spec, "negative"))) {
+    if ((n = civr__node_get(spec, "negative"))) {
         bool neg = false;
         ok &= civr__ld_bool(ld, file, n, "negative", &neg);
         f->nonnegative = !neg;
     }
-    if ((n = civr_node_get(spec, "min_items"))) {
-        const char *t = civr_node_text(n);
+    if ((n = civr__node_get(spec, "min_items"))) {
+        const char *t = civr__node_text(n);
         char *end = NULL;
         long v = t ? strtol(t, &end, 10) : -1;
         if (!t || *end || v < 0 || v > 1000000 || f->type.kind != CT_LIST) {
@@ -284,11 +284,11 @@ static bool read_field(civr_loader *ld, civr_rtype *rt, uint32_t file, const civ
             f->min_items = (uint32_t)v;
         }
     }
-    if ((n = civr_node_get(spec, "title")))
+    if ((n = civr__node_get(spec, "title")))
         ok &= civr__ld_text(ld, file, n, "title", false, &f->title);
-    if ((n = civr_node_get(spec, "default"))) {
+    if ((n = civr__node_get(spec, "default"))) {
         f->has_default = true;
-        if (civr_node_is_null(n)) {
+        if (civr__node_is_null(n)) {
             f->deflt.k = VK_NULL;
         } else if (f->type.kind == CT_LIST || f->type.kind == CT_MAP) {
             if (!((n->kind == CIVR_NODE_SEQ && n->u.seq.count == 0 && f->type.kind == CT_LIST) ||
@@ -308,8 +308,8 @@ static bool read_field(civr_loader *ld, civr_rtype *rt, uint32_t file, const civ
             ok = false;
         }
     }
-    if ((n = civr_node_get(spec, "shorthand"))) {
-        const char *sh = civr_node_text(n);
+    if ((n = civr__node_get(spec, "shorthand"))) {
+        const char *sh = civr__node_text(n);
         const civr_rtype *item = f->type.kind == CT_LIST ? &p->rtypes[f->type.ref] : NULL;
         CIVR__UNUSED(rt);
         if (!sh || !item) {
@@ -336,7 +336,7 @@ void civr__ld_schema(civr_loader *ld)
         civr__ld_error_at(ld, &pos, CIVR_MSG(NO_HOUSEHOLD_SCHEMA));
         return;
     }
-    p->rtypes = civr_arena_array(&p->arena, n, sizeof *p->rtypes);
+    p->rtypes = civr__arena_array(&p->arena, n, sizeof *p->rtypes);
     if (!p->rtypes) {
         civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
         return;
@@ -355,7 +355,7 @@ void civr__ld_schema(civr_loader *ld)
         p->rtypes[i].name = order[i]->name;
         p->rtypes[i].key_field = -1;
         p->rtypes[i].src = civr__ld_src(ld, order[i]->first->file, order[i]->first->key);
-        if (reserved_type_name(order[i]->name) || civr_policy__enum(p, order[i]->name) >= 0)
+        if (reserved_type_name(order[i]->name) || civr__policy_enum(p, order[i]->name) >= 0)
             civr__ld_error(ld, order[i]->first->file, order[i]->first->key, CIVR_MSG(TYPE_NAME_TAKEN));
     }
     for (size_t i = 0; i < n; i++) {
@@ -366,32 +366,32 @@ void civr__ld_schema(civr_loader *ld)
             if (!civr__ld_want(ld, d->file, d->node, CIVR_NODE_MAP, "a record type") ||
                 !civr__ld_keys(ld, d->file, d->node, "a record type", keys))
                 continue;
-            const civr_node *fields = civr_node_get(d->node, "fields");
+            const civr_node *fields = civr__node_get(d->node, "fields");
             if (!fields || !civr__ld_want(ld, d->file, fields, CIVR_NODE_MAP, "fields"))
                 continue;
             cap += fields->u.map.count;
         }
-        rt->fields = civr_arena_array(&p->arena, cap ? cap : 1, sizeof *rt->fields);
+        rt->fields = civr__arena_array(&p->arena, cap ? cap : 1, sizeof *rt->fields);
         if (!rt->fields) {
             civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
             break;
         }
         for (const civr_decl *d = order[i]->first; d; d = d->next) {
-            const civr_node *fields = civr_node_get(d->node, "fields");
+            const civr_node *fields = civr__node_get(d->node, "fields");
             if (!fields || fields->kind != CIVR_NODE_MAP)
                 continue;
             for (size_t k = 0; k < fields->u.map.count; k++) {
                 const civr_pair *pr = &fields->u.map.pairs[k];
-                int32_t existing = civr_policy__field(rt, pr->key->u.scalar.text,
+                int32_t existing = civr__policy_field(rt, pr->key->u.scalar.text,
                                                       pr->key->u.scalar.len);
                 if (existing >= 0) {
                     civr_buf at = CIVR_BUF_INIT;
-                    civr_policy__where(p, rt->fields[existing].src, &at);
+                    civr__policy_where(p, rt->fields[existing].src, &at);
                     civr__ld_error(ld, d->file, pr->key, CIVR_MSG(REDECLARED), "field",
                                    pr->key->u.scalar.text,
                                    p->layers[p->files[rt->fields[existing].src.file].layer].id,
                                    at.data ? at.data : "", "type");
-                    civr_buf_free(&at);
+                    civr__buf_free(&at);
                     continue;
                 }
                 civr_field *f = &rt->fields[rt->nfields];
@@ -415,19 +415,19 @@ void civr__ld_schema(civr_loader *ld)
             if (!f->shorthand)
                 continue;
             const civr_rtype *item = &p->rtypes[f->type.ref];
-            int32_t s = civr_policy__field(item, f->shorthand, strlen(f->shorthand));
+            int32_t s = civr__policy_field(item, f->shorthand, strlen(f->shorthand));
             if (s < 0 || item->fields[s].type.kind == CT_RECORD ||
                 item->fields[s].type.kind == CT_LIST || item->fields[s].type.kind == CT_MAP) {
-                civr_pos pos = civr_policy__pos(p, f->src);
+                civr_pos pos = civr__policy_pos(p, f->src);
                 civr__ld_error_at(ld, &pos, CIVR_MSG(SHORTHAND_NOT_SCALAR));
             }
         }
     /* the household needs its members: a list of records with a key */
     const civr_rtype *h = &p->rtypes[CIVR_RTYPE_HOUSEHOLD];
-    int32_t m = civr_policy__field(h, "members", 7);
+    int32_t m = civr__policy_field(h, "members", 7);
     if (m < 0 || h->fields[m].type.kind != CT_LIST ||
         p->rtypes[h->fields[m].type.ref].key_field < 0) {
-        civr_pos pos = civr_policy__pos(p, h->src);
+        civr_pos pos = civr__policy_pos(p, h->src);
         civr__ld_error_at(ld, &pos, CIVR_MSG(NO_MEMBERS_FIELD));
     }
 }

@@ -70,7 +70,7 @@ static const civr_expr *cell_expr(civr_loader *ld, uint32_t file, const civr_nod
     env.nslots = &p->nslots;
     env.max_depth = p->limits.max_expr_depth;
     const civr_expr *out = NULL;
-    if (civr_expr_compile_as(&out, want, &env)) {
+    if (civr__expr_compile_as(&out, want, &env)) {
         civr__ld_report(ld, &e);
         return NULL;
     }
@@ -98,7 +98,7 @@ static bool part_value(civr_loader *ld, uint32_t file, const civr_node *cell, co
         len--;
     civr_node tmp = *cell;
     tmp.style = CIVR_STYLE_PLAIN;
-    tmp.u.scalar.text = civr_arena_strndup(&ld->pol->arena, s, len);
+    tmp.u.scalar.text = civr__arena_strndup(&ld->pol->arena, s, len);
     tmp.u.scalar.len = len;
     if (!tmp.u.scalar.text) {
         civr__ld_error(ld, file, cell, CIVR_MSG(NO_MEMORY));
@@ -134,18 +134,18 @@ static void normalise(civr_cell *c, civr_type t)
 static const civr_node *annotated(civr_loader *ld, uint32_t file, const civr_node *node,
                                   const char **basis, bool *illustrative)
 {
-    if (!node || node->kind != CIVR_NODE_MAP || !civr_node_get(node, "value"))
+    if (!node || node->kind != CIVR_NODE_MAP || !civr__node_get(node, "value"))
         return node;
     static const char *const keys[] = {"value", "basis", "illustrative", "note", NULL};
     if (!civr__ld_keys(ld, file, node, "a cell with its basis", keys))
         return NULL;
     const civr_node *n;
-    if ((n = civr_node_get(node, "basis")) && !(*basis = civr__ld_string(ld, file, n, "basis")))
+    if ((n = civr__node_get(node, "basis")) && !(*basis = civr__ld_string(ld, file, n, "basis")))
         return NULL;
-    if ((n = civr_node_get(node, "illustrative")) &&
+    if ((n = civr__node_get(node, "illustrative")) &&
         !civr__ld_bool(ld, file, n, "illustrative", illustrative))
         return NULL;
-    return civr_node_get(node, "value");
+    return civr__node_get(node, "value");
 }
 
 static bool read_cell(civr_loader *ld, uint32_t file, const civr_node *node, civr_table *tb,
@@ -159,14 +159,14 @@ static bool read_cell(civr_loader *ld, uint32_t file, const civr_node *node, civ
     }
     if (!(node = annotated(ld, file, node, &c->basis, &c->illustrative)))
         return false;
-    if (civr_node_is_null(node)) {
+    if (civr__node_is_null(node)) {
         c->kind = CIVR_CELL_NULL;
         return true;
     }
     if (node->kind == CIVR_NODE_SEQ) {
         c->kind = CIVR_CELL_IN;
         c->nvals = (uint32_t)node->u.seq.count;
-        civr_val *vals = civr_arena_array(&ld->pol->arena, c->nvals ? c->nvals : 1, sizeof *vals);
+        civr_val *vals = civr__arena_array(&ld->pol->arena, c->nvals ? c->nvals : 1, sizeof *vals);
         if (!vals)
             return civr__ld_error(ld, file, node, CIVR_MSG(NO_MEMORY)), false;
         for (uint32_t i = 0; i < c->nvals; i++)
@@ -177,7 +177,7 @@ static bool read_cell(civr_loader *ld, uint32_t file, const civr_node *node, civ
     }
     if (node->kind != CIVR_NODE_SCALAR) {
         civr__ld_error(ld, file, node, CIVR_MSG(WRONG_TYPE), "a cell", CELL_FORMS,
-                       civr_node_describe(node));
+                       civr__node_describe(node));
         return false;
     }
     const char *s = node->u.scalar.text;
@@ -265,7 +265,7 @@ static bool read_cell(civr_loader *ld, uint32_t file, const civr_node *node, civ
 static int vcmp(const civr_val *a, const civr_val *b)
 {
     switch (a->k) {
-    case VK_NUM: return civr_num_cmp(a->u.n, b->u.n);
+    case VK_NUM: return civr__num_cmp(a->u.n, b->u.n);
     case VK_DATE: return (a->u.date > b->u.date) - (a->u.date < b->u.date);
     case VK_BOOL: return (int)a->u.b - (int)b->u.b;
     case VK_ENUM: return (a->u.e > b->u.e) - (a->u.e < b->u.e);
@@ -461,7 +461,7 @@ static void check_rows(civr_loader *ld, const civr_table *t)
                 meet &= cells_intersect(&a->cells[k], &b->cells[k]);
                 covers &= cell_covers(&a->cells[k], &b->cells[k]);
             }
-            civr_pos pos = civr_policy__pos(ld->pol, b->src);
+            civr_pos pos = civr__policy_pos(ld->pol, b->src);
             if (t->hit == CIVR_HIT_UNIQUE && meet) {
                 civr__ld_error_at(ld, &pos, CIVR_MSG(TABLE_OVERLAP), t->name, b->id, a->id,
                                   a->src.line);
@@ -486,7 +486,7 @@ bool civr__ld_columns(civr_loader *ld, uint32_t file, const civr_node *node, con
     if (!civr__ld_want(ld, file, node, CIVR_NODE_MAP, what))
         return false;
     *n = (uint32_t)node->u.map.count;
-    *out = civr_arena_array(&ld->pol->arena, *n ? *n : 1, sizeof **out);
+    *out = civr__arena_array(&ld->pol->arena, *n ? *n : 1, sizeof **out);
     if (!*out)
         return civr__ld_error(ld, file, node, CIVR_MSG(NO_MEMORY)), false;
     for (uint32_t i = 0; i < *n; i++) {
@@ -528,19 +528,19 @@ static bool read_row(civr_loader *ld, civr_table *t, const civr_rowdecl *rd, civ
             ok = false;
         }
     }
-    if ((n = civr_node_get(node, "title")))
+    if ((n = civr__node_get(node, "title")))
         ok &= civr__ld_text(ld, file, n, "title", false, &row->title);
-    if ((n = civr_node_get(node, "basis")))
+    if ((n = civr__node_get(node, "basis")))
         ok &= (row->basis = civr__ld_string(ld, file, n, "basis")) != NULL;
-    if ((n = civr_node_get(node, "illustrative")))
+    if ((n = civr__node_get(node, "illustrative")))
         ok &= civr__ld_bool(ld, file, n, "illustrative", &row->illustrative);
-    row->cells = civr_arena_array(&ld->pol->arena, t->ninputs ? t->ninputs : 1, sizeof *row->cells);
-    row->outputs = civr_arena_array(&ld->pol->arena, t->noutputs ? t->noutputs : 1,
-                                    sizeof *row->outputs);
+    row->cells = civr__arena_array(&ld->pol->arena, t->ninputs ? t->ninputs : 1, sizeof *row->cells);
+    row->outputs = civr__arena_array(&ld->pol->arena, t->noutputs ? t->noutputs : 1,
+                                     sizeof *row->outputs);
     if (!row->cells || !row->outputs)
         return civr__ld_error(ld, file, node, CIVR_MSG(NO_MEMORY)), false;
-    const civr_node *when = civr_node_get(node, "when");
-    if (when && !civr_node_is_null(when)) {
+    const civr_node *when = civr__node_get(node, "when");
+    if (when && !civr__node_is_null(when)) {
         if (!civr__ld_want(ld, file, when, CIVR_NODE_MAP, "when"))
             return false;
         for (size_t i = 0; i < when->u.map.count; i++) {
@@ -557,13 +557,13 @@ static bool read_row(civr_loader *ld, civr_table *t, const civr_rowdecl *rd, civ
         }
     }
     for (uint32_t i = 0; i < t->ninputs; i++) {
-        const civr_pair *pr = civr_node_pair(when, t->inputs[i].name);
+        const civr_pair *pr = civr__node_pair(when, t->inputs[i].name);
         ok &= read_cell(ld, file, pr ? pr->value : NULL, t, t->inputs[i].type, &row->cells[i]);
         row->illustrative |= row->cells[i].illustrative;
     }
     bool collect_count = t->hit == CIVR_HIT_COLLECT_COUNT;
     for (uint32_t o = 0; o < t->noutputs && !collect_count; o++) {
-        const civr_node *v = civr_node_get(node, t->outputs[o].name);
+        const civr_node *v = civr__node_get(node, t->outputs[o].name);
         if (!v) {
             char what[128];
             snprintf(what, sizeof what, "row '%s' of table %s", row->id, t->name);
@@ -582,10 +582,10 @@ static bool read_row(civr_loader *ld, civr_table *t, const civr_rowdecl *rd, civ
             row->basis = basis;
         const char *text = v->kind == CIVR_NODE_SCALAR ? v->u.scalar.text : NULL;
         if (text && is_expression(text, v->u.scalar.len, t->outputs[o].type) &&
-            (memchr(text, '$', v->u.scalar.len) || civr_type_numeric(t->outputs[o].type))) {
+            (memchr(text, '$', v->u.scalar.len) || civr__type_numeric(t->outputs[o].type))) {
             if (!row->output_exprs)
-                row->output_exprs = civr_arena_array(&ld->pol->arena, t->noutputs,
-                                                     sizeof *row->output_exprs);
+                row->output_exprs = civr__arena_array(&ld->pol->arena, t->noutputs,
+                                                      sizeof *row->output_exprs);
             if (!row->output_exprs)
                 return civr__ld_error(ld, file, v, CIVR_MSG(NO_MEMORY)), false;
             row->output_exprs[o] = cell_expr(ld, file, v, t, t->outputs[o].type);
@@ -595,9 +595,9 @@ static bool read_row(civr_loader *ld, civr_table *t, const civr_rowdecl *rd, civ
         }
         ok &= civr__ld_value(ld, file, v, t->outputs[o].type, &row->outputs[o]);
     }
-    if ((n = civr_node_get(node, "priority"))) {
+    if ((n = civr__node_get(node, "priority"))) {
         civr_val v;
-        if (civr__ld_value(ld, file, n, civr_type_of(CT_INT, 0), &v))
+        if (civr__ld_value(ld, file, n, civr__type_of(CT_INT, 0), &v))
             row->priority = (int32_t)v.u.n.n;
         else
             ok = false;
@@ -626,26 +626,26 @@ bool civr__ld_table_header(civr_loader *ld, const civr_named *nm, civr_table *t,
             !civr__ld_keys(ld, d->file, d->node, computed ? "a program's table" : "a table",
                            computed ? computed_keys : keys))
             return false;
-        const civr_node *rows = civr_node_get(d->node, "rows");
+        const civr_node *rows = civr__node_get(d->node, "rows");
         if (rows && !civr__ld_want(ld, d->file, rows, CIVR_NODE_SEQ, "rows"))
             return false;
         if (d != decl)
             for (size_t k = 1; k < 2; k++) { /* a later layer may add inputs (below) */
                 static const char *const fixed[] = {"inputs", "outputs"};
-                const civr_pair *pr = civr_node_pair(d->node, fixed[k]);
+                const civr_pair *pr = civr__node_pair(d->node, fixed[k]);
                 if (pr) {
                     civr_buf at = CIVR_BUF_INIT;
-                    civr_policy__where(p, t->src, &at);
+                    civr__policy_where(p, t->src, &at);
                     civr__ld_error(ld, d->file, pr->key, CIVR_MSG(REDECLARED), "table", t->name,
                                    p->layers[p->files[decl->file].layer].id,
                                    at.data ? at.data : "", fixed[k]);
-                    civr_buf_free(&at);
+                    civr__buf_free(&at);
                     return false;
                 }
             }
     }
-    const civr_node *inputs = civr_node_get(decl->node, "inputs"),
-                    *outputs = civr_node_get(decl->node, "outputs");
+    const civr_node *inputs = civr__node_get(decl->node, "inputs"),
+                    *outputs = civr__node_get(decl->node, "outputs");
     if (!computed) {
         if (!inputs) {
             civr__ld_error(ld, decl->file, decl->key, CIVR_MSG(UNKNOWN_NAME), "table", t->name,
@@ -657,14 +657,14 @@ bool civr__ld_table_header(civr_loader *ld, const civr_named *nm, civr_table *t,
         t->ndeclared = t->ninputs;
         /* inputs added by later layers: rows that do not test them match any value */
         for (const civr_decl *d = decl->next; d; d = d->next) {
-            const civr_node *more = civr_node_get(d->node, "inputs");
+            const civr_node *more = civr__node_get(d->node, "inputs");
             civr_column *add;
             uint32_t nadd;
             if (!more)
                 continue;
             if (!civr__ld_columns(ld, d->file, more, "inputs", &add, &nadd))
                 return false;
-            civr_column *all = civr_arena_array(&p->arena, t->ninputs + nadd, sizeof *all);
+            civr_column *all = civr__arena_array(&p->arena, t->ninputs + nadd, sizeof *all);
             if (!all)
                 return civr__ld_error(ld, d->file, more, CIVR_MSG(NO_MEMORY)), false;
             memcpy(all, t->inputs, t->ninputs * sizeof *all);
@@ -684,7 +684,7 @@ bool civr__ld_table_header(civr_loader *ld, const civr_named *nm, civr_table *t,
     const civr_pair *hit = civr__ld_last(nm, "hit", &hf);
     t->hit = CIVR_HIT_UNIQUE;
     if (hit) {
-        const char *h = civr_node_text(hit->value);
+        const char *h = civr__node_text(hit->value);
         size_t k;
         for (k = 0; k < CIVR__COUNT(hit_names); k++)
             if (h && civr__streq(h, hit_names[k].name))
@@ -701,11 +701,11 @@ bool civr__ld_table_header(civr_loader *ld, const civr_named *nm, civr_table *t,
             return false;
         }
         t->noutputs = 1;
-        t->outputs = civr_arena_zalloc(&p->arena, sizeof *t->outputs);
+        t->outputs = civr__arena_zalloc(&p->arena, sizeof *t->outputs);
         if (!t->outputs)
             return false;
         t->outputs[0].name = "count";
-        t->outputs[0].type = civr_type_of(CT_INT, 0);
+        t->outputs[0].type = civr__type_of(CT_INT, 0);
     } else {
         if (!outputs) {
             civr__ld_error(ld, decl->file, decl->node, CIVR_MSG(MISSING_FIELD), "a table", "outputs");
@@ -715,7 +715,7 @@ bool civr__ld_table_header(civr_loader *ld, const civr_named *nm, civr_table *t,
             return false;
         bool aggregate = t->hit == CIVR_HIT_COLLECT_SUM || t->hit == CIVR_HIT_COLLECT_MAX ||
                          t->hit == CIVR_HIT_COLLECT_MIN;
-        if (aggregate && (t->noutputs != 1 || !civr_type_numeric(t->outputs[0].type))) {
+        if (aggregate && (t->noutputs != 1 || !civr__type_numeric(t->outputs[0].type))) {
             civr__ld_error(ld, decl->file, outputs, CIVR_MSG(COLLECT_TABLE_OUTPUT));
             return false;
         }
@@ -726,14 +726,14 @@ bool civr__ld_table_header(civr_loader *ld, const civr_named *nm, civr_table *t,
         return false;
     if ((pr = civr__ld_last(nm, "basis", &f)) && !(t->basis = civr__ld_string(ld, f, pr->value, "basis")))
         return false;
-    if ((pr = civr__ld_last(nm, "default", &f)) && !civr_node_is_null(pr->value)) {
+    if ((pr = civr__ld_last(nm, "default", &f)) && !civr__node_is_null(pr->value)) {
         if (!civr__ld_want(ld, f, pr->value, CIVR_NODE_MAP, "default"))
             return false;
-        t->default_outputs = civr_arena_array(&p->arena, t->noutputs, sizeof *t->default_outputs);
+        t->default_outputs = civr__arena_array(&p->arena, t->noutputs, sizeof *t->default_outputs);
         if (!t->default_outputs)
             return false;
         for (uint32_t o = 0; o < t->noutputs; o++) {
-            const civr_node *v = civr_node_get(pr->value, t->outputs[o].name);
+            const civr_node *v = civr__node_get(pr->value, t->outputs[o].name);
             if (!v) {
                 civr__ld_error(ld, f, pr->value, CIVR_MSG(MISSING_FIELD), "default", t->outputs[o].name);
                 return false;
@@ -752,7 +752,7 @@ bool civr__ld_merge_rows(civr_loader *ld, const civr_named *nm, civr_rowdecl **o
 {
     size_t maxrows = 0;
     for (const civr_decl *d = nm->first; d; d = d->next) {
-        const civr_node *list = civr_node_get(d->node, "rows");
+        const civr_node *list = civr__node_get(d->node, "rows");
         maxrows += list && list->kind == CIVR_NODE_SEQ ? list->u.seq.count : 0;
     }
     civr_rowdecl *rows = civr__calloc(maxrows ? maxrows : 1, sizeof *rows);
@@ -763,16 +763,16 @@ bool civr__ld_merge_rows(civr_loader *ld, const civr_named *nm, civr_rowdecl **o
     size_t n = 0;
     bool ok = true;
     for (const civr_decl *d = nm->first; d; d = d->next) {
-        const civr_node *list = civr_node_get(d->node, "rows");
+        const civr_node *list = civr__node_get(d->node, "rows");
         for (size_t i = 0; list && list->kind == CIVR_NODE_SEQ && i < list->u.seq.count; i++) {
             const civr_node *r = list->u.seq.items[i];
             if (!civr__ld_want(ld, d->file, r, CIVR_NODE_MAP, "a row")) {
                 ok = false;
                 continue;
             }
-            const civr_node *id = civr_node_get(r, "id");
-            const char *ids = civr_node_text(id);
-            if (!ids || civr_node_is_null(id) || !civr__is_identifier(ids, id->u.scalar.len)) {
+            const civr_node *id = civr__node_get(r, "id");
+            const char *ids = civr__node_text(id);
+            if (!ids || civr__node_is_null(id) || !civr__is_identifier(ids, id->u.scalar.len)) {
                 civr__ld_error(ld, d->file, id ? id : r, CIVR_MSG(MISSING_FIELD), "a row",
                                "id (lower-case letters, digits and _)");
                 ok = false;
@@ -786,7 +786,7 @@ bool civr__ld_merge_rows(civr_loader *ld, const civr_named *nm, civr_rowdecl **o
                 ok = false;
                 continue;
             }
-            const civr_node *rm = civr_node_get(r, "remove");
+            const civr_node *rm = civr__node_get(r, "remove");
             if (rm) {
                 bool remove = false;
                 if (!civr__ld_bool(ld, d->file, rm, "remove", &remove) || at == n) {
@@ -807,10 +807,10 @@ bool civr__ld_merge_rows(civr_loader *ld, const civr_named *nm, civr_rowdecl **o
                 rows[at].file = d->file;
                 continue;
             }
-            const civr_node *before = civr_node_get(r, "before");
+            const civr_node *before = civr__node_get(r, "before");
             size_t pos = n;
             if (before) {
-                const char *b = civr_node_text(before);
+                const char *b = civr__node_text(before);
                 for (pos = 0; pos < n && !(b && civr__streq(rows[pos].id, b)); pos++)
                     ;
                 if (pos == n) {
@@ -842,7 +842,7 @@ static void compile_table(civr_loader *ld, const civr_named *nm, civr_table *t)
     size_t n;
     if (!civr__ld_merge_rows(ld, nm, &rows, &n))
         return;
-    t->rows = civr_arena_array(&ld->pol->arena, n ? n : 1, sizeof *t->rows);
+    t->rows = civr__arena_array(&ld->pol->arena, n ? n : 1, sizeof *t->rows);
     bool ok = t->rows != NULL;
     for (size_t i = 0; ok && i < n; i++) {
         if (read_row(ld, t, &rows[i], &t->rows[t->nrows]))
@@ -859,7 +859,7 @@ void civr__ld_tables(civr_loader *ld)
 {
     civr_policy *p = ld->pol;
     p->ntables = (uint32_t)ld->tables.count;
-    p->tables = civr_arena_array(&p->arena, p->ntables ? p->ntables : 1, sizeof *p->tables);
+    p->tables = civr__arena_array(&p->arena, p->ntables ? p->ntables : 1, sizeof *p->tables);
     if (!p->tables) {
         civr__ld_error_at(ld, NULL, CIVR_MSG(NO_MEMORY));
         p->ntables = 0;

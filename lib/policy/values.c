@@ -6,8 +6,8 @@
 static bool scalar_text(civr_loader *ld, uint32_t file, const civr_node *node, const char *field,
                         const char *what, const char **t)
 {
-    if (!node || node->kind != CIVR_NODE_SCALAR || civr_node_is_null(node)) {
-        civr__ld_error(ld, file, node, CIVR_MSG(WRONG_TYPE), field, what, civr_node_describe(node));
+    if (!node || node->kind != CIVR_NODE_SCALAR || civr__node_is_null(node)) {
+        civr__ld_error(ld, file, node, CIVR_MSG(WRONG_TYPE), field, what, civr__node_describe(node));
         return false;
     }
     *t = node->u.scalar.text;
@@ -39,7 +39,7 @@ bool civr__ld_field_value(civr_loader *ld, uint32_t file, const civr_node *node,
         int decimals = 0;
         size_t len = node->u.scalar.len;
         bool percent = len && s[len - 1] == '%';
-        bool ok = civr_num_parse(s, len, t.kind == CT_MONEY ? 2 : 0, &v, &decimals);
+        bool ok = civr__num_parse(s, len, t.kind == CT_MONEY ? 2 : 0, &v, &decimals);
         if (ok && t.kind == CT_MONEY)
             ok = !percent && decimals <= 2 && v.d == 1;
         if (ok && t.kind == CT_INT)
@@ -84,13 +84,13 @@ bool civr__ld_field_value(civr_loader *ld, uint32_t file, const civr_node *node,
         const civr_enum *en = &p->enums[t.ref];
         if (!scalar_text(ld, file, node, field, "an enum value", &s))
             return false;
-        int32_t v = civr_policy__enum_value(en, s, node->u.scalar.len);
+        int32_t v = civr__policy_enum_value(en, s, node->u.scalar.len);
         if (v < 0) {
             civr_buf vals = CIVR_BUF_INIT;
             for (uint32_t i = 0; i < en->count; i++)
-                civr_buf_printf(&vals, "%s%s", i ? ", " : "", en->values[i].id);
+                civr__buf_printf(&vals, "%s%s", i ? ", " : "", en->values[i].id);
             civr__ld_error(ld, file, node, CIVR_MSG(BAD_ENUM), en->name, s, vals.data ? vals.data : "");
-            civr_buf_free(&vals);
+            civr__buf_free(&vals);
             return false;
         }
         out->k = VK_ENUM;
@@ -103,7 +103,7 @@ bool civr__ld_field_value(civr_loader *ld, uint32_t file, const civr_node *node,
         uint64_t set = 0;
         for (size_t i = 0; i < node->u.seq.count; i++) {
             civr_val v;
-            if (!civr__ld_field_value(ld, file, node->u.seq.items[i], field, civr_type_of(CT_ENUM, t.ref), &v))
+            if (!civr__ld_field_value(ld, file, node->u.seq.items[i], field, civr__type_of(CT_ENUM, t.ref), &v))
                 return false;
             set |= (uint64_t)1 << v.u.e;
         }

@@ -92,10 +92,10 @@ int civr_screen_new(civr_screen **out, civr_error *err)
     civr_screen *s = civr__calloc(1, sizeof *s);
     if (!s)
         return civr__oom(err);
-    civr_arena_init(&s->arena, 16384);
+    civr__arena_init(&s->arena, 16384);
     int rc = civr_result_new(&s->result, err);
     if (rc) {
-        civr_arena_free(&s->arena);
+        civr__arena_free(&s->arena);
         civr__free(s);
         return rc;
     }
@@ -108,17 +108,17 @@ void civr_screen_free(civr_screen *s)
     if (!s)
         return;
     civr_result_free(s->result);
-    civr_arena_free(&s->arena);
+    civr__arena_free(&s->arena);
     civr__free(s->cases);
     civr__free(s->apps);
-    civr_buf_free(&s->out);
-    civr_buf_free(&s->batch);
+    civr__buf_free(&s->out);
+    civr__buf_free(&s->batch);
     civr__free(s);
 }
 
 static void reset(civr_screen *s, const civr_policy *pol, civr_date date)
 {
-    civr_arena_reset(&s->arena);
+    civr__arena_reset(&s->arena);
     s->policy = pol;
     s->household = s->region = NULL;
     s->failed = false;
@@ -146,7 +146,7 @@ static const civr_val *field(const civr_policy *p, const civr_rec *r, const char
 {
     if (!r)
         return NULL;
-    int32_t f = civr_policy__field(&p->rtypes[r->type], name, strlen(name));
+    int32_t f = civr__policy_field(&p->rtypes[r->type], name, strlen(name));
     return f >= 0 ? &r->fields[f] : NULL;
 }
 
@@ -191,7 +191,7 @@ static const char *get_str(const civr_policy *p, const civr_rec *r, const char *
  * parameter or no value then. */
 static bool param_int(const civr_policy *p, const char *name, civr_date date, int64_t *out)
 {
-    int32_t i = civr_policy__param(p, name, strlen(name));
+    int32_t i = civr__policy_param(p, name, strlen(name));
     if (i < 0)
         return false;
     const civr_param *pa = &p->params[i];
@@ -246,11 +246,11 @@ static bool copy_missing(civr_screen *s, const char **from, uint32_t n, const ch
     *to = NULL;
     if (!n)
         return true;
-    const char **m = civr_arena_array(&s->arena, n, sizeof *m);
+    const char **m = civr__arena_array(&s->arena, n, sizeof *m);
     if (!m)
         return false;
     for (uint32_t i = 0; i < n; i++)
-        if (!(m[i] = civr_arena_strdup(&s->arena, from[i])))
+        if (!(m[i] = civr__arena_strdup(&s->arena, from[i])))
             return false;
     *to = m;
     return true;
@@ -264,7 +264,7 @@ static bool copy_reasons(civr_screen *s, const civr_reason *const *from, uint32_
     *to = NULL;
     if (!n)
         return true;
-    const civr_reason **r = civr_arena_array(&s->arena, n, sizeof *r);
+    const civr_reason **r = civr__arena_array(&s->arena, n, sizeof *r);
     if (!r)
         return false;
     memcpy(r, from, n * sizeof *r);
@@ -290,7 +290,7 @@ static int evaluate(civr_screen *s, civr_engine *engine, const civr_household *h
     ev->date = date;
     ev->n = 0;
     ev->total = r->total;
-    ev->lines = civr_arena_array(&s->arena, n ? n : 1, sizeof *ev->lines);
+    ev->lines = civr__arena_array(&s->arena, n ? n : 1, sizeof *ev->lines);
     if (!ev->lines)
         return civr__oom(err);
     for (uint32_t i = 0; i < r->nprograms; i++) {
@@ -312,7 +312,7 @@ static int evaluate(civr_screen *s, civr_engine *engine, const civr_household *h
                 const civr_mline *m = &pr->members[j];
                 sc_line *l = &ev->lines[ev->n++];
                 l->prog = prog;
-                l->member = civr_arena_strdup(&s->arena, m->member_id);
+                l->member = civr__arena_strdup(&s->arena, m->member_id);
                 if (!l->member)
                     return civr__oom(err);
                 l->status = m->status;
@@ -359,7 +359,7 @@ static sc_case *add_case(civr_screen *s, uint32_t prog, const char *member)
     c->pub.since = c->pub.next_review = CIVR_DATE_NONE;
     c->prog = prog;
     c->pub.program = s->policy->programs[prog].id;
-    c->pub.member = member ? civr_arena_strdup(&s->arena, member) : NULL;
+    c->pub.member = member ? civr__arena_strdup(&s->arena, member) : NULL;
     if (member && !c->pub.member)
         return NULL;
     return c;
@@ -457,10 +457,10 @@ static int fill_case(civr_screen *s, sc_case *c, const civr_rec *enrol, civr_err
     c->pub.nmonths = s->nmonths;
     if (!s->nmonths)
         return 0;
-    c->mdue = civr_arena_array(&s->arena, s->nmonths, sizeof *c->mdue);
-    c->mpaid = civr_arena_array(&s->arena, s->nmonths, sizeof *c->mpaid);
-    c->mstatus = civr_arena_array(&s->arena, s->nmonths, sizeof *c->mstatus);
-    c->mreason = civr_arena_array(&s->arena, s->nmonths, sizeof *c->mreason);
+    c->mdue = civr__arena_array(&s->arena, s->nmonths, sizeof *c->mdue);
+    c->mpaid = civr__arena_array(&s->arena, s->nmonths, sizeof *c->mpaid);
+    c->mstatus = civr__arena_array(&s->arena, s->nmonths, sizeof *c->mstatus);
+    c->mreason = civr__arena_array(&s->arena, s->nmonths, sizeof *c->mreason);
     if (!c->mdue || !c->mpaid || !c->mstatus || !c->mreason)
         return civr__oom(err);
     for (uint32_t k = 0; k < s->nmonths; k++) {
@@ -522,8 +522,8 @@ static int applications(civr_screen *s, const civr_household *hh, civr_error *er
         memset(ap, 0, sizeof *ap);
         const char *prog = get_str(p, a, "program");
         const char *member = get_str(p, a, "member");
-        ap->program = prog ? civr_arena_strdup(&s->arena, prog) : NULL;
-        ap->member = member ? civr_arena_strdup(&s->arena, member) : NULL;
+        ap->program = prog ? civr__arena_strdup(&s->arena, prog) : NULL;
+        ap->member = member ? civr__arena_strdup(&s->arena, member) : NULL;
         if ((prog && !ap->program) || (member && !ap->member))
             return civr__oom(err);
         get_date(p, a, "received", &ap->received);
@@ -560,8 +560,8 @@ int civr_engine_screen(civr_engine *engine, const civr_household *hh,
     const civr_policy *p = hh->policy;
     reset(s, p, o->date);
     civr_error local = CIVR_ERROR_INIT;
-    s->household = hh->id ? civr_arena_strdup(&s->arena, hh->id) : NULL;
-    s->region = hh->region ? civr_arena_strdup(&s->arena, hh->region) : NULL;
+    s->household = hh->id ? civr__arena_strdup(&s->arena, hh->id) : NULL;
+    s->region = hh->region ? civr__arena_strdup(&s->arena, hh->region) : NULL;
     bool has_from = o->from != CIVR_DATE_NONE, has_to = o->to != CIVR_DATE_NONE;
     if (o->version != CIVR_SCREEN_OPTIONS_VERSION || o->date == CIVR_DATE_NONE ||
         has_from != has_to || (has_from && o->from > o->to)) {
@@ -581,7 +581,7 @@ int civr_engine_screen(civr_engine *engine, const civr_household *hh,
             return fail(s, &local, err);
         }
         s->nmonths = (uint32_t)n;
-        s->months = civr_arena_array(&s->arena, s->nmonths, sizeof *s->months);
+        s->months = civr__arena_array(&s->arena, s->nmonths, sizeof *s->months);
         if (!s->months) {
             civr__oom(&local);
             return fail(s, &local, err);
@@ -653,7 +653,7 @@ int civr_engine_screen_text(civr_engine *engine, const char *text, size_t len,
     civr_error local = CIVR_ERROR_INIT;
     if (civr__engine_parse(engine, text, len, format, source, &hh, &id, &local)) {
         reset(s, civr__engine_policy(engine), opts ? opts->date : 0);
-        s->household = id ? civr_arena_strdup(&s->arena, id) : NULL;
+        s->household = id ? civr__arena_strdup(&s->arena, id) : NULL;
         return fail(s, &local, err);
     }
     return civr_engine_screen(engine, hh, opts, s, err);
@@ -768,7 +768,7 @@ static void jdate(civr_buf *b, civr_date d)
 {
     char buf[11];
     civr_date_format(d, buf);
-    civr_buf_printf(b, "\"%s\"", buf);
+    civr__buf_printf(b, "\"%s\"", buf);
 }
 
 static void jmonth(civr_buf *b, civr_date d)
@@ -776,136 +776,136 @@ static void jmonth(civr_buf *b, civr_date d)
     char buf[11];
     civr_date_format(d, buf);
     buf[7] = '\0';
-    civr_buf_printf(b, "\"%s\"", buf);
+    civr__buf_printf(b, "\"%s\"", buf);
 }
 
 static void jerror(civr_buf *b, const civr_error *e)
 {
-    civr_buf_printf(b, "{\"id\":\"CIVR-%04d\",\"code\":", e->id);
+    civr__buf_printf(b, "{\"id\":\"CIVR-%04d\",\"code\":", e->id);
     civr__buf_json_text(b, civr_code_name(e->code));
-    civr_buf_puts(b, ",\"source\":");
+    civr__buf_puts(b, ",\"source\":");
     civr__buf_json_text(b, e->source[0] ? e->source : NULL);
-    civr_buf_printf(b, ",\"line\":%u,\"column\":%u,\"message\":", e->line, e->column);
+    civr__buf_printf(b, ",\"line\":%u,\"column\":%u,\"message\":", e->line, e->column);
     civr__buf_json_text(b, e->message);
-    civr_buf_putc(b, '}');
+    civr__buf_putc(b, '}');
 }
 
 static void head(civr_buf *b, const civr_screen *s)
 {
-    civr_buf_puts(b, "{\"household\":");
+    civr__buf_puts(b, "{\"household\":");
     civr__buf_json_text(b, s->household);
-    civr_buf_puts(b, ",\"region\":");
+    civr__buf_puts(b, ",\"region\":");
     civr__buf_json_text(b, s->region);
-    civr_buf_puts(b, ",\"date\":");
+    civr__buf_puts(b, ",\"date\":");
     jdate(b, s->date);
     if (s->policy) {
-        civr_buf_puts(b, ",\"policy\":{\"id\":");
+        civr__buf_puts(b, ",\"policy\":{\"id\":");
         civr__buf_json_text(b, civr_policy_id(s->policy));
-        civr_buf_puts(b, ",\"version\":");
+        civr__buf_puts(b, ",\"version\":");
         civr__buf_json_text(b, civr_policy_version(s->policy));
-        civr_buf_printf(b, ",\"digest\":\"%s\"}", civr_policy_digest(s->policy));
+        civr__buf_printf(b, ",\"digest\":\"%s\"}", civr_policy_digest(s->policy));
     }
-    civr_buf_puts(b, ",\"period\":");
+    civr__buf_puts(b, ",\"period\":");
     if (s->nmonths) {
-        civr_buf_puts(b, "{\"from\":");
+        civr__buf_puts(b, "{\"from\":");
         jmonth(b, s->months[0].date);
-        civr_buf_puts(b, ",\"to\":");
+        civr__buf_puts(b, ",\"to\":");
         jmonth(b, s->months[s->nmonths - 1].date);
-        civr_buf_putc(b, '}');
+        civr__buf_putc(b, '}');
     } else {
-        civr_buf_puts(b, "null");
+        civr__buf_puts(b, "null");
     }
 }
 
 static void render_case(civr_buf *b, const civr_screen *s, const sc_case *c)
 {
     const civr_case *pc = &c->pub;
-    civr_buf_puts(b, "{\"program\":");
+    civr__buf_puts(b, "{\"program\":");
     civr__buf_json_text(b, pc->program);
-    civr_buf_puts(b, ",\"member\":");
+    civr__buf_puts(b, ",\"member\":");
     civr__buf_json_text(b, pc->member);
-    civr_buf_printf(b, ",\"category\":\"%s\",\"status\":\"%s\",\"enrolled\":%s,\"due\":",
-                    category_names[pc->category], civr_status_name(pc->status),
-                    pc->enrolled ? "true" : "false");
+    civr__buf_printf(b, ",\"category\":\"%s\",\"status\":\"%s\",\"enrolled\":%s,\"due\":",
+                     category_names[pc->category], civr_status_name(pc->status),
+                     pc->enrolled ? "true" : "false");
     civr__buf_json_money(b, pc->due);
-    civr_buf_puts(b, ",\"paid\":");
+    civr__buf_puts(b, ",\"paid\":");
     if (pc->enrolled && pc->paid_known)
         civr__buf_json_money(b, pc->paid);
     else
-        civr_buf_puts(b, pc->enrolled ? "null" : "\"0.00\"");
-    civr_buf_puts(b, ",\"difference\":");
+        civr__buf_puts(b, pc->enrolled ? "null" : "\"0.00\"");
+    civr__buf_puts(b, ",\"difference\":");
     if (pc->enrolled && !pc->paid_known)
-        civr_buf_puts(b, "null");
+        civr__buf_puts(b, "null");
     else
         civr__buf_json_money(b, (pc->enrolled ? pc->paid : 0) - pc->due);
-    civr_buf_puts(b, ",\"since\":");
+    civr__buf_puts(b, ",\"since\":");
     if (pc->since != CIVR_DATE_NONE)
         jmonth(b, pc->since);
     else
-        civr_buf_puts(b, "null");
-    civr_buf_puts(b, ",\"enrolled_since\":");
+        civr__buf_puts(b, "null");
+    civr__buf_puts(b, ",\"enrolled_since\":");
     if (c->has_since)
         jdate(b, c->enrolled_since);
     else
-        civr_buf_puts(b, "null");
-    civr_buf_printf(b, ",\"review\":\"%s\",\"next_review\":", review_names[pc->review]);
+        civr__buf_puts(b, "null");
+    civr__buf_printf(b, ",\"review\":\"%s\",\"next_review\":", review_names[pc->review]);
     if (pc->review != CIVR_REVIEW_NONE)
         jdate(b, pc->next_review);
     else
-        civr_buf_puts(b, "null");
-    civr_buf_puts(b, ",\"reasons\":[");
+        civr__buf_puts(b, "null");
+    civr__buf_puts(b, ",\"reasons\":[");
     for (uint32_t i = 0; i < c->nreasons; i++) {
         const civr_reason *r = c->reasons[i];
-        civr_buf_puts(b, i ? ",{\"code\":" : "{\"code\":");
+        civr__buf_puts(b, i ? ",{\"code\":" : "{\"code\":");
         civr__buf_json_text(b, r->code);
-        civr_buf_puts(b, ",\"zh\":");
+        civr__buf_puts(b, ",\"zh\":");
         civr__buf_json_text(b, r->text.zh);
-        civr_buf_puts(b, ",\"en\":");
+        civr__buf_puts(b, ",\"en\":");
         civr__buf_json_text(b, r->text.en);
-        civr_buf_puts(b, ",\"basis\":");
+        civr__buf_puts(b, ",\"basis\":");
         civr__buf_json_text(b, r->basis);
-        civr_buf_putc(b, '}');
+        civr__buf_putc(b, '}');
     }
-    civr_buf_puts(b, "],\"missing\":[");
+    civr__buf_puts(b, "],\"missing\":[");
     for (uint32_t i = 0; i < c->nmissing; i++) {
         if (i)
-            civr_buf_putc(b, ',');
+            civr__buf_putc(b, ',');
         civr__buf_json_text(b, c->missing[i]);
     }
-    civr_buf_putc(b, ']');
+    civr__buf_putc(b, ']');
     if (s->nmonths) {
         bool known = !pc->enrolled || c->history;
-        civr_buf_printf(b, ",\"history\":%s,\"months\":[", known ? "true" : "false");
+        civr__buf_printf(b, ",\"history\":%s,\"months\":[", known ? "true" : "false");
         for (uint32_t k = 0; k < s->nmonths; k++) {
-            civr_buf_puts(b, k ? ",{\"month\":" : "{\"month\":");
+            civr__buf_puts(b, k ? ",{\"month\":" : "{\"month\":");
             jmonth(b, s->months[k].date);
-            civr_buf_printf(b, ",\"status\":\"%s\",\"due\":", civr_status_name(c->mstatus[k]));
+            civr__buf_printf(b, ",\"status\":\"%s\",\"due\":", civr_status_name(c->mstatus[k]));
             civr__buf_json_money(b, c->mdue[k]);
-            civr_buf_puts(b, ",\"paid\":");
+            civr__buf_puts(b, ",\"paid\":");
             if (known)
                 civr__buf_json_money(b, c->mpaid[k]);
             else
-                civr_buf_puts(b, "null");
-            civr_buf_puts(b, ",\"rule\":");
+                civr__buf_puts(b, "null");
+            civr__buf_puts(b, ",\"rule\":");
             civr__buf_json_text(b, c->mreason[k]);
-            civr_buf_putc(b, '}');
+            civr__buf_putc(b, '}');
         }
-        civr_buf_puts(b, "],\"arrears\":");
+        civr__buf_puts(b, "],\"arrears\":");
         civr__buf_json_money(b, pc->arrears);
-        civr_buf_puts(b, ",\"overpaid\":");
+        civr__buf_puts(b, ",\"overpaid\":");
         civr__buf_json_money(b, pc->overpaid);
     }
-    civr_buf_putc(b, '}');
+    civr__buf_putc(b, '}');
 }
 
 static void render_cases(civr_buf *b, const civr_screen *s)
 {
     head(b, s);
-    civr_buf_puts(b, ",\"cases\":[");
+    civr__buf_puts(b, ",\"cases\":[");
     int64_t due = 0, paid = 0, arrears = 0, overpaid = 0;
     for (uint32_t i = 0; i < s->ncases; i++) {
         if (i)
-            civr_buf_putc(b, ',');
+            civr__buf_putc(b, ',');
         render_case(b, s, &s->cases[i]);
         const civr_case *c = &s->cases[i].pub;
         due += c->due;
@@ -913,47 +913,47 @@ static void render_cases(civr_buf *b, const civr_screen *s)
         arrears += c->arrears;
         overpaid += c->overpaid;
     }
-    civr_buf_puts(b, "],\"applications\":[");
+    civr__buf_puts(b, "],\"applications\":[");
     for (uint32_t i = 0; i < s->napps; i++) {
         const sc_app *a = &s->apps[i];
-        civr_buf_puts(b, i ? ",{\"program\":" : "{\"program\":");
+        civr__buf_puts(b, i ? ",{\"program\":" : "{\"program\":");
         civr__buf_json_text(b, a->program);
-        civr_buf_puts(b, ",\"member\":");
+        civr__buf_puts(b, ",\"member\":");
         civr__buf_json_text(b, a->member);
-        civr_buf_puts(b, ",\"received\":");
+        civr__buf_puts(b, ",\"received\":");
         jdate(b, a->received);
-        civr_buf_puts(b, ",\"deadline\":");
+        civr__buf_puts(b, ",\"deadline\":");
         if (a->has_deadline)
             jdate(b, a->deadline);
         else
-            civr_buf_puts(b, "null");
-        civr_buf_printf(b, ",\"status\":\"%s\"}",
-                        !a->has_deadline ? "unchecked" : a->overdue ? "overdue" : "pending");
+            civr__buf_puts(b, "null");
+        civr__buf_printf(b, ",\"status\":\"%s\"}",
+                         !a->has_deadline ? "unchecked" : a->overdue ? "overdue" : "pending");
     }
-    civr_buf_puts(b, "],\"totals\":{\"due\":");
+    civr__buf_puts(b, "],\"totals\":{\"due\":");
     civr__buf_json_money(b, due);
-    civr_buf_puts(b, ",\"paid\":");
+    civr__buf_puts(b, ",\"paid\":");
     civr__buf_json_money(b, paid);
-    civr_buf_puts(b, ",\"arrears\":");
+    civr__buf_puts(b, ",\"arrears\":");
     civr__buf_json_money(b, arrears);
-    civr_buf_puts(b, ",\"overpaid\":");
+    civr__buf_puts(b, ",\"overpaid\":");
     civr__buf_json_money(b, overpaid);
-    civr_buf_puts(b, "}}");
+    civr__buf_puts(b, "}}");
 }
 
 static void render_months(civr_buf *b, const civr_screen *s)
 {
     head(b, s);
-    civr_buf_puts(b, ",\"months\":[");
+    civr__buf_puts(b, ",\"months\":[");
     for (uint32_t k = 0; k < s->nmonths; k++) {
         const sc_eval *ev = &s->months[k];
-        civr_buf_puts(b, k ? ",{\"month\":" : "{\"month\":");
+        civr__buf_puts(b, k ? ",{\"month\":" : "{\"month\":");
         jmonth(b, ev->date);
-        civr_buf_puts(b, ",\"date\":");
+        civr__buf_puts(b, ",\"date\":");
         jdate(b, ev->date);
-        civr_buf_puts(b, ",\"total\":");
+        civr__buf_puts(b, ",\"total\":");
         civr__buf_json_money(b, ev->total);
-        civr_buf_puts(b, ",\"programs\":[");
+        civr__buf_puts(b, ",\"programs\":[");
         bool first = true;
         for (uint32_t i = 0; i < s->policy->nreported; i++) {
             uint32_t prog = s->policy->reported[i];
@@ -965,31 +965,31 @@ static void render_months(civr_buf *b, const civr_screen *s)
                     if (!ev->lines[j].member)
                         hl = &ev->lines[j];
                 }
-            civr_buf_puts(b, first ? "{\"program\":" : ",{\"program\":");
+            civr__buf_puts(b, first ? "{\"program\":" : ",{\"program\":");
             first = false;
             civr__buf_json_text(b, s->policy->programs[prog].id);
             if (hl)
-                civr_buf_printf(b, ",\"status\":\"%s\"", civr_status_name(hl->status));
-            civr_buf_puts(b, ",\"monthly\":");
+                civr__buf_printf(b, ",\"status\":\"%s\"", civr_status_name(hl->status));
+            civr__buf_puts(b, ",\"monthly\":");
             civr__buf_json_money(b, sum);
-            civr_buf_puts(b, ",\"members\":[");
+            civr__buf_puts(b, ",\"members\":[");
             bool mfirst = true;
             for (uint32_t j = 0; j < ev->n; j++) {
                 const sc_line *l = &ev->lines[j];
                 if (l->prog != prog || !l->member)
                     continue;
-                civr_buf_puts(b, mfirst ? "{\"member\":" : ",{\"member\":");
+                civr__buf_puts(b, mfirst ? "{\"member\":" : ",{\"member\":");
                 mfirst = false;
                 civr__buf_json_text(b, l->member);
-                civr_buf_printf(b, ",\"status\":\"%s\",\"monthly\":", civr_status_name(l->status));
+                civr__buf_printf(b, ",\"status\":\"%s\",\"monthly\":", civr_status_name(l->status));
                 civr__buf_json_money(b, l->due);
-                civr_buf_putc(b, '}');
+                civr__buf_putc(b, '}');
             }
-            civr_buf_puts(b, "]}");
+            civr__buf_puts(b, "]}");
         }
-        civr_buf_puts(b, "]}");
+        civr__buf_puts(b, "]}");
     }
-    civr_buf_puts(b, "]}");
+    civr__buf_puts(b, "]}");
 }
 
 int civr_screen_render(civr_screen *s, civr_screen_render_kind kind, const char **out,
@@ -997,13 +997,13 @@ int civr_screen_render(civr_screen *s, civr_screen_render_kind kind, const char 
 {
     if (!s || !out)
         return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_screen_render needs a screen and out");
-    civr_buf_clear(&s->out);
+    civr__buf_clear(&s->out);
     if (s->failed) {
-        civr_buf_puts(&s->out, "{\"household\":");
+        civr__buf_puts(&s->out, "{\"household\":");
         civr__buf_json_text(&s->out, s->household);
-        civr_buf_puts(&s->out, ",\"error\":");
+        civr__buf_puts(&s->out, ",\"error\":");
         jerror(&s->out, &s->error);
-        civr_buf_putc(&s->out, '}');
+        civr__buf_putc(&s->out, '}');
     } else if (kind == CIVR_SCREEN_RENDER_MONTHS) {
         render_months(&s->out, s);
     } else {
@@ -1031,7 +1031,7 @@ int civr_engine_screen_batch(civr_engine *engine, const char *const *texts, cons
     o.from = from;
     o.to = to;
     o.flags = flags;
-    civr_buf_clear(&s->batch);
+    civr__buf_clear(&s->batch);
     size_t bad = 0;
     for (size_t i = 0; i < count; i++) {
         if (civr_engine_screen_text(engine, texts[i], lens[i], format, source, &o, s, NULL))
@@ -1040,8 +1040,8 @@ int civr_engine_screen_batch(civr_engine *engine, const char *const *texts, cons
         size_t n;
         if (civr_screen_render(s, kind, &line, &n, err) != 0)
             return CIVR_ENOMEM;
-        civr_buf_add(&s->batch, line, n);
-        civr_buf_putc(&s->batch, '\n');
+        civr__buf_add(&s->batch, line, n);
+        civr__buf_putc(&s->batch, '\n');
     }
     if (s->batch.failed)
         return civr__oom(err);

@@ -171,9 +171,9 @@ int civr_policy_set_select(const civr_policy **out, const civr_policy_set *set,
     civr_buf all = CIVR_BUF_INIT;
     for (size_t i = 0; i < set->count; i++)
         for (size_t j = 0; j < civr_policy_region_count(set->policies[i]); j++)
-            civr_buf_printf(&all, "%s%s %s", all.len ? ", " : "",
-                            civr_policy_region(set->policies[i], j),
-                            civr_policy_id(set->policies[i]));
+            civr__buf_printf(&all, "%s%s %s", all.len ? ", " : "",
+                             civr_policy_region(set->policies[i], j),
+                             civr_policy_id(set->policies[i]));
     int rc = 0, best = 0;
     if (!region) {
         rc = civr__fail(err, NULL, CIVR_MSG(NO_REGION), set->root, all.data ? all.data : "");
@@ -194,7 +194,7 @@ int civr_policy_set_select(const civr_policy **out, const civr_policy_set *set,
                                   all.data ? all.data : "");
         }
     }
-    civr_buf_free(&all);
+    civr__buf_free(&all);
     return rc;
 }
 
@@ -217,7 +217,7 @@ int civr_policy_set_select_text(const civr_policy **out, const civr_policy_set *
     size_t lens[2];
     char region_text[256];
     if (format != CIVR_FORMAT_YAML && text &&
-        civr_doc_json_peek(text, len, limits, keys, 2, values, lens) &&
+        civr__doc_json_peek(text, len, limits, keys, 2, values, lens) &&
         (!values[1] || lens[1] < sizeof region_text)) {
         if (id && id_size && values[0])
             snprintf(id, id_size, "%.*s", (int)(lens[0] < INT32_MAX ? lens[0] : INT32_MAX), values[0]);
@@ -232,7 +232,7 @@ int civr_policy_set_select_text(const civr_policy **out, const civr_policy_set *
     if (rc) {
         if (doc.root && id && id_size && civr__household_peek_id(&doc))
             snprintf(id, id_size, "%s", civr__household_peek_id(&doc));
-        civr_doc_free(&doc); /* a failed parse keeps what it read so far */
+        civr__doc_free(&doc); /* a failed parse keeps what it read so far */
         return rc;
     }
     const char *hid = civr__household_peek_id(&doc);
@@ -240,6 +240,6 @@ int civr_policy_set_select_text(const civr_policy **out, const civr_policy_set *
         snprintf(id, id_size, "%s", hid);
     const char *region = civr__household_peek_region(&doc);
     rc = civr_policy_set_select(out, set, region, err);
-    civr_doc_free(&doc);
+    civr__doc_free(&doc);
     return rc;
 }

@@ -76,7 +76,7 @@ void civr_coverage_free(civr_coverage *c)
     if (!c)
         return;
     civr__free(c->items);
-    civr_buf_free(&c->out);
+    civr__buf_free(&c->out);
     civr__free(c);
 }
 
@@ -145,27 +145,27 @@ int civr_coverage_report(civr_coverage *c, const char **text, size_t *len, civr_
     if (!c || !text)
         return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_coverage_report needs coverage and text");
     civr_buf *b = &c->out;
-    civr_buf_clear(b);
+    civr__buf_clear(b);
     size_t hit[K_COUNT] = {0}, all[K_COUNT] = {0}, covered, total;
     for (size_t i = 0; i < c->count; i++) {
         all[c->items[i].kind]++;
         hit[c->items[i].kind] += c->items[i].hit;
     }
     civr_coverage_counts(c, &covered, &total);
-    civr_buf_printf(b, "coverage of %s: %zu of %zu (%zu%%)\n", civr_policy_id(c->policy), covered, total,
-                    total ? covered * 100 / total : 100);
+    civr__buf_printf(b, "coverage of %s: %zu of %zu (%zu%%)\n", civr_policy_id(c->policy), covered, total,
+                     total ? covered * 100 / total : 100);
     for (int k = 0; k < K_COUNT; k++)
-        civr_buf_printf(b, "  %-10s %4zu of %4zu\n", kind_names[k], hit[k], all[k]);
+        civr__buf_printf(b, "  %-10s %4zu of %4zu\n", kind_names[k], hit[k], all[k]);
     if (covered < total)
-        civr_buf_puts(b, "not exercised by any test case:\n");
+        civr__buf_puts(b, "not exercised by any test case:\n");
     for (size_t i = 0; i < c->count; i++) {
         const item *it = &c->items[i];
         if (it->hit)
             continue;
-        civr_buf_printf(b, "  %-9s %s%s%s  ", kind_names[it->kind], it->program, it->name ? "." : "",
-                        it->name ? it->name : "");
-        civr_policy__where(c->policy, it->src, b);
-        civr_buf_putc(b, '\n');
+        civr__buf_printf(b, "  %-9s %s%s%s  ", kind_names[it->kind], it->program, it->name ? "." : "",
+                         it->name ? it->name : "");
+        civr__policy_where(c->policy, it->src, b);
+        civr__buf_putc(b, '\n');
     }
     if (b->failed)
         return civr__oom(err);

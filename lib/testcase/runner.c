@@ -45,8 +45,8 @@ static void mismatch(run *r, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    civr_buf_puts(&r->detail, line);
-    civr_buf_putc(&r->detail, '\n');
+    civr__buf_puts(&r->detail, line);
+    civr__buf_putc(&r->detail, '\n');
 }
 
 /* Do an expected scalar and an actual JSON value agree? Numbers compare exactly. */
@@ -62,13 +62,13 @@ static bool same_value(const civr_node *want, const char *json)
         a = json + 1;
         al = jl - 2;
     }
-    if (civr_node_is_null(want))
+    if (civr__node_is_null(want))
         return civr__streq(json, "null");
     if (strlen(w) == al && memcmp(w, a, al) == 0)
         return true;
     civr_num x, y;
-    return civr_num_parse(w, strlen(w), 2, &x, NULL) && civr_num_parse(a, al, 2, &y, NULL) &&
-           civr_num_cmp(x, y) == 0;
+    return civr__num_parse(w, strlen(w), 2, &x, NULL) && civr__num_parse(a, al, 2, &y, NULL) &&
+           civr__num_cmp(x, y) == 0;
 }
 
 static void money_text(int64_t fen, char buf[32])
@@ -91,27 +91,27 @@ static void check_program(run *r, const char *id, const civr_node *want)
         return;
     }
     const civr_node *n;
-    if ((n = civr_node_get(want, "status"))) {
+    if ((n = civr__node_get(want, "status"))) {
         const char *got = civr_status_name(civr_program_result_status(pr));
-        if (!civr_node_text(n) || !civr__streq(civr_node_text(n), got))
-            mismatch(r, "%s.status: expected %s, got %s", id, civr_node_text(n), got);
+        if (!civr__node_text(n) || !civr__streq(civr__node_text(n), got))
+            mismatch(r, "%s.status: expected %s, got %s", id, civr__node_text(n), got);
     }
-    if ((n = civr_node_get(want, "error"))) {
+    if ((n = civr__node_get(want, "error"))) {
         const civr_error *e = civr_program_result_error(pr);
         char got[16] = "none";
         if (e)
             snprintf(got, sizeof got, "CIVR-%04d", e->id);
-        if (!civr_node_text(n) || !civr__streq(civr_node_text(n), got))
+        if (!civr__node_text(n) || !civr__streq(civr__node_text(n), got))
             mismatch(r, "%s.error: expected %s, got %s%s%s", id,
-                     civr_node_text(n) ? civr_node_text(n) : "?", got, e ? ": " : "",
+                     civr__node_text(n) ? civr__node_text(n) : "?", got, e ? ": " : "",
                      e ? e->message : "");
     }
-    if ((n = civr_node_get(want, "monthly")) && !same_money(n, pr->monthly)) {
+    if ((n = civr__node_get(want, "monthly")) && !same_money(n, pr->monthly)) {
         char s[32];
         money_text(pr->monthly, s);
-        mismatch(r, "%s.monthly: expected %s, got %s", id, civr_node_text(n), s);
+        mismatch(r, "%s.monthly: expected %s, got %s", id, civr__node_text(n), s);
     }
-    if ((n = civr_node_get(want, "facts")) && n->kind == CIVR_NODE_MAP) {
+    if ((n = civr__node_get(want, "facts")) && n->kind == CIVR_NODE_MAP) {
         for (size_t i = 0; i < n->u.map.count; i++) {
             const civr_pair *p = &n->u.map.pairs[i];
             const char *json = NULL;
@@ -125,31 +125,31 @@ static void check_program(run *r, const char *id, const civr_node *want)
             bool ok;
             if (p->value->kind == CIVR_NODE_SEQ && json) { /* a list of ids */
                 civr_buf w = CIVR_BUF_INIT;
-                civr_buf_putc(&w, '[');
+                civr__buf_putc(&w, '[');
                 for (size_t k = 0; k < p->value->u.seq.count; k++) {
-                    const char *t = civr_node_text(p->value->u.seq.items[k]);
+                    const char *t = civr__node_text(p->value->u.seq.items[k]);
                     if (k)
-                        civr_buf_putc(&w, ',');
-                    civr_buf_json_string(&w, t ? t : "", t ? strlen(t) : 0);
+                        civr__buf_putc(&w, ',');
+                    civr__buf_json_string(&w, t ? t : "", t ? strlen(t) : 0);
                 }
-                civr_buf_putc(&w, ']');
+                civr__buf_putc(&w, ']');
                 ok = w.data && civr__streq(w.data, json);
-                civr_buf_free(&w);
+                civr__buf_free(&w);
             } else {
                 ok = same_value(p->value, json);
             }
             if (!ok)
                 mismatch(r, "%s.facts.%s: expected %s, got %s", id, p->key->u.scalar.text,
-                         civr_node_text(p->value) ? civr_node_text(p->value) : "(a list)",
+                         civr__node_text(p->value) ? civr__node_text(p->value) : "(a list)",
                          json ? json : "(no such fact)");
         }
     }
-    if ((n = civr_node_get(want, "members")) && n->kind == CIVR_NODE_MAP) {
+    if ((n = civr__node_get(want, "members")) && n->kind == CIVR_NODE_MAP) {
         /* members not listed must not be paid (member-scope programs give
          * every member a line, most of them "not covered") */
         for (uint32_t k = 0; k < pr->nmembers; k++) {
             const civr_mline *line = &pr->members[k];
-            if (civr_node_get(n, line->member_id) || (!line->monthly && !civr__status_pays(line->status)))
+            if (civr__node_get(n, line->member_id) || (!line->monthly && !civr__status_pays(line->status)))
                 continue;
             char s[32];
             money_text(line->monthly, s);
@@ -168,18 +168,18 @@ static void check_program(run *r, const char *id, const civr_node *want)
             }
             const civr_node *m = p->value, *c = NULL, *st = NULL, *rs = NULL;
             if (m->kind == CIVR_NODE_MAP) {
-                c = civr_node_get(m, "category");
-                st = civr_node_get(m, "status");
-                rs = civr_node_get(m, "reasons");
-                m = civr_node_get(m, "monthly");
+                c = civr__node_get(m, "category");
+                st = civr__node_get(m, "status");
+                rs = civr__node_get(m, "reasons");
+                m = civr__node_get(m, "monthly");
             }
-            if (st && (!civr_node_text(st) ||
-                       !civr__streq(civr_node_text(st), civr_status_name((civr_status)line->status))))
+            if (st && (!civr__node_text(st) ||
+                       !civr__streq(civr__node_text(st), civr_status_name((civr_status)line->status))))
                 mismatch(r, "%s.members.%s.status: expected %s, got %s", id, p->key->u.scalar.text,
-                         civr_node_text(st) ? civr_node_text(st) : "?",
+                         civr__node_text(st) ? civr__node_text(st) : "?",
                          civr_status_name((civr_status)line->status));
             for (size_t k = 0; rs && rs->kind == CIVR_NODE_SEQ && k < rs->u.seq.count; k++) {
-                const char *code = civr_node_text(rs->u.seq.items[k]);
+                const char *code = civr__node_text(rs->u.seq.items[k]);
                 bool found = false;
                 for (uint32_t q = 0; q < line->nreasons && code; q++)
                     found |= civr__streq(line->reasons[q]->code, code);
@@ -191,19 +191,19 @@ static void check_program(run *r, const char *id, const civr_node *want)
                 char s[32];
                 money_text(line->monthly, s);
                 mismatch(r, "%s.members.%s: expected %s, got %s", id, p->key->u.scalar.text,
-                         civr_node_text(m), s);
+                         civr__node_text(m), s);
             }
-            if (c && !(civr_node_is_null(c) ? !line->category
-                                             : line->category && civr_node_text(c) &&
-                                                   civr__streq(line->category, civr_node_text(c))))
+            if (c && !(civr__node_is_null(c) ? !line->category
+                                              : line->category && civr__node_text(c) &&
+                                                    civr__streq(line->category, civr__node_text(c))))
                 mismatch(r, "%s.members.%s.category: expected %s, got %s", id,
-                         p->key->u.scalar.text, civr_node_text(c) ? civr_node_text(c) : "null",
+                         p->key->u.scalar.text, civr__node_text(c) ? civr__node_text(c) : "null",
                          line->category ? line->category : "none");
         }
     }
-    if ((n = civr_node_get(want, "reasons")) && n->kind == CIVR_NODE_SEQ) {
+    if ((n = civr__node_get(want, "reasons")) && n->kind == CIVR_NODE_SEQ) {
         for (size_t i = 0; i < n->u.seq.count; i++) {
-            const char *code = civr_node_text(n->u.seq.items[i]);
+            const char *code = civr__node_text(n->u.seq.items[i]);
             bool found = false;
             for (uint32_t k = 0; k < pr->nreasons && code; k++)
                 found |= civr__streq(pr->reasons[k]->code, code);
@@ -211,18 +211,18 @@ static void check_program(run *r, const char *id, const civr_node *want)
                 mismatch(r, "%s.reasons: expected %s among them", id, code ? code : "?");
         }
     }
-    if ((n = civr_node_get(want, "missing")) && n->kind == CIVR_NODE_SEQ) {
+    if ((n = civr__node_get(want, "missing")) && n->kind == CIVR_NODE_SEQ) {
         bool same = n->u.seq.count == pr->nmissing;
         for (size_t i = 0; same && i < n->u.seq.count; i++) {
-            const char *t = civr_node_text(n->u.seq.items[i]);
+            const char *t = civr__node_text(n->u.seq.items[i]);
             same = t && civr__streq(t, pr->missing[i]);
         }
         if (!same) {
             civr_buf got = CIVR_BUF_INIT;
             for (uint32_t k = 0; k < pr->nmissing; k++)
-                civr_buf_printf(&got, "%s%s", k ? ", " : "", pr->missing[k]);
+                civr__buf_printf(&got, "%s%s", k ? ", " : "", pr->missing[k]);
             mismatch(r, "%s.missing: got [%s]", id, got.data ? got.data : "");
-            civr_buf_free(&got);
+            civr__buf_free(&got);
         }
     }
 }
@@ -231,7 +231,7 @@ CIVR__PRINTF(5, 6)
 static int case_error(civr_error *err, const civr_doc *doc, const civr_node *n, civr_msg m,
                       const char *fmt, ...)
 {
-    civr_pos pos = civr_doc_pos(doc, n);
+    civr_pos pos = civr__doc_pos(doc, n);
     va_list ap;
     va_start(ap, fmt);
     int rc = civr__vfail(err, &pos, m, fmt, ap);
@@ -254,24 +254,24 @@ static int run_case(run *r, const civr_doc *doc, const civr_node *c, civr_error 
         if (!keys[k])
             return case_error(err, doc, c->u.map.pairs[i].key, CIVR_MSG(CASE_UNKNOWN_KEY));
     }
-    const civr_node *name = civr_node_get(c, "name"), *date = civr_node_get(c, "date"),
-                    *hh = civr_node_get(c, "household"), *expect = civr_node_get(c, "expect"),
-                    *basis = civr_node_get(c, "basis");
-    if (!civr_node_text(name) || !date || !hh || !expect || !civr_node_text(basis))
+    const civr_node *name = civr__node_get(c, "name"), *date = civr__node_get(c, "date"),
+                    *hh = civr__node_get(c, "household"), *expect = civr__node_get(c, "expect"),
+                    *basis = civr__node_get(c, "basis");
+    if (!civr__node_text(name) || !date || !hh || !expect || !civr__node_text(basis))
         return case_error(err, doc, c, CIVR_MSG(BAD_TEST_CASE));
     civr_date d;
-    if (civr_date_parse(&d, civr_node_text(date) ? civr_node_text(date) : "",
-                        civr_node_text(date) ? date->u.scalar.len : 0, NULL) < 0)
+    if (civr_date_parse(&d, civr__node_text(date) ? civr__node_text(date) : "",
+                        civr__node_text(date) ? date->u.scalar.len : 0, NULL) < 0)
         return case_error(err, doc, date, CIVR_MSG(CASE_BAD_DATE));
-    civr_buf_clear(&r->detail);
+    civr__buf_clear(&r->detail);
     /* decode the household from the test file itself: errors point into it */
     civr_household household = {0};
-    civr_arena_init(&household.arena, 8192);
+    civr__arena_init(&household.arena, 8192);
     civr_doc sub = *doc;
     sub.root = (civr_node *)hh;
     civr_error herr = CIVR_ERROR_INIT;
     int rc = civr__household_decode(&household, r->policy, &sub, &r->policy->limits, &herr);
-    const civr_node *want_error = civr_node_get(expect, "error");
+    const civr_node *want_error = civr__node_get(expect, "error");
     if (rc == 0) {
         rc = civr_engine_eval(r->engine, &household, d, CIVR_EVAL_TRACE, r->result, &herr);
     } else { /* the household did not decode: the report shows the error */
@@ -285,9 +285,9 @@ static int run_case(run *r, const civr_doc *doc, const civr_node *c, civr_error 
         char id[16];
         snprintf(id, sizeof id, "CIVR-%04d", herr.id);
         if (!rc)
-            mismatch(r, "expected error %s, the evaluation succeeded", civr_node_text(want_error));
-        else if (!civr_node_text(want_error) || !civr__streq(civr_node_text(want_error), id))
-            mismatch(r, "expected error %s, got %s: %s", civr_node_text(want_error), id,
+            mismatch(r, "expected error %s, the evaluation succeeded", civr__node_text(want_error));
+        else if (!civr__node_text(want_error) || !civr__streq(civr__node_text(want_error), id))
+            mismatch(r, "expected error %s, got %s: %s", civr__node_text(want_error), id,
                      herr.message);
     } else if (rc) {
         char msg[700];
@@ -295,13 +295,13 @@ static int run_case(run *r, const civr_doc *doc, const civr_node *c, civr_error 
         mismatch(r, "evaluation failed: %s", msg);
     } else {
         const civr_node *n;
-        if ((n = civr_node_get(expect, "total_monthly")) &&
+        if ((n = civr__node_get(expect, "total_monthly")) &&
             !same_money(n, civr_result_total_monthly(r->result))) {
             char s[32];
             money_text(civr_result_total_monthly(r->result), s);
-            mismatch(r, "total_monthly: expected %s, got %s", civr_node_text(n), s);
+            mismatch(r, "total_monthly: expected %s, got %s", civr__node_text(n), s);
         }
-        const civr_node *progs = civr_node_get(expect, "programs");
+        const civr_node *progs = civr__node_get(expect, "programs");
         for (size_t i = 0; progs && progs->kind == CIVR_NODE_MAP && i < progs->u.map.count; i++)
             check_program(r, progs->u.map.pairs[i].key->u.scalar.text,
                           progs->u.map.pairs[i].value);
@@ -310,23 +310,23 @@ static int run_case(run *r, const civr_doc *doc, const civr_node *c, civr_error 
             const civr_program_result *pr = civr_result_program(r->result, i);
             const civr_error *e = civr_program_result_error(pr);
             const civr_node *w = progs && progs->kind == CIVR_NODE_MAP
-                                     ? civr_node_get(progs, civr_program_result_id(pr))
+                                     ? civr__node_get(progs, civr_program_result_id(pr))
                                      : NULL;
             if (e && !(w && w->kind == CIVR_NODE_MAP &&
-                       (civr_node_get(w, "error") || civr_node_get(w, "status")))) {
+                       (civr__node_get(w, "error") || civr__node_get(w, "status")))) {
                 char msg[700];
                 civr_error_format(e, msg, sizeof msg);
                 mismatch(r, "%s could not be evaluated: %s", civr_program_result_id(pr), msg);
             }
         }
-        if ((n = civr_node_get(expect, "absent")))
+        if ((n = civr__node_get(expect, "absent")))
             check_absent(r, n);
-        if ((n = civr_node_get(expect, "choices")))
+        if ((n = civr__node_get(expect, "choices")))
             check_choices(r, n);
     }
     const char *json = NULL;
     civr_result_render(r->result, CIVR_RENDER_JSON, NULL, &json, NULL, NULL);
-    civr_case_report rep = {doc->source, c->line, civr_node_text(name), r->detail.len == 0,
+    civr_case_report rep = {doc->source, c->line, civr__node_text(name), r->detail.len == 0,
                             r->detail.data ? r->detail.data : "", json};
     if (rep.passed)
         r->passed++;
@@ -334,7 +334,7 @@ static int run_case(run *r, const civr_doc *doc, const civr_node *c, civr_error 
         r->failed++;
     if (r->cb)
         r->cb(r->ud, &rep);
-    civr_arena_free(&household.arena);
+    civr__arena_free(&household.arena);
     return 0;
 }
 
@@ -344,15 +344,15 @@ static void check_absent(run *r, const civr_node *want)
     const civr_result *res = r->result;
     bool same = want->kind == CIVR_NODE_SEQ && want->u.seq.count == res->nabsent;
     for (uint32_t i = 0; same && i < res->nabsent; i++)
-        same = civr_node_text(want->u.seq.items[i]) &&
-               civr__streq(civr_node_text(want->u.seq.items[i]), res->absent[i].member_id);
+        same = civr__node_text(want->u.seq.items[i]) &&
+               civr__streq(civr__node_text(want->u.seq.items[i]), res->absent[i].member_id);
     if (same)
         return;
     civr_buf got = CIVR_BUF_INIT;
     for (uint32_t i = 0; i < res->nabsent; i++)
-        civr_buf_printf(&got, "%s%s", i ? ", " : "", res->absent[i].member_id);
+        civr__buf_printf(&got, "%s%s", i ? ", " : "", res->absent[i].member_id);
     mismatch(r, "absent: got [%s]", got.data ? got.data : "");
-    civr_buf_free(&got);
+    civr__buf_free(&got);
 }
 
 /* `choices: {member: program}`: exactly these members faced a choice, and
@@ -365,19 +365,19 @@ static void check_choices(run *r, const civr_node *want)
     for (uint32_t i = 0; same && i < res->nchoices; i++) {
         const civr_choice_made *c = &res->choices[i];
         const char *taken = p->programs[c->choice->routes[c->route[c->taken]].program].id;
-        const civr_node *w = civr_node_get(want, c->member_id);
-        same = w && civr_node_text(w) && civr__streq(civr_node_text(w), taken);
+        const civr_node *w = civr__node_get(want, c->member_id);
+        same = w && civr__node_text(w) && civr__streq(civr__node_text(w), taken);
     }
     if (same)
         return;
     civr_buf got = CIVR_BUF_INIT;
     for (uint32_t i = 0; i < res->nchoices; i++) {
         const civr_choice_made *c = &res->choices[i];
-        civr_buf_printf(&got, "%s%s: %s", i ? ", " : "", c->member_id,
-                        p->programs[c->choice->routes[c->route[c->taken]].program].id);
+        civr__buf_printf(&got, "%s%s: %s", i ? ", " : "", c->member_id,
+                         p->programs[c->choice->routes[c->route[c->taken]].program].id);
     }
     mismatch(r, "choices: got {%s}", got.data ? got.data : "");
-    civr_buf_free(&got);
+    civr__buf_free(&got);
 }
 
 static int run_file(run *r, const char *path, civr_error *err)
@@ -388,15 +388,15 @@ static int run_file(run *r, const char *path, civr_error *err)
     if (rc)
         return rc;
     civr_doc doc;
-    rc = civr_doc_parse_yaml(&doc, text, len, path, &r->policy->limits, err);
+    rc = civr__doc_parse_yaml(&doc, text, len, path, &r->policy->limits, err);
     if (rc == 0) {
-        const civr_node *cases = civr_node_get(doc.root, "cases");
+        const civr_node *cases = civr__node_get(doc.root, "cases");
         if (!cases || cases->kind != CIVR_NODE_SEQ)
             rc = case_error(err, &doc, doc.root, CIVR_MSG(CASE_NO_LIST));
         for (size_t i = 0; rc == 0 && i < cases->u.seq.count; i++)
             rc = run_case(r, &doc, cases->u.seq.items[i], err);
     }
-    civr_doc_free(&doc);
+    civr__doc_free(&doc);
     civr__free(text);
     return rc;
 }
@@ -461,7 +461,7 @@ int civr_policy_run_tests_coverage(const civr_policy *policy, const char *path,
     } else if (rc == 0) {
         rc = run_file(&r, path, err);
     }
-    civr_buf_free(&r.detail);
+    civr__buf_free(&r.detail);
     civr_result_free(r.result);
     civr_engine_free(r.engine);
     if (passed)

@@ -7,7 +7,7 @@ extern "C" {
 #include "base/base.h"
 }
 
-// civr_buf_json_string looks at eight bytes at a time: every byte JSON must
+// civr__buf_json_string looks at eight bytes at a time: every byte JSON must
 // escape is found at every position of a long string, next to UTF-8.
 TEST(JsonString, EscapesEveryByteThatNeedsItAtEveryPosition)
 {
@@ -22,9 +22,9 @@ TEST(JsonString, EscapesEveryByteThatNeedsItAtEveryPosition)
             std::string in = plain.substr(0, i) + c.c + plain.substr(i);
             std::string want = "\"" + plain.substr(0, i) + c.out + plain.substr(i) + "\"";
             civr_buf b = CIVR_BUF_INIT;
-            civr_buf_json_string(&b, in.data(), in.size());
+            civr__buf_json_string(&b, in.data(), in.size());
             ASSERT_EQ(std::string(b.data, b.len), want) << "byte " << int(c.c) << " at " << i;
-            civr_buf_free(&b);
+            civr__buf_free(&b);
         }
     }
 }

@@ -14,13 +14,13 @@ namespace {
 std::string digest(const std::string &data, size_t piece)
 {
     civr_sha256 s;
-    civr_sha256_init(&s);
+    civr__sha256_init(&s);
     for (size_t i = 0; i < data.size(); i += piece)
-        civr_sha256_update(&s, data.data() + i, std::min(piece, data.size() - i));
+        civr__sha256_update(&s, data.data() + i, std::min(piece, data.size() - i));
     unsigned char out[32];
-    civr_sha256_final(&s, out);
+    civr__sha256_final(&s, out);
     char hex[65];
-    civr_sha256_hex(out, hex);
+    civr__sha256_hex(out, hex);
     return hex;
 }
 

@@ -18,8 +18,8 @@ static std::string parse_error(const std::string &text, const civr_limits *limit
 {
     civr_doc doc;
     civr_error err = CIVR_ERROR_INIT;
-    int rc = civr_doc_parse_json(&doc, text.data(), text.size(), "in.json", limits, &err);
-    civr_doc_free(&doc);
+    int rc = civr__doc_parse_json(&doc, text.data(), text.size(), "in.json", limits, &err);
+    civr__doc_free(&doc);
     return rc == 0 ? "ok" : civt::format(err);
 }
 
@@ -28,16 +28,16 @@ TEST(Json, AcceptsValidDocumentsAndKeepsNumbersAsWritten)
     civr_doc doc;
     civr_error err = CIVR_ERROR_INIT;
     std::string t = R"({"a": [1, -2.50, 3e2, true, null], "b": "x\u00e9\ud83d\ude00\n"})";
-    ASSERT_EQ(civr_doc_parse_json(&doc, t.data(), t.size(), "t", nullptr, &err), 0)
+    ASSERT_EQ(civr__doc_parse_json(&doc, t.data(), t.size(), "t", nullptr, &err), 0)
         << civt::format(err);
-    const civr_node *a = civr_node_get(doc.root, "a");
+    const civr_node *a = civr__node_get(doc.root, "a");
     ASSERT_EQ(a->u.seq.count, 5u);
-    EXPECT_STREQ(civr_node_text(a->u.seq.items[1]), "-2.50");
-    EXPECT_TRUE(civr_node_is_null(a->u.seq.items[4]));
+    EXPECT_STREQ(civr__node_text(a->u.seq.items[1]), "-2.50");
+    EXPECT_TRUE(civr__node_is_null(a->u.seq.items[4]));
     EXPECT_EQ(a->u.seq.items[1]->line, 1u);
     EXPECT_EQ(a->u.seq.items[1]->column, 11u);
-    EXPECT_STREQ(civr_node_text(civr_node_get(doc.root, "b")), "x\xc3\xa9\xf0\x9f\x98\x80\n");
-    civr_doc_free(&doc);
+    EXPECT_STREQ(civr__node_text(civr__node_get(doc.root, "b")), "x\xc3\xa9\xf0\x9f\x98\x80\n");
+    civr__doc_free(&doc);
 }
 
 TEST(Json, ErrorsPointAtTheOffendingCharacter)
@@ -86,14 +86,14 @@ TEST(Json, LimitsStopHostileInput)
     EXPECT_NE(parse_error(std::string(1000000, '[')), "ok");
 }
 
-// civr_doc_json_peek (choosing a household's bundle without a tree) must never
+// civr__doc_json_peek (choosing a household's bundle without a tree) must never
 // accept what the reader refuses, and must give the top-level values the reader
 // gives. Checked over the household fuzz corpus and every prefix and one-byte
 // change of a few households, with default and tight limits.
 static std::string node_value(const civr_node *root, const char *key, bool *present)
 {
-    const civr_node *n = civr_node_get(root, key);
-    *present = n && n->kind == CIVR_NODE_SCALAR && !civr_node_is_null(n);
+    const civr_node *n = civr__node_get(root, key);
+    *present = n && n->kind == CIVR_NODE_SCALAR && !civr__node_is_null(n);
     return *present ? std::string(n->u.scalar.text, n->u.scalar.len) : std::string();
 }
 
@@ -102,11 +102,11 @@ static int peek_agrees(const std::string &t, const civr_limits *limits, std::str
     static const char *const keys[] = {"id", "region"};
     const char *values[2];
     size_t lens[2];
-    if (!civr_doc_json_peek(t.data(), t.size(), limits, keys, 2, values, lens))
+    if (!civr__doc_json_peek(t.data(), t.size(), limits, keys, 2, values, lens))
         return 0; /* not sure: the reader decides */
     civr_doc doc;
     civr_error err = CIVR_ERROR_INIT;
-    int rc = civr_doc_parse_json(&doc, t.data(), t.size(), "t", limits, &err);
+    int rc = civr__doc_parse_json(&doc, t.data(), t.size(), "t", limits, &err);
     int ok = 1;
     if (rc != 0) {
         *why = "peek accepted what the reader refuses: " + civt::format(err) + "\n" + t;
@@ -125,7 +125,7 @@ static int peek_agrees(const std::string &t, const civr_limits *limits, std::str
         *why = "peek accepted a text that is not an object\n" + t;
         ok = -1;
     }
-    civr_doc_free(&doc);
+    civr__doc_free(&doc);
     return ok;
 }
 

@@ -14,8 +14,8 @@ static std::string parse_error(const std::string &text, const civr_limits *limit
 {
     civr_doc doc;
     civr_error err = CIVR_ERROR_INIT;
-    int rc = civr_doc_parse_yaml(&doc, text.data(), text.size(), "in.yaml", limits, &err);
-    civr_doc_free(&doc);
+    int rc = civr__doc_parse_yaml(&doc, text.data(), text.size(), "in.yaml", limits, &err);
+    civr__doc_free(&doc);
     return rc == 0 ? "ok" : civt::format(err);
 }
 
@@ -24,19 +24,19 @@ TEST(Yaml, KeepsScalarsAsTextWithPositions)
     std::string t = "a:\n  b: 1.10\n  c: '007'\n  d: |\n    x + y\n";
     civr_doc doc;
     civr_error err = CIVR_ERROR_INIT;
-    ASSERT_EQ(civr_doc_parse_yaml(&doc, t.data(), t.size(), "t", nullptr, &err), 0);
-    const civr_node *a = civr_node_get(doc.root, "a");
-    const civr_node *b = civr_node_get(a, "b");
-    EXPECT_STREQ(civr_node_text(b), "1.10"); // not 1.1: numbers are read by whoever needs them
+    ASSERT_EQ(civr__doc_parse_yaml(&doc, t.data(), t.size(), "t", nullptr, &err), 0);
+    const civr_node *a = civr__node_get(doc.root, "a");
+    const civr_node *b = civr__node_get(a, "b");
+    EXPECT_STREQ(civr__node_text(b), "1.10"); // not 1.1: numbers are read by whoever needs them
     EXPECT_EQ(b->line, 2u);
     EXPECT_EQ(b->column, 6u);
-    EXPECT_EQ(civr_node_get(a, "c")->style, CIVR_STYLE_QUOTED);
+    EXPECT_EQ(civr__node_get(a, "c")->style, CIVR_STYLE_QUOTED);
     // a position inside a block scalar maps back to the source: 'y' is at 5:9
-    const civr_node *d = civr_node_get(a, "d");
-    civr_pos p = civr_doc_pos_in(&doc, d, 4);
+    const civr_node *d = civr__node_get(a, "d");
+    civr_pos p = civr__doc_pos_in(&doc, d, 4);
     EXPECT_EQ(p.line, 5u);
     EXPECT_EQ(p.column, 9u);
-    civr_doc_free(&doc);
+    civr__doc_free(&doc);
 }
 
 TEST(Yaml, SyntaxErrorsAndRefusedFeaturesHavePositions)
@@ -116,7 +116,7 @@ TEST(Yaml, LimitsOfAnUnknownVersionAreRefused)
 
 // The position index that expression compiling uses (one walk remembered
 // every CIVR_POS_STEP bytes; a walk from the start for each token made a
-// long expression quadratic, issue 11) gives civr_doc_pos_in's answers for
+// long expression quadratic, issue 11) gives civr__doc_pos_in's answers for
 // every byte, in any order, through quotes, escapes, folded lines and
 // multi-byte characters.
 TEST(Yaml, ThePositionIndexAgreesWithTheWalkFromTheStart)
@@ -130,22 +130,22 @@ TEST(Yaml, ThePositionIndexAgreesWithTheWalkFromTheStart)
     std::string t = "p: " + plain + "\nq: \"" + dq + "\"\nr: |\n" + block + "s: >\n" + block;
     civr_doc doc;
     civr_error err = CIVR_ERROR_INIT;
-    ASSERT_EQ(civr_doc_parse_yaml(&doc, t.data(), t.size(), "t", nullptr, &err), 0)
+    ASSERT_EQ(civr__doc_parse_yaml(&doc, t.data(), t.size(), "t", nullptr, &err), 0)
         << civt::format(err);
     for (const char *key : {"p", "q", "r", "s"}) {
-        const civr_node *n = civr_node_get(doc.root, key);
+        const civr_node *n = civr__node_get(doc.root, key);
         ASSERT_NE(n, nullptr);
         civr_pos_index x;
-        civr_pos_index_init(&x, &doc, n);
+        civr__pos_index_init(&x, &doc, n);
         size_t len = n->u.scalar.len;
         for (size_t k = 0; k <= len + 1; k += 7) {
             size_t kk = (k * 7919) % (len + 2); // out of order, past the end too
-            civr_pos want = civr_doc_pos_in(&doc, n, kk), got = civr_pos_index_at(&x, kk);
+            civr_pos want = civr__doc_pos_in(&doc, n, kk), got = civr__pos_index_at(&x, kk);
             ASSERT_EQ(got.line, want.line) << key << " byte " << kk;
             ASSERT_EQ(got.column, want.column) << key << " byte " << kk;
             ASSERT_EQ(got.offset, want.offset) << key << " byte " << kk;
         }
-        civr_pos_index_free(&x);
+        civr__pos_index_free(&x);
     }
-    civr_doc_free(&doc);
+    civr__doc_free(&doc);
 }
