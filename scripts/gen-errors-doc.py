@@ -9,7 +9,8 @@ args = [a for a in sys.argv[1:] if a != "--check"]
 check = "--check" in sys.argv[1:]
 root = args[0] if args else "."
 groups = {1: "Malformed text", 2: "Text of the wrong shape, household data", 3: "Expressions", 6: "Lua hooks",
-          4: "Policy bundles", 5: "Evaluation", 7: "Regions and screening", 9: "API use and resources"}
+          4: "Policy bundles", 5: "Evaluation", 7: "Regions and screening", 8: "The batch path",
+          9: "API use and resources"}
 rows = re.findall(r'^X\((\w+), (\d+), (CIVR_E\w+), "(.*)"\)$',
                   open(f"{root}/lib/base/messages.def", encoding="utf-8").read(), re.M)
 out = ["# Error messages", "",

@@ -92,8 +92,8 @@ int civr_batch_field_kind(const civr_batch *batch, size_t i);
 
 /**
  * The index of value `id` of enum field `field`, for CIVR_COLUMN_ENUM
- * columns. CIVR_EINVAL (CIVR-8002) when the field is not an enum or has no
- * such value.
+ * columns. CIVR_EINVAL: CIVR-8003 when the field is not an enum, CIVR-8004
+ * when it has no such value.
  */
 int civr_batch_enum_value(const civr_batch *batch, const char *field, const char *id,
                           int32_t *index, civr_error *err);

@@ -56,9 +56,8 @@ int civr__limits(civr_limits *out, const civr_limits *given, civr_error *err)
         else if (given->version == CIVR_LIMITS_VERSION)
             l = *given;
         else
-            return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
-                              "civr_limits.version is not one this library knows (1 to " CIVR__STR(
-                                  CIVR_LIMITS_VERSION) "): set it to CIVR_LIMITS_VERSION");
+            return civr__fail(err, NULL, CIVR_MSG(STRUCT_VERSION), "civr_limits", given->version,
+                              CIVR_LIMITS_VERSION, "CIVR_LIMITS_VERSION");
         l.version = CIVR_LIMITS_VERSION;
     }
     if (!l.max_text_bytes)

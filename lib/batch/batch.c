@@ -10,7 +10,7 @@
 int civr_batch_new(civr_batch **out, const civr_policy *policy, civr_date date, civr_error *err)
 {
     if (!out || !policy)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_batch_new needs out and a policy");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "out and a policy");
     *out = NULL;
     civr_batch *b = civr__calloc(1, sizeof *b);
     if (!b)
@@ -100,40 +100,35 @@ int civr_batch_enum_value(const civr_batch *b, const char *field, const char *id
                           civr_error *err)
 {
     if (!b || !field || !id || !index)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
-                          "civr_batch_enum_value needs a batch, a field, an id and index");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__,
+                          "a batch, a field, an id and index");
     uint32_t fi;
     const civr_field *f = field_named(b, field, &fi);
     if (!f || f->type.kind != CT_ENUM)
-        return civr__fail(err, NULL, CIVR_MSG(BATCH_COLUMN), field,
-                          "the household has no enum field of that name");
+        return civr__fail(err, NULL, CIVR_MSG(BATCH_NO_ENUM_FIELD), field);
     const civr_enum *en = &b->pol->enums[f->type.ref];
     for (uint32_t v = 0; v < en->count; v++)
         if (civr__streq(en->values[v].id, id)) {
             *index = (int32_t)v;
             return 0;
         }
-    return civr__fail(err, NULL, CIVR_MSG(BATCH_COLUMN), field, "the enum has no value of that id");
+    return civr__fail(err, NULL, CIVR_MSG(BATCH_NO_ENUM_VALUE), field, id);
 }
 
 int civr_batch_bind(civr_batch *b, const char *field, civr_column_kind kind, const void *values,
                     const uint8_t *present, civr_error *err)
 {
     if (!b || !field)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_batch_bind needs a batch and a field");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "a batch and a field");
     uint32_t fi;
     const civr_field *f = field_named(b, field, &fi);
     if (!f)
-        return civr__fail(err, NULL, CIVR_MSG(BATCH_COLUMN), field, "the household has no such field");
+        return civr__fail(err, NULL, CIVR_MSG(BATCH_NO_FIELD), field);
     static const uint16_t want[] = {CT_INT, CT_MONEY, CT_BOOL, CT_ENUM};
     if ((unsigned)kind > CIVR_COLUMN_ENUM || f->type.kind != want[kind])
-        return civr__fail(err, NULL, CIVR_MSG(BATCH_COLUMN), field,
-                          "the column's kind does not match the field's type (integer: "
-                          "CIVR_COLUMN_INT, money: CIVR_COLUMN_MONEY, yes/no: CIVR_COLUMN_BOOL, "
-                          "enum: CIVR_COLUMN_ENUM)");
+        return civr__fail(err, NULL, CIVR_MSG(BATCH_KIND), field);
     if (!values && !present)
-        return civr__fail(err, NULL, CIVR_MSG(BATCH_COLUMN), field,
-                          "values may be NULL only with a present mask");
+        return civr__fail(err, NULL, CIVR_MSG(BATCH_NULL_VALUES), field);
     uint32_t c = 0;
     while (c < b->ncols && b->cols[c].field != fi)
         c++;
@@ -207,12 +202,10 @@ int civr_batch_run(civr_batch *b, size_t count, uint8_t *status, int64_t *monthl
                    civr_error *err)
 {
     if (!b)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_batch_run needs a batch");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "a batch");
     for (uint32_t c = 0; c < b->ncols; c++)
         if (b->cols[c].read && !b->cols[c].bound)
-            return civr__fail(err, NULL, CIVR_MSG(BATCH_COLUMN), b->cols[c].f->name,
-                              "the rules read this field, but no column is bound to it "
-                              "(bind one; a present mask of zeros says no household gives it)");
+            return civr__fail(err, NULL, CIVR_MSG(BATCH_UNBOUND), b->cols[c].f->name);
     uint32_t np = b->nprogs;
     uint8_t *st = b->lane_status;
     int64_t *mo = b->lane_monthly;

@@ -32,7 +32,7 @@ int civr_diff_new(civr_diff **out, const civr_policy *old_policy, civr_date old_
                   const civr_policy *new_policy, civr_date new_date, civr_error *err)
 {
     if (!out || !old_policy || !new_policy)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_diff_new needs out and two policies");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "out and two policies");
     *out = NULL;
     civr_diff *d = civr__calloc(1, sizeof *d);
     if (!d)
@@ -179,7 +179,7 @@ int civr_diff_add(civr_diff *d, const char *text, size_t len, civr_format format
                   const char *source, const char **json, size_t *json_len, civr_error *err)
 {
     if (!d || !text || !json)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_diff_add needs a diff, a text and json");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "a diff, a text and json");
     civr_buf *b = &d->out;
     civr__buf_clear(b);
     /* the region as the old policy reads the household */
@@ -439,17 +439,18 @@ int civr_diff_summary(civr_diff *d, civr_diff_format format, const char *lang, c
                       size_t *json_len, civr_error *err)
 {
     if (!d || !json)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_diff_summary needs a diff and json");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "a diff and json");
     bool zh = !lang || civr__streq(lang, "zh");
     if (lang && !zh && !civr__streq(lang, "en"))
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "lang must be \"zh\" or \"en\"");
+        return civr__fail(err, NULL, CIVR_MSG(BAD_LANG), __func__, lang);
     qsort(d->regions, d->nregions, sizeof *d->regions, cmp_region);
     civr__buf_clear(&d->out);
     switch (format) {
     case CIVR_DIFF_JSON: summary_json(d, &d->out); break;
     case CIVR_DIFF_TEXT: summary_text(d, &d->out, zh); break;
     case CIVR_DIFF_HTML: civr__diff_html(d, &d->out); break;
-    default: return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "unknown diff format");
+    default: return civr__fail(err, NULL, CIVR_MSG(BAD_FORMAT), __func__, (int)format,
+                                   "CIVR_DIFF_JSON, CIVR_DIFF_TEXT and CIVR_DIFF_HTML");
     }
     if (d->out.failed)
         return civr__oom(err);

@@ -295,9 +295,10 @@ static void change(civr_buf *b, bool json, bool zh, bool *first, const rule *o, 
 int civr_diff_rules(civr_diff *d, civr_diff_format format, const char *lang, const char **json,
                     size_t *json_len, civr_error *err)
 {
-    if (!d || !json || format == CIVR_DIFF_HTML)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
-                          "civr_diff_rules needs a diff and json, in JSON or text");
+    if (!d || !json)
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "a diff and json");
+    if (format == CIVR_DIFF_HTML)
+        return civr__fail(err, NULL, CIVR_MSG(BAD_DIFF_FORMAT));
     bool zh = !lang || civr__streq(lang, "zh");
     rules side[2] = {{0}, {0}};
     for (int s = 0; s < 2; s++)

@@ -26,12 +26,11 @@ int civr_engine_new(civr_engine **out, const civr_policy *policy, const civr_eng
                     civr_error *err)
 {
     if (!out || !policy)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_engine_new needs out and policy");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "out and policy");
     *out = NULL;
     if (opts && (opts->version == 0 || opts->version > CIVR_ENGINE_OPTIONS_VERSION))
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
-                          "civr_engine_options.version is not one this library knows (1 to "
-                          CIVR__STR(CIVR_ENGINE_OPTIONS_VERSION) ")");
+        return civr__fail(err, NULL, CIVR_MSG(STRUCT_VERSION), "civr_engine_options",
+                          opts->version, CIVR_ENGINE_OPTIONS_VERSION, "CIVR_ENGINE_OPTIONS_VERSION");
     civr_limits limits;
     int lrc = civr__limits(&limits, opts ? opts->limits : NULL, err);
     if (lrc)
@@ -483,8 +482,8 @@ int civr_engine_eval(civr_engine *engine, const civr_household *hh, civr_date da
                      unsigned flags, civr_result *result, civr_error *err)
 {
     if (!engine || !hh || !result)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
-                          "civr_engine_eval needs an engine, a household and a result");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__,
+                          "an engine, a household and a result");
     const civr_policy *pol = engine->policy;
     civr_error local = CIVR_ERROR_INIT;
     if (hh->policy != pol || (hh->members ? hh->members->count : 0) > engine->limits.max_members ||
@@ -550,8 +549,8 @@ int civr_engine_eval_text(civr_engine *engine, const char *text, size_t len, civ
                           civr_error *err)
 {
     if (!engine || !result || (!text && len))
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
-                          "civr_engine_eval_text needs an engine, a text and a result");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__,
+                          "an engine, a text and a result");
     civr_error local = CIVR_ERROR_INIT;
     const civr_household *hh;
     const char *id;
@@ -568,8 +567,8 @@ int civr_engine_eval_json(civr_engine *engine, const char *text, size_t len, civ
                           const char **json, size_t *json_len, civr_error *err)
 {
     if (!engine || !result || !json || (!text && len))
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
-                          "civr_engine_eval_json needs an engine, a text, a result and json");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__,
+                          "an engine, a text, a result and json");
     *json = NULL;
     civr_error local = CIVR_ERROR_INIT;
     int rc = civr_engine_eval_text(engine, text, len, format, source, date, flags, result, &local);
@@ -588,8 +587,8 @@ int civr_engine_eval_batch(civr_engine *engine, const char *const *texts, const 
                            size_t *json_len, size_t *failed, civr_error *err)
 {
     if (!engine || !result || !json || (count && (!texts || !lens)))
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
-                          "civr_engine_eval_batch needs an engine, texts, lengths, a result and json");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__,
+                          "an engine, texts, lengths, a result and json");
     *json = NULL;
     if (failed)
         *failed = 0;

@@ -7,7 +7,7 @@
 int civr_result_new(civr_result **out, civr_error *err)
 {
     if (!out)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_result_new needs out");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "out");
     civr_result *r = civr__calloc(1, sizeof *r);
     if (!r)
         return civr__oom(err);
@@ -56,8 +56,8 @@ int civr_result_set_error(civr_result *r, const civr_policy *policy, civr_date d
                           const char *household, const civr_error *error, civr_error *err)
 {
     if (!r || !policy || !error || error->code == CIVR_OK)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
-                          "civr_result_set_error needs a result, a policy and an error");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__,
+                          "a result, a policy and an error");
     civr__result_reset(r, policy, date);
     r->household = household ? civr__arena_strdup(&r->arena, household) : NULL;
     if (household && !r->household)
@@ -265,9 +265,11 @@ int civr_result_trace_step(const civr_result *r, size_t i, const char **step, co
 int civr_result_trace_json(civr_result *r, size_t i, const char **json, size_t *len,
                            civr_error *err)
 {
-    if (!json || i >= civr_result_trace_count(r))
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
-                          "civr_result_trace_json needs a result, a step in range and json");
+    if (!r || !json)
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "a result and json");
+    if (i >= civr_result_trace_count(r))
+        return civr__fail(err, NULL, CIVR_MSG(INDEX_RANGE), __func__, "step", i,
+                          civr_result_trace_count(r));
     civr__buf_clear(&r->out);
     civr__render_trace_entry(&r->out, r, &r->trace[i]);
     if (r->out.failed)

@@ -111,13 +111,22 @@ static void push_ctx(lua_State *L, civr_hookrt *rt, const civr_hookcall *call)
 
 /* ---- the answer ------------------------------------------------------------------------------ */
 
-static int wrong(lua_State *L, const char *fmt, ...) CIVR__PRINTF(2, 3);
-static int wrong(lua_State *L, const char *fmt, ...)
+/* The running hook's name: the first argument of every HOOK_* message. */
+static const char *hook_name(lua_State *L)
+{
+    return civr__rt(L)->call->hook->name;
+}
+
+/* The hook's answer is wrong: report message m, at the hook's file, into the
+ * evaluation's error, and stop the call. */
+static int wrong(lua_State *L, civr_msg m, const char *fmt, ...) CIVR__PRINTF(3, 4);
+static int wrong(lua_State *L, civr_msg m, const char *fmt, ...)
 {
     civr_hookrt *rt = civr__rt(L);
+    civr_pos pos = {rt->c->pol->files[rt->call->hook->file].path, 0, 0, 0};
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(rt->why, sizeof rt->why, fmt, ap);
+    civr__vfail(rt->c->err, &pos, m, fmt, ap);
     va_end(ap);
     return civr__lua_abort(L, CIVR_ABORT_RESULT);
 }
@@ -131,15 +140,17 @@ static const char *text_field(lua_State *L, int t, const char *key, const char *
     if (type == LUA_TSTRING) {
         size_t len;
         const char *s = lua_tolstring(L, -1, &len);
-        if (len == 0 || len > 2000)
-            wrong(L, "a reason whose %s is %s", key, len ? "longer than 2000 bytes" : "empty");
+        if (len == 0)
+            wrong(L, CIVR_MSG(HOOK_TEXT_EMPTY), hook_name(L), what, key);
+        if (len > 2000)
+            wrong(L, CIVR_MSG(HOOK_TEXT_LONG), hook_name(L), what, key);
         if (!civr__text_valid(s, len))
-            wrong(L, "a reason whose %s is not valid UTF-8 text (or holds a NUL)", key);
+            wrong(L, CIVR_MSG(HOOK_TEXT_UTF8), hook_name(L), what, key);
         out = civr__arena_strndup(&civr__rt(L)->c->res->arena, s, len);
         if (!out)
             civr__lua_abort(L, CIVR_ABORT_NOMEM);
     } else if (type != LUA_TNIL) {
-        wrong(L, "%s.%s as a %s; it must be text", what, key, lua_typename(L, type));
+        wrong(L, CIVR_MSG(HOOK_TEXT_TYPE), hook_name(L), what, key, lua_typename(L, type));
     }
     lua_pop(L, 1);
     return out;
@@ -175,12 +186,12 @@ static void read_reason(lua_State *L, civr_hookrt *rt, civr_hookcall *call, int 
     }
     int r = lua_gettop(L);
     if (type != LUA_TTABLE || lua_getmetatable(L, r))
-        wrong(L, "a reason that is not a plain table {code, zh, en, basis}");
+        wrong(L, CIVR_MSG(HOOK_REASON_TABLE), hook_name(L));
     static const char *const keys[] = {"code", "zh", "en", "basis", NULL};
     char buf[80];
     const char *bad = unknown_key(L, r, keys, buf, sizeof buf);
     if (bad)
-        wrong(L, "a reason with the unknown key '%s' (keys: code, zh, en, basis)", bad);
+        wrong(L, CIVR_MSG(HOOK_REASON_KEY), hook_name(L), bad);
     civr_reason *reason = civr__arena_alloc(&rt->c->res->arena, sizeof *reason);
     if (!reason)
         civr__lua_abort(L, CIVR_ABORT_NOMEM);
@@ -190,7 +201,7 @@ static void read_reason(lua_State *L, civr_hookrt *rt, civr_hookcall *call, int 
     reason->text.en = text_field(L, r, "en", "reason");
     reason->basis = text_field(L, r, "basis", "reason");
     if (!reason->code || !reason->text.zh || !reason->text.en)
-        wrong(L, "a reason without %s (a reason has code, zh and en)",
+        wrong(L, CIVR_MSG(HOOK_REASON_MISSING), hook_name(L),
               !reason->code ? "code" : !reason->text.zh ? "zh" : "en");
     if (!reason->basis)
         reason->basis = call->hook->basis;
@@ -211,7 +222,7 @@ static void read_facts(lua_State *L, civr_hookrt *rt, civr_hookcall *call, int t
     }
     int f = lua_gettop(L);
     if (type != LUA_TTABLE || lua_getmetatable(L, f))
-        wrong(L, "facts that are not a plain table {name = value}");
+        wrong(L, CIVR_MSG(HOOK_FACTS_TABLE), hook_name(L));
     const char *names[CIVR_HOOK_MAX_SETS + 1];
     uint32_t n = h->nsets; /* at most CIVR_HOOK_MAX_SETS (the loader checks) */
     for (uint32_t i = 0; i < n; i++)
@@ -220,7 +231,7 @@ static void read_facts(lua_State *L, civr_hookrt *rt, civr_hookcall *call, int t
     char buf[80];
     const char *bad = unknown_key(L, f, names, buf, sizeof buf);
     if (bad)
-        wrong(L, "a value for fact '%s', which the hook does not declare in 'sets'", bad);
+        wrong(L, CIVR_MSG(HOOK_FACT_UNDECLARED), hook_name(L), bad);
     call->set_fact = civr__arena_array(rt->c->arena, n ? n : 1, sizeof *call->set_fact);
     call->set_value = civr__arena_array(rt->c->arena, n ? n : 1, sizeof *call->set_value);
     if (!call->set_fact || !call->set_value)
@@ -232,16 +243,16 @@ static void read_facts(lua_State *L, civr_hookrt *rt, civr_hookcall *call, int t
             const char *want = NULL;
             civr_val v;
             if (!civr__lua_to_val(L, -1, fact->type, rt->c->arena, &v, &want))
-                wrong(L, "%s for fact '%s', which needs %s", luaL_typename(L, -1), fact->name,
+                wrong(L, CIVR_MSG(HOOK_FACT_TYPE), hook_name(L), luaL_typename(L, -1), fact->name,
                       want);
             /* money from a hook is bounded like money in a household: not
              * negative (a negative income would raise a benefit), and not
              * beyond hook_max_fen */
             if (fact->type.kind == CT_MONEY && v.u.n.n < 0)
-                wrong(L, "negative money for fact '%s'", fact->name);
+                wrong(L, CIVR_MSG(HOOK_FACT_NEGATIVE), hook_name(L), fact->name);
             if (fact->type.kind == CT_MONEY && civr__num_cmp(v.u.n, civr__num_int(rt->max_fen)) > 0)
-                wrong(L, "more than %lld fen for fact '%s' (the limit hook_max_fen)",
-                      (long long)rt->max_fen, fact->name);
+                wrong(L, CIVR_MSG(HOOK_FACT_TOO_LARGE), hook_name(L), (long long)rt->max_fen,
+                      fact->name);
             call->set_fact[call->nsets] = h->sets[i];
             call->set_value[call->nsets++] = v;
         }
@@ -256,9 +267,9 @@ static void read_answer(lua_State *L, civr_hookrt *rt, civr_hookcall *call, int 
     if (type == LUA_TNIL)
         return;
     if (type != LUA_TTABLE)
-        wrong(L, "a %s; a hook returns nil (no change) or a table", lua_typename(L, type));
+        wrong(L, CIVR_MSG(HOOK_NOT_TABLE), hook_name(L), lua_typename(L, type));
     if (lua_getmetatable(L, t))
-        wrong(L, "a table with a metatable; a hook returns a plain table");
+        wrong(L, CIVR_MSG(HOOK_METATABLE), hook_name(L));
     const civr_hook *h = call->hook;
     static const char *const before[] = {"facts", "reason", NULL};
     static const char *const after_e[] = {"outcome", "reason", NULL};
@@ -269,8 +280,8 @@ static void read_answer(lua_State *L, civr_hookrt *rt, civr_hookcall *call, int 
     char buf[80];
     const char *bad = unknown_key(L, t, known, buf, sizeof buf);
     if (bad)
-        wrong(L, "a table with the unknown key '%s' (%s answers with %s and reason)", bad,
-              civr__hook_point_names[h->point], known[0]);
+        wrong(L, CIVR_MSG(HOOK_UNKNOWN_KEY), hook_name(L), bad, civr__hook_point_names[h->point],
+              known[0]);
     read_reason(L, rt, call, t);
     bool changed = false;
     if (h->point == CIVR_HOOK_BEFORE_ELIGIBILITY) {
@@ -285,9 +296,10 @@ static void read_answer(lua_State *L, civr_hookrt *rt, civr_hookcall *call, int 
             for (uint32_t i = 0; id && i < pg->noutcomes && !call->new_outcome; i++)
                 if (civr__streq(pg->outcomes[i].id, id))
                     call->new_outcome = &pg->outcomes[i];
+            if (!call->new_outcome && id)
+                wrong(L, CIVR_MSG(HOOK_UNKNOWN_OUTCOME), hook_name(L), id, pg->id);
             if (!call->new_outcome)
-                wrong(L, "outcome %s%s%s, which is not an outcome of program '%s'", id ? "'" : "a ",
-                      id ? id : lua_typename(L, ot), id ? "'" : "", pg->id);
+                wrong(L, CIVR_MSG(HOOK_OUTCOME_TYPE), hook_name(L), lua_typename(L, ot), pg->id);
             changed = call->new_outcome != call->outcome;
         }
         lua_pop(L, 1);
@@ -296,13 +308,13 @@ static void read_answer(lua_State *L, civr_hookrt *rt, civr_hookcall *call, int 
         if (lua_rawget(L, t) != LUA_TNIL) {
             civr_num v;
             if (!civr__lua_money(L, -1, false, &v))
-                wrong(L, "an amount that is a %s, not money (civ.money)", luaL_typename(L, -1));
-            if (v.d != 1 || v.n < 0)
-                wrong(L, "an amount that is %s; it must be whole fen and not negative "
-                         "(round with civ.round)", v.n < 0 ? "negative" : "not whole fen");
+                wrong(L, CIVR_MSG(HOOK_AMOUNT_TYPE), hook_name(L), luaL_typename(L, -1));
+            if (v.n < 0)
+                wrong(L, CIVR_MSG(HOOK_AMOUNT_NEGATIVE), hook_name(L));
+            if (v.d != 1)
+                wrong(L, CIVR_MSG(HOOK_AMOUNT_FRACTION), hook_name(L));
             if (v.n > rt->max_fen)
-                wrong(L, "an amount of more than %lld fen (the limit hook_max_fen)",
-                      (long long)rt->max_fen);
+                wrong(L, CIVR_MSG(HOOK_AMOUNT_TOO_LARGE), hook_name(L), (long long)rt->max_fen);
             call->set_amount = true;
             call->new_amount = v.n;
             changed = v.n != call->amount;
@@ -310,7 +322,7 @@ static void read_answer(lua_State *L, civr_hookrt *rt, civr_hookcall *call, int 
         lua_pop(L, 1);
     }
     if (changed && !call->reason)
-        wrong(L, "a change without a reason: add reason = {code = ..., zh = ..., en = ...}");
+        wrong(L, CIVR_MSG(HOOK_NO_REASON), hook_name(L));
 }
 
 static int protected_run(lua_State *L)
@@ -410,7 +422,7 @@ bool civr__hook_run(civr_ectx *c, civr_hookcall *call)
                   (unsigned long long)rt->instr_limit);
     case CIVR_ABORT_TIME: hook_fail(c, h, rt->line, CIVR_MSG(HOOK_TIME), h->name, rt->ms_limit);
     case CIVR_ABORT_MEMORY: hook_fail(c, h, 0, CIVR_MSG(HOOK_MEMORY), h->name, rt->mem_limit);
-    case CIVR_ABORT_RESULT: hook_fail(c, h, 0, CIVR_MSG(HOOK_RESULT), h->name, rt->why);
+    case CIVR_ABORT_RESULT: longjmp(*c->jb, 1); /* c->err holds what is wrong (wrong()) */
     case CIVR_ABORT_NOMEM: civr__eval_fail(c, h->src, CIVR_MSG(NO_MEMORY));
     default: {
         const char *rest;

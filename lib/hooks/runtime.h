@@ -21,7 +21,7 @@ typedef enum civr_abort {
     CIVR_ABORT_MEMORY,       /* the per-engine memory budget */
     CIVR_ABORT_MISSING,      /* a view read a missing household fact */
     CIVR_ABORT_EVAL,         /* the evaluator failed inside a view (c->err holds why) */
-    CIVR_ABORT_RESULT,       /* the hook's answer is wrong (rt->why says how) */
+    CIVR_ABORT_RESULT,       /* the hook's answer is wrong (c->err says how) */
     CIVR_ABORT_NOMEM         /* C memory ran out outside Lua's budget */
 } civr_abort;
 
@@ -54,7 +54,6 @@ struct civr_hookrt {
     locale_t c_locale;    /* "C": calls compare and format bytes, whatever the host's locale */
     civr_val missing;     /* CIVR_ABORT_MISSING: what was missing */
     uint32_t line;        /* CIVR_ABORT_INSTRUCTIONS: the Lua line it was running */
-    char why[256];        /* CIVR_ABORT_RESULT: what is wrong with the answer */
 };
 
 /* The runtime of state L. */

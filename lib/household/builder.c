@@ -31,6 +31,14 @@ struct civr_builder {
     civr_error error;
 };
 
+/* After a failed call every call reports the first error, until a reset. */
+static int failed_before(const civr_builder *b, civr_error *err)
+{
+    if (err && err->code == CIVR_OK)
+        *err = b->error;
+    return b->error.code;
+}
+
 CIVR__PRINTF(4, 5) static int fail(civr_builder *b, civr_error *err, civr_msg m, const char *fmt, ...)
 {
     if (!b->failed) {
@@ -41,9 +49,7 @@ CIVR__PRINTF(4, 5) static int fail(civr_builder *b, civr_error *err, civr_msg m,
         va_end(ap);
         b->failed = true;
     }
-    if (err && err->code == CIVR_OK)
-        *err = b->error;
-    return b->error.code;
+    return failed_before(b, err);
 }
 
 static bnode *add(civr_builder *b, bnode *parent, bkind kind, const char *name)
@@ -92,7 +98,7 @@ void civr_builder_reset(civr_builder *b)
 int civr_builder_new(civr_builder **out, const civr_policy *policy, civr_error *err)
 {
     if (!out || !policy)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_builder_new needs out and a policy");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "out and a policy");
     civr_builder *b = civr__calloc(1, sizeof *b);
     if (!b)
         return civr__oom(err);
@@ -120,9 +126,9 @@ static int lookup(civr_builder *b, const char *field, const civr_field **f, bnod
                   civr_error *err)
 {
     if (b->failed)
-        return fail(b, err, CIVR_MSG(BUILDER_STATE), "an earlier call failed");
+        return failed_before(b, err);
     if (!field)
-        return fail(b, err, CIVR_MSG(INVALID_ARG), "a field name is needed");
+        return fail(b, err, CIVR_MSG(BUILDER_NO_FIELD));
     *rec = b->stack[b->depth - 1];
     const civr_rtype *rt = &b->policy->rtypes[(*rec)->rtype];
     int32_t i = civr__policy_field(rt, field, strlen(field));
@@ -138,21 +144,21 @@ static int lookup(civr_builder *b, const char *field, const civr_field **f, bnod
 int civr_builder_begin(civr_builder *b, const char *field, const char *key, civr_error *err)
 {
     if (!b)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "builder is NULL");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "a builder");
     const civr_field *f = NULL;
     bnode *rec = NULL;
     int rc = lookup(b, field, &f, &rec, err);
     if (rc)
         return rc;
     if (b->depth >= BUILDER_MAX_DEPTH)
-        return fail(b, err, CIVR_MSG(BUILDER_STATE), "records nested too deeply");
+        return fail(b, err, CIVR_MSG(BUILDER_TOO_DEEP), field,
+                    BUILDER_MAX_DEPTH - 1);
     civr_tkind k = (civr_tkind)f->type.kind;
     if (f->is_ref || (k != CT_RECORD && k != CT_LIST && k != CT_MAP))
-        return fail(b, err, CIVR_MSG(BUILDER_STATE), "begin() opens a record, a list item or a map "
-                                                  "entry; use a set function for this field");
+        return fail(b, err, CIVR_MSG(BUILDER_NOT_NESTED), field);
     if ((k == CT_MAP) != (key != NULL))
-        return fail(b, err, CIVR_MSG(BUILDER_STATE),
-                    k == CT_MAP ? "a map entry needs a key" : "only map entries take a key");
+        return k == CT_MAP ? fail(b, err, CIVR_MSG(BUILDER_NEEDS_KEY), field)
+                           : fail(b, err, CIVR_MSG(BUILDER_KEY_NOT_MAP), field);
     bnode *n;
     if (k == CT_RECORD) {
         if (field_node(rec, field))
@@ -176,28 +182,29 @@ int civr_builder_begin(civr_builder *b, const char *field, const char *key, civr
 int civr_builder_end(civr_builder *b, civr_error *err)
 {
     if (!b)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "builder is NULL");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "a builder");
     if (b->failed)
-        return fail(b, err, CIVR_MSG(BUILDER_STATE), "an earlier call failed");
+        return failed_before(b, err);
     if (b->depth <= 1)
-        return fail(b, err, CIVR_MSG(BUILDER_STATE), "end() without a matching begin()");
+        return fail(b, err, CIVR_MSG(BUILDER_END));
     b->depth--;
     return 0;
 }
 
-/* Set scalar `field` to `text` (raw JSON when `raw`), checking the kind. */
-static int set(civr_builder *b, const char *field, const char *text, bool raw,
+/* Set scalar `field` to `text` (raw JSON when `raw`), checking the kind, for
+ * the public function `fn`. */
+static int set(const char *fn, civr_builder *b, const char *field, const char *text, bool raw,
                civr_tkind given, civr_error *err)
 {
     if (!b)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "builder is NULL");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), fn, "a builder");
     const civr_field *f = NULL;
     bnode *rec = NULL;
     int rc = lookup(b, field, &f, &rec, err);
     if (rc)
         return rc;
     if (!text)
-        return fail(b, err, CIVR_MSG(INVALID_ARG), "value is NULL");
+        return fail(b, err, CIVR_MSG(BUILDER_NO_VALUE), field);
     civr_tkind k = (civr_tkind)f->type.kind;
     bnode *parent = rec;
     const char *name = field;
@@ -232,26 +239,26 @@ static int set(civr_builder *b, const char *field, const char *text, bool raw,
 int civr_builder_set_string(civr_builder *b, const char *field, const char *value,
                             civr_error *err)
 {
-    return set(b, field, value, false, CT_STRING, err);
+    return set(__func__, b, field, value, false, CT_STRING, err);
 }
 
 int civr_builder_set_int(civr_builder *b, const char *field, int64_t value, civr_error *err)
 {
     char t[32];
     snprintf(t, sizeof t, "%lld", (long long)value);
-    return set(b, field, t, true, CT_INT, err);
+    return set(__func__, b, field, t, true, CT_INT, err);
 }
 
 int civr_builder_set_bool(civr_builder *b, const char *field, int value, civr_error *err)
 {
-    return set(b, field, value ? "true" : "false", true, CT_BOOL, err);
+    return set(__func__, b, field, value ? "true" : "false", true, CT_BOOL, err);
 }
 
 int civr_builder_set_money(civr_builder *b, const char *field, int64_t fen, civr_error *err)
 {
     char t[32];
     civr_money_format(fen, t);
-    return set(b, field, t, false, CT_MONEY, err);
+    return set(__func__, b, field, t, false, CT_MONEY, err);
 }
 
 int civr_builder_set_date(civr_builder *b, const char *field, int year, int month, int day,
@@ -259,7 +266,7 @@ int civr_builder_set_date(civr_builder *b, const char *field, int year, int mont
 {
     civr_date d = 0;
     if (!b)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "builder is NULL");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "a builder");
     if (!b->failed && civr_date_from_ymd(&d, year, month, day, &b->error) < 0) {
         b->failed = true;
         if (err && err->code == CIVR_OK)
@@ -268,7 +275,7 @@ int civr_builder_set_date(civr_builder *b, const char *field, int year, int mont
     }
     char t[11];
     civr_date_format(d, t);
-    return set(b, field, t, false, CT_DATE, err);
+    return set(__func__, b, field, t, false, CT_DATE, err);
 }
 
 static void write_json(civr_buf *out, const bnode *n)
@@ -303,15 +310,15 @@ static void write_json(civr_buf *out, const bnode *n)
 int civr_builder_finish(civr_household **out, civr_builder *b, civr_error *err)
 {
     if (!out || !b)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_builder_finish needs out and a builder");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "out and a builder");
     *out = NULL;
     if (b->failed) {
-        int rc = fail(b, err, CIVR_MSG(BUILDER_STATE), "an earlier call failed");
+        int rc = failed_before(b, err);
         civr_builder_reset(b);
         return rc;
     }
     if (b->depth != 1) {
-        int rc = fail(b, err, CIVR_MSG(BUILDER_STATE), "a begin() has no matching end()");
+        int rc = fail(b, err, CIVR_MSG(BUILDER_OPEN), b->depth - 1);
         civr_builder_reset(b);
         return rc;
     }

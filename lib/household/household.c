@@ -5,8 +5,7 @@ int civr_household_parse(civr_household **out, const civr_policy *policy, const 
                          size_t len, civr_format format, const char *source, civr_error *err)
 {
     if (!out || !policy || (!text && len))
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
-                          "civr_household_parse needs out, a policy and a text");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "out, a policy and a text");
     *out = NULL;
     civr_household *hh = civr__calloc(1, sizeof *hh);
     if (!hh)

@@ -79,7 +79,7 @@ const char *civr_policy_program_title(const civr_policy *p, size_t i, const char
 int civr_policy_newest_value(const civr_policy *p, civr_date *out, civr_error *err)
 {
     if (!p || !out)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_policy_newest_value needs a policy and out");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "a policy and out");
     bool any = false;
     civr_date newest = 0;
     for (uint32_t i = 0; i < p->nparams; i++) {
@@ -90,7 +90,7 @@ int civr_policy_newest_value(const civr_policy *p, civr_date *out, civr_error *e
         }
     }
     if (!any)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "the policy has no dated values");
+        return civr__fail(err, NULL, CIVR_MSG(NO_DATED_VALUES));
     *out = newest;
     return 0;
 }
@@ -309,7 +309,7 @@ static void region_list(const civr_policy *p, civr_buf *out)
 int civr_policy_check_region(const civr_policy *p, const char *region, civr_error *err)
 {
     if (!p)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_policy_check_region needs a policy");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "a policy");
     if (!top(p)->nregions)
         return 0;
     if (region && !division_code(region))

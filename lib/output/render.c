@@ -691,10 +691,10 @@ int civr_result_render(civr_result *r, civr_render format, const char *lang, con
                        size_t *len, civr_error *err)
 {
     if (!r || !out)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_result_render needs a result and out");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "a result and out");
     bool zh = !lang || civr__streq(lang, "zh");
     if (lang && !zh && !civr__streq(lang, "en"))
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "lang must be \"zh\" or \"en\"");
+        return civr__fail(err, NULL, CIVR_MSG(BAD_LANG), __func__, lang);
     civr__buf_clear(&r->out);
     if (format == CIVR_RENDER_TEXT)
         civr__render_text(&r->out, r, zh);

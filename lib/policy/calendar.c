@@ -54,7 +54,8 @@ void civr__ld_calendar(civr_loader *ld, uint32_t file, const civr_node *node)
         const char *yt = civr__node_text(yn);
         int year = yt ? atoi(yt) : 0;
         if (year < CIVR_DATE_YEAR_MIN + 1 || year > CIVR_DATE_YEAR_MAX) {
-            civr__ld_error(ld, file, yn ? yn : y, CIVR_MSG(BAD_CALENDAR), "'year' must be a year");
+            civr__ld_error(ld, file, yn ? yn : y, CIVR_MSG(CALENDAR_YEAR),
+                           CIVR_DATE_YEAR_MIN + 1, CIVR_DATE_YEAR_MAX);
             continue;
         }
         if (!basis || !civr__node_text(basis)) {
@@ -63,7 +64,7 @@ void civr__ld_calendar(civr_loader *ld, uint32_t file, const civr_node *node)
         }
         for (size_t k = 0; k < p->calendar.nyears; k++)
             if (p->calendar.years[k] == year)
-                civr__ld_error(ld, file, yn, CIVR_MSG(BAD_CALENDAR), "a year is listed twice");
+                civr__ld_error(ld, file, yn, CIVR_MSG(CALENDAR_YEAR_TWICE), year);
         if (!civr__grow((void **)&p->calendar.years, &p->calendar.cap_years, p->calendar.nyears + 1,
                         sizeof *p->calendar.years)) {
             civr__ld_error(ld, file, y, CIVR_MSG(NO_MEMORY));
@@ -79,8 +80,7 @@ void civr__ld_calendar(civr_loader *ld, uint32_t file, const civr_node *node)
                 civr_date a, b;
                 if (d->kind != CIVR_NODE_SCALAR ||
                     !read_days(d->u.scalar.text, d->u.scalar.len, year, &a, &b)) {
-                    civr__ld_error(ld, file, d, CIVR_MSG(BAD_CALENDAR),
-                                   "days are YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD within the year");
+                    civr__ld_error(ld, file, d, CIVR_MSG(CALENDAR_DAYS), year);
                     continue;
                 }
                 for (civr_date x = a; x <= b; x++)
@@ -140,12 +140,14 @@ int civr_policy_add_working_days(const civr_policy *p, civr_date date, uint32_t 
                                  civr_date *out, civr_error *err)
 {
     if (!p || !out)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
-                          "civr_policy_add_working_days needs a policy and out");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "a policy and out");
     civr_date d = date;
     for (uint32_t n = 0; n < days;) {
-        if (d >= INT32_MAX - 1)
-            return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "date out of range");
+        if (d >= INT32_MAX - 1) {
+            char from[11];
+            civr_date_format(date, from);
+            return civr__fail(err, NULL, CIVR_MSG(DATE_OVERFLOW), days, from);
+        }
         d++;
         int y;
         civr_date_to_ymd(d, &y, NULL, NULL);

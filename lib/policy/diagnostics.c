@@ -18,7 +18,7 @@ struct civr_diagnostics {
 int civr_diagnostics_new(civr_diagnostics **out, civr_error *err)
 {
     if (!out)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_diagnostics_new needs out");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "out");
     *out = civr__calloc(1, sizeof **out);
     return *out ? 0 : civr__oom(err);
 }
@@ -97,7 +97,7 @@ int civr_policy_check(civr_policy **out, const char *dir, const civr_limits *lim
     if (out)
         *out = NULL;
     if (!diags)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_policy_check needs diagnostics");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "diagnostics");
     diags->count = diags->errors = 0;
     diags->failed = false;
     civr_load_options opts = CIVR_LOAD_OPTIONS_INIT;

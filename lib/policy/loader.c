@@ -685,12 +685,11 @@ int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options
                      civr_error *err)
 {
     if (!out || !dir)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_policy_load needs out and dir");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "out and dir");
     *out = NULL;
     if (opts && (opts->version == 0 || opts->version > CIVR_LOAD_OPTIONS_VERSION))
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
-                          "civr_load_options.version is not one this library knows (1 to "
-                          CIVR__STR(CIVR_LOAD_OPTIONS_VERSION) ")");
+        return civr__fail(err, NULL, CIVR_MSG(STRUCT_VERSION), "civr_load_options", opts->version,
+                          CIVR_LOAD_OPTIONS_VERSION, "CIVR_LOAD_OPTIONS_VERSION");
     civr_limits limits;
     int lrc = civr__limits(&limits, opts ? opts->limits : NULL, err);
     if (lrc)

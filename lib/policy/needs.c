@@ -301,7 +301,7 @@ int civr_policy_needs(const civr_policy *p, civr_date from, civr_date until, cha
                       civr_error *err)
 {
     if (!p || !out)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_policy_needs needs a policy and out");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "a policy and out");
     *out = NULL;
     const civr_layer *leaf = &p->layers[p->nlayers - 1];
     if (from == CIVR_DATE_NONE) {
@@ -316,8 +316,7 @@ int civr_policy_needs(const civr_policy *p, civr_date from, civr_date until, cha
                     any = true;
                 }
             if (!any)
-                return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
-                                  "the policy has no dated values: give the date to start from");
+                return civr__fail(err, NULL, CIVR_MSG(NEEDS_FROM_DATE));
         }
     }
     if (until == CIVR_DATE_NONE)

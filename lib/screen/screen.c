@@ -87,7 +87,7 @@ const char *civr_screen_category_name(civr_screen_category c)
 int civr_screen_new(civr_screen **out, civr_error *err)
 {
     if (!out)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_screen_new needs out");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "out");
     *out = NULL;
     civr_screen *s = civr__calloc(1, sizeof *s);
     if (!s)
@@ -555,20 +555,29 @@ int civr_engine_screen(civr_engine *engine, const civr_household *hh,
                        const civr_screen_options *o, civr_screen *s, civr_error *err)
 {
     if (!engine || !hh || !o || !s)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
-                          "civr_engine_screen needs an engine, a household, options and a screen");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__,
+                          "an engine, a household, options and a screen");
     const civr_policy *p = hh->policy;
     reset(s, p, o->date);
     civr_error local = CIVR_ERROR_INIT;
     s->household = hh->id ? civr__arena_strdup(&s->arena, hh->id) : NULL;
     s->region = hh->region ? civr__arena_strdup(&s->arena, hh->region) : NULL;
     bool has_from = o->from != CIVR_DATE_NONE, has_to = o->to != CIVR_DATE_NONE;
-    if (o->version != CIVR_SCREEN_OPTIONS_VERSION || o->date == CIVR_DATE_NONE ||
-        has_from != has_to || (has_from && o->from > o->to)) {
-        civr__fail(&local, NULL, CIVR_MSG(INVALID_ARG),
-                   "screening needs options of this version, a date, and from..to in order");
-        return fail(s, &local, err);
+    if (o->version != CIVR_SCREEN_OPTIONS_VERSION)
+        civr__fail(&local, NULL, CIVR_MSG(SCREEN_OPTIONS_VERSION), o->version,
+                   CIVR_SCREEN_OPTIONS_VERSION);
+    else if (o->date == CIVR_DATE_NONE)
+        civr__fail(&local, NULL, CIVR_MSG(SCREEN_NO_DATE));
+    else if (has_from != has_to || (has_from && o->from > o->to)) {
+        char from[11] = "(none)", to[11] = "(none)";
+        if (has_from)
+            civr_date_format(o->from, from);
+        if (has_to)
+            civr_date_format(o->to, to);
+        civr__fail(&local, NULL, CIVR_MSG(SCREEN_PERIOD), from, to);
     }
+    if (local.code)
+        return fail(s, &local, err);
     if ((o->flags & CIVR_EVAL_CHECK_REGION) && civr_policy_check_region(p, hh->region, &local))
         return fail(s, &local, err);
     if (has_from) {
@@ -577,7 +586,8 @@ int civr_engine_screen(civr_engine *engine, const civr_household *hh,
         civr_date_to_ymd(o->to, &ty, &tm, NULL);
         int64_t n = ((int64_t)ty * 12 + tm) - ((int64_t)fy * 12 + fm) + 1;
         if (n > CIVR_SCREEN_MAX_MONTHS) {
-            civr__fail(&local, NULL, CIVR_MSG(INVALID_ARG), "a period of more than 120 months");
+            civr__fail(&local, NULL, CIVR_MSG(SCREEN_PERIOD_TOO_LONG), (long long)n,
+                       CIVR_SCREEN_MAX_MONTHS);
             return fail(s, &local, err);
         }
         s->nmonths = (uint32_t)n;
@@ -590,8 +600,9 @@ int civr_engine_screen(civr_engine *engine, const civr_household *hh,
             civr_date first = add_months(month_start(o->from), k);
             int64_t day;
             if (!param_int(p, "screening.month_day", first, &day) || day < 1 || day > 28) {
-                civr__fail(&local, NULL, CIVR_MSG(INVALID_ARG),
-                           "a period needs the parameter screening.month_day (1..28) in the bundle");
+                char on[11];
+                civr_date_format(first, on);
+                civr__fail(&local, NULL, CIVR_MSG(SCREEN_NO_MONTH_DAY), on);
                 return fail(s, &local, err);
             }
             int rc = evaluate(s, engine, hh, first + (civr_date)(day - 1), &s->months[k], &local);
@@ -646,8 +657,8 @@ int civr_engine_screen_text(civr_engine *engine, const char *text, size_t len,
                             const civr_screen_options *opts, civr_screen *s, civr_error *err)
 {
     if (!engine || !s || (!text && len))
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
-                          "civr_engine_screen_text needs an engine, a text and a screen");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__,
+                          "an engine, a text and a screen");
     const civr_household *hh;
     const char *id;
     civr_error local = CIVR_ERROR_INIT;
@@ -681,10 +692,29 @@ size_t civr_screen_case_count(const civr_screen *s)
     return s && !s->failed ? s->ncases : 0;
 }
 
+/* A screening whose cases the accessor `fn` may read: not NULL, not failed. */
+static int readable(const civr_screen *s, const char *fn, civr_error *err)
+{
+    if (!s)
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), fn, "a screen");
+    if (s->failed)
+        return civr__fail(err, NULL, CIVR_MSG(SCREEN_FAILED), fn);
+    return 0;
+}
+
+/* Item `i` of `n` that the accessor `fn` reads is in range. */
+static int in_range(const char *fn, const char *what, size_t i, size_t n, civr_error *err)
+{
+    return i < n ? 0 : civr__fail(err, NULL, CIVR_MSG(INDEX_RANGE), fn, what, i, n);
+}
+
 int civr_screen_case(const civr_screen *s, size_t i, civr_case *out, civr_error *err)
 {
-    if (!s || !out || s->failed || i >= s->ncases)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_screen_case: no such case");
+    int rc = readable(s, __func__, err);
+    if (rc || (rc = in_range(__func__, "case", i, s->ncases, err)))
+        return rc;
+    if (!out)
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "out");
     *out = s->cases[i].pub;
     return 0;
 }
@@ -697,8 +727,10 @@ size_t civr_screen_case_reason_count(const civr_screen *s, size_t i)
 int civr_screen_case_reason(const civr_screen *s, size_t i, size_t j, const char **code,
                             const char **zh, const char **en, const char **basis, civr_error *err)
 {
-    if (!s || s->failed || i >= s->ncases || j >= s->cases[i].nreasons)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_screen_case_reason: no such reason");
+    int rc = readable(s, __func__, err);
+    if (rc || (rc = in_range(__func__, "case", i, s->ncases, err)) ||
+        (rc = in_range(__func__, "reason", j, s->cases[i].nreasons, err)))
+        return rc;
     const civr_reason *r = s->cases[i].reasons[j];
     if (code)
         *code = r->code;
@@ -725,8 +757,10 @@ const char *civr_screen_case_missing(const civr_screen *s, size_t i, size_t j)
 int civr_screen_case_month(const civr_screen *s, size_t i, size_t m, civr_date *month,
                            int64_t *due, int64_t *paid, civr_error *err)
 {
-    if (!s || s->failed || i >= s->ncases || m >= s->nmonths)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_screen_case_month: no such month");
+    int rc = readable(s, __func__, err);
+    if (rc || (rc = in_range(__func__, "case", i, s->ncases, err)) ||
+        (rc = in_range(__func__, "month", m, s->nmonths, err)))
+        return rc;
     if (month)
         *month = month_start(s->months[m].date);
     if (due)
@@ -745,8 +779,9 @@ int civr_screen_application(const civr_screen *s, size_t i, const char **program
                             const char **member, civr_date *received, civr_date *deadline,
                             int *overdue, civr_error *err)
 {
-    if (!s || s->failed || i >= s->napps)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_screen_application: no such one");
+    int rc = readable(s, __func__, err);
+    if (rc || (rc = in_range(__func__, "application", i, s->napps, err)))
+        return rc;
     const sc_app *a = &s->apps[i];
     if (program)
         *program = a->program;
@@ -996,7 +1031,7 @@ int civr_screen_render(civr_screen *s, civr_screen_render_kind kind, const char 
                        size_t *len, civr_error *err)
 {
     if (!s || !out)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_screen_render needs a screen and out");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "a screen and out");
     civr__buf_clear(&s->out);
     if (s->failed) {
         civr__buf_puts(&s->out, "{\"household\":");
@@ -1024,8 +1059,8 @@ int civr_engine_screen_batch(civr_engine *engine, const char *const *texts, cons
                              size_t *json_len, size_t *failed, civr_error *err)
 {
     if (!engine || !s || !json || (count && (!texts || !lens)))
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
-                          "civr_engine_screen_batch needs an engine, texts, a screen and json");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__,
+                          "an engine, texts, a screen and json");
     civr_screen_options o = CIVR_SCREEN_OPTIONS_INIT;
     o.date = date;
     o.from = from;

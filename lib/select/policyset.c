@@ -98,7 +98,7 @@ int civr_policy_set_load(civr_policy_set **out, const char *root, const civr_loa
                          civr_error *err)
 {
     if (!out || !root)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_policy_set_load needs out and a root");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "out and a root");
     *out = NULL;
     civr_policy_set *set = civr__calloc(1, sizeof *set);
     if (!set || !(set->root = civr__malloc(strlen(root) + 1))) {
@@ -166,7 +166,7 @@ int civr_policy_set_select(const civr_policy **out, const civr_policy_set *set,
                            const char *region, civr_error *err)
 {
     if (!out || !set)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_policy_set_select needs out and a set");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "out and a set");
     *out = NULL;
     civr_buf all = CIVR_BUF_INIT;
     for (size_t i = 0; i < set->count; i++)
@@ -205,8 +205,7 @@ int civr_policy_set_select_text(const civr_policy **out, const civr_policy_set *
     if (id && id_size)
         id[0] = '\0';
     if (!out || !set || (!text && len))
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG),
-                          "civr_policy_set_select_text needs out, a set and a text");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "out, a set and a text");
     *out = NULL;
     const civr_limits *limits = &set->policies[0]->limits;
     /* Most texts are JSON that parses: a scan for `id` and `region` is

@@ -42,7 +42,7 @@ static bool add(civr_coverage *c, int kind, const char *program, const char *nam
 int civr_coverage_new(civr_coverage **out, const civr_policy *p, civr_error *err)
 {
     if (!out || !p)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_coverage_new needs out and a policy");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "out and a policy");
     civr_coverage *c = civr__calloc(1, sizeof *c);
     if (!c)
         return civr__oom(err);
@@ -143,7 +143,7 @@ void civr_coverage_counts(const civr_coverage *c, size_t *covered, size_t *total
 int civr_coverage_report(civr_coverage *c, const char **text, size_t *len, civr_error *err)
 {
     if (!c || !text)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_coverage_report needs coverage and text");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "coverage and text");
     civr_buf *b = &c->out;
     civr__buf_clear(b);
     size_t hit[K_COUNT] = {0}, all[K_COUNT] = {0}, covered, total;

@@ -419,7 +419,8 @@ int civr_policy_run_tests_coverage(const civr_policy *policy, const char *path,
                                    civr_error *err)
 {
     if (!policy || !path)
-        return civr__fail(err, NULL, CIVR_MSG(INVALID_ARG), "civr_policy_run_tests needs a policy and a path");
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), "civr_policy_run_tests",
+                          "a policy and a path");
     run r = {0};
     r.coverage = coverage;
     r.policy = policy;

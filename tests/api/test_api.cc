@@ -58,6 +58,66 @@ TEST(Api, MisuseIsAnErrorNotACrash)
     EXPECT_STREQ(civr_code_name(-99), "unknown");
 }
 
+// Issue 11: each misuse has its own message (docs/errors.md) naming the call
+// and what is wrong, so an integrator can tell them apart by id.
+TEST(Api, EachMisuseHasItsOwnMessage)
+{
+    civr_error err = CIVR_ERROR_INIT;
+    auto said = [&]() {
+        std::string s = std::to_string(err.id) + " " + err.message;
+        civr_error_clear(&err);
+        return s;
+    };
+    civr_engine *e = nullptr;
+    EXPECT_EQ(civr_engine_new(&e, nullptr, nullptr, &err), CIVR_EINVAL);
+    EXPECT_EQ(said(), "9001 invalid argument: civr_engine_new needs out and policy");
+    civr_policy *p = civt::load("policies/cn/guangdong/guangzhou");
+    ASSERT_NE(p, nullptr);
+    ASSERT_EQ(civr_engine_new(&e, p, nullptr, &err), 0);
+    civr_result *r = nullptr;
+    ASSERT_EQ(civr_result_new(&r, &err), 0);
+    const char *h = R"({"id": "GZ-M", "residence": "urban", "members": [{"id": "a",
+        "birth_date": "1950-01-01", "able_to_work": false}], "income": [], "assets": {}})";
+    civr_date day;
+    ASSERT_EQ(civr_date_parse(&day, "2024-08-01", 10, &err), 0);
+    ASSERT_EQ(civr_engine_eval_text(e, h, strlen(h), CIVR_FORMAT_JSON, "h.json", day,
+                                    CIVR_EVAL_TRACE, r, &err),
+              0)
+        << civt::format(err);
+    const char *out;
+    size_t len;
+    EXPECT_EQ(civr_result_render(r, CIVR_RENDER_JSON, "fr", &out, &len, &err), CIVR_EINVAL);
+    EXPECT_EQ(said(), "9008 invalid argument: civr_result_render: lang must be \"zh\" or \"en\", "
+                      "not 'fr'");
+    size_t steps = civr_result_trace_count(r);
+    ASSERT_GT(steps, 0u);
+    EXPECT_EQ(civr_result_trace_json(r, steps, &out, &len, &err), CIVR_EINVAL);
+    EXPECT_EQ(said(), "9010 invalid argument: civr_result_trace_json: step " + std::to_string(steps) +
+                          " is out of range (there are " + std::to_string(steps) + ")");
+
+    civr_diff *d = nullptr;
+    ASSERT_EQ(civr_diff_new(&d, p, day, p, day, &err), 0);
+    EXPECT_EQ(civr_diff_summary(d, (civr_diff_format)9, "zh", &out, &len, &err), CIVR_EINVAL);
+    EXPECT_EQ(said(), "9009 invalid argument: civr_diff_summary: format 9 is not one of "
+                      "CIVR_DIFF_JSON, CIVR_DIFF_TEXT and CIVR_DIFF_HTML");
+    EXPECT_EQ(civr_diff_summary(d, CIVR_DIFF_JSON, "de", &out, &len, &err), CIVR_EINVAL);
+    EXPECT_EQ(err.id, 9008);
+    civr_error_clear(&err);
+    EXPECT_EQ(civr_diff_rules(d, CIVR_DIFF_HTML, "zh", &out, &len, &err), CIVR_EINVAL);
+    EXPECT_EQ(said(), "9024 invalid argument: civr_diff_rules writes JSON or text, not HTML");
+
+    // the last day a civr_date holds: no working day can follow it
+    civr_date next;
+    EXPECT_EQ(civr_policy_add_working_days(p, INT32_MAX - 1, 1, &next, &err), CIVR_EINVAL);
+    EXPECT_EQ(err.id, 9007);
+    civr_error_clear(&err);
+
+    civr_diff_free(d);
+    civr_result_free(r);
+    civr_engine_free(e);
+    civr_policy_free(p);
+}
+
 // Option and limit structs are versioned like libgit2's: 0 < version <=
 // current is accepted (an older caller's shorter struct is read as what it
 // was); anything else is CIVR_EINVAL, never silently the defaults.
@@ -69,8 +129,12 @@ TEST(Api, OptionAndLimitVersionsAreChecked)
     civr_load_options lo = CIVR_LOAD_OPTIONS_INIT;
     for (unsigned v : {0u, CIVR_LOAD_OPTIONS_VERSION + 1u}) {
         lo.version = v;
+        civr_error_clear(&err);
         EXPECT_EQ(civr_policy_load(&p, dir, &lo, &err), CIVR_EINVAL) << v;
-        EXPECT_EQ(err.id, 9001);
+        EXPECT_EQ(err.id, 9004);
+        EXPECT_EQ(std::string(err.message),
+                  "invalid argument: civr_load_options.version is " + std::to_string(v) +
+                      ", not one this library knows (1 to 1): set it to CIVR_LOAD_OPTIONS_VERSION");
     }
     civr_limits limits = CIVR_LIMITS_INIT;
     lo = civr_load_options CIVR_LOAD_OPTIONS_INIT;

@@ -196,19 +196,39 @@ TEST(Batch, ColumnMistakesAreClearErrors)
     civr_error err = CIVR_ERROR_INIT;
     EXPECT_EQ(civr_batch_bind(t.batch, "nope", CIVR_COLUMN_INT, v, nullptr, &err), CIVR_EINVAL);
     EXPECT_EQ(err.id, 8002);
+    EXPECT_STREQ(err.message, "batch column 'nope': the household has no such field");
     err = CIVR_ERROR_INIT;
     EXPECT_EQ(civr_batch_bind(t.batch, "income", CIVR_COLUMN_INT, v, nullptr, &err), CIVR_EINVAL);
+    EXPECT_EQ(err.id, 8005);
     EXPECT_NE(std::string(err.message).find("CIVR_COLUMN_MONEY"), std::string::npos);
+    err = CIVR_ERROR_INIT;
+    EXPECT_EQ(civr_batch_bind(t.batch, "income", CIVR_COLUMN_MONEY, nullptr, nullptr, &err),
+              CIVR_EINVAL);
+    EXPECT_EQ(err.id, 8006);
     err = CIVR_ERROR_INIT;
     ASSERT_EQ(civr_batch_bind(t.batch, "income", CIVR_COLUMN_MONEY, v, nullptr, &err), 0);
     uint8_t s[1];
     EXPECT_EQ(civr_batch_run(t.batch, 1, s, nullptr, &err), CIVR_EINVAL);
+    EXPECT_EQ(err.id, 8007);
     EXPECT_NE(std::string(err.message).find("no column is bound"), std::string::npos) << err.message;
     int32_t idx;
     err = CIVR_ERROR_INIT;
     EXPECT_EQ(civr_batch_enum_value(t.batch, "urban", "x", &idx, &err), CIVR_EINVAL);
+    EXPECT_EQ(err.id, 8003);
+    err = CIVR_ERROR_INIT;
     EXPECT_EQ(civr_batch_new(nullptr, t.policy, 0, &err), CIVR_EINVAL);
+    EXPECT_STREQ(err.message, "invalid argument: civr_batch_new needs out and a policy");
     civr_batch_free(nullptr);
+
+    // an enum field and a value it does not have (tests/fixtures/bundles/batch: zone)
+    Batch z("tests/fixtures/bundles/batch", "2024-01-01");
+    ASSERT_NE(z.batch, nullptr);
+    err = CIVR_ERROR_INIT;
+    ASSERT_EQ(civr_batch_enum_value(z.batch, "zone", "rural", &idx, &err), 0);
+    EXPECT_EQ(idx, 1);
+    EXPECT_EQ(civr_batch_enum_value(z.batch, "zone", "suburb", &idx, &err), CIVR_EINVAL);
+    EXPECT_EQ(std::to_string(err.id) + " " + err.message,
+              "8004 batch column 'zone': the enum has no value 'suburb'");
 }
 
 } // namespace

@@ -102,10 +102,10 @@ TEST(Yaml, LimitsOfAnUnknownVersionAreRefused)
     civr_limits l = CIVR_LIMITS_INIT;
     l.version = 99;
     EXPECT_EQ(parse_error("a: 1\n", &l),
-              "error: [CIVR-9001] invalid argument: civr_limits.version is not one this library "
+              "error: [CIVR-9004] invalid argument: civr_limits.version is 99, not one this library "
               "knows (1 to 2): set it to CIVR_LIMITS_VERSION");
     l.version = 0;
-    EXPECT_NE(parse_error("a: 1\n", &l).find("[CIVR-9001]"), std::string::npos);
+    EXPECT_NE(parse_error("a: 1\n", &l).find("[CIVR-9004]"), std::string::npos);
     l = civr_limits CIVR_LIMITS_INIT;
     l.version = 1;
     l.max_depth = 2;

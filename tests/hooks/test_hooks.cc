@@ -151,6 +151,60 @@ TEST(Hooks, MoneyAHookSetsIsBounded)
     EXPECT_TRUE(has(h.eval(), "returned an amount of more than 100000 fen")) << h.eval();
 }
 
+// Issue 11: each wrong answer has its own message id (docs/errors.md,
+// CIVR-6005 and 6008..6028), at the hook's file, naming the hook.
+TEST(Hooks, EachWrongAnswerHasItsOwnMessage)
+{
+    const struct {
+        const char *point, *sets, *lua, *said;
+    } cases[] = {
+        {"after_amount", "", "return {amount = civ.money(1), reason = {code = '', zh = 't', en = 't'}}",
+         "[CIVR-6008] hook 'dibao.after_amount' returned a reason whose code is empty"},
+        {"after_amount", "",
+         "return {amount = civ.money(1), reason = {code = 'T', zh = string.rep('x', 2001), en = 't'}}",
+         "[CIVR-6009] hook 'dibao.after_amount' returned a reason whose zh is longer than 2000 bytes"},
+        {"after_amount", "", "return {amount = civ.money(1), reason = {code = 'T', zh = 't', en = 5}}",
+         "[CIVR-6011] hook 'dibao.after_amount' returned reason.en as a number; it must be text"},
+        {"after_amount", "", "return {amount = civ.money(1), reason = 'because'}",
+         "[CIVR-6012] hook 'dibao.after_amount' returned a reason that is not a plain table"},
+        {"after_amount", "",
+         "return {amount = civ.money(1), reason = {code = 'T', zh = 't', en = 't', why = 'x'}}",
+         "[CIVR-6013] hook 'dibao.after_amount' returned a reason with the unknown key 'why'"},
+        {"before_eligibility", "        sets: [counted_income]\n", "return {facts = 5}",
+         "[CIVR-6015] hook 'dibao.before_eligibility' returned facts that are not a plain table"},
+        {"before_eligibility", "        sets: [counted_income]\n",
+         "return {facts = {per_capita_income = civ.money(1)}}",
+         "[CIVR-6016] hook 'dibao.before_eligibility' returned a value for fact 'per_capita_income', "
+         "which the hook does not declare in 'sets'"},
+        {"before_eligibility", "        sets: [counted_income]\n",
+         "return {facts = {counted_income = 'much'}}",
+         "[CIVR-6017] hook 'dibao.before_eligibility' returned string for fact 'counted_income', "
+         "which needs "},
+        {"before_eligibility", "        sets: [counted_income]\n",
+         "return {facts = {counted_income = civ.money(-1)}}",
+         "[CIVR-6018] hook 'dibao.before_eligibility' returned negative money for fact 'counted_income'"},
+        {"before_eligibility", "        sets: [counted_income]\n",
+         "return {facts = {counted_income = civ.money(1000001)}}",
+         "[CIVR-6019] hook 'dibao.before_eligibility' returned more than 100000000 fen for fact "
+         "'counted_income'"},
+        {"after_eligibility", "", "return {outcome = 'rich'}",
+         "[CIVR-6022] hook 'dibao.after_eligibility' returned outcome 'rich', which is not an outcome "
+         "of program 'dibao'"},
+        {"after_eligibility", "", "return {outcome = 7}",
+         "[CIVR-6023] hook 'dibao.after_eligibility' returned outcome a number, which is not an "
+         "outcome of program 'dibao'"},
+        {"after_amount", "", "return 'more'",
+         "h.lua: error: [CIVR-6005] hook 'dibao.after_amount' returned a string; a hook returns nil "
+         "(no change) or a table"},
+    };
+    for (const auto &c : cases) {
+        Hooked h(c.lua, c.point, c.sets);
+        ASSERT_EQ(h.load_error, "") << c.lua;
+        std::string out = h.eval();
+        EXPECT_TRUE(has(out, c.said)) << c.lua << "\n" << out;
+    }
+}
+
 TEST(Hooks, AfterEligibilitySwitchesTheOutcome)
 {
     Hooked h(std::string("local ctx = ...\n"
@@ -734,7 +788,7 @@ const Abuse kAbuses[] = {
     {"concat_float_bound", "table.concat({}, '', 1, 2.0^52)", "h.lua:1: error: [CIVR-6003]"},
     // issue 11 #8: hook texts are checked like household texts
     {"reason_invalid_utf8", "return {amount = civ.money(1), reason = {code = 'T', zh = 'a\\xffb', en = 't'}}",
-     "returned a reason whose zh is not valid UTF-8 text (or holds a NUL)"},
+     "[CIVR-6010] hook 'dibao.after_amount' returned a reason whose zh is not valid UTF-8 text (or holds a NUL)"},
     {"reason_surrogate", "return {amount = civ.money(1), reason = {code = 'T', zh = 't', en = '\\u{D800}'}}",
      "returned a reason whose en is not valid UTF-8 text (or holds a NUL)"},
     {"reason_nul", "return {amount = civ.money(1), reason = {code = 'T\\0X', zh = 't', en = 't'}}",
@@ -749,21 +803,21 @@ const Abuse kAbuses[] = {
     {"wrong_type", "return 42",
      "h.lua: error: [CIVR-6005] hook 'dibao.after_amount' returned a number; a hook returns nil (no change) or a table"},
     {"wrong_key", "return {amout = civ.money(1)}",
-     "returned a table with the unknown key 'amout' (after_amount answers with amount and reason)"},
+     "[CIVR-6021] hook 'dibao.after_amount' returned a table with the unknown key 'amout' (after_amount answers with amount and reason)"},
     {"wrong_amount_type", "return {amount = 5, reason = {code='T', zh='t', en='t'}}",
-     "returned an amount that is a number, not money (civ.money)"},
+     "[CIVR-6024] hook 'dibao.after_amount' returned an amount that is a number, not money (civ.money)"},
     {"amount_not_whole", "return {amount = civ.money(1) / 3, reason = {code='T', zh='t', en='t'}}",
-     "returned an amount that is not whole fen; it must be whole fen and not negative (round with civ.round)"},
+     "[CIVR-6026] hook 'dibao.after_amount' returned an amount that is not whole fen; it must be whole fen and not negative (round with civ.round)"},
     {"negative_amount", "return {amount = civ.money(-1), reason = {code='T', zh='t', en='t'}}",
-     "returned an amount that is negative"},
-    {"no_reason", "return {amount = civ.money(1)}", "returned a change without a reason"},
+     "[CIVR-6025] hook 'dibao.after_amount' returned an amount that is negative"},
+    {"no_reason", "return {amount = civ.money(1)}", "[CIVR-6028] hook 'dibao.after_amount' returned a change without a reason"},
     // issue 11 #9: amounts were accepted up to INT64_MAX fen
     {"amount_too_large", "return {amount = civ.money(1000001), reason = {code='T', zh='t', en='t'}}",
-     "returned an amount of more than 100000000 fen (the limit hook_max_fen)"},
+     "[CIVR-6027] hook 'dibao.after_amount' returned an amount of more than 100000000 fen (the limit hook_max_fen)"},
     {"bad_reason", "return {amount = civ.money(1), reason = {code = 'T'}}",
-     "returned a reason without zh (a reason has code, zh and en)"},
+     "[CIVR-6014] hook 'dibao.after_amount' returned a reason without zh (a reason has code, zh and en)"},
     {"metatable_answer", "return setmetatable({}, {__index = function() while true do end end})",
-     "returned a table with a metatable; a hook returns a plain table"},
+     "[CIVR-6020] hook 'dibao.after_amount' returned a table with a metatable; a hook returns a plain table"},
     {"error_with_line", "local ctx = ...\n\nerror('stop here')",
      "h.lua:3: error: [CIVR-6002] hook 'dibao.after_amount' failed: stop here"},
     {"error_object", "error({})", "failed: (an error that is not text)"},

@@ -209,3 +209,48 @@ TEST_F(Households, TheBuilderMakesTheSameHouseholdAsJson)
     civr_engine_free(e);
     civr_builder_free(b);
 }
+
+// Issue 11: each misuse of the builder has its own message (docs/errors.md,
+// CIVR-9016..9023), naming the field.
+TEST_F(Households, EachBuilderMisuseHasItsOwnMessage)
+{
+    civr_error err = CIVR_ERROR_INIT;
+    civr_builder *b = nullptr;
+    ASSERT_EQ(civr_builder_new(&b, policy, &err), 0);
+    auto said = [&](int rc) {
+        EXPECT_EQ(rc, CIVR_EINVAL);
+        std::string s = std::to_string(err.id) + " " + err.message;
+        civr_error_clear(&err);
+        civr_builder_reset(b);
+        return s;
+    };
+    EXPECT_EQ(said(civr_builder_set_string(nullptr, "id", "x", &err)),
+              "9001 invalid argument: civr_builder_set_string needs a builder");
+    EXPECT_EQ(said(civr_builder_set_string(b, nullptr, "x", &err)),
+              "9016 builder: the field name is NULL");
+    EXPECT_EQ(said(civr_builder_set_string(b, "id", nullptr, &err)),
+              "9017 builder: the value of 'id' is NULL");
+    EXPECT_EQ(said(civr_builder_begin(b, "residence", nullptr, &err)),
+              "9019 builder: 'residence' is not a record, a list or a map: begin() opens a record, "
+              "a list item or a map entry; set this field with a set function");
+    EXPECT_EQ(said(civr_builder_begin(b, "enrolment", nullptr, &err)),
+              "9020 builder: 'enrolment' is a map: begin() needs the entry's key");
+    EXPECT_EQ(said(civr_builder_begin(b, "members", "m1", &err)),
+              "9021 builder: 'members' is not a map: only map entries take a key");
+    EXPECT_EQ(said(civr_builder_end(b, &err)), "9022 builder: end() without a matching begin()");
+    civr_household *h = nullptr;
+    ASSERT_EQ(civr_builder_begin(b, "members", nullptr, &err), 0);
+    EXPECT_EQ(said(civr_builder_finish(&h, b, &err)),
+              "9023 builder: 1 begin() call(s) without a matching end()");
+    // after a failed call every call, finish included, reports that first error
+    EXPECT_EQ(civr_builder_set_string(b, "nope", "x", &err), CIVR_ESCHEMA);
+    civr_error_clear(&err);
+    EXPECT_EQ(civr_builder_end(b, &err), CIVR_ESCHEMA);
+    EXPECT_EQ(err.id, 2001);
+    civr_error_clear(&err);
+    EXPECT_EQ(civr_builder_finish(&h, b, &err), CIVR_ESCHEMA);
+    EXPECT_EQ(civt::format(err), "<builder>: error: [CIVR-2001] unknown field 'nope' in a household "
+                                 "record");
+    EXPECT_EQ(h, nullptr);
+    civr_builder_free(b);
+}

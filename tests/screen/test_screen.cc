@@ -296,3 +296,71 @@ TEST(Screen, ADeathStillPaidAcrossAStandardChange)
     civr_date_format(l.since, buf);
     EXPECT_STREQ(buf, "2024-06-01"); // nothing due since June
 }
+
+// Issue 11: each way of misusing screening has its own message (docs/errors.md),
+// naming the call and what is wrong.
+TEST(Screen, EachMisuseHasItsOwnMessage)
+{
+    Screen s("policies/cn/guangdong/guangzhou");
+    // paid 1000 where 1476 is due (AgreesWhenPaidWhatIsDue): one case
+    std::string h = gz_family(R"("dibao": {"since": "2024-01-01", "monthly": "1000"})");
+    auto id_of = [&](const civr_screen_options &o) {
+        civr_error err = CIVR_ERROR_INIT;
+        EXPECT_NE(civr_engine_screen_text(s.engine, h.data(), h.size(), CIVR_FORMAT_AUTO, "h.json",
+                                          &o, s.screen, &err),
+                  0);
+        return std::to_string(err.id) + " " + err.message;
+    };
+    civr_screen_options o = CIVR_SCREEN_OPTIONS_INIT;
+    o.version = 7;
+    EXPECT_EQ(id_of(o), "9012 invalid argument: civr_screen_options.version is 7, not 1: start "
+                        "from CIVR_SCREEN_OPTIONS_INIT");
+    o = civr_screen_options CIVR_SCREEN_OPTIONS_INIT;
+    EXPECT_EQ(id_of(o), "9013 invalid argument: civr_screen_options.date is not set");
+    civr_date_parse(&o.date, "2024-08-01", 10, nullptr);
+    civr_date_parse(&o.from, "2024-03-01", 10, nullptr);
+    EXPECT_EQ(id_of(o), "9014 invalid argument: a screening period needs both from and to, with "
+                        "from on or before to (from 2024-03-01, to (none))");
+    civr_date_parse(&o.to, "2024-02-01", 10, nullptr);
+    EXPECT_EQ(id_of(o), "9014 invalid argument: a screening period needs both from and to, with "
+                        "from on or before to (from 2024-03-01, to 2024-02-01)");
+    // 2014-01 to 2024-08 is 128 months; the limit is 120 (CIVR_SCREEN_MAX_MONTHS)
+    civr_date_parse(&o.from, "2014-01-01", 10, nullptr);
+    civr_date_parse(&o.to, "2024-08-01", 10, nullptr);
+    EXPECT_EQ(id_of(o), "9015 invalid argument: a screening period of 128 months is longer than "
+                        "the limit of 120 months");
+    // screening.month_day has values from 2021-07-01 (policies/cn/screening.yaml)
+    civr_date_parse(&o.from, "2021-05-01", 10, nullptr);
+    civr_date_parse(&o.to, "2021-08-01", 10, nullptr);
+    EXPECT_EQ(id_of(o), "7011 a screening period needs the parameter screening.month_day (a day "
+                        "from 1 to 28) in force on 2021-05-01");
+
+    // the accessors of a failed screening, then of a good one out of range
+    civr_error err = CIVR_ERROR_INIT;
+    civr_case c;
+    EXPECT_EQ(civr_screen_case(s.screen, 0, &c, &err), CIVR_EINVAL);
+    EXPECT_EQ(err.id, 9011);
+    EXPECT_STREQ(err.message, "invalid argument: civr_screen_case: the screening failed "
+                              "(civr_screen_render gives its error)");
+    s.run(h, "2024-08-01", "2024-06-01", "2024-08-01");
+    ASSERT_EQ(civr_screen_error(s.screen), nullptr);
+    ASSERT_EQ(civr_screen_case_count(s.screen), 1u);
+    civr_error_clear(&err);
+    EXPECT_EQ(civr_screen_case(s.screen, 1, &c, &err), CIVR_EINVAL);
+    EXPECT_EQ(std::to_string(err.id) + " " + err.message,
+              "9010 invalid argument: civr_screen_case: case 1 is out of range (there are 1)");
+    civr_error_clear(&err);
+    // June, July and August 2024
+    EXPECT_EQ(civr_screen_case_month(s.screen, 0, 3, nullptr, nullptr, nullptr, &err), CIVR_EINVAL);
+    EXPECT_STREQ(err.message, "invalid argument: civr_screen_case_month: month 3 is out of range "
+                              "(there are 3)");
+    civr_error_clear(&err);
+    EXPECT_EQ(civr_screen_case_reason(s.screen, 0, 99, nullptr, nullptr, nullptr, nullptr, &err),
+              CIVR_EINVAL);
+    EXPECT_NE(std::string(err.message).find("civr_screen_case_reason: reason 99 is out of range"),
+              std::string::npos)
+        << err.message;
+    civr_error_clear(&err);
+    EXPECT_EQ(civr_screen_case(nullptr, 0, &c, &err), CIVR_EINVAL);
+    EXPECT_STREQ(err.message, "invalid argument: civr_screen_case needs a screen");
+}

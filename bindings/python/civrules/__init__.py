@@ -106,7 +106,7 @@ def _path(path: Union[str, os.PathLike]) -> str:
     text = os.fspath(path)
     if "\0" in (text if isinstance(text, str) else text.decode("utf-8", "replace")):
         raise UsageError(f"invalid argument: the path {text!r} holds a NUL character",
-                         code=_capi.CIVR_EINVAL, id="CIVR-9001")
+                         code=_capi.CIVR_EINVAL, id="CIVR-9025")
     return text
 
 
@@ -426,7 +426,7 @@ class Policy:
             except (TypeError, ValueError, UnicodeDecodeError) as e:
                 hid = household.get("id") if isinstance(household, dict) else None
                 records.append({"household": hid, "date": datetime.date.fromisoformat(date),
-                                "error": {"id": "CIVR-9001", "code": "invalid", "source": None,
+                                "error": {"id": "CIVR-9025", "code": "invalid", "source": None,
                                           "line": 0, "column": 0, "message": f"invalid argument: {e}"}})
         return texts, records
 
@@ -490,7 +490,7 @@ class Policy:
         faster for a caseload where only the answers are wanted.
         """
         if not isinstance(threads, int) or threads < 1:
-            raise UsageError("threads must be an int of at least 1", code=_capi.CIVR_EINVAL, id="CIVR-9001")
+            raise UsageError("threads must be an int of at least 1", code=_capi.CIVR_EINVAL, id="CIVR-9025")
         day = _date_text(date)
         _capi.civr_date_parse(day)  # a bad date raises now, not at the first result
         flags = (_capi.CIVR_EVAL_TRACE if trace else 0) | (_capi.CIVR_EVAL_SUMMARY if summary else 0)
@@ -545,7 +545,7 @@ class Policy:
         first = f"{from_month}-01" if from_month and len(from_month) == 7 else from_month
         last = f"{to_month}-01" if to_month and len(to_month) == 7 else to_month
         if (first is None) != (last is None):
-            raise UsageError("from_month and to_month go together", code=_capi.CIVR_EINVAL, id="CIVR-9001")
+            raise UsageError("from_month and to_month go together", code=_capi.CIVR_EINVAL, id="CIVR-9014")
         return self._screen_lines(households, day, first, last, check_region, False)
 
     def screen(self, households: Any, date: DateLike, from_month: Optional[str] = None,

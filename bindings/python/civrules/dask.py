@@ -184,13 +184,13 @@ def screen(households: Any, policy: Union[str, os.PathLike, None] = None, date: 
     first, last = _month_day(from_month), _month_day(to_month)
     if (first is None) != (last is None):
         raise civrules.UsageError("from_month and to_month go together", code=civrules._capi.CIVR_EINVAL,
-                                  id="CIVR-9001")
+                                  id="CIVR-9014")
     for month in (first, last):
         if month is not None:
             civrules._capi.civr_date_parse(month)
     if first is not None and first > last:
         raise civrules.UsageError(f"from_month {from_month} is after to_month {to_month}",
-                                  code=civrules._capi.CIVR_EINVAL, id="CIVR-9001")
+                                  code=civrules._capi.CIVR_EINVAL, id="CIVR-9014")
     meta = pd.DataFrame({c: pd.Series(dtype="object") for c in SCREEN_COLUMNS})
     return households.map_partitions(screen_partition, path, day, from_month, to_month, column,
                                      check_region, meta=meta)

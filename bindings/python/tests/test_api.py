@@ -143,5 +143,5 @@ def test_one_text_that_cannot_be_utf8_is_that_households_error(guangzhou):
     assert "error" not in results[0] and "error" not in results[3]
     assert results[0]["total_monthly"] == results[3]["total_monthly"]
     for r in results[1:3]:
-        assert r["error"]["id"] == "CIVR-9001"
+        assert r["error"]["id"] == "CIVR-9025"
         assert "surrogate" in r["error"]["message"]

@@ -27,7 +27,7 @@ def test_results_come_in_input_order_with_error_records(guangzhou):
     out = list(guangzhou.evaluate_many(batch, date="2024-08-01"))
     assert [r.get("household") for r in out] == ["H1", None, "H2", "H3", "H4", "H5"]
     assert [r["error"]["id"] if "error" in r else None for r in out] == [
-        None, "CIVR-1002", None, "CIVR-2004", "CIVR-9001", None]
+        None, "CIVR-1002", None, "CIVR-2004", "CIVR-9025", None]
     assert out[0]["total_monthly"] == decimal.Decimal("1281.00")
     with pytest.raises(civrules.HouseholdDataError) as e:
         civrules.raise_for(out[3])
