@@ -34,18 +34,20 @@ TEST(Messages, IdsAreUniqueAndGrouped)
     }
 }
 
+// Every message's id and format.
+const struct {
+    int id;
+    const char *format;
+} catalogue[] = {
+#define X(name, id, code, fmt) {id, fmt},
+#include "base/messages.def"
+#undef X
+};
+
 // Issue 11: each distinct message has its own id: no catch-all format that
 // only passes a text through, and no two ids with the same format.
 TEST(Messages, EachMessageHasItsOwnIdAndFormat)
 {
-    static const struct {
-        int id;
-        const char *format;
-    } catalogue[] = {
-#define X(name, id, code, fmt) {id, fmt},
-#include "base/messages.def"
-#undef X
-    };
     std::map<std::string, int> by_format;
     for (const auto &m : catalogue) {
         std::string f = m.format;
@@ -55,6 +57,38 @@ TEST(Messages, EachMessageHasItsOwnIdAndFormat)
         EXPECT_TRUE(seen.second) << "CIVR-" << m.id << " and CIVR-" << seen.first->second
                                  << " have the same text: " << f;
     }
+}
+
+// Issue 11: a format "<prefix>: %s" passes a whole sentence through, which the
+// compiler cannot check and docs/errors.md cannot list. Only texts civrules
+// does not write itself may: libyaml's, Lua's, the system's, a path of names.
+TEST(Messages, OnlyOutsideTextsPassThrough)
+{
+    const std::map<int, std::string> allowed = {
+        {1001, "libyaml's description of the syntax error"},
+        {1008, "the name of the YAML construct"},
+        {4001, "the system's reason (ENOENT, EISDIR, ...)"},
+        {4010, "the cycle, as the names it goes through"},
+        {4013, "the cycle, as the programs it goes through"},
+        {6001, "Lua's compiler message"},
+        {6002, "the hook's own error text, or Lua's"},
+        {6006, "Lua's message"},
+        {9025, "a binding's description of a host-language value it cannot pass to C"},
+    };
+    // still being split into one id per message (issue 11, in progress)
+    const std::set<int> pending = {1002, 3001, 3003};
+    std::set<int> passing;
+    for (const auto &m : catalogue) {
+        std::string f = m.format;
+        if (f.size() >= 4 && f.compare(f.size() - 4, 4, ": %s") == 0)
+            passing.insert(m.id);
+    }
+    for (int id : passing)
+        EXPECT_TRUE(allowed.count(id) || pending.count(id)) << "CIVR-" << id << " passes a text through: give each "
+                                          "message it carries its own id";
+    for (const auto &a : allowed)
+        EXPECT_TRUE(passing.count(a.first)) << "CIVR-" << a.first << " no longer passes a text "
+                                               "through: take it off the list";
 }
 
 TEST(Messages, FirstErrorWinsAndFormatIsStable)
