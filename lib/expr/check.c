@@ -297,7 +297,8 @@ static int program_base(checker *ck, const pnode *base, uint32_t *prog)
         !name_is(base->a, "programs") || find_local(ck, base->a))
         return 0;
     if (!ck->env->program) {
-        fail(ck, base->off, CIVR_MSG(EXPR_UNKNOWN_PROGRAM), "", " (no programs are visible here)");
+        fail(ck, base->off, CIVR_MSG(EXPR_NO_PROGRAMS), (int)(base->nlen < 60 ? base->nlen : 60),
+             base->name);
         return -1;
     }
     civr_pos pos = pos_at(ck, base->off);
@@ -377,8 +378,7 @@ static const civr_expr *check_field(checker *ck, const pnode *p)
     }
     if (t.kind == CT_MAP) {
         if (civr__policy_program(ck->pol, p->name, p->nlen) < 0)
-            return fail(ck, p->off, CIVR_MSG(EXPR_UNKNOWN_PROGRAM), field,
-                        " (entries of this map are keyed by program id)");
+            return fail(ck, p->off, CIVR_MSG(EXPR_MAP_KEY_NOT_PROGRAM), field);
         civr_expr *e = node(ck, OP_MAPGET, civr__type_of(CT_RECORD, t.ref), p->off, 1);
         if (!e)
             return oom(ck);

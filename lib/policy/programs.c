@@ -164,10 +164,9 @@ static int program_cb(void *ud, const char *name, size_t len, const civr_pos *po
             return 1;
         }
     }
-    char shown[80], hint[160];
+    char shown[80];
     snprintf(shown, sizeof shown, "%.*s", (int)(len < 60 ? len : 60), name);
-    snprintf(hint, sizeof hint, " (program %s must list it under depends:)", pc->prog->id);
-    civr__ld_error_at(pc->ld, pos, CIVR_MSG(EXPR_UNKNOWN_PROGRAM), shown, hint);
+    civr__ld_error_at(pc->ld, pos, CIVR_MSG(EXPR_UNDECLARED_PROGRAM), shown, pc->prog->id);
     return -1;
 }
 

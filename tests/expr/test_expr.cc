@@ -385,6 +385,8 @@ TEST(Expr, EachTypeErrorHasItsOwnId)
         {"age(household)", 4,
          "[CIVR-3053] type error: age() needs a date or a record with a birth_date, found record household"},
         {"-true", 0, "[CIVR-3055] type error: cannot negate bool"},
+        {"count(m for m in members if has(m.enrolment.tekunn))", 44,
+         "[CIVR-3060] unknown program 'tekunn' (entries of this map are keyed by program id)"},
     };
     for (const auto &c : cases)
         EXPECT_EQ(value_of(c.expr), at(c.at) + c.error) << c.expr;
@@ -402,7 +404,7 @@ static std::string load_error(const std::string &policy_yaml)
 
 // The errors that need more of a program than one fact: member facts, checks,
 // the members a program decides for, a choice's stated route.
-TEST(Expr, ProgramLevelTypeErrorsHaveTheirOwnIds)
+TEST(Expr, ProgramLevelErrorsHaveTheirOwnIds)
 {
     const std::string head = "programs:\n  probe:\n    title: {zh: 测试, en: probe}\n    basis: test\n";
     const std::string facts = "    member_facts:\n      adult: {expr: \"age(m) >= 18\"}\n"
@@ -433,4 +435,9 @@ TEST(Expr, ProgramLevelTypeErrorsHaveTheirOwnIds)
                          "      - {program: tekun, reason: {code: B, zh: 乙, en: b}}\n"),
               "policy.yaml:5:13: error: [CIVR-3056] type error: stated: needs a map keyed by program id (such as "
               "m.enrolment)");
+    EXPECT_EQ(load_error("choices:\n  pick:\n    title: {zh: 择一, en: pick}\n    basis: test\n"
+                         "    stated: \"programs.dibao.monthly\"\n"
+                         "    routes:\n      - {program: child_support, reason: {code: A, zh: 甲, en: a}}\n"
+                         "      - {program: tekun, reason: {code: B, zh: 乙, en: b}}\n"),
+              "policy.yaml:5:23: error: [CIVR-3059] unknown program 'dibao' (no programs are visible here)");
 }
