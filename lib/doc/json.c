@@ -40,10 +40,15 @@ static civr_pos here(jreader *r)
     return p;
 }
 
-static int syntax(jreader *r, const char *what)
+/* A syntax error at the reader's place: syntax(r, CIVR_MSG(JSON_...), args...). */
+CIVR__PRINTF(3, 4) static int syntax(jreader *r, civr_msg m, const char *fmt, ...)
 {
     civr_pos p = here(r);
-    return civr__fail(r->err, &p, CIVR_MSG(JSON_SYNTAX), what);
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = civr__vfail(r->err, &p, m, fmt, ap);
+    va_end(ap);
+    return rc;
 }
 
 static void skip_ws(jreader *r)
@@ -82,14 +87,14 @@ static int hex4(jreader *r, uint32_t *out)
     uint32_t v = 0;
     for (int k = 0; k < 4; k++) {
         if (r->i >= r->len)
-            return syntax(r, "unexpected end of text in a \\u escape");
+            return syntax(r, CIVR_MSG(JSON_ESCAPE_CUT));
         char c = r->s[r->i];
         int d = (c >= '0' && c <= '9')   ? c - '0'
                 : (c >= 'a' && c <= 'f') ? c - 'a' + 10
                 : (c >= 'A' && c <= 'F') ? c - 'A' + 10
                                          : -1;
         if (d < 0)
-            return syntax(r, "\\u must be followed by four hex digits");
+            return syntax(r, CIVR_MSG(JSON_ESCAPE_NOT_HEX));
         v = v * 16 + (uint32_t)d;
         advance(r);
     }
@@ -153,14 +158,14 @@ static int read_string(jreader *r, civr_node *n)
     advance(r); /* opening quote */
     for (;;) {
         if (r->i >= r->len)
-            return syntax(r, "unterminated string");
+            return syntax(r, CIVR_MSG(JSON_UNTERMINATED_STRING));
         unsigned char c = (unsigned char)r->s[r->i];
         if (c == '"') {
             advance(r);
             break;
         }
         if (c < 0x20)
-            return syntax(r, "control character in a string (escape it)");
+            return syntax(r, CIVR_MSG(JSON_CONTROL_CHARACTER));
         if (c != '\\') {
             size_t start = r->i;
             while (r->i < r->len && r->s[r->i] != '"' && r->s[r->i] != '\\' &&
@@ -171,7 +176,7 @@ static int read_string(jreader *r, civr_node *n)
         }
         advance(r);
         if (r->i >= r->len)
-            return syntax(r, "unterminated string");
+            return syntax(r, CIVR_MSG(JSON_UNTERMINATED_STRING));
         char e = r->s[r->i];
         uint32_t cp;
         int rc;
@@ -191,22 +196,22 @@ static int read_string(jreader *r, civr_node *n)
             if (cp >= 0xd800 && cp <= 0xdbff) {
                 uint32_t lo;
                 if (r->i + 1 >= r->len || r->s[r->i] != '\\' || r->s[r->i + 1] != 'u')
-                    return syntax(r, "a high surrogate must be followed by a \\u low surrogate");
+                    return syntax(r, CIVR_MSG(JSON_LONE_HIGH_SURROGATE));
                 advance(r);
                 advance(r);
                 if ((rc = hex4(r, &lo)))
                     return rc;
                 if (lo < 0xdc00 || lo > 0xdfff)
-                    return syntax(r, "invalid low surrogate");
+                    return syntax(r, CIVR_MSG(JSON_BAD_LOW_SURROGATE));
                 cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
             } else if (cp >= 0xdc00 && cp <= 0xdfff) {
-                return syntax(r, "unpaired low surrogate");
+                return syntax(r, CIVR_MSG(JSON_LONE_LOW_SURROGATE));
             }
             if (cp == 0)
-                return syntax(r, "\\u0000 is not allowed");
+                return syntax(r, CIVR_MSG(JSON_ESCAPED_NUL));
             put_utf8(b, cp);
             break;
-        default: return syntax(r, "invalid escape in a string");
+        default: return syntax(r, CIVR_MSG(JSON_BAD_ESCAPE));
         }
     }
     if (b->failed)
@@ -226,15 +231,15 @@ static int read_number(jreader *r, civr_node *n)
     if (i < r->len && s[i] == '-')
         i++;
     if (i >= r->len || s[i] < '0' || s[i] > '9')
-        return syntax(r, "invalid number");
+        return syntax(r, CIVR_MSG(JSON_BAD_NUMBER));
     if (s[i] == '0' && i + 1 < r->len && s[i + 1] >= '0' && s[i + 1] <= '9')
-        return syntax(r, "numbers must not have leading zeros");
+        return syntax(r, CIVR_MSG(JSON_LEADING_ZERO));
     while (i < r->len && s[i] >= '0' && s[i] <= '9')
         i++;
     if (i < r->len && s[i] == '.') {
         i++;
         if (i >= r->len || s[i] < '0' || s[i] > '9')
-            return syntax(r, "a decimal point must be followed by digits");
+            return syntax(r, CIVR_MSG(JSON_BAD_FRACTION));
         while (i < r->len && s[i] >= '0' && s[i] <= '9')
             i++;
     }
@@ -243,7 +248,7 @@ static int read_number(jreader *r, civr_node *n)
         if (i < r->len && (s[i] == '+' || s[i] == '-'))
             i++;
         if (i >= r->len || s[i] < '0' || s[i] > '9')
-            return syntax(r, "invalid exponent");
+            return syntax(r, CIVR_MSG(JSON_BAD_EXPONENT));
         while (i < r->len && s[i] >= '0' && s[i] <= '9')
             i++;
     }
@@ -277,7 +282,7 @@ static int read_container(jreader *r, civr_node *n, char close)
         civr_node *key = NULL, *value = NULL;
         if (is_map) {
             if (r->i >= r->len || r->s[r->i] != '"') {
-                rc = syntax(r, "expected a string key");
+                rc = syntax(r, CIVR_MSG(JSON_EXPECTED_KEY));
                 break;
             }
             if ((rc = count_node(r)) || !(key = new_node(r, CIVR_NODE_SCALAR))) {
@@ -289,7 +294,7 @@ static int read_container(jreader *r, civr_node *n, char close)
                 break;
             skip_ws(r);
             if (r->i >= r->len || r->s[r->i] != ':') {
-                rc = syntax(r, "expected ':' after a key");
+                rc = syntax(r, CIVR_MSG(JSON_EXPECTED_COLON));
                 break;
             }
             advance(r);
@@ -307,7 +312,7 @@ static int read_container(jreader *r, civr_node *n, char close)
             advance(r);
             skip_ws(r);
             if (r->i < r->len && r->s[r->i] == close) {
-                rc = syntax(r, "trailing comma");
+                rc = syntax(r, CIVR_MSG(JSON_TRAILING_COMMA));
                 break;
             }
             continue;
@@ -316,7 +321,7 @@ static int read_container(jreader *r, civr_node *n, char close)
             advance(r);
             break;
         }
-        rc = syntax(r, is_map ? "expected ',' or '}'" : "expected ',' or ']'");
+        rc = syntax(r, CIVR_MSG(JSON_EXPECTED_COMMA_OR), close);
         break;
     }
     size_t count = r->top - base;
@@ -359,7 +364,7 @@ static int read_value(jreader *r, civr_node **out)
 {
     skip_ws(r);
     if (r->i >= r->len)
-        return syntax(r, "unexpected end of text");
+        return syntax(r, CIVR_MSG(JSON_UNEXPECTED_END));
     int rc = count_node(r);
     if (rc)
         return rc;
@@ -384,7 +389,7 @@ static int read_value(jreader *r, civr_node **out)
         for (k = 0; k < 3 && !match_word(r, words[k]); k++)
             ;
         if (k == 3)
-            return syntax(r, "expected a value");
+            return syntax(r, CIVR_MSG(JSON_EXPECTED_VALUE));
         if (!(n = new_node(r, CIVR_NODE_SCALAR)))
             return CIVR_ENOMEM;
         n->u.scalar.text = words[k];
@@ -426,7 +431,7 @@ int civr__doc_parse_json(civr_doc *doc, const char *text, size_t len, const char
     if (rc == 0) {
         skip_ws(&r);
         if (r.i < r.len)
-            rc = syntax(&r, "unexpected text after the value");
+            rc = syntax(&r, CIVR_MSG(JSON_TRAILING_TEXT));
     }
     civr__buf_free(&r.scratch);
     civr__free(r.stack);

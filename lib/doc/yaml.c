@@ -86,7 +86,7 @@ static int attach(reader *r, civr_node *n, yaml_mark_t m)
             return civr__fail(r->err, &p, CIVR_MSG(KEY_NOT_STRING));
         }
         if (n->style == CIVR_STYLE_PLAIN && civr__streq(n->u.scalar.text, "<<"))
-            return fail_at(r, m, CIVR_MSG(YAML_UNSUPPORTED), "merge keys (<<)");
+            return fail_at(r, m, CIVR_MSG(YAML_MERGE_KEY));
         f->key = n;
         return 0;
     }
@@ -155,7 +155,7 @@ static int open_collection(reader *r, civr_node_kind kind, const yaml_event_t *e
                            const yaml_char_t *anchor_name, const yaml_char_t *tag, int implicit)
 {
     if (tag && !implicit)
-        return fail_at(r, ev->start_mark, CIVR_MSG(YAML_UNSUPPORTED), "tags");
+        return fail_at(r, ev->start_mark, CIVR_MSG(YAML_TAG));
     if (r->depth >= r->limits.max_depth) {
         civr_pos p = mark_pos(r, ev->start_mark);
         return civr__fail(r->err, &p, CIVR_MSG(TOO_DEEP), r->limits.max_depth);
@@ -208,7 +208,7 @@ static int on_scalar(reader *r, const yaml_event_t *ev)
 {
     const yaml_event_t *e = ev;
     if (e->data.scalar.tag && !e->data.scalar.plain_implicit && !e->data.scalar.quoted_implicit)
-        return fail_at(r, e->start_mark, CIVR_MSG(YAML_UNSUPPORTED), "tags");
+        return fail_at(r, e->start_mark, CIVR_MSG(YAML_TAG));
     int rc = count_nodes(r, 1, e->start_mark);
     if (rc)
         return rc;
@@ -229,7 +229,7 @@ static int on_scalar(reader *r, const yaml_event_t *ev)
     if (!n->u.scalar.text)
         return civr__oom(r->err);
     if (memchr(n->u.scalar.text, '\0', n->u.scalar.len))
-        return fail_at(r, e->start_mark, CIVR_MSG(YAML_UNSUPPORTED), "NUL characters in text");
+        return fail_at(r, e->start_mark, CIVR_MSG(YAML_NUL));
     size_t index;
     if ((rc = add_anchor(r, e->data.scalar.anchor, n, true, e->start_mark, &index)))
         return rc;
@@ -240,10 +240,9 @@ static int on_alias(reader *r, const yaml_event_t *e)
 {
     anchor *a = find_anchor(r, e->data.alias.anchor);
     if (!a)
-        return fail_at(r, e->start_mark, CIVR_MSG(YAML_UNSUPPORTED), "an alias to an unknown anchor");
+        return fail_at(r, e->start_mark, CIVR_MSG(YAML_UNKNOWN_ALIAS));
     if (!a->complete)
-        return fail_at(r, e->start_mark, CIVR_MSG(YAML_UNSUPPORTED),
-                       "an alias inside the node it refers to");
+        return fail_at(r, e->start_mark, CIVR_MSG(YAML_RECURSIVE_ALIAS));
     int rc = count_nodes(r, a->node->weight, e->start_mark);
     if (rc)
         return rc;

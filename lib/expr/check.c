@@ -55,7 +55,8 @@ static const civr_expr *oom(checker *ck)
     return NULL;
 }
 
-/* A type's name for messages, in a rotating static-free buffer of the caller. */
+/* A type's name for messages, returned by value: `name_of(ck, t).s` lives to
+ * the end of the full expression (C11), long enough to be fail()'s argument. */
 typedef struct tname {
     char s[96];
 } tname;
@@ -146,12 +147,10 @@ static bool coerce(checker *ck, const civr_expr **e, civr_type want, uint32_t of
             civr_buf vals = CIVR_BUF_INIT;
             for (uint32_t i = 0; i < en->count; i++)
                 civr__buf_printf(&vals, "%s%s", i ? ", " : "", en->values[i].id);
-            char shown[64];
-            snprintf(shown, sizeof shown, "'%.*s' is not a value of %s (%s)",
-                     (int)(x->lit.u.str.len < 40 ? x->lit.u.str.len : 40), x->lit.u.str.s,
-                     en->name, vals.data ? vals.data : "");
+            fail(ck, off, CIVR_MSG(EXPR_NOT_ENUM_VALUE),
+                 (int)(x->lit.u.str.len < 40 ? x->lit.u.str.len : 40), x->lit.u.str.s, en->name,
+                 vals.data ? vals.data : "");
             civr__buf_free(&vals);
-            fail(ck, off, CIVR_MSG(EXPR_TYPE), shown);
             return false;
         }
         civr_expr *c = node(ck, OP_LIT, want, off, 0);
@@ -181,14 +180,12 @@ static bool coerce(checker *ck, const civr_expr **e, civr_type want, uint32_t of
         *e = c;
         return true;
     }
-    char msg[256];
     tname w = name_of(ck, want), f = name_of(ck, x->type);
     if (want.kind == CT_MONEY && (x->type.kind == CT_INT || x->type.kind == CT_RATE) &&
         x->op == OP_LIT)
-        snprintf(msg, sizeof msg, "expected %s, found %s (write money as '700 yuan')", w.s, f.s);
+        fail(ck, off, CIVR_MSG(EXPR_MONEY_WITHOUT_UNIT), w.s, f.s);
     else
-        snprintf(msg, sizeof msg, "expected %s, found %s", w.s, f.s);
-    fail(ck, off, CIVR_MSG(EXPR_TYPE), msg);
+        fail(ck, off, CIVR_MSG(EXPR_EXPECTED_TYPE), w.s, f.s);
     return false;
 }
 
@@ -198,22 +195,6 @@ static const civr_expr *check_as(checker *ck, const pnode *p, civr_type want)
     if (!e || !coerce(ck, &e, want, p->off))
         return NULL;
     return e;
-}
-
-static const civr_expr *type_error(checker *ck, uint32_t off, const char *fmt, civr_type a,
-                                   civr_type b)
-{
-    char msg[300];
-    tname an = name_of(ck, a), bn = name_of(ck, b);
-#if defined(__GNUC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-#endif
-    snprintf(msg, sizeof msg, fmt, an.s, bn.s);
-#if defined(__GNUC__)
-#pragma GCC diagnostic pop
-#endif
-    return fail(ck, off, CIVR_MSG(EXPR_TYPE), msg);
 }
 
 static const civr_expr *lit_num(checker *ck, const pnode *p)
@@ -280,9 +261,7 @@ static const civr_expr *check_name(checker *ck, const pnode *p)
         return e ? e : oom(ck);
     }
     if (name_is(p, "programs"))
-        return fail(ck, p->off, CIVR_MSG(EXPR_SYNTAX),
-                    "write programs.<id>.status, .monthly, .members, .amount(m), .covers(m), "
-                    ".category(m) or .<fact>");
+        return fail(ck, p->off, CIVR_MSG(EXPR_PROGRAMS_ALONE));
     if (ck->env->fact) {
         uint32_t idx;
         civr_type t;
@@ -292,12 +271,9 @@ static const civr_expr *check_name(checker *ck, const pnode *p)
         if (rc < 0)
             return NULL; /* error already recorded */
         if (rc == 1) {
-            if (per_member) {
-                char msg[160];
-                snprintf(msg, sizeof msg, "'%.*s' is a member fact: write %.*s(m)",
-                         (int)p->nlen, p->name, (int)p->nlen, p->name);
-                return fail(ck, p->off, CIVR_MSG(EXPR_TYPE), msg);
-            }
+            if (per_member)
+                return fail(ck, p->off, CIVR_MSG(EXPR_MEMBER_FACT_ALONE), (int)p->nlen, p->name,
+                            (int)p->nlen, p->name);
             civr_expr *e = node(ck, OP_FACT, t, p->off, 0);
             if (!e)
                 return oom(ck);
@@ -321,7 +297,8 @@ static int program_base(checker *ck, const pnode *base, uint32_t *prog)
         !name_is(base->a, "programs") || find_local(ck, base->a))
         return 0;
     if (!ck->env->program) {
-        fail(ck, base->off, CIVR_MSG(EXPR_UNKNOWN_PROGRAM), "", " (no programs are visible here)");
+        fail(ck, base->off, CIVR_MSG(EXPR_NO_PROGRAMS), (int)(base->nlen < 60 ? base->nlen : 60),
+             base->name);
         return -1;
     }
     civr_pos pos = pos_at(ck, base->off);
@@ -376,9 +353,7 @@ static const civr_expr *check_field(checker *ck, const pnode *p)
     if (r == 1)
         return check_program_attr(ck, p, prog);
     if (p->a->kind == P_NAME && name_is(p->a, "programs") && !find_local(ck, p->a))
-        return fail(ck, p->off, CIVR_MSG(EXPR_SYNTAX),
-                    "write programs.<id>.status, .monthly, .members, .amount(m), .covers(m), "
-                    ".category(m) or .<fact>");
+        return fail(ck, p->off, CIVR_MSG(EXPR_PROGRAMS_ALONE));
     const civr_expr *base = check(ck, p->a);
     if (!base)
         return NULL;
@@ -403,8 +378,7 @@ static const civr_expr *check_field(checker *ck, const pnode *p)
     }
     if (t.kind == CT_MAP) {
         if (civr__policy_program(ck->pol, p->name, p->nlen) < 0)
-            return fail(ck, p->off, CIVR_MSG(EXPR_UNKNOWN_PROGRAM), field,
-                        " (entries of this map are keyed by program id)");
+            return fail(ck, p->off, CIVR_MSG(EXPR_MAP_KEY_NOT_PROGRAM), field);
         civr_expr *e = node(ck, OP_MAPGET, civr__type_of(CT_RECORD, t.ref), p->off, 1);
         if (!e)
             return oom(ck);
@@ -489,12 +463,9 @@ static const civr_expr *check_table(checker *ck, const pnode *p)
     if (idx < 0)
         return fail(ck, p->off, CIVR_MSG(EXPR_UNKNOWN_TABLE), shown);
     const civr_table *tb = &ck->pol->tables[idx];
-    if (tb->computed) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "@%s is a program's table: write %s(m)", tb->name,
-                 strchr(tb->name, '.') ? strchr(tb->name, '.') + 1 : tb->name);
-        return fail(ck, p->off, CIVR_MSG(EXPR_SYNTAX), msg);
-    }
+    if (tb->computed)
+        return fail(ck, p->off, CIVR_MSG(EXPR_PROGRAM_TABLE), tb->name,
+                    strchr(tb->name, '.') ? strchr(tb->name, '.') + 1 : tb->name);
     civr_expr *e = node(ck, OP_TABLE, civr__type_of(CT_ROW, (uint16_t)idx), p->off, tb->ninputs);
     if (!e)
         return oom(ck);
@@ -513,11 +484,8 @@ static const civr_expr *check_table(checker *ck, const pnode *p)
             snprintf(what, sizeof what, "table @%s", tb->name);
             return fail(ck, a->off, CIVR_MSG(EXPR_UNKNOWN_FIELD), what, in);
         }
-        if (e->args[k]) {
-            char msg[128];
-            snprintf(msg, sizeof msg, "input '%s' is given twice", in);
-            return fail(ck, a->off, CIVR_MSG(EXPR_SYNTAX), msg);
-        }
+        if (e->args[k])
+            return fail(ck, a->off, CIVR_MSG(EXPR_INPUT_TWICE), in);
         if (!(e->args[k] = check_as(ck, a->a, tb->inputs[k].type)))
             return NULL;
     }
@@ -531,9 +499,7 @@ static const civr_expr *check_table(checker *ck, const pnode *p)
             none->lit.k = VK_NULL;
             e->args[k] = none;
         } else if (!e->args[k]) {
-            char msg[160];
-            snprintf(msg, sizeof msg, "table @%s needs input '%s'", tb->name, tb->inputs[k].name);
-            return fail(ck, p->off, CIVR_MSG(EXPR_SYNTAX), msg);
+            return fail(ck, p->off, CIVR_MSG(EXPR_MISSING_INPUT), tb->name, tb->inputs[k].name);
         }
     return e;
 }
@@ -588,9 +554,8 @@ static const civr_expr *check_arith(checker *ck, const pnode *p)
     default: break;
     }
     if (r == CT_VOID) {
-        char fmt[64];
-        snprintf(fmt, sizeof fmt, "cannot apply '%c' to %%s and %%s", p->op);
-        return type_error(ck, p->off, fmt, ta, tb);
+        tname an = name_of(ck, ta), bn = name_of(ck, tb);
+        return fail(ck, p->off, CIVR_MSG(EXPR_CANNOT_APPLY), p->op, an.s, bn.s);
     }
     civr_op op = p->op == '+' ? OP_ADD : p->op == '-' ? OP_SUB : p->op == '*' ? OP_MUL : OP_DIV;
     civr_expr *e = node(ck, op, civr__type_of(r, 0), p->off, 2);
@@ -638,7 +603,7 @@ static const civr_expr *check_cmp(checker *ck, const pnode *p)
     civr_op op = (civr_op)p->op;
     if (a->type.kind == CT_NULL || b->type.kind == CT_NULL) {
         if (op != OP_EQ && op != OP_NE)
-            return fail(ck, p->off, CIVR_MSG(EXPR_TYPE), "null can only be compared with == or !=");
+            return fail(ck, p->off, CIVR_MSG(EXPR_NULL_ORDERED));
         const civr_expr *x = a->type.kind == CT_NULL ? b : a;
         civr_expr *e = node(ck, op == OP_EQ ? OP_IS_NULL : OP_NOT_NULL,
                             civr__type_of(CT_BOOL, 0), p->off, 1);
@@ -652,8 +617,10 @@ static const civr_expr *check_cmp(checker *ck, const pnode *p)
     civr_tkind k = a->type.kind;
     bool ordered = k == CT_INT || k == CT_RATE || k == CT_MONEY || k == CT_DATE;
     bool equality = ordered || k == CT_ENUM || k == CT_STRING || k == CT_BOOL || k == CT_RECORD;
-    if (!equality || (!ordered && op != OP_EQ && op != OP_NE))
-        return type_error(ck, p->off, "cannot compare %s with %s this way", a->type, b->type);
+    if (!equality || (!ordered && op != OP_EQ && op != OP_NE)) {
+        tname an = name_of(ck, a->type), bn = name_of(ck, b->type);
+        return fail(ck, p->off, CIVR_MSG(EXPR_CANNOT_COMPARE), an.s, bn.s);
+    }
     civr_expr *e = node(ck, op, civr__type_of(CT_BOOL, 0), p->off, 2);
     if (!e)
         return oom(ck);
@@ -683,8 +650,7 @@ static const civr_expr *check_in(checker *ck, const pnode *p)
                 return NULL;
         civr_tkind k = a->type.kind;
         if (k == CT_LIST || k == CT_MAP || k == CT_SET || k == CT_ROW || k == CT_NULL)
-            return type_error(ck, p->off, "'in {...}' needs a single value, found %s%s", a->type,
-                              civr__type_of(CT_VOID, 0));
+            return fail(ck, p->off, CIVR_MSG(EXPR_IN_SET_NEEDS_VALUE), name_of(ck, a->type).s);
         return e;
     }
     const civr_expr *b = check(ck, p->b);
@@ -700,8 +666,7 @@ static const civr_expr *check_in(checker *ck, const pnode *p)
             return NULL;
         e = node(ck, OP_IN_LIST, civr__type_of(CT_BOOL, 0), p->off, 2);
     } else {
-        return type_error(ck, p->b->off, "'in' needs a set, a list or {...}, found %s%s",
-                          b->type, civr__type_of(CT_VOID, 0));
+        return fail(ck, p->b->off, CIVR_MSG(EXPR_IN_NEEDS_COLLECTION), name_of(ck, b->type).s);
     }
     if (!e)
         return oom(ck);
@@ -725,8 +690,7 @@ static const civr_expr *check_compr(checker *ck, const pnode *c, civr_op op, uin
     if (!coll)
         return NULL;
     if (coll->type.kind != CT_LIST)
-        return type_error(ck, c->b->off, "'for ... in' needs a list, found %s%s", coll->type,
-                          civr__type_of(CT_VOID, 0));
+        return fail(ck, c->b->off, CIVR_MSG(EXPR_FOR_NEEDS_LIST), name_of(ck, coll->type).s);
     if (ck->nlocals >= MAX_LOCALS)
         return fail(ck, c->off, CIVR_MSG(EXPR_TOO_DEEP), (unsigned)MAX_LOCALS);
     local *l = &ck->locals[ck->nlocals++];
@@ -755,8 +719,8 @@ static const civr_expr *check_compr(checker *ck, const pnode *c, civr_op op, uin
         /* fall through */
     case OP_AGG_SUM:
         if (!civr__type_numeric(body->type))
-            return type_error(ck, c->a->off, "this needs numbers, found %s%s", body->type,
-                              civr__type_of(CT_VOID, 0));
+            return fail(ck, c->a->off, CIVR_MSG(EXPR_AGGREGATE_NEEDS_NUMBERS),
+                        name_of(ck, body->type).s);
         rt = body->type;
         break;
     case OP_AGG_COUNT: rt = civr__type_of(CT_INT, 0); break;
@@ -768,8 +732,8 @@ static const civr_expr *check_compr(checker *ck, const pnode *c, civr_op op, uin
         break;
     default: /* OP_AGG_LIST */
         if (body->type.kind != CT_RECORD)
-            return type_error(ck, c->a->off, "a list [...] holds records, found %s%s", body->type,
-                              civr__type_of(CT_VOID, 0));
+            return fail(ck, c->a->off, CIVR_MSG(EXPR_LIST_NEEDS_RECORDS),
+                        name_of(ck, body->type).s);
         rt = civr__type_of(CT_LIST, body->type.ref);
         break;
     }
@@ -820,8 +784,8 @@ static const civr_expr *rule_aggregate(checker *ck, const pnode *p, const builti
         if (!l)
             return NULL;
         if (l->type.kind != CT_LIST)
-            return type_error(ck, p->list[0]->off, "count() needs a list, found %s%s", l->type,
-                              civr__type_of(CT_VOID, 0));
+            return fail(ck, p->list[0]->off, CIVR_MSG(EXPR_COUNT_NEEDS_LIST),
+                        name_of(ck, l->type).s);
         civr_expr *e = node(ck, OP_COUNT_LIST, civr__type_of(CT_INT, 0), p->off, 1);
         if (!e)
             return oom(ck);
@@ -843,8 +807,8 @@ static const civr_expr *rule_aggregate(checker *ck, const pnode *p, const builti
             if (!coerce(ck, &e->args[k], e->args[0]->type, p->list[k]->off))
                 return NULL;
         if (!civr__type_numeric(e->args[0]->type) && e->args[0]->type.kind != CT_DATE)
-            return type_error(ck, p->off, "min() and max() need numbers or dates, found %s%s",
-                              e->args[0]->type, civr__type_of(CT_VOID, 0));
+            return fail(ck, p->off, CIVR_MSG(EXPR_MIN_MAX_NEED_ORDER),
+                        name_of(ck, e->args[0]->type).s);
         e->type = e->args[0]->type;
         return e;
     }
@@ -858,8 +822,7 @@ static const civr_expr *rule_abs(checker *ck, const pnode *p, const builtin *b)
     if (!a)
         return NULL;
     if (!civr__type_numeric(a->type))
-        return type_error(ck, p->off, "abs() needs a number, found %s%s", a->type,
-                          civr__type_of(CT_VOID, 0));
+        return fail(ck, p->off, CIVR_MSG(EXPR_ABS_NEEDS_NUMBER), name_of(ck, a->type).s);
     civr_expr *e = node(ck, b->op, a->type, p->off, 1);
     if (!e)
         return oom(ck);
@@ -877,8 +840,7 @@ static const civr_expr *rule_age(checker *ck, const pnode *p, const builtin *b)
         const civr_rtype *rt = &ck->pol->rtypes[a->type.ref];
         int32_t f = civr__policy_field(rt, "birth_date", 10);
         if (f < 0 || rt->fields[f].type.kind != CT_DATE)
-            return type_error(ck, p->list[0]->off, "age() needs a date or a record with a "
-                              "birth_date, found %s%s", a->type, civr__type_of(CT_VOID, 0));
+            return fail(ck, p->list[0]->off, CIVR_MSG(EXPR_AGE_NEEDS_DATE), name_of(ck, a->type).s);
         civr_expr *fe = node(ck, OP_FIELD, civr__type_of(CT_DATE, 0), p->list[0]->off, 1);
         if (!fe)
             return oom(ck);
@@ -909,9 +871,8 @@ static const civr_expr *rule_in_force(checker *ck, const pnode *p, const builtin
     int32_t until = rt ? civr__policy_field(rt, "until", 5) : -1;
     if (since < 0 || until < 0 || rt->fields[since].type.kind != CT_DATE ||
         rt->fields[until].type.kind != CT_DATE)
-        return type_error(ck, p->list[0]->off,
-                          "in_force() needs a record with the dates 'since' and 'until', found %s%s",
-                          a->type, civr__type_of(CT_VOID, 0));
+        return fail(ck, p->list[0]->off, CIVR_MSG(EXPR_IN_FORCE_NEEDS_DATES),
+                    name_of(ck, a->type).s);
     civr_expr *e = node(ck, b->op, b->result, p->off, 1);
     if (!e)
         return oom(ck);
@@ -1008,12 +969,9 @@ static const civr_expr *check_call(checker *ck, const pnode *p)
         if (rc < 0)
             return NULL;
         if (rc == 1) {
-            if (!per_member) {
-                char msg[160];
-                snprintf(msg, sizeof msg, "'%.*s' is a household fact: write it without ()",
-                         (int)p->nlen, p->name);
-                return fail(ck, p->off, CIVR_MSG(EXPR_TYPE), msg);
-            }
+            if (!per_member)
+                return fail(ck, p->off, CIVR_MSG(EXPR_HOUSEHOLD_FACT_CALLED),
+                            (int)p->nlen, p->name);
             if (p->n != 1)
                 return arity(ck, p, "1 member");
             civr_expr *e = node(ck, OP_MFACT, t, p->off, 1);
@@ -1115,17 +1073,16 @@ static const civr_expr *check(checker *ck, const pnode *p)
     case P_COMPR:
         if (p->list_comp)
             return check_compr(ck, p, OP_AGG_LIST, p->off);
-        return fail(ck, p->off, CIVR_MSG(EXPR_SYNTAX),
-                    "a comprehension goes inside sum(), count(), any(), all(), min(), max() or [...]");
+        return fail(ck, p->off, CIVR_MSG(EXPR_LOOSE_COMPREHENSION));
     case P_SETLIT:
-        return fail(ck, p->off, CIVR_MSG(EXPR_SYNTAX), "a set {...} can only follow 'in'");
-    case P_NAMED: return fail(ck, p->off, CIVR_MSG(EXPR_SYNTAX), "unexpected 'name:'");
+        return fail(ck, p->off, CIVR_MSG(EXPR_LOOSE_SET));
+    case P_NAMED: break; /* only inside a table call, whose check reads it */
     case P_NEG: {
         const civr_expr *a = check(ck, p->a);
         if (!a)
             return NULL;
         if (!civr__type_numeric(a->type))
-            return type_error(ck, p->off, "cannot negate %s%s", a->type, civr__type_of(CT_VOID, 0));
+            return fail(ck, p->off, CIVR_MSG(EXPR_CANNOT_NEGATE), name_of(ck, a->type).s);
         if (!(e = node(ck, OP_NEG, a->type, p->off, 1)))
             return oom(ck);
         e->args[0] = a;
@@ -1182,7 +1139,7 @@ static const civr_expr *check(checker *ck, const pnode *p)
         return e;
     }
     }
-    return fail(ck, p->off, CIVR_MSG(EXPR_SYNTAX), "unexpected expression");
+    return fail(ck, p->off, CIVR_MSG(EXPR_UNEXPECTED));
 }
 
 int civr__expr_compile(const civr_expr **out, civr_type *type, civr_cenv *env)
@@ -1191,8 +1148,7 @@ int civr__expr_compile(const civr_expr **out, civr_type *type, civr_cenv *env)
     const civr_node *n = env->node;
     civr_pos at = civr__doc_pos(env->doc, n);
     if (!n || n->kind != CIVR_NODE_SCALAR || civr__node_is_null(n))
-        return civr__fail(env->err, &at, CIVR_MSG(EXPR_SYNTAX),
-                          "expected an expression (a text), found something else");
+        return civr__fail(env->err, &at, CIVR_MSG(EXPR_NOT_TEXT));
     checker ck = {0};
     ck.env = env;
     ck.pol = env->policy;
@@ -1212,17 +1168,9 @@ int civr__expr_compile(const civr_expr **out, civr_type *type, civr_cenv *env)
     civr_arena scratch;
     civr__arena_init(&scratch, 4096);
     pnode *tree;
-    size_t eoff;
-    const char *emsg;
-    bool too_deep;
-    int rc = 0;
-    if (civr__expr_parse(&tree, n->u.scalar.text, n->u.scalar.len, &scratch,
-                         env->max_depth ? env->max_depth : 64, &eoff, &emsg, &too_deep) < 0) {
-        civr_pos pos = civr__doc_pos_in(env->doc, n, eoff);
-        rc = too_deep ? civr__fail(env->err, &pos, CIVR_MSG(EXPR_TOO_DEEP),
-                                   env->max_depth ? env->max_depth : 64)
-                      : civr__fail(env->err, &pos, CIVR_MSG(EXPR_SYNTAX), emsg);
-    } else {
+    int rc = civr__expr_parse(&tree, n->u.scalar.text, n->u.scalar.len, &scratch,
+                              env->max_depth ? env->max_depth : 64, &ck.where, env->err);
+    if (!rc) {
         const civr_expr *e = check(&ck, tree);
         if (!e) {
             rc = env->err && env->err->code ? env->err->code : CIVR_EEXPR;

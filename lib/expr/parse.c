@@ -46,9 +46,9 @@ typedef struct parser {
     size_t tlen;    /* its length */
     civr_arena *arena;
     uint32_t depth, max_depth;
-    const char *error; /* first error */
-    size_t error_off;
-    bool too_deep;
+    civr_pos_index *where; /* positions of the text's bytes, for errors */
+    civr_error *err;
+    int rc; /* the first error's code; 0 while there is none */
 } parser;
 
 static bool is_name_start(char c)
@@ -156,12 +156,23 @@ static bool is_word(parser *p, const char *w)
     return p->t == T_NAME && p->tlen == n && memcmp(p->s + p->start, w, n) == 0;
 }
 
-static pnode *fail(parser *p, size_t off, const char *msg)
+/* Record the first error, at byte `off` of the text: fail(p, off, CIVR_MSG(NAME), args...). */
+CIVR__PRINTF(4, 5) static pnode *fail(parser *p, size_t off, civr_msg m, const char *fmt, ...)
 {
-    if (!p->error) {
-        p->error = msg;
-        p->error_off = off;
+    if (!p->rc) {
+        civr_pos pos = civr__pos_index_at(p->where, off);
+        va_list ap;
+        va_start(ap, fmt);
+        p->rc = civr__vfail(p->err, &pos, m, fmt, ap);
+        va_end(ap);
     }
+    return NULL;
+}
+
+static pnode *oom(parser *p)
+{
+    if (!p->rc)
+        p->rc = civr__oom(p->err);
     return NULL;
 }
 
@@ -169,7 +180,7 @@ static pnode *mk(parser *p, pkind k, size_t off)
 {
     pnode *n = civr__arena_zalloc(p->arena, sizeof *n);
     if (!n)
-        return fail(p, off, "out of memory");
+        return oom(p);
     n->kind = k;
     n->off = (uint32_t)off;
     n->height = 1;
@@ -190,21 +201,36 @@ static pnode *built(parser *p, pnode *n)
         if (n->list[i] && n->list[i]->height > h)
             h = n->list[i]->height;
     n->height = h + 1;
-    if (n->height > p->max_depth) {
-        p->too_deep = true;
-        return fail(p, n->off, "too deep");
-    }
+    if (n->height > p->max_depth)
+        return fail(p, n->off, CIVR_MSG(EXPR_TOO_DEEP), p->max_depth);
     return n;
 }
 
-static bool expect(parser *p, tok t, const char *msg)
+/* The current token is `t`: step over it; otherwise report
+ * "expected '<what>'" (EXPR_EXPECTED_TOKEN). */
+static bool expect(parser *p, tok t, const char *what)
 {
     if (p->t != t) {
-        fail(p, p->start, msg);
+        fail(p, p->start, CIVR_MSG(EXPR_EXPECTED_TOKEN), what);
         return false;
     }
     next(p);
     return true;
+}
+
+/* After an item of a list: a ',' (true, stepped over) or the closing token
+ * `t` (false, stepped over); anything else is reported and sets p->rc. */
+static bool comma_or(parser *p, tok t, char close)
+{
+    if (p->t == T_COMMA) {
+        next(p);
+        return true;
+    }
+    if (p->t != t)
+        fail(p, p->start, CIVR_MSG(EXPR_EXPECTED_COMMA_OR), close);
+    else
+        next(p);
+    return false;
 }
 
 static const char *kw[] = {"and", "or", "not", "in", "if", "then", "else", "for",
@@ -227,7 +253,7 @@ static bool push(parser *p, pnode *owner, pnode *item)
         uint32_t cap = owner->cap ? owner->cap * 2 : 4;
         pnode **grown = cap > owner->cap ? civr__arena_array(p->arena, cap, sizeof *grown) : NULL;
         if (!grown) {
-            fail(p, p->start, "out of memory");
+            oom(p);
             return false;
         }
         if (owner->n)
@@ -247,13 +273,13 @@ static pnode *comprehension(parser *p, pnode *body, size_t off)
         return NULL;
     next(p); /* for */
     if (p->t != T_NAME || is_keyword(p))
-        return fail(p, p->start, "expected a variable name after 'for'");
+        return fail(p, p->start, CIVR_MSG(EXPR_EXPECTED_FOR_VARIABLE));
     c->name = p->s + p->start;
     c->nlen = p->tlen;
     c->name_off = (uint32_t)p->start;
     next(p);
     if (!is_word(p, "in"))
-        return fail(p, p->start, "expected 'in' after the variable of 'for'");
+        return fail(p, p->start, CIVR_MSG(EXPR_EXPECTED_FOR_IN));
     next(p);
     c->a = body;
     if (!(c->b = expr(p)))
@@ -278,15 +304,16 @@ static bool arguments(parser *p, pnode *call, bool named)
         pnode *arg;
         if (named) {
             if (p->t != T_NAME)
-                return fail(p, p->start, "expected 'input: value' in a table call"), false;
+                return fail(p, p->start, CIVR_MSG(EXPR_EXPECTED_TABLE_INPUT)), false;
             pnode *na = mk(p, P_NAMED, p->start);
             if (!na)
                 return false;
             na->name = p->s + p->start;
             na->nlen = p->tlen;
             next(p);
-            if (!expect(p, T_COLON, "expected ':' after the input name"))
-                return false;
+            if (p->t != T_COLON)
+                return fail(p, p->start, CIVR_MSG(EXPR_EXPECTED_INPUT_COLON)), false;
+            next(p);
             if (!(na->a = expr(p)) || !built(p, na))
                 return false;
             arg = na;
@@ -296,18 +323,15 @@ static bool arguments(parser *p, pnode *call, bool named)
                 return false;
             if (is_word(p, "for")) {
                 if (call->n != 0)
-                    return fail(p, p->start, "a comprehension must be the only argument"), false;
+                    return fail(p, p->start, CIVR_MSG(EXPR_COMPREHENSION_NOT_ALONE)), false;
                 if (!(arg = comprehension(p, arg, off)))
                     return false;
             }
         }
         if (!push(p, call, arg))
             return false;
-        if (p->t == T_COMMA) {
-            next(p);
-            continue;
-        }
-        return expect(p, T_RP, "expected ',' or ')'") && built(p, call);
+        if (!comma_or(p, T_RP, ')'))
+            return !p->rc && built(p, call);
     }
 }
 
@@ -354,8 +378,9 @@ static pnode *primary(parser *p)
                     next(p);
                     continue;
                 }
-                if (!expect(p, T_RB, "expected ',' or ']' after a parameter key"))
-                    return NULL;
+                if (p->t != T_RB)
+                    return fail(p, p->start, CIVR_MSG(EXPR_EXPECTED_KEY_END));
+                next(p);
                 break;
             }
         }
@@ -367,7 +392,7 @@ static pnode *primary(parser *p)
         n->nlen = p->tlen - 1;
         next(p);
         if (p->t != T_LP)
-            return fail(p, p->start, "expected '(' after a table name");
+            return fail(p, p->start, CIVR_MSG(EXPR_EXPECTED_TABLE_CALL));
         if (!arguments(p, n, true))
             return NULL;
         return n;
@@ -375,7 +400,7 @@ static pnode *primary(parser *p)
         next(p);
         if (!(n = expr(p)))
             return NULL;
-        if (!expect(p, T_RP, "expected ')'"))
+        if (!expect(p, T_RP, ")"))
             return NULL;
         return n;
     case T_LB: { /* [body for x in xs if c] */
@@ -385,12 +410,12 @@ static pnode *primary(parser *p)
         if (!body)
             return NULL;
         if (!is_word(p, "for"))
-            return fail(p, p->start, "expected 'for' in a list comprehension");
+            return fail(p, p->start, CIVR_MSG(EXPR_EXPECTED_LIST_FOR));
         if (!(n = comprehension(p, body, boff)))
             return NULL;
         n->list_comp = true;
         n->off = (uint32_t)off;
-        if (!expect(p, T_RB, "expected ']'"))
+        if (!expect(p, T_RB, "]"))
             return NULL;
         return n;
     }
@@ -399,18 +424,13 @@ static pnode *primary(parser *p)
             return NULL;
         next(p);
         if (p->t == T_RC)
-            return fail(p, p->start, "an empty set {} is not allowed here");
+            return fail(p, p->start, CIVR_MSG(EXPR_EMPTY_SET));
         for (;;) {
             pnode *k = expr(p);
             if (!k || !push(p, n, k))
                 return NULL;
-            if (p->t == T_COMMA) {
-                next(p);
-                continue;
-            }
-            if (!expect(p, T_RC, "expected ',' or '}'"))
-                return NULL;
-            return built(p, n);
+            if (!comma_or(p, T_RC, '}'))
+                return p->rc ? NULL : built(p, n);
         }
     case T_NAME:
         if (is_word(p, "true") || is_word(p, "false")) {
@@ -425,7 +445,7 @@ static pnode *primary(parser *p)
             return mk(p, P_NULL, off);
         }
         if (is_keyword(p))
-            return fail(p, off, "unexpected keyword");
+            return fail(p, off, CIVR_MSG(EXPR_UNEXPECTED_KEYWORD));
         if (!(n = mk(p, P_NAME, off)))
             return NULL;
         n->name = p->s + p->start;
@@ -437,9 +457,9 @@ static pnode *primary(parser *p)
                 return NULL;
         }
         return n;
-    case T_END: return fail(p, off, "unexpected end of expression");
-    case T_BAD: return fail(p, off, "unexpected character");
-    default: return fail(p, off, "expected a value");
+    case T_END: return fail(p, off, CIVR_MSG(EXPR_UNEXPECTED_END));
+    case T_BAD: return fail(p, off, CIVR_MSG(EXPR_UNEXPECTED_CHARACTER));
+    default: return fail(p, off, CIVR_MSG(EXPR_EXPECTED_VALUE));
     }
 }
 
@@ -449,7 +469,7 @@ static pnode *postfix(parser *p)
     while (n && p->t == T_DOT) {
         next(p);
         if (p->t != T_NAME)
-            return fail(p, p->start, "expected a field name after '.'");
+            return fail(p, p->start, CIVR_MSG(EXPR_EXPECTED_FIELD_NAME));
         pnode *f = mk(p, P_FIELD, p->start);
         if (!f)
             return NULL;
@@ -484,8 +504,7 @@ static pnode *binary(parser *p, pkind k, int op, pnode *a, pnode *b, size_t off)
 static bool deeper(parser *p)
 {
     if (++p->depth > p->max_depth) {
-        p->too_deep = true;
-        fail(p, p->start, "too deep");
+        fail(p, p->start, CIVR_MSG(EXPR_TOO_DEEP), p->max_depth);
         return false;
     }
     return true;
@@ -646,11 +665,15 @@ static pnode *expr(parser *p)
         size_t off = p->start;
         next(p);
         pnode *c = expr(p), *a = NULL, *b = NULL;
-        if (c && (is_word(p, "then") || !fail(p, p->start, "expected 'then'"))) {
+        if (c && !is_word(p, "then")) {
+            fail(p, p->start, CIVR_MSG(EXPR_EXPECTED_TOKEN), "then");
+        } else if (c) {
             next(p);
             a = expr(p);
         }
-        if (a && (is_word(p, "else") || !fail(p, p->start, "expected 'else'"))) {
+        if (a && !is_word(p, "else")) {
+            fail(p, p->start, CIVR_MSG(EXPR_EXPECTED_TOKEN), "else");
+        } else if (a) {
             next(p);
             b = expr(p);
         }
@@ -669,23 +692,23 @@ static pnode *expr(parser *p)
 }
 
 int civr__expr_parse(pnode **out, const char *text, size_t len, civr_arena *arena,
-                     uint32_t max_depth, size_t *error_off, const char **error, bool *too_deep)
+                     uint32_t max_depth, civr_pos_index *where, civr_error *err)
 {
     parser p = {0};
     p.s = text;
     p.len = len;
     p.arena = arena;
     p.max_depth = max_depth;
+    p.where = where;
+    p.err = err;
     next(&p);
     pnode *n = expr(&p);
-    if (n && p.t == T_BAD)
-        n = fail(&p, p.start, p.s[p.start] == '=' ? "'=' is not an operator: use == to compare"
-                                                  : "unexpected character");
+    if (n && p.t == T_BAD && p.s[p.start] == '=')
+        n = fail(&p, p.start, CIVR_MSG(EXPR_SINGLE_EQUALS));
+    else if (n && p.t == T_BAD)
+        n = fail(&p, p.start, CIVR_MSG(EXPR_UNEXPECTED_CHARACTER));
     else if (n && p.t != T_END)
-        n = fail(&p, p.start, "unexpected text after the expression");
+        n = fail(&p, p.start, CIVR_MSG(EXPR_TRAILING_TEXT));
     *out = n;
-    *error = p.error;
-    *error_off = p.error_off;
-    *too_deep = p.too_deep;
-    return n ? 0 : -1;
+    return n ? 0 : p.rc ? p.rc : CIVR_EEXPR;
 }

@@ -44,11 +44,14 @@ struct pnode {
     uint32_t height;   /* of the tree under this node: 1 for a leaf */
 };
 
-/* Parse; on failure *error is a message at byte *error_off. The tree's
+/* Parse `text` (the scalar `where` indexes) into a tree in `arena`. Returns 0,
+ * or the code of the first error, recorded in `err` (NULL allowed) at its
+ * place in the text: a syntax error (EXPR_EXPECTED_VALUE, EXPR_UNEXPECTED_END
+ * and the other 30xx syntax messages), EXPR_TOO_DEEP or NO_MEMORY. The tree's
  * height is limited to max_depth as it is built (every construct, chains of
  * binary operators and fields included), so that checking and evaluating,
- * which recurse, stay within it; *too_deep says when that failed. */
+ * which recurse, stay within it. */
 int civr__expr_parse(pnode **out, const char *text, size_t len, civr_arena *arena,
-                     uint32_t max_depth, size_t *error_off, const char **error, bool *too_deep);
+                     uint32_t max_depth, civr_pos_index *where, civr_error *err);
 
 #endif

@@ -51,8 +51,7 @@ static const civr_expr *compile(civr_loader *ld, uint32_t file, const civr_node 
         return NULL;
     }
     if (want.kind == CT_VOID && t.kind != CT_MAP) {
-        civr__ld_error(ld, file, node, CIVR_MSG(EXPR_TYPE),
-                       "stated: needs a map keyed by program id (such as m.enrolment)");
+        civr__ld_error(ld, file, node, CIVR_MSG(EXPR_STATED_NOT_MAP));
         return NULL;
     }
     return out;

@@ -164,10 +164,9 @@ static int program_cb(void *ud, const char *name, size_t len, const civr_pos *po
             return 1;
         }
     }
-    char shown[80], hint[160];
+    char shown[80];
     snprintf(shown, sizeof shown, "%.*s", (int)(len < 60 ? len : 60), name);
-    snprintf(hint, sizeof hint, " (program %s must list it under depends:)", pc->prog->id);
-    civr__ld_error_at(pc->ld, pos, CIVR_MSG(EXPR_UNKNOWN_PROGRAM), shown, hint);
+    civr__ld_error_at(pc->ld, pos, CIVR_MSG(EXPR_UNDECLARED_PROGRAM), shown, pc->prog->id);
     return -1;
 }
 
@@ -238,8 +237,7 @@ static int compile_fact(pctx *pc, uint32_t i)
     pc->depth--;
     pt->state = f->expr ? 2 : 3;
     if (f->expr && f->fail && f->type.kind != CT_BOOL) {
-        civr__ld_error(ld, file, expr, CIVR_MSG(EXPR_TYPE),
-                       "a fact with a 'fail' reason is a check: its expression must be true or false");
+        civr__ld_error(ld, file, expr, CIVR_MSG(EXPR_CHECK_NOT_BOOL));
         pt->state = 3;
     }
     return pt->state == 2 ? 0 : -1;
@@ -441,7 +439,7 @@ static bool compile_outcome(pctx *pc, part *pt, civr_outcome *o)
         civr_type ft;
         ok &= (o->members_for = compile_expr(pc, file, f, false, civr__type_of(CT_VOID, 0), &ft)) != NULL;
         if (o->members_for && ft.kind != CT_LIST) {
-            civr__ld_error(ld, file, f, CIVR_MSG(EXPR_TYPE), "members: for: needs a list of members");
+            civr__ld_error(ld, file, f, CIVR_MSG(EXPR_FOR_NOT_MEMBERS), "members: for");
             ok = false;
         }
         ok &= (o->member_amount = compile_expr(pc, file, a, true, civr__type_of(CT_MONEY, 0), NULL)) != NULL;
@@ -794,7 +792,7 @@ static void compile_program(civr_loader *ld, const civr_named *nm, civr_program 
         } else if ((pg->members_for = compile_expr(&pc, f, pr->value, false,
                                                    civr__type_of(CT_VOID, 0), &t)) &&
                    t.kind != CT_LIST) {
-            civr__ld_error(ld, f, pr->value, CIVR_MSG(EXPR_TYPE), "for: needs a list of members");
+            civr__ld_error(ld, f, pr->value, CIVR_MSG(EXPR_FOR_NOT_MEMBERS), "for");
             ok = false;
         }
         ok &= pg->members_for != NULL;

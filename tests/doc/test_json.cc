@@ -43,27 +43,53 @@ TEST(Json, AcceptsValidDocumentsAndKeepsNumbersAsWritten)
 TEST(Json, ErrorsPointAtTheOffendingCharacter)
 {
     EXPECT_EQ(parse_error("{\"a\": 1,}"),
-              "in.json:1:9: error: [CIVR-1002] JSON syntax error: trailing comma");
+              "in.json:1:9: error: [CIVR-1017] JSON syntax error: trailing comma");
     EXPECT_EQ(parse_error("{\"a\": 1\n \"b\": 2}"),
-              "in.json:2:2: error: [CIVR-1002] JSON syntax error: expected ',' or '}'");
+              "in.json:2:2: error: [CIVR-1018] JSON syntax error: expected ',' or '}'");
     EXPECT_EQ(parse_error("{\"a\": 01}"),
-              "in.json:1:7: error: [CIVR-1002] JSON syntax error: numbers must not have leading zeros");
+              "in.json:1:7: error: [CIVR-1029] JSON syntax error: numbers must not have leading zeros");
     EXPECT_EQ(parse_error("{\"a\": 1, \"a\": 2}"),
               "in.json:1:10: error: [CIVR-1006] duplicate key 'a' (first at line 1)");
     EXPECT_EQ(parse_error("{\"a\": \"x"),
-              "in.json:1:9: error: [CIVR-1002] JSON syntax error: unterminated string");
+              "in.json:1:9: error: [CIVR-1019] JSON syntax error: unterminated string");
     EXPECT_EQ(parse_error("{\"a\": tru}"),
-              "in.json:1:7: error: [CIVR-1002] JSON syntax error: expected a value");
+              "in.json:1:7: error: [CIVR-1013] JSON syntax error: expected a value");
     EXPECT_EQ(parse_error("{} x"),
-              "in.json:1:4: error: [CIVR-1002] JSON syntax error: unexpected text after the value");
+              "in.json:1:4: error: [CIVR-1014] JSON syntax error: unexpected text after the value");
     EXPECT_EQ(parse_error(""), "in.json:1:1: error: [CIVR-1002] JSON syntax error: unexpected end of text");
     EXPECT_EQ(parse_error("{\"a\": \"\\ud800\"}"),
-              "in.json:1:14: error: [CIVR-1002] JSON syntax error: a high surrogate must be followed by a \\u low surrogate");
+              "in.json:1:14: error: [CIVR-1024] JSON syntax error: a high surrogate must be followed by a \\u low surrogate");
     EXPECT_EQ(parse_error(std::string("{\"a\": \"\xff\"}")),
               "in.json: error: [CIVR-1007] text is not valid UTF-8");
     // columns count characters, not bytes
     EXPECT_EQ(parse_error("{\"名字\": 1 2}"),
-              "in.json:1:10: error: [CIVR-1002] JSON syntax error: expected ',' or '}'");
+              "in.json:1:10: error: [CIVR-1018] JSON syntax error: expected ',' or '}'");
+}
+
+// Issue 11: each kind of syntax error has its own id (docs/errors.md), so a
+// caller can tell a truncated text (1002) from a misplaced comma (1017).
+TEST(Json, EachKindOfSyntaxErrorHasItsOwnId)
+{
+    EXPECT_EQ(parse_error("{\"a\": ["), "in.json:1:8: error: [CIVR-1002] JSON syntax error: unexpected end of text");
+    EXPECT_EQ(parse_error("{1: 2}"), "in.json:1:2: error: [CIVR-1015] JSON syntax error: expected a string key");
+    EXPECT_EQ(parse_error("{\"a\" 1}"),
+              "in.json:1:6: error: [CIVR-1016] JSON syntax error: expected ':' after a key");
+    EXPECT_EQ(parse_error("[1 2]"), "in.json:1:4: error: [CIVR-1018] JSON syntax error: expected ',' or ']'");
+    EXPECT_EQ(parse_error("[\"a\tb\"]"),
+              "in.json:1:4: error: [CIVR-1020] JSON syntax error: control character in a string (escape it)");
+    EXPECT_EQ(parse_error("[\"\\x\"]"), "in.json:1:4: error: [CIVR-1021] JSON syntax error: invalid escape in a string");
+    EXPECT_EQ(parse_error("[\"\\u12"),
+              "in.json:1:7: error: [CIVR-1022] JSON syntax error: unexpected end of text in a \\u escape");
+    EXPECT_EQ(parse_error("[\"\\u12G4\"]"),
+              "in.json:1:7: error: [CIVR-1023] JSON syntax error: \\u must be followed by four hex digits");
+    EXPECT_EQ(parse_error("[\"\\ud800\\u0041\"]"),
+              "in.json:1:15: error: [CIVR-1025] JSON syntax error: invalid low surrogate");
+    EXPECT_EQ(parse_error("[\"\\udc00\"]"), "in.json:1:9: error: [CIVR-1026] JSON syntax error: unpaired low surrogate");
+    EXPECT_EQ(parse_error("[\"\\u0000\"]"), "in.json:1:9: error: [CIVR-1027] JSON syntax error: \\u0000 is not allowed");
+    EXPECT_EQ(parse_error("[-]"), "in.json:1:2: error: [CIVR-1028] JSON syntax error: invalid number");
+    EXPECT_EQ(parse_error("[1.]"),
+              "in.json:1:2: error: [CIVR-1030] JSON syntax error: a decimal point must be followed by digits");
+    EXPECT_EQ(parse_error("[1e]"), "in.json:1:2: error: [CIVR-1031] JSON syntax error: invalid exponent");
 }
 
 TEST(Json, LimitsStopHostileInput)

@@ -48,9 +48,13 @@ TEST(Yaml, SyntaxErrorsAndRefusedFeaturesHavePositions)
     EXPECT_EQ(parse_error("a: !!str 1\n"),
               "in.yaml:1:4: error: [CIVR-1008] YAML feature not supported here: tags");
     EXPECT_EQ(parse_error("base: &b {x: 1}\nc:\n  <<: *b\n"),
-              "in.yaml:3:3: error: [CIVR-1008] YAML feature not supported here: merge keys (<<)");
+              "in.yaml:3:3: error: [CIVR-1032] YAML feature not supported here: merge keys (<<)");
     EXPECT_EQ(parse_error("a: *nothing\n"),
-              "in.yaml:1:4: error: [CIVR-1008] YAML feature not supported here: an alias to an unknown anchor");
+              "in.yaml:1:4: error: [CIVR-1034] YAML feature not supported here: an alias to an unknown anchor");
+    EXPECT_EQ(parse_error("a: \"x\\0y\"\n"),
+              "in.yaml:1:4: error: [CIVR-1033] YAML feature not supported here: NUL characters in text");
+    EXPECT_EQ(parse_error("a: &x [*x]\n"),
+              "in.yaml:1:8: error: [CIVR-1035] YAML feature not supported here: an alias inside the node it refers to");
     EXPECT_EQ(parse_error("? [a]\n: 1\n"),
               "in.yaml:1:3: error: [CIVR-1010] mapping keys must be plain strings");
     EXPECT_EQ(parse_error("a: 1\n---\nb: 2\n"),

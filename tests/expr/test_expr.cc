@@ -170,7 +170,7 @@ TEST(Expr, DatedRecordsAndDatesOfMonths)
     EXPECT_EQ(value_of("count(members)", "2024-08-01", h), "0");
     // a record without the two dates is a type error at load
     std::string e = value_of("in_force(household)");
-    EXPECT_NE(e.find("[CIVR-3003] type error: in_force() needs a record with the dates"), std::string::npos) << e;
+    EXPECT_NE(e.find("[CIVR-3054] type error: in_force() needs a record with the dates"), std::string::npos) << e;
 }
 
 TEST(Expr, NullIsAbsentByDefaultAndComparesFalse)
@@ -208,18 +208,18 @@ TEST(Expr, TypeErrorsPointAtTheToken)
     EXPECT_EQ(value_of("700 yuan * 700 yuan"),
               at(9) + "[CIVR-3003] type error: cannot apply '*' to money and money");
     EXPECT_EQ(value_of("household.residence == 'suburb'"),
-              at(23) + "[CIVR-3003] type error: 'suburb' is not a value of urban_rural (urban, rural)");
+              at(23) + "[CIVR-3040] type error: 'suburb' is not a value of urban_rural (urban, rural)");
     EXPECT_EQ(value_of("count(members) + true"),
               at(15) + "[CIVR-3003] type error: cannot apply '+' to integer and bool");
     EXPECT_EQ(value_of("if true then 1 yuan else 2"),
-              at(25) + "[CIVR-3003] type error: expected money, found integer (write money as '700 yuan')");
+              at(25) + "[CIVR-3039] type error: expected money, found integer (write money as '700 yuan')");
     EXPECT_EQ(value_of("1 yuan > 0.5"),
-              at(9) + "[CIVR-3003] type error: expected money, found rate (write money as '700 yuan')");
-    EXPECT_EQ(value_of("not 3"), at(4) + "[CIVR-3003] type error: expected bool, found integer");
+              at(9) + "[CIVR-3039] type error: expected money, found rate (write money as '700 yuan')");
+    EXPECT_EQ(value_of("not 3"), at(4) + "[CIVR-3038] type error: expected bool, found integer");
     EXPECT_EQ(value_of("sum(m for m in members)"),
-              at(4) + "[CIVR-3003] type error: this needs numbers, found record member");
+              at(4) + "[CIVR-3048] type error: this needs numbers, found record member");
     EXPECT_EQ(value_of("round(1 yuan, 'cent', 'up')"),
-              at(14) + "[CIVR-3003] type error: 'cent' is not a value of rounding_unit (fen, jiao, yuan)");
+              at(14) + "[CIVR-3040] type error: 'cent' is not a value of rounding_unit (fen, jiao, yuan)");
     EXPECT_EQ(value_of("round(1 yuan, 'yuan')"),
               at(0) + "[CIVR-3007] round() takes 3 arguments (amount, unit, mode), given 2");
     EXPECT_EQ(value_of("$dibao.standard"),
@@ -231,10 +231,10 @@ TEST(Expr, TypeErrorsPointAtTheToken)
               at(13) + "[CIVR-3006] table @dibao.tiers has no field 'income'");
     EXPECT_EQ(value_of("sizee + 1"), at(0) + "[CIVR-3002] unknown name 'sizee'");
     EXPECT_EQ(value_of("count(members) +"),
-              at(16) + "[CIVR-3001] expression syntax error: unexpected end of expression");
+              at(16) + "[CIVR-3013] expression syntax error: unexpected end of expression");
     EXPECT_EQ(value_of("1 = 1"),
-              at(2) + "[CIVR-3001] expression syntax error: '=' is not an operator: use == to compare");
-    EXPECT_EQ(value_of("1 # 1"), at(2) + "[CIVR-3001] expression syntax error: unexpected character");
+              at(2) + "[CIVR-3015] expression syntax error: '=' is not an operator: use == to compare");
+    EXPECT_EQ(value_of("1 # 1"), at(2) + "[CIVR-3014] expression syntax error: unexpected character");
     std::string deep(100, '(');
     EXPECT_EQ(value_of(deep + "1" + std::string(100, ')')),
               at(64) + "[CIVR-3008] expression nested deeper than the limit of 64");
@@ -264,13 +264,13 @@ TEST(Expr, EveryBuiltinChecksItsArityAndTypes)
     EXPECT_EQ(value_of("date(as_of)"), at(0) + "[CIVR-3007] date() takes one 'YYYY-MM-DD' text, given 1");
     // fixed argument types, checked one by one
     EXPECT_EQ(value_of("months_between(as_of, 3)"),
-              at(22) + "[CIVR-3003] type error: expected date, found integer");
+              at(22) + "[CIVR-3038] type error: expected date, found integer");
     EXPECT_EQ(value_of("month_start(true)"),
-              at(12) + "[CIVR-3003] type error: expected date, found bool");
+              at(12) + "[CIVR-3038] type error: expected date, found bool");
     EXPECT_EQ(value_of("round(1.5, 'yuan', 'up')"),
-              at(6) + "[CIVR-3003] type error: expected money, found rate (write money as '700 yuan')");
-    EXPECT_EQ(value_of("age(as_of, 1)"), at(11) + "[CIVR-3003] type error: expected date, found integer");
-    EXPECT_EQ(value_of("abs(true)"), at(0) + "[CIVR-3003] type error: abs() needs a number, found bool");
+              at(6) + "[CIVR-3039] type error: expected money, found rate (write money as '700 yuan')");
+    EXPECT_EQ(value_of("age(as_of, 1)"), at(11) + "[CIVR-3038] type error: expected date, found integer");
+    EXPECT_EQ(value_of("abs(true)"), at(0) + "[CIVR-3052] type error: abs() needs a number, found bool");
     // and the rules still give the values (age: 1954-08-02 to 2024-08-01 is 69 years)
     EXPECT_EQ(value_of("age(date('1954-08-02'), as_of)"), "69");
     EXPECT_EQ(value_of("max(1, 3, 2)"), "3");
@@ -315,4 +315,129 @@ TEST(Expr, AgeOnANullDateIsAnError)
     EXPECT_NE(out.find("[CIVR-5"), std::string::npos) << out;
     EXPECT_NE(out.find("null"), std::string::npos) << out;
     EXPECT_EQ(value_of("age(date('1970-01-01'), date('2024-08-01'))"), "54");
+}
+
+// Issue 11: each syntax and type error has its own catalogue id
+// (docs/errors.md) with a format the compiler checks; every one of them comes
+// from a real expression here, at the token it names.
+TEST(Expr, EachSyntaxErrorHasItsOwnId)
+{
+    const struct {
+        const char *expr;
+        int at;
+        const char *error;
+    } cases[] = {
+        {"1 + )", 4, "[CIVR-3001] expression syntax error: expected a value"},
+        {"1 2", 2, "[CIVR-3016] expression syntax error: unexpected text after the expression"},
+        {"1 + then", 4, "[CIVR-3017] expression syntax error: unexpected keyword"},
+        {"(1", 2, "[CIVR-3018] expression syntax error: expected ')'"},
+        {"[m for m in members", 19, "[CIVR-3018] expression syntax error: expected ']'"},
+        {"if true 1 else 2", 8, "[CIVR-3018] expression syntax error: expected 'then'"},
+        {"if true then 1 2", 15, "[CIVR-3018] expression syntax error: expected 'else'"},
+        {"max(1 2)", 6, "[CIVR-3019] expression syntax error: expected ',' or ')'"},
+        {"1 in {1 2}", 8, "[CIVR-3019] expression syntax error: expected ',' or '}'"},
+        {"$dibao.standard['urban' 2]", 24,
+         "[CIVR-3020] expression syntax error: expected ',' or ']' after a parameter key"},
+        {"members.", 8, "[CIVR-3021] expression syntax error: expected a field name after '.'"},
+        {"sum(1 for 2 in members)", 10,
+         "[CIVR-3022] expression syntax error: expected a variable name after 'for'"},
+        {"sum(m for m of members)", 12,
+         "[CIVR-3023] expression syntax error: expected 'in' after the variable of 'for'"},
+        {"[m members]", 3, "[CIVR-3024] expression syntax error: expected 'for' in a list comprehension"},
+        {"@tekun.care + 1", 12, "[CIVR-3025] expression syntax error: expected '(' after a table name"},
+        {"@tekun.care(1)", 12, "[CIVR-3026] expression syntax error: expected 'input: value' in a table call"},
+        {"@tekun.care(self_care 'full')", 22,
+         "[CIVR-3027] expression syntax error: expected ':' after the input name"},
+        {"sum(1, m for m in members)", 9,
+         "[CIVR-3028] expression syntax error: a comprehension must be the only argument"},
+        {"1 in {}", 6, "[CIVR-3029] expression syntax error: an empty set {} is not allowed here"},
+        {"programs", 0,
+         "[CIVR-3031] expression syntax error: write programs.<id>.status, .monthly, .members, "
+         ".amount(m), .covers(m), .category(m) or .<fact>"},
+        {"@child_support.category()", 0,
+         "[CIVR-3032] expression syntax error: @child_support.category is a program's table: write category(m)"},
+        {"@tekun.care(self_care: 'full', self_care: 'none').amount", 31,
+         "[CIVR-3033] expression syntax error: input 'self_care' is given twice"},
+        {"@tekun.care().amount", 0, "[CIVR-3034] expression syntax error: table @tekun.care needs input 'self_care'"},
+        {"abs(m for m in members)", 4,
+         "[CIVR-3035] expression syntax error: a comprehension goes inside sum(), count(), any(), all(), min(), max() or [...]"},
+        {"{1, 2}", 0, "[CIVR-3036] expression syntax error: a set {...} can only follow 'in'"},
+    };
+    for (const auto &c : cases)
+        EXPECT_EQ(value_of(c.expr), at(c.at) + c.error) << c.expr;
+}
+
+TEST(Expr, EachTypeErrorHasItsOwnId)
+{
+    const struct {
+        const char *expr;
+        int at;
+        const char *error;
+    } cases[] = {
+        {"null < 1", 5, "[CIVR-3043] type error: null can only be compared with == or !="},
+        {"true < false", 5, "[CIVR-3044] type error: cannot compare bool with bool this way"},
+        {"null in {null}", 5, "[CIVR-3045] type error: 'in {...}' needs a single value, found null"},
+        {"1 in 2", 5, "[CIVR-3046] type error: 'in' needs a set, a list or {...}, found integer"},
+        {"sum(m for m in 1)", 15, "[CIVR-3047] type error: 'for ... in' needs a list, found integer"},
+        {"[1 for m in members]", 1, "[CIVR-3049] type error: a list [...] holds records, found integer"},
+        {"count(1)", 6, "[CIVR-3050] type error: count() needs a list, found integer"},
+        {"min(true, false)", 0, "[CIVR-3051] type error: min() and max() need numbers or dates, found bool"},
+        {"age(household)", 4,
+         "[CIVR-3053] type error: age() needs a date or a record with a birth_date, found record household"},
+        {"-true", 0, "[CIVR-3055] type error: cannot negate bool"},
+        {"count(m for m in members if has(m.enrolment.tekunn))", 44,
+         "[CIVR-3060] unknown program 'tekunn' (entries of this map are keyed by program id)"},
+    };
+    for (const auto &c : cases)
+        EXPECT_EQ(value_of(c.expr), at(c.at) + c.error) << c.expr;
+}
+
+// The error of loading `policy_yaml` over the textbook fixture, from "policy.yaml".
+static std::string load_error(const std::string &policy_yaml)
+{
+    civt::TempBundle b("tests/fixtures/bundles/textbook", policy_yaml);
+    std::string error;
+    civr_policy *p = civt::load(b.dir, &error);
+    civr_policy_free(p);
+    return p ? "loaded" : error.substr(error.find("policy.yaml"));
+}
+
+// The errors that need more of a program than one fact: member facts, checks,
+// the members a program decides for, a choice's stated route.
+TEST(Expr, ProgramLevelErrorsHaveTheirOwnIds)
+{
+    const std::string head = "programs:\n  probe:\n    title: {zh: 测试, en: probe}\n    basis: test\n";
+    const std::string facts = "    member_facts:\n      adult: {expr: \"age(m) >= 18\"}\n"
+                              "    facts:\n      size: {expr: \"count(members)\"}\n";
+    const std::string outcomes = "    outcomes:\n      - {id: no, status: ineligible}\n";
+    auto with_value = [&](const std::string &expr) {
+        return head + facts + "      value: {expr: \"" + expr + "\"}\n" + outcomes;
+    };
+    EXPECT_EQ(load_error(with_value("adult")),
+              "policy.yaml:9:22: error: [CIVR-3041] type error: 'adult' is a member fact: write adult(m)");
+    EXPECT_EQ(load_error(with_value("size() + 1")),
+              "policy.yaml:9:22: error: [CIVR-3042] type error: 'size' is a household fact: write it without ()");
+    EXPECT_EQ(load_error(with_value("size + 1")), "loaded"); // the same program, written right
+    EXPECT_EQ(load_error(head + "    facts:\n      value: {expr: ~}\n" + outcomes),
+              "policy.yaml:6:21: error: [CIVR-3030] expression syntax error: expected an expression (a text), "
+              "found something else");
+    EXPECT_EQ(load_error(head + "    facts:\n      value: {expr: \"1\", fail: {code: X, zh: 不, en: no}}\n" +
+                         outcomes),
+              "policy.yaml:6:21: error: [CIVR-3057] type error: a fact with a 'fail' reason is a check: its "
+              "expression must be true or false");
+    EXPECT_EQ(load_error(head + "    scope: member\n    for: \"1\"\n" + outcomes),
+              "policy.yaml:6:10: error: [CIVR-3058] type error: for: needs a list of members");
+    EXPECT_EQ(load_error(head + "    outcomes:\n      - {id: yes, status: eligible, members: {for: \"1\", amount: 0 yuan}}\n"),
+              "policy.yaml:6:52: error: [CIVR-3058] type error: members: for: needs a list of members");
+    EXPECT_EQ(load_error("choices:\n  pick:\n    title: {zh: 择一, en: pick}\n    basis: test\n"
+                         "    stated: m.birth_date\n"
+                         "    routes:\n      - {program: child_support, reason: {code: A, zh: 甲, en: a}}\n"
+                         "      - {program: tekun, reason: {code: B, zh: 乙, en: b}}\n"),
+              "policy.yaml:5:13: error: [CIVR-3056] type error: stated: needs a map keyed by program id (such as "
+              "m.enrolment)");
+    EXPECT_EQ(load_error("choices:\n  pick:\n    title: {zh: 择一, en: pick}\n    basis: test\n"
+                         "    stated: \"programs.dibao.monthly\"\n"
+                         "    routes:\n      - {program: child_support, reason: {code: A, zh: 甲, en: a}}\n"
+                         "      - {program: tekun, reason: {code: B, zh: 乙, en: b}}\n"),
+              "policy.yaml:5:23: error: [CIVR-3059] unknown program 'dibao' (no programs are visible here)");
 }

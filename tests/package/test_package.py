@@ -100,7 +100,7 @@ h = {"id": "E1", "residence": "urban", "members": [{"id": "a", "birth_date": "19
      "income": [{"member": "a", "kind": "pension", "monthly": "100"}], "assets": {"financial": "0"}}
 assert policy.evaluate(h, date="2024-08-01")["total_monthly"] == decimal.Decimal("1182.00")
 out = list(policy.evaluate_many([h, "{bad", h], date="2024-08-01", threads=2))
-assert [r.get("error", {}).get("id") for r in out] == [None, "CIVR-1002", None], out
+assert [r.get("error", {}).get("id") for r in out] == [None, "CIVR-1015", None], out
 households, problems = caseload.read_caseload(os.path.join(src, "examples/python/caseload.csv"))
 table, errors = caseload.summarise(policy.evaluate_many(households, date="2024-08-01"))
 assert table["dibao"]["monthly"] == decimal.Decimal("1564.00") and not errors and not problems

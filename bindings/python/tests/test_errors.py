@@ -188,7 +188,7 @@ def test_hook_errors_carry_the_lua_position(tmp_path):
     assert [p["status"] for p in r["programs"] if p["program"] == "tekun"] == ["ineligible"]
     # in a batch the failure is in its record, and the batch goes on
     out = list(policy.evaluate_many([PAID, "{"], date="2024-08-01"))
-    assert [program_error(out[0], "dibao").id, out[1]["error"]["id"]] == ["CIVR-6002", "CIVR-1002"]
+    assert [program_error(out[0], "dibao").id, out[1]["error"]["id"]] == ["CIVR-6002", "CIVR-1015"]
 
 
 def test_hook_budgets_give_limit_errors(tmp_path):
