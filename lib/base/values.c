@@ -29,15 +29,17 @@ static int32_t day_number(int y, int m, int d)
 
 void civr_date_to_ymd(civr_date date, int *year, int *month, int *day)
 {
-    int32_t z = date + 719468;
-    int32_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int32_t doe = z - era * 146097;
-    int32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int32_t y = yoe + era * 400;
-    int32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int32_t mp = (5 * doy + 2) / 153;
-    int32_t d = doy - (153 * mp + 2) / 5 + 1;
-    int32_t m = mp + (mp < 10 ? 3 : -9);
+    /* 64-bit: any civr_date, even one far outside the years civrules
+     * accepts, converts without overflow */
+    int64_t z = (int64_t)date + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = yoe + era * 400;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t d = doy - (153 * mp + 2) / 5 + 1;
+    int64_t m = mp + (mp < 10 ? 3 : -9);
     if (year)
         *year = (int)(y + (m <= 2));
     if (month)

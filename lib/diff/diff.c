@@ -443,7 +443,8 @@ int civr_diff_summary(civr_diff *d, civr_diff_format format, const char *lang, c
     bool zh = !lang || civr__streq(lang, "zh");
     if (lang && !zh && !civr__streq(lang, "en"))
         return civr__fail(err, NULL, CIVR_MSG(BAD_LANG), __func__, lang);
-    qsort(d->regions, d->nregions, sizeof *d->regions, cmp_region);
+    if (d->nregions > 1) /* no regions before the first household: NULL */
+        qsort(d->regions, d->nregions, sizeof *d->regions, cmp_region);
     civr__buf_clear(&d->out);
     switch (format) {
     case CIVR_DIFF_JSON: summary_json(d, &d->out); break;

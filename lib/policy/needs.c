@@ -131,7 +131,8 @@ int civr__policy_needs(const civr_policy *p, civr_date from, civr_date until, ci
         }
     }
     civr__free(c.seen);
-    qsort(c.needs, c.n, sizeof *c.needs, cmp_need);
+    if (c.n > 1) /* none: c.needs may be NULL, which qsort must not get */
+        qsort(c.needs, c.n, sizeof *c.needs, cmp_need);
     *out = c.needs;
     *n = c.n;
     return 0;

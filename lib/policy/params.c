@@ -311,7 +311,8 @@ static const entry *in_force(const entry *all, size_t lo, size_t hi, civr_date d
 static void resolve_layers(civr_loader *ld, civr_param *pa, entry *all, size_t count)
 {
     civr_policy *p = ld->pol;
-    qsort(all, count, sizeof *all, cmp_entry);
+    if (count > 1) /* a parameter without values: `all` may be NULL */
+        qsort(all, count, sizeof *all, cmp_entry);
     civr_date *dates = civr__calloc(count ? count : 1, sizeof *dates);
     pa->values = civr__arena_array(&p->arena, count ? count : 1, sizeof *pa->values);
     if (!dates || !pa->values) {

@@ -1,7 +1,9 @@
 // Civil dates, ages and money text (include/civrules/values.h).
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "civrules/civrules.h"
 
@@ -81,4 +83,23 @@ TEST(Money, FormatsWithTwoDecimals)
     EXPECT_STREQ(buf, "0.00");
     civr_money_format(INT64_MIN, buf);
     EXPECT_STREQ(buf, "-92233720368547758.08");
+}
+
+// Every civr_date converts without overflow, even far outside the years
+// civrules accepts (a caller's garbage date must not be undefined behaviour;
+// UBSan checks this in CI). The extremes are Java's LocalDate.ofEpochDay of
+// Integer.MAX_VALUE and MIN_VALUE: +5881580-07-11 and -5877641-06-23.
+TEST(Dates, AnyDateConvertsWithoutOverflow)
+{
+    auto ymd = [](civr_date date) {
+        int y, m, d;
+        civr_date_to_ymd(date, &y, &m, &d);
+        return std::vector<int>({y, m, d});
+    };
+    EXPECT_EQ(ymd(INT32_MAX), std::vector<int>({5881580, 7, 11}));
+    EXPECT_EQ(ymd(INT32_MAX - 1), std::vector<int>({5881580, 7, 10}));
+    EXPECT_EQ(ymd(INT32_MIN), std::vector<int>({-5877641, 6, 23}));
+    char text[11];
+    civr_date_format(INT32_MAX, text); // years are shown modulo 10000
+    EXPECT_STREQ(text, "1580-07-11");
 }
