@@ -3,7 +3,6 @@
  * in check.c, because a comprehension's body is written before the variable
  * it uses is bound: `sum(i.monthly for i in income)`.
  */
-#include <stdio.h>
 
 #include "parse.h"
 
