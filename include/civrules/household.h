@@ -29,7 +29,8 @@ extern "C" {
 /** A checked household. Opaque; immutable. */
 typedef struct civr_household civr_household;
 
-/** Text format of a household. */
+/** Text format of a household. Every call that takes one refuses any other
+ *  value with CIVR_EINVAL (CIVR-9009), before reading the text. */
 typedef enum civr_format {
     CIVR_FORMAT_AUTO = 0, /**< JSON when the first non-blank byte is '{', else YAML */
     CIVR_FORMAT_JSON = 1,

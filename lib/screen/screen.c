@@ -659,6 +659,9 @@ int civr_engine_screen_text(civr_engine *engine, const char *text, size_t len,
     if (!engine || !s || (!text && len))
         return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__,
                           "an engine, a text and a screen");
+    int frc = civr__format_check(format, __func__, err);
+    if (frc)
+        return frc;
     const civr_household *hh;
     const char *id;
     civr_error local = CIVR_ERROR_INIT;
@@ -1061,6 +1064,9 @@ int civr_engine_screen_batch(civr_engine *engine, const char *const *texts, cons
     if (!engine || !s || !json || (count && (!texts || !lens)))
         return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__,
                           "an engine, texts, a screen and json");
+    int frc = civr__format_check(format, __func__, err);
+    if (frc)
+        return frc;
     civr_screen_options o = CIVR_SCREEN_OPTIONS_INIT;
     o.date = date;
     o.from = from;

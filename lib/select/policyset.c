@@ -207,6 +207,9 @@ int civr_policy_set_select_text(const civr_policy **out, const civr_policy_set *
     if (!out || !set || (!text && len))
         return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "out, a set and a text");
     *out = NULL;
+    int frc = civr__format_check(format, __func__, err);
+    if (frc)
+        return frc;
     const civr_limits *limits = &set->policies[0]->limits;
     /* Most texts are JSON that parses: a scan for `id` and `region` is
      * enough, with no tree built (the evaluation parses the text anyway).
