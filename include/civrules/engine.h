@@ -319,6 +319,8 @@ typedef enum civr_render {
  * language `lang` ("zh" or "en"; used by text only; NULL: "zh"). `*out`
  * is borrowed from the result (valid until it is rendered, evaluated into
  * or freed). The same inputs and policy always give byte-identical output.
+ * CIVR_EINVAL for a NULL `result` or `out` (CIVR-9001), another `lang`
+ * (CIVR-9008) or a `format` not listed above (CIVR-9009).
  */
 int civr_result_render(civr_result *result, civr_render format, const char *lang,
                        const char **out, size_t *len, civr_error *err);

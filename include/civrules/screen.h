@@ -59,7 +59,8 @@ typedef enum civr_screen_category {
     CIVR_SCREEN_UNDETERMINED = 4
 } civr_screen_category;
 
-/** "agrees", "missed", "wrongly_enrolled", "amount_differs", "undetermined". Static. */
+/** "agrees", "missed", "wrongly_enrolled", "amount_differs", "undetermined";
+ *  "unknown" for any other value. Static. */
 const char *civr_screen_category_name(civr_screen_category category);
 
 /** Review state of an enrolled case. */
@@ -164,7 +165,9 @@ typedef enum civr_screen_render_kind {
  * Render `screen` as one line of JSON (no trailing newline): a screening
  * record or the months of the period; an error record for a failed
  * screening. `*out` is borrowed from the screen until it is rendered or
- * filled again. Same input and bundle → byte-identical output.
+ * filled again. Same input and bundle → byte-identical output. A screen
+ * never filled renders as one with no cases. CIVR_EINVAL for a NULL `screen`
+ * or `out` (CIVR-9001) or another `kind` (CIVR-9009).
  */
 int civr_screen_render(civr_screen *screen, civr_screen_render_kind kind, const char **out,
                        size_t *len, civr_error *err);

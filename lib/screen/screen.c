@@ -81,7 +81,7 @@ static const char *const review_names[] = {"none", "ok", "due", "overdue"};
 
 const char *civr_screen_category_name(civr_screen_category c)
 {
-    return (unsigned)c < 5 ? category_names[c] : "?";
+    return (unsigned)c < 5 ? category_names[c] : "unknown";
 }
 
 int civr_screen_new(civr_screen **out, civr_error *err)
@@ -1035,6 +1035,9 @@ int civr_screen_render(civr_screen *s, civr_screen_render_kind kind, const char 
 {
     if (!s || !out)
         return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "a screen and out");
+    if ((unsigned)kind > CIVR_SCREEN_RENDER_MONTHS)
+        return civr__fail(err, NULL, CIVR_MSG(BAD_FORMAT), __func__, (int)kind,
+                          "CIVR_SCREEN_RENDER_CASES and CIVR_SCREEN_RENDER_MONTHS");
     civr__buf_clear(&s->out);
     if (s->failed) {
         civr__buf_puts(&s->out, "{\"household\":");
@@ -1067,6 +1070,9 @@ int civr_engine_screen_batch(civr_engine *engine, const char *const *texts, cons
     int frc = civr__format_check(format, __func__, err);
     if (frc)
         return frc;
+    if ((unsigned)kind > CIVR_SCREEN_RENDER_MONTHS)
+        return civr__fail(err, NULL, CIVR_MSG(BAD_FORMAT), __func__, (int)kind,
+                          "CIVR_SCREEN_RENDER_CASES and CIVR_SCREEN_RENDER_MONTHS");
     civr_screen_options o = CIVR_SCREEN_OPTIONS_INIT;
     o.date = date;
     o.from = from;
