@@ -176,8 +176,8 @@ int civr_screen_render(civr_screen *screen, civr_screen_render_kind kind, const 
  * Screen `count` household texts (`texts[i]` of `lens[i]` bytes, each JSON
  * or YAML; `source` names them in errors) and render each as civr_screen_render
  * does, one line each, in order, into `*json` (borrowed from `screen` until
- * it is used again; `*json_len` its length): a bad household is its line's
- * error record, never a failure of the batch. `*failed` (may be NULL)
+ * it is used again; `*json_len` its length): a bad household (also a NULL
+ * `texts[i]`) is its line's error record, never a failure of the batch. `*failed` (may be NULL)
  * counts the error records. `from`/`to` as in civr_screen_options.
  * Returns 0, or CIVR_EINVAL / CIVR_ENOMEM for the call itself. For
  * bindings; C callers may use civr_engine_screen_text.

@@ -1081,7 +1081,11 @@ int civr_engine_screen_batch(civr_engine *engine, const char *const *texts, cons
     civr__buf_clear(&s->batch);
     size_t bad = 0;
     for (size_t i = 0; i < count; i++) {
-        if (civr_engine_screen_text(engine, texts[i], lens[i], format, source, &o, s, NULL))
+        /* a NULL text is the empty text: its own row's error record (with
+         * its length it was refused before parsing, leaving the row before
+         * it in `s` to be rendered again) */
+        if (civr_engine_screen_text(engine, texts[i], texts[i] ? lens[i] : 0, format, source, &o, s,
+                                    NULL))
             bad++;
         const char *line;
         size_t n;
