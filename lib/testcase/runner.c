@@ -452,7 +452,8 @@ int civr_policy_run_tests_coverage(const civr_policy *policy, const char *path,
         }
         if (dir)
             closedir(dir);
-        qsort(names, n, sizeof *names, cmp_str);
+        if (n > 1) /* no test files: names is NULL, which qsort must not get */
+            qsort(names, n, sizeof *names, cmp_str);
         for (size_t i = 0; i < n; i++) {
             if (rc == 0)
                 rc = run_file(&r, names[i], err);
