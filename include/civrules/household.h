@@ -96,7 +96,8 @@ typedef struct civr_builder civr_builder;
 int civr_builder_new(civr_builder **out, const civr_policy *policy, civr_error *err);
 /** Free a builder. NULL is a no-op. */
 void civr_builder_free(civr_builder *builder);
-/** Drop everything built so far, including a recorded error. */
+/** Drop everything built so far, including a recorded error. NULL is a no-op.
+ *  (Every other builder call given a NULL builder is CIVR_EINVAL, CIVR-9001.) */
 void civr_builder_reset(civr_builder *builder);
 
 /** Open a nested record in `field`; `key` names a map entry, NULL otherwise. */

@@ -131,7 +131,9 @@ const civr_error *civr_screen_error(const civr_screen *screen);
 
 /** Number of cases, programs in result order, members in household order. */
 size_t civr_screen_case_count(const civr_screen *screen);
-/** Case `i` into `*out`; CIVR_EINVAL when out of range. */
+/** Case `i` into `*out`. CIVR_EINVAL: CIVR-9001 for a NULL `screen` or `out`,
+ *  CIVR-9010 when `i` is out of range, CIVR-9011 when the screening failed;
+ *  the other case, month and application accessors below answer alike. */
 int civr_screen_case(const civr_screen *screen, size_t i, civr_case *out,
                      civr_error *err);
 /** Number of reasons of case `i` (the rules' own, with their basis; 0 when out of range). */

@@ -67,7 +67,8 @@ int civr_policy_run_tests_coverage(const civr_policy *policy, const char *path,
                                    void *userdata, size_t *passed, size_t *failed,
                                    civr_coverage *coverage, civr_error *err);
 
-/** Items exercised and items in all (either pointer may be NULL). */
+/** Items exercised and items in all (either pointer may be NULL; a NULL
+ *  `coverage` counts 0 of 0). */
 void civr_coverage_counts(const civr_coverage *coverage, size_t *covered, size_t *total);
 
 /**
