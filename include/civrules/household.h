@@ -88,7 +88,9 @@ const char *civr_household_member_id(const civr_household *household, size_t i);
  * @endcode
  * Field names and types are checked at once; required fields, duplicate
  * ids and references at civr_builder_finish. After the first error every
- * further call fails with the same error until civr_builder_reset.
+ * further call fails with the same error until civr_builder_reset. Records
+ * nest at most 15 levels below the household (CIVR-9018); each misuse has
+ * its own id (CIVR-9016..9023, docs/errors.md).
  */
 typedef struct civr_builder civr_builder;
 
