@@ -111,7 +111,8 @@ void civr_screen_free(civr_screen *screen);
  * Screen `household` (made for the engine's policy) into `screen`,
  * replacing what it held. Errors as civr_engine_eval (CIVR_EINVAL for bad
  * options: no date, `from` after `to`, more than CIVR_SCREEN_MAX_MONTHS, a
- * period without `screening.month_day`); a failed screening leaves `screen`
+ * period outside the years CIVR_DATE_YEAR_MIN..MAX (CIVR-9027); CIVR_EPOLICY
+ * for a period without `screening.month_day`); a failed screening leaves `screen`
  * holding the household id and the error, ready to render as an error record.
  */
 int civr_engine_screen(civr_engine *engine, const civr_household *household,

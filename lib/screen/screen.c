@@ -215,6 +215,14 @@ static bool param_int2(const civr_policy *p, const char *prog, const char *suffi
     return n > 0 && (size_t)n < sizeof name && param_int(p, name, date, out);
 }
 
+/* `d` falls in the years civrules accepts (CIVR_DATE_YEAR_MIN..MAX). */
+static bool civil(civr_date d)
+{
+    int y;
+    civr_date_to_ymd(d, &y, NULL, NULL);
+    return y >= CIVR_DATE_YEAR_MIN && y <= CIVR_DATE_YEAR_MAX;
+}
+
 static civr_date month_start(civr_date d)
 {
     int y, m;
@@ -575,6 +583,14 @@ int civr_engine_screen(civr_engine *engine, const civr_household *hh,
         if (has_to)
             civr_date_format(o->to, to);
         civr__fail(&local, NULL, CIVR_MSG(SCREEN_PERIOD), from, to);
+    } else if (has_from && (!civil(o->from) || !civil(o->to))) {
+        /* months are counted and decided on civil dates: beyond them a
+         * month's decision day could pass the last civr_date */
+        char from[11], to[11];
+        civr_date_format(o->from, from);
+        civr_date_format(o->to, to);
+        civr__fail(&local, NULL, CIVR_MSG(SCREEN_PERIOD_YEARS), CIVR_DATE_YEAR_MIN,
+                   CIVR_DATE_YEAR_MAX, from, to);
     }
     if (local.code)
         return fail(s, &local, err);
