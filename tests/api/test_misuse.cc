@@ -662,6 +662,16 @@ TEST(Misuse, EngineHResults)
         for (civr_render k : {CIVR_RENDER_JSON, CIVR_RENDER_TEXT, CIVR_RENDER_SUMMARY})
             EXPECT_EQ(civr_result_render(fresh, k, "zh", &out, &len, nullptr), 0) << k;
     }
+    // a caller's error whose texts fill their arrays without a NUL, and an id
+    // and code of no catalogue: rendered without reading past the struct
+    civr_error junk;
+    memset(&junk, 'x', sizeof junk);
+    junk.code = CIVR_EIO;
+    ASSERT_EQ(civr_result_set_error(fresh, w.p, 0, "h", &junk, nullptr), 0);
+    for (civr_render k : {CIVR_RENDER_JSON, CIVR_RENDER_TEXT, CIVR_RENDER_SUMMARY}) {
+        ASSERT_EQ(civr_result_render(fresh, k, "en", &out, &len, nullptr), 0) << k;
+        EXPECT_NE(std::string(out, len).find(std::string(CIVR_ERROR_MESSAGE_MAX, 'x')), std::string::npos);
+    }
     civr_result_free(fresh);
 
     // a real result: bad indices, bad enums, bad languages
@@ -849,9 +859,15 @@ TEST(Misuse, ScreenH)
     std::swap(x.from, x.to);
     bad(9014, x);
     x = o;
-    x.from = INT32_MIN + 1;
-    x.to = INT32_MAX;
+    x.from = day("1900-01-01");
+    x.to = day("2199-12-01");
     bad(9015, x);
+    for (civr_date far : {INT32_MIN + 1, INT32_MAX, day("1900-01-01") - 1, day("2199-12-31") + 1}) {
+        x = o;
+        x.from = std::min(far, o.from);
+        x.to = std::max(far, o.to);
+        bad(9027, x);
+    }
     // far dates: an answer or an error record, never a crash
     for (civr_date far : kFarDates)
         for (int which = 0; which < 3; which++) {
@@ -942,6 +958,50 @@ TEST(Misuse, ScreenH)
     EXPECT_EQ(failed, 1u);
     EXPECT_NE(strstr(out, "CIVR-9013"), nullptr) << out;
     civr_screen_free(s);
+}
+
+// A period at the ends of the date range, in a bundle whose months are
+// decided on the 28th: refused (CIVR-9027), never a decision day past
+// INT32_MAX; the last civil month still screens.
+TEST(Misuse, ScreenHPeriodAtTheEndsOfTime)
+{
+    civt::TempBundle b("policies/cn/guangdong/guangzhou", R"(parameters:
+  screening.month_day:
+    values:
+      - {from: 2021-07-01, value: 28, basis: test}
+)");
+    civr_policy *p = civt::load(b.dir);
+    ASSERT_NE(p, nullptr);
+    civr_engine *e = nullptr;
+    civr_screen *s = nullptr;
+    ASSERT_EQ(civr_engine_new(&e, p, nullptr, nullptr), 0);
+    ASSERT_EQ(civr_screen_new(&s, nullptr), 0);
+    civr_screen_options o = CIVR_SCREEN_OPTIONS_INIT;
+    o.date = day("2024-12-15");
+    o.from = day("2024-01-01");
+    o.to = day("2024-03-01");
+    const std::string &t = kHousehold;
+    civr_error err = CIVR_ERROR_INIT;
+    ASSERT_EQ(civr_engine_screen_text(e, t.data(), t.size(), CIVR_FORMAT_JSON, "h", &o, s, &err), 0)
+        << civt::format(err);
+    civr_date month;
+    ASSERT_EQ(civr_screen_case_month(s, 0, 2, &month, nullptr, nullptr, nullptr), 0);
+    EXPECT_EQ(month, day("2024-03-01"));
+    for (civr_date far : {INT32_MAX, INT32_MAX - 1, INT32_MAX - 27, INT32_MIN + 1}) {
+        o.from = o.to = o.date = far;
+        EXPECT_MISUSE(9027, civr_engine_screen_text(e, t.data(), t.size(), CIVR_FORMAT_JSON, "h", &o, s, ERR));
+        const char *out;
+        ASSERT_EQ(civr_screen_render(s, CIVR_SCREEN_RENDER_MONTHS, &out, nullptr, nullptr), 0);
+        EXPECT_NE(strstr(out, "CIVR-9027"), nullptr) << out;
+    }
+    o.from = o.to = o.date = day("2199-12-31");
+    ASSERT_EQ(civr_engine_screen_text(e, t.data(), t.size(), CIVR_FORMAT_JSON, "h", &o, s, &err), 0)
+        << civt::format(err);
+    ASSERT_EQ(civr_screen_case_month(s, 0, 0, &month, nullptr, nullptr, nullptr), 0);
+    EXPECT_EQ(month, day("2199-12-01"));
+    civr_screen_free(s);
+    civr_engine_free(e);
+    civr_policy_free(p);
 }
 
 /* ---- batch.h ----------------------------------------------------------------------- */
