@@ -22,6 +22,14 @@
  * civr_error last (NULL allowed); objects returned through `**out` belong to
  * the caller and are freed with their `_free` (NULL is a no-op); pointers
  * returned by getters are borrowed from their parent object.
+ *
+ * Misuse is an error, never a crash: a fallible call given NULL where it
+ * needs an object, output or text fails with CIVR_EINVAL and CIVR-9001
+ * naming the call (an unknown enum value: CIVR-9009; an index out of range:
+ * CIVR-9010, where the call takes a civr_error). A getter given a NULL object
+ * or an index out of range returns NULL or 0 (a status,
+ * CIVR_STATUS_UNDETERMINED); an accessor returning int without a civr_error
+ * returns CIVR_EINVAL. tests/api/test_misuse.cc holds every public function to this.
  */
 #ifndef CIVRULES_H
 #define CIVRULES_H

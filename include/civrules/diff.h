@@ -70,7 +70,8 @@ int civr_diff_add(civr_diff *diff, const char *text, size_t len, civr_format for
  * The summary of the households added so far, as JSON, text (`lang` "zh"
  * or "en", NULL: "zh") or a self-contained HTML page. Borrowed until the
  * next call on `diff`. Same households in the same order: same bytes.
- * @return 0, or CIVR_EINVAL, CIVR_ENOMEM
+ * @return 0, or CIVR_EINVAL (NULL `diff` or `json`: CIVR-9001; another
+ *         `lang`: CIVR-9008; another format: CIVR-9009), CIVR_ENOMEM
  */
 int civr_diff_summary(civr_diff *diff, civr_diff_format format, const char *lang,
                       const char **json, size_t *json_len, civr_error *err);
@@ -80,8 +81,11 @@ int civr_diff_summary(civr_diff *diff, civr_diff_format format, const char *lang
  * parameter whose value in force differs (value, effective date, layer,
  * file:line:col and basis on each side), and every table row, program
  * setting (fact, outcome, stacking rule) and hook whose text differs or
- * exists on one side only. JSON or text. Borrowed until the next call.
- * @return 0, or CIVR_EINVAL, CIVR_ENOMEM
+ * exists on one side only. JSON or text (`lang` as civr_diff_summary's).
+ * Borrowed until the next call.
+ * @return 0, or CIVR_EINVAL (NULL `diff` or `json`: CIVR-9001; another
+ *         `lang`: CIVR-9008; HTML: CIVR-9024; another format: CIVR-9009),
+ *         CIVR_ENOMEM
  */
 int civr_diff_rules(civr_diff *diff, civr_diff_format format, const char *lang,
                     const char **json, size_t *json_len, civr_error *err);

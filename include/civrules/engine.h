@@ -159,7 +159,7 @@ typedef enum civr_status {
     CIVR_STATUS_ERROR = 6
 } civr_status;
 
-/** "eligible", "marginal", ... Static. */
+/** "eligible", "marginal", ...; "unknown" for any other value. Static. */
 const char *civr_status_name(civr_status status);
 
 /** Make an empty result. Free with civr_result_free. */
@@ -186,7 +186,7 @@ int civr_result_set_error(civr_result *result, const civr_policy *policy, civr_d
 
 /** Household id, or NULL when it could not be read. */
 const char *civr_result_household(const civr_result *result);
-/** Evaluation date. */
+/** Evaluation date (0 for NULL). */
 civr_date civr_result_date(const civr_result *result);
 /** The error of a failed evaluation, or NULL when it succeeded. */
 const civr_error *civr_result_error(const civr_result *result);
@@ -207,7 +207,8 @@ int64_t civr_program_result_monthly(const civr_program_result *pr);
 
 /** Number of per-member lines. */
 size_t civr_program_result_member_count(const civr_program_result *pr);
-/** Member id of line `i`, its monthly amount (fen) and category (NULL when none). */
+/** Member id of line `i`, its monthly amount (fen) and category (NULL when none).
+ *  Outputs may be NULL. CIVR_EINVAL when `pr` is NULL or `i` out of range. */
 int civr_program_result_member(const civr_program_result *pr, size_t i, const char **member,
                                int64_t *monthly, const char **category);
 
@@ -227,7 +228,8 @@ const char *civr_program_result_member_missing(const civr_program_result *pr, si
 
 /** Number of reasons. */
 size_t civr_program_result_reason_count(const civr_program_result *pr);
-/** Reason `i`: stable code, Chinese and English text, basis. Outputs may be NULL. */
+/** Reason `i`: stable code, Chinese and English text, basis. Outputs may be NULL.
+ *  CIVR_EINVAL when `pr` is NULL or `i` out of range (also for the member form). */
 int civr_program_result_reason(const civr_program_result *pr, size_t i, const char **code,
                                const char **zh, const char **en, const char **basis);
 
@@ -246,7 +248,8 @@ const char *civr_program_result_missing(const civr_program_result *pr, size_t i)
 
 /** Number of shown facts. */
 size_t civr_program_result_fact_count(const civr_program_result *pr);
-/** Fact `i`: name and its value as JSON text (an exact decimal string for money). */
+/** Fact `i`: name and its value as JSON text (an exact decimal string for money).
+ *  Outputs may be NULL. CIVR_EINVAL when `pr` is NULL or `i` out of range. */
 int civr_program_result_fact(const civr_program_result *pr, size_t i, const char **name,
                              const char **json_value);
 
@@ -319,6 +322,8 @@ typedef enum civr_render {
  * language `lang` ("zh" or "en"; used by text only; NULL: "zh"). `*out`
  * is borrowed from the result (valid until it is rendered, evaluated into
  * or freed). The same inputs and policy always give byte-identical output.
+ * CIVR_EINVAL for a NULL `result` or `out` (CIVR-9001), another `lang`
+ * (CIVR-9008) or a `format` not listed above (CIVR-9009).
  */
 int civr_result_render(civr_result *result, civr_render format, const char *lang,
                        const char **out, size_t *len, civr_error *err);

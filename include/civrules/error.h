@@ -82,7 +82,9 @@ const char *civr_code_name(int code);
 /**
  * Format `err` as `source:line:col: error: [CIVR-NNNN] message` into `buf`
  * (always NUL-terminated when `size` > 0). Parts that are unknown are left
- * out. Returns the length the full text needs, like snprintf.
+ * out. Returns the length the full text needs, like snprintf; `buf` NULL
+ * (or `size` 0) only measures. `err` NULL gives "error: (none)". Texts that
+ * fill `source` or `message` without a NUL are read no further than the array.
  */
 int civr_error_format(const civr_error *err, char *buf, size_t size);
 

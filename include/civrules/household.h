@@ -29,7 +29,8 @@ extern "C" {
 /** A checked household. Opaque; immutable. */
 typedef struct civr_household civr_household;
 
-/** Text format of a household. */
+/** Text format of a household. Every call that takes one refuses any other
+ *  value with CIVR_EINVAL (CIVR-9009), before reading the text. */
 typedef enum civr_format {
     CIVR_FORMAT_AUTO = 0, /**< JSON when the first non-blank byte is '{', else YAML */
     CIVR_FORMAT_JSON = 1,
@@ -97,7 +98,8 @@ typedef struct civr_builder civr_builder;
 int civr_builder_new(civr_builder **out, const civr_policy *policy, civr_error *err);
 /** Free a builder. NULL is a no-op. */
 void civr_builder_free(civr_builder *builder);
-/** Drop everything built so far, including a recorded error. */
+/** Drop everything built so far, including a recorded error. NULL is a no-op.
+ *  (Every other builder call given a NULL builder is CIVR_EINVAL, CIVR-9001.) */
 void civr_builder_reset(civr_builder *builder);
 
 /** Open a nested record in `field`; `key` names a map entry, NULL otherwise. */

@@ -89,7 +89,8 @@ const civr_error *civr_diagnostics_get(const civr_diagnostics *diags, size_t i,
  * `{"severity": "error"|"warning", "error": {"id": "CIVR-NNNN", "code":
  * "syntax", "source", "line", "column", "message"}}` (the error object is
  * that of an error record, docs/result.md). Empty text when there are none. Borrowed: valid
- * until `diags` is used again or freed. NULL when memory ran out.
+ * until `diags` is used again or freed. NULL when memory ran out or `diags`
+ * is NULL. `len` may be NULL.
  */
 const char *civr_diagnostics_json(civr_diagnostics *diags, size_t *len);
 
@@ -99,7 +100,8 @@ const char *civr_diagnostics_json(civr_diagnostics *diags, size_t *len);
  * to check only (the policy is then freed). Returns 0 when the bundle loads
  * (warnings may be collected), else the first error's code, which is also
  * in `err`; a problem found before the bundle could be read at all (a
- * missing folder) is collected too, so `diags` is never empty on failure.
+ * missing folder, a NULL `dir`, a bad `limits` version) is collected too, so
+ * `diags` is never empty on failure. `diags` NULL: CIVR_EINVAL (CIVR-9001).
  */
 int civr_policy_check(civr_policy **out, const char *dir, const civr_limits *limits,
                       civr_diagnostics *diags, civr_error *err);
@@ -112,7 +114,8 @@ void civr_policy_free(civr_policy *policy);
 const char *civr_policy_id(const civr_policy *policy);
 /** Version string of the most specific layer. Borrowed. */
 const char *civr_policy_version(const civr_policy *policy);
-/** Title of the most specific layer in Chinese ("zh") or English ("en"). Borrowed. */
+/** Title of the most specific layer in English for "en", else (NULL, "zh" or
+ *  any other) in Chinese. Borrowed. */
 const char *civr_policy_title(const civr_policy *policy, const char *lang);
 /**
  * Hex SHA-256 over every file that went into the policy (each layer's path

@@ -59,7 +59,8 @@ typedef enum civr_screen_category {
     CIVR_SCREEN_UNDETERMINED = 4
 } civr_screen_category;
 
-/** "agrees", "missed", "wrongly_enrolled", "amount_differs", "undetermined". Static. */
+/** "agrees", "missed", "wrongly_enrolled", "amount_differs", "undetermined";
+ *  "unknown" for any other value. Static. */
 const char *civr_screen_category_name(civr_screen_category category);
 
 /** Review state of an enrolled case. */
@@ -130,7 +131,9 @@ const civr_error *civr_screen_error(const civr_screen *screen);
 
 /** Number of cases, programs in result order, members in household order. */
 size_t civr_screen_case_count(const civr_screen *screen);
-/** Case `i` into `*out`; CIVR_EINVAL when out of range. */
+/** Case `i` into `*out`. CIVR_EINVAL: CIVR-9001 for a NULL `screen` or `out`,
+ *  CIVR-9010 when `i` is out of range, CIVR-9011 when the screening failed;
+ *  the other case, month and application accessors below answer alike. */
 int civr_screen_case(const civr_screen *screen, size_t i, civr_case *out,
                      civr_error *err);
 /** Number of reasons of case `i` (the rules' own, with their basis; 0 when out of range). */
@@ -164,7 +167,9 @@ typedef enum civr_screen_render_kind {
  * Render `screen` as one line of JSON (no trailing newline): a screening
  * record or the months of the period; an error record for a failed
  * screening. `*out` is borrowed from the screen until it is rendered or
- * filled again. Same input and bundle → byte-identical output.
+ * filled again. Same input and bundle → byte-identical output. A screen
+ * never filled renders as one with no cases. CIVR_EINVAL for a NULL `screen`
+ * or `out` (CIVR-9001) or another `kind` (CIVR-9009).
  */
 int civr_screen_render(civr_screen *screen, civr_screen_render_kind kind, const char **out,
                        size_t *len, civr_error *err);
@@ -173,8 +178,8 @@ int civr_screen_render(civr_screen *screen, civr_screen_render_kind kind, const 
  * Screen `count` household texts (`texts[i]` of `lens[i]` bytes, each JSON
  * or YAML; `source` names them in errors) and render each as civr_screen_render
  * does, one line each, in order, into `*json` (borrowed from `screen` until
- * it is used again; `*json_len` its length): a bad household is its line's
- * error record, never a failure of the batch. `*failed` (may be NULL)
+ * it is used again; `*json_len` its length): a bad household (also a NULL
+ * `texts[i]`) is its line's error record, never a failure of the batch. `*failed` (may be NULL)
  * counts the error records. `from`/`to` as in civr_screen_options.
  * Returns 0, or CIVR_EINVAL / CIVR_ENOMEM for the call itself. For
  * bindings; C callers may use civr_engine_screen_text.

@@ -36,8 +36,11 @@ typedef struct civr_case_report {
  * files are run in name order) against `policy`, calling `on_case` after
  * each case. Counts go to `*passed` and `*failed` (either may be NULL).
  *
- * Returns 0 when the files could be read (even when cases failed), or an
- * error code for a test file that cannot be read or parsed, with position.
+ * Returns 0 when the files could be read (even when cases failed; a folder
+ * without `*.yaml` files runs nothing), or an error code for a test file
+ * that cannot be read or parsed, with position (CIVR_EIO, CIVR-4001, for a
+ * path that does not exist); CIVR_EINVAL (CIVR-9001) when `policy` or
+ * `path` is NULL. `on_case` may be NULL.
  */
 int civr_policy_run_tests(const civr_policy *policy, const char *path,
                           void (*on_case)(void *userdata, const civr_case_report *report),
@@ -57,13 +60,15 @@ int civr_coverage_new(civr_coverage **out, const civr_policy *policy, civr_error
 void civr_coverage_free(civr_coverage *coverage);
 
 /** As civr_policy_run_tests, marking in `coverage` (made for `policy`; NULL:
- *  none) what each case exercised. */
+ *  none) what each case exercised. A coverage made for another policy is
+ *  CIVR_EINVAL (CIVR-9026), before any case runs. */
 int civr_policy_run_tests_coverage(const civr_policy *policy, const char *path,
                                    void (*on_case)(void *userdata, const civr_case_report *report),
                                    void *userdata, size_t *passed, size_t *failed,
                                    civr_coverage *coverage, civr_error *err);
 
-/** Items exercised and items in all (either pointer may be NULL). */
+/** Items exercised and items in all (either pointer may be NULL; a NULL
+ *  `coverage` counts 0 of 0). */
 void civr_coverage_counts(const civr_coverage *coverage, size_t *covered, size_t *total);
 
 /**

@@ -34,8 +34,9 @@ void civr_free(void *ptr);
 
 /**
  * Build a date from year, month (1-12) and day (1-31).
- * Fails with CIVR_EINVAL (and a message) when the day does not exist, such
- * as 2023-02-29, or the year is outside CIVR_DATE_YEAR_MIN..MAX.
+ * Fails with CIVR_EDATA (CIVR-2004) when the day does not exist, such as
+ * 2023-02-29, or the year is outside CIVR_DATE_YEAR_MIN..MAX; CIVR_EINVAL
+ * (CIVR-9001) when `out` is NULL. `*out` is written only on success.
  */
 int civr_date_from_ymd(civr_date *out, int year, int month, int day, civr_error *err);
 
@@ -44,11 +45,14 @@ void civr_date_to_ymd(civr_date date, int *year, int *month, int *day);
 
 /**
  * Parse an ISO date `YYYY-MM-DD` (exactly that form) from `text` of length
- * `len`. Errors as civr_date_from_ymd, or CIVR_ESYNTAX for another form.
+ * `len` (need not be NUL-terminated; NULL with `len` 0 is the empty text).
+ * Errors as civr_date_from_ymd, also for another form (CIVR_EDATA,
+ * CIVR-2004); CIVR_EINVAL when `out` is NULL, or `text` is NULL and `len` is not 0.
  */
 int civr_date_parse(civr_date *out, const char *text, size_t len, civr_error *err);
 
-/** Write `date` as `YYYY-MM-DD` plus NUL into `buf`, which must hold 11 bytes. */
+/** Write `date` as `YYYY-MM-DD` plus NUL into `buf`, which must hold 11 bytes
+ *  (NULL: nothing is written). Years outside 0..9999 show modulo 10000. */
 void civr_date_format(civr_date date, char buf[11]);
 
 /**
@@ -62,13 +66,16 @@ int civr_age(civr_date birth, civr_date on);
  * Parse a money amount in yuan ("1282", "1282.5", "-3.05") into fen.
  * At most two decimals; no exponent, no spaces, no thousands separators.
  * Exact: the text is read as a decimal, never through binary floating point.
- * CIVR_ESYNTAX for another form, CIVR_ELIMIT when it does not fit.
+ * `len` bytes are read (need not be NUL-terminated). CIVR_EDATA (CIVR-2005)
+ * for another form or an amount that does not fit in int64_t fen;
+ * CIVR_EINVAL when `fen` is NULL, or `text` is NULL and `len` is not 0.
  */
 int civr_money_parse(int64_t *fen, const char *text, size_t len, civr_error *err);
 
 /**
  * Write `fen` as yuan with exactly two decimals ("2346.00", "-0.05") plus
- * NUL into `buf`, which must hold 32 bytes. Returns the length.
+ * NUL into `buf`, which must hold 32 bytes. Returns the length (also when
+ * `buf` is NULL, which writes nothing).
  */
 int civr_money_format(int64_t fen, char buf[32]);
 

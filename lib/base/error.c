@@ -84,16 +84,21 @@ int civr__oom(civr_error *err)
 
 int civr_error_format(const civr_error *e, char *buf, size_t size)
 {
+    if (!buf) /* measure only */
+        size = 0;
     if (!e)
         return snprintf(buf, size, "error: (none)");
+    /* the caller's struct: its texts may fill their arrays without a NUL */
+    int nsource = (int)strnlen(e->source, sizeof e->source);
+    int nmessage = (int)strnlen(e->message, sizeof e->message);
     char where[CIVR_ERROR_SOURCE_MAX + 32] = "";
-    if (e->source[0] && e->line && e->column)
-        snprintf(where, sizeof where, "%s:%u:%u: ", e->source, e->line, e->column);
-    else if (e->source[0] && e->line) /* a line without columns: a Lua hook's */
-        snprintf(where, sizeof where, "%s:%u: ", e->source, e->line);
-    else if (e->source[0])
-        snprintf(where, sizeof where, "%s: ", e->source);
-    return snprintf(buf, size, "%serror: [CIVR-%04d] %s", where, e->id, e->message);
+    if (nsource && e->line && e->column)
+        snprintf(where, sizeof where, "%.*s:%u:%u: ", nsource, e->source, e->line, e->column);
+    else if (nsource && e->line) /* a line without columns: a Lua hook's */
+        snprintf(where, sizeof where, "%.*s:%u: ", nsource, e->source, e->line);
+    else if (nsource)
+        snprintf(where, sizeof where, "%.*s: ", nsource, e->source);
+    return snprintf(buf, size, "%serror: [CIVR-%04d] %.*s", where, e->id, nmessage, e->message);
 }
 
 void civr__error_json(civr_buf *b, const civr_error *e)

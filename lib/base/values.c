@@ -50,6 +50,8 @@ void civr_date_to_ymd(civr_date date, int *year, int *month, int *day)
 
 int civr_date_from_ymd(civr_date *out, int year, int month, int day, civr_error *err)
 {
+    if (!out)
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "out");
     if (year < CIVR_DATE_YEAR_MIN || year > CIVR_DATE_YEAR_MAX || month < 1 || month > 12 ||
         day < 1 || day > days_in_month(year, month)) {
         char text[48];
@@ -63,6 +65,10 @@ int civr_date_from_ymd(civr_date *out, int year, int month, int day, civr_error 
 
 int civr_date_parse(civr_date *out, const char *text, size_t len, civr_error *err)
 {
+    if (!out || (!text && len))
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "out and a text");
+    if (!text)
+        text = "";
     int v[3] = {0, 0, 0};
     static const int widths[3] = {4, 2, 2};
     size_t i = 0;
@@ -89,6 +95,8 @@ int civr_date_parse(civr_date *out, const char *text, size_t len, civr_error *er
 
 void civr_date_format(civr_date date, char buf[11])
 {
+    if (!buf)
+        return;
     int y, m, d;
     civr_date_to_ymd(date, &y, &m, &d);
     unsigned uy = (unsigned)(y < 0 ? 0 : y % 10000);
@@ -113,6 +121,10 @@ int civr_age(civr_date birth, civr_date on)
 
 int civr_money_parse(int64_t *fen, const char *text, size_t len, civr_error *err)
 {
+    if (!fen || (!text && len))
+        return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "fen and a text");
+    if (!text)
+        text = "";
     civr_num v;
     int decimals = 0;
     char shown[40];
@@ -140,6 +152,8 @@ int civr_money_format(int64_t fen, char buf[32])
     } while (a);
     if (fen < 0)
         tmp[len++] = '-';
+    if (!buf) /* measure only */
+        return len;
     for (int i = 0; i < len; i++)
         buf[i] = tmp[len - 1 - i];
     buf[len] = '\0';

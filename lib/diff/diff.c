@@ -180,6 +180,9 @@ int civr_diff_add(civr_diff *d, const char *text, size_t len, civr_format format
 {
     if (!d || !text || !json)
         return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "a diff, a text and json");
+    int frc = civr__format_check(format, __func__, err);
+    if (frc)
+        return frc;
     civr_buf *b = &d->out;
     civr__buf_clear(b);
     /* the region as the old policy reads the household */

@@ -297,9 +297,14 @@ int civr_diff_rules(civr_diff *d, civr_diff_format format, const char *lang, con
 {
     if (!d || !json)
         return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "a diff and json");
+    bool zh = !lang || civr__streq(lang, "zh");
+    if (lang && !zh && !civr__streq(lang, "en"))
+        return civr__fail(err, NULL, CIVR_MSG(BAD_LANG), __func__, lang);
     if (format == CIVR_DIFF_HTML)
         return civr__fail(err, NULL, CIVR_MSG(BAD_DIFF_FORMAT));
-    bool zh = !lang || civr__streq(lang, "zh");
+    if ((unsigned)format > CIVR_DIFF_HTML)
+        return civr__fail(err, NULL, CIVR_MSG(BAD_FORMAT), __func__, (int)format,
+                          "CIVR_DIFF_JSON and CIVR_DIFF_TEXT");
     rules side[2] = {{0}, {0}};
     for (int s = 0; s < 2; s++)
         collect(d->pol[s], d->date[s], &side[s]);

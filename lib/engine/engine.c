@@ -551,6 +551,9 @@ int civr_engine_eval_text(civr_engine *engine, const char *text, size_t len, civ
     if (!engine || !result || (!text && len))
         return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__,
                           "an engine, a text and a result");
+    int frc = civr__format_check(format, __func__, err);
+    if (frc)
+        return frc;
     civr_error local = CIVR_ERROR_INIT;
     const civr_household *hh;
     const char *id;
@@ -570,6 +573,9 @@ int civr_engine_eval_json(civr_engine *engine, const char *text, size_t len, civ
         return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__,
                           "an engine, a text, a result and json");
     *json = NULL;
+    int frc = civr__format_check(format, __func__, err);
+    if (frc)
+        return frc;
     civr_error local = CIVR_ERROR_INIT;
     int rc = civr_engine_eval_text(engine, text, len, format, source, date, flags, result, &local);
     if (civr_result_render(result, (flags & CIVR_EVAL_SUMMARY) ? CIVR_RENDER_SUMMARY : CIVR_RENDER_JSON, NULL, json, json_len, err) != 0) {
@@ -590,6 +596,9 @@ int civr_engine_eval_batch(civr_engine *engine, const char *const *texts, const 
         return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__,
                           "an engine, texts, lengths, a result and json");
     *json = NULL;
+    int frc = civr__format_check(format, __func__, err);
+    if (frc)
+        return frc;
     if (failed)
         *failed = 0;
     civr__buf_clear(&result->batch);

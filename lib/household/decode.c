@@ -490,6 +490,14 @@ const char *civr__household_peek_id(const civr_doc *doc)
     return id && id->kind == CIVR_NODE_SCALAR && !civr__node_is_null(id) ? id->u.scalar.text : NULL;
 }
 
+int civr__format_check(civr_format format, const char *fn, civr_error *err)
+{
+    if ((unsigned)format <= CIVR_FORMAT_YAML)
+        return 0;
+    return civr__fail(err, NULL, CIVR_MSG(BAD_FORMAT), fn, (int)format,
+                      "CIVR_FORMAT_AUTO, CIVR_FORMAT_JSON and CIVR_FORMAT_YAML");
+}
+
 int civr__doc_parse_auto(civr_doc *doc, const char *text, size_t len, civr_format format,
                          const char *source, const civr_limits *limits, civr_error *err)
 {

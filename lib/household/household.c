@@ -7,6 +7,9 @@ int civr_household_parse(civr_household **out, const civr_policy *policy, const 
     if (!out || !policy || (!text && len))
         return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "out, a policy and a text");
     *out = NULL;
+    int frc = civr__format_check(format, __func__, err);
+    if (frc)
+        return frc;
     civr_household *hh = civr__calloc(1, sizeof *hh);
     if (!hh)
         return civr__oom(err);

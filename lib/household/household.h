@@ -30,6 +30,10 @@ const char *civr__household_peek_id(const civr_doc *doc);
 /* The `region` text of a document, or NULL (for choosing a bundle before decoding). */
 const char *civr__household_peek_region(const civr_doc *doc);
 
+/* 0 when `format` is a civr_format, else CIVR_EINVAL (CIVR-9009) naming the
+ * public function `fn` that was given it. */
+int civr__format_check(civr_format format, const char *fn, civr_error *err);
+
 /* Parse text as JSON or YAML (format auto-detection as documented). */
 int civr__doc_parse_auto(civr_doc *doc, const char *text, size_t len, civr_format format,
                          const char *source, const civr_limits *limits, civr_error *err);

@@ -695,6 +695,9 @@ int civr_result_render(civr_result *r, civr_render format, const char *lang, con
     bool zh = !lang || civr__streq(lang, "zh");
     if (lang && !zh && !civr__streq(lang, "en"))
         return civr__fail(err, NULL, CIVR_MSG(BAD_LANG), __func__, lang);
+    if ((unsigned)format > CIVR_RENDER_SUMMARY)
+        return civr__fail(err, NULL, CIVR_MSG(BAD_FORMAT), __func__, (int)format,
+                          "CIVR_RENDER_JSON, CIVR_RENDER_TEXT and CIVR_RENDER_SUMMARY");
     civr__buf_clear(&r->out);
     if (format == CIVR_RENDER_TEXT)
         civr__render_text(&r->out, r, zh);

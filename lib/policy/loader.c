@@ -684,9 +684,10 @@ void civr_policy_free(civr_policy *p)
 int civr_policy_load(civr_policy **out, const char *dir, const civr_load_options *opts,
                      civr_error *err)
 {
+    if (out)
+        *out = NULL; /* on every failure, as documented */
     if (!out || !dir)
         return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "out and dir");
-    *out = NULL;
     if (opts && (opts->version == 0 || opts->version > CIVR_LOAD_OPTIONS_VERSION))
         return civr__fail(err, NULL, CIVR_MSG(STRUCT_VERSION), "civr_load_options", opts->version,
                           CIVR_LOAD_OPTIONS_VERSION, "CIVR_LOAD_OPTIONS_VERSION");

@@ -81,7 +81,7 @@ static const char *const review_names[] = {"none", "ok", "due", "overdue"};
 
 const char *civr_screen_category_name(civr_screen_category c)
 {
-    return (unsigned)c < 5 ? category_names[c] : "?";
+    return (unsigned)c < 5 ? category_names[c] : "unknown";
 }
 
 int civr_screen_new(civr_screen **out, civr_error *err)
@@ -659,6 +659,9 @@ int civr_engine_screen_text(civr_engine *engine, const char *text, size_t len,
     if (!engine || !s || (!text && len))
         return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__,
                           "an engine, a text and a screen");
+    int frc = civr__format_check(format, __func__, err);
+    if (frc)
+        return frc;
     const civr_household *hh;
     const char *id;
     civr_error local = CIVR_ERROR_INIT;
@@ -1032,6 +1035,9 @@ int civr_screen_render(civr_screen *s, civr_screen_render_kind kind, const char 
 {
     if (!s || !out)
         return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "a screen and out");
+    if ((unsigned)kind > CIVR_SCREEN_RENDER_MONTHS)
+        return civr__fail(err, NULL, CIVR_MSG(BAD_FORMAT), __func__, (int)kind,
+                          "CIVR_SCREEN_RENDER_CASES and CIVR_SCREEN_RENDER_MONTHS");
     civr__buf_clear(&s->out);
     if (s->failed) {
         civr__buf_puts(&s->out, "{\"household\":");
@@ -1061,6 +1067,12 @@ int civr_engine_screen_batch(civr_engine *engine, const char *const *texts, cons
     if (!engine || !s || !json || (count && (!texts || !lens)))
         return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__,
                           "an engine, texts, a screen and json");
+    int frc = civr__format_check(format, __func__, err);
+    if (frc)
+        return frc;
+    if ((unsigned)kind > CIVR_SCREEN_RENDER_MONTHS)
+        return civr__fail(err, NULL, CIVR_MSG(BAD_FORMAT), __func__, (int)kind,
+                          "CIVR_SCREEN_RENDER_CASES and CIVR_SCREEN_RENDER_MONTHS");
     civr_screen_options o = CIVR_SCREEN_OPTIONS_INIT;
     o.date = date;
     o.from = from;
@@ -1069,7 +1081,11 @@ int civr_engine_screen_batch(civr_engine *engine, const char *const *texts, cons
     civr__buf_clear(&s->batch);
     size_t bad = 0;
     for (size_t i = 0; i < count; i++) {
-        if (civr_engine_screen_text(engine, texts[i], lens[i], format, source, &o, s, NULL))
+        /* a NULL text is the empty text: its own row's error record (with
+         * its length it was refused before parsing, leaving the row before
+         * it in `s` to be rendered again) */
+        if (civr_engine_screen_text(engine, texts[i], texts[i] ? lens[i] : 0, format, source, &o, s,
+                                    NULL))
             bad++;
         const char *line;
         size_t n;

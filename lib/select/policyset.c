@@ -97,9 +97,10 @@ void civr_policy_set_free(civr_policy_set *set)
 int civr_policy_set_load(civr_policy_set **out, const char *root, const civr_load_options *opts,
                          civr_error *err)
 {
+    if (out)
+        *out = NULL;
     if (!out || !root)
         return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "out and a root");
-    *out = NULL;
     civr_policy_set *set = civr__calloc(1, sizeof *set);
     if (!set || !(set->root = civr__malloc(strlen(root) + 1))) {
         civr__free(set);
@@ -165,9 +166,10 @@ const civr_policy *civr_policy_set_policy(const civr_policy_set *set, size_t i)
 int civr_policy_set_select(const civr_policy **out, const civr_policy_set *set,
                            const char *region, civr_error *err)
 {
+    if (out)
+        *out = NULL; /* NULL on error, as documented */
     if (!out || !set)
         return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "out and a set");
-    *out = NULL;
     civr_buf all = CIVR_BUF_INIT;
     for (size_t i = 0; i < set->count; i++)
         for (size_t j = 0; j < civr_policy_region_count(set->policies[i]); j++)
@@ -204,9 +206,13 @@ int civr_policy_set_select_text(const civr_policy **out, const civr_policy_set *
 {
     if (id && id_size)
         id[0] = '\0';
+    if (out)
+        *out = NULL;
     if (!out || !set || (!text && len))
         return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), __func__, "out, a set and a text");
-    *out = NULL;
+    int frc = civr__format_check(format, __func__, err);
+    if (frc)
+        return frc;
     const civr_limits *limits = &set->policies[0]->limits;
     /* Most texts are JSON that parses: a scan for `id` and `region` is
      * enough, with no tree built (the evaluation parses the text anyway).

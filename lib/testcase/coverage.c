@@ -112,6 +112,11 @@ static void mark_rows(civr_coverage *c, const char *table, const char *ids)
     }
 }
 
+const civr_policy *civr__coverage_policy(const civr_coverage *c)
+{
+    return c->policy;
+}
+
 void civr__coverage_add(civr_coverage *c, const civr_result *r)
 {
     if (!c || !r || r->failed)

@@ -8,4 +8,7 @@
 /* Mark what the (traced) evaluation `r` exercised. */
 void civr__coverage_add(civr_coverage *c, const civr_result *r);
 
+/* The policy `c` was made for. */
+const civr_policy *civr__coverage_policy(const civr_coverage *c);
+
 #endif

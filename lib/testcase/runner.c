@@ -421,6 +421,8 @@ int civr_policy_run_tests_coverage(const civr_policy *policy, const char *path,
     if (!policy || !path)
         return civr__fail(err, NULL, CIVR_MSG(NULL_ARG), "civr_policy_run_tests",
                           "a policy and a path");
+    if (coverage && civr__coverage_policy(coverage) != policy)
+        return civr__fail(err, NULL, CIVR_MSG(COVERAGE_POLICY), __func__);
     run r = {0};
     r.coverage = coverage;
     r.policy = policy;
@@ -452,7 +454,8 @@ int civr_policy_run_tests_coverage(const civr_policy *policy, const char *path,
         }
         if (dir)
             closedir(dir);
-        qsort(names, n, sizeof *names, cmp_str);
+        if (n > 1) /* no test files: names is NULL, which qsort must not get */
+            qsort(names, n, sizeof *names, cmp_str);
         for (size_t i = 0; i < n; i++) {
             if (rc == 0)
                 rc = run_file(&r, names[i], err);
