@@ -83,7 +83,8 @@ const std::map<int, int> &catalogue()
 namespace {
 
 const size_t kHuge = (size_t)-1;
-// Dates no civil calendar here holds, and "no date".
+// Dates outside the years civrules accepts (either end of civr_date), "no
+// date" (INT32_MIN), and a negative day number (1969-12-31).
 const civr_date kFarDates[] = {INT32_MIN + 1, INT32_MAX, CIVR_DATE_NONE, -1, INT32_MAX - 1};
 
 civr_date day(const char *s)
@@ -144,6 +145,34 @@ struct World {
     }
     bool ok() const { return p && e && r && hh && pr; }
 };
+
+// `r` renders in every format and language, as one line of JSON or text
+// whose length is what it says: what a batch prints for any result.
+::testing::AssertionResult renders(civr_result *r)
+{
+    for (civr_render k : {CIVR_RENDER_JSON, CIVR_RENDER_TEXT, CIVR_RENDER_SUMMARY})
+        for (const char *lang : {"zh", "en"}) {
+            const char *out = nullptr;
+            size_t len = 0;
+            civr_error err = CIVR_ERROR_INIT;
+            if (civr_result_render(r, k, lang, &out, &len, &err) != 0 || !out || strlen(out) != len)
+                return ::testing::AssertionFailure() << "render " << k << " " << lang << ": " << civt::format(err);
+        }
+    return ::testing::AssertionSuccess();
+}
+
+// `s` renders as cases and as months.
+::testing::AssertionResult renders(civr_screen *s)
+{
+    for (civr_screen_render_kind k : {CIVR_SCREEN_RENDER_CASES, CIVR_SCREEN_RENDER_MONTHS}) {
+        const char *out = nullptr;
+        size_t len = 0;
+        civr_error err = CIVR_ERROR_INIT;
+        if (civr_screen_render(s, k, &out, &len, &err) != 0 || !out || strlen(out) != len)
+            return ::testing::AssertionFailure() << "render " << k << ": " << civt::format(err);
+    }
+    return ::testing::AssertionSuccess();
+}
 
 // An empty folder, removed when the object goes.
 struct TempDir {
@@ -525,9 +554,7 @@ TEST(Misuse, EngineHEvaluate)
                 EXPECT_TRUE(catalogued(*civr_result_error(r)));
             }
             EXPECT_EQ(civr_result_date(r), far);
-            const char *out;
-            for (civr_render k : {CIVR_RENDER_JSON, CIVR_RENDER_TEXT, CIVR_RENDER_SUMMARY})
-                EXPECT_EQ(civr_result_render(r, k, "en", &out, nullptr, nullptr), 0);
+            EXPECT_TRUE(renders(r)) << far;
         }
     // a household of another policy: an error record naming the misuse
     civr_policy *other = civt::load("policies/cn/hunan/changde/jinshi");
@@ -641,8 +668,7 @@ TEST(Misuse, EngineHResults)
     EXPECT_EQ(civr_result_program(fresh, 0), nullptr);
     EXPECT_EQ(civr_result_find(fresh, "dibao"), nullptr);
     EXPECT_MISUSE(9010, civr_result_trace_json(fresh, 0, &out, &len, ERR));
-    for (civr_render k : {CIVR_RENDER_JSON, CIVR_RENDER_TEXT, CIVR_RENDER_SUMMARY})
-        EXPECT_EQ(civr_result_render(fresh, k, "en", &out, &len, nullptr), 0) << k;
+    EXPECT_TRUE(renders(fresh));
 
     World w;
     ASSERT_TRUE(w.ok());
@@ -659,8 +685,7 @@ TEST(Misuse, EngineHResults)
         EXPECT_EQ(civr_result_error(fresh)->id, filled.id);
         EXPECT_EQ(civr_result_program_count(fresh), 0u);
         EXPECT_EQ(civr_result_trace_count(fresh), 0u);
-        for (civr_render k : {CIVR_RENDER_JSON, CIVR_RENDER_TEXT, CIVR_RENDER_SUMMARY})
-            EXPECT_EQ(civr_result_render(fresh, k, "zh", &out, &len, nullptr), 0) << k;
+        EXPECT_TRUE(renders(fresh)) << far;
     }
     // a caller's error whose texts fill their arrays without a NUL, and an id
     // and code of no catalogue: rendered without reading past the struct
@@ -768,8 +793,7 @@ TEST(Misuse, LimitsAtTheirExtremes)
             if (civr_engine_eval_text(e, h.data(), h.size(), CIVR_FORMAT_JSON, "h", far, CIVR_EVAL_TRACE, r, &e2)) {
                 EXPECT_TRUE(catalogued(e2)) << far;
             }
-            const char *out;
-            EXPECT_EQ(civr_result_render(r, CIVR_RENDER_TEXT, "en", &out, nullptr, nullptr), 0);
+            EXPECT_TRUE(renders(r)) << far;
         }
         civr_result_free(r);
         civr_engine_free(e);
@@ -810,8 +834,7 @@ TEST(Misuse, ScreenH)
     EXPECT_EQ(civr_screen_case_count(s), 0u);
     EXPECT_MISUSE(9010, civr_screen_case(s, 0, &c, ERR));
     EXPECT_MISUSE(9010, civr_screen_application(s, 0, &out, &out, nullptr, nullptr, nullptr, ERR));
-    for (auto k : {CIVR_SCREEN_RENDER_CASES, CIVR_SCREEN_RENDER_MONTHS})
-        EXPECT_EQ(civr_screen_render(s, k, &out, &len, nullptr), 0) << k;
+    EXPECT_TRUE(renders(s));
     EXPECT_MISUSE(9001, civr_screen_render(s, CIVR_SCREEN_RENDER_CASES, nullptr, &len, ERR));
     EXPECT_MISUSE(9009, civr_screen_render(s, (civr_screen_render_kind)2, &out, &len, ERR));
 
@@ -880,8 +903,7 @@ TEST(Misuse, ScreenH)
                 EXPECT_TRUE(catalogued(err)) << far << " " << which;
                 EXPECT_NE(civr_screen_error(s), nullptr);
             }
-            for (auto k : {CIVR_SCREEN_RENDER_CASES, CIVR_SCREEN_RENDER_MONTHS})
-                EXPECT_EQ(civr_screen_render(s, k, &out, &len, nullptr), 0);
+            EXPECT_TRUE(renders(s)) << far << " " << which;
         }
 
     // a real screening: indices out of range
