@@ -27,11 +27,11 @@ extern "C" {
 typedef struct civr_limits {
     unsigned version;        /**< set to CIVR_LIMITS_VERSION */
     size_t max_text_bytes;   /**< one YAML or JSON text [16 MiB] */
-    uint32_t max_depth;      /**< nesting of mappings and sequences [64] */
+    uint32_t max_depth;      /**< nesting of mappings and sequences [64; at most 1,000] */
     uint32_t max_nodes;      /**< nodes in one text, aliases expanded [1,000,000] */
-    uint32_t max_members;    /**< members in one household [64] */
+    uint32_t max_members;    /**< members in one household [64; at most 1,000] */
     uint32_t max_layers;     /**< bundles in one extends chain [16] */
-    /** Height of one expression's tree [64]: every operator, call, field
+    /** Height of one expression's tree [64; at most 1,000]: every operator, call, field
      *  access and parenthesis adds a level, so `1 + 1 + 1` is 3 high (a
      *  long chain is as deep as it is long); checking and evaluating
      *  recurse that deep. */
@@ -50,6 +50,18 @@ typedef struct civr_limits {
      *  [100,000,000: 1,000,000 yuan]; it must also not be negative. */
     int64_t hook_max_fen;
 } civr_limits;
+
+/**
+ * The largest values accepted for the limits that set how deep civrules
+ * recurses or how much an engine sets aside per member: reading a text
+ * (max_depth), checking and evaluating an expression (max_expr_depth), and
+ * an engine's member tables (max_members). A larger value is refused with
+ * CIVR_EINVAL (CIVR-9028) rather than risk overflowing a thread's stack or
+ * asking for gigabytes. The other limits take any value.
+ */
+#define CIVR_LIMITS_DEPTH_MAX 1000
+#define CIVR_LIMITS_EXPR_DEPTH_MAX 1000
+#define CIVR_LIMITS_MEMBERS_MAX 1000
 
 /** Versions 1 (without max_anchors and hook_max_fen) and 2 are accepted; any other is
  *  refused with CIVR_EINVAL rather than silently replaced by defaults. */

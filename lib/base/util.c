@@ -82,6 +82,16 @@ int civr__limits(civr_limits *out, const civr_limits *given, civr_error *err)
         l.max_anchors = 10000;
     if (l.hook_max_fen <= 0)
         l.hook_max_fen = 100000000;
+    const struct {
+        const char *name;
+        uint32_t value, max;
+    } bounded[] = {{"max_depth", l.max_depth, CIVR_LIMITS_DEPTH_MAX},
+                   {"max_expr_depth", l.max_expr_depth, CIVR_LIMITS_EXPR_DEPTH_MAX},
+                   {"max_members", l.max_members, CIVR_LIMITS_MEMBERS_MAX}};
+    for (size_t i = 0; i < sizeof bounded / sizeof *bounded; i++)
+        if (bounded[i].value > bounded[i].max)
+            return civr__fail(err, NULL, CIVR_MSG(LIMIT_TOO_LARGE), bounded[i].name,
+                              bounded[i].value, bounded[i].max);
     *out = l;
     return 0;
 }

@@ -757,19 +757,19 @@ TEST(Misuse, EngineHResults)
     EXPECT_EQ(civr_program_result_missing(pr, kHuge), nullptr);
 }
 
-// Limits at their extremes (every field its type's largest; a negative
-// money cap, which means the default) load, evaluate and run hooks as the
-// defaults do (except max_members, left at its default: an engine sizes its
-// member tables by it up front, so UINT32_MAX asks for tens of GiB, which is
-// CIVR_ENOMEM, or an abort under ASan's allocator): Yiwu's dibao has Lua hooks. The answer is the bundle's own
+// Limits at their extremes (every field its type's largest, or for
+// max_depth, max_expr_depth and max_members the ceiling civr_limits.h
+// documents; a negative money cap, which means the default) load, evaluate
+// and run hooks as the defaults do: Yiwu's dibao has Lua hooks. The answer is the bundle's own
 // test case YW-T01 (policies/cn/zhejiang/jinhua/yiwu/tests/dibao.yaml:
 // 1050 x 2 - 700 = 1400 yuan, 民发〔2021〕57号 第十四条); far dates give an
 // answer or an error record.
 TEST(Misuse, LimitsAtTheirExtremes)
 {
     for (int64_t max_fen : {INT64_MAX, INT64_MIN}) {
-        civr_limits l = {CIVR_LIMITS_VERSION, SIZE_MAX, UINT32_MAX, UINT32_MAX, 0, UINT32_MAX,
-                         UINT32_MAX, UINT64_MAX, SIZE_MAX, UINT32_MAX, UINT32_MAX, max_fen};
+        civr_limits l = {CIVR_LIMITS_VERSION, SIZE_MAX, CIVR_LIMITS_DEPTH_MAX, UINT32_MAX,
+                         CIVR_LIMITS_MEMBERS_MAX, UINT32_MAX, CIVR_LIMITS_EXPR_DEPTH_MAX,
+                         UINT64_MAX, SIZE_MAX, UINT32_MAX, UINT32_MAX, max_fen};
         civr_load_options lo = CIVR_LOAD_OPTIONS_INIT;
         lo.limits = &l;
         civr_policy *p = nullptr;

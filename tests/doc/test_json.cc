@@ -92,6 +92,20 @@ TEST(Json, EachKindOfSyntaxErrorHasItsOwnId)
     EXPECT_EQ(parse_error("[1e]"), "in.json:1:2: error: [CIVR-1031] JSON syntax error: invalid exponent");
 }
 
+// With max_depth raised to 4,294,967,295, arrays nested 100,000 deep
+// overflowed the stack; the limit has a ceiling (civr_limits.h), at which
+// 1,000 levels are read and the 1,001st refused (the YAML test says more).
+TEST(Json, TheDepthLimitHasACeiling)
+{
+    civr_limits l = CIVR_LIMITS_INIT;
+    l.max_depth = 0xffffffffu;
+    EXPECT_NE(parse_error("[]", &l).find("[CIVR-9028]"), std::string::npos);
+    l.max_depth = CIVR_LIMITS_DEPTH_MAX;
+    EXPECT_EQ(parse_error(std::string(1000, '[') + std::string(1000, ']'), &l), "ok");
+    EXPECT_EQ(parse_error(std::string(100000, '[') + std::string(100000, ']'), &l),
+              "in.json:1:1001: error: [CIVR-1004] nesting deeper than the limit of 1000 levels");
+}
+
 TEST(Json, LimitsStopHostileInput)
 {
     civr_limits l = CIVR_LIMITS_INIT;

@@ -118,6 +118,32 @@ TEST(Yaml, LimitsOfAnUnknownVersionAreRefused)
     EXPECT_NE(parse_error("a: [[[1]]]\n", &l).find("[CIVR-1004]"), std::string::npos);
 }
 
+// The readers recurse once per level of nesting: with max_depth raised to
+// 4,294,967,295, JSON nested 100,000 deep overflowed the stack and YAML
+// nested 200,000 deep ran for over a minute. max_depth, max_expr_depth and
+// max_members now have a ceiling (civr_limits.h); at the ceiling both
+// readers take 1,000 levels and refuse the 1,001st.
+TEST(Yaml, TheDepthLimitHasACeiling)
+{
+    civr_limits l = CIVR_LIMITS_INIT;
+    l.max_depth = 0xffffffffu;
+    EXPECT_EQ(parse_error("a: 1\n", &l),
+              "error: [CIVR-9028] invalid argument: civr_limits.max_depth is 4294967295, more than "
+              "the most this library takes (1000, civrules/civr_limits.h)");
+    l = civr_limits CIVR_LIMITS_INIT;
+    l.max_members = CIVR_LIMITS_MEMBERS_MAX + 1;
+    EXPECT_NE(parse_error("a: 1\n", &l).find("civr_limits.max_members is 1001"), std::string::npos);
+    l = civr_limits CIVR_LIMITS_INIT;
+    l.max_depth = CIVR_LIMITS_DEPTH_MAX;
+    auto nested = [](int levels) { // a mapping, then levels - 1 sequences
+        return "a: " + std::string(levels - 1, '[') + std::string(levels - 1, ']') + "\n";
+    };
+    EXPECT_EQ(parse_error(nested(1000), &l), "ok");
+    EXPECT_NE(parse_error(nested(1001), &l).find("[CIVR-1004] nesting deeper than the limit of 1000"),
+              std::string::npos);
+    EXPECT_NE(parse_error(nested(200000), &l).find("[CIVR-1004]"), std::string::npos);
+}
+
 // The position index that expression compiling uses (one walk remembered
 // every CIVR_POS_STEP bytes; a walk from the start for each token made a
 // long expression quadratic, issue 11) gives civr__doc_pos_in's answers for

@@ -307,6 +307,55 @@ TEST(Expr, EveryConstructCountsTowardsTheHeightLimit)
     EXPECT_EQ(value_of(set), "true");
 }
 
+// Issue 11 #3 again: with max_expr_depth raised to 4,294,967,295 the chain of
+// 50,000 terms crashed as before; the limit now has a ceiling,
+// CIVR_LIMITS_EXPR_DEPTH_MAX (1,000), and at the ceiling the same chain is an
+// error while a tree 1,000 high evaluates.
+TEST(Expr, TheHeightLimitHasACeiling)
+{
+    auto load = [](const std::string &expr, uint32_t limit, std::string *value) {
+        civt::TempBundle b("tests/fixtures/bundles/textbook", policy_for(expr));
+        civr_limits limits = CIVR_LIMITS_INIT;
+        limits.max_expr_depth = limit;
+        civr_load_options lo = CIVR_LOAD_OPTIONS_INIT;
+        lo.limits = &limits;
+        civr_policy *p = nullptr;
+        civr_error err = CIVR_ERROR_INIT;
+        if (civr_policy_load(&p, b.dir.c_str(), &lo, &err) != 0)
+            return std::to_string(err.id) + " " + err.message;
+        civr_engine *e = nullptr;
+        civr_result *r = nullptr;
+        civr_date d;
+        civr_date_parse(&d, "2024-08-01", 10, &err);
+        EXPECT_EQ(civr_engine_new(&e, p, nullptr, &err), 0);
+        EXPECT_EQ(civr_result_new(&r, &err), 0);
+        EXPECT_EQ(civr_engine_eval_text(e, kHousehold, strlen(kHousehold), CIVR_FORMAT_JSON, "h",
+                                        d, 0, r, &err),
+                  0);
+        const char *name, *json;
+        civr_program_result_fact(civr_result_find(r, "probe"), 0, &name, &json);
+        *value = json;
+        civr_result_free(r);
+        civr_engine_free(e);
+        civr_policy_free(p);
+        return std::string("loaded");
+    };
+    auto chain = [](int terms) {
+        std::string s = "1";
+        for (int i = 1; i < terms; i++)
+            s += " + 1";
+        return s;
+    };
+    std::string value;
+    EXPECT_EQ(load("1", CIVR_LIMITS_EXPR_DEPTH_MAX + 1, &value),
+              "9028 invalid argument: civr_limits.max_expr_depth is 1001, more than the most this "
+              "library takes (1000, civrules/civr_limits.h)");
+    EXPECT_EQ(load(chain(1000), CIVR_LIMITS_EXPR_DEPTH_MAX, &value), "loaded");
+    EXPECT_EQ(value, "1000");
+    std::string deep = load(chain(50000), CIVR_LIMITS_EXPR_DEPTH_MAX, &value);
+    EXPECT_EQ(deep.substr(0, 5), "3008 ") << deep;
+}
+
 // Issue 11: age(a, b) with a null b was the age on 1970-01-01 (the zero
 // date); a null date is an error, like arithmetic on null.
 TEST(Expr, AgeOnANullDateIsAnError)
